@@ -1,0 +1,5 @@
+// The CLI's commands, one module each; the order is the order of `xdp2hw --help`.
+import type { CommandModule } from 'yargs';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const COMMANDS: CommandModule<any, any>[] = [];

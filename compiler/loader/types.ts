@@ -1,0 +1,90 @@
+// What loading produces, whatever the input format: programs as decoded instructions, and the
+// maps they use. Types only; the simulator imports these (they are not passes).
+
+import type { DecodedProgram, Insn } from '../../isa/index.js';
+
+/** Kernel map type names, indexed by their `enum bpf_map_type` number. */
+export const MAP_TYPE_NAMES = [
+  'unspec', 'hash', 'array', 'prog_array', 'perf_event_array', 'percpu_hash', 'percpu_array', 'stack_trace',
+  'cgroup_array', 'lru_hash', 'lru_percpu_hash', 'lpm_trie', 'array_of_maps', 'hash_of_maps', 'devmap', 'sockmap',
+  'cpumap', 'xskmap', 'sockhash', 'cgroup_storage', 'reuseport_sockarray', 'percpu_cgroup_storage', 'queue', 'stack',
+  'sk_storage', 'devmap_hash', 'struct_ops', 'ringbuf', 'inode_storage', 'task_storage', 'bloom_filter',
+  'user_ringbuf', 'cgrp_storage', 'arena',
+] as const;
+export type MapTypeName = (typeof MAP_TYPE_NAMES)[number];
+
+export interface MapDef {
+  /** the map's name in the object (variable or symbol; `.rodata`, `.data`, `.bss` for global data) */
+  readonly name: string;
+  readonly type: MapTypeName;
+  /** the kernel's `enum bpf_map_type` number */
+  readonly typeId: number;
+  readonly keySize: number;
+  readonly valueSize: number;
+  readonly maxEntries: number;
+  readonly flags: number;
+  /** map-in-map: the inner map's definition */
+  readonly innerMap?: MapDef;
+  /** global data maps: the section's initial contents (.bss: zeros) */
+  readonly initial?: Uint8Array;
+  /** the ELF section the definition came from (`.maps`, `maps`, `.rodata`, ...) */
+  readonly section?: string;
+}
+
+/** An lddw that loads a map's address (or an address inside its value). */
+export interface MapRef {
+  /** index into LoadedObject.maps */
+  readonly map: number;
+  /** 'fd': the map itself (BPF_PSEUDO_MAP_FD); 'value': an address in its value (global data) */
+  readonly kind: 'fd' | 'value';
+  /** byte offset inside the value, for 'value' */
+  readonly offset: number;
+}
+
+/** A function of a program: the entry, or a subprogram reached by BPF-to-BPF calls. */
+export interface FunctionInfo {
+  readonly name: string;
+  /** index into Program.insns of its first instruction */
+  readonly start: number;
+}
+
+export interface Program {
+  /** the entry function's name (objdump listings and raw files: from the file or section name) */
+  readonly name: string;
+  /** the ELF section ("xdp", "xdp/foo"); "" when the input has none */
+  readonly section: string;
+  /**
+   * The entry function followed by every subprogram it calls, linked as libbpf lays them out
+   * (call-local offsets point at the appended copies). Jumps are slot-relative as encoded.
+   */
+  readonly code: DecodedProgram;
+  /** functions in `code`, entry first */
+  readonly functions: readonly FunctionInfo[];
+  /** lddw instructions (by index into code.insns) that load a map */
+  readonly mapRefs: ReadonlyMap<number, MapRef>;
+}
+
+export type InputFormat = 'elf' | 'raw' | 'objdump';
+
+export interface LoadedObject {
+  readonly file: string;
+  readonly format: InputFormat;
+  readonly programs: readonly Program[];
+  readonly maps: readonly MapDef[];
+  readonly license?: string;
+}
+
+/** A bad input: printed as one line, "<file>: [instruction N: ]<why>". */
+export class LoadError extends Error {
+  constructor(
+    readonly file: string,
+    readonly why: string,
+    /** the instruction (slot) index where it applies */
+    readonly index?: number,
+  ) {
+    super(`${file}: ${index !== undefined ? `instruction ${index}: ` : ''}${why}`);
+    this.name = 'LoadError';
+  }
+}
+
+export type { Insn };

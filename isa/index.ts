@@ -1,0 +1,8 @@
+// The eBPF instruction set (RFC 9669) and the xdp2hw core's extended syllables: one opcode table,
+// decode, encode, validate, assemble, disassemble. A leaf: imports nothing outside isa/.
+export * from './opcodes.js';
+export * from './insn.js';
+export * from './raw.js';
+export * from './errors.js';
+export * from './decode.js';
+export * from './encode.js';

@@ -1,0 +1,78 @@
+// The one interface every execution engine implements: the reference interpreter, the kernel
+// oracle (BPF_PROG_TEST_RUN), and later the cycle-accurate core and the generated Verilog.
+// Engines are siblings: none imports another.
+
+import type { LoadedObject } from '../compiler/loader/types.js';
+import type { MapFixture } from './maps/fixture.js';
+
+export const XDP_ACTIONS = ['XDP_ABORTED', 'XDP_DROP', 'XDP_PASS', 'XDP_TX', 'XDP_REDIRECT'] as const;
+export type XdpAction = (typeof XDP_ACTIONS)[number];
+
+/** The action name for a return code; codes past 4 are reported as the kernel does (as given). */
+export function actionName(code: number): string {
+  return XDP_ACTIONS[code] ?? `unknown(${code})`;
+}
+
+/** The xdp_md fields a run can set (the rest follow from the packet). */
+export interface XdpContextInput {
+  ingressIfindex?: number;
+  rxQueueIndex?: number;
+}
+
+export interface RunInput {
+  packet: Uint8Array;
+  ctx?: XdpContextInput;
+}
+
+/** Map contents by map name, in the fixture format's entry shape (docs/FIXTURES.md). */
+export type MapsSnapshot = Record<string, { key: string; value: string }[]>;
+
+export type TrapKind =
+  | 'out-of-bounds' // a memory access outside its region
+  | 'bad-pointer' // an address that points at no region
+  | 'budget' // the instruction budget ran out (a loop)
+  | 'unsupported-helper' // a helper the engine does not implement
+  | 'bad-call' // a helper called with arguments it rejects, a bad tail call or callx target
+  | 'stack-overflow' // call depth or stack size exceeded
+  | 'invalid-insn'; // an instruction the engine cannot execute
+
+/** Why a run faulted; the run's action is then XDP_ABORTED. */
+export interface Trap {
+  readonly kind: TrapKind;
+  /** the instruction (slot) index in the running program where it happened */
+  readonly pc: number;
+  /** the program (tail calls can change it) */
+  readonly program: string;
+  readonly message: string;
+}
+
+export interface RunResult {
+  action: string;
+  /** the return code, 0-4 for the XDP actions */
+  code: number;
+  /** the packet as it leaves (after adjust_head/tail and writes) */
+  packet: Uint8Array;
+  /** every map after the run */
+  maps: MapsSnapshot;
+  /** instructions executed (engines that count them) */
+  insnsExecuted?: number;
+  trap?: Trap;
+  /** XDP_REDIRECT: where to */
+  redirect?: { ifindex?: number; map?: string; key?: number };
+  /** engines that time the run: average ns per packet */
+  durationNs?: number;
+}
+
+/** An engine with a program loaded and its maps filled; map state persists across runs. */
+export interface EngineSession {
+  run(input: RunInput): Promise<RunResult>;
+  readMaps(): Promise<MapsSnapshot>;
+  close(): Promise<void>;
+}
+
+export interface Engine {
+  readonly name: string;
+  /** Why this engine cannot run here (missing tool, no privilege), or undefined when it can. */
+  unavailable(): Promise<string | undefined>;
+  open(obj: LoadedObject, program: string, fixture?: MapFixture): Promise<EngineSession>;
+}
