@@ -1,0 +1,110 @@
+// The control-flow graph of a loaded program: basic blocks with labels, per function, and their
+// successor edges. Calls (helper, local, callx) do not end a block; jumps and exits do.
+
+import { Graph } from '@dagrejs/graphlib';
+import type { Insn } from '../../isa/index.js';
+import type { Program } from '../loader/types.js';
+
+export interface BasicBlock {
+  readonly id: number;
+  /** a stable name: `<function>.<n>`, n counting blocks of that function from 0 */
+  readonly label: string;
+  readonly fn: string;
+  /** index into Program.code.insns of the first instruction */
+  readonly start: number;
+  /** index one past the last instruction */
+  readonly end: number;
+  /** block ids control can reach next (fall-through first, then the jump target) */
+  readonly succs: readonly number[];
+}
+
+export interface Cfg {
+  readonly blocks: readonly BasicBlock[];
+  /** blockOf[i] = id of the block holding instruction i */
+  readonly blockOf: Int32Array;
+  /** the same edges as a graphlib graph (node ids are block labels) */
+  readonly graph: Graph;
+}
+
+/** Instruction index a jump at instruction i lands on, or -1 when it leaves the program. */
+function jumpTarget(insns: readonly Insn[], pcs: readonly number[], indexOfPc: Map<number, number>, i: number): number {
+  const insn = insns[i];
+  const off = insn.kind === 'jmp' || insn.kind === 'ja' ? insn.off : insn.kind === 'call-local' ? insn.off : 0;
+  return indexOfPc.get(pcs[i] + 1 + off) ?? -1;
+}
+
+function endsBlock(insn: Insn): boolean {
+  return insn.kind === 'jmp' || insn.kind === 'ja' || insn.kind === 'exit' || insn.kind === 'exit-imm';
+}
+
+/** Builds the CFG; jump targets outside the program are left without an edge (validation reports them). */
+export function buildCfg(program: Program): Cfg {
+  const { insns, pcs } = program.code;
+  const indexOfPc = new Map<number, number>();
+  pcs.forEach((pc, i) => indexOfPc.set(pc, i));
+  const leaders = new Set<number>([0]);
+  const fnStart = new Map<number, string>();
+  for (const f of program.functions) {
+    leaders.add(f.start);
+    fnStart.set(f.start, f.name);
+  }
+  insns.forEach((insn, i) => {
+    if (insn.kind === 'jmp' || insn.kind === 'ja') {
+      const t = jumpTarget(insns, pcs, indexOfPc, i);
+      if (t >= 0) leaders.add(t);
+    }
+    if (insn.kind === 'call-local') {
+      const t = jumpTarget(insns, pcs, indexOfPc, i);
+      if (t >= 0 && !fnStart.has(t)) {
+        leaders.add(t);
+        fnStart.set(t, `fn@${pcs[t]}`);
+      }
+    }
+    if (endsBlock(insn) && i + 1 < insns.length) leaders.add(i + 1);
+  });
+  const starts = [...leaders].filter((s) => s < insns.length).sort((a, b) => a - b);
+  const blockOf = new Int32Array(insns.length);
+  const raw: { start: number; end: number; fn: string }[] = [];
+  let fn = program.functions[0]?.name ?? program.name;
+  starts.forEach((start, id) => {
+    fn = fnStart.get(start) ?? fn;
+    const end = starts[id + 1] ?? insns.length;
+    raw.push({ start, end, fn });
+    blockOf.fill(id, start, end);
+  });
+  const counters = new Map<string, number>();
+  const blocks: BasicBlock[] = raw.map((b, id) => {
+    const n = counters.get(b.fn) ?? 0;
+    counters.set(b.fn, n + 1);
+    return { id, label: `${b.fn}.${n}`, fn: b.fn, start: b.start, end: b.end, succs: successors(program, indexOfPc, blockOf, b.end - 1) };
+  });
+  const graph = new Graph({ directed: true });
+  for (const b of blocks) graph.setNode(b.label, b);
+  for (const b of blocks) for (const s of b.succs) graph.setEdge(b.label, blocks[s].label);
+  return { blocks, blockOf, graph };
+}
+
+function successors(program: Program, indexOfPc: Map<number, number>, blockOf: Int32Array, last: number): number[] {
+  const { insns, pcs } = program.code;
+  const insn = insns[last];
+  const out: number[] = [];
+  const fall = last + 1 < insns.length ? blockOf[last + 1] : -1;
+  if (insn.kind === 'exit' || insn.kind === 'exit-imm') return out;
+  if (insn.kind !== 'ja' && fall >= 0) out.push(fall);
+  if (insn.kind === 'jmp' || insn.kind === 'ja') {
+    const t = jumpTarget(insns, pcs, indexOfPc, last);
+    if (t >= 0 && !out.includes(blockOf[t])) out.push(blockOf[t]);
+  }
+  return out;
+}
+
+/** Share of blocks (0..1) with at least one executed instruction, from per-instruction hit flags. */
+export function blockCoverage(cfg: Cfg, executed: (insnIndex: number) => boolean): { covered: number; total: number; missed: string[] } {
+  const missed: string[] = [];
+  let covered = 0;
+  for (const b of cfg.blocks) {
+    if (executed(b.start)) covered++;
+    else missed.push(b.label);
+  }
+  return { covered, total: cfg.blocks.length, missed };
+}
