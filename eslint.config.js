@@ -30,6 +30,16 @@ export default tseslint.config(
     },
   },
   {
+    // isa/'s own subfolders (isa/asm/) may import isa/ modules, and still nothing outside isa/
+    files: ['isa/*/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['../../*', '../../../*'], message: 'isa/ is a leaf: it imports nothing outside isa/.' },
+          { group: ['yargs', '@dagrejs/*'], message: 'isa/ is a leaf: no dependencies.' }],
+      }],
+    },
+  },
+  {
     files: ['simulator/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {

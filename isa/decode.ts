@@ -2,6 +2,7 @@
 // kernel verifier demands). Program-level checks (jump targets, r10 writes) are in validate.ts.
 
 import { IsaError } from './errors.js';
+import { isExtension } from './insn.js';
 import type { Alu3Insn, Insn, Operand } from './insn.js';
 import { AtomicCode, CallSrc, NUM_REGS, OPCODES, Pseudo } from './opcodes.js';
 import type { AccessSize, AtomicOp, OpRow } from './opcodes.js';
@@ -14,6 +15,11 @@ export interface DecodedProgram {
   /** pcs[i] = the slot index of insns[i] (lddw takes two slots) */
   readonly pcs: number[];
   readonly slots: number;
+}
+
+export interface DecodeOptions {
+  /** reject the core's extended syllables (isa/syllables.ts): accept RFC 9669 instructions only */
+  readonly baseOnly?: boolean;
 }
 
 /** bit 15 of off marks a 3-operand ALU syllable (isa/syllables.ts) */
@@ -35,7 +41,7 @@ const ATOMIC_BY_IMM = new Map<number, { op: AtomicOp; fetch: boolean }>([
 const hex = (n: number) => '0x' + (n >>> 0).toString(16).padStart(2, '0');
 
 /** Decodes a whole program; throws IsaError naming the slot. */
-export function decodeProgram(bytes: Uint8Array): DecodedProgram {
+export function decodeProgram(bytes: Uint8Array, opts: DecodeOptions = {}): DecodedProgram {
   if (bytes.length % 8 !== 0)
     throw new IsaError(Math.floor(bytes.length / 8), `truncated instruction: ${bytes.length % 8} byte(s) left over after ${Math.floor(bytes.length / 8)} whole instruction(s)`);
   const slots = bytes.length / 8;
@@ -48,7 +54,7 @@ export function decodeProgram(bytes: Uint8Array): DecodedProgram {
       if (pc + 1 >= slots) throw new IsaError(pc, 'lddw is missing its second half (end of program)');
       next = readSlot(bytes, pc + 1);
     }
-    insns.push(decodeSlot(raw, pc, next));
+    insns.push(decodeSlot(raw, pc, next, opts));
     pcs.push(pc);
     pc += next ? 2 : 1;
   }
@@ -56,7 +62,14 @@ export function decodeProgram(bytes: Uint8Array): DecodedProgram {
 }
 
 /** Decodes one instruction; `next` is the following slot, needed by lddw. */
-export function decodeSlot(raw: RawSlot, pc: number, next?: RawSlot): Insn {
+export function decodeSlot(raw: RawSlot, pc: number, next?: RawSlot, opts: DecodeOptions = {}): Insn {
+  const insn = decodeFields(raw, pc, next);
+  if (opts.baseOnly && isExtension(insn))
+    throw new IsaError(pc, `${insn.kind} (${hex(raw.opcode)}) is an extension syllable of the xdp2hw core, not an RFC 9669 instruction (base ISA only)`);
+  return insn;
+}
+
+function decodeFields(raw: RawSlot, pc: number, next?: RawSlot): Insn {
   const row = OPCODES[raw.opcode];
   if (!row) throw new IsaError(pc, `unknown opcode ${hex(raw.opcode)}`);
   const fail = (why: string): never => {

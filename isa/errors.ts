@@ -1,4 +1,5 @@
-// Typed ISA errors: an instruction index (slot) and the reason, printed as "<index>: <why>".
+// Typed ISA errors: an instruction index (slot) and the reason, printed as "<index>: <why>";
+// assembler errors: a source line and the reason, printed as "line <n>: <why>".
 
 export class IsaError extends Error {
   constructor(
@@ -8,5 +9,16 @@ export class IsaError extends Error {
   ) {
     super(index >= 0 ? `instruction ${index}: ${why}` : why);
     this.name = 'IsaError';
+  }
+}
+
+/** An assembler error: a source line (1-based) and the reason, printed as "line <n>: <why>". */
+export class AsmError extends Error {
+  constructor(
+    readonly line: number,
+    readonly why: string,
+  ) {
+    super(`line ${line}: ${why}`);
+    this.name = 'AsmError';
   }
 }

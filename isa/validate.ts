@@ -1,0 +1,65 @@
+// Program-level checks on a decoded program: jump and local-call targets, writes to the frame
+// pointer r10, and the end of the program. Field-level checks (registers, reserved fields) are
+// decode.ts's; what a program does at run time (bounds, types) is not checked here.
+
+import type { DecodedProgram } from './decode.js';
+import { IsaError } from './errors.js';
+import { assertNever } from './insn.js';
+import type { Insn } from './insn.js';
+import { FP } from './opcodes.js';
+
+/** The slot a jump or local call goes to, relative offsets resolved; undefined for other kinds. */
+export function branchTarget(insn: Insn, pc: number): number | undefined {
+  switch (insn.kind) {
+    case 'jmp': case 'ja': case 'call-local': return pc + insn.off + 1;
+    default: return undefined;
+  }
+}
+
+/** The register an instruction writes, if any (r0 for helper calls and exits is not counted). */
+export function writtenRegister(insn: Insn): number | undefined {
+  switch (insn.kind) {
+    case 'alu': case 'alu3': case 'end': case 'ldx': case 'ldx6': case 'lddw':
+      return insn.dst;
+    case 'atomic':
+      if (!insn.fetch) return undefined;
+      return insn.op === 'cmpxchg' ? 0 : insn.src;
+    case 'ld-abs': case 'ld-ind':
+      return 0;
+    case 'jmp': case 'ja': case 'call': case 'call-local': case 'callx': case 'exit': case 'st': case 'stx':
+    case 'exit-imm': case 'stx6':
+      return undefined;
+    default:
+      return assertNever(insn);
+  }
+}
+
+/** Whether control can never pass from this instruction to the next slot. */
+export function endsFlow(insn: Insn): boolean {
+  return insn.kind === 'exit' || insn.kind === 'exit-imm' || insn.kind === 'ja';
+}
+
+/**
+ * Throws IsaError(slot, why) for the first problem found: an empty program; a jump or local call
+ * whose target is outside the program or the second half of an lddw; a write to r10; a last
+ * instruction that lets control fall off the end.
+ */
+export function validateProgram(decoded: DecodedProgram): void {
+  const { insns, pcs, slots } = decoded;
+  if (insns.length === 0) throw new IsaError(-1, 'empty program: there must be at least one instruction');
+  const starts = new Set(pcs);
+  insns.forEach((insn, i) => {
+    const pc = pcs[i];
+    if (insn.kind === 'jmp' || insn.kind === 'ja' || insn.kind === 'call-local') {
+      const target = pc + insn.off + 1;
+      const what = insn.kind === 'call-local' ? 'call target' : 'jump target';
+      if (target < 0 || target >= slots)
+        throw new IsaError(pc, `${what} ${target} (offset ${insn.off}) is outside the program (slots 0-${slots - 1})`);
+      if (!starts.has(target)) throw new IsaError(pc, `${what} ${target} is the second half of the lddw at ${target - 1}`);
+    }
+    if (writtenRegister(insn) === FP) throw new IsaError(pc, `${insn.kind} writes r10, the read-only frame pointer`);
+  });
+  const last = insns[insns.length - 1];
+  if (!endsFlow(last))
+    throw new IsaError(pcs[pcs.length - 1], `the last instruction (${last.kind}) falls off the end of the program: it must be exit or goto`);
+}
