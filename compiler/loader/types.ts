@@ -60,11 +60,44 @@ export interface Program {
   readonly code: DecodedProgram;
   /** functions in `code`, entry first */
   readonly functions: readonly FunctionInfo[];
-  /** lddw instructions (by index into code.insns) that load a map */
+  /**
+   * lddw instructions (by index into code.insns) that load a map. Loaders rewrite each such lddw
+   * as the kernel's map-index forms: pseudo MAP_IDX (lo = map index) or MAP_IDX_VALUE (lo = map
+   * index, hi = offset in the value).
+   */
   readonly mapRefs: ReadonlyMap<number, MapRef>;
 }
 
 export type InputFormat = 'elf' | 'raw' | 'objdump';
+
+/** A symbol of a code section as the file names it: a function or a jump label (LBB0_2). */
+export interface SectionSymbol {
+  readonly name: string;
+  /** slot index in the section */
+  readonly slot: number;
+  /** a function (STT_FUNC) rather than a label */
+  readonly func: boolean;
+}
+
+/** A relocation of a code section as the file gives it (what `llvm-objdump -dr` prints). */
+export interface SectionReloc {
+  /** byte offset in the section */
+  readonly offset: number;
+  /** 'R_BPF_64_64', 'R_BPF_64_32', ... */
+  readonly type: string;
+  readonly symbol: string;
+}
+
+/**
+ * A code section before linking, as `llvm-objdump -d` shows it: instructions as in the file
+ * (map loads still `r1 = 0 ll`, calls not yet relocated), its symbols and relocations.
+ */
+export interface CodeSection {
+  readonly name: string;
+  readonly code: DecodedProgram;
+  readonly symbols: readonly SectionSymbol[];
+  readonly relocs: readonly SectionReloc[];
+}
 
 export interface LoadedObject {
   readonly file: string;
@@ -72,6 +105,8 @@ export interface LoadedObject {
   readonly programs: readonly Program[];
   readonly maps: readonly MapDef[];
   readonly license?: string;
+  /** the code sections as in the file, for disassembly (ELF and listings; absent for raw bytecode) */
+  readonly sections?: readonly CodeSection[];
 }
 
 /** A bad input: printed as one line, "<file>: [instruction N: ]<why>". */

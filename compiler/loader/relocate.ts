@@ -1,0 +1,219 @@
+// Linking programs from decoded code sections, whatever the input format: map and global-data
+// relocations become map-index lddws with MapRefs, and the subprograms a program calls are
+// appended and their call offsets fixed, as libbpf lays them out. Knows no file format.
+
+import { decodeProgram, IsaError, Pseudo } from '../../isa/index.js';
+import type { DecodedProgram, Insn, LddwInsn } from '../../isa/index.js';
+import { FormatError } from './bytes.js';
+import { R_BPF, R_BPF_NAMES } from './elf.js';
+import type { FunctionInfo, MapRef, Program } from './types.js';
+
+/** What a relocation's symbol is, once the input format has looked it up. */
+export type RelocTarget =
+  /** a map definition: the lddw loads the map */
+  | { readonly kind: 'map'; readonly map: number }
+  /** a global data section's map: the lddw loads an address at base + imm inside its value */
+  | { readonly kind: 'data'; readonly map: number; readonly base: number }
+  /** a place in a code section: a call or function-address target at byte + imm */
+  | { readonly kind: 'code'; readonly code: Code; readonly byte: number }
+  /** anything else; `why` says what it is */
+  | { readonly kind: 'unsupported'; readonly why: string };
+
+export interface Reloc {
+  readonly type: number;
+  readonly symbol: string;
+  readonly target: RelocTarget;
+}
+
+/** A code section, decoded once. */
+export interface Code {
+  readonly name: string;
+  readonly prog: DecodedProgram;
+  /** slot → index into prog.insns, -1 inside an lddw */
+  readonly insnAt: Int32Array;
+  /** relocations by slot; filled in by the format once every section is decoded */
+  readonly relocs: Map<number, Reloc>;
+  readonly funcs: Func[];
+}
+
+export interface Func {
+  readonly name: string;
+  readonly code: Code;
+  readonly start: number;
+  /** one past the last slot */
+  readonly end: number;
+  /** a program entry (global, outside .text) rather than a subprogram */
+  readonly entry: boolean;
+}
+
+/** Decodes a code section; IsaError becomes a FormatError naming the section and slot. */
+export function decodeCode(name: string, bytes: Uint8Array): Code {
+  if (bytes.length % 8 !== 0) throw new FormatError(`code section ${name} is ${bytes.length} bytes, not a whole number of instructions`);
+  let prog: DecodedProgram;
+  try {
+    prog = decodeProgram(bytes);
+  } catch (e) {
+    if (e instanceof IsaError) throw new FormatError(name ? `${e.why} (section ${name})` : e.why, e.index);
+    throw e;
+  }
+  const insnAt = new Int32Array(prog.slots).fill(-1);
+  prog.pcs.forEach((pc, i) => (insnAt[pc] = i));
+  return { name, prog, insnAt, relocs: new Map(), funcs: [] };
+}
+
+/** Adds a function of `code` from its byte range, checking it covers whole instructions. */
+export function addFunc(code: Code, name: string, startByte: number, endByte: number, entry: boolean): void {
+  const start = startByte / 8;
+  const end = endByte / 8;
+  if (!Number.isInteger(start) || !Number.isInteger(end) || end > code.prog.slots || end < start)
+    throw new FormatError(`function ${name} (bytes ${startByte}..${endByte}) is not a whole range of instructions in section ${code.name}`);
+  if (start < code.prog.slots && code.insnAt[start] < 0) throw new FormatError(`function ${name} starts inside an lddw`, start);
+  if (end < code.prog.slots && code.insnAt[end] < 0) throw new FormatError(`function ${name} ends inside an lddw`, end - 1);
+  code.funcs.push({ name, code, start, end, entry });
+}
+
+/** Adds a relocation at byte `offset`, which must be the start of an instruction. */
+export function addReloc(code: Code, offset: number, reloc: Reloc): void {
+  const slot = offset / 8;
+  if (!Number.isInteger(slot) || slot >= code.prog.slots || code.insnAt[slot] < 0)
+    throw new FormatError(`relocation at byte ${offset} of section ${code.name} does not point at an instruction`, Math.floor(slot));
+  if (code.relocs.has(slot)) throw new FormatError(`two relocations for one instruction (section ${code.name})`, slot);
+  code.relocs.set(slot, reloc);
+}
+
+/** Every program: the entry functions, each linked with the subprograms it calls. */
+export function buildPrograms(codes: readonly Code[]): Program[] {
+  return codes.flatMap((c) => c.funcs.filter((f) => f.entry).map((f) => link(f)));
+}
+
+/** A function placed in the linked program at slot `base`, with its relocated instructions. */
+interface Piece {
+  readonly func: Func;
+  readonly base: number;
+  readonly insns: Insn[];
+  readonly pcs: number[];
+  readonly refs: [number, MapRef][];
+}
+
+/** The linked slot of a function, placing it after the others if it is not placed yet. */
+type Place = (f: Func) => number;
+
+/**
+ * Links a program as libbpf does: a called subprogram is appended when its first call is met and
+ * relocated at once, before the rest of its caller (depth first). An explicit stack, not
+ * recursion; each function is placed at most once, so this ends.
+ */
+function link(entry: Func): Program {
+  const pieces: Piece[] = [];
+  const stack: { piece: Piece; next: number }[] = [];
+  let slots = 0;
+  const place: Place = (f) => {
+    const known = pieces.find((p) => p.func === f);
+    if (known) return known.base;
+    const piece: Piece = { func: f, base: slots, insns: [], pcs: [], refs: [] };
+    pieces.push(piece);
+    slots += f.end - f.start;
+    stack.push({ piece, next: f.start < f.code.prog.slots ? f.code.insnAt[f.start] : -1 });
+    return piece.base;
+  };
+  place(entry);
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    const { func, base, insns, pcs, refs } = top.piece;
+    const prog = func.code.prog;
+    if (top.next < 0 || top.next >= prog.insns.length || prog.pcs[top.next] >= func.end) {
+      stack.pop();
+      continue;
+    }
+    const i = top.next++;
+    const site: Site = { func, slot: prog.pcs[i], at: base + prog.pcs[i] - func.start, base };
+    insns.push(relocateInsn(prog.insns[i], site, place, (ref) => refs.push([insns.length, ref])));
+    pcs.push(site.at);
+  }
+  const functions: FunctionInfo[] = [];
+  const mapRefs = new Map<number, MapRef>();
+  const all: Insn[] = [];
+  const allPcs: number[] = [];
+  for (const p of pieces) {
+    functions.push({ name: p.func.name, start: all.length });
+    for (const [i, ref] of p.refs) mapRefs.set(all.length + i, ref);
+    for (let i = 0; i < p.insns.length; i++) {
+      all.push(p.insns[i]);
+      allPcs.push(p.pcs[i]);
+    }
+  }
+  return { name: entry.name, section: entry.code.name, code: { insns: all, pcs: allPcs, slots }, functions, mapRefs };
+}
+
+interface Site {
+  readonly func: Func;
+  /** the instruction's slot in its section */
+  readonly slot: number;
+  /** its slot in the linked program */
+  readonly at: number;
+  /** the linked slot of the function's first instruction */
+  readonly base: number;
+}
+
+function relocateInsn(insn: Insn, s: Site, place: Place, ref: (r: MapRef) => void): Insn {
+  const code = s.func.code;
+  const reloc = code.relocs.get(s.slot);
+  if (!reloc) {
+    if (insn.kind === 'call-local') return { kind: 'call-local', off: callTarget(code, s.slot + insn.off + 1, s, place) - (s.at + 1) };
+    if (insn.kind === 'lddw' && insn.pseudo !== Pseudo.IMM64)
+      throw new FormatError(`lddw with pseudo source ${insn.pseudo} and no relocation (section ${code.name})`, s.slot);
+    return insn;
+  }
+  const tname = R_BPF_NAMES[reloc.type] ?? 'unknown';
+  const t = reloc.target;
+  if (reloc.type === R_BPF.R64_64) {
+    if (insn.kind !== 'lddw') throw new FormatError(`${tname} relocation on a ${insn.kind} instruction, expected lddw (section ${code.name})`, s.slot);
+    return relocateLddw(insn, reloc, s, place, ref);
+  }
+  if (reloc.type !== R_BPF.R64_32)
+    throw new FormatError(`unknown relocation type ${reloc.type} (${tname}) against symbol '${reloc.symbol}' (section ${code.name})`, s.slot);
+  if (insn.kind === 'call' && insn.target === 'kfunc')
+    throw new FormatError(`call to kernel function ${reloc.symbol} (kfunc) is not supported`, s.slot);
+  if (insn.kind !== 'call-local')
+    throw new FormatError(`${tname} relocation on a ${insn.kind} instruction, expected a BPF-to-BPF call (section ${code.name})`, s.slot);
+  if (t.kind === 'unsupported') throw new FormatError(`call relocation against symbol '${reloc.symbol}': ${t.why}`, s.slot);
+  if (t.kind !== 'code' || t.code.name !== '.text' || t.byte % 8 !== 0)
+    throw new FormatError(`call relocation against symbol '${reloc.symbol}', which is not a function in .text`, s.slot);
+  return { kind: 'call-local', off: callTarget(t.code, t.byte / 8 + insn.off + 1, s, place) - (s.at + 1) };
+}
+
+/** The linked slot of `slot` in section `target`, placing the function that starts there if needed. */
+function callTarget(target: Code, slot: number, s: Site, place: Place): number {
+  if (target === s.func.code && slot >= s.func.start && slot < s.func.end) return s.base + slot - s.func.start;
+  const f = target.funcs.find((g) => g.start === slot);
+  if (!f) throw new FormatError(`call target: instruction ${slot} of section ${target.name} is not the start of a function`, s.slot);
+  if (f.entry && f !== s.func) throw new FormatError(`call to ${f.name}, a program of section ${target.name}: only .text functions can be called`, s.slot);
+  return place(f) + slot - f.start;
+}
+
+function relocateLddw(insn: LddwInsn, reloc: Reloc, s: Site, place: Place, ref: (r: MapRef) => void): Insn {
+  const t = reloc.target;
+  const imm = insn.lo | 0;
+  switch (t.kind) {
+    case 'map':
+      if (imm !== 0) throw new FormatError(`map reference ${reloc.symbol} has a non-zero offset ${imm}`, s.slot);
+      ref({ map: t.map, kind: 'fd', offset: 0 });
+      return { kind: 'lddw', dst: insn.dst, pseudo: Pseudo.MAP_IDX, lo: t.map, hi: 0 };
+    case 'data': {
+      const offset = t.base + imm;
+      if (offset < 0) throw new FormatError(`global data reference ${reloc.symbol}${imm} lies before its section`, s.slot);
+      ref({ map: t.map, kind: 'value', offset });
+      return { kind: 'lddw', dst: insn.dst, pseudo: Pseudo.MAP_IDX_VALUE, lo: t.map, hi: offset >>> 0 };
+    }
+    case 'code': {
+      // the address of a subprogram (a callback): the symbol's byte offset plus imm in bytes, as libbpf reads it
+      const byte = t.byte + imm;
+      if (t.code.name !== '.text' || byte % 8 !== 0)
+        throw new FormatError(`function address ${reloc.symbol}+${imm} is not an instruction of .text`, s.slot);
+      const off = callTarget(t.code, byte / 8, s, place) - (s.at + 1);
+      return { kind: 'lddw', dst: insn.dst, pseudo: Pseudo.FUNC, lo: off >>> 0, hi: 0 };
+    }
+    case 'unsupported':
+      throw new FormatError(`relocation against symbol '${reloc.symbol}': ${t.why}`, s.slot);
+  }
+}
