@@ -6,3 +6,8 @@ export * from './raw.js';
 export * from './errors.js';
 export * from './decode.js';
 export * from './encode.js';
+export * from './validate.js';
+export * from './syllables.js';
+export * from './disasm.js';
+export * from './helpers.js';
+export * from './asm/index.js';

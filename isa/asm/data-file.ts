@@ -77,7 +77,7 @@ export function parseDataFile(text: string): DataFile {
   let asm: string | undefined;
   let asmLine: number | undefined;
   let raw: Uint8Array | undefined;
-  let mem = new Uint8Array(0);
+  let mem: Uint8Array = new Uint8Array(0);
   let result: bigint | undefined;
   let error: string | undefined;
   const other: Record<string, string> = {};
