@@ -12,7 +12,7 @@ import { LoadError } from './types.js';
 import type { LoadedObject } from './types.js';
 
 export * from './types.js';
-export { BPF_F_RDONLY_PROG } from './maps.js';
+export { BPF_F_MMAPABLE, BPF_F_RDONLY_PROG } from './maps.js';
 
 /** Inputs larger than this are refused before they are read. */
 export const MAX_INPUT_BYTES = 256 << 20;

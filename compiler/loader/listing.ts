@@ -5,7 +5,7 @@
 import { Pseudo } from '../../isa/index.js';
 import { FormatError } from './bytes.js';
 import { R_BPF } from './elf.js';
-import { BPF_F_RDONLY_PROG } from './maps.js';
+import { dataMapFlags } from './maps.js';
 import { addFunc, addReloc, buildPrograms, decodeCode } from './relocate.js';
 import type { Code, RelocTarget } from './relocate.js';
 import type { CodeSection, LoadedObject, MapDef, SectionReloc, SectionSymbol } from './types.js';
@@ -126,8 +126,7 @@ function unknownMap(name: string): MapDef {
 
 /** A global data section named by a relocation: an array of one value of unknown size. */
 function dataMap(name: string): MapDef {
-  const flags = name.startsWith('.rodata') ? BPF_F_RDONLY_PROG : 0;
-  return { name, type: 'array', typeId: 2, keySize: 4, valueSize: 0, maxEntries: 1, flags, section: name };
+  return { name, type: 'array', typeId: 2, keySize: 4, valueSize: 0, maxEntries: 1, flags: dataMapFlags(name), section: name };
 }
 
 /**

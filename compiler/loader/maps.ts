@@ -11,6 +11,13 @@ import type { MapDef, MapTypeName } from './types.js';
 
 /** libbpf sets this on `.rodata` maps: the program may not write them. */
 export const BPF_F_RDONLY_PROG = 0x80;
+/** libbpf (1.1) sets this on every global data map, so user space can mmap it. */
+export const BPF_F_MMAPABLE = 0x400;
+
+/** The flags libbpf gives the map of a global data section. */
+export function dataMapFlags(section: string): number {
+  return BPF_F_MMAPABLE | (section.startsWith('.rodata') ? BPF_F_RDONLY_PROG : 0);
+}
 /** The largest global data section accepted (a `.bss` size is not backed by file bytes). */
 export const MAX_DATA_SECTION = 16 << 20;
 
@@ -48,11 +55,10 @@ export function collectMaps(elf: ElfFile, btf: Btf | undefined): MapTable {
   for (const sec of elf.sections) {
     if (!isDataSection(sec) || sec.size === 0) continue;
     if (sec.size > MAX_DATA_SECTION) throw new FormatError(`section ${sec.name} is ${sec.size} bytes, more than the ${MAX_DATA_SECTION} this loader accepts`);
-    const rodata = sec.name.startsWith('.rodata');
     dataMaps.set(sec.index, maps.length);
     maps.push({
       name: sec.name, type: 'array', typeId: 2, keySize: 4, valueSize: sec.size, maxEntries: 1,
-      flags: rodata ? BPF_F_RDONLY_PROG : 0, initial: sec.type === SHT.NOBITS ? new Uint8Array(sec.size) : sec.data.slice(),
+      flags: dataMapFlags(sec.name), initial: sec.type === SHT.NOBITS ? new Uint8Array(sec.size) : sec.data.slice(),
       section: sec.name,
     });
   }

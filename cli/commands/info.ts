@@ -1,0 +1,54 @@
+// `xdp2hw info <file> [--json]`: programs (instruction counts, helpers, maps, ISA features) and
+// maps of an object, as a table or as JSON. The summary itself is compiler/loader/summary.ts.
+
+import type { Argv, CommandModule } from 'yargs';
+import { loadFile } from '../../compiler/loader/index.js';
+import { summarize } from '../../compiler/loader/summary.js';
+import type { ObjectSummary } from '../../compiler/loader/summary.js';
+
+interface InfoArgs {
+  file: string;
+  json: boolean;
+}
+
+export const infoCommand: CommandModule<object, InfoArgs> = {
+  command: 'info <file>',
+  describe: 'Programs, instruction counts, maps, helpers and ISA features of an object, listing or bytecode file',
+  builder: (y: Argv) =>
+    y
+      .positional('file', { type: 'string', demandOption: true, describe: 'ELF object, llvm-objdump listing or raw bytecode' })
+      .option('json', { type: 'boolean', default: false, describe: 'print JSON' }) as unknown as Argv<InfoArgs>,
+  handler: (argv) => {
+    const summary = summarize(loadFile(argv.file));
+    process.stdout.write(argv.json ? `${JSON.stringify(summary, null, 2)}\n` : formatInfo(summary));
+  },
+};
+
+/** Columns padded to their widest cell. */
+function table(rows: string[][]): string[] {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r) => '  ' + r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ').trimEnd());
+}
+
+const hex = (n: number) => `0x${n.toString(16)}`;
+
+export function formatInfo(s: ObjectSummary): string {
+  const out = [`${s.file}: ${s.format}${s.license !== undefined ? `, license ${s.license}` : ''}`, ''];
+  out.push(`programs (${s.programs.length}):`);
+  if (s.programs.length > 0) {
+    out.push(...table([['name', 'section', 'type', 'insns', 'linked', 'helpers'],
+      ...s.programs.map((p) => [p.name, p.section || '-', p.type, String(p.insns), String(p.totalInsns), p.helpers.join(', ') || '-'])]));
+  }
+  for (const p of s.programs) {
+    out.push('', `  ${p.name}:`);
+    if (p.subprograms.length > 0) out.push(`    subprograms: ${p.subprograms.join(', ')}`);
+    out.push(`    maps: ${p.maps.join(', ') || '-'}`, `    features: ${p.features.join(', ') || '-'}`);
+  }
+  out.push('', `maps (${s.maps.length}):`);
+  if (s.maps.length > 0) {
+    out.push(...table([['name', 'type', 'key', 'value', 'max entries', 'flags', 'inner map'],
+      ...s.maps.map((m) => [m.name, m.type, String(m.keySize), String(m.valueSize), String(m.maxEntries), hex(m.flags),
+        m.innerMap ? `${m.innerMap.type} ${m.innerMap.keySize}/${m.innerMap.valueSize}/${m.innerMap.maxEntries}` : '-'])]));
+  }
+  return out.join('\n') + '\n';
+}
