@@ -1,5 +1,7 @@
 // The CLI's commands, one module each; the order is the order of `xdp2hw --help`.
 import type { CommandModule } from 'yargs';
+import { infoCommand } from './info.js';
+import { disasmCommand } from './disasm.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const COMMANDS: CommandModule<any, any>[] = [];
+export const COMMANDS: CommandModule<any, any>[] = [infoCommand, disasmCommand];

@@ -1,0 +1,102 @@
+// Disassembly of a loaded object for `xdp2hw disasm`: the code sections as `llvm-objdump -d`
+// (`-dr`) lists them, or programs as linked, with map names. Text lines only; no file access.
+
+import { disassembleInsn, hexBytes } from '../../isa/disasm.js';
+import type { DecodedProgram, Insn } from '../../isa/index.js';
+import { LoadError } from './types.js';
+import type { CodeSection, LoadedObject, MapDef, Program } from './types.js';
+
+export interface DisasmListingOptions {
+  /** only this program: its function and the subprograms it calls */
+  readonly program?: string;
+  /** relocation lines after the instructions they apply to, as `llvm-objdump -dr` */
+  readonly relocs?: boolean;
+  /** programs as linked (subprograms appended, map loads named) instead of sections as in the file */
+  readonly linked?: boolean;
+}
+
+/** The lines `xdp2hw disasm` prints. Throws LoadError when `program` names no program. */
+export function disasmLines(obj: LoadedObject, opts: DisasmListingOptions = {}): string[] {
+  let programs = obj.programs;
+  if (opts.program !== undefined) {
+    programs = obj.programs.filter((p) => p.name === opts.program);
+    if (programs.length === 0) {
+      const names = obj.programs.map((p) => p.name).join(', ') || 'none';
+      throw new LoadError(obj.file, `no program named '${opts.program}' (programs: ${names})`);
+    }
+  }
+  const lines = ['', `${obj.file}:\tfile format elf64-bpf`];
+  if (opts.linked || !obj.sections) {
+    for (const p of programs) lines.push('', `Program ${p.name} (section ${p.section || 'none'}), linked:`, ...linkedLines(p, obj.maps));
+    return lines;
+  }
+  for (const sec of obj.sections) {
+    const ranges = opts.program === undefined ? [{ start: 0, end: sec.code.slots }] : selectedRanges(sec, programs[0]);
+    if (ranges.length === 0) continue;
+    lines.push('', `Disassembly of section ${sec.name}:`, ...sectionLines(sec, ranges, opts.relocs === true));
+  }
+  return lines;
+}
+
+interface Range {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** The slot ranges of a section that belong to the program: its entry function and its subprograms. */
+function selectedRanges(sec: CodeSection, p: Program): Range[] {
+  const funcs = sec.symbols.filter((s) => s.func);
+  const wanted = (name: string) => (sec.name === p.section ? name === p.name : sec.name === '.text' && p.functions.some((f, i) => i > 0 && f.name === name));
+  return funcs.flatMap((f, i) => (wanted(f.name) ? [{ start: f.slot, end: i + 1 < funcs.length ? funcs[i + 1].slot : sec.code.slots }] : []));
+}
+
+/** Symbols by slot, one per slot (functions first); the section's name at 0 when nothing is there. */
+function symbolMap(sec: CodeSection): Map<number, string> {
+  const m = new Map<number, string>();
+  for (const s of sec.symbols) if (!m.has(s.slot)) m.set(s.slot, s.name);
+  if (!m.has(0)) m.set(0, sec.name);
+  return m;
+}
+
+function sectionLines(sec: CodeSection, ranges: readonly Range[], relocs: boolean): string[] {
+  const symbols = symbolMap(sec);
+  const relocAt = new Map<number, string[]>();
+  if (relocs) {
+    for (const r of sec.relocs) {
+      const line = `\t\t${r.offset.toString(16).padStart(16, '0')}:  ${r.type}\t${r.symbol}`;
+      relocAt.set(Math.floor(r.offset / 8), [...(relocAt.get(Math.floor(r.offset / 8)) ?? []), line]);
+    }
+  }
+  const lines: string[] = [];
+  const { insns, pcs } = sec.code;
+  for (let i = 0; i < insns.length; i++) {
+    const pc = pcs[i];
+    if (!ranges.some((r) => pc >= r.start && pc < r.end)) continue;
+    const sym = symbols.get(pc);
+    if (sym !== undefined) lines.push('', `${(pc * 8).toString(16).padStart(16, '0')} <${sym}>:`);
+    lines.push(insnLine(insns[i], pc, symbols), ...(relocAt.get(pc) ?? []));
+  }
+  return lines;
+}
+
+function insnLine(insn: Insn, pc: number, symbols: ReadonlyMap<number, string>, comment = ''): string {
+  return `${String(pc).padStart(8)}:\t${hexBytes(insn)}\t${disassembleInsn(insn, pc, { symbols })}${comment}`;
+}
+
+/** A linked program: function labels at their starts, map loads followed by the map's name. */
+function linkedLines(p: Program, maps: readonly MapDef[]): string[] {
+  const code: DecodedProgram = p.code;
+  const symbols = new Map<number, string>();
+  for (const f of p.functions) if (f.start < code.insns.length) symbols.set(code.pcs[f.start], f.name);
+  const lines: string[] = [];
+  code.insns.forEach((insn, i) => {
+    const pc = code.pcs[i];
+    const sym = symbols.get(pc);
+    if (sym !== undefined) lines.push('', `${(pc * 8).toString(16).padStart(16, '0')} <${sym}>:`);
+    const ref = p.mapRefs.get(i);
+    const name = ref ? (maps[ref.map]?.name ?? `#${ref.map}`) : '';
+    const comment = !ref ? '' : ref.kind === 'fd' ? ` ; map ${name}` : ` ; &${name}[${ref.offset}]`;
+    lines.push(insnLine(insn, pc, symbols, comment));
+  });
+  return lines;
+}
