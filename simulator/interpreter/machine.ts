@@ -1,0 +1,216 @@
+// The machine state of the interpreter and its execute loop: registers (hi/lo words), memory,
+// the call stack of BPF-to-BPF calls, program switches (tail calls), traps and the instruction
+// budget. What instructions do is in alu.ts and compile.ts; helpers and XDP are the host's.
+
+import type { Trap, TrapKind } from '../engine.js';
+import type { Handler } from './alu.js';
+import { AT_CTX, Memory, RegionKind, readLE, writeLE } from './memory.js';
+import type { Region } from './memory.js';
+
+/** Handler results below zero: stop (exit), trapped, or continue in another program (m.program). */
+export const EXIT = -1;
+export const TRAPPED = -2;
+export const SWITCH = -3;
+
+export const NUM_REGS = 11;
+/** a scratch register slot after r10 (3-operand syllables) */
+export const SCRATCH = 11;
+/** constant slots (immediates) start here */
+export const FIRST_CONST = 12;
+export const STACK_SIZE = 512;
+/** the kernel's MAX_CALL_FRAMES */
+export const MAX_FRAMES = 8;
+/** the kernel's MAX_TAIL_CALL_CNT */
+export const MAX_TAIL_CALLS = 33;
+export const DEFAULT_BUDGET = 1_000_000;
+
+export interface CompiledProgram {
+  readonly name: string;
+  /** index in the loaded object's programs */
+  readonly index: number;
+  /** handlers by instruction index; entries past the last instruction trap */
+  readonly code: Handler[];
+  /** the slot index of each handler, for trap locations */
+  readonly slots: number[];
+}
+
+/** A helper: reads r1-r5, writes r0; on a fault it calls m.fail and the run stops. */
+export type HelperFn = (m: Machine, pc: number) => void;
+
+/** What the environment (XDP or the conformance harness) gives the machine. */
+export interface Host {
+  helper(id: number): HelperFn | undefined;
+  /** a helper's name for messages */
+  helperName(id: number): string;
+  /** emulate a load of `size` bytes at offset `off` of the ctx into register dst */
+  ctxLoad(m: Machine, off: number, size: number, dst: number): boolean;
+  /** the pointer an lddw of a map (or of an offset in its value) loads, or why there is none */
+  mapAddress(map: number, value: boolean, offset: number): [number, number] | string;
+}
+
+export class Machine {
+  readonly L: Int32Array;
+  readonly H: Int32Array;
+  readonly mem = new Memory();
+  readonly stacks: Region[] = [];
+  program!: CompiledProgram;
+  nextPc = 0;
+  trap: Trap | undefined;
+  /** instructions executed in the current run */
+  count = 0;
+  budget = DEFAULT_BUDGET;
+  tailCalls = 0;
+  /** set by a helper (tail_call) that switched m.program */
+  switched = false;
+  depth = 0;
+  private readonly saved = new Int32Array(MAX_FRAMES * 10);
+  private readonly retPc: number[] = new Array(MAX_FRAMES).fill(0);
+  private readonly retProg: CompiledProgram[] = new Array(MAX_FRAMES);
+
+  constructor(readonly host: Host, regSlots: number) {
+    this.L = new Int32Array(regSlots);
+    this.H = new Int32Array(regSlots);
+    for (let d = 0; d < MAX_FRAMES; d++) this.stacks.push(this.mem.add(`stack (frame ${d})`, RegionKind.STACK, new Uint8Array(STACK_SIZE), true));
+  }
+
+  /** Prepares a run of `prog` from its first instruction: clears r0-r9, frames, counters and trap. */
+  start(prog: CompiledProgram, budget = DEFAULT_BUDGET): void {
+    this.L.fill(0, 0, NUM_REGS);
+    this.H.fill(0, 0, NUM_REGS);
+    this.setPtr(10, this.stacks[0], STACK_SIZE);
+    this.stacks[0].buf.fill(0);
+    this.program = prog;
+    this.nextPc = 0;
+    this.trap = undefined;
+    this.count = 0;
+    this.budget = budget;
+    this.tailCalls = 0;
+    this.depth = 0;
+    this.switched = false;
+  }
+
+  /** Runs until exit, a trap or the end of the budget. */
+  run(): void {
+    let code = this.program.code;
+    let pc = this.nextPc;
+    let n = this.count;
+    const budget = this.budget;
+    for (;;) {
+      if (n >= budget) {
+        this.count = n;
+        this.fail('budget', `instruction budget of ${budget} exhausted (an unbounded loop?)`, this.program.slots[pc]);
+        return;
+      }
+      n++;
+      pc = code[pc]();
+      if (pc < 0) {
+        if (pc !== SWITCH) break;
+        code = this.program.code;
+        pc = this.nextPc;
+      }
+    }
+    this.count = n;
+  }
+
+  /** Ends the run with a trap; returns TRAPPED for handlers to return. */
+  fail(kind: TrapKind, message: string, pc: number): number {
+    this.trap ??= { kind, pc, program: this.program.name, message };
+    return TRAPPED;
+  }
+
+  /** Turns the memory's last fault into a trap. */
+  faulted(pc: number): number {
+    return this.fail(this.mem.faultKind, this.mem.faultMessage, pc);
+  }
+
+  setPtr(r: number, region: Region, offset: number): void {
+    const [h, l] = Memory.pointer(region, offset);
+    this.H[r] = h;
+    this.L[r] = l;
+  }
+
+  /** r = an integer JS number (two's complement for negatives, up to 2^53). */
+  setNum(r: number, v: number): void {
+    this.L[r] = v | 0;
+    this.H[r] = Math.floor(v / 4294967296) | 0;
+  }
+
+  load(hi: number, lo: number, off: number, size: number, signed: boolean, d: number): boolean {
+    const mem = this.mem;
+    const i = mem.resolve(hi, lo, off, size, false);
+    if (i < 0) return i === AT_CTX && this.host.ctxLoad(this, mem.ctxOffset, size, d);
+    const b = mem.region.buf;
+    if (size === 8) {
+      this.L[d] = readLE(b, i, 4);
+      this.H[d] = readLE(b, i + 4, 4);
+      return true;
+    }
+    let v = readLE(b, i, size);
+    if (signed && size < 4) v = size === 1 ? (v << 24) >> 24 : (v << 16) >> 16;
+    this.L[d] = v;
+    this.H[d] = signed ? v >> 31 : 0;
+    return true;
+  }
+
+  store(hi: number, lo: number, off: number, size: number, vh: number, vl: number): boolean {
+    const i = this.mem.resolve(hi, lo, off, size, true);
+    if (i < 0) return false;
+    const b = this.mem.region.buf;
+    if (size === 8) {
+      writeLE(b, i, 4, vl);
+      writeLE(b, i + 4, 4, vh);
+    } else writeLE(b, i, size, vl);
+    return true;
+  }
+
+  /** 6-byte accesses of the core's extension syllables. */
+  load6(hi: number, lo: number, off: number, d: number): boolean {
+    const i = this.mem.resolve(hi, lo, off, 6, false);
+    if (i < 0) return false;
+    const b = this.mem.region.buf;
+    this.L[d] = readLE(b, i, 4);
+    this.H[d] = readLE(b, i + 4, 2);
+    return true;
+  }
+
+  store6(hi: number, lo: number, off: number, vh: number, vl: number): boolean {
+    const i = this.mem.resolve(hi, lo, off, 6, true);
+    if (i < 0) return false;
+    const b = this.mem.region.buf;
+    writeLE(b, i, 4, vl);
+    writeLE(b, i + 4, 2, vh);
+    return true;
+  }
+
+  /** A BPF-to-BPF call: saves r6-r10 and the return point, gives the callee a new stack frame. */
+  call(ret: number, target: number, pc: number): number {
+    if (this.depth + 1 >= MAX_FRAMES) return this.fail('stack-overflow', `call depth exceeds the kernel's ${MAX_FRAMES} frames`, pc);
+    const o = this.depth * 10, S = this.saved, L = this.L, H = this.H;
+    for (let r = 6; r <= 10; r++) (S[o + 2 * (r - 6)] = L[r]), (S[o + 2 * (r - 6) + 1] = H[r]);
+    this.retPc[this.depth] = ret;
+    this.retProg[this.depth] = this.program;
+    this.depth++;
+    this.setPtr(10, this.stacks[this.depth], STACK_SIZE);
+    return target;
+  }
+
+  /** exit: returns to the caller (restoring r6-r10), or ends the run at depth 0. */
+  ret(): number {
+    if (this.depth === 0) return EXIT;
+    this.depth--;
+    const o = this.depth * 10, S = this.saved, L = this.L, H = this.H;
+    for (let r = 6; r <= 10; r++) (L[r] = S[o + 2 * (r - 6)]), (H[r] = S[o + 2 * (r - 6) + 1]);
+    const p = this.retProg[this.depth];
+    if (p === this.program) return this.retPc[this.depth];
+    this.program = p;
+    this.nextPc = this.retPc[this.depth];
+    return SWITCH;
+  }
+
+  /** Continues in another program from its start, in the current frame (a tail call). */
+  switchTo(prog: CompiledProgram): void {
+    this.program = prog;
+    this.nextPc = 0;
+    this.switched = true;
+  }
+}

@@ -1,0 +1,28 @@
+// Every bpf_conformance test of ../shared/conformance on the interpreter: the program assembled
+// from the .data file (isa/asm), run on its memory, r0 compared with `-- result`.
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { dataFileProgram, parseDataFile } from '../../isa/index.js';
+import { runConformance } from '../../simulator/interpreter/conformance.js';
+import { CONFORMANCE_DIR } from '../helpers/paths.js';
+
+const files = readdirSync(CONFORMANCE_DIR).filter((f) => f.endsWith('.data')).sort();
+
+describe('bpf_conformance on the interpreter', () => {
+  it('finds all 313 test files', () => expect(files.length).toBe(313));
+
+  for (const f of files) {
+    it(f, () => {
+      const d = parseDataFile(readFileSync(join(CONFORMANCE_DIR, f), 'utf8'));
+      const out = runConformance(dataFileProgram(d), d.mem);
+      if (d.error !== undefined) {
+        expect(out.ok).toBe(false);
+        if (!out.ok) expect(out.error).toContain(d.error);
+        return;
+      }
+      if (!out.ok) throw new Error(`${f}: ${out.error}`);
+      expect('0x' + out.r0.toString(16)).toBe('0x' + d.result!.toString(16));
+    });
+  }
+});
