@@ -4,6 +4,8 @@
 import { IsaError } from '../isa/index.js';
 import { LoadError } from '../compiler/loader/types.js';
 import { FixtureError } from '../simulator/maps/fixture.js';
+import { PcapError } from '../simulator/pcap/format.js';
+import { TrafficSpecError } from '../simulator/traffic/values.js';
 
 /** A failure the user can fix: printed as one line. */
 export class UserError extends Error {
@@ -21,7 +23,7 @@ export class UsageError extends UserError {
 }
 
 /** Error classes whose message is already the one line a user should see. */
-const KNOWN: (abstract new (...a: never[]) => Error)[] = [UserError, LoadError, FixtureError, IsaError];
+const KNOWN: (abstract new (...a: never[]) => Error)[] = [UserError, LoadError, FixtureError, IsaError, PcapError, TrafficSpecError];
 
 export function isUserFacing(e: unknown): e is Error {
   return KNOWN.some((k) => e instanceof k);

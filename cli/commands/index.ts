@@ -2,6 +2,8 @@
 import type { CommandModule } from 'yargs';
 import { infoCommand } from './info.js';
 import { disasmCommand } from './disasm.js';
+import { trafficCommand } from './traffic.js';
+import { pcapInfoCommand } from './pcap-info.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const COMMANDS: CommandModule<any, any>[] = [infoCommand, disasmCommand];
+export const COMMANDS: CommandModule<any, any>[] = [infoCommand, disasmCommand, trafficCommand, pcapInfoCommand];
