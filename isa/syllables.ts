@@ -9,7 +9,7 @@
 
 import { ALU3_FLAG } from './decode.js';
 import type { Alu3Insn, ExitImmInsn, Ldx6Insn, Operand, Reg, Stx6Insn } from './insn.js';
-import { ALU_OPS, Cls, ExtOpcode, NUM_REGS } from './opcodes.js';
+import { ALU_OPS, ExtOpcode, NUM_REGS, OPCODES } from './opcodes.js';
 import type { Width } from './opcodes.js';
 
 /**
@@ -36,8 +36,8 @@ export const STX6_OPCODE = ExtOpcode.STX6;
 /**
  * 3-operand ALU: `dst = a op b`, any ALU or ALU64 opcode but neg, mov and end, marked by bit 15
  * of off (RFC 9669 allows only off 0, 1, 8, 16, 32 in ALU instructions). `a` is the src field.
- * Immediate form (K):  msb [ b:32      | 1 | 0:7   | variant:8 | a:4 | dst:4 | op:4 0 cls:3 ] lsb
- * Register form (X):   msb [ imm:32=0  | 1 | 000 b:4 | variant:8 | a:4 | dst:4 | op:4 1 cls:3 ] lsb
+ * Immediate form (K):  msb [ b:32     | 1:1 | 0:3 | 0:4 | variant:8 | a:4 | dst:4 | op:4 | 0:1 | cls:3 ] lsb
+ * Register form (X):   msb [ 0:32     | 1:1 | 0:3 | b:4 | variant:8 | a:4 | dst:4 | op:4 | 1:1 | cls:3 ] lsb
  * variant = 1 selects the signed form of div and mod (sdiv, smod), as off = 1 does in RFC 9669.
  */
 export const ALU3_OFF_FLAG = ALU3_FLAG;
@@ -51,29 +51,34 @@ export const ALU3_OPS: readonly Alu3Op[] = ALU_OPS.filter((o): o is Alu3Op => o 
 /** One extension, as data: what docs and the emitter can list. */
 export interface ExtensionInfo {
   readonly kind: 'exit-imm' | 'ldx6' | 'stx6' | 'alu3';
-  /** the opcode byte, or the classes it spreads over (alu3) */
+  /** the opcode bytes it uses (alu3: every ALU and ALU64 opcode that has a 3-operand form) */
   readonly opcodes: readonly number[];
   readonly layout: string;
 }
 
+/**
+ * The extensions as data, each layout drawn msb to lsb as `name:bits` fields that add up to 64; a
+ * field named by a number is a constant (tests read these layouts against the encoder).
+ */
 export const EXTENSIONS: readonly ExtensionInfo[] = [
   { kind: 'exit-imm', opcodes: [EXIT_IMM_OPCODE], layout: 'msb [ action:32 | 0:16 | 0:4 | 0:4 | 0x96:8 ] lsb' },
   { kind: 'ldx6', opcodes: [LDX6_OPCODE], layout: 'msb [ 0:32 | off:16 | src:4 | dst:4 | 0xe1:8 ] lsb' },
   { kind: 'stx6', opcodes: [STX6_OPCODE], layout: 'msb [ 0:32 | off:16 | src:4 | dst:4 | 0xe3:8 ] lsb' },
   {
     kind: 'alu3',
-    opcodes: [Cls.ALU, Cls.ALU64],
-    layout: 'msb [ b:32 or 0 | 1 | 000 | b:4 or 0 | variant:8 | a:4 | dst:4 | op:4 | x:1 | cls:3 ] lsb',
+    opcodes: OPCODES.filter((r) => r?.kind === 'alu' && r.alu !== 'neg' && r.alu !== 'mov').map((r) => r!.opcode),
+    layout: 'msb [ bimm:32 | 1:1 | 0:3 | breg:4 | variant:8 | a:4 | dst:4 | op:4 | x:1 | cls:3 ] lsb',
   },
-] as const;
+];
 
 function checkReg(what: string, r: Reg): void {
   if (!Number.isInteger(r) || r < 0 || r >= NUM_REGS) throw new RangeError(`${what}: r${r} is not a register (r0-r10)`);
 }
 
+/** imm (32 bits) takes -2^31 to 2^32 - 1; off (16 bits) is signed: -32768 to 32767. */
 function checkInt(what: string, v: number, bits: 16 | 32): void {
-  const lo = -(2 ** (bits - 1));
-  if (!Number.isInteger(v) || v < lo || v > 2 ** bits - 1) throw new RangeError(`${what}: ${v} does not fit in ${bits} bits`);
+  const hi = bits === 32 ? 2 ** 32 - 1 : 2 ** 15 - 1;
+  if (!Number.isInteger(v) || v < -(2 ** (bits - 1)) || v > hi) throw new RangeError(`${what}: ${v} does not fit in ${bits} bits`);
 }
 
 /** `exit action`: r0 = action, then exit (XDP_DROP = 1, XDP_PASS = 2, ...). */

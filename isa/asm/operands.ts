@@ -56,13 +56,14 @@ export function parseInteger(s: string): bigint | undefined {
 }
 
 /**
- * A value for a `bits`-wide field: any literal from -2^(bits-1) to 2^bits - 1 (so both -1 and
- * 0xffffffff fit 32 bits), returned as the signed number of that width.
+ * A value for a `bits`-wide field as the signed number of that width. Immediates (32 bits) take
+ * -2^31 to 2^32 - 1, so both -1 and 0xffffffff fit; offsets (16 bits) are signed: -32768 to 32767.
  */
 export function parseImmediate(s: string, bits: 16 | 32, what = 'immediate'): number {
   const v = parseInteger(s);
   if (v === undefined) throw new Error(`expected a number for the ${what}, found '${s}'`);
-  if (v < -(1n << BigInt(bits - 1)) || v >= 1n << BigInt(bits)) throw new Error(`${what} ${s} does not fit in ${bits} bits`);
+  const max = bits === 32 ? 1n << 32n : 1n << 15n;
+  if (v < -(1n << BigInt(bits - 1)) || v >= max) throw new Error(`${what} ${s} does not fit in ${bits} bits`);
   return Number(BigInt.asIntN(bits, v));
 }
 

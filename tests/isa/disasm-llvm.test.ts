@@ -16,7 +16,6 @@ import type { ObjdumpSection } from './objdump.js';
 
 const FIXTURES = join(ROOT, 'tests/isa/fixtures');
 const sources = readdirSync(FIXTURES).filter((f) => f.endsWith('.c')).sort();
-let dir = '';
 
 const report = (name: string, c: Comparison) => {
   const skipped = [...c.skipped].map(([why, n]) => `${n} × ${why}`).join('; ');
@@ -25,6 +24,7 @@ const report = (name: string, c: Comparison) => {
 
 describe.skipIf(needs(toolMissing('clang'), toolMissing('llvm-objdump')))('disassemble = llvm-objdump -d on clang -mcpu=v3 XDP programs', () => {
   const listings = new Map<string, { plain: ObjdumpSection[]; alu32: ObjdumpSection[] }>();
+  let dir = '';
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'xdp2hw-disasm-'));
     for (const src of sources) {
@@ -86,6 +86,7 @@ describe.skipIf(needs(toolMissing('llvm-mc'), toolMissing('llvm-objdump')))('dis
   const programs = readFileSync(`${CONFORMANCE_DIR}/assembled.jsonl`, 'utf8').split('\n').filter(Boolean)
     .map((l) => Buffer.from((JSON.parse(l) as { bytecode: string }).bytecode, 'hex'));
   const bytes = Buffer.concat([...programs, Buffer.from(encodeProgram(extras()))]);
+  let dir = '';
   let obj = '';
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'xdp2hw-disasm-mc-'));
