@@ -50,11 +50,11 @@ export function validateProgram(decoded: DecodedProgram): void {
   const starts = new Set(pcs);
   insns.forEach((insn, i) => {
     const pc = pcs[i];
-    if (insn.kind === 'jmp' || insn.kind === 'ja' || insn.kind === 'call-local') {
-      const target = pc + insn.off + 1;
+    const target = branchTarget(insn, pc);
+    if (target !== undefined) {
       const what = insn.kind === 'call-local' ? 'call target' : 'jump target';
       if (target < 0 || target >= slots)
-        throw new IsaError(pc, `${what} ${target} (offset ${insn.off}) is outside the program (slots 0-${slots - 1})`);
+        throw new IsaError(pc, `${what} ${target} (offset ${target - pc - 1}) is outside the program (slots 0-${slots - 1})`);
       if (!starts.has(target)) throw new IsaError(pc, `${what} ${target} is the second half of the lddw at ${target - 1}`);
     }
     if (writtenRegister(insn) === FP) throw new IsaError(pc, `${insn.kind} writes r10, the read-only frame pointer`);
