@@ -19,7 +19,7 @@ const RELOC_TYPES: Readonly<Record<string, number>> = { R_BPF_64_64: R_BPF.R64_6
 
 /** Whether text is an llvm-objdump listing of BPF code. */
 export function looksLikeListing(text: string): boolean {
-  if (/file format elf64-bpf/.test(text)) return true;
+  if (/file format elf64-bpf|^Disassembly of section /m.test(text)) return true;
   return text.split('\n', 200).some((l) => INSN_RE.test(l));
 }
 
