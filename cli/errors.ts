@@ -1,7 +1,7 @@
 // How the CLI reports failure: a known error (bad input, bad fixture, bad usage) becomes one line
 // on stderr and exit 1 (2 for usage); anything else is our bug and keeps its stack trace.
 
-import { IsaError } from '../isa/index.js';
+import { AsmError, IsaError } from '../isa/index.js';
 import { LoadError } from '../compiler/loader/types.js';
 import { FixtureError } from '../simulator/maps/fixture.js';
 import { PcapError } from '../simulator/pcap/format.js';
@@ -23,7 +23,7 @@ export class UsageError extends UserError {
 }
 
 /** Error classes whose message is already the one line a user should see. */
-const KNOWN: (abstract new (...a: never[]) => Error)[] = [UserError, LoadError, FixtureError, IsaError, PcapError, TrafficSpecError];
+const KNOWN: (abstract new (...a: never[]) => Error)[] = [UserError, LoadError, FixtureError, IsaError, AsmError, PcapError, TrafficSpecError];
 
 export function isUserFacing(e: unknown): e is Error {
   return KNOWN.some((k) => e instanceof k);
