@@ -20,6 +20,11 @@ export interface ReaderOptions {
 
 const EMPTY = new Uint8Array(0);
 
+/** A plain Uint8Array copy of b[start, end) (Buffer#slice would be a view of the whole chunk). */
+function copyOf(b: Uint8Array, start: number, end: number): Uint8Array {
+  return new Uint8Array(b.subarray(start, end));
+}
+
 /** Streams the records of a pcap file; iterate once with `for await`. */
 export class PcapReader implements AsyncIterable<PcapRecord> {
   readonly name: string;
@@ -94,7 +99,7 @@ export class PcapReader implements AsyncIterable<PcapRecord> {
       throw new PcapError(this.name, index, `truncated record at end of file (${got} of ${r.caplen} bytes)`);
     }
     const start = this.pos + RECORD_HEADER_LEN;
-    const data = this.buf.slice(start, start + r.caplen);
+    const data = copyOf(this.buf, start, start + r.caplen);
     this.advance(RECORD_HEADER_LEN + r.caplen);
     return { tsSec: r.tsSec, tsNsec: r.tsNsec, data, origLen: r.origLen };
   }
@@ -168,7 +173,7 @@ export function parsePcap(bytes: Uint8Array, name = '<buffer>'): { header: PcapH
     if (bytes.length - off < r.caplen) {
       throw new PcapError(name, index, `truncated record at end of file (${bytes.length - off} of ${r.caplen} bytes)`);
     }
-    records.push({ tsSec: r.tsSec, tsNsec: r.tsNsec, data: bytes.slice(off, off + r.caplen), origLen: r.origLen });
+    records.push({ tsSec: r.tsSec, tsNsec: r.tsNsec, data: copyOf(bytes, off, off + r.caplen), origLen: r.origLen });
     off += r.caplen;
   }
   return { header, records };
