@@ -115,18 +115,18 @@ export function* generateTraffic(spec: TrafficSpec | CompiledSpec, opts: Generat
   const sched = new Scheduler(c.entries, packets);
   const stepNs = 1e9 / c.pps;
   for (let index = 0; index < packets; index++) {
-    const entry = sched.next(rng);
-    const data = makePacket(c, entry, rng, flows, filler);
+    const { entry, data } = makePacket(c, sched.next(rng), rng, flows, filler);
     const t = index * stepNs;
     const sec = Math.floor(t / 1e9);
     yield { index, tsSec: c.start + sec, tsNsec: Math.floor(t - sec * 1e9), data, entry };
   }
 }
 
-function makePacket(c: CompiledSpec, entry: number, rng: Prng, flows: Flows, filler: Uint8Array): Uint8Array {
+/** The packet of a slot given to `entry` (a reply with nothing to answer yields to its target). */
+function makePacket(c: CompiledSpec, entry: number, rng: Prng, flows: Flows, filler: Uint8Array): { entry: number; data: Uint8Array } {
   const e = c.entries[entry];
   const fillOff = rng.int(0, FILLER_LEN - 1);
-  if (e.kind === 'raw') return e.raw!(rng);
+  if (e.kind === 'raw') return { entry, data: e.raw!(rng) };
   if (e.kind === 'reply') {
     const target = e.replyOf!;
     const seen = flows.seen.get(target);
@@ -135,7 +135,7 @@ function makePacket(c: CompiledSpec, entry: number, rng: Prng, flows: Flows, fil
     for (let i = 1; i < REPLY_TRIES && !seen.set.has(rank); i++) rank = e.zipf.sample(rng);
     if (!seen.set.has(rank)) rank = rng.pick(seen.list);
     const flow = reverseFlow(flows.get(target, 0, rank));
-    return buildFrame(e.variants[0].tpl.packet(flow, rng, true), filler, fillOff).bytes;
+    return { entry, data: buildFrame(e.variants[0].tpl.packet(flow, rng, true), filler, fillOff).bytes };
   }
   const v = e.variants.length === 1 ? 0 : rng.int(0, e.variants.length - 1);
   const rank = e.zipf.sample(rng);
@@ -143,9 +143,9 @@ function makePacket(c: CompiledSpec, entry: number, rng: Prng, flows: Flows, fil
   const frame = buildFrame(tpl.packet(flows.get(entry, v, rank), rng), filler, fillOff);
   if (e.kind === 'template') {
     flows.markSeen(entry, rank);
-    return frame.bytes;
+    return { entry, data: frame.bytes };
   }
-  return corrupt(kind!, frame, rng);
+  return { entry, data: corrupt(kind!, frame, rng) };
 }
 
 export interface WriteTrafficOptions extends GenerateOptions {
