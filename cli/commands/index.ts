@@ -4,6 +4,8 @@ import { infoCommand } from './info.js';
 import { disasmCommand } from './disasm.js';
 import { trafficCommand } from './traffic.js';
 import { pcapInfoCommand } from './pcap-info.js';
+import { runCommand } from './run.js';
+import { conformancePluginCommand } from './conformance-plugin.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const COMMANDS: CommandModule<any, any>[] = [infoCommand, disasmCommand, trafficCommand, pcapInfoCommand];
+export const COMMANDS: CommandModule<any, any>[] = [infoCommand, disasmCommand, trafficCommand, pcapInfoCommand, runCommand, conformancePluginCommand];

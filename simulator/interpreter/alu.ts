@@ -58,20 +58,35 @@ export const ALU64: Record<Exclude<AluOp, 'movsx'>, Factory> = {
   xor: (L, H, d, s, n) => () => ((L[d] ^= L[s]), (H[d] ^= H[s]), n),
   lsh: (L, H, d, s, n) => () => {
     const c = L[s] & 63;
-    if (c >= 32) (H[d] = L[d] << (c - 32)), (L[d] = 0);
-    else if (c > 0) (H[d] = (H[d] << c) | (L[d] >>> (32 - c))), (L[d] = L[d] << c);
+    if (c >= 32) {
+      H[d] = L[d] << (c - 32);
+      L[d] = 0;
+    } else if (c > 0) {
+      H[d] = (H[d] << c) | (L[d] >>> (32 - c));
+      L[d] = L[d] << c;
+    }
     return n;
   },
   rsh: (L, H, d, s, n) => () => {
     const c = L[s] & 63;
-    if (c >= 32) (L[d] = H[d] >>> (c - 32)), (H[d] = 0);
-    else if (c > 0) (L[d] = (L[d] >>> c) | (H[d] << (32 - c))), (H[d] = H[d] >>> c);
+    if (c >= 32) {
+      L[d] = H[d] >>> (c - 32);
+      H[d] = 0;
+    } else if (c > 0) {
+      L[d] = (L[d] >>> c) | (H[d] << (32 - c));
+      H[d] = H[d] >>> c;
+    }
     return n;
   },
   arsh: (L, H, d, s, n) => () => {
     const c = L[s] & 63;
-    if (c >= 32) (L[d] = H[d] >> (c - 32)), (H[d] = H[d] >> 31);
-    else if (c > 0) (L[d] = (L[d] >>> c) | (H[d] << (32 - c))), (H[d] = H[d] >> c);
+    if (c >= 32) {
+      L[d] = H[d] >> (c - 32);
+      H[d] = H[d] >> 31;
+    } else if (c > 0) {
+      L[d] = (L[d] >>> c) | (H[d] << (32 - c));
+      H[d] = H[d] >> c;
+    }
     return n;
   },
   neg: (L, H, d, _s, n) => () => {

@@ -45,7 +45,10 @@ export function atomicHandler(m: Machine, insn: AtomicInsn, pc: number, n: numbe
     const [nh, nl] = combine(op, oh, ol, vh, vl);
     writeLE(b, i, 4, nl);
     if (wide) writeLE(b, i + 4, 4, nh);
-    if (fetch) (L[src] = ol), (H[src] = oh);
+    if (fetch) {
+      L[src] = ol;
+      H[src] = oh;
+    }
     return n;
   };
 }

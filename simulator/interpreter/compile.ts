@@ -39,7 +39,10 @@ export class ConstPool {
 
   /** Writes the constants into the machine's register arrays. */
   install(m: Machine): void {
-    for (const [v, slot] of this.slots) (m.L[slot] = v), (m.H[slot] = v >> 31);
+    for (const [v, slot] of this.slots) {
+      m.L[slot] = v;
+      m.H[slot] = v >> 31;
+    }
   }
 }
 

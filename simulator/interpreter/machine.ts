@@ -78,7 +78,7 @@ export class Machine {
     this.L.fill(0, 0, NUM_REGS);
     this.H.fill(0, 0, NUM_REGS);
     this.setPtr(10, this.stacks[0], STACK_SIZE);
-    this.stacks[0].buf.fill(0);
+    for (const s of this.stacks) s.buf.fill(0);
     this.program = prog;
     this.nextPc = 0;
     this.trap = undefined;
@@ -186,7 +186,10 @@ export class Machine {
   call(ret: number, target: number, pc: number): number {
     if (this.depth + 1 >= MAX_FRAMES) return this.fail('stack-overflow', `call depth exceeds the kernel's ${MAX_FRAMES} frames`, pc);
     const o = this.depth * 10, S = this.saved, L = this.L, H = this.H;
-    for (let r = 6; r <= 10; r++) (S[o + 2 * (r - 6)] = L[r]), (S[o + 2 * (r - 6) + 1] = H[r]);
+    for (let r = 6; r <= 10; r++) {
+      S[o + 2 * (r - 6)] = L[r];
+      S[o + 2 * (r - 6) + 1] = H[r];
+    }
     this.retPc[this.depth] = ret;
     this.retProg[this.depth] = this.program;
     this.depth++;
@@ -199,7 +202,10 @@ export class Machine {
     if (this.depth === 0) return EXIT;
     this.depth--;
     const o = this.depth * 10, S = this.saved, L = this.L, H = this.H;
-    for (let r = 6; r <= 10; r++) (L[r] = S[o + 2 * (r - 6)]), (H[r] = S[o + 2 * (r - 6) + 1]);
+    for (let r = 6; r <= 10; r++) {
+      L[r] = S[o + 2 * (r - 6)];
+      H[r] = S[o + 2 * (r - 6) + 1];
+    }
     const p = this.retProg[this.depth];
     if (p === this.program) return this.retPc[this.depth];
     this.program = p;

@@ -1,0 +1,101 @@
+// The reference interpreter as an Engine: open() compiles every program of the object (tail-call
+// targets included) and fills the maps from the fixture; each run loads the packet as the
+// kernel's BPF_PROG_TEST_RUN does and returns action, packet, maps, instruction count and trap.
+
+import type { LoadedObject } from '../../compiler/loader/types.js';
+import { actionName } from '../engine.js';
+import type { Engine, EngineSession, MapsSnapshot, RunInput, RunResult } from '../engine.js';
+import type { MapFixture } from '../maps/fixture.js';
+import { DEFAULT_IFINDEX } from '../xdp/context.js';
+import { packetProblem } from '../xdp/packet.js';
+import { ConstPool, compileProgram } from './compile.js';
+import { XdpHost } from './host.js';
+import type { XdpHostOptions } from './host.js';
+import { DEFAULT_BUDGET, Machine } from './machine.js';
+import type { CompiledProgram } from './machine.js';
+
+export interface InterpreterOptions extends XdpHostOptions {
+  /** instructions one run may execute before it traps ('budget'); default 1,000,000 */
+  budget?: number;
+}
+
+/** Input the interpreter refuses as the kernel's test run would (unknown program, bad packet size). */
+export class RunInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RunInputError';
+  }
+}
+
+export class InterpreterSession implements EngineSession {
+  readonly host: XdpHost;
+  readonly machine: Machine;
+  readonly entry: CompiledProgram;
+  private readonly budget: number;
+
+  constructor(obj: LoadedObject, program: string, fixture: MapFixture | undefined, opts: InterpreterOptions = {}) {
+    const index = obj.programs.findIndex((p) => p.name === program);
+    if (index < 0)
+      throw new RunInputError(`${obj.file}: no program named ${program} (programs: ${obj.programs.map((p) => p.name).join(', ') || 'none'})`);
+    this.host = new XdpHost(obj, fixture, opts);
+    const pool = new ConstPool().add(obj.programs);
+    this.machine = new Machine(this.host, pool.size);
+    pool.install(this.machine);
+    this.host.attach(this.machine);
+    obj.programs.forEach((p, i) => this.host.programs.push(compileProgram(p, i, this.machine, pool)));
+    this.entry = this.host.programs[index];
+    this.budget = opts.budget ?? DEFAULT_BUDGET;
+  }
+
+  /** One packet, synchronously (the Engine's run() wraps this). */
+  runSync(input: RunInput): RunResult {
+    const problem = packetProblem(input.packet.length);
+    if (problem) throw new RunInputError(problem);
+    const { host, machine: m } = this;
+    host.beginRun();
+    const xdp = host.xdp;
+    xdp.packet.reset(input.packet);
+    xdp.sync();
+    xdp.ingressIfindex = input.ctx?.ingressIfindex ?? DEFAULT_IFINDEX;
+    xdp.rxQueueIndex = input.ctx?.rxQueueIndex ?? 0;
+    m.start(this.entry, this.budget);
+    m.setPtr(1, xdp.ctxRegion, 0);
+    m.run();
+    const trap = m.trap;
+    const code = trap ? 0 : m.L[0] >>> 0;
+    const result: RunResult = {
+      action: actionName(code),
+      code,
+      packet: xdp.packet.output(),
+      maps: host.maps.snapshot(),
+      insnsExecuted: m.count,
+    };
+    if (trap) result.trap = trap;
+    if (code === 4 && host.redirect) result.redirect = host.redirect;
+    return result;
+  }
+
+  async run(input: RunInput): Promise<RunResult> {
+    return this.runSync(input);
+  }
+
+  async readMaps(): Promise<MapsSnapshot> {
+    return this.host.maps.snapshot();
+  }
+
+  async close(): Promise<void> {}
+}
+
+export class InterpreterEngine implements Engine {
+  readonly name = 'interpreter';
+
+  constructor(readonly options: InterpreterOptions = {}) {}
+
+  async unavailable(): Promise<string | undefined> {
+    return undefined;
+  }
+
+  async open(obj: LoadedObject, program: string, fixture?: MapFixture): Promise<InterpreterSession> {
+    return new InterpreterSession(obj, program, fixture, this.options);
+  }
+}

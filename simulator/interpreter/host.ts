@@ -1,0 +1,128 @@
+// The XDP world around the machine: the object's maps and their memory regions, the xdp_md ctx
+// and packet, the compiled programs (tail-call targets), the deterministic clock and PRNG, the
+// fib routes and the redirect target. Helpers (simulator/helpers) act on it.
+
+import type { LoadedObject } from '../../compiler/loader/types.js';
+import { HELPER_NAMES } from '../../isa/index.js';
+import type { RunResult } from '../engine.js';
+import { compileRoutes } from '../helpers/fib.js';
+import type { Route } from '../helpers/fib.js';
+import { xdpHelper } from '../helpers/index.js';
+import type { MapFixture } from '../maps/fixture.js';
+import { MapSet } from '../maps/set.js';
+import { XdpContext } from '../xdp/context.js';
+import type { CompiledProgram, HelperFn, Host, Machine } from './machine.js';
+import { Memory, RegionKind } from './memory.js';
+import type { Region } from './memory.js';
+
+export interface XdpHostOptions {
+  /** ktime_get_ns: the first value (ns); default 1e9 */
+  clockStart?: number;
+  /** ktime_get_ns: added after each call; default 100 */
+  clockStepPerCall?: number;
+  /** ktime_get_ns: added at the start of each run (packet) after the first; default 1000 */
+  clockStepPerPacket?: number;
+  /** get_prandom_u32: the PRNG seed; default 1 */
+  seed?: number;
+}
+
+export class XdpHost implements Host {
+  readonly maps: MapSet;
+  readonly programs: CompiledProgram[] = [];
+  readonly fib: Route[];
+  xdp!: XdpContext;
+  m!: Machine;
+  redirect: RunResult['redirect'];
+  clock: number;
+  readonly clockStepPerCall: number;
+  readonly clockStepPerPacket: number;
+  private prngState: number;
+  private runs = 0;
+  private readonly mapRegions: Region[] = [];
+  private readonly fixedValues = new Map<Uint8Array, Region>();
+  private readonly runValues = new Map<Uint8Array, Region>();
+
+  constructor(readonly obj: LoadedObject, fixture: MapFixture | undefined, opts: XdpHostOptions = {}) {
+    this.maps = new MapSet(obj.maps);
+    this.maps.apply(fixture, (name) => {
+      const i = obj.programs.findIndex((p) => p.name === name);
+      return i < 0 ? undefined : i;
+    });
+    this.fib = compileRoutes(fixture?.fib ?? []);
+    this.clock = opts.clockStart ?? 1_000_000_000;
+    this.clockStepPerCall = opts.clockStepPerCall ?? 100;
+    this.clockStepPerPacket = opts.clockStepPerPacket ?? 1000;
+    this.prngState = (opts.seed ?? 1) | 0;
+  }
+
+  /** Creates the session-long regions (ctx, packet, map handles, global data values). */
+  attach(m: Machine): void {
+    this.m = m;
+    this.xdp = new XdpContext(m.mem);
+    this.maps.maps.forEach((map, i) => {
+      this.mapRegions.push(m.mem.add(`map ${map.def.name}`, RegionKind.MAP, new Uint8Array(0), false, i));
+      if (map.def.initial && map.def.type === 'array') {
+        const v = map.lookup(new Uint8Array(4))!;
+        this.fixedValues.set(v, m.mem.add(`map ${map.def.name} value`, RegionKind.MAP_VALUE, v, map.access.writableValues, i));
+      }
+    });
+    m.mem.freeze();
+  }
+
+  /** Drops the previous run's value regions and redirect; advances the clock between packets. */
+  beginRun(): void {
+    this.m.mem.reset();
+    this.runValues.clear();
+    this.redirect = undefined;
+    if (this.runs++ > 0) this.clock += this.clockStepPerPacket;
+  }
+
+  helper(id: number): HelperFn | undefined {
+    const fn = xdpHelper(id);
+    return fn && ((m, pc) => fn(m, this, pc));
+  }
+
+  helperName(id: number): string {
+    return HELPER_NAMES[id] ? `bpf_${HELPER_NAMES[id]}` : `unknown helper ${id}`;
+  }
+
+  ctxLoad(m: Machine, off: number, size: number, dst: number): boolean {
+    return this.xdp.load(m, off, size, dst);
+  }
+
+  mapAddress(map: number, value: boolean, offset: number): [number, number] | string {
+    const r = this.mapRegions[map];
+    if (!r) return `lddw of map ${map}, but the object has ${this.mapRegions.length} maps`;
+    if (!value) return Memory.pointer(r, 0);
+    const v = this.maps.maps[map].lookup(new Uint8Array(4));
+    const vr = v && this.fixedValues.get(v);
+    if (!vr) return `lddw of an address in map ${this.maps.maps[map].def.name}'s value, which is not a global data map`;
+    return Memory.pointer(vr, offset);
+  }
+
+  /** The map index a map-handle pointer names, or undefined. */
+  mapOf(hi: number): number | undefined {
+    const r = this.m.mem.regionOf(hi);
+    return r && r.kind === RegionKind.MAP ? r.ref : undefined;
+  }
+
+  /** The region for a map value returned by a lookup (one per value buffer per run). */
+  valueRegion(map: number, buf: Uint8Array): Region {
+    let r = this.fixedValues.get(buf) ?? this.runValues.get(buf);
+    if (!r) {
+      const m = this.maps.maps[map];
+      r = this.m.mem.add(`map ${m.def.name} value`, RegionKind.MAP_VALUE, buf, m.access.writableValues, map);
+      this.runValues.set(buf, r);
+    }
+    return r;
+  }
+
+  /** get_prandom_u32: a seeded 32-bit generator (a Weyl sequence through a 32-bit mixer). */
+  nextRandom(): number {
+    this.prngState = (this.prngState + 0x9e3779b9) | 0;
+    let z = this.prngState;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+    return (z ^ (z >>> 16)) >>> 0;
+  }
+}

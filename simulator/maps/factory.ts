@@ -1,0 +1,68 @@
+// A map of the right family for each MapDef, and the stand-in for map types the interpreter
+// does not model (perf/ring buffers, map-in-map, sockmaps, queues): they exist, are left out of
+// snapshots, and refuse every operation so a helper can report what was attempted.
+
+import type { MapDef } from '../../compiler/loader/types.js';
+import { ArrayMap, ProgArray, SlotMap } from './array.js';
+import { HashMap, LruHashMap } from './hash.js';
+import { LpmTrie } from './lpm.js';
+import { Errno, LOOKUP_RO, PROGRAM_RW, USER_ONLY } from './types.js';
+import type { BpfMap } from './types.js';
+
+export class OpaqueMap implements BpfMap {
+  readonly access = USER_ONLY;
+  readonly inSnapshot = false;
+  readonly modelled = false;
+
+  constructor(readonly def: MapDef) {}
+
+  lookup(): Uint8Array | undefined {
+    return undefined;
+  }
+
+  update(): number {
+    return -Errno.EOPNOTSUPP;
+  }
+
+  delete(): number {
+    return -Errno.EOPNOTSUPP;
+  }
+
+  entries(): [Uint8Array, Uint8Array][] {
+    return [];
+  }
+}
+
+/** Map types with a model here (the others become OpaqueMap). */
+export const MODELLED_MAP_TYPES = [
+  'array', 'percpu_array', 'hash', 'percpu_hash', 'lru_hash', 'lru_percpu_hash', 'lpm_trie', 'prog_array', 'devmap',
+  'devmap_hash', 'cpumap', 'xskmap',
+] as const;
+
+export function createMap(def: MapDef): BpfMap {
+  switch (def.type) {
+    case 'array':
+    case 'percpu_array':
+      return new ArrayMap(def);
+    case 'hash':
+      return new HashMap(def, { access: PROGRAM_RW });
+    case 'percpu_hash':
+      return new HashMap(def, { access: PROGRAM_RW, perCpu: true });
+    case 'lru_hash':
+      return new LruHashMap(def, { access: PROGRAM_RW });
+    case 'lru_percpu_hash':
+      return new LruHashMap(def, { access: PROGRAM_RW, perCpu: true });
+    case 'lpm_trie':
+      return new LpmTrie(def);
+    case 'prog_array':
+      return new ProgArray(def);
+    case 'devmap':
+    case 'cpumap':
+    case 'xskmap':
+      return new SlotMap(def, def.type);
+    case 'devmap_hash':
+      return new HashMap(def, { access: LOOKUP_RO, devmap: true });
+    default:
+      return new OpaqueMap(def);
+  }
+}

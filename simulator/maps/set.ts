@@ -1,0 +1,111 @@
+// The maps of one loaded object: created from their MapDefs, filled from a fixture (sizes checked,
+// errors name the map and entry), and read back as a snapshot sorted by key (docs/FIXTURES.md).
+
+import type { MapDef } from '../../compiler/loader/types.js';
+import type { MapsSnapshot } from '../engine.js';
+import { ProgArray } from './array.js';
+import { OpaqueMap, createMap } from './factory.js';
+import { FixtureError, bytesToHex, hexToBytes } from './fixture.js';
+import type { FixtureEntry, MapFixture } from './fixture.js';
+import { Errno, UpdateFlag } from './types.js';
+import type { BpfMap } from './types.js';
+
+const ERRNO_NAME = new Map<number, string>(Object.entries(Errno).map(([k, v]) => [v, k]));
+
+/** "-E2BIG" for -7. */
+export function errnoName(ret: number): string {
+  return `-${ERRNO_NAME.get(-ret) ?? String(-ret)}`;
+}
+
+export class MapSet {
+  readonly maps: BpfMap[];
+  private readonly byName = new Map<string, number>();
+
+  constructor(readonly defs: readonly MapDef[]) {
+    this.maps = defs.map(createMap);
+    defs.forEach((d, i) => this.byName.set(d.name, i));
+  }
+
+  index(name: string): number | undefined {
+    return this.byName.get(name);
+  }
+
+  /** Fills maps from a fixture; `program` resolves a prog-array entry's program name to its index. */
+  apply(fixture: MapFixture | undefined, program: (name: string) => number | undefined): void {
+    for (const [name, { entries }] of Object.entries(fixture?.maps ?? {})) {
+      const i = this.byName.get(name);
+      if (i === undefined)
+        throw new FixtureError(`map ${name}`, `the object has no map of that name (its maps: ${this.defs.map((d) => d.name).join(', ') || 'none'})`);
+      const map = this.maps[i];
+      if (map instanceof OpaqueMap) throw new FixtureError(`map ${name}`, `maps of type ${map.def.type} are not modelled and cannot be filled`);
+      entries.forEach((e, j) => this.applyEntry(map, e, `map ${name} entry ${j}`, program));
+    }
+  }
+
+  private applyEntry(map: BpfMap, e: FixtureEntry, where: string, program: (name: string) => number | undefined): void {
+    const def = map.def;
+    const key = entryKey(def, e, where);
+    let ret: number;
+    if (map instanceof ProgArray) {
+      if (e.program === undefined) throw new FixtureError(where, 'a prog array entry names a program ("program"), not a value');
+      const p = program(e.program);
+      if (p === undefined) throw new FixtureError(where, `no program named ${e.program} in the object`);
+      ret = map.update(key, Uint8Array.of(p & 0xff, (p >> 8) & 0xff, 0, 0), UpdateFlag.ANY);
+    } else {
+      if (e.value === undefined) throw new FixtureError(where, `"program" applies to prog arrays only; map ${def.name} is a ${def.type}`);
+      const value = hexToBytes(e.value);
+      if (value.length !== def.valueSize) throw new FixtureError(where, `value is ${value.length} bytes, the map's value size is ${def.valueSize}`);
+      ret = map.update(key, value, UpdateFlag.ANY);
+    }
+    if (ret !== 0) throw new FixtureError(where, `the update fails with ${errnoName(ret)} (${def.type}, max_entries ${def.maxEntries})`);
+  }
+
+  /** Every map in the snapshot with all its entries, sorted by key. */
+  snapshot(): MapsSnapshot {
+    const out: MapsSnapshot = {};
+    for (const map of this.maps) {
+      if (!map.inSnapshot) continue;
+      out[map.def.name] = map
+        .entries()
+        .map(([k, v]) => ({ key: bytesToHex(k), value: bytesToHex(v) }))
+        .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    }
+    return out;
+  }
+}
+
+function entryKey(def: MapDef, e: FixtureEntry, where: string): Uint8Array {
+  let key: Uint8Array;
+  if (e.key !== undefined) key = hexToBytes(e.key);
+  else {
+    if (def.type !== 'lpm_trie') throw new FixtureError(where, `"prefix"/"prefixLen" apply to LPM tries only; map ${def.name} is a ${def.type}`);
+    const prefix = hexToBytes(e.prefix!);
+    if (prefix.length !== def.keySize - 4)
+      throw new FixtureError(where, `prefix is ${prefix.length} bytes, the trie's addresses are ${def.keySize - 4}`);
+    const len = e.prefixLen!;
+    key = new Uint8Array(def.keySize);
+    key.set([len & 0xff, (len >> 8) & 0xff, 0, 0]);
+    key.set(prefix, 4);
+  }
+  if (key.length !== def.keySize) throw new FixtureError(where, `key is ${key.length} bytes, the map's key size is ${def.keySize}`);
+  return key;
+}
+
+export interface ChangedEntry {
+  key: string;
+  before?: string;
+  after?: string;
+}
+
+/** Entries whose value differs between two snapshots (added: no before; deleted: no after). */
+export function diffSnapshots(before: MapsSnapshot, after: MapsSnapshot): Record<string, ChangedEntry[]> {
+  const out: Record<string, ChangedEntry[]> = {};
+  for (const name of Object.keys(after)) {
+    const b = new Map((before[name] ?? []).map((e) => [e.key, e.value]));
+    const a = new Map(after[name].map((e) => [e.key, e.value]));
+    const keys = [...new Set([...b.keys(), ...a.keys()])].sort();
+    const changed = keys.filter((k) => b.get(k) !== a.get(k)).map((k) => ({ key: k, before: b.get(k), after: a.get(k) }));
+    if (changed.length) out[name] = changed;
+  }
+  return out;
+}

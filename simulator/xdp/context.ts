@@ -1,0 +1,70 @@
+// The xdp_md context a program gets in r1, emulated as the kernel rewrites its loads: the u32
+// fields data, data_end and data_meta become 64-bit packet pointers; ingress_ifindex and
+// rx_queue_index are values. Only aligned 4-byte reads are valid (the verifier's rule); writes
+// and egress_ifindex (devmap programs only) are faults.
+
+import type { Machine } from '../interpreter/machine.js';
+import { Memory, RegionKind } from '../interpreter/memory.js';
+import type { Region } from '../interpreter/memory.js';
+import { PacketBuffer } from './packet.js';
+
+/** struct xdp_md field offsets */
+export const XdpMd = {
+  data: 0, data_end: 4, data_meta: 8, ingress_ifindex: 12, rx_queue_index: 16, egress_ifindex: 20,
+} as const;
+export const XDP_MD_SIZE = 24;
+
+/** test_run's defaults: the loopback device (ifindex 1), queue 0 */
+export const DEFAULT_IFINDEX = 1;
+
+export class XdpContext {
+  readonly packet = new PacketBuffer();
+  readonly ctxRegion: Region;
+  readonly packetRegion: Region;
+  ingressIfindex = DEFAULT_IFINDEX;
+  rxQueueIndex = 0;
+
+  constructor(mem: Memory) {
+    this.ctxRegion = mem.add('xdp_md ctx', RegionKind.CTX, new Uint8Array(0), false);
+    this.packetRegion = mem.add('packet', RegionKind.PACKET, this.packet.frame, true);
+    this.sync();
+  }
+
+  /** Keeps the packet region's accessible bytes at data_meta..data_end (after every adjust). */
+  sync(): void {
+    this.packetRegion.start = this.packet.meta;
+    this.packetRegion.end = this.packet.end;
+  }
+
+  load(m: Machine, off: number, size: number, dst: number): boolean {
+    const mem = m.mem;
+    if (off < 0 || off >= XDP_MD_SIZE || size !== 4 || off % 4 !== 0) {
+      mem.fault('bad-pointer', `${size}-byte read at offset ${off} of the xdp_md ctx: only aligned 4-byte loads of its 6 fields are valid`);
+      return false;
+    }
+    const p = this.packet;
+    switch (off) {
+      case XdpMd.data: return this.pointer(m, dst, p.data);
+      case XdpMd.data_end: return this.pointer(m, dst, p.end);
+      case XdpMd.data_meta: return this.pointer(m, dst, p.meta);
+      case XdpMd.ingress_ifindex: return this.value(m, dst, this.ingressIfindex);
+      case XdpMd.rx_queue_index: return this.value(m, dst, this.rxQueueIndex);
+      default:
+        mem.fault('bad-pointer', 'xdp_md.egress_ifindex can be read only by devmap programs (the verifier rejects it here)');
+        return false;
+    }
+  }
+
+  private pointer(m: Machine, dst: number, offset: number): boolean {
+    const [h, l] = Memory.pointer(this.packetRegion, offset);
+    m.H[dst] = h;
+    m.L[dst] = l;
+    return true;
+  }
+
+  private value(m: Machine, dst: number, v: number): boolean {
+    m.L[dst] = v;
+    m.H[dst] = 0;
+    return true;
+  }
+}
