@@ -21,7 +21,7 @@ export interface Template {
 }
 
 export const TEMPLATE_KEYS = ['eth', 'ip', 'l4', 'arp', 'encap', 'size'] as const;
-const BROADCAST = 'ff:ff:ff:ff:ff:ff';
+const BROADCAST = Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0xff, 0xff);
 const U32 = 0xffffffff;
 /** The MAC an ARP reply comes from when the request named none. */
 const REPLIER_MAC = Uint8Array.of(2, 0, 0, 0, 0, 0xfe);
@@ -76,9 +76,10 @@ export function compileTemplate(t: Record<string, unknown>, w: Where): Template 
   const ethObj = object(t.eth, at(w, 'eth'), ETH_KEYS);
   const ipo = object(t.ip, at(w, 'ip'), IP_KEYS);
   const l4o = object(t.l4, at(w, 'l4'), L4_KEYS);
-  const arpDst = kind === 'arp' && ethObj.dst === undefined ? BROADCAST : undefined;
-  const eth = ethSampler(t.eth, at(w, 'eth'), arpDst);
-  const size = intValue(t.size ?? '60-1518', at(w, 'size'), 0, 16384);
+  const eth = ethSampler(t.eth, at(w, 'eth'));
+  // ARP requests go to the broadcast address unless eth.dst says otherwise
+  const arpBroadcast = kind === 'arp' && ethObj.dst === undefined;
+  const size = intValue(t.size ?? (kind === 'arp' ? 0 : '60-1518'), at(w, 'size'), 0, 16384);
   const version = versionSampler(ipo.version, at(at(w, 'ip'), 'version'), 4);
   const versions = versionsOf(ipo.version, 4);
   const src = addrFor(ipo.src, at(at(w, 'ip'), 'src'), '10.0.0.0/24', 'fd00::/64', versions);
@@ -100,6 +101,7 @@ export function compileTemplate(t: Record<string, unknown>, w: Where): Template 
     const a = arp?.(rng);
     if (a && a.sha.every((x) => x === 0)) a.sha = e.src;
     if (a && a.op === 2 && a.tha.every((x) => x === 0)) a.tha = e.dst;
+    if (a && a.op === 1 && arpBroadcast) e.dst = BROADCAST;
     return {
       eth: e, version: ver, src: src(ver)(rng), dst: dst(ver)(rng), flowLabel: flowLabel(rng),
       l4: proto(rng), sport: sport(rng), dport: dport(rng), icmpId: icmpId(rng), encap: encap?.flow(rng), arp: a,

@@ -60,6 +60,9 @@ describe('well-formed packets', () => {
     expect(hex(a.data.subarray(14, 22))).toBe('0001080006040001');
     expect(hex(a.data.subarray(22, 28))).toBe('02000000000a');
     expect(ip4(a.data.subarray(38, 42))).toBe('10.9.9.9');
+    const [r] = one({ arp: { op: 'reply' } }, 1);
+    expect(hex(r.data.subarray(0, 6))).toBe('020000000002');
+    expect(r.data.length).toBe(60);
     const [x] = one({ eth: { type: '0x88cc' }, size: 100 }, 1);
     expect(hex(x.data.subarray(12, 14))).toBe('88cc');
     expect(x.data.length).toBe(100);
