@@ -37,18 +37,20 @@ export const pcapInfoCommand: CommandModule<object, InfoArgs> = {
     .option('max-packets', { type: 'number', describe: 'stop after this many packets' })
     .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON' }),
   handler: async (a) => {
-    const source = a.file === '-' ? process.stdin : a.file;
+    // yargs hands a lone "-" over as ""
+    const stdin = a.file === '-' || a.file === '';
+    const source = stdin ? process.stdin : a.file;
     const bar = createProgress('pcap-info', 'B');
     let s: PcapSummary;
     try {
       s = await summarizePcap(source, {
-        name: a.file === '-' ? '<stdin>' : a.file,
+        name: stdin ? '<stdin>' : a.file,
         maxPackets: a['max-packets'],
         onProgress: (r) => bar.update(r.bytesRead, r.size),
       });
     } finally {
       bar.end();
     }
-    process.stdout.write(a.json ? `${JSON.stringify({ file: a.file, ...s.toJSON() }, null, 2)}\n` : render(a.file, s));
+    process.stdout.write(a.json ? `${JSON.stringify({ file: stdin ? '-' : a.file, ...s.toJSON() }, null, 2)}\n` : render(stdin ? '<stdin>' : a.file, s));
   },
 };
