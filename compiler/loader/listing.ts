@@ -105,11 +105,8 @@ function addListedReloc(code: Code, r: SectionReloc, codes: readonly Code[], map
 
 /** A symbol by name: a code section or function, a global data section, or else a map. */
 function targetOf(symbol: string, type: number, codes: readonly Code[], maps: MapDef[]): RelocTarget {
-  for (const c of codes) {
-    if (c.name === symbol) return { kind: 'code', code: c, byte: 0 };
-    const f = c.funcs.find((g) => g.name === symbol);
-    if (f) return { kind: 'code', code: c, byte: f.start * 8 };
-  }
+  const code = codeSymbols(codes).get(symbol);
+  if (code) return code;
   if (type !== R_BPF.R64_64) return { kind: 'unsupported', why: 'no function of that name in the listing' };
   const data = /^\.(rodata|data|bss)(\..*)?$/.test(symbol);
   let map = maps.findIndex((m) => m.name === symbol);
@@ -118,6 +115,22 @@ function targetOf(symbol: string, type: number, codes: readonly Code[], maps: Ma
     maps.push(data ? dataMap(symbol) : unknownMap(symbol));
   }
   return data ? { kind: 'data', map, base: 0 } : { kind: 'map', map };
+}
+
+const symbolIndex = new WeakMap<readonly Code[], Map<string, RelocTarget>>();
+
+/** Code sections and functions by name (the first of a name wins). */
+function codeSymbols(codes: readonly Code[]): Map<string, RelocTarget> {
+  let m = symbolIndex.get(codes);
+  if (!m) {
+    m = new Map();
+    for (const c of codes) {
+      if (!m.has(c.name)) m.set(c.name, { kind: 'code', code: c, byte: 0 });
+      for (const f of c.funcs) if (!m.has(f.name)) m.set(f.name, { kind: 'code', code: c, byte: f.start * 8 });
+    }
+    symbolIndex.set(codes, m);
+  }
+  return m;
 }
 
 function unknownMap(name: string): MapDef {

@@ -18,8 +18,8 @@ export const BPF_F_MMAPABLE = 0x400;
 export function dataMapFlags(section: string): number {
   return BPF_F_MMAPABLE | (section.startsWith('.rodata') ? BPF_F_RDONLY_PROG : 0);
 }
-/** The largest global data section accepted (a `.bss` size is not backed by file bytes). */
-export const MAX_DATA_SECTION = 16 << 20;
+/** The most global data accepted, all sections together (a `.bss` size is not backed by file bytes). */
+export const MAX_GLOBAL_DATA = 16 << 20;
 
 export interface MapTable {
   readonly maps: MapDef[];
@@ -52,9 +52,12 @@ export function collectMaps(elf: ElfFile, btf: Btf | undefined): MapTable {
     if (!btf) throw new FormatError('section .maps defines maps with BTF, but the object has no .BTF section (compile with -g)');
     btfMaps(elf, sec, btf, maps, byLocation);
   }
+  let dataBytes = 0;
   for (const sec of elf.sections) {
     if (!isDataSection(sec) || sec.size === 0) continue;
-    if (sec.size > MAX_DATA_SECTION) throw new FormatError(`section ${sec.name} is ${sec.size} bytes, more than the ${MAX_DATA_SECTION} this loader accepts`);
+    dataBytes += sec.size;
+    if (dataBytes > MAX_GLOBAL_DATA)
+      throw new FormatError(`section ${sec.name} is ${sec.size} bytes, more global data than the ${MAX_GLOBAL_DATA} bytes this loader accepts`);
     dataMaps.set(sec.index, maps.length);
     maps.push({
       name: sec.name, type: 'array', typeId: 2, keySize: 4, valueSize: sec.size, maxEntries: 1,

@@ -81,9 +81,40 @@ export function addReloc(code: Code, offset: number, reloc: Reloc): void {
   code.relocs.set(slot, reloc);
 }
 
+/** The kernel's limit on a program's instructions (BPF_COMPLEXITY_LIMIT_INSNS); linked programs may not exceed it. */
+export const MAX_PROGRAM_SLOTS = 1_000_000;
+/** All linked programs of one object together. */
+export const MAX_OBJECT_SLOTS = 4_000_000;
+
 /** Every program: the entry functions, each linked with the subprograms it calls. */
 export function buildPrograms(codes: readonly Code[]): Program[] {
-  return codes.flatMap((c) => c.funcs.filter((f) => f.entry).map((f) => link(f)));
+  const programs: Program[] = [];
+  let total = 0;
+  for (const c of codes) funcIndex.delete(c);
+  for (const c of codes) {
+    for (const f of c.funcs) {
+      if (!f.entry) continue;
+      const p = link(f);
+      total += p.code.slots;
+      if (total > MAX_OBJECT_SLOTS) throw new FormatError(`the linked programs exceed ${MAX_OBJECT_SLOTS} instructions in all`);
+      programs.push(p);
+    }
+  }
+  return programs;
+}
+
+/** Functions by start slot, per code section; built on first use, once every function is added. */
+const funcIndex = new WeakMap<Code, Map<number, Func>>();
+
+/** The function of `code` that starts at `slot`. */
+function funcAt(code: Code, slot: number): Func | undefined {
+  let m = funcIndex.get(code);
+  if (!m) {
+    m = new Map();
+    for (const f of code.funcs) if (!m.has(f.start)) m.set(f.start, f);
+    funcIndex.set(code, m);
+  }
+  return m.get(slot);
 }
 
 /** A function placed in the linked program at slot `base`, with its relocated instructions. */
@@ -105,14 +136,17 @@ type Place = (f: Func) => number;
  */
 function link(entry: Func): Program {
   const pieces: Piece[] = [];
+  const placed = new Map<Func, Piece>();
   const stack: { piece: Piece; next: number }[] = [];
   let slots = 0;
   const place: Place = (f) => {
-    const known = pieces.find((p) => p.func === f);
+    const known = placed.get(f);
     if (known) return known.base;
     const piece: Piece = { func: f, base: slots, insns: [], pcs: [], refs: [] };
     pieces.push(piece);
+    placed.set(f, piece);
     slots += f.end - f.start;
+    if (slots > MAX_PROGRAM_SLOTS) throw new FormatError(`program ${entry.name} exceeds ${MAX_PROGRAM_SLOTS} instructions once its subprograms are appended`);
     stack.push({ piece, next: f.start < f.code.prog.slots ? f.code.insnAt[f.start] : -1 });
     return piece.base;
   };
@@ -185,7 +219,7 @@ function relocateInsn(insn: Insn, s: Site, place: Place, ref: (r: MapRef) => voi
 /** The linked slot of `slot` in section `target`, placing the function that starts there if needed. */
 function callTarget(target: Code, slot: number, s: Site, place: Place): number {
   if (target === s.func.code && slot >= s.func.start && slot < s.func.end) return s.base + slot - s.func.start;
-  const f = target.funcs.find((g) => g.start === slot);
+  const f = funcAt(target, slot);
   if (!f) throw new FormatError(`call target: instruction ${slot} of section ${target.name} is not the start of a function`, s.slot);
   if (f.entry && f !== s.func) throw new FormatError(`call to ${f.name}, a program of section ${target.name}: only .text functions can be called`, s.slot);
   return place(f) + slot - f.start;

@@ -72,7 +72,7 @@ export function buildElf(sections: BuildSection[], symbols: BuildSymbol[] = [], 
     return { target, data };
   });
   const symtabIndex = sections.length + 1;
-  const all: { name: number; type: number; flags: number; data: Uint8Array; size: number; link: number; info: number; entsize: number; align: number }[] = [
+  const all: OutSection[] = [
     { name: 0, type: 0, flags: 0, data: new Uint8Array(0), size: 0, link: 0, info: 0, entsize: 0, align: 0 },
   ];
   for (const s of sections) {
@@ -91,6 +91,23 @@ export function buildElf(sections: BuildSection[], symbols: BuildSymbol[] = [], 
   const shstrData = Uint8Array.from(shstr.bytes);
   all.push({ name: shstrName, type: 3, flags: 0, data: shstrData, size: shstrData.length, link: 0, info: 0, entsize: 0, align: 1 });
 
+  return layout(all, shstrndx, machine);
+}
+
+interface OutSection {
+  name: number;
+  type: number;
+  flags: number;
+  data: Uint8Array;
+  size: number;
+  link: number;
+  info: number;
+  entsize: number;
+  align: number;
+}
+
+/** The file: ELF header, section contents (8-aligned), then the section header table. */
+function layout(all: OutSection[], shstrndx: number, machine: number): Uint8Array {
   const chunks: Buffer[] = [Buffer.alloc(64)];
   let at = 64;
   const offsets = all.map((s) => {
