@@ -30,6 +30,8 @@ export interface GenerateOptions {
 
 const FILLER_LEN = 1 << 16;
 const REPLY_TRIES = 8;
+/** Flows kept in memory at most (they are redrawn from their sub-seed when forgotten). */
+const FLOW_CACHE = 1 << 16;
 
 /** Chooses the entry of each slot: fixed slots at uniformly random positions, others by weight. */
 class Scheduler {
@@ -85,6 +87,8 @@ class Flows {
     let f = this.cache.get(key);
     if (!f) {
       f = this.spec.entries[entry].variants[variant].tpl.flow(new Prng(mixSeed(this.seed, 2, entry, variant, rank)));
+      // a flow is a function of its key, so forgetting them all changes nothing but speed
+      if (this.cache.size >= FLOW_CACHE) this.cache.clear();
       this.cache.set(key, f);
     }
     return f;

@@ -120,7 +120,7 @@ export function compileSpec(spec: TrafficSpec, file = '<spec>'): CompiledSpec {
   const w: Where = { file, path: '' };
   const top = object(spec, w, TOP_KEYS);
   if (!Array.isArray(top.mix) || top.mix.length === 0) fail(at(w, 'mix'), 'expected a non-empty list of entries');
-  const defaults = object(top.defaults, at(w, 'defaults'), TEMPLATE_KEYS);
+  const defaults = object(top.defaults, at(w, 'defaults'), [...TEMPLATE_KEYS, 'flows', 'zipf']);
   const raw = (top.mix as unknown[]).map((e, i) => object(e, at(at(w, 'mix'), i), ENTRY_KEYS));
   const names = new Map<string, number>();
   raw.forEach((e, i) => {
@@ -160,8 +160,8 @@ function compileEntry(e: Obj, i: number, all: Obj[], names: Map<string, number>,
   if (e.weight !== undefined && e.count !== undefined) fail(at(w, 'count'), 'give weight or count, not both');
   const count = e.count === undefined ? undefined : num(e.count, at(w, 'count'), 0, 0, MAX_PACKETS);
   const weight = count !== undefined ? 0 : num(e.weight, at(w, 'weight'), 1, 0, 1e9, false);
-  const flows = num(e.flows, at(w, 'flows'), 32, 1, MAX_FLOWS);
-  const zipf = new Zipf(flows, num(e.zipf, at(w, 'zipf'), 1, 0, 10, false));
+  const flows = flowCount(e, defaults, w);
+  const zipf = new Zipf(flows, zipfExponent(e, defaults, w));
   const base: Omit<CompiledEntry, 'kind' | 'variants'> = { label, weight, count, flows, zipf, raw: undefined, replyOf: undefined };
   const t = deepMerge(defaults, templateFields(e));
   if (e.raw !== undefined) {
@@ -176,8 +176,8 @@ function compileEntry(e: Obj, i: number, all: Obj[], names: Map<string, number>,
     if (te.reply !== undefined || te.malformed !== undefined || te.raw !== undefined) fail(at(w, 'reply'), `"${e.reply}" is not a packet template entry`);
     const merged = deepMerge(deepMerge(defaults, templateFields(te)), templateFields(e));
     // the flows are the target's: its count and Zipf law
-    const tflows = num(te.flows, at(w, 'flows'), 32, 1, MAX_FLOWS);
-    const tzipf = new Zipf(tflows, num(te.zipf, at(w, 'zipf'), 1, 0, 10, false));
+    const tflows = flowCount(te, defaults, w);
+    const tzipf = new Zipf(tflows, zipfExponent(te, defaults, w));
     return { ...base, kind: 'reply', replyOf: target, flows: tflows, zipf: tzipf, variants: [{ tpl: compileTemplate(merged, w), kind: undefined }] };
   }
   const tpl = compileTemplate(t, w);
@@ -186,6 +186,14 @@ function compileEntry(e: Obj, i: number, all: Obj[], names: Map<string, number>,
   const expanded = listed.flatMap((k) => (k === 'truncated' ? expandTruncated(tpl.kind, t) : [k]));
   const variants = [...new Set(expanded)].map((k) => ({ tpl: compileTemplate(adaptTemplate(k, tpl.kind, t, w), w), kind: k }));
   return { ...base, kind: 'malformed', variants };
+}
+
+function flowCount(e: Obj, defaults: Obj, w: Where): number {
+  return e.flows !== undefined ? num(e.flows, at(w, 'flows'), 32, 1, MAX_FLOWS) : num(defaults.flows, { file: w.file, path: 'defaults.flows' }, 32, 1, MAX_FLOWS);
+}
+
+function zipfExponent(e: Obj, defaults: Obj, w: Where): number {
+  return e.zipf !== undefined ? num(e.zipf, at(w, 'zipf'), 1, 0, 10, false) : num(defaults.zipf, { file: w.file, path: 'defaults.zipf' }, 1, 0, 10, false);
 }
 
 function keywordsOf(v: unknown, w: Where): MalformedKind[] {
