@@ -5,6 +5,7 @@
 import type { LoadedObject } from '../../compiler/loader/types.js';
 import { actionName } from '../engine.js';
 import type { Engine, EngineSession, MapsSnapshot, RunInput, RunResult } from '../engine.js';
+import { mapDefProblem } from '../maps/factory.js';
 import type { MapFixture } from '../maps/fixture.js';
 import { DEFAULT_IFINDEX } from '../xdp/context.js';
 import { packetProblem } from '../xdp/packet.js';
@@ -37,6 +38,10 @@ export class InterpreterSession implements EngineSession {
     const index = obj.programs.findIndex((p) => p.name === program);
     if (index < 0)
       throw new RunInputError(`${obj.file}: no program named ${program} (programs: ${obj.programs.map((p) => p.name).join(', ') || 'none'})`);
+    for (const def of obj.maps) {
+      const why = mapDefProblem(def);
+      if (why) throw new RunInputError(`${obj.file}: map ${def.name}: ${why}`);
+    }
     this.host = new XdpHost(obj, fixture, opts);
     const pool = new ConstPool().add(obj.programs);
     this.machine = new Machine(this.host, pool.size);
@@ -47,8 +52,11 @@ export class InterpreterSession implements EngineSession {
     this.budget = opts.budget ?? DEFAULT_BUDGET;
   }
 
-  /** One packet, synchronously (the Engine's run() wraps this). */
-  runSync(input: RunInput): RunResult {
+  /**
+   * One packet, synchronously (the Engine's run() wraps this). With `snapshot: false` the result's
+   * `maps` is left empty (read them with readMaps() when needed): the fast path for traffic.
+   */
+  runSync(input: RunInput, opts: { snapshot?: boolean } = {}): RunResult {
     const problem = packetProblem(input.packet.length);
     if (problem) throw new RunInputError(problem);
     const { host, machine: m } = this;
@@ -67,7 +75,7 @@ export class InterpreterSession implements EngineSession {
       action: actionName(code),
       code,
       packet: xdp.packet.output(),
-      maps: host.maps.snapshot(),
+      maps: opts.snapshot === false ? {} : host.maps.snapshot(),
       insnsExecuted: m.count,
     };
     if (trap) result.trap = trap;

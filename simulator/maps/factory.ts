@@ -39,6 +39,22 @@ export const MODELLED_MAP_TYPES = [
   'devmap_hash', 'cpumap', 'xskmap',
 ] as const;
 
+/** Array-shaped maps (array, prog array, devmap, cpumap, xskmap) hold at most this many entries here. */
+export const MAX_MAP_SLOTS = 1 << 20;
+/** An array map's values take at most this many bytes here. */
+export const MAX_MAP_BYTES = 256 << 20;
+const ARRAY_SHAPED: readonly string[] = ['array', 'percpu_array', 'prog_array', 'devmap', 'cpumap', 'xskmap'];
+
+/** Why the interpreter cannot create `def` (its storage would be sized by a huge max_entries), or undefined. */
+export function mapDefProblem(def: MapDef): string | undefined {
+  if (!ARRAY_SHAPED.includes(def.type)) return undefined;
+  if (def.maxEntries > MAX_MAP_SLOTS) return `max_entries ${def.maxEntries} is more than the ${MAX_MAP_SLOTS} entries the interpreter models for a ${def.type}`;
+  const bytes = def.maxEntries * def.valueSize;
+  if (def.type.endsWith('array') && bytes > MAX_MAP_BYTES)
+    return `${def.maxEntries} entries of ${def.valueSize} bytes need ${bytes} bytes, more than the ${MAX_MAP_BYTES} the interpreter models for one map`;
+  return undefined;
+}
+
 export function createMap(def: MapDef): BpfMap {
   switch (def.type) {
     case 'array':
