@@ -15,6 +15,7 @@ export async function main(argv: string[]): Promise<number> {
     .strict()
     .help()
     .version(false)
+    .exitProcess(false)
     .wrap(Math.min(110, process.stdout.columns ?? 110))
     .fail((msg, err) => {
       throw err ?? new UsageError(msg);
