@@ -62,7 +62,7 @@ function firstPass(source: string): { items: Item[]; labels: Map<string, number>
   source.split(/\r?\n/).forEach((raw, i) => {
     const line = i + 1;
     let text = raw.replace(/#.*/, '').trim();
-    for (let m = /^([^\s:]+)\s*:\s*(.*)$/.exec(text); m; m = /^([^\s:]+)\s*:\s*(.*)$/.exec(text)) {
+    for (let m = /^([^\s:]+)\s*:\s*(.*)$/s.exec(text); m; m = /^([^\s:]+)\s*:\s*(.*)$/s.exec(text)) {
       if (!isLabelName(m[1])) throw new AsmError(line, `'${m[1]}' is not a valid label name`);
       if (labels.has(m[1])) throw new AsmError(line, `label '${m[1]}' is defined twice`);
       labels.set(m[1], pc);
@@ -81,12 +81,12 @@ function firstPass(source: string): { items: Item[]; labels: Map<string, number>
 }
 
 function parseLine(text: string, line: number, pc: number): Item {
-  const m = /^(\S+)\s*(.*)$/.exec(text)!;
+  const m = /^(\S+)\s*(.*)$/s.exec(text)!;
   const mnemonic = m[1].toLowerCase();
   let rest = m[2];
   const words: string[] = [];
   if (mnemonic === 'lock') {
-    const w = /^((?:[a-z0-9]+\s+)*[a-z0-9]+)\s*(.*)$/i.exec(rest);
+    const w = /^((?:[a-z0-9]+\s+)*[a-z0-9]+)\s*(.*)$/is.exec(rest);
     if (!w) throw new AsmError(line, 'lock: expected an operation, as in `lock add [%r1+0], %r2`');
     words.push(...w[1].toLowerCase().split(/\s+/));
     rest = w[2];
