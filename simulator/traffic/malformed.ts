@@ -118,20 +118,8 @@ export function corrupt(kind: MalformedKind, f: Frame, rng: Prng): Uint8Array {
     }
     case 'bad-length':
       return badLength(f, rng);
-    case 'bad-tcp-offset': {
-      const room = L.end - L.l4!.off;
-      const choices = [0, 1, 2, 3, 4, ...[6, 7, 8, 9, 10, 11, 12, 13, 14, 15].filter((x) => x * 4 > room)];
-      const off = L.l4!.off + 12;
-      b[off] = (rng.pick(choices) << 4) | (b[off] & 0x0f);
-      // only the offset is wrong: the checksum matches the new header
-      const csum = L.l4!.off + 16;
-      writeU16(b, csum, 0);
-      const v6 = L.l3Kind === 'ipv6';
-      const src = b.subarray(L.l3 + (v6 ? 8 : 12), L.l3 + (v6 ? 24 : 16));
-      const dst = b.subarray(L.l3 + (v6 ? 24 : 16), L.l3 + (v6 ? 40 : 20));
-      writeU16(b, csum, finish(sum16(b, L.l4!.off, L.end, pseudoSum(src, dst, 6, L.end - L.l4!.off))));
-      return b;
-    }
+    case 'bad-tcp-offset':
+      return badTcpOffset(f, rng);
     default:
       // truncated (expanded before), fragment, ttl-0, ttl-1: the template already did it
       return b;
@@ -148,5 +136,20 @@ function badLength(f: Frame, rng: Prng): Uint8Array {
   const tooShort = rng.chance(0.5);
   writeU16(b, l3 + 2, tooShort ? rng.int(0, l3Len - 1) : Math.min(0xffff, end - l3 + rng.int(1, 1000)));
   fixIpv4Checksum(b, l3, l3Len);
+  return b;
+}
+
+function badTcpOffset(f: Frame, rng: Prng): Uint8Array {
+  const L = f.layout;
+  const b = f.bytes;
+  const l4 = L.l4!.off;
+  const choices = [0, 1, 2, 3, 4, ...[6, 7, 8, 9, 10, 11, 12, 13, 14, 15].filter((x) => x * 4 > L.end - l4)];
+  b[l4 + 12] = (rng.pick(choices) << 4) | (b[l4 + 12] & 0x0f);
+  // only the offset is wrong: the checksum matches the new header
+  writeU16(b, l4 + 16, 0);
+  const v6 = L.l3Kind === 'ipv6';
+  const src = b.subarray(L.l3 + (v6 ? 8 : 12), L.l3 + (v6 ? 24 : 16));
+  const dst = b.subarray(L.l3 + (v6 ? 24 : 16), L.l3 + (v6 ? 40 : 20));
+  writeU16(b, l4 + 16, finish(sum16(b, l4, L.end, pseudoSum(src, dst, 6, L.end - l4))));
   return b;
 }
