@@ -47,6 +47,7 @@ export const mapUpdate: XdpHelper = (m, h, pc) => {
   const key = memArg(m, 2, a.map.def.keySize, false, 'bpf_map_update_elem', pc);
   const value = key && memArg(m, 3, a.map.def.valueSize, false, 'bpf_map_update_elem', pc);
   if (!key || !value) return;
+  h.maps.dirty[a.index] = 1;
   ret(m, a.map.update(key, value, flagsArg(m, 4)));
 };
 
@@ -54,7 +55,9 @@ export const mapDelete: XdpHelper = (m, h, pc) => {
   const a = mapArg(m, h, 1, 'bpf_map_delete_elem', pc);
   if (!a || !allowed(m, a.map, 'update', 'bpf_map_delete_elem', pc)) return;
   const key = memArg(m, 2, a.map.def.keySize, false, 'bpf_map_delete_elem', pc);
-  if (key) ret(m, a.map.delete(key));
+  if (!key) return;
+  h.maps.dirty[a.index] = 1;
+  ret(m, a.map.delete(key));
 };
 
 /** bpf_tail_call: on success the run continues in the target program; on failure after the call. */

@@ -59,6 +59,7 @@ export class XdpHost implements Host {
   attach(m: Machine): void {
     this.m = m;
     this.xdp = new XdpContext(m.mem);
+    m.mem.dirtyMaps = this.maps.dirty;
     this.maps.maps.forEach((map, i) => {
       this.mapRegions.push(m.mem.add(`map ${map.def.name}`, RegionKind.MAP, new Uint8Array(0), false, i));
       if (map.def.initial && map.def.type === 'array') {

@@ -63,6 +63,8 @@ export class Machine {
   /** set by a helper (tail_call) that switched m.program */
   switched = false;
   depth = 0;
+  /** the deepest frame used since the stacks were last cleared */
+  private maxDepth = MAX_FRAMES - 1;
   private readonly saved = new Int32Array(MAX_FRAMES * 10);
   private readonly retPc: number[] = new Array(MAX_FRAMES).fill(0);
   private readonly retProg: CompiledProgram[] = new Array(MAX_FRAMES);
@@ -78,7 +80,8 @@ export class Machine {
     this.L.fill(0, 0, NUM_REGS);
     this.H.fill(0, 0, NUM_REGS);
     this.setPtr(10, this.stacks[0], STACK_SIZE);
-    for (const s of this.stacks) s.buf.fill(0);
+    for (let d = 0; d <= this.maxDepth; d++) this.stacks[d].buf.fill(0);
+    this.maxDepth = 0;
     this.program = prog;
     this.nextPc = 0;
     this.trap = undefined;
@@ -193,6 +196,7 @@ export class Machine {
     this.retPc[this.depth] = ret;
     this.retProg[this.depth] = this.program;
     this.depth++;
+    if (this.depth > this.maxDepth) this.maxDepth = this.depth;
     this.setPtr(10, this.stacks[this.depth], STACK_SIZE);
     return target;
   }

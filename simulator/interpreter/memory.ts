@@ -57,6 +57,8 @@ export class Memory {
   faultMessage = '';
   /** set by resolve() for AT_CTX: the offset in the ctx */
   ctxOffset = 0;
+  /** by map index: set to 1 when a write lands in one of the map's values (snapshot caching) */
+  dirtyMaps: Uint8Array = new Uint8Array(0);
   private fixed = 0;
 
   add(name: string, kind: RegionKindId, buf: Uint8Array, writable: boolean, ref = 0): Region {
@@ -99,7 +101,10 @@ export class Memory {
     this.region = r;
     const i = (s >>> 0) - OFF_BASE;
     if (i >= r.start && i + size <= r.end) {
-      if (write && !r.writable) return this.fault('bad-pointer', `${size}-byte write to read-only ${r.name} at offset ${i}`);
+      if (write) {
+        if (!r.writable) return this.fault('bad-pointer', `${size}-byte write to read-only ${r.name} at offset ${i}`);
+        if (r.kind === RegionKind.MAP_VALUE) this.dirtyMaps[r.ref] = 1;
+      }
       return i;
     }
     if (r.kind === RegionKind.CTX) {

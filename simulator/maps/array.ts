@@ -26,6 +26,11 @@ export class ArrayMap implements BpfMap {
     return this.values[u32(key)];
   }
 
+  /** The value at index i (0 <= i < max_entries). */
+  value(i: number): Uint8Array {
+    return this.values[i];
+  }
+
   update(key: Uint8Array, value: Uint8Array, flags: number): number {
     if (unknownFlags(flags)) return -Errno.EINVAL;
     const i = u32(key);

@@ -3,12 +3,21 @@
 
 import type { MapDef } from '../../compiler/loader/types.js';
 import type { MapsSnapshot } from '../engine.js';
-import { ProgArray } from './array.js';
+import { ArrayMap, ProgArray } from './array.js';
 import { OpaqueMap, createMap } from './factory.js';
-import { FixtureError, bytesToHex, hexToBytes } from './fixture.js';
+import { FixtureError, hexToBytes } from './fixture.js';
 import type { FixtureEntry, MapFixture } from './fixture.js';
 import { Errno, UpdateFlag } from './types.js';
 import type { BpfMap } from './types.js';
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** Lowercase hex of bytes (the fixture format), table-driven: snapshots call it for every entry. */
+export function hex(b: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < b.length; i++) s += HEX[b[i]];
+  return s;
+}
 
 const ERRNO_NAME = new Map<number, string>(Object.entries(Errno).map(([k, v]) => [v, k]));
 
@@ -19,11 +28,19 @@ export function errnoName(ret: number): string {
 
 export class MapSet {
   readonly maps: BpfMap[];
+  /**
+   * By map index: 1 when the map may have changed since its last snapshot. Whoever changes a map
+   * sets it (map helpers; the interpreter's memory on writes into values).
+   */
+  readonly dirty: Uint8Array;
   private readonly byName = new Map<string, number>();
+  private readonly cache: ({ key: string; value: string }[] | undefined)[];
 
   constructor(readonly defs: readonly MapDef[]) {
     this.maps = defs.map(createMap);
     defs.forEach((d, i) => this.byName.set(d.name, i));
+    this.dirty = new Uint8Array(defs.length).fill(1);
+    this.cache = new Array(defs.length).fill(undefined);
   }
 
   index(name: string): number | undefined {
@@ -60,18 +77,42 @@ export class MapSet {
     if (ret !== 0) throw new FixtureError(where, `the update fails with ${errnoName(ret)} (${def.type}, max_entries ${def.maxEntries})`);
   }
 
-  /** Every map in the snapshot with all its entries, sorted by key. */
+  private arrayEntries(map: ArrayMap): { key: string; value: string }[] {
+    const { keys, order } = arrayOrder(map);
+    return order.map((j) => ({ key: keys[j], value: hex(map.value(j)) }));
+  }
+
+  /** Every map in the snapshot with all its entries, sorted by key (unchanged maps from a cache). */
   snapshot(): MapsSnapshot {
     const out: MapsSnapshot = {};
-    for (const map of this.maps) {
-      if (!map.inSnapshot) continue;
-      out[map.def.name] = map
-        .entries()
-        .map(([k, v]) => ({ key: bytesToHex(k), value: bytesToHex(v) }))
-        .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    }
+    this.maps.forEach((map, i) => {
+      if (!map.inSnapshot) return;
+      let entries = this.cache[i];
+      if (!entries || this.dirty[i]) {
+        entries = map instanceof ArrayMap ? this.arrayEntries(map) : map
+          .entries()
+          .map(([k, v]) => ({ key: hex(k), value: hex(v) }))
+          .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+        this.cache[i] = entries;
+        this.dirty[i] = 0;
+      }
+      out[map.def.name] = entries;
+    });
     return out;
   }
+}
+
+/** Array maps: the keys never change, so their hex and sorted order are computed once. */
+const ARRAY_ORDER = new WeakMap<ArrayMap, { keys: string[]; order: number[] }>();
+
+function arrayOrder(map: ArrayMap): { keys: string[]; order: number[] } {
+  let o = ARRAY_ORDER.get(map);
+  if (!o) {
+    const keys = map.entries().map(([k]) => hex(k));
+    const order = keys.map((_, i) => i).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0));
+    ARRAY_ORDER.set(map, (o = { keys, order }));
+  }
+  return o;
 }
 
 function entryKey(def: MapDef, e: FixtureEntry, where: string): Uint8Array {

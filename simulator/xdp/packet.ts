@@ -38,14 +38,19 @@ export class PacketBuffer {
   end = HEADROOM;
   /** fragments of a multi-buffer packet, in order */
   frags: Uint8Array[] = [];
+  /** the frame bytes the last packet may have touched: [low, high) (everything else is still zero) */
+  private low = 0;
+  private high = FRAME_SIZE;
 
-  /** Loads a packet as test_run does; the caller checks packetProblem() first. */
+  /** Loads a packet as test_run does (the rest of the frame zero); the caller checks packetProblem() first. */
   reset(packet: Uint8Array): void {
-    this.frame.fill(0);
+    this.frame.fill(0, this.low, this.high);
     const linear = Math.min(packet.length, MAX_LINEAR);
     this.frame.set(packet.subarray(0, linear), HEADROOM);
     this.meta = this.data = HEADROOM;
     this.end = HEADROOM + linear;
+    this.low = this.meta;
+    this.high = this.end;
     this.frags = [];
     for (let at = linear; at < packet.length; at += FRAME_SIZE) this.frags.push(packet.slice(at, Math.min(at + FRAME_SIZE, packet.length)));
   }
@@ -79,6 +84,7 @@ export class PacketBuffer {
     if (metalen) this.frame.copyWithin(this.meta + offset, this.meta, this.data);
     this.meta += offset;
     this.data = data;
+    this.low = Math.min(this.low, this.meta);
     return 0;
   }
 
@@ -89,6 +95,7 @@ export class PacketBuffer {
     if (meta < XDP_FRAME_SIZE || meta > this.data) return -Errno.EINVAL;
     if ((metalen & 3) !== 0 || metalen > META_MAX) return -Errno.EACCES;
     this.meta = meta;
+    this.low = Math.min(this.low, this.meta);
     return 0;
   }
 
@@ -100,6 +107,7 @@ export class PacketBuffer {
     if (end < this.data + ETH_HLEN) return -Errno.EINVAL;
     if (offset > 0) this.frame.fill(0, this.end, end);
     this.end = end;
+    this.high = Math.max(this.high, end);
     return 0;
   }
 
