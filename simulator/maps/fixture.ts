@@ -29,12 +29,15 @@ export interface FibRoute {
 export interface MapFixture {
   maps: Record<string, { entries: FixtureEntry[] }>;
   fib?: FibRoute[];
+  /** where it was read from (parseFixture's `source`): errors found when applying it name it */
+  source?: string;
 }
 
 /** A fixture that could not be read: `where` names the map and entry. */
 export class FixtureError extends Error {
   constructor(readonly where: string, readonly why: string) {
     super(`${where}: ${why}`);
+    this.name = 'FixtureError';
   }
 }
 
@@ -72,7 +75,7 @@ export function parseFixture(json: unknown, source = 'fixture'): MapFixture {
     if (!Array.isArray(list)) throw new FixtureError(where, '"entries" must be a list');
     maps[name] = { entries: list.map((e, i) => parseEntry(e, `${where} entry ${i}`)) };
   }
-  const out: MapFixture = { maps };
+  const out: MapFixture = { maps, source };
   if (o.fib !== undefined) {
     if (!Array.isArray(o.fib)) throw new FixtureError(source, '"fib" must be a list of routes');
     out.fib = o.fib.map((r, i) => parseRoute(r, `${source}: fib route ${i}`));
