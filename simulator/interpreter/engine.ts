@@ -6,6 +6,7 @@ import type { LoadedObject } from '../../compiler/loader/types.js';
 import { actionName } from '../engine.js';
 import type { Engine, EngineSession, MapsSnapshot, RunInput, RunResult } from '../engine.js';
 import { mapDefProblem } from '../maps/factory.js';
+import { FixtureError } from '../maps/fixture.js';
 import type { MapFixture } from '../maps/fixture.js';
 import { DEFAULT_IFINDEX } from '../xdp/context.js';
 import { packetProblem } from '../xdp/packet.js';
@@ -42,7 +43,13 @@ export class InterpreterSession implements EngineSession {
       const why = mapDefProblem(def);
       if (why) throw new RunInputError(`${obj.file}: map ${def.name}: ${why}`);
     }
-    this.host = new XdpHost(obj, fixture, opts);
+    try {
+      this.host = new XdpHost(obj, fixture, opts);
+    } catch (e) {
+      // map and fib errors name the entry; the user also needs the fixture's file
+      const src = fixture?.source;
+      throw e instanceof FixtureError && src !== undefined && !e.where.startsWith(src) ? new FixtureError(`${src}: ${e.where}`, e.why) : e;
+    }
     const pool = new ConstPool().add(obj.programs);
     this.machine = new Machine(this.host, pool.size);
     pool.install(this.machine);
