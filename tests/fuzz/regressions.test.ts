@@ -1,0 +1,94 @@
+// Regression tests for what the fuzzers found, one per bug, each with the smallest input that
+// showed it (the fuzz harnesses keep searching; these keep the fixes).
+
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadBytes } from '../../compiler/loader/index.js';
+import { AsmError, assemble, parseDataFile, dataFileProgram } from '../../isa/index.js';
+import { InterpreterSession, RunInputError } from '../../simulator/interpreter/engine.js';
+import { FixtureError, parseFixture } from '../../simulator/maps/fixture.js';
+import { buildElf, code, mapDef } from '../loader/elf-builder.js';
+import { judgeRun, runMain } from './capture.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'xdp2hw-regress-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** `r1 = map; exit` in section xdp with one legacy map definition. */
+function objectWithMap(type: number, keySize: number, valueSize: number, maxEntries: number): Uint8Array {
+  return buildElf(
+    [{ name: 'xdp', data: code('1801000000000000', '0000000000000000', 'b700000002000000', '9500000000000000') },
+      { name: 'maps', flags: 3, data: mapDef(type, keySize, valueSize, maxEntries) }],
+    [{ name: 'prog', section: 0, size: 32 }, { name: 'big', section: 1, type: 1, size: 20 }],
+    [{ section: 0, offset: 0, type: 1, symbol: 1 }],
+  );
+}
+
+describe('maps sized by an unchecked max_entries (was: heap out of memory in new Array(max_entries))', () => {
+  // devmap (14), prog array (3), array (2): the types whose storage is allocated up front
+  it.each([[14, 4, 4, 0xffffffff], [3, 4, 4, 0x7fffffff], [2, 4, 8, 0x10000000], [2, 4, 0x10000, 0x10000]])(
+    'type %i key %i value %i max_entries %i: a RunInputError naming the file and the map', (type, k, v, max) => {
+      const obj = loadBytes(objectWithMap(type, k, v, max), 'big.o');
+      expect(() => new InterpreterSession(obj, 'prog', undefined)).toThrow(RunInputError);
+      expect(() => new InterpreterSession(obj, 'prog', undefined)).toThrow(/^big\.o: map big: /);
+    });
+
+  it('a modest map still runs', () => {
+    const obj = loadBytes(objectWithMap(14, 4, 4, 64), 'ok.o');
+    expect(new InterpreterSession(obj, 'prog', undefined).runSync({ packet: new Uint8Array(64) }).action).toBe('XDP_PASS');
+  });
+
+  it('xdp2hw run: one line, exit 1', async () => {
+    const p = join(dir, 'big.o');
+    writeFileSync(p, objectWithMap(14, 4, 4, 0xffffffff));
+    const r = await runMain(['run', p, '--packet', '00'.repeat(60)]);
+    expect(judgeRun(r)).toEqual({ kind: 'clean', message: `xdp2hw: ${p}: map big: max_entries 4294967295 is more than the 1048576 entries the interpreter models for a devmap` });
+    expect(r.code).toBe(1);
+  });
+});
+
+describe('--help in-process (was: yargs called process.exit from inside main())', () => {
+  it.each([['--help'], ['info', '--help'], ['traffic', '--help'], ['run', '--help']])('%s %s returns 0 with the help on stdout', async (...argv) => {
+    const r = await runMain(argv.filter(Boolean));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^xdp2hw /);
+  });
+});
+
+describe('assembler: a carriage return inside a line (was: TypeError reading null)', () => {
+  it.each(['mov %r0, 1\rx', 'lock add\r [%r1+0], %r2', 'l:\rexit'])('%j gives an AsmError or assembles', (src) => {
+    try {
+      assemble(src);
+    } catch (e) {
+      expect(e).toBeInstanceOf(AsmError);
+    }
+  });
+
+  it('in a .data file', () => {
+    expect(() => dataFileProgram(parseDataFile('-- asm\nmov %r0, 1\r2\nexit\n'))).toThrow(AsmError);
+  });
+});
+
+describe('fixture errors found when applying it name the fixture file (was: "map m entry 0: ..." only)', () => {
+  const obj = () => loadBytes(objectWithMap(14, 4, 4, 64), 'ok.o');
+
+  it.each([
+    [{ maps: { big: { entries: [{ key: '0100', value: '02000000' }] } } }, 'map big entry 0: key is 2 bytes'],
+    [{ maps: { nope: { entries: [] } } }, 'map nope: the object has no map of that name'],
+    [{ maps: {}, fib: [{ dst: '10.0.0.300', ifindex: 2 }] }, 'fib route 0: "10.0.0.300" is not an IPv4 or IPv6 address'],
+  ])('%j', (json, why) => {
+    const f = parseFixture(json, 'f.json');
+    expect(() => new InterpreterSession(obj(), 'prog', f)).toThrow(FixtureError);
+    expect(() => new InterpreterSession(obj(), 'prog', f)).toThrow(`f.json: ${why}`);
+  });
+
+  it('xdp2hw run --maps: one line naming the fixture, exit 1', async () => {
+    const o = join(dir, 'm.o');
+    const f = join(dir, 'm.json');
+    writeFileSync(o, objectWithMap(14, 4, 4, 64));
+    writeFileSync(f, JSON.stringify({ maps: { big: { entries: [{ key: '00000000', value: '01' }] } } }));
+    const r = await runMain(['run', o, '--packet', '00'.repeat(60), '--maps', f]);
+    expect(judgeRun(r)).toEqual({ kind: 'clean', message: `xdp2hw: ${f}: map big entry 0: value is 1 bytes, the map's value size is 4` });
+  });
+});
