@@ -1,0 +1,157 @@
+// A program loaded in the kernel with its maps filled: runs packets through BPF_PROG_TEST_RUN on
+// CPU 0 inside the oracle's network namespace and reads every map back after each run.
+
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EngineSession, MapsSnapshot, RunInput, RunResult } from '../engine.js';
+import { actionName } from '../engine.js';
+import { BatchCommandError } from './batch.js';
+import type { BpftoolBatch } from './batch.js';
+import { releaseMany } from './cleanup.js';
+import { KernelError } from './errors.js';
+import type { KernelMap } from './maps.js';
+import { dumpEntries, inSnapshot } from './maps.js';
+
+/** struct xdp_md as BPF_PROG_TEST_RUN takes it in ctx_in: six u32 fields. */
+const XDP_MD_SIZE = 24;
+/** The smallest packet the kernel's XDP test run accepts (an Ethernet header). */
+const MIN_PACKET = 14;
+
+export interface SessionParts {
+  readonly netns: string;
+  readonly progPin: string;
+  readonly pinDirs: readonly string[];
+  readonly tmp: string;
+  readonly batch: BpftoolBatch;
+  readonly maps: readonly KernelMap[];
+  /** resources to release on close (cleanup.ts handles) */
+  readonly resources: number[];
+}
+
+export class KernelSession implements EngineSession {
+  private closed = false;
+  private lock: Promise<unknown> = Promise.resolve();
+  private readonly pktFile: string;
+  private readonly outFile: string;
+  private readonly ctxFile: string;
+  private readonly dumped: KernelMap[];
+  /** frozen maps (`.rodata`): neither the program nor user space can change them, read once */
+  private frozen?: MapsSnapshot;
+
+  constructor(private readonly parts: SessionParts) {
+    this.pktFile = join(parts.tmp, 'packet.bin');
+    this.outFile = join(parts.tmp, 'out.bin');
+    this.ctxFile = join(parts.tmp, 'ctx.bin');
+    this.dumped = parts.maps.filter((m) => inSnapshot(m) && !m.frozen);
+  }
+
+  /** The network namespace, pins and maps of this session (for tests and diagnostics). */
+  get info(): Pick<SessionParts, 'netns' | 'progPin' | 'pinDirs' | 'tmp' | 'maps'> {
+    const { netns, progPin, pinDirs, tmp, maps } = this.parts;
+    return { netns, progPin, pinDirs, tmp, maps };
+  }
+
+  /** One test run (repeat 1) and a read-back of every map. No durationNs: see time(). */
+  run(input: RunInput): Promise<RunResult> {
+    return this.serial(async () => {
+      const outs = await this.exec([this.runArgs(input, 1), ...this.dumpArgs()], input);
+      const code = retval(outs[0]);
+      const packet = new Uint8Array(readFileSync(this.outFile));
+      const maps = await this.snapshot(outs.slice(1));
+      return { action: actionName(code), code, packet, maps };
+    });
+  }
+
+  /**
+   * Average ns per packet over `repeat` runs of the JIT-compiled program (the kernel's own timer,
+   * harness included). The program really runs `repeat` times: maps change accordingly, and the
+   * kernel does not restore the packet between repeats (a program that moves its head sees its
+   * own output the next time).
+   */
+  time(input: RunInput, repeat: number): Promise<number> {
+    if (!Number.isInteger(repeat) || repeat < 1 || repeat > 0xffffffff) throw new KernelError(`repeat must be a positive integer, not ${repeat}`);
+    return this.serial(async () => {
+      const [out] = await this.exec([this.runArgs(input, repeat)], input);
+      const d = (out as { duration?: unknown }).duration;
+      if (typeof d !== 'number') throw new KernelError(`bpftool reported no duration: ${JSON.stringify(out)}`);
+      return d;
+    });
+  }
+
+  readMaps(): Promise<MapsSnapshot> {
+    return this.serial(async () => this.snapshot(await this.exec(this.dumpArgs())));
+  }
+
+  /** Stops bpftool, removes the pins, the namespace and the temp files. Safe to call twice. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.lock.catch(() => undefined);
+    await this.parts.batch.stop();
+    const errors = releaseMany(this.parts.resources);
+    this.parts.resources.length = 0;
+    if (errors.length > 0) throw new KernelError(`cleanup: ${errors.map((e) => e.message).join('; ')}`);
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new KernelError('the kernel session is closed'));
+    const next = this.lock.then(fn);
+    this.lock = next.catch(() => undefined);
+    return next;
+  }
+
+  private runArgs(input: RunInput, repeat: number): string[] {
+    writeFileSync(this.pktFile, input.packet);
+    const args = ['prog', 'run', 'pinned', this.parts.progPin, 'data_in', this.pktFile, 'data_out', this.outFile];
+    if (input.ctx && (input.ctx.ingressIfindex !== undefined || input.ctx.rxQueueIndex !== undefined)) {
+      const md = Buffer.alloc(XDP_MD_SIZE);
+      // data = 0 (no metadata), data_end = packet length, ingress_ifindex, rx_queue_index
+      md.writeUInt32LE(input.packet.length, 4);
+      md.writeUInt32LE(input.ctx.ingressIfindex ?? 0, 12);
+      md.writeUInt32LE(input.ctx.rxQueueIndex ?? 0, 16);
+      writeFileSync(this.ctxFile, md);
+      args.push('ctx_in', this.ctxFile);
+    }
+    args.push('repeat', String(repeat));
+    return args;
+  }
+
+  private dumpArgs(): string[][] {
+    return this.dumped.map((m) => ['map', 'dump', 'pinned', m.pin]);
+  }
+
+  private async exec(commands: string[][], input?: RunInput): Promise<unknown[]> {
+    try {
+      return await this.parts.batch.exec(commands);
+    } catch (e) {
+      if (!(e instanceof BatchCommandError) || !input || e.index !== 0) throw e;
+      const hint = input.packet.length < MIN_PACKET ? ` (the kernel's XDP test run needs at least ${MIN_PACKET} bytes)` : '';
+      throw new KernelError(`test run of a ${input.packet.length}-byte packet failed: ${e.why}${hint}`, e.detail);
+    }
+  }
+
+  private async snapshot(dumps: unknown[]): Promise<MapsSnapshot> {
+    const out: MapsSnapshot = {};
+    this.dumped.forEach((m, i) => (out[m.name] = dumpEntries(dumps[i])));
+    if (!this.frozen) {
+      const frozen = this.parts.maps.filter((m) => inSnapshot(m) && m.frozen);
+      const got = await this.parts.batch.exec(frozen.map((m) => ['map', 'dump', 'pinned', m.pin]));
+      this.frozen = {};
+      frozen.forEach((m, i) => (this.frozen![m.name] = dumpEntries(got[i])));
+    }
+    for (const [k, v] of Object.entries(this.frozen)) out[k] = v.map((e) => ({ ...e }));
+    return sorted(out);
+  }
+}
+
+function retval(out: unknown): number {
+  const r = (out as { retval?: unknown })?.retval;
+  if (typeof r !== 'number') throw new KernelError(`bpftool reported no return value: ${JSON.stringify(out)}`);
+  return r >>> 0;
+}
+
+function sorted(s: MapsSnapshot): MapsSnapshot {
+  const out: MapsSnapshot = {};
+  for (const k of Object.keys(s).sort()) out[k] = s[k];
+  return out;
+}
