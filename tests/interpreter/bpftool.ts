@@ -66,7 +66,6 @@ export class BpftoolObject {
 
   fill(fixture: MapFixture): void {
     for (const [name, { entries }] of Object.entries(fixture.maps)) {
-      const def = this.obj.maps.find((m) => m.name === name)!;
       for (const e of entries) {
         const key = e.key ?? `${(e.prefixLen! & 0xff).toString(16).padStart(2, '0')}000000${e.prefix}`;
         const value = e.program !== undefined ? ['pinned', join(this.base, e.program)] : hexArgs(e.value!);
