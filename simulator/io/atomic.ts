@@ -1,12 +1,53 @@
 // Atomic file output: data goes to `<target>.tmp-<pid>-<rand>` and is renamed over the target only
-// when complete. Open temp files are removed on exit, SIGINT and SIGTERM; after SIGKILL they
-// remain, and the next writer of the same target sweeps those of dead processes.
+// when complete (devices and pipes are written directly). Open temp files are removed on exit,
+// SIGINT and SIGTERM; after SIGKILL they remain, and the next writer of the target sweeps them.
 
-import { closeSync, openSync, readdirSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
+
+/** An output file that cannot be written (a directory, a missing directory, no permission, a full disk). */
+export class OutputError extends Error {
+  constructor(readonly file: string, readonly why: string) {
+    super(`${file}: ${why}`);
+    this.name = 'OutputError';
+  }
+}
+
+const REASONS: Readonly<Record<string, (target: string) => string>> = {
+  ENOENT: (t) => (existsSync(dirname(t)) ? `cannot create files in ${dirname(t)}` : `the directory ${dirname(t)} does not exist`),
+  ENOTDIR: (t) => `${dirname(t)} is not a directory`,
+  EISDIR: () => 'it is a directory',
+  EACCES: () => 'permission denied',
+  EPERM: () => 'operation not permitted',
+  EROFS: () => 'read-only file system',
+  ENOSPC: () => 'no space left on device',
+};
+
+/** A file system error on `target` as an OutputError (other values are returned as they are). */
+function outputError(target: string, e: unknown): unknown {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code !== 'string' || e instanceof OutputError) return e;
+  return new OutputError(target, `cannot write (${code}): ${REASONS[code]?.(target) ?? (e as Error).message.split('\n')[0]}`);
+}
+
+/**
+ * How `target` is written: 'atomic' (temp file and rename) when it is absent or a regular file,
+ * 'direct' when it is a device, pipe or socket (renaming over /dev/null would replace the device);
+ * a directory is an OutputError.
+ */
+function outputKind(target: string): 'atomic' | 'direct' {
+  let st;
+  try {
+    st = statSync(target);
+  } catch {
+    return 'atomic';
+  }
+  if (st.isDirectory()) throw new OutputError(target, 'cannot write: it is a directory');
+  return st.isFile() ? 'atomic' : 'direct';
+}
 
 /** Temp files of this process not yet committed or aborted. */
 const OPEN_TEMPS = new Set<string>();
@@ -89,13 +130,24 @@ export function sweepStaleTemps(target: string): string[] {
   return removed;
 }
 
-/** A file being written under a temp name; `commit()` renames it to the target. */
+/**
+ * A file being written under a temp name; `commit()` renames it to the target. A device or pipe
+ * target (/dev/null, a FIFO) is written directly (tempPath is the target) and never removed.
+ * File system errors are OutputErrors naming the target.
+ */
 export class AtomicFile {
   private done = false;
 
-  private constructor(readonly target: string, readonly tempPath: string, private fh: FileHandle) {}
+  private constructor(readonly target: string, readonly tempPath: string, private fh: FileHandle, private readonly direct = false) {}
 
   static async open(target: string): Promise<AtomicFile> {
+    if (outputKind(target) === 'direct') {
+      try {
+        return new AtomicFile(target, target, await open(target, 'w'), true);
+      } catch (e) {
+        throw outputError(target, e);
+      }
+    }
     sweepStaleTemps(target);
     const tmp = tempPathFor(target);
     trackTemp(tmp);
@@ -103,15 +155,19 @@ export class AtomicFile {
       return new AtomicFile(target, tmp, await open(tmp, 'wx'));
     } catch (e) {
       releaseTemp(tmp);
-      throw e;
+      throw outputError(target, e);
     }
   }
 
   async write(data: Uint8Array): Promise<void> {
     let off = 0;
-    while (off < data.length) {
-      const { bytesWritten } = await this.fh.write(data, off, data.length - off);
-      off += bytesWritten;
+    try {
+      while (off < data.length) {
+        const { bytesWritten } = await this.fh.write(data, off, data.length - off);
+        off += bytesWritten;
+      }
+    } catch (e) {
+      throw outputError(this.target, e);
     }
   }
 
@@ -121,10 +177,10 @@ export class AtomicFile {
     this.done = true;
     try {
       await this.fh.close();
-      await rename(this.tempPath, this.target);
+      if (!this.direct) await rename(this.tempPath, this.target);
     } catch (e) {
-      await unlink(this.tempPath).catch(() => undefined);
-      throw e;
+      if (!this.direct) await unlink(this.tempPath).catch(() => undefined);
+      throw outputError(this.target, e);
     } finally {
       releaseTemp(this.tempPath);
     }
@@ -135,7 +191,7 @@ export class AtomicFile {
     if (this.done) return;
     this.done = true;
     await this.fh.close().catch(() => undefined);
-    await unlink(this.tempPath).catch(() => undefined);
+    if (!this.direct) await unlink(this.tempPath).catch(() => undefined);
     releaseTemp(this.tempPath);
   }
 }
@@ -154,13 +210,26 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
 
 /** The synchronous form of writeFileAtomic. */
 export function writeFileAtomicSync(path: string, data: string | Uint8Array): void {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  if (outputKind(path) === 'direct') {
+    try {
+      const fd = openSync(path, 'w');
+      try {
+        for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
+      } finally {
+        closeSync(fd);
+      }
+    } catch (e) {
+      throw outputError(path, e);
+    }
+    return;
+  }
   sweepStaleTemps(path);
   const tmp = tempPathFor(path);
   trackTemp(tmp);
   try {
     const fd = openSync(tmp, 'wx');
     try {
-      const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
       let off = 0;
       while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
     } finally {
@@ -173,7 +242,7 @@ export function writeFileAtomicSync(path: string, data: string | Uint8Array): vo
     } catch {
       // never created
     }
-    throw e;
+    throw outputError(path, e);
   } finally {
     releaseTemp(tmp);
   }
