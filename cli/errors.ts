@@ -4,6 +4,7 @@
 import { AsmError, IsaError } from '../isa/index.js';
 import { LoadError } from '../compiler/loader/types.js';
 import { FixtureError } from '../simulator/maps/fixture.js';
+import { OutputError } from '../simulator/io/atomic.js';
 import { PcapError } from '../simulator/pcap/format.js';
 import { TrafficSpecError } from '../simulator/traffic/values.js';
 
@@ -23,7 +24,7 @@ export class UsageError extends UserError {
 }
 
 /** Error classes whose message is already the one line a user should see. */
-const KNOWN: (abstract new (...a: never[]) => Error)[] = [UserError, LoadError, FixtureError, IsaError, AsmError, PcapError, TrafficSpecError];
+const KNOWN: (abstract new (...a: never[]) => Error)[] = [UserError, LoadError, FixtureError, IsaError, AsmError, PcapError, TrafficSpecError, OutputError];
 
 export function isUserFacing(e: unknown): e is Error {
   return KNOWN.some((k) => e instanceof k);
