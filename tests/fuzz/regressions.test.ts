@@ -1,7 +1,8 @@
 // Regression tests for what the fuzzers found, one per bug, each with the smallest input that
 // showed it (the fuzz harnesses keep searching; these keep the fixes).
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,6 +10,7 @@ import { loadBytes } from '../../compiler/loader/index.js';
 import { AsmError, assemble, parseDataFile, dataFileProgram } from '../../isa/index.js';
 import { InterpreterSession, RunInputError } from '../../simulator/interpreter/engine.js';
 import { FixtureError, parseFixture } from '../../simulator/maps/fixture.js';
+import { OutputError, writeFileAtomic, writeFileAtomicSync } from '../../simulator/io/atomic.js';
 import { buildElf, code, mapDef } from '../loader/elf-builder.js';
 import { judgeRun, runMain } from './capture.js';
 
@@ -90,5 +92,39 @@ describe('fixture errors found when applying it name the fixture file (was: "map
     writeFileSync(f, JSON.stringify({ maps: { big: { entries: [{ key: '00000000', value: '01' }] } } }));
     const r = await runMain(['run', o, '--packet', '00'.repeat(60), '--maps', f]);
     expect(judgeRun(r)).toEqual({ kind: 'clean', message: `xdp2hw: ${f}: map big entry 0: value is 1 bytes, the map's value size is 4` });
+  });
+});
+
+describe('output paths that cannot be renamed over (was: exit 70 after writing it all; /dev/null replaced by a file as root)', () => {
+  it('--out a directory: one line, exit 1, nothing written', async () => {
+    const d = join(dir, 'outdir');
+    mkdirSync(d);
+    const r = await runMain(['traffic', '--count', '5', '--out', d]);
+    expect(judgeRun(r)).toEqual({ kind: 'clean', message: `xdp2hw: ${d}: cannot write: it is a directory` });
+    expect(readdirSync(dir).filter((n) => n.startsWith('outdir.tmp-'))).toEqual([]);
+  });
+
+  it('--out in a missing directory: one line, exit 1', async () => {
+    const p = join(dir, 'missing', 'x.pcap');
+    const r = await runMain(['traffic', '--count', '5', '--out', p]);
+    expect(judgeRun(r)).toEqual({ kind: 'clean', message: `xdp2hw: ${p}: cannot write (ENOENT): the directory ${join(dir, 'missing')} does not exist` });
+  });
+
+  it('writeFileAtomic / writeFileAtomicSync on a directory throw OutputError', async () => {
+    await expect(writeFileAtomic(dir, 'x')).rejects.toThrow(OutputError);
+    expect(() => writeFileAtomicSync(dir, 'x')).toThrow(OutputError);
+  });
+
+  const root = process.getuid?.() === 0;
+  it.skipIf(!root)('--out a character device (a null device made with mknod) writes through it and leaves it a device', async () => {
+    const dev = join(dir, 'null');
+    expect(spawnSync('mknod', [dev, 'c', '1', '3']).status).toBe(0);
+    const r = await runMain(['traffic', '--count', '5', '--out', dev]);
+    expect(r.code).toBe(0);
+    expect(statSync(dev).isCharacterDevice()).toBe(true);
+    writeFileAtomicSync(dev, 'abc');
+    await writeFileAtomic(dev, 'abc');
+    expect(statSync(dev).isCharacterDevice()).toBe(true);
+    expect(existsSync(dev)).toBe(true);
   });
 });
