@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createMap } from '../../simulator/maps/factory.js';
 import { FixtureError } from '../../simulator/maps/fixture.js';
-import { LruHashMap } from '../../simulator/maps/hash.js';
+import type { LruHashMap } from '../../simulator/maps/hash.js';
 import { MapSet, diffSnapshots } from '../../simulator/maps/set.js';
 import { Errno, UpdateFlag, u32Key } from '../../simulator/maps/types.js';
 import { mapDef } from '../interpreter/objects.js';
