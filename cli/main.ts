@@ -16,6 +16,9 @@ export async function main(argv: string[]): Promise<number> {
     .help()
     .version(false)
     .exitProcess(false)
+    // a repeated option takes its last value (an array would reach handlers typed for one value)
+    .parserConfiguration({ 'duplicate-arguments-array': false })
+    .middleware(rejectNaN, true)
     .wrap(Math.min(110, process.stdout.columns ?? 110))
     .fail((msg, err) => {
       throw err ?? new UsageError(msg);
@@ -23,9 +26,20 @@ export async function main(argv: string[]): Promise<number> {
   try {
     await parser.parseAsync();
   } catch (e) {
-    if (e instanceof UsageError) process.stderr.write(`xdp2hw: ${e.message}\n(see xdp2hw --help)\n`);
+    if (e instanceof UsageError) process.stderr.write(`xdp2hw: ${oneLine(e.message)}\n(see xdp2hw --help)\n`);
     code = e instanceof UsageError ? 2 : report(e);
   }
   return code;
 }
 
+
+/** A number option given a value that is not a number (yargs makes it NaN) is a usage error. */
+function rejectNaN(argv: Record<string, unknown>): void {
+  const bad = Object.keys(argv).find((k) => typeof argv[k] === 'number' && Number.isNaN(argv[k]));
+  if (bad !== undefined) throw new UsageError(`${bad.length > 1 ? '--' : '-'}${bad}: expected a number`);
+}
+
+/** Control characters (a newline in an argument) escaped, so a message stays one line. */
+export function oneLine(s: string): string {
+  return s.replace(/[\x00-\x1f\x7f]/g, (c) => JSON.stringify(c).slice(1, -1));
+}
