@@ -7,6 +7,7 @@ import { FixtureError } from '../simulator/maps/fixture.js';
 import { OutputError } from '../simulator/io/atomic.js';
 import { PcapError } from '../simulator/pcap/format.js';
 import { TrafficSpecError } from '../simulator/traffic/values.js';
+import { KernelError } from '../simulator/kernel/errors.js';
 
 /** A failure the user can fix: printed as one line. */
 export class UserError extends Error {
@@ -24,7 +25,7 @@ export class UsageError extends UserError {
 }
 
 /** Error classes whose message is already the one line a user should see. */
-const KNOWN: (abstract new (...a: never[]) => Error)[] = [UserError, LoadError, FixtureError, IsaError, AsmError, PcapError, TrafficSpecError, OutputError];
+const KNOWN: (abstract new (...a: never[]) => Error)[] = [UserError, LoadError, FixtureError, IsaError, AsmError, PcapError, TrafficSpecError, OutputError, KernelError];
 
 export function isUserFacing(e: unknown): e is Error {
   return KNOWN.some((k) => e instanceof k);

@@ -22,7 +22,6 @@ import { kernelUnavailable } from './probe.js';
 /** Pins live under /sys/fs/bpf/xdp2hw-<pid>-<n> (programs) and ...-maps (maps). */
 export const PIN_ROOT = '/sys/fs/bpf';
 export const NAME_PREFIX = 'xdp2hw-';
-const FIXTURE_SOURCE = 'fixture';
 /** Packet files go to tmpfs where there is one: on ext4, bpftool's truncate-and-rewrite of the
  *  output file costs about half a millisecond per run. */
 const TMP_ROOT = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
@@ -78,7 +77,7 @@ function prepareObject(file: string, fixture: MapFixture | undefined, tmp: strin
   let elf: Uint8Array = new Uint8Array(readFileSync(file));
   for (const [name, m] of frozen) {
     m.entries.forEach((e, i) => {
-      const where = `${FIXTURE_SOURCE}: map ${name} entry ${i}`;
+      const where = `map ${name} entry ${i}`;
       if (e.key !== '00000000' || e.value === undefined) throw new FixtureError(where, 'a global data map has one entry, key 00000000');
       elf = patchSection(elf, name, hexToBytes(e.value), where);
     });
@@ -99,7 +98,8 @@ async function loadAll(ns: string, shown: string, file: string, progDir: string,
 }
 
 async function describeMaps(batch: BpftoolBatch, mapDir: string, obj: LoadedObject): Promise<KernelMap[]> {
-  const files = readdirSync(mapDir).sort();
+  // bpftool creates the map pin directory only when the object has maps
+  const files = existsSync(mapDir) ? readdirSync(mapDir).sort() : [];
   const shows = (await batch.exec(files.map((f) => ['map', 'show', 'pinned', join(mapDir, f)]))) as MapShow[];
   return shows.map((s, i) => toKernelMap(s, join(mapDir, files[i]), files[i], obj.maps ?? []));
 }
@@ -107,12 +107,12 @@ async function describeMaps(batch: BpftoolBatch, mapDir: string, obj: LoadedObje
 async function fillMaps(ns: string, batch: BpftoolBatch, maps: readonly KernelMap[], fixture: MapFixture, progPin: (p: string) => string | undefined): Promise<void> {
   const unknown = unknownFixtureMaps(fixture, maps.map((m) => m.name));
   if (unknown.length > 0)
-    throw new FixtureError(`${FIXTURE_SOURCE}: map ${unknown[0]}`, `the object has no such map (it has: ${maps.map((m) => m.name).join(', ')})`);
+    throw new FixtureError(`map ${unknown[0]}`, `the object has no map of that name (its maps: ${maps.map((m) => m.name).join(', ') || 'none'})`);
   const commands: UpdateCommand[] = [];
   for (const m of maps) {
     const entries = fixture.maps[m.name]?.entries;
     // `.rodata*` went into the object before loading (the kernel freezes it)
-    if (entries && !m.name.startsWith('.rodata')) commands.push(...updateCommands(m, entries, progPin, FIXTURE_SOURCE));
+    if (entries && !m.name.startsWith('.rodata')) commands.push(...updateCommands(m, entries, progPin));
   }
   for (let i = 0; i < commands.length; ) {
     let j = i;
@@ -123,7 +123,8 @@ async function fillMaps(ns: string, batch: BpftoolBatch, maps: readonly KernelMa
       if (j < commands.length) await updateAlone(ns, commands[j]);
     } catch (e) {
       if (!(e instanceof BatchCommandError)) throw e;
-      throw new FixtureError(group[e.index]?.where ?? commands[j].where, `the kernel refused it: ${e.why}`);
+      const c = group[e.index] ?? commands[j];
+      throw new FixtureError(c.where, `the kernel refused it: ${e.why}${c.hint ?? ''}`);
     }
     i = j + 1;
   }
@@ -132,5 +133,5 @@ async function fillMaps(ns: string, batch: BpftoolBatch, maps: readonly KernelMa
 /** A map update too long for a batch line (large values) runs as its own bpftool process. */
 async function updateAlone(ns: string, c: UpdateCommand): Promise<void> {
   const r = await runTool(inNetns(ns, ['bpftool', '-j', ...c.args]));
-  if (r.status !== 0) throw new FixtureError(c.where, `the kernel refused it: ${toolComplaint(r.stderr, r.stdout)}`);
+  if (r.status !== 0) throw new FixtureError(c.where, `the kernel refused it: ${toolComplaint(r.stderr, r.stdout)}${c.hint ?? ''}`);
 }

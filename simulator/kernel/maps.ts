@@ -79,6 +79,7 @@ export function entryKey(m: KernelMap, e: FixtureEntry, where: string): string {
     if (e.key.length !== m.keySize * 2) throw new FixtureError(where, `key is ${e.key.length / 2} bytes, map ${m.name} has ${m.keySize}-byte keys`);
     return e.key;
   }
+  if (m.type !== 'lpm_trie') throw new FixtureError(where, `"prefix"/"prefixLen" apply to LPM tries only; map ${m.name} is a ${m.type}`);
   const prefix = e.prefix ?? '';
   const len = e.prefixLen ?? 0;
   if (prefix.length !== (m.keySize - 4) * 2) throw new FixtureError(where, `prefix is ${prefix.length / 2} bytes, map ${m.name} needs ${m.keySize - 4}`);
@@ -90,12 +91,16 @@ export function entryKey(m: KernelMap, e: FixtureEntry, where: string): string {
 export interface UpdateCommand {
   args: string[];
   where: string;
+  /** said after the kernel's refusal */
+  hint?: string;
 }
 
+const DEVICE_MAPS = new Set(['devmap', 'devmap_hash']);
+
 /** bpftool `map update` commands for one map's fixture entries. */
-export function updateCommands(m: KernelMap, entries: readonly FixtureEntry[], progPin: (name: string) => string | undefined, source: string): UpdateCommand[] {
+export function updateCommands(m: KernelMap, entries: readonly FixtureEntry[], progPin: (name: string) => string | undefined): UpdateCommand[] {
   return entries.map((e, i) => {
-    const where = `${source}: map ${m.name} entry ${i}`;
+    const where = `map ${m.name} entry ${i}`;
     const key = entryKey(m, e, where);
     let value: string[];
     if (e.program !== undefined) {
@@ -110,7 +115,8 @@ export function updateCommands(m: KernelMap, entries: readonly FixtureEntry[], p
       // Per-CPU maps: bpftool copies the one value to every possible CPU.
       value = hexArgs(v);
     }
-    return { args: ['map', 'update', 'pinned', m.pin, 'key', ...hexArgs(key), 'value', ...value], where };
+    const hint = DEVICE_MAPS.has(m.type) ? ' (devmap values are ifindexes 1-8 of the oracle\'s network namespace)' : undefined;
+    return { args: ['map', 'update', 'pinned', m.pin, 'key', ...hexArgs(key), 'value', ...value], where, hint };
   });
 }
 

@@ -69,7 +69,8 @@ export class KernelSession implements EngineSession {
    * own output the next time).
    */
   time(input: RunInput, repeat: number): Promise<number> {
-    if (!Number.isInteger(repeat) || repeat < 1 || repeat > 0xffffffff) throw new KernelError(`repeat must be a positive integer, not ${repeat}`);
+    if (!Number.isInteger(repeat) || repeat < 1 || repeat > 0xffffffff)
+      return Promise.reject(new KernelError(`repeat must be an integer from 1 to 2^32-1, not ${repeat}`));
     return this.serial(async () => {
       const [out] = await this.exec([this.runArgs(input, repeat)], input);
       const d = (out as { duration?: unknown }).duration;
