@@ -1,0 +1,151 @@
+// Helpers against this machine's kernel: C programs compiled with clang at test time run in the
+// kernel (bpftool prog run) and in the interpreter on the same packets: adjust_head/_meta/_tail
+// over a grid of offsets (also on multi-buffer packets), load/store_bytes, csum_diff on random
+// data, and the tail-call limit.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadFile } from '../../compiler/loader/index.js';
+import type { LoadedObject } from '../../compiler/loader/types.js';
+import { InterpreterSession } from '../../simulator/interpreter/engine.js';
+import { bytesToHex } from '../../simulator/maps/fixture.js';
+import type { MapFixture } from '../../simulator/maps/fixture.js';
+import { kernelMissing, needs, toolMissing } from '../helpers/tools.js';
+import { BpftoolObject } from '../interpreter/bpftool.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'xdp2hw-helpers-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const HEADER = '#include <linux/bpf.h>\n#include <bpf/bpf_helpers.h>\nchar _license[] SEC("license") = "GPL";\n';
+
+function compile(name: string, source: string): LoadedObject {
+  const c = join(tmp, `${name}.c`), o = join(tmp, `${name}.o`);
+  writeFileSync(c, HEADER + source);
+  execFileSync('clang', ['-O2', '-g', '-target', 'bpf', '-I/usr/include/x86_64-linux-gnu', '-c', c, '-o', o]);
+  return loadFile(o);
+}
+
+/** Runs every packet in both engines and expects the same return code and output packet. */
+function same(obj: LoadedObject, packets: Uint8Array[], fixture?: MapFixture): void {
+  const prog = obj.programs[0].name;
+  const interp = new InterpreterSession(obj, prog, fixture);
+  const kernel = new BpftoolObject(obj);
+  try {
+    if (fixture) kernel.fill(fixture);
+    for (const [i, p] of packets.entries()) {
+      const a = interp.runSync({ packet: p });
+      const b = kernel.run(prog, p);
+      expect({ i, code: a.code, packet: bytesToHex(a.packet), trap: a.trap }).toEqual({ i, code: b.code, packet: bytesToHex(b.packet), trap: undefined });
+    }
+    expect(interp.host.maps.snapshot()).toEqual(kernel.dump());
+  } finally {
+    kernel.close();
+  }
+}
+
+/** A packet of `size` bytes: byte 14 = op, bytes 16-19 = s32 argument, the rest a pattern. */
+function opPacket(op: number, arg: number, size: number): Uint8Array {
+  const p = Uint8Array.from({ length: size }, (_, i) => (i * 7 + 3) & 0xff);
+  p[14] = op;
+  new DataView(p.buffer).setInt32(16, arg, true);
+  return p;
+}
+
+describe.skipIf(needs(toolMissing('clang'), kernelMissing()))('helpers = kernel', () => {
+  it('adjust_head / adjust_meta / adjust_tail and metadata writes over a grid of offsets', () => {
+    const obj = compile('adjust', `
+SEC("xdp") int adjust(struct xdp_md *ctx) {
+  void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
+  if (data + 20 > end) return 99;
+  unsigned char op = *(unsigned char *)(data + 14);
+  int arg = *(int *)(data + 16);
+  long r = 7;
+  if (op == 1) r = bpf_xdp_adjust_head(ctx, arg);
+  else if (op == 2) r = bpf_xdp_adjust_tail(ctx, arg);
+  else if (op == 3) r = bpf_xdp_adjust_meta(ctx, arg);
+  else if (op == 4) {
+    r = bpf_xdp_adjust_meta(ctx, arg);
+    void *m = (void *)(long)ctx->data_meta, *d = (void *)(long)ctx->data;
+    if (m + 4 <= d) *(unsigned int *)m = 0xdeadbeef;
+  } else if (op == 5) {
+    r = bpf_xdp_adjust_meta(ctx, -8);
+    if (!r) r = bpf_xdp_adjust_head(ctx, arg);
+  } else if (op == 6) {
+    r = bpf_xdp_adjust_head(ctx, arg);
+    data = (void *)(long)ctx->data; end = (void *)(long)ctx->data_end;
+    if (data + 4 <= end) *(unsigned int *)data = 0x01020304;
+  }
+  return r;
+}`);
+    const packets: Uint8Array[] = [];
+    for (const arg of [-300, -256, -217, -216, -215, -100, -1, 0, 1, 49, 50, 51, 60]) packets.push(opPacket(1, arg, 64), opPacket(6, arg, 64));
+    for (const arg of [-51, -50, -1, 0, 1, 100, 3455, 3456, 3457, 5000]) packets.push(opPacket(2, arg, 64));
+    for (const arg of [-4000, -1, 0, 100, 4096 - 1480, 4097 - 1480]) packets.push(opPacket(2, arg, 5000));
+    for (const arg of [-300, -256, -252, -220, -216, -36, -32, -5, -4, -3, 0, 4]) packets.push(opPacket(3, arg, 64), opPacket(4, arg, 64));
+    for (const arg of [-209, -208, -207, -1, 4, 50]) packets.push(opPacket(5, arg, 64));
+    same(obj, packets);
+  });
+
+  it('load_bytes / store_bytes / get_buff_len, also across fragments', () => {
+    const obj = compile('bytes', `
+SEC("xdp") int bytes(struct xdp_md *ctx) {
+  unsigned char buf[16];
+  void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
+  if (data + 20 > end) return 99;
+  unsigned int off = *(unsigned short *)(data + 16);
+  long r = bpf_xdp_load_bytes(ctx, off, buf, sizeof(buf));
+  if (r) return r;
+  for (int i = 0; i < 16; i++) buf[i] ^= 0xff;
+  r = bpf_xdp_store_bytes(ctx, off + 3, buf, sizeof(buf));
+  if (r) return r;
+  return bpf_xdp_get_buff_len(ctx);
+}`);
+    const packets = [20, 64, 100, 3500, 3510, 3519, 4984, 4985, 0xffff].map((off) => opPacket(0, off, off > 5000 ? 100 : 5000));
+    packets.push(opPacket(0, 40, 64), opPacket(0, 45, 64), opPacket(0, 46, 64));
+    same(obj, packets);
+  });
+
+  it('csum_diff on random sizes, data and seeds', () => {
+    const obj = compile('csum', `
+struct big { unsigned char v[2048]; };
+struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 1); __type(key, __u32); __type(value, struct big); } scratch SEC(".maps");
+SEC("xdp") int csum(struct xdp_md *ctx) {
+  void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
+  if (data + 24 > end) return 99;
+  __u32 fs = *(__u16 *)(data + 14) & 0x3ff, ts = *(__u16 *)(data + 16) & 0x3ff, seed = *(__u32 *)(data + 18), k = 0;
+  struct big *b = bpf_map_lookup_elem(&scratch, &k);
+  if (!b) return 98;
+  if (bpf_xdp_load_bytes(ctx, 24, b->v, 2048)) return 97;
+  long r = bpf_csum_diff((void *)b->v, fs, (void *)(b->v + 1024), ts, seed);
+  bpf_xdp_store_bytes(ctx, 0, &r, 8);
+  return 2;
+}`);
+    const cases = fc.sample(fc.tuple(fc.nat(1023), fc.nat(1023), fc.nat(0xffffffff), fc.uint8Array({ minLength: 2048, maxLength: 2048 })), { numRuns: 40, seed: 42 });
+    same(obj, cases.map(([fs, ts, seed, data]) => {
+      const p = new Uint8Array(24 + 2048);
+      const v = new DataView(p.buffer);
+      v.setUint16(14, fs, true);
+      v.setUint16(16, ts, true);
+      v.setUint32(18, seed, true);
+      p.set(data, 24);
+      return p;
+    }));
+  });
+
+  it('tail calls: 33 at most, then the call falls through', () => {
+    const obj = compile('tail', `
+struct { __uint(type, BPF_MAP_TYPE_PROG_ARRAY); __uint(max_entries, 2); __type(key, __u32); __type(value, __u32); } jmp SEC(".maps");
+struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 1); __type(key, __u32); __type(value, __u64); } count SEC(".maps");
+SEC("xdp") int tail(struct xdp_md *ctx) {
+  __u32 k = 0;
+  __u64 *c = bpf_map_lookup_elem(&count, &k);
+  if (c) *c += 1;
+  bpf_tail_call(ctx, &jmp, 0);
+  return XDP_PASS;
+}`);
+    same(obj, [opPacket(0, 0, 64), opPacket(0, 0, 64)], { maps: { jmp: { entries: [{ key: '00000000', program: 'tail' }] } } });
+  });
+});
