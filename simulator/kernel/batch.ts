@@ -35,44 +35,43 @@ interface Request {
   reject: (e: Error) => void;
 }
 
-/** Splits bpftool's streamed top-level JSON array into its elements as they complete. */
+/**
+ * Splits bpftool's streamed top-level JSON array into its elements as they complete. Chunks are
+ * scanned once each and an element's pieces joined once (no re-scanning of a growing string).
+ */
 class ElementSplitter {
-  private buf = '';
-  private pos = 0;
+  private parts: string[] = [];
   private depth = 0;
   private inString = false;
   private escaped = false;
-  private start = -1;
+  private inElement = false;
 
   push(chunk: string, emit: (element: string) => void): void {
-    this.buf += chunk;
-    const b = this.buf;
-    for (let i = this.pos; i < b.length; i++) {
-      const c = b.charCodeAt(i);
+    let from = 0;
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk.charCodeAt(i);
       if (this.inString) {
         if (this.escaped) this.escaped = false;
         else if (c === 0x5c) this.escaped = true;
         else if (c === 0x22) this.inString = false;
       } else if (c === 0x22) this.inString = true;
       else if (c === 0x7b || c === 0x5b) {
-        if (this.depth === 1 && c === 0x7b) this.start = i;
+        if (this.depth === 1 && c === 0x7b) {
+          this.inElement = true;
+          from = i;
+        }
         this.depth++;
       } else if (c === 0x7d || c === 0x5d) {
         this.depth--;
-        if (this.depth === 1 && c === 0x7d) {
-          emit(b.slice(this.start, i + 1));
-          this.start = -1;
+        if (this.depth === 1 && c === 0x7d && this.inElement) {
+          this.parts.push(chunk.slice(from, i + 1));
+          emit(this.parts.join(''));
+          this.parts = [];
+          this.inElement = false;
         }
       }
     }
-    if (this.start < 0) {
-      this.buf = '';
-      this.pos = 0;
-    } else {
-      this.buf = b.slice(this.start);
-      this.pos = this.buf.length;
-      this.start = 0;
-    }
+    if (this.inElement) this.parts.push(chunk.slice(from));
   }
 }
 

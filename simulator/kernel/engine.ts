@@ -101,7 +101,13 @@ async function describeMaps(batch: BpftoolBatch, mapDir: string, obj: LoadedObje
   // bpftool creates the map pin directory only when the object has maps
   const files = existsSync(mapDir) ? readdirSync(mapDir).sort() : [];
   const shows = (await batch.exec(files.map((f) => ['map', 'show', 'pinned', join(mapDir, f)]))) as MapShow[];
-  return shows.map((s, i) => toKernelMap(s, join(mapDir, files[i]), files[i], obj.maps ?? []));
+  const maps = shows.map((s, i) => toKernelMap(s, join(mapDir, files[i]), files[i], obj.maps ?? []));
+  // the object's order (as the interpreter lists them), then any map the object did not declare
+  const rank = (m: KernelMap) => {
+    const i = (obj.maps ?? []).findIndex((d) => d.name === m.name);
+    return i < 0 ? Number.MAX_SAFE_INTEGER : i;
+  };
+  return maps.sort((a, b) => rank(a) - rank(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 async function fillMaps(ns: string, batch: BpftoolBatch, maps: readonly KernelMap[], fixture: MapFixture, progPin: (p: string) => string | undefined): Promise<void> {

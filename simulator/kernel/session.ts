@@ -131,17 +131,23 @@ export class KernelSession implements EngineSession {
     }
   }
 
+  /** Maps in the object's order (the interpreter's), each as its dump; frozen ones from a cache. */
   private async snapshot(dumps: unknown[]): Promise<MapsSnapshot> {
-    const out: MapsSnapshot = {};
-    this.dumped.forEach((m, i) => (out[m.name] = dumpEntries(dumps[i])));
+    const fresh = new Map<string, { key: string; value: string }[]>();
+    this.dumped.forEach((m, i) => fresh.set(m.name, dumpEntries(dumps[i])));
     if (!this.frozen) {
       const frozen = this.parts.maps.filter((m) => inSnapshot(m) && m.frozen);
       const got = await this.parts.batch.exec(frozen.map((m) => ['map', 'dump', 'pinned', m.pin]));
       this.frozen = {};
       frozen.forEach((m, i) => (this.frozen![m.name] = dumpEntries(got[i])));
     }
-    for (const [k, v] of Object.entries(this.frozen)) out[k] = v.map((e) => ({ ...e }));
-    return sorted(out);
+    const out: MapsSnapshot = {};
+    for (const m of this.parts.maps) {
+      const cached = this.frozen[m.name];
+      const entries = fresh.get(m.name) ?? cached?.map((e) => ({ ...e }));
+      if (entries) out[m.name] = entries;
+    }
+    return out;
   }
 }
 
@@ -149,10 +155,4 @@ function retval(out: unknown): number {
   const r = (out as { retval?: unknown })?.retval;
   if (typeof r !== 'number') throw new KernelError(`bpftool reported no return value: ${JSON.stringify(out)}`);
   return r >>> 0;
-}
-
-function sorted(s: MapsSnapshot): MapsSnapshot {
-  const out: MapsSnapshot = {};
-  for (const k of Object.keys(s).sort()) out[k] = s[k];
-  return out;
 }
