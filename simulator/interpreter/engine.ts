@@ -8,7 +8,7 @@ import type { Engine, EngineSession, MapsSnapshot, RunInput, RunResult } from '.
 import { mapDefProblem } from '../maps/factory.js';
 import { FixtureError } from '../maps/fixture.js';
 import type { MapFixture } from '../maps/fixture.js';
-import { DEFAULT_IFINDEX } from '../xdp/context.js';
+import { contextProblem, DEFAULT_IFINDEX } from '../xdp/context.js';
 import { packetProblem } from '../xdp/packet.js';
 import { ConstPool, compileProgram } from './compile.js';
 import { XdpHost } from './host.js';
@@ -64,15 +64,17 @@ export class InterpreterSession implements EngineSession {
    * `maps` is left empty (read them with readMaps() when needed): the fast path for traffic.
    */
   runSync(input: RunInput, opts: { snapshot?: boolean } = {}): RunResult {
-    const problem = packetProblem(input.packet.length);
+    const ifindex = input.ctx?.ingressIfindex || DEFAULT_IFINDEX;
+    const queue = input.ctx?.rxQueueIndex ?? 0;
+    const problem = packetProblem(input.packet.length) ?? contextProblem(input.ctx?.ingressIfindex ?? 0, queue);
     if (problem) throw new RunInputError(problem);
     const { host, machine: m } = this;
     host.beginRun();
     const xdp = host.xdp;
     xdp.packet.reset(input.packet);
     xdp.sync();
-    xdp.ingressIfindex = input.ctx?.ingressIfindex ?? DEFAULT_IFINDEX;
-    xdp.rxQueueIndex = input.ctx?.rxQueueIndex ?? 0;
+    xdp.ingressIfindex = ifindex;
+    xdp.rxQueueIndex = queue;
     m.start(this.entry, this.budget);
     m.setPtr(1, xdp.ctxRegion, 0);
     m.run();

@@ -17,6 +17,18 @@ export const XDP_MD_SIZE = 24;
 /** test_run's defaults: the loopback device (ifindex 1), queue 0 */
 export const DEFAULT_IFINDEX = 1;
 
+/**
+ * Why test_run would refuse this ctx (xdp_convert_md_to_buff: -EINVAL), or undefined. Ingress
+ * ifindex 0 means none given (the loopback device); a queue other than 0 needs a device, and
+ * the loopback device has one queue. Other devices are the caller's (docs/FIXTURES.md).
+ */
+export function contextProblem(ingressIfindex: number, rxQueueIndex: number): string | undefined {
+  if (rxQueueIndex === 0) return undefined;
+  if (ingressIfindex === 0) return `ctx rx_queue_index ${rxQueueIndex} without an ingress_ifindex: the kernel's test run refuses it (EINVAL)`;
+  if (ingressIfindex === DEFAULT_IFINDEX) return `ctx rx_queue_index ${rxQueueIndex} on the loopback device (ifindex 1), which has one queue: the kernel's test run refuses it (EINVAL)`;
+  return undefined;
+}
+
 export class XdpContext {
   readonly packet = new PacketBuffer();
   readonly ctxRegion: Region;
