@@ -38,6 +38,7 @@ export class KernelEngine implements Engine {
   async open(obj: LoadedObject, program: string, fixture?: MapFixture): Promise<KernelSession> {
     const why = await this.unavailable();
     if (why) throw new KernelError(`the kernel oracle cannot run here: ${why}`);
+    if (obj.format !== 'elf') throw new KernelError(`${obj.file}: the kernel oracle loads ELF objects, not ${obj.format} input`);
     const base = `${NAME_PREFIX}${process.pid}-${++counter}`;
     const resources: number[] = [];
     try {
@@ -55,9 +56,11 @@ export class KernelEngine implements Engine {
       const programs = readdirSync(progDir);
       if (!programs.includes(program))
         throw new KernelError(`${obj.file}: no program ${program} (the object has: ${programs.join(', ') || 'none'})`);
+      const progPin = join(progDir, program);
+      const [shown] = (await batch.exec([['prog', 'show', 'pinned', progPin]])) as { id: number }[];
       const maps = await describeMaps(batch, mapDir, obj);
       if (fixture) await fillMaps(base, batch, maps, fixture, (p) => (programs.includes(p) ? join(progDir, p) : undefined));
-      return new KernelSession({ netns: base, progPin: join(progDir, program), pinDirs: [progDir, mapDir], tmp, batch, maps, resources });
+      return new KernelSession({ netns: base, progPin, progId: shown.id, pinDirs: [progDir, mapDir], tmp, batch, maps, resources });
     } catch (e) {
       releaseMany(resources);
       throw e;

@@ -11,6 +11,7 @@ import { releaseMany } from './cleanup.js';
 import { KernelError } from './errors.js';
 import type { KernelMap } from './maps.js';
 import { dumpEntries, inSnapshot } from './maps.js';
+import { MAX_IFINDEX, RX_QUEUES } from './netns.js';
 
 /** struct xdp_md as BPF_PROG_TEST_RUN takes it in ctx_in: six u32 fields. */
 const XDP_MD_SIZE = 24;
@@ -20,6 +21,8 @@ const MIN_PACKET = 14;
 export interface SessionParts {
   readonly netns: string;
   readonly progPin: string;
+  /** the program's kernel id (shorter than its pin path: bpftool reads commands a byte at a time) */
+  readonly progId: number;
   readonly pinDirs: readonly string[];
   readonly tmp: string;
   readonly batch: BpftoolBatch;
@@ -39,9 +42,9 @@ export class KernelSession implements EngineSession {
   private frozen?: MapsSnapshot;
 
   constructor(private readonly parts: SessionParts) {
-    this.pktFile = join(parts.tmp, 'packet.bin');
-    this.outFile = join(parts.tmp, 'out.bin');
-    this.ctxFile = join(parts.tmp, 'ctx.bin');
+    this.pktFile = join(parts.tmp, 'in');
+    this.outFile = join(parts.tmp, 'out');
+    this.ctxFile = join(parts.tmp, 'ctx');
     this.dumped = parts.maps.filter((m) => inSnapshot(m) && !m.frozen);
   }
 
@@ -103,7 +106,7 @@ export class KernelSession implements EngineSession {
 
   private runArgs(input: RunInput, repeat: number): string[] {
     writeFileSync(this.pktFile, input.packet);
-    const args = ['prog', 'run', 'pinned', this.parts.progPin, 'data_in', this.pktFile, 'data_out', this.outFile];
+    const args = ['prog', 'run', 'id', String(this.parts.progId), 'data_in', this.pktFile, 'data_out', this.outFile];
     if (input.ctx && (input.ctx.ingressIfindex !== undefined || input.ctx.rxQueueIndex !== undefined)) {
       const md = Buffer.alloc(XDP_MD_SIZE);
       // data = 0 (no metadata), data_end = packet length, ingress_ifindex, rx_queue_index
@@ -118,7 +121,7 @@ export class KernelSession implements EngineSession {
   }
 
   private dumpArgs(): string[][] {
-    return this.dumped.map((m) => ['map', 'dump', 'pinned', m.pin]);
+    return this.dumped.map((m) => ['map', 'dump', 'id', String(m.id)]);
   }
 
   private async exec(commands: string[][], input?: RunInput): Promise<unknown[]> {
@@ -126,7 +129,7 @@ export class KernelSession implements EngineSession {
       return await this.parts.batch.exec(commands);
     } catch (e) {
       if (!(e instanceof BatchCommandError) || !input || e.index !== 0) throw e;
-      const hint = input.packet.length < MIN_PACKET ? ` (the kernel's XDP test run needs at least ${MIN_PACKET} bytes)` : '';
+      const hint = runHint(input, e.why);
       throw new KernelError(`test run of a ${input.packet.length}-byte packet failed: ${e.why}${hint}`, e.detail);
     }
   }
@@ -137,7 +140,7 @@ export class KernelSession implements EngineSession {
     this.dumped.forEach((m, i) => fresh.set(m.name, dumpEntries(dumps[i])));
     if (!this.frozen) {
       const frozen = this.parts.maps.filter((m) => inSnapshot(m) && m.frozen);
-      const got = await this.parts.batch.exec(frozen.map((m) => ['map', 'dump', 'pinned', m.pin]));
+      const got = await this.parts.batch.exec(frozen.map((m) => ['map', 'dump', 'id', String(m.id)]));
       this.frozen = {};
       frozen.forEach((m, i) => (this.frozen![m.name] = dumpEntries(got[i])));
     }
@@ -149,6 +152,14 @@ export class KernelSession implements EngineSession {
     }
     return out;
   }
+}
+
+/** Why the kernel may have refused a test run, in the oracle's terms. */
+function runHint(input: RunInput, why: string): string {
+  if (input.packet.length < MIN_PACKET) return ` (the kernel's XDP test run needs at least ${MIN_PACKET} bytes)`;
+  if (/No such device/.test(why)) return ` (ingress_ifindex ${input.ctx?.ingressIfindex}: the oracle's namespace has ifindexes 1-${MAX_IFINDEX})`;
+  if (input.ctx?.rxQueueIndex) return ` (rx_queue_index ${input.ctx.rxQueueIndex}: lo has 1 queue, d2-d${MAX_IFINDEX} have ${RX_QUEUES}; a queue needs an ingress_ifindex)`;
+  return '';
 }
 
 function retval(out: unknown): number {

@@ -83,10 +83,11 @@ describe.skipIf(needs(kernelMissing(), toolMissing('clang')))('kernel oracle cle
     }
   });
 
-  it('an unknown program or a missing file is a KernelError, and leaves nothing', async () => {
+  it('an unknown program, a missing file or a raw input is a KernelError, and leaves nothing', async () => {
     const obj = compileAndLoad('oracle_maps', tmp.dir);
     await expect(engine.open(obj, 'nope')).rejects.toThrow(/no program nope \(the object has: oracle_maps, stage2\)/);
     await expect(engine.open(bareObject(join(tmp.dir, 'missing.o')), 'x')).rejects.toBeInstanceOf(KernelError);
+    await expect(engine.open({ ...obj, format: 'raw' }, 'oracle_maps')).rejects.toThrow(/loads ELF objects, not raw input/);
     await expectClean();
   });
 

@@ -107,13 +107,16 @@ describe.skipIf(needs(kernelMissing(), toolMissing('clang')))('kernel oracle', (
     for (const c of cpus.filter((x) => x.cpu !== 0)) expect(Number(c.value[0])).toBe(5);
   });
 
-  it('ctx: ingress_ifindex and rx_queue_index reach the program; without ctx the packet arrives on lo', async () => {
+  it('ctx: ingress_ifindex and rx_queue_index reach the program; without ctx the packet arrives on lo; bad ones are refused', async () => {
     let r = await s.run({ packet: modePacket(0, 0), ctx: { ingressIfindex: 5, rxQueueIndex: 3 } });
     expect(r.maps['.bss']).toEqual([{ key: '00000000', value: '0500000003000000' }]);
     r = await s.run({ packet: modePacket(0, 0) });
     expect(r.maps['.bss']).toEqual([{ key: '00000000', value: '0100000000000000' }]);
-    r = await s.run({ packet: modePacket(0, 0), ctx: { ingressIfindex: 8 } });
-    expect(r.maps['.bss'][0].value).toBe('0800000000000000');
+    r = await s.run({ packet: modePacket(0, 0), ctx: { ingressIfindex: 8, rxQueueIndex: 7 } });
+    expect(r.maps['.bss'][0].value).toBe('0800000007000000');
+    await expect(s.run({ packet: modePacket(0, 0), ctx: { ingressIfindex: 9 } })).rejects.toThrow(/No such device \(ingress_ifindex 9: .*1-8\)/);
+    await expect(s.run({ packet: modePacket(0, 0), ctx: { ingressIfindex: 2, rxQueueIndex: 8 } })).rejects.toThrow(/rx_queue_index 8/);
+    await expect(s.run({ packet: modePacket(0, 0), ctx: { rxQueueIndex: 1 } })).rejects.toThrow(/Invalid argument/);
   });
 
   it('devmap + bpf_redirect_map: XDP_REDIRECT for a filled slot, the flags action (ABORTED) for an empty one', async () => {
