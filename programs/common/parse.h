@@ -13,7 +13,7 @@
 #define VLAN_MAX_DEPTH 2 /* 802.1Q, or QinQ (802.1ad S-tag then C-tag) */
 #endif
 #ifndef IPV6_EXT_MAX
-#define IPV6_EXT_MAX 4 /* extension headers skipped before giving up */
+#define IPV6_EXT_MAX 2 /* extension headers skipped before giving up: hop-by-hop and one more */
 #endif
 
 /* Where parsing has got to; `end` is the packet's data_end. */
@@ -113,6 +113,12 @@ static __always_inline int parse_ipv6(struct cursor *c, struct ipv6_hdr **ip6p)
 #define FRAG_FIRST 1 /* the first fragment: the transport header follows, the rest of the datagram does not */
 #define FRAG_LATER 2 /* a later fragment: no transport header */
 
+static __always_inline int ipv6_is_ext(int nexthdr)
+{
+	return nexthdr == PROTO_HOPOPTS || nexthdr == PROTO_ROUTING || nexthdr == PROTO_DSTOPTS ||
+	       nexthdr == PROTO_FRAGMENT || nexthdr == PROTO_AH;
+}
+
 /* Skips IPv6 extension headers (hop-by-hop, routing, destination options, fragment, AH) after
  * the fixed header. Returns the upper-layer protocol, or -1 when the frame ends inside an
  * extension header. *frag tells whether a fragment header was seen (FRAG_*). Gives up after
@@ -120,37 +126,37 @@ static __always_inline int parse_ipv6(struct cursor *c, struct ipv6_hdr **ip6p)
  * number, not TCP/UDP). */
 static __always_inline int skip_ipv6_ext(struct cursor *c, int nexthdr, int *frag)
 {
-	*frag = FRAG_NONE;
+	int f = FRAG_NONE;
+
 #pragma unroll
 	for (int i = 0; i < IPV6_EXT_MAX; i++) {
-		struct ipv6_opt_hdr *opt = c->pos;
+		/* every extension header is at least 8 bytes long: check those once */
+		struct ipv6_frag_hdr *h = c->pos;
 		int len;
 
-		if (nexthdr != PROTO_HOPOPTS && nexthdr != PROTO_ROUTING && nexthdr != PROTO_DSTOPTS &&
-		    nexthdr != PROTO_FRAGMENT && nexthdr != PROTO_AH)
-			return nexthdr;
-		if ((void *)(opt + 1) > c->end)
+		if (!ipv6_is_ext(nexthdr))
+			break;
+		if ((void *)(h + 1) > c->end)
 			return -1;
 		if (nexthdr == PROTO_FRAGMENT) {
-			struct ipv6_frag_hdr *fh = c->pos;
+			__u16 off = bpf_ntohs(h->frag_off);
 
-			if ((void *)(fh + 1) > c->end)
-				return -1;
-			if (fh->frag_off & bpf_htons(0xfff8))
-				*frag = FRAG_LATER;
-			else if (fh->frag_off & bpf_htons(1))
-				*frag = FRAG_FIRST;
-			len = sizeof(*fh);
-		} else if (nexthdr == PROTO_AH) {
-			len = (opt->hdrlen + 2) << 2;
+			if (off & 0xfff8)
+				f = FRAG_LATER;
+			else if (off & 1)
+				f = FRAG_FIRST;
+			len = sizeof(*h);
 		} else {
-			len = (opt->hdrlen + 1) << 3;
+			len = ((struct ipv6_opt_hdr *)h)->hdrlen + 1;
+			/* AH counts 4-byte units minus 2, the others 8-byte units minus 1 (RFC 4302, 8200) */
+			len = nexthdr == PROTO_AH ? (len << 2) + 4 : len << 3;
 		}
-		nexthdr = opt->nexthdr;
+		nexthdr = h->nexthdr;
 		if (c->pos + len > c->end)
 			return -1;
 		c->pos += len;
 	}
+	*frag = f;
 	return nexthdr;
 }
 
