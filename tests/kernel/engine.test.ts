@@ -71,6 +71,7 @@ describe.skipIf(needs(kernelMissing(), toolMissing('clang')))('kernel oracle', (
     const r = await s.run({ packet: modePacket(1, 0x2b) });
     expect(r.code).toBe(3);
     expect(r.action).toBe('XDP_TX');
+    expect(r.durationNs).toBeUndefined();
     expect(r.packet[8]).toBe(3);
     const miss = await s.run({ packet: modePacket(1, 0x99) });
     expect(miss.action).toBe('XDP_PASS');
