@@ -44,7 +44,7 @@ describe.skipIf(needs(toolMissing('clang'), toolMissing('make'), clangMismatch()
     for (const d of work) rmSync(d, { recursive: true, force: true });
   });
 
-  it.each(programs)('$name.o', (p) => {
+  it.each(programs)('$name', (p) => {
     const committed = readFileSync(p.object);
     for (const out of outs) {
       const built = join(out, p.name, basename(p.object));
