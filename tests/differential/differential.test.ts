@@ -1,0 +1,128 @@
+// Issue 3 item 7: for every program in programs/, the interpreter equals the kernel (bpftool,
+// BPF_PROG_TEST_RUN on CPU 0) on action, return code, output bytes and every map, after every
+// packet of a fixed fast-check sample (XDP2HW_DIFF_PACKETS exchanges, default 200; map state
+// accumulates in both) followed by the program's own traffic (XDP2HW_DIFF_TRAFFIC packets,
+// default 300). Refused inputs (frames below 14 bytes) must be refused by both.
+
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bytesToHex } from '../../simulator/maps/fixture.js';
+import { PROGRAMS_DIR } from '../helpers/paths.js';
+import { kernelMissing, needs } from '../helpers/tools.js';
+import { compareMaps, compareOutcomes } from './compare.js';
+import type { Difference } from './compare.js';
+import type { DiffInput } from './frame.js';
+import { exchangeArbitrary } from './packets.js';
+import { EnginePair, loadProgram, programNames, trafficInputs } from './pair.js';
+import type { ProgramCase } from './pair.js';
+
+const EXCHANGES = Number(process.env.XDP2HW_DIFF_PACKETS ?? 200);
+const TRAFFIC = Number(process.env.XDP2HW_DIFF_TRAFFIC ?? 300);
+const SEED = Number(process.env.XDP2HW_DIFF_SEED ?? 0x7e57);
+/** Mismatches shown in full in a failure message (all are counted). */
+const SHOWN = 5;
+
+interface Mismatch {
+  program: string;
+  index: number;
+  label: string;
+  hex: string;
+  differences: Difference[];
+}
+
+interface Summary {
+  program: string;
+  packets: number;
+  refused: number;
+  actions: Record<string, number>;
+  mismatches: number;
+  ms: number;
+}
+
+/** A seed per program (from the name), so that programs do not all see the same frames. */
+function seedFor(name: string): number {
+  let h = SEED >>> 0;
+  for (const ch of name) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+  return h | 0;
+}
+
+function inputsFor(c: ProgramCase): DiffInput[] {
+  const sample = fc.sample(exchangeArbitrary(c.plan), { seed: seedFor(c.name), numRuns: EXCHANGES }).flat();
+  return [...sample, ...trafficInputs(c, TRAFFIC)];
+}
+
+function report(m: Mismatch): string {
+  const lines = m.differences.map((d) => `    ${d.field}:\n      kernel:      ${d.kernel}\n      interpreter: ${d.interpreter}`);
+  return `  ${m.program} packet ${m.index} (${m.label}): ${m.hex}\n${lines.join('\n')}`;
+}
+
+const open = new Set<EnginePair>();
+const summaries: Summary[] = [];
+
+/** Runs every input through both engines of one program; returns the mismatches. */
+async function differential(c: ProgramCase, program: string, inputs: DiffInput[], s: Summary): Promise<Mismatch[]> {
+  const pair = await EnginePair.open(c.obj, program, c.fixture);
+  open.add(pair);
+  const found: Mismatch[] = [];
+  const mismatch = (index: number, label: string, hex: string, differences: Difference[]) =>
+    found.push({ program: c.obj.programs.length > 1 ? `${c.name}/${program}` : c.name, index, label, hex, differences });
+  try {
+    const filled = compareMaps(await pair.kernel.readMaps(), await pair.interp.readMaps());
+    if (filled) {
+      mismatch(-1, 'maps after filling from the fixture', '', [filled]);
+      await pair.resync();
+    }
+    for (const [index, input] of inputs.entries()) {
+      const { kernel, interp } = await pair.run(input);
+      s.packets++;
+      if (kernel.kind === 'refused') s.refused++;
+      else s.actions[kernel.result.action] = (s.actions[kernel.result.action] ?? 0) + 1;
+      const differences = compareOutcomes(kernel, interp);
+      if (differences.length === 0) continue;
+      mismatch(index, input.label, bytesToHex(input.packet), differences);
+      if (differences.some((d) => d.field === 'maps')) await pair.resync();
+    }
+  } finally {
+    open.delete(pair);
+    await pair.close();
+  }
+  return found;
+}
+
+afterAll(async () => {
+  for (const p of open) await p.close();
+  if (summaries.length === 0) return;
+  const rows = summaries.map((s) => {
+    const actions = Object.entries(s.actions).sort().map(([a, n]) => `${a.replace('XDP_', '')} ${n}`).join(', ');
+    return `${s.program.padEnd(18)} ${String(s.packets).padStart(6)} ${String(s.mismatches).padStart(10)}  ${(s.ms / 1000).toFixed(1).padStart(6)}s  ${actions}${s.refused ? `, refused ${s.refused}` : ''}`;
+  });
+  console.log(`${'program'.padEnd(18)} ${'packets'.padStart(6)} ${'mismatches'.padStart(10)}  ${'time'.padStart(7)}  actions (kernel)\n${rows.join('\n')}`);
+});
+
+describe.skipIf(needs(kernelMissing()))('differential: interpreter = kernel', () => {
+  const names = programNames(PROGRAMS_DIR);
+
+  it('finds the programs of programs/', () => {
+    expect(names.length).toBeGreaterThanOrEqual(16);
+  });
+
+  for (const name of names) {
+    it(`${name}: ${EXCHANGES} random exchanges and ${TRAFFIC} traffic packets`, async () => {
+      const c = loadProgram(PROGRAMS_DIR, name);
+      const inputs = inputsFor(c);
+      expect(inputs.length).toBeGreaterThanOrEqual(EXCHANGES);
+      const found: Mismatch[] = [];
+      for (const p of c.obj.programs) {
+        const s: Summary = { program: c.obj.programs.length > 1 ? `${name}/${p.name}` : name, packets: 0, refused: 0, actions: {}, mismatches: 0, ms: 0 };
+        const t0 = performance.now();
+        const m = await differential(c, p.name, inputs, s);
+        s.mismatches = m.length;
+        s.ms = performance.now() - t0;
+        summaries.push(s);
+        found.push(...m);
+      }
+      const shown = found.slice(0, SHOWN).map(report).join('\n');
+      expect(found.length, `${found.length} mismatches (first ${Math.min(SHOWN, found.length)}):\n${shown}`).toBe(0);
+    }, 600_000);
+  }
+});
