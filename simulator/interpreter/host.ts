@@ -24,6 +24,8 @@ export interface XdpHostOptions {
   clockStepPerPacket?: number;
   /** get_prandom_u32: the PRNG seed; default 1 */
   seed?: number;
+  /** LRU maps: num_possible_cpus() of the modelled machine; default this machine's */
+  possibleCpus?: number;
 }
 
 export class XdpHost implements Host {
@@ -43,7 +45,7 @@ export class XdpHost implements Host {
   private readonly runValues = new Map<Uint8Array, Region>();
 
   constructor(readonly obj: LoadedObject, fixture: MapFixture | undefined, opts: XdpHostOptions = {}) {
-    this.maps = new MapSet(obj.maps);
+    this.maps = new MapSet(obj.maps, { possibleCpus: opts.possibleCpus });
     this.maps.apply(fixture, (name) => {
       const i = obj.programs.findIndex((p) => p.name === name);
       return i < 0 ? undefined : i;

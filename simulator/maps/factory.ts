@@ -55,7 +55,12 @@ export function mapDefProblem(def: MapDef): string | undefined {
   return undefined;
 }
 
-export function createMap(def: MapDef): BpfMap {
+export interface MapOptions {
+  /** LRU maps: num_possible_cpus() of the modelled machine (default: this machine's) */
+  readonly possibleCpus?: number;
+}
+
+export function createMap(def: MapDef, opts: MapOptions = {}): BpfMap {
   switch (def.type) {
     case 'array':
     case 'percpu_array':
@@ -65,9 +70,9 @@ export function createMap(def: MapDef): BpfMap {
     case 'percpu_hash':
       return new HashMap(def, { access: PROGRAM_RW, perCpu: true });
     case 'lru_hash':
-      return new LruHashMap(def, { access: PROGRAM_RW });
+      return new LruHashMap(def, { access: PROGRAM_RW, possibleCpus: opts.possibleCpus });
     case 'lru_percpu_hash':
-      return new LruHashMap(def, { access: PROGRAM_RW, perCpu: true });
+      return new LruHashMap(def, { access: PROGRAM_RW, perCpu: true, possibleCpus: opts.possibleCpus });
     case 'lpm_trie':
       return new LpmTrie(def);
     case 'prog_array':

@@ -1,14 +1,10 @@
-// Hash-keyed maps: hash, per-CPU hash, devmap_hash, and the LRU hashes with eviction.
-//
-// LRU model: entries are kept in recency order; a program's lookup and any update make an entry
-// the most recent; inserting into a full map evicts the least recent entry. The kernel's LRU
-// (kernel/bpf/bpf_lru_list.c) differs in ways a program can see only under pressure: it keeps
-// active/inactive lists with a reference bit (second chance) rather than strict recency, refills
-// per-CPU free lists in batches of 128 nodes (so with several CPUs it can evict before the map is
-// full), and an update of an existing key takes a fresh node (which can evict another key when
-// the map is full). With one CPU and fewer than max_entries keys both models evict nothing.
+// Hash-keyed maps: hash, per-CPU hash, devmap_hash, and the LRU hashes, whose nodes follow the
+// kernel's LRU lists (lru.ts): an update takes a node first (which may evict others, in batches,
+// even before the map is full) and a program's lookup sets the node's reference bit.
 
 import type { MapDef } from '../../compiler/loader/types.js';
+import { KernelLru, hostPossibleCpus } from './lru.js';
+import type { LruNode } from './lru.js';
 import { Errno, UpdateFlag, keyString, lockFlag, unknownFlags } from './types.js';
 import type { BpfMap, MapAccess } from './types.js';
 
@@ -23,6 +19,8 @@ export interface HashOptions {
   readonly perCpu?: boolean;
   /** devmap_hash: flags above EXIST are invalid but EXIST on a missing key is not checked */
   readonly devmap?: boolean;
+  /** LRU maps: num_possible_cpus() of the modelled machine (default: this machine's) */
+  readonly possibleCpus?: number;
 }
 
 export class HashMap implements BpfMap {
@@ -53,10 +51,9 @@ export class HashMap implements BpfMap {
     if (old) {
       if (this.opts.perCpu) old.value.set(v);
       else old.value = v;
-      this.touch(k, old);
       return 0;
     }
-    if (this.table.size >= this.def.maxEntries && !this.makeRoom()) return -Errno.E2BIG;
+    if (this.table.size >= this.def.maxEntries) return -Errno.E2BIG;
     this.table.set(k, { key: key.slice(0, this.def.keySize), value: v });
     return 0;
   }
@@ -68,36 +65,82 @@ export class HashMap implements BpfMap {
   entries(): [Uint8Array, Uint8Array][] {
     return [...this.table.values()].map((e) => [e.key, e.value]);
   }
+}
 
-  /** A full map: the hash map refuses (-E2BIG); the LRU evicts. */
-  protected makeRoom(): boolean {
-    return false;
-  }
+/** BPF_F_NO_COMMON_LRU: per-CPU LRU lists */
+export const BPF_F_NO_COMMON_LRU = 2;
 
-  protected touch(_k: string, _e: Entry): void {}
+interface LruEntry extends Entry {
+  readonly node: LruNode;
 }
 
 export class LruHashMap extends HashMap {
-  /** keys evicted so far (for tests and reports) */
+  /** elements evicted so far */
   evictions = 0;
+  readonly lru: KernelLru;
+  protected declare readonly table: Map<string, LruEntry>;
+
+  constructor(def: MapDef, opts: HashOptions) {
+    super(def, opts);
+    const evict = (node: LruNode) => {
+      if (node.key === undefined || !this.table.delete(node.key)) return false;
+      this.evictions++;
+      return true;
+    };
+    this.lru = new KernelLru(def.maxEntries, opts.possibleCpus ?? hostPossibleCpus(), evict, (def.flags & BPF_F_NO_COMMON_LRU) !== 0);
+  }
 
   override lookup(key: Uint8Array): Uint8Array | undefined {
-    const k = keyString(key);
-    const e = this.table.get(k);
-    if (e) this.touch(k, e);
+    const e = this.table.get(keyString(key));
+    if (e) this.lru.setRef(e.node);
     return e?.value;
   }
 
-  protected override touch(k: string, e: Entry): void {
-    this.table.delete(k);
-    this.table.set(k, e);
+  /** htab_lru_map_update_elem: the node is taken before the key is looked up (and may evict it). */
+  override update(key: Uint8Array, value: Uint8Array, flags: number): number {
+    if (flags < 0 || flags > UpdateFlag.EXIST) return -Errno.EINVAL;
+    if (this.opts.perCpu) return this.updatePerCpu(key, value, flags);
+    const node = this.lru.popFree();
+    if (!node) return -Errno.ENOMEM;
+    const k = keyString(key);
+    const old = this.table.get(k);
+    const err = old && flags === UpdateFlag.NOEXIST ? -Errno.EEXIST : !old && flags === UpdateFlag.EXIST ? -Errno.ENOENT : 0;
+    if (err) {
+      this.lru.pushFree(node);
+      return err;
+    }
+    node.key = k;
+    if (old) this.lru.setRef(node);
+    this.table.set(k, { key: key.slice(0, this.def.keySize), value: value.slice(0, this.def.valueSize), node });
+    if (old) this.lru.pushFree(old.node);
+    return 0;
   }
 
-  protected override makeRoom(): boolean {
-    const oldest = this.table.keys().next();
-    if (oldest.done) return false;
-    this.table.delete(oldest.value);
-    this.evictions++;
-    return true;
+  /** htab_lru_percpu_map_update_elem: no node for BPF_EXIST; an existing value is updated in place. */
+  private updatePerCpu(key: Uint8Array, value: Uint8Array, flags: number): number {
+    let node = flags === UpdateFlag.EXIST ? undefined : this.lru.popFree();
+    if (flags !== UpdateFlag.EXIST && !node) return -Errno.ENOMEM;
+    const k = keyString(key);
+    const old = this.table.get(k);
+    const err = old && flags === UpdateFlag.NOEXIST ? -Errno.EEXIST : !old && flags === UpdateFlag.EXIST ? -Errno.ENOENT : 0;
+    if (!err && old) {
+      this.lru.setRef(old.node);
+      old.value.set(value.subarray(0, this.def.valueSize));
+    } else if (!err && node) {
+      node.key = k;
+      this.table.set(k, { key: key.slice(0, this.def.keySize), value: value.slice(0, this.def.valueSize), node });
+      node = undefined;
+    }
+    if (node) this.lru.pushFree(node);
+    return err;
+  }
+
+  override delete(key: Uint8Array): number {
+    const k = keyString(key);
+    const e = this.table.get(k);
+    if (!e) return -Errno.ENOENT;
+    this.table.delete(k);
+    this.lru.pushFree(e.node);
+    return 0;
   }
 }

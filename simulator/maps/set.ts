@@ -5,6 +5,7 @@ import type { MapDef } from '../../compiler/loader/types.js';
 import type { MapsSnapshot } from '../engine.js';
 import { ArrayMap, ProgArray } from './array.js';
 import { OpaqueMap, createMap } from './factory.js';
+import type { MapOptions } from './factory.js';
 import { FixtureError, hexToBytes } from './fixture.js';
 import type { FixtureEntry, MapFixture } from './fixture.js';
 import { Errno, UpdateFlag } from './types.js';
@@ -36,8 +37,8 @@ export class MapSet {
   private readonly byName = new Map<string, number>();
   private readonly cache: ({ key: string; value: string }[] | undefined)[];
 
-  constructor(readonly defs: readonly MapDef[]) {
-    this.maps = defs.map(createMap);
+  constructor(readonly defs: readonly MapDef[], opts: MapOptions = {}) {
+    this.maps = defs.map((d) => createMap(d, opts));
     defs.forEach((d, i) => this.byName.set(d.name, i));
     this.dirty = new Uint8Array(defs.length).fill(1);
     this.cache = new Array(defs.length).fill(undefined);

@@ -85,20 +85,42 @@ describe('hash and per-CPU hash', () => {
     })));
 });
 
-describe('LRU hash', () => {
-  it('evicts the least recently used entry; a lookup or update makes an entry recent', () => {
-    const m = createMap(mapDef('l', 'lru_hash', 4, 8, 3)) as LruHashMap;
-    for (const i of [1, 2, 3]) expect(m.update(k(i), v8(i), ANY)).toBe(0);
-    m.lookup(k(1)); // 2 is now the oldest
-    expect(m.update(k(4), v8(4), ANY)).toBe(0);
+describe('LRU hash (the kernel LRU lists; tests/maps/lru.kernel.test.ts compares with the kernel)', () => {
+  const lru = (max: number, inserts: number, cpus = 2) => {
+    const m = createMap(mapDef('l', 'lru_hash', 4, 4, max), { possibleCpus: cpus }) as LruHashMap;
+    for (let i = 1; i <= inserts; i++) expect(m.update(k(i), k(i), ANY)).toBe(0);
+    return { m, keys: m.entries().map(([key]) => key[0] | (key[1] << 8)).sort((a, b) => a - b) };
+  };
+
+  it('evicts the oldest unreferenced entries in batches of target_free (max_entries / CPUs / 2)', () => {
+    expect(lru(8, 8).keys).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(lru(8, 9).keys).toEqual([3, 4, 5, 6, 7, 8, 9]); // as this kernel with 2 possible CPUs
+    expect(lru(8, 12).keys).toEqual([5, 6, 7, 8, 9, 10, 11, 12]);
+  });
+
+  it('can evict before the map is full (CPU 0 refills its free list 128 nodes at a time)', () => {
+    const { m, keys } = lru(1000, 1000);
+    expect(keys.length).toBe(976);
+    expect(keys[0]).toBe(25);
+    expect(m.evictions).toBe(24);
+  });
+
+  it('a referenced entry (a program lookup) gets a second chance', () => {
+    const m = createMap(mapDef('l', 'lru_hash', 4, 4, 8), { possibleCpus: 2 }) as LruHashMap;
+    for (let i = 1; i <= 8; i++) m.update(k(i), k(i), ANY);
+    m.lookup(k(1));
+    m.update(k(9), k(9), ANY);
+    expect(m.lookup(k(1))).toBeDefined();
     expect(m.lookup(k(2))).toBeUndefined();
-    m.update(k(3), v8(33), EXIST); // 1 is now the oldest
-    m.update(k(5), v8(5), NOEXIST);
-    expect(m.lookup(k(1))).toBeUndefined();
-    expect([3, 4, 5].map((i) => m.lookup(k(i))?.[0])).toEqual([33, 4, 5]);
-    expect(m.evictions).toBe(2);
-    expect(m.update(k(9), v8(9), EXIST)).toBe(-Errno.ENOENT);
-    expect(m.update(k(3), v8(9), NOEXIST)).toBe(-Errno.EEXIST);
+  });
+
+  it('flags: NOEXIST/EXIST errors; F_LOCK is invalid', () => {
+    const { m } = lru(8, 3);
+    expect(m.update(k(9), k(9), EXIST)).toBe(-Errno.ENOENT);
+    expect(m.update(k(3), k(9), NOEXIST)).toBe(-Errno.EEXIST);
+    expect(m.update(k(3), k(9), F_LOCK)).toBe(-Errno.EINVAL);
+    expect(m.delete(k(3))).toBe(0);
+    expect(m.delete(k(3))).toBe(-Errno.ENOENT);
   });
 });
 
