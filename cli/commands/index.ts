@@ -5,7 +5,8 @@ import { disasmCommand } from './disasm.js';
 import { trafficCommand } from './traffic.js';
 import { pcapInfoCommand } from './pcap-info.js';
 import { runCommand } from './run.js';
+import { coverageCommand } from './coverage.js';
 import { conformancePluginCommand } from './conformance-plugin.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const COMMANDS: CommandModule<any, any>[] = [infoCommand, disasmCommand, trafficCommand, pcapInfoCommand, runCommand, conformancePluginCommand];
+export const COMMANDS: CommandModule<any, any>[] = [infoCommand, disasmCommand, trafficCommand, pcapInfoCommand, runCommand, coverageCommand, conformancePluginCommand];

@@ -1,6 +1,6 @@
 // `xdp2hw run <file> --packet <hex|file> [--program P] [--maps fixture.json] [--json]`: one packet
 // through the reference interpreter; prints the action, the output packet, changed map entries
-// and the instruction count. Exit 0 when the run completed (a trap is a result: action
+// and the instruction count. With `--pcap` instead, streams a trace and prints a summary. Exit 0 when the run completed (a trap is a result: action
 // XDP_ABORTED and the trap printed), 1 for bad input (file, fixture, packet), 2 for usage.
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -12,12 +12,21 @@ import { bytesToHex, parseFixture } from '../../simulator/maps/fixture.js';
 import type { MapFixture } from '../../simulator/maps/fixture.js';
 import { diffSnapshots } from '../../simulator/maps/set.js';
 import type { ChangedEntry } from '../../simulator/maps/set.js';
+import type { LoadedObject } from '../../compiler/loader/types.js';
+import { createProgress } from '../../simulator/io/progress.js';
+import { runPcap } from '../../simulator/interpreter/pcap-run.js';
+import type { PcapRunSummary } from '../../simulator/interpreter/pcap-run.js';
+import { parseIntList } from '../args.js';
 import { UserError } from '../errors.js';
 
 interface RunArgs {
   file: string;
   program?: string;
-  packet: string;
+  packet?: string;
+  pcap?: string;
+  'max-packets'?: number;
+  'ingress-ifindex'?: string;
+  'rx-queues'?: string;
   maps?: string;
   json: boolean;
   'ctx-ifindex'?: number;
@@ -31,16 +40,26 @@ export const runCommand: CommandModule<object, RunArgs> = {
   builder: (y: Argv) =>
     y
       .positional('file', { type: 'string', demandOption: true, describe: 'ELF object, llvm-objdump listing or raw bytecode' })
-      .option('packet', { type: 'string', demandOption: true, describe: 'the packet: hex bytes, or a file of raw bytes' })
+      .option('packet', { type: 'string', describe: 'the packet: hex bytes, or a file of raw bytes' })
+      .option('pcap', { type: 'string', describe: 'run every packet of a pcap file instead, and print a summary' })
+      .option('max-packets', { type: 'number', describe: 'with --pcap: stop after N packets' })
+      .option('ingress-ifindex', { type: 'string', describe: 'with --pcap: ifindexes packets arrive on in turn, e.g. 1-8' })
+      .option('rx-queues', { type: 'string', describe: 'with --pcap: RX queues packets arrive on in turn, e.g. 0-7' })
+      .conflicts('packet', 'pcap')
+      .check((a) => {
+        if (a.packet === undefined && a.pcap === undefined) throw new Error('give --packet or --pcap');
+        return true;
+      })
       .option('program', { type: 'string', describe: 'program to run (default: the first)' })
       .option('maps', { type: 'string', describe: 'map fixture JSON (docs/FIXTURES.md)' })
       .option('json', { type: 'boolean', default: false, describe: 'print JSON' })
       .option('ctx-ifindex', { type: 'number', describe: 'xdp_md.ingress_ifindex (default 1, as the kernel test run)' })
       .option('rx-queue', { type: 'number', describe: 'xdp_md.rx_queue_index (default 0)' })
       .option('budget', { type: 'number', describe: 'instruction budget (default 1000000)' }) as unknown as Argv<RunArgs>,
-  handler: (argv) => {
+  handler: async (argv) => {
+    if (argv.pcap !== undefined) return runTrace(argv);
     const obj = loadFile(argv.file);
-    const packet = readPacket(argv.packet);
+    const packet = readPacket(argv.packet ?? '');
     const fixture = argv.maps === undefined ? undefined : readFixture(argv.maps);
     const program = argv.program ?? obj.programs[0]?.name;
     if (program === undefined) throw new UserError(`${argv.file}: the file has no programs`);
@@ -69,7 +88,56 @@ export function readPacket(arg: string): Uint8Array {
   return Uint8Array.from(hex.match(/../g) ?? [], (b) => parseInt(b, 16));
 }
 
-function readFixture(path: string): MapFixture {
+async function runTrace(argv: RunArgs): Promise<void> {
+  const obj = loadFile(argv.file);
+  const fixture = argv.maps === undefined ? undefined : readFixture(argv.maps);
+  const program = argv.program ?? obj.programs[0]?.name;
+  if (program === undefined) throw new UserError(`${argv.file}: the file has no programs`);
+  const summary = await runTraceOn(obj, program, fixture, argv);
+  process.stdout.write(argv.json ? `${JSON.stringify({ program, ...summary }, null, 2)}\n` : formatSummary(program, summary));
+}
+
+/** Opens a session (with coverage when asked) and streams `argv.pcap` through it. */
+export async function runTraceOn(
+  obj: LoadedObject, program: string, fixture: MapFixture | undefined,
+  argv: Pick<RunArgs, 'pcap' | 'max-packets' | 'ingress-ifindex' | 'rx-queues' | 'budget'>, coverage = false,
+): Promise<PcapRunSummary & { session: InterpreterSession }> {
+  const ingressIfindexes = argv['ingress-ifindex'] === undefined ? undefined : parseIntList(argv['ingress-ifindex'], 'ingress-ifindex', 1);
+  const rxQueues = argv['rx-queues'] === undefined ? undefined : parseIntList(argv['rx-queues'], 'rx-queues');
+  const max = argv['max-packets'];
+  if (max !== undefined && (!Number.isInteger(max) || max < 0)) throw new UserError('--max-packets must be a whole number');
+  let session: InterpreterSession;
+  try {
+    session = new InterpreterSession(obj, program, fixture, { budget: argv.budget, coverage });
+  } catch (e) {
+    if (e instanceof RunInputError) throw new UserError(e.message);
+    throw e;
+  }
+  const bar = createProgress('run', 'pkts');
+  try {
+    const summary = await runPcap(session, argv.pcap!, { maxPackets: max, ingressIfindexes, rxQueues, onProgress: (n) => bar.update(n, max) });
+    return { ...summary, session };
+  } finally {
+    bar.end();
+  }
+}
+
+export function formatSummary(program: string, s: PcapRunSummary): string {
+  const pct = (n: number) => `${((100 * n) / Math.max(1, s.packets)).toFixed(1)} %`;
+  const out = [`program ${program}: ${s.packets} packets in ${s.seconds.toFixed(2)} s${s.refused ? ` (${s.refused} frames under 14 bytes refused, as the kernel's test run does)` : ''}`];
+  out.push('actions:');
+  for (const [a, n] of Object.entries(s.actions).sort((x, y) => y[1] - x[1])) out.push(`  ${a.padEnd(13)} ${String(n).padStart(8)}  ${pct(n)}`);
+  if (Object.keys(s.traps).length) {
+    out.push('traps:');
+    for (const [k, n] of Object.entries(s.traps)) out.push(`  ${k.padEnd(18)} ${n}`);
+    for (const t of s.firstTraps) out.push(`  packet ${t.packet}: ${t.kind} at instruction ${t.pc} of ${t.program}: ${t.message}`);
+  }
+  out.push(`instructions per packet: mean ${s.insns.mean.toFixed(1)}, max ${s.insns.max}`);
+  out.push(`bytes: ${s.bytesIn} in, ${s.bytesOut} out`);
+  return out.join('\n') + '\n';
+}
+
+export function readFixture(path: string): MapFixture {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

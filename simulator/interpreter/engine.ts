@@ -11,6 +11,7 @@ import type { MapFixture } from '../maps/fixture.js';
 import { contextProblem, DEFAULT_IFINDEX } from '../xdp/context.js';
 import { packetProblem } from '../xdp/packet.js';
 import { ConstPool, compileProgram } from './compile.js';
+import { instrumentCoverage } from './coverage.js';
 import { XdpHost } from './host.js';
 import type { XdpHostOptions } from './host.js';
 import { DEFAULT_BUDGET, Machine } from './machine.js';
@@ -19,6 +20,8 @@ import type { CompiledProgram } from './machine.js';
 export interface InterpreterOptions extends XdpHostOptions {
   /** instructions one run may execute before it traps ('budget'); default 1,000,000 */
   budget?: number;
+  /** count executions of every instruction (InterpreterSession.hits); slower */
+  coverage?: boolean;
 }
 
 /** Input the interpreter refuses as the kernel's test run would (unknown program, bad packet size). */
@@ -34,6 +37,8 @@ export class InterpreterSession implements EngineSession {
   readonly machine: Machine;
   readonly entry: CompiledProgram;
   private readonly budget: number;
+  /** with `coverage`: per program name, executions of each instruction (index into code.insns) */
+  readonly hits = new Map<string, Uint32Array>();
 
   constructor(obj: LoadedObject, program: string, fixture: MapFixture | undefined, opts: InterpreterOptions = {}) {
     const index = obj.programs.findIndex((p) => p.name === program);
@@ -56,6 +61,8 @@ export class InterpreterSession implements EngineSession {
     this.host.attach(this.machine);
     obj.programs.forEach((p, i) => this.host.programs.push(compileProgram(p, i, this.machine, pool)));
     this.entry = this.host.programs[index];
+    if (opts.coverage)
+      this.host.programs.forEach((p, i) => this.hits.set(p.name, instrumentCoverage(p, obj.programs[i].code.insns.length)));
     this.budget = opts.budget ?? DEFAULT_BUDGET;
   }
 
