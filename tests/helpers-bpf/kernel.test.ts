@@ -148,4 +148,27 @@ SEC("xdp") int tail(struct xdp_md *ctx) {
 }`);
     same(obj, [opPacket(0, 0, 64), opPacket(0, 0, 64)], { maps: { jmp: { entries: [{ key: '00000000', program: 'tail' }] } } });
   });
+
+  it('a tail call from a subprogram: the target returns to the subprogram\'s caller', () => {
+    const obj = compile('subtail', `
+struct { __uint(type, BPF_MAP_TYPE_PROG_ARRAY); __uint(max_entries, 2); __type(key, __u32); __type(value, __u32); } jmp SEC(".maps");
+static __noinline int sub(struct xdp_md *ctx, int k) {
+  volatile int fallback = 40; /* so that clang cannot fold sub's return value into entry */
+  bpf_tail_call(ctx, &jmp, k);
+  return fallback;
+}
+SEC("xdp") int entry(struct xdp_md *ctx) {
+  void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
+  if (data + 15 > end) return 0;
+  int k = *(unsigned char *)(data + 14);
+  int r = sub(ctx, k);
+  return r + 1;
+}
+SEC("xdp") int target(struct xdp_md *ctx) { return 2; }`);
+    const fixture = { maps: { jmp: { entries: [{ key: '00000000', program: 'target' }] } } };
+    expect(obj.programs[0].name).toBe('entry');
+    same(obj, [opPacket(0, 0, 64), opPacket(1, 0, 64)], fixture);
+    const s = new InterpreterSession(obj, 'entry', fixture);
+    expect([0, 1].map((k) => s.runSync({ packet: opPacket(k, 0, 64) }).code)).toEqual([3, 41]);
+  });
 });

@@ -1,21 +1,27 @@
-// Every bpf_conformance test of ../shared/conformance on the interpreter: the program assembled
-// from the .data file (isa/asm), run on its memory, r0 compared with `-- result`.
+// Every bpf_conformance test of ../shared/conformance on every engine that runs raw programs
+// (the interpreter; later engines join ENGINES): the program assembled from the .data file
+// (isa/asm), run on its memory, r0 compared with `-- result` (or the error with `-- error`).
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dataFileProgram, parseDataFile } from '../../isa/index.js';
 import { runConformance } from '../../simulator/interpreter/conformance.js';
+import type { ConformanceOutcome } from '../../simulator/interpreter/conformance.js';
 import { CONFORMANCE_DIR } from '../helpers/paths.js';
 
 const files = readdirSync(CONFORMANCE_DIR).filter((f) => f.endsWith('.data')).sort();
 
-describe('bpf_conformance on the interpreter', () => {
+const ENGINES: { name: string; run: (program: Uint8Array, mem: Uint8Array) => ConformanceOutcome }[] = [
+  { name: 'interpreter', run: (p, m) => runConformance(p, m) },
+];
+
+describe('bpf_conformance', () => {
   it('finds all 313 test files', () => expect(files.length).toBe(313));
 
-  for (const f of files) {
-    it(f, () => {
+  for (const e of ENGINES) for (const f of files) {
+    it(`${f} [${e.name}]`, () => {
       const d = parseDataFile(readFileSync(join(CONFORMANCE_DIR, f), 'utf8'));
-      const out = runConformance(dataFileProgram(d), d.mem);
+      const out = e.run(dataFileProgram(d), d.mem);
       if (d.error !== undefined) {
         expect(out.ok).toBe(false);
         if (!out.ok) expect(out.error).toContain(d.error);
