@@ -17,7 +17,7 @@ import { createProgress } from '../../simulator/io/progress.js';
 import { runPcap } from '../../simulator/interpreter/pcap-run.js';
 import type { PcapRunSummary } from '../../simulator/interpreter/pcap-run.js';
 import { parseIntList } from '../args.js';
-import { UserError } from '../errors.js';
+import { UsageError, UserError } from '../errors.js';
 
 interface RunArgs {
   file: string;
@@ -47,7 +47,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('rx-queues', { type: 'string', describe: 'with --pcap: RX queues packets arrive on in turn, e.g. 0-7' })
       .conflicts('packet', 'pcap')
       .check((a) => {
-        if (a.packet === undefined && a.pcap === undefined) throw new Error('give --packet or --pcap');
+        if (a.packet === undefined && a.pcap === undefined) throw new UsageError('give --packet or --pcap');
         return true;
       })
       .option('program', { type: 'string', describe: 'program to run (default: the first)' })
@@ -93,7 +93,7 @@ async function runTrace(argv: RunArgs): Promise<void> {
   const fixture = argv.maps === undefined ? undefined : readFixture(argv.maps);
   const program = argv.program ?? obj.programs[0]?.name;
   if (program === undefined) throw new UserError(`${argv.file}: the file has no programs`);
-  const summary = await runTraceOn(obj, program, fixture, argv);
+  const { session: _session, ...summary } = await runTraceOn(obj, program, fixture, argv);
   process.stdout.write(argv.json ? `${JSON.stringify({ program, ...summary }, null, 2)}\n` : formatSummary(program, summary));
 }
 
