@@ -1,6 +1,6 @@
 // `xdp2hw run --pcap` and `xdp2hw coverage`: a trace streamed through the interpreter, summed up;
 // the summary agrees with running the same packets one by one.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
