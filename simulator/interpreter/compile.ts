@@ -125,6 +125,28 @@ function handlerFor(cx: Ctx, insn: Insn, i: number): Handler {
     }
     case 'lddw':
       return lddw(cx, insn, i, pc, n);
+    case 'ldx':
+    case 'st':
+    case 'stx':
+    case 'ldx6':
+    case 'stx6':
+      return memoryHandler(cx, insn, pc, n);
+    case 'atomic':
+      return atomicHandler(m, insn, pc, n);
+    case 'ld-abs':
+    case 'ld-ind':
+      return () => m.fail('invalid-insn', `legacy packet load (${insn.kind}) is not allowed in XDP programs`, pc);
+    default:
+      return assertNever(insn);
+  }
+}
+
+type MemoryInsn = Extract<Insn, { kind: 'ldx' | 'st' | 'stx' | 'ldx6' | 'stx6' }>;
+
+/** Loads and stores: the machine checks the region and bounds; a fault becomes a trap at pc. */
+function memoryHandler(cx: Ctx, insn: MemoryInsn, pc: number, n: number): Handler {
+  const { m, L, H } = cx;
+  switch (insn.kind) {
     case 'ldx': {
       const { src, dst, off, size, signed } = insn;
       return () => (m.load(H[src], L[src], off, size, signed, dst) ? n : m.faulted(pc));
@@ -146,13 +168,6 @@ function handlerFor(cx: Ctx, insn: Insn, i: number): Handler {
       const { src, dst, off } = insn;
       return () => (m.store6(H[dst], L[dst], off, H[src], L[src]) ? n : m.faulted(pc));
     }
-    case 'atomic':
-      return atomicHandler(m, insn, pc, n);
-    case 'ld-abs':
-    case 'ld-ind':
-      return () => m.fail('invalid-insn', `legacy packet load (${insn.kind}) is not allowed in XDP programs`, pc);
-    default:
-      return assertNever(insn);
   }
 }
 
