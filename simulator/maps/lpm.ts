@@ -3,7 +3,7 @@
 // Kept as one table per prefix length, probed longest first: same answers as the kernel's trie.
 
 import type { MapDef } from '../../compiler/loader/types.js';
-import { Errno, PROGRAM_RW, UpdateFlag, keyString, u32 } from './types.js';
+import { Errno, PROGRAM_RW, UpdateFlag, u32 } from './types.js';
 import type { BpfMap } from './types.js';
 
 interface Entry {
@@ -30,15 +30,13 @@ export class LpmTrie implements BpfMap {
     return this.table.size;
   }
 
-  /** The table key of `len` leading bits of the address bytes. */
+  /** The table key of `len` leading bits of the address bytes (no allocation but the string). */
   private canon(key: Uint8Array, len: number): string {
-    const data = key.slice(4, this.def.keySize);
     const full = len >> 3, rest = len & 7;
-    if (full < data.length) {
-      if (rest) data[full] &= 0xff << (8 - rest);
-      data.fill(0, rest ? full + 1 : full);
-    }
-    return `${len}/${keyString(data)}`;
+    let s = `${len}/`;
+    for (let i = 4; i < 4 + full; i++) s += String.fromCharCode(key[i]);
+    if (rest) s += String.fromCharCode(key[4 + full] & (0xff << (8 - rest)) & 0xff);
+    return s;
   }
 
   lookup(key: Uint8Array): Uint8Array | undefined {
