@@ -31,10 +31,15 @@ export function isUserFacing(e: unknown): e is Error {
   return KNOWN.some((k) => e instanceof k);
 }
 
+/** Control characters (a newline in a file name or argument) escaped, so a message stays one line. */
+export function oneLine(s: string): string {
+  return s.replace(/[\x00-\x1f\x7f]/g, (c) => JSON.stringify(c).slice(1, -1));
+}
+
 /** Prints the error and returns the exit code. */
 export function report(e: unknown): number {
   if (isUserFacing(e)) {
-    process.stderr.write(`xdp2hw: ${e.message.split('\n')[0]}\n`);
+    process.stderr.write(`xdp2hw: ${oneLine(e.message)}\n`);
     return e instanceof UserError ? e.exitCode : 1;
   }
   const err = e as Error & { code?: string };
