@@ -3,7 +3,7 @@
 
 import yargs from 'yargs';
 import { COMMANDS } from './commands/index.js';
-import { UsageError, report } from './errors.js';
+import { UsageError, oneLine, report } from './errors.js';
 
 export async function main(argv: string[]): Promise<number> {
   let code = 0;
@@ -37,9 +37,4 @@ export async function main(argv: string[]): Promise<number> {
 function rejectNaN(argv: Record<string, unknown>): void {
   const bad = Object.keys(argv).find((k) => typeof argv[k] === 'number' && Number.isNaN(argv[k]));
   if (bad !== undefined) throw new UsageError(`${bad.length > 1 ? '--' : '-'}${bad}: expected a number`);
-}
-
-/** Control characters (a newline in an argument) escaped, so a message stays one line. */
-export function oneLine(s: string): string {
-  return s.replace(/[\x00-\x1f\x7f]/g, (c) => JSON.stringify(c).slice(1, -1));
 }
