@@ -27,6 +27,8 @@ function objectWithMap(type: number, keySize: number, valueSize: number, maxEntr
   );
 }
 
+writeFileSync(join(dir, 'ok.o'), objectWithMap(14, 4, 4, 64));
+
 describe('maps sized by an unchecked max_entries (was: heap out of memory in new Array(max_entries))', () => {
   // devmap (14), prog array (3), array (2): the types whose storage is allocated up front
   it.each([[14, 4, 4, 0xffffffff], [3, 4, 4, 0x7fffffff], [2, 4, 8, 0x10000000], [2, 4, 0x10000, 0x10000]])(
@@ -126,5 +128,32 @@ describe('output paths that cannot be renamed over (was: exit 70 after writing i
     await writeFileAtomic(dev, 'abc');
     expect(statSync(dev).isCharacterDevice()).toBe(true);
     expect(existsSync(dev)).toBe(true);
+  });
+});
+
+describe('a newline in a file name or argument (was: the message cut at it, or a usage error on two lines)', () => {
+  it('xdp2hw info "a<newline>b": the whole name, escaped, on one line', async () => {
+    const r = await runMain(['info', 'a\nb']);
+    expect(r.stderr).toBe('xdp2hw: a\\nb: no such file\n');
+  });
+
+  it('an unknown argument with a newline: one line and the help hint', async () => {
+    const r = await runMain(['info', 'x', 'a\nb']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('xdp2hw: Unknown argument: a\\nb\n(see xdp2hw --help)\n');
+  });
+});
+
+describe('repeated and non-numeric options (was: arrays reaching handlers, TypeError exit 70; NaN read as a count)', () => {
+  it('--packet twice: the last one counts', async () => {
+    const r = await runMain(['run', join(dir, 'ok.o'), '--packet', '00'.repeat(60), '--packet', '11'.repeat(60)]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('0000  11 11 11');
+  });
+
+  it('a number option given text is a usage error', async () => {
+    const r = await runMain(['traffic', '--count', 'abc', '--out', join(dir, 'x.pcap')]);
+    expect(judgeRun(r)).toEqual({ kind: 'clean', message: 'xdp2hw: --count: expected a number' });
+    expect(r.code).toBe(2);
   });
 });
