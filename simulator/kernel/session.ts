@@ -17,6 +17,12 @@ import { MAX_IFINDEX, RX_QUEUES } from './netns.js';
 const XDP_MD_SIZE = 24;
 /** The smallest packet the kernel's XDP test run accepts (an Ethernet header). */
 const MIN_PACKET = 14;
+/**
+ * Room for the output packet. bpftool's default is 32 KiB, and the kernel answers ENOSPC when the
+ * output does not fit, but the test run takes packets up to 73152 bytes (3520 linear + 17
+ * fragments of 4096), which adjust_head can grow by 216 more.
+ */
+const DATA_SIZE_OUT = 128 << 10;
 
 export interface SessionParts {
   readonly netns: string;
@@ -106,7 +112,7 @@ export class KernelSession implements EngineSession {
 
   private runArgs(input: RunInput, repeat: number): string[] {
     writeFileSync(this.pktFile, input.packet);
-    const args = ['prog', 'run', 'id', String(this.parts.progId), 'data_in', this.pktFile, 'data_out', this.outFile];
+    const args = ['prog', 'run', 'id', String(this.parts.progId), 'data_in', this.pktFile, 'data_out', this.outFile, 'data_size_out', String(DATA_SIZE_OUT)];
     if (input.ctx && (input.ctx.ingressIfindex !== undefined || input.ctx.rxQueueIndex !== undefined)) {
       const md = Buffer.alloc(XDP_MD_SIZE);
       // data = 0 (no metadata), data_end = packet length, ingress_ifindex, rx_queue_index
