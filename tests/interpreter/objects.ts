@@ -42,9 +42,9 @@ export function object(programs: Program[], maps: MapDef[] = []): LoadedObject {
 
 /** An Ethernet + IPv4 + UDP frame of `size` bytes (bytes after the headers count up). */
 export function udpPacket(size = 64): Uint8Array {
-  const p = new Uint8Array(size);
+  const p = new Uint8Array(Math.max(size, 34));
   p.set([0x02, 0, 0, 0, 0, 2, 0x02, 0, 0, 0, 0, 1, 0x08, 0x00]);
   p.set([0x45, 0, 0, size - 14, 0, 0, 0x40, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2], 14);
   for (let i = 34; i < size; i++) p[i] = i & 0xff;
-  return p;
+  return p.subarray(0, size);
 }
