@@ -2,6 +2,7 @@
 // function and prints; errors become one line (cli/errors.ts).
 
 import yargs from 'yargs';
+import { Parser } from 'yargs/helpers';
 import { COMMANDS } from './commands/index.js';
 import { UsageError, oneLine, report } from './errors.js';
 
@@ -24,6 +25,7 @@ export async function main(argv: string[]): Promise<number> {
       throw err ?? new UsageError(msg);
     });
   try {
+    rejectUnderscore(argv);
     await parser.parseAsync();
   } catch (e) {
     if (e instanceof UsageError) process.stderr.write(`xdp2hw: ${oneLine(e.message)}\n(see xdp2hw --help)\n`);
@@ -37,4 +39,10 @@ export async function main(argv: string[]): Promise<number> {
 function rejectNaN(argv: Record<string, unknown>): void {
   const bad = Object.keys(argv).find((k) => typeof argv[k] === 'number' && Number.isNaN(argv[k]));
   if (bad !== undefined) throw new UsageError(`${bad.length > 1 ? '--' : '-'}${bad}: expected a number`);
+}
+
+/** yargs keeps positionals in the option "_": an argument that sets it (`-_`, `-a_b`, `--_ 1`) crashes its validation. */
+function rejectUnderscore(argv: string[]): void {
+  const parsed = Parser(argv, { configuration: { 'duplicate-arguments-array': false } });
+  if (!Array.isArray(parsed._)) throw new UsageError('no option is named "_" (an argument like -_ or -a_b sets it)');
 }
