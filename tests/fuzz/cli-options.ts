@@ -119,6 +119,8 @@ async function makePools(): Promise<Pools> {
     'traffic.spec': [...trafficSpecSeeds().filter((t) => t.name.endsWith('.json')).slice(0, 4).map((t) => join(PROGRAMS_DIR, t.name)), ...mut('json')],
     'traffic.packets': ['0', '1', '20', '100'], 'traffic.seed': ['1', '4294967295'], 'traffic.size': ['64', '60-1518', '14', '1-2'],
     'pcap-info.max-packets': ['0', '1', '5'],
+    pcap: [trace, ...mut('pcap'), ...mut('pcap')], 'max-packets': ['0', '1', '5', '-1'], 'ingress-ifindex': ['1-8', '3', '0', '8-1', '1-99999', 'x'],
+    'rx-queues': ['0-7', '0', '7-0', '0-100000'], min: ['0', '50', '100', '101', '-1'],
   };
   return { inputs, outputs, mutable, sandbox, hints };
 }

@@ -157,3 +157,16 @@ describe('repeated and non-numeric options (was: arrays reaching handlers, TypeE
     expect(r.code).toBe(2);
   });
 });
+
+describe('arguments that set yargs\' "_" (was: TypeError inside yargs validation, exit 70)', () => {
+  it.each([['-_'], ['-_=1'], ['--_', '1'], ['-a_b'], ['--program', '-=q_*^YU v']])('info x %s: usage error', async (...args) => {
+    const r = await runMain(['info', join(dir, 'ok.o'), ...args]);
+    expect(judgeRun(r)).toEqual({ kind: 'clean', message: 'xdp2hw: no option is named "_" (an argument like -_ or -a_b sets it)' });
+    expect(r.code).toBe(2);
+  });
+
+  it('after --, "-_" is a plain argument', async () => {
+    expect((await runMain(['info', join(dir, 'ok.o'), '--', '-_'])).code).toBe(0);
+    expect((await runMain(['traffic', '-o=my_file.pcap', '--print-spec', '-n', '3'])).code).toBe(0);
+  });
+});
