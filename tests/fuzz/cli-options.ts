@@ -70,7 +70,7 @@ interface Pools {
 
 const NUMBERS = ['0', '1', '-1', '7', '60', '64', '1.5', '-0', 'NaN', 'Infinity', '1e999', '0x10', '1e3', 'abc', '', ' ', '2147483648'];
 /** No bare '-': it means stdin, which in-process runs cannot give (cli-stdin.test.ts covers it). */
-const STRINGS = ['', '--', 'x', 'xdp', 'prog', '00'.repeat(60), 'zz', '0x0102', 'ff'.repeat(14), '60-1518', '64', 'a b', '💥', '%s', '../', '\n'];
+const STRINGS = ['', '--', '-_', '-a_b', '--=', '-=x', '-1x', 'x', 'xdp', 'prog', '00'.repeat(60), 'zz', '0x0102', 'ff'.repeat(14), '60-1518', '64', 'a b', '💥', '%s', '../', '\n'];
 const FLAGS = ['--help', '-h', '--version', '--unknown-option', '-z', '--json=maybe', '--no-json', '--'];
 
 let pools: Promise<Pools> | undefined;
