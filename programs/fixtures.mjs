@@ -68,8 +68,24 @@ for (const n of [1, 10, 20, 30, 40]) plans[`helper_calls_${n}`] = none;
 // adjust_tail: the narrow link's MTU is 576 bytes (the IPv4 minimum datagram every host accepts).
 plans.adjust_tail = () => ({ config: [entry(u32le(0), u32le(576))] });
 
-// rxq_info: send every frame back with the MACs swapped (CFG_SWAP_MACS | CFG_READ_DATA).
-plans.rxq_info = () => ({ config: [entry(u32le(0), u32le(XDP.TX) + u32le(1 | 2))] });
+// rxq_info: config[0..63] per RX queue, config[64] the default (a queue entry with action 0
+// follows it). The oracle's dummy devices have 8 queues: the default sends frames back with the
+// MACs swapped and the frame read (queues 0-3 have no entry); queue 4 reflects without the read
+// option (the swap reads the header anyway), queue 5 is a sink that drops, queue 6 hands frames to
+// the stack after reading them, and queue 7 is misconfigured with XDP_REDIRECT, which the program
+// does not implement: its frames are dropped and counted as bad_action.
+const RXQ_SWAP_MACS = 1;
+const RXQ_READ_DATA = 2;
+const rxqConfig = (queue, action, options) => entry(u32le(queue), u32le(action) + u32le(options));
+plans.rxq_info = () => ({
+  config: [
+    rxqConfig(4, XDP.TX, RXQ_SWAP_MACS),
+    rxqConfig(5, XDP.DROP, 0),
+    rxqConfig(6, XDP.PASS, RXQ_READ_DATA),
+    rxqConfig(7, XDP.REDIRECT, 0),
+    rxqConfig(64, XDP.TX, RXQ_SWAP_MACS | RXQ_READ_DATA),
+  ],
+});
 
 // redirect_map: a patch panel over the oracle's devices (ifindex 1 = lo, 2..8; docs/FIXTURES.md):
 // lo (a test run's default ingress) → 2, 2 ↔ 3, 4 ↔ 5. Ingress 6..8 is not patched (dropped).
