@@ -7,8 +7,8 @@ import { csumDiffHelper } from './csum.js';
 import { fibLookupHelper } from './fib.js';
 import { mapDelete, mapLookup, mapUpdate, redirectMap, tailCall } from './maps.js';
 import {
-  adjustHead, adjustMeta, adjustTail, getBuffLen, getPrandomU32, getSmpProcessorId, ktimeGetNs, loadBytes, redirect,
-  storeBytes,
+  adjustHead, adjustMeta, adjustTail, bpfLoop, getBuffLen, getPrandomU32, getSmpProcessorId, ktimeGetNs, loadBytes,
+  redirect, storeBytes,
 } from './xdp.js';
 
 export type { XdpHelper } from './args.js';
@@ -33,6 +33,7 @@ export const XDP_HELPERS: Readonly<Record<string, XdpHelper>> = {
   xdp_get_buff_len: getBuffLen,
   xdp_load_bytes: loadBytes,
   xdp_store_bytes: storeBytes,
+  loop: bpfLoop,
 };
 
 /** The implementation of helper `id`, or undefined when it is not supported. */

@@ -1,7 +1,10 @@
 // XDP helpers: redirect by ifindex, adjust_head/_meta/_tail (limits and return codes of the
 // kernel, via the packet buffer), load/store_bytes, get_buff_len; and the small ones: a
-// deterministic ktime_get_ns, a seeded get_prandom_u32, get_smp_processor_id (one CPU: 0).
+// deterministic ktime_get_ns, a seeded get_prandom_u32, get_smp_processor_id (one CPU: 0), and
+// bpf_loop (its callback runs as a BPF-to-BPF call made by the helper).
 
+import { FUNC_TAG } from '../interpreter/memory.js';
+import { Errno } from '../maps/types.js';
 import { flagsArg, memArg, ret, s32Arg, u32Arg } from './args.js';
 import type { XdpHelper } from './args.js';
 
@@ -52,3 +55,28 @@ export const ktimeGetNs: XdpHelper = (m, h) => {
 export const getPrandomU32: XdpHelper = (m, h) => ret(m, h.nextRandom());
 
 export const getSmpProcessorId: XdpHelper = (m) => ret(m, 0);
+
+/** BPF_MAX_LOOPS */
+const MAX_LOOPS = 8 * 1024 * 1024;
+
+/** bpf_loop(nr_loops, callback, ctx, flags): callback(i, ctx) until it returns non-zero. */
+export const bpfLoop: XdpHelper = (m, _h, pc) => {
+  const target = m.L[2] >>> 0;
+  if (m.H[2] !== FUNC_TAG || target >= m.program.size) {
+    m.fail('bad-call', 'bpf_loop: r2 is not the address of a function of this program', pc);
+    return;
+  }
+  const nr = u32Arg(m, 1);
+  const ctxH = m.H[3], ctxL = m.L[3];
+  if (flagsArg(m, 4) !== 0) return ret(m, -Errno.EINVAL);
+  if (nr > MAX_LOOPS) return ret(m, -Errno.E2BIG);
+  for (let i = 0; i < nr; i++) {
+    m.setNum(1, i);
+    m.H[2] = ctxH;
+    m.L[2] = ctxL;
+    for (let r = 3; r <= 5; r++) m.setNum(r, 0);
+    if (!m.callFunction(target, pc)) return;
+    if (m.L[0] !== 0 || m.H[0] !== 0) return ret(m, i + 1);
+  }
+  ret(m, nr);
+};

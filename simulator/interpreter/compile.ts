@@ -67,7 +67,7 @@ export function compileProgram(src: ProgramSource, index: number, m: Machine, po
   // falling off the end
   const endSlot = src.code.slots;
   trapAt(cx, endSlot, 'invalid-insn', 'execution ran past the last instruction');
-  return { name: src.name, index, code: cx.code, slots: cx.slots };
+  return { name: src.name, index, code: cx.code, slots: cx.slots, size: insns.length };
 }
 
 /** Appends a handler that traps; returns its index (a jump target for bad jumps). */

@@ -11,6 +11,8 @@ import type { Region } from './memory.js';
 export const EXIT = -1;
 export const TRAPPED = -2;
 export const SWITCH = -3;
+/** a handler result: a function called by a helper (bpf_loop's callback) returned to it */
+export const HOST_RETURN = -4;
 
 export const NUM_REGS = 11;
 /** a scratch register slot after r10 (3-operand syllables) */
@@ -30,6 +32,8 @@ export interface CompiledProgram {
   readonly index: number;
   /** handlers by instruction index; entries past the last instruction trap */
   readonly code: Handler[];
+  /** the number of instructions (code has trap handlers after them) */
+  readonly size: number;
   /** the slot index of each handler, for trap locations */
   readonly slots: number[];
 }
@@ -94,25 +98,33 @@ export class Machine {
 
   /** Runs until exit, a trap or the end of the budget. */
   run(): void {
+    this.loop(this.nextPc);
+  }
+
+  /** Executes from `pc` of the current program; returns why it stopped (EXIT, TRAPPED, HOST_RETURN). */
+  private loop(pc: number): number {
     let code = this.program.code;
-    let pc = this.nextPc;
-    let n = this.count;
     const budget = this.budget;
     for (;;) {
-      if (n >= budget) {
-        this.count = n;
-        this.fail('budget', `instruction budget of ${budget} exhausted (an unbounded loop?)`, this.program.slots[pc]);
-        return;
-      }
-      n++;
+      if (this.count >= budget)
+        return this.fail('budget', `instruction budget of ${budget} exhausted (an unbounded loop?)`, this.program.slots[pc]);
+      this.count++;
       pc = code[pc]();
       if (pc < 0) {
-        if (pc !== SWITCH) break;
+        if (pc !== SWITCH) return pc;
         code = this.program.code;
         pc = this.nextPc;
       }
     }
-    this.count = n;
+  }
+
+  /**
+   * Calls the function at instruction `target` (a BPF-to-BPF call made by a helper, e.g. bpf_loop's
+   * callback) and runs it until it returns; false when it trapped.
+   */
+  callFunction(target: number, pc: number): boolean {
+    if (this.call(HOST_RETURN, target, pc) < 0) return false;
+    return this.loop(target) === HOST_RETURN;
   }
 
   /** Ends the run with a trap; returns TRAPPED for handlers to return. */
@@ -211,6 +223,10 @@ export class Machine {
       H[r] = S[o + 2 * (r - 6) + 1];
     }
     const p = this.retProg[this.depth];
+    if (this.retPc[this.depth] === HOST_RETURN) {
+      this.program = p;
+      return HOST_RETURN;
+    }
     if (p === this.program) return this.retPc[this.depth];
     this.program = p;
     this.nextPc = this.retPc[this.depth];

@@ -149,6 +149,26 @@ SEC("xdp") int tail(struct xdp_md *ctx) {
     same(obj, [opPacket(0, 0, 64), opPacket(0, 0, 64)], { maps: { jmp: { entries: [{ key: '00000000', program: 'tail' }] } } });
   });
 
+  it('bpf_loop: the callback runs per iteration with its context, stops on 1, returns the count', () => {
+    const obj = compile('loop', `
+struct lctx { struct xdp_md *xdp; __u32 sum; __u32 stop; };
+static long step(__u64 i, void *p) {
+  struct lctx *c = p;
+  void *data = (void *)(long)c->xdp->data, *end = (void *)(long)c->xdp->data_end;
+  if (data + i + 1 > end || i >= 64) return 1;
+  c->sum += *(__u8 *)(data + (i & 63));
+  return c->sum > c->stop;
+}
+SEC("xdp") int loop(struct xdp_md *ctx) {
+  void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
+  if (data + 20 > end) return 0;
+  struct lctx c = { .xdp = ctx, .sum = 0, .stop = *(__u32 *)(data + 16) };
+  long n = bpf_loop(*(__u8 *)(data + 14), step, &c, 0);
+  return (n & 0xff) | (c.sum << 8);
+}`);
+    same(obj, [opPacket(10, 100000, 64), opPacket(200, 100000, 64), opPacket(50, 300, 64), opPacket(0, 0, 64), opPacket(5, 0, 64)]);
+  });
+
   it('a tail call from a subprogram: the target returns to the subprogram\'s caller', () => {
     const obj = compile('subtail', `
 struct { __uint(type, BPF_MAP_TYPE_PROG_ARRAY); __uint(max_entries, 2); __type(key, __u32); __type(value, __u32); } jmp SEC(".maps");

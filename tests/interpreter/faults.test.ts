@@ -73,6 +73,9 @@ describe('traps', () => {
   it('bad-call: map helper with a scalar instead of a map', () =>
     expectTrap(run('mov %r1, 5\ncall 1\nexit'), 'bad-call', 1, /r1 does not point to a map/));
 
+  it('bad-call: bpf_loop with a scalar for a callback', () =>
+    expectTrap(run('mov %r1, 3\nmov %r2, 0\nmov %r3, 0\nmov %r4, 0\ncall 181\nexit'), 'bad-call', 4, /bpf_loop: r2 is not the address of a function/));
+
   it('bad-call: a key pointer out of bounds', () =>
     expectTrap(run('lddw %r1, map:arr\nmov %r2, %r10\ncall 1\nexit'), 'out-of-bounds', 3, /bpf_map_lookup_elem: argument r2/));
 
