@@ -19,7 +19,8 @@ export function loadElf(bytes: Uint8Array): Omit<LoadedObject, 'file'> {
   for (const sec of elf.sections) {
     if (sec.flags & SHF.EXECINSTR && sec.size > 0) codes.set(sec.index, decodeCode(sec.name, sec.data));
   }
-  for (const [index, code] of codes) addFuncs(elf, index, code);
+  const bySection = symbolsBySection(elf);
+  for (const [index, code] of codes) addFuncs(bySection.get(index) ?? [], code);
   for (const [index, code] of codes) {
     for (const r of elf.relocs.get(index) ?? [])
       addReloc(code, r.offset, { type: r.type, symbol: r.sym.name, target: targetOf(elf, r.sym, codes, maps) });
@@ -31,13 +32,24 @@ export function loadElf(bytes: Uint8Array): Omit<LoadedObject, 'file'> {
     programs: buildPrograms([...codes.values()]),
     maps: maps.maps,
     ...(license !== undefined ? { license } : {}),
-    sections: [...codes].map(([index, code]) => codeSection(elf, index, code)),
+    sections: [...codes].map(([index, code]) => codeSection(elf, bySection.get(index) ?? [], index, code)),
   };
 }
 
-/** Functions of a code section: its STT_FUNC symbols; globals outside .text are programs. */
-function addFuncs(elf: ElfFile, index: number, code: Code): void {
-  const syms = elf.symbols.filter((s) => s.shndx === index && s.type === STT.FUNC).sort((a, b) => a.value - b.value);
+/** Symbols by the index of the section that defines them (one pass, whatever the number of sections). */
+function symbolsBySection(elf: ElfFile): Map<number, ElfSymbol[]> {
+  const out = new Map<number, ElfSymbol[]>();
+  for (const s of elf.symbols) {
+    const list = out.get(s.shndx);
+    if (list) list.push(s);
+    else out.set(s.shndx, [s]);
+  }
+  return out;
+}
+
+/** Functions of a code section (`defined`: its symbols): its STT_FUNC symbols; globals outside .text are programs. */
+function addFuncs(defined: readonly ElfSymbol[], code: Code): void {
+  const syms = defined.filter((s) => s.type === STT.FUNC).sort((a, b) => a.value - b.value);
   const size = code.prog.slots * 8;
   syms.forEach((s, i) => {
     const end = s.size > 0 ? s.value + s.size : i + 1 < syms.length ? syms[i + 1].value : size;
@@ -59,9 +71,9 @@ function targetOf(elf: ElfFile, sym: ElfSymbol, codes: ReadonlyMap<number, Code>
 }
 
 /** The section as llvm-objdump shows it: functions and labels, relocations. */
-function codeSection(elf: ElfFile, index: number, code: Code): CodeSection {
-  const symbols = elf.symbols
-    .filter((s) => s.shndx === index && (s.type === STT.FUNC || s.type === STT.NOTYPE) && s.name !== '')
+function codeSection(elf: ElfFile, defined: readonly ElfSymbol[], index: number, code: Code): CodeSection {
+  const symbols = defined
+    .filter((s) => (s.type === STT.FUNC || s.type === STT.NOTYPE) && s.name !== '')
     .map((s) => ({ name: s.name, slot: Math.floor(s.value / 8), func: s.type === STT.FUNC }))
     .sort((a, b) => a.slot - b.slot || Number(b.func) - Number(a.func));
   const relocs = (elf.relocs.get(index) ?? []).map((r) => ({
