@@ -27,15 +27,20 @@ export function disasmLines(obj: LoadedObject, opts: DisasmListingOptions = {}):
   }
   const lines = ['', `${obj.file}:\tfile format elf64-bpf`];
   if (opts.linked || !obj.sections) {
-    for (const p of programs) lines.push('', `Program ${p.name} (section ${p.section || 'none'}), linked:`, ...linkedLines(p, obj.maps));
+    for (const p of programs) append(lines, ['', `Program ${p.name} (section ${p.section || 'none'}), linked:`], linkedLines(p, obj.maps));
     return lines;
   }
   for (const sec of obj.sections) {
     const ranges = opts.program === undefined ? [{ start: 0, end: sec.code.slots }] : selectedRanges(sec, programs[0]);
     if (ranges.length === 0) continue;
-    lines.push('', `Disassembly of section ${sec.name}:`, ...sectionLines(sec, ranges, opts.relocs === true));
+    append(lines, ['', `Disassembly of section ${sec.name}:`], sectionLines(sec, ranges, opts.relocs === true));
   }
   return lines;
+}
+
+/** Appends without spreading into push(), whose argument count is bounded by the stack (a section has any number of lines). */
+function append(lines: string[], ...more: string[][]): void {
+  for (const m of more) for (const l of m) lines.push(l);
 }
 
 interface Range {
@@ -46,7 +51,8 @@ interface Range {
 /** The slot ranges of a section that belong to the program: its entry function and its subprograms. */
 function selectedRanges(sec: CodeSection, p: Program): Range[] {
   const funcs = sec.symbols.filter((s) => s.func);
-  const wanted = (name: string) => (sec.name === p.section ? name === p.name : sec.name === '.text' && p.functions.some((f, i) => i > 0 && f.name === name));
+  const subprograms = new Set(p.functions.slice(1).map((f) => f.name));
+  const wanted = (name: string) => (sec.name === p.section ? name === p.name : sec.name === '.text' && subprograms.has(name));
   return funcs.flatMap((f, i) => (wanted(f.name) ? [{ start: f.slot, end: i + 1 < funcs.length ? funcs[i + 1].slot : sec.code.slots }] : []));
 }
 
@@ -69,9 +75,13 @@ function sectionLines(sec: CodeSection, ranges: readonly Range[], relocs: boolea
   }
   const lines: string[] = [];
   const { insns, pcs } = sec.code;
+  // ranges by start, walked along with the instructions (a program may have any number of functions)
+  const sorted = [...ranges].sort((a, b) => a.start - b.start);
+  let k = 0;
   for (let i = 0; i < insns.length; i++) {
     const pc = pcs[i];
-    if (!ranges.some((r) => pc >= r.start && pc < r.end)) continue;
+    while (k < sorted.length && sorted[k].end <= pc) k++;
+    if (k === sorted.length || pc < sorted[k].start) continue;
     const sym = symbols.get(pc);
     if (sym !== undefined) lines.push('', `${(pc * 8).toString(16).padStart(16, '0')} <${sym}>:`);
     lines.push(insnLine(insns[i], pc, symbols), ...(relocAt.get(pc) ?? []));
