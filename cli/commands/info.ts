@@ -26,17 +26,17 @@ export const infoCommand: CommandModule<object, InfoArgs> = {
 
 /** Columns padded to their widest cell. */
 function table(rows: string[][]): string[] {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  const widths = rows[0].map((_, c) => rows.reduce((w, r) => Math.max(w, r[c].length), 0));
   return rows.map((r) => '  ' + r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ').trimEnd());
 }
 
 const hex = (n: number) => `0x${n.toString(16)}`;
 
 export function formatInfo(s: ObjectSummary): string {
-  const out = [`${s.file}: ${s.format}${s.license !== undefined ? `, license ${s.license}` : ''}`, ''];
+  let out = [`${s.file}: ${s.format}${s.license !== undefined ? `, license ${s.license}` : ''}`, ''];
   out.push(`programs (${s.programs.length}):`);
   if (s.programs.length > 0) {
-    out.push(...table([['name', 'section', 'type', 'insns', 'linked', 'helpers'],
+    out = out.concat(table([['name', 'section', 'type', 'insns', 'linked', 'helpers'],
       ...s.programs.map((p) => [p.name, p.section || '-', p.type, String(p.insns), String(p.totalInsns), p.helpers.join(', ') || '-'])]));
   }
   for (const p of s.programs) {
@@ -46,7 +46,7 @@ export function formatInfo(s: ObjectSummary): string {
   }
   out.push('', `maps (${s.maps.length}):`);
   if (s.maps.length > 0) {
-    out.push(...table([['name', 'type', 'key', 'value', 'max entries', 'flags', 'inner map'],
+    out = out.concat(table([['name', 'type', 'key', 'value', 'max entries', 'flags', 'inner map'],
       ...s.maps.map((m) => [m.name, m.type, String(m.keySize), String(m.valueSize), String(m.maxEntries), hex(m.flags),
         m.innerMap ? `${m.innerMap.type} ${m.innerMap.keySize}/${m.innerMap.valueSize}/${m.innerMap.maxEntries}` : '-'])]));
   }
