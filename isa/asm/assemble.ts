@@ -88,7 +88,7 @@ function parseLine(text: string, line: number, pc: number): Item {
   if (mnemonic === 'lock') {
     const w = /^((?:[a-z0-9]+\s+)*[a-z0-9]+)\s*(.*)$/is.exec(rest);
     if (!w) throw new AsmError(line, 'lock: expected an operation, as in `lock add [%r1+0], %r2`');
-    words.push(...w[1].toLowerCase().split(/\s+/));
+    for (const word of w[1].toLowerCase().split(/\s+/)) words.push(word);
     rest = w[2];
   }
   const resolved = resolveMnemonic(mnemonic);
