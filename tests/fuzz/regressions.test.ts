@@ -170,3 +170,9 @@ describe('arguments that set yargs\' "_" (was: TypeError inside yargs validation
     expect((await runMain(['traffic', '-o=my_file.pcap', '--print-spec', '-n', '3'])).code).toBe(0);
   });
 });
+
+describe('an assembler line of 300,000 words (was: RangeError, push(...words) overflowed the stack)', () => {
+  it('is an AsmError', () => {
+    expect(() => assemble(`lock ${'a '.repeat(300_000)}[%r1+0], %r2`)).toThrow(AsmError);
+  });
+});
