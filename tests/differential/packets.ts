@@ -1,8 +1,9 @@
 // fast-check arbitraries of XDP test inputs for the differential tests: Ethernet with 0-3 VLAN
 // tags, IPv4 (options, fragments, TTL 0/1/64), IPv6 (extension headers), tunnels, ARP and unknown
-// EtherTypes; TCP (flags, options), UDP, ICMP/ICMPv6 and other protocols; sizes 14..1518; traffic's
-// malformed kinds; cuts inside each header; xdp_md contexts. Half of the addresses, ports and
-// sequence numbers come from the program's address plan (plan.ts), so its maps are hit.
+// EtherTypes; TCP (flags, options), UDP, ICMP/ICMPv6 and other protocols; sizes 14..1518 and a few
+// jumbo frames; traffic's malformed kinds; cuts inside each header; xdp_md contexts. Half of the
+// frames aim at a flow template of the program's plan (plan.ts), and half of the other addresses,
+// ports and sequence numbers come from its pools, so its maps are hit.
 // Frames of 0..13 bytes are drawn too: both engines must refuse them (the kernel's test run
 // answers EINVAL below ETH_HLEN), and the tests check that they do.
 
@@ -120,11 +121,16 @@ const body: fc.Arbitrary<BodyDesc> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ kind: 'ether' as const }) },
 );
 
-/** The headers only, any size from 14 to 1518, or sizes around thresholds programs use. */
+/**
+ * The headers only, any size from 14 to 1518, sizes around thresholds programs use, and now and
+ * then a jumbo frame: past 3520 bytes the test run builds a multi-buffer packet (fragments of
+ * 4096), and 73152 is the largest it takes.
+ */
 const size = fc.oneof(
-  { weight: 1, arbitrary: fc.constant(0) },
-  { weight: 4, arbitrary: fc.integer({ min: 14, max: 1518 }) },
-  { weight: 2, arbitrary: fc.constantFrom(60, 64, 98, 128, 576, 590, 591, 592, 1280, 1500, 1514, 1518) },
+  { weight: 2, arbitrary: fc.constant(0) },
+  { weight: 8, arbitrary: fc.integer({ min: 14, max: 1518 }) },
+  { weight: 4, arbitrary: fc.constantFrom(60, 64, 98, 128, 576, 590, 591, 592, 1280, 1500, 1514, 1518) },
+  { weight: 1, arbitrary: fc.oneof(fc.integer({ min: 1519, max: 16384 }), fc.constantFrom(3519, 3520, 3521, 4096, 7616, 9000, 73152)) },
 );
 
 const cut = fc.oneof(

@@ -5,6 +5,7 @@
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseIntList } from '../../cli/args.js';
 import { loadFile } from '../../compiler/loader/index.js';
 import type { LoadedObject } from '../../compiler/loader/types.js';
 import type { MapsSnapshot } from '../../simulator/engine.js';
@@ -54,10 +55,20 @@ export function loadProgram(root: string, name: string): ProgramCase {
   return { name, dir, obj, fixture, spec, plan: addressPlan(obj.maps, fixture, spec) };
 }
 
+/** programs/<name>/run.json: the ingress interfaces and RX queues packet i arrives on, in turn. */
+function runContext(dir: string): { ifindexes: number[]; queues: number[] } | undefined {
+  const path = join(dir, 'run.json');
+  if (!existsSync(path)) return undefined;
+  const json = JSON.parse(readFileSync(path, 'utf8')) as { ingressIfindex?: string; rxQueues?: string };
+  const ifindexes = json.ingressIfindex === undefined ? [1] : parseIntList(json.ingressIfindex, 'ingressIfindex', 1);
+  const queues = json.rxQueues === undefined ? [0] : parseIntList(json.rxQueues, 'rxQueues');
+  return { ifindexes, queues };
+}
+
 /**
  * The program's own traffic, at most `limit` packets: traffic.pcap when it exists, else the same
- * packets generated from traffic.json. A pcap carries no xdp_md, so runs cycle through the
- * oracle's interfaces 1-8 and their queues (redirect_map and rxq_info read them).
+ * packets generated from traffic.json; in the context its run.json gives (programs/README.md),
+ * else test_run's default.
  */
 export function trafficInputs(c: ProgramCase, limit: number): DiffInput[] {
   const pcap = join(c.dir, 'traffic.pcap');
@@ -71,10 +82,11 @@ export function trafficInputs(c: ProgramCase, limit: number): DiffInput[] {
       frames.push(p.data);
     }
   }
+  const run = runContext(c.dir);
   return frames.map((packet, i) => {
-    const ingressIfindex = 1 + (i % 8);
-    const rxQueueIndex = ingressIfindex === 1 ? 0 : (i >> 3) % 8;
-    return { packet, ctx: { ingressIfindex, rxQueueIndex }, label: `${source} #${i} ctx:${ingressIfindex}/${rxQueueIndex}` };
+    if (!run) return { packet, label: `${source} #${i}` };
+    const ctx = { ingressIfindex: run.ifindexes[i % run.ifindexes.length], rxQueueIndex: run.queues[i % run.queues.length] };
+    return { packet, ctx, label: `${source} #${i} ctx:${ctx.ingressIfindex}/${ctx.rxQueueIndex}` };
   });
 }
 
