@@ -2,7 +2,6 @@
 // delete, tail_call through a prog array, and redirect_map through devmap/devmap_hash/cpumap/xskmap.
 // Uses the verifier's rules on which map types a program may touch, as traps.
 
-import { Memory } from '../interpreter/memory.js';
 import { ProgArray } from '../maps/array.js';
 import { OpaqueMap } from '../maps/factory.js';
 import { MAX_TAIL_CALLS } from '../interpreter/machine.js';
@@ -36,9 +35,7 @@ export const mapLookup: XdpHelper = (m, h, pc) => {
   if (!key) return;
   const v = a.map.lookup(key);
   if (!v) return ret(m, 0);
-  const [hi, lo] = Memory.pointer(h.valueRegion(a.index, v), 0);
-  m.H[0] = hi;
-  m.L[0] = lo;
+  m.setPtr(0, h.valueRegion(a.index, v), 0);
 };
 
 export const mapUpdate: XdpHelper = (m, h, pc) => {

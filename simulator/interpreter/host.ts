@@ -41,8 +41,8 @@ export class XdpHost implements Host {
   private prngState: number;
   private runs = 0;
   private readonly mapRegions: Region[] = [];
-  private readonly fixedValues = new Map<Uint8Array, Region>();
-  private readonly runValues = new Map<Uint8Array, Region>();
+  /** the region of each map value buffer seen (global data: registered for good; others per run) */
+  private readonly valueRegions = new WeakMap<Uint8Array, Region>();
 
   constructor(readonly obj: LoadedObject, fixture: MapFixture | undefined, opts: XdpHostOptions = {}) {
     this.maps = new MapSet(obj.maps, { possibleCpus: opts.possibleCpus });
@@ -66,7 +66,7 @@ export class XdpHost implements Host {
       this.mapRegions.push(m.mem.add(`map ${map.def.name}`, RegionKind.MAP, new Uint8Array(0), false, i));
       if (map.def.initial && map.def.type === 'array') {
         const v = map.lookup(new Uint8Array(4))!;
-        this.fixedValues.set(v, m.mem.add(`map ${map.def.name} value`, RegionKind.MAP_VALUE, v, map.access.writableValues, i));
+        this.valueRegions.set(v, m.mem.add(`map ${map.def.name} value`, RegionKind.MAP_VALUE, v, map.access.writableValues, i));
       }
     });
     m.mem.freeze();
@@ -75,7 +75,6 @@ export class XdpHost implements Host {
   /** Drops the previous run's value regions and redirect; advances the clock between packets. */
   beginRun(): void {
     this.m.mem.reset();
-    this.runValues.clear();
     this.redirect = undefined;
     if (this.runs++ > 0) this.clock += this.clockStepPerPacket;
   }
@@ -98,8 +97,8 @@ export class XdpHost implements Host {
     if (!r) return `lddw of map ${map}, but the object has ${this.mapRegions.length} maps`;
     if (!value) return Memory.pointer(r, 0);
     const v = this.maps.maps[map].lookup(new Uint8Array(4));
-    const vr = v && this.fixedValues.get(v);
-    if (!vr) return `lddw of an address in map ${this.maps.maps[map].def.name}'s value, which is not a global data map`;
+    const vr = v && this.valueRegions.get(v);
+    if (!vr || vr.gen !== -1) return `lddw of an address in map ${this.maps.maps[map].def.name}'s value, which is not a global data map`;
     return Memory.pointer(vr, offset);
   }
 
@@ -109,14 +108,15 @@ export class XdpHost implements Host {
     return r && r.kind === RegionKind.MAP ? r.ref : undefined;
   }
 
-  /** The region for a map value returned by a lookup (one per value buffer per run). */
+  /** The region for a map value returned by a lookup (one per value buffer, registered per run). */
   valueRegion(map: number, buf: Uint8Array): Region {
-    let r = this.fixedValues.get(buf) ?? this.runValues.get(buf);
+    const mem = this.m.mem;
+    let r = this.valueRegions.get(buf);
     if (!r) {
-      const m = this.maps.maps[map];
-      r = this.m.mem.add(`map ${m.def.name} value`, RegionKind.MAP_VALUE, buf, m.access.writableValues, map);
-      this.runValues.set(buf, r);
-    }
+      const def = this.maps.maps[map];
+      r = mem.add(`map ${def.def.name} value`, RegionKind.MAP_VALUE, buf, def.access.writableValues, map);
+      this.valueRegions.set(buf, r);
+    } else if (!mem.live(r)) mem.register(r);
     return r;
   }
 

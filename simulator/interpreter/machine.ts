@@ -4,7 +4,7 @@
 
 import type { Trap, TrapKind } from '../engine.js';
 import type { Handler } from './alu.js';
-import { AT_CTX, Memory, RegionKind, readLE, writeLE } from './memory.js';
+import { AT_CTX, Memory, OFF_BASE, PTR_TAG, RegionKind, readLE, writeLE } from './memory.js';
 import type { Region } from './memory.js';
 
 /** Handler results below zero: stop (exit), trapped, or continue in another program (m.program). */
@@ -139,9 +139,8 @@ export class Machine {
   }
 
   setPtr(r: number, region: Region, offset: number): void {
-    const [h, l] = Memory.pointer(region, offset);
-    this.H[r] = h;
-    this.L[r] = l;
+    this.H[r] = PTR_TAG | region.id;
+    this.L[r] = OFF_BASE + offset;
   }
 
   /** r = an integer JS number (two's complement for negatives, up to 2^53). */

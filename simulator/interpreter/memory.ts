@@ -30,7 +30,8 @@ export function funcPointer(index: number): [number, number] {
 const MAX_REGIONS = 0x1000000;
 
 export interface Region {
-  readonly id: number;
+  /** index in Memory.regions (map value regions get a new one in each run that uses them) */
+  id: number;
   /** for messages: "packet", "stack (frame 0)", "map flows value", ... */
   name: string;
   kind: RegionKindId;
@@ -39,8 +40,10 @@ export interface Region {
   start: number;
   end: number;
   writable: boolean;
-  /** MAP: the map index; FUNC: unused */
+  /** MAP, MAP_VALUE: the map index */
   ref: number;
+  /** the run (Memory.generation) the region is registered for; -1: for good */
+  gen: number;
 }
 
 export type FaultKind = 'out-of-bounds' | 'bad-pointer';
@@ -59,13 +62,23 @@ export class Memory {
   ctxOffset = 0;
   /** by map index: set to 1 when a write lands in one of the map's values (snapshot caching) */
   dirtyMaps: Uint8Array = new Uint8Array(0);
+  /** counts runs: regions registered for an older one are no longer in `regions` */
+  generation = 0;
   private fixed = 0;
 
+  /** A new region, registered now; until freeze() it stays for good, after it for this run. */
   add(name: string, kind: RegionKindId, buf: Uint8Array, writable: boolean, ref = 0): Region {
-    if (this.regions.length >= MAX_REGIONS) throw new Error('interpreter: too many memory regions in one run');
-    const r: Region = { id: this.regions.length, name, kind, buf, start: 0, end: buf.length, writable, ref };
-    this.regions.push(r);
+    const r: Region = { id: -1, name, kind, buf, start: 0, end: buf.length, writable, ref, gen: -1 };
+    this.register(r);
     return r;
+  }
+
+  /** Gives a region an id in this run (a map value region reused from an earlier run). */
+  register(r: Region): void {
+    if (this.regions.length >= MAX_REGIONS) throw new Error('interpreter: too many memory regions in one run');
+    r.id = this.regions.length;
+    r.gen = this.fixed ? this.generation : -1;
+    this.regions.push(r);
   }
 
   /** Regions added so far stay across runs; those added later are dropped by reset(). */
@@ -73,13 +86,20 @@ export class Memory {
     this.fixed = this.regions.length;
   }
 
+  /** A new run: drops the regions of the last one. */
   reset(): void {
     this.regions.length = this.fixed;
+    this.generation++;
   }
 
   /** The pointer [hi, lo] to byte `offset` of a region. */
   static pointer(r: Region, offset: number): [number, number] {
     return [PTR_TAG | r.id, (OFF_BASE + offset) | 0];
+  }
+
+  /** Whether a region can be used in this run without registering it again. */
+  live(r: Region): boolean {
+    return r.gen === -1 || r.gen === this.generation;
   }
 
   /** The region a pointer's high word names, or undefined. */

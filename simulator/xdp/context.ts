@@ -4,7 +4,8 @@
 // and egress_ifindex (devmap programs only) are faults.
 
 import type { Machine } from '../interpreter/machine.js';
-import { Memory, RegionKind } from '../interpreter/memory.js';
+import { RegionKind } from '../interpreter/memory.js';
+import type { Memory } from '../interpreter/memory.js';
 import type { Region } from '../interpreter/memory.js';
 import { PacketBuffer } from './packet.js';
 
@@ -68,9 +69,7 @@ export class XdpContext {
   }
 
   private pointer(m: Machine, dst: number, offset: number): boolean {
-    const [h, l] = Memory.pointer(this.packetRegion, offset);
-    m.H[dst] = h;
-    m.L[dst] = l;
+    m.setPtr(dst, this.packetRegion, offset);
     return true;
   }
 
