@@ -1,7 +1,7 @@
 // Every loop over input is bounded by the input's size: large well-formed inputs of each format
 // (many functions, sections, lines, records, entries) load without overflowing the stack, and
 // four times the input takes about four times as long, not sixteen (no loop quadratic in a count
-// the file chooses). Timings are the best of three, compared as a ratio, to stand machine load.
+// the file chooses). Timings are the best of five, compared as a ratio, to stand machine load.
 
 import { describe, expect, it } from 'vitest';
 import { loadBytes } from '../../compiler/loader/index.js';
@@ -13,13 +13,13 @@ import type { TrafficSpec } from '../../simulator/traffic/index.js';
 import { exerciseObject } from '../fuzz/harness.js';
 import { dataFileLines, elfManyCalls, elfManySections, listingManyCalls, pcapRecords, specManyEntries } from './large-inputs.js';
 
-/** Linear work gives a ratio near 4; quadratic near 16. */
-const MAX_RATIO = 10;
+/** Linear work gives a ratio near 4; quadratic near 16 (the margin is for GC and a loaded machine). */
+const MAX_RATIO = 12;
 const enc = new TextEncoder();
 
 function best(f: () => void): number {
   let ms = Infinity;
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 5; i++) {
     const t0 = performance.now();
     f();
     ms = Math.min(ms, performance.now() - t0);
@@ -44,7 +44,7 @@ const CASES: [string, number, (n: number) => () => void][] = [
     const t = dataFileLines(n);
     return () => dataFileProgram(parseDataFile(t));
   }],
-  ['pcap, n empty records', 100_000, (n) => {
+  ['pcap, n empty records', 200_000, (n) => {
     const b = pcapRecords(n, 0);
     return () => parsePcap(b, 'big.pcap');
   }],
