@@ -55,7 +55,12 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('json', { type: 'boolean', default: false, describe: 'print JSON' })
       .option('ctx-ifindex', { type: 'number', describe: 'xdp_md.ingress_ifindex (default 1, as the kernel test run)' })
       .option('rx-queue', { type: 'number', describe: 'xdp_md.rx_queue_index (default 0)' })
-      .option('budget', { type: 'number', describe: 'instruction budget (default 1000000)' }) as unknown as Argv<RunArgs>,
+      .option('budget', { type: 'number', describe: 'instruction budget (default 1000000)' })
+      .epilog(
+        'The packet runs as under the kernel\'s BPF_PROG_TEST_RUN (256 bytes of headroom, 14 to 73152 bytes). '
+        + 'Exit status: 0 when the run completed, also when the program trapped (the trap is printed, the action is '
+        + 'XDP_ABORTED); 1 for bad input (file, fixture, packet, program name); 2 for usage errors.',
+      ) as unknown as Argv<RunArgs>,
   handler: async (argv) => {
     if (argv.pcap !== undefined) return runTrace(argv);
     const obj = loadFile(argv.file);
