@@ -66,6 +66,7 @@ export class PacketBuffer {
 
   /** What test_run copies out: data_meta to data_end, then the fragments. */
   output(): Uint8Array {
+    if (!this.frags.length) return this.frame.slice(this.meta, this.end);
     const out = new Uint8Array(this.end - this.meta + this.fragsSize);
     out.set(this.frame.subarray(this.meta, this.end));
     let at = this.end - this.meta;
