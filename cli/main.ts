@@ -43,6 +43,11 @@ function rejectNaN(argv: Record<string, unknown>): void {
 
 /** yargs keeps positionals in the option "_": an argument that sets it (`-_`, `-a_b`, `--_ 1`) crashes its validation. */
 function rejectUnderscore(argv: string[]): void {
-  const parsed = Parser(argv, { configuration: { 'duplicate-arguments-array': false } });
-  if (!Array.isArray(parsed._)) throw new UsageError('no option is named "_" (an argument like -_ or -a_b sets it)');
+  let ok: boolean;
+  try {
+    ok = Array.isArray(Parser(argv, { configuration: { 'duplicate-arguments-array': false } })._);
+  } catch {
+    ok = false; // the parser itself fails when a positional follows such an argument
+  }
+  if (!ok) throw new UsageError('no option is named "_" (an argument like -_ or -a_b sets it)');
 }
