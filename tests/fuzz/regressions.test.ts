@@ -165,6 +165,12 @@ describe('arguments that set yargs\' "_" (was: TypeError inside yargs validation
     expect(r.code).toBe(2);
   });
 
+  it.each([['-_'], ['-a_b']])('info %s x (a positional after it): usage error', async (arg) => {
+    const r = await runMain(['info', arg, join(dir, 'ok.o')]);
+    expect(judgeRun(r)).toEqual({ kind: 'clean', message: 'xdp2hw: no option is named "_" (an argument like -_ or -a_b sets it)' });
+    expect(r.code).toBe(2);
+  });
+
   it('after --, "-_" is a plain argument', async () => {
     expect((await runMain(['info', join(dir, 'ok.o'), '--', '-_'])).code).toBe(0);
     expect((await runMain(['traffic', '-o=my_file.pcap', '--print-spec', '-n', '3'])).code).toBe(0);
