@@ -169,6 +169,38 @@ SEC("xdp") int loop(struct xdp_md *ctx) {
     same(obj, [opPacket(10, 100000, 64), opPacket(200, 100000, 64), opPacket(50, 300, 64), opPacket(0, 0, 64), opPacket(5, 0, 64)]);
   });
 
+  it('redirect and redirect_map (devmap, devmap_hash, cpumap): keys, fallback actions, flags', () => {
+    const obj = compile('redir', `
+struct { __uint(type, BPF_MAP_TYPE_DEVMAP); __uint(max_entries, 4); __type(key, __u32); __type(value, __u32); } dm SEC(".maps");
+struct { __uint(type, BPF_MAP_TYPE_DEVMAP_HASH); __uint(max_entries, 4); __type(key, __u32); __type(value, __u32); } dh SEC(".maps");
+struct { __uint(type, BPF_MAP_TYPE_CPUMAP); __uint(max_entries, 2); __type(key, __u32); __type(value, __u32); } cm SEC(".maps");
+SEC("xdp") int redir(struct xdp_md *ctx) {
+  void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
+  if (data + 32 > end) return 0;
+  __u8 which = *(__u8 *)(data + 14);
+  __u32 key = *(__u32 *)(data + 16);
+  __u64 flags = *(__u64 *)(data + 24);
+  if (which == 0) return bpf_redirect_map(&dm, key, flags);
+  if (which == 1) return bpf_redirect_map(&dh, key, flags);
+  if (which == 2) return bpf_redirect_map(&cm, key, flags);
+  return bpf_redirect(key, flags);
+}`);
+    const packet = (which: number, key: number, flags: bigint) => {
+      const p = opPacket(which, key, 64);
+      new DataView(p.buffer).setBigUint64(24, flags, true);
+      return p;
+    };
+    const packets: Uint8Array[] = [];
+    for (const which of [0, 1, 2, 3])
+      for (const key of [0, 1, 3, 7, 9])
+        for (const flags of [0n, 1n, 2n, 3n, 4n, 8n, 8n | 16n, 16n, 1n << 32n]) packets.push(packet(which, key, flags));
+    same(obj, packets, { maps: {
+      dm: { entries: [{ key: '01000000', value: '05000000' }] },
+      dh: { entries: [{ key: '07000000', value: '03000000' }] },
+      cm: { entries: [{ key: '01000000', value: 'c0000000' }] },
+    } });
+  });
+
   it('a tail call from a subprogram: the target returns to the subprogram\'s caller', () => {
     const obj = compile('subtail', `
 struct { __uint(type, BPF_MAP_TYPE_PROG_ARRAY); __uint(max_entries, 2); __type(key, __u32); __type(value, __u32); } jmp SEC(".maps");
