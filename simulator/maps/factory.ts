@@ -39,15 +39,15 @@ export const MODELLED_MAP_TYPES = [
   'devmap_hash', 'cpumap', 'xskmap',
 ] as const;
 
-/** Array-shaped maps (array, prog array, devmap, cpumap, xskmap) hold at most this many entries here. */
+/** Maps whose storage is allocated up front (arrays, prog arrays, devmap, cpumap, xskmap; LRU nodes) hold at most this many entries here. */
 export const MAX_MAP_SLOTS = 1 << 20;
 /** An array map's values take at most this many bytes here. */
 export const MAX_MAP_BYTES = 256 << 20;
-const ARRAY_SHAPED: readonly string[] = ['array', 'percpu_array', 'prog_array', 'devmap', 'cpumap', 'xskmap'];
+const PREALLOCATED: readonly string[] = ['array', 'percpu_array', 'prog_array', 'devmap', 'cpumap', 'xskmap', 'lru_hash', 'lru_percpu_hash'];
 
 /** Why the interpreter cannot create `def` (its storage would be sized by a huge max_entries), or undefined. */
 export function mapDefProblem(def: MapDef): string | undefined {
-  if (!ARRAY_SHAPED.includes(def.type)) return undefined;
+  if (!PREALLOCATED.includes(def.type)) return undefined;
   if (def.maxEntries > MAX_MAP_SLOTS) return `max_entries ${def.maxEntries} is more than the ${MAX_MAP_SLOTS} entries the interpreter models for a ${def.type}`;
   const bytes = def.maxEntries * def.valueSize;
   if (def.type.endsWith('array') && bytes > MAX_MAP_BYTES)
