@@ -235,10 +235,18 @@ async function fuzz(o: Options): Promise<number> {
   return runner.findings.length ? 1 : 0;
 }
 
+/** Hangs first, then one failure per distinct reason (its first 60 characters, digits ignored). */
+function distinct(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  const key = (f: Finding) => `${f.kind} ${f.format} ${f.why.slice(0, 60).replace(/\d+/g, 'N')}`;
+  return [...findings].sort((a, b) => Number(b.kind === 'hang') - Number(a.kind === 'hang')).filter((f) => f.kind === 'hang' || (!seen.has(key(f)) && seen.add(key(f))));
+}
+
 async function listFindings(findings: Finding[]): Promise<void> {
   if (!findings.length) return;
-  console.log(`\n${findings.length} findings (replay with: npm run fuzz -- --replay <format:seed:index>):`);
-  for (const f of findings.slice(0, MAX_LISTED)) {
+  const shown = distinct(findings).slice(0, MAX_LISTED);
+  console.log(`\n${findings.length} findings, ${shown.length} shown (hangs, then one per reason; replay: npm run fuzz -- --replay <format:seed:index>):`);
+  for (const f of shown) {
     if (f.kind === 'hang' || f.label === undefined) {
       try {
         f.label = inputAt(await harness(f.format).inputs(), f.seed, f.index).label;
