@@ -5,6 +5,7 @@ import type { CommandModule } from 'yargs';
 import { createProgress } from '../../simulator/io/progress.js';
 import { summarizePcap } from '../../simulator/pcap/index.js';
 import type { PcapSummary } from '../../simulator/pcap/index.js';
+import { UsageError } from '../errors.js';
 
 interface InfoArgs {
   file: string;
@@ -37,6 +38,8 @@ export const pcapInfoCommand: CommandModule<object, InfoArgs> = {
     .option('max-packets', { type: 'number', describe: 'stop after this many packets' })
     .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON' }),
   handler: async (a) => {
+    const max = a['max-packets'];
+    if (max !== undefined && (!Number.isInteger(max) || max < 0)) throw new UsageError('--max-packets must be a whole number');
     // yargs hands a lone "-" over as ""
     const stdin = a.file === '-' || a.file === '';
     const source = stdin ? process.stdin : a.file;
