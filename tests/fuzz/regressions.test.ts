@@ -183,3 +183,14 @@ describe('an assembler line of 300,000 words (was: RangeError, push(...words) ov
     expect(() => assemble(`lock ${'a '.repeat(300_000)}[%r1+0], %r2`)).toThrow(AsmError);
   });
 });
+
+describe('pcap-info --max-packets that is not a whole number (was: read as "stop at once", 0 packets reported)', () => {
+  it.each(['-1', '1.5'])('%s is a usage error', async (v) => {
+    const pcap = join(dir, 'one.pcap');
+    writeFileSync(pcap, Buffer.concat([Buffer.from('d4c3b2a1020004000000000000000000ffff000001000000', 'hex'), Buffer.from('00000000000000003c0000003c000000', 'hex'), Buffer.alloc(60)]));
+    expect((await runMain(['pcap-info', pcap])).stdout).toMatch(/^\S+: 1 packets/);
+    const r = await runMain(['pcap-info', pcap, '--max-packets', v]);
+    expect(judgeRun(r)).toEqual({ kind: 'clean', message: 'xdp2hw: --max-packets must be a whole number' });
+    expect(r.code).toBe(2);
+  });
+});
