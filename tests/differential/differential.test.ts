@@ -4,6 +4,10 @@
 // map state accumulates in both) followed by the program's own traffic.pcap in its run.json
 // context (XDP2HW_DIFF_TRAFFIC packets, default all). Refused inputs (frames below 14 bytes,
 // contexts test_run rejects) must be refused by both.
+// Nothing is left out of the comparison. What could make the kernel non-deterministic does not
+// arise here: bpftool runs on CPU 0 only (bpf_get_smp_processor_id is 0, per-CPU values are CPU
+// 0's), no program reads the clock or the PRNG, and LRU maps (l4lb's conn_table, 65536 entries)
+// never fill in a run, so no eviction depends on the kernel's per-CPU free lists.
 
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
