@@ -41,12 +41,15 @@ export const MODELLED_MAP_TYPES = [
 
 /** Maps whose storage is allocated up front (arrays, prog arrays, devmap, cpumap, xskmap; LRU nodes) hold at most this many entries here. */
 export const MAX_MAP_SLOTS = 1 << 20;
-/** An array map's values take at most this many bytes here. */
-export const MAX_MAP_BYTES = 256 << 20;
+/** An array map's values take at most this many bytes here (a snapshot spells each twice, as hex). */
+export const MAX_MAP_BYTES = 64 << 20;
 const PREALLOCATED: readonly string[] = ['array', 'percpu_array', 'prog_array', 'devmap', 'cpumap', 'xskmap', 'lru_hash', 'lru_percpu_hash'];
+/** Index-keyed maps: the kernel refuses any key size but 4 (EINVAL). */
+const INDEXED: readonly string[] = ['array', 'percpu_array', 'prog_array', 'devmap', 'cpumap', 'xskmap'];
 
 /** Why the interpreter cannot create `def` (its storage would be sized by a huge max_entries), or undefined. */
 export function mapDefProblem(def: MapDef): string | undefined {
+  if (INDEXED.includes(def.type) && def.keySize !== 4) return `key size ${def.keySize}: ${def.type} maps take 4-byte keys (the kernel refuses others)`;
   if (!PREALLOCATED.includes(def.type)) return undefined;
   if (def.maxEntries > MAX_MAP_SLOTS) return `max_entries ${def.maxEntries} is more than the ${MAX_MAP_SLOTS} entries the interpreter models for a ${def.type}`;
   const bytes = def.maxEntries * def.valueSize;
