@@ -103,7 +103,10 @@ function apply(seed: Json, obj: LoadedObject, muts: readonly FixtureMutation[]):
       else {
         const lists = all.filter((p) => p[p.length - 1] === 'entries');
         const list = lists.length ? container(root, [...lists[m[1] % lists.length], 0]) : undefined;
-        if (Array.isArray(list) && list.length) for (let i = 0; i < m[2]; i++) list.push({ ...(list[0] as object), key: (i + 0x1000).toString(16).padStart(8, '0') });
+        // deep copies: shared children would make the tree, and every later walk of it, grow without bound
+        const first = list && Array.isArray(list) && list.length ? clone(list[0]) : undefined;
+        if (Array.isArray(list) && first && typeof first === 'object' && !Array.isArray(first))
+          for (let i = 0; i < m[2]; i++) list.push({ ...(clone(first) as object), key: (i + 0x1000).toString(16).padStart(8, '0') });
       }
     }
   }

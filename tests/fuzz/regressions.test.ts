@@ -39,6 +39,11 @@ describe('maps sized by an unchecked max_entries (was: heap out of memory in new
       expect(() => new InterpreterSession(obj, 'prog', undefined)).toThrow(/^big\.o: map big: /);
     });
 
+  it('an array with a key size other than 4 (was: 8 s and a gigabyte of snapshots for a 43352-byte key)', () => {
+    const obj = loadBytes(objectWithMap(2, 43352, 43352, 976), 'key.o');
+    expect(() => new InterpreterSession(obj, 'prog', undefined)).toThrow('key.o: map big: key size 43352: array maps take 4-byte keys (the kernel refuses others)');
+  });
+
   it('a modest map still runs', () => {
     const obj = loadBytes(objectWithMap(14, 4, 4, 64), 'ok.o');
     expect(new InterpreterSession(obj, 'prog', undefined).runSync({ packet: new Uint8Array(64) }).action).toBe('XDP_PASS');

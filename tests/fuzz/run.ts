@@ -231,7 +231,7 @@ async function fuzz(o: Options): Promise<number> {
     rmSync(sandbox, { recursive: true, force: true });
   }
   console.log(`\n${table(runner.tally, (Date.now() - t0) / 1000)}`);
-  await listFindings(runner.findings);
+  listFindings(runner.findings);
   return runner.findings.length ? 1 : 0;
 }
 
@@ -242,19 +242,14 @@ function distinct(findings: Finding[]): Finding[] {
   return [...findings].sort((a, b) => Number(b.kind === 'hang') - Number(a.kind === 'hang')).filter((f) => f.kind === 'hang' || (!seen.has(key(f)) && seen.add(key(f))));
 }
 
-async function listFindings(findings: Finding[]): Promise<void> {
+function listFindings(findings: Finding[]): void {
   if (!findings.length) return;
   const shown = distinct(findings).slice(0, MAX_LISTED);
   console.log(`\n${findings.length} findings, ${shown.length} shown (hangs, then one per reason; replay: npm run fuzz -- --replay <format:seed:index>):`);
   for (const f of shown) {
-    if (f.kind === 'hang' || f.label === undefined) {
-      try {
-        f.label = inputAt(await harness(f.format).inputs(), f.seed, f.index).label;
-      } catch {
-        f.label = '(label unavailable)';
-      }
-    }
-    console.log(`  ${f.kind} ${f.format}:${f.seed}:${f.index}  ${f.why.slice(0, 300)}\n      input: ${f.label?.slice(0, 300)}`);
+    // a hung or dead worker's input is not regenerated here: making it may be what hung (replay it)
+    const input = f.label?.slice(0, 300) ?? '(replay to see it)';
+    console.log(`  ${f.kind} ${f.format}:${f.seed}:${f.index}  ${f.why.slice(0, 300)}\n      input: ${input}`);
   }
 }
 
