@@ -1,5 +1,5 @@
 // Helpers against this machine's kernel: C programs compiled with clang at test time run in the
-// kernel (bpftool prog run) and in the interpreter on the same packets: adjust_head/_meta/_tail
+// kernel (the KernelEngine oracle) and in the interpreter on the same packets: adjust_head/_meta/_tail
 // over a grid of offsets (also on multi-buffer packets), load/store_bytes, csum_diff on random
 // data, and the tail-call limit.
 import { execFileSync } from 'node:child_process';
@@ -11,10 +11,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadFile } from '../../compiler/loader/index.js';
 import type { LoadedObject } from '../../compiler/loader/types.js';
 import { InterpreterSession } from '../../simulator/interpreter/engine.js';
+import { KernelEngine } from '../../simulator/kernel/index.js';
 import { bytesToHex } from '../../simulator/maps/fixture.js';
 import type { MapFixture } from '../../simulator/maps/fixture.js';
 import { kernelMissing, needs, toolMissing } from '../helpers/tools.js';
-import { BpftoolObject } from '../interpreter/bpftool.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'xdp2hw-helpers-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -29,20 +29,19 @@ function compile(name: string, source: string): LoadedObject {
 }
 
 /** Runs every packet in both engines and expects the same return code and output packet. */
-function same(obj: LoadedObject, packets: Uint8Array[], fixture?: MapFixture): void {
+async function same(obj: LoadedObject, packets: Uint8Array[], fixture?: MapFixture): Promise<void> {
   const prog = obj.programs[0].name;
   const interp = new InterpreterSession(obj, prog, fixture);
-  const kernel = new BpftoolObject(obj);
+  const kernel = await new KernelEngine().open(obj, prog, fixture);
   try {
-    if (fixture) kernel.fill(fixture);
     for (const [i, p] of packets.entries()) {
       const a = interp.runSync({ packet: p });
-      const b = kernel.run(prog, p);
+      const b = await kernel.run({ packet: p });
       expect({ i, code: a.code, packet: bytesToHex(a.packet), trap: a.trap }).toEqual({ i, code: b.code, packet: bytesToHex(b.packet), trap: undefined });
     }
-    expect(interp.host.maps.snapshot()).toEqual(kernel.dump());
+    expect(interp.host.maps.snapshot()).toEqual(await kernel.readMaps());
   } finally {
-    kernel.close();
+    await kernel.close();
   }
 }
 
@@ -55,7 +54,7 @@ function opPacket(op: number, arg: number, size: number): Uint8Array {
 }
 
 describe.skipIf(needs(toolMissing('clang'), kernelMissing()))('helpers = kernel', () => {
-  it('adjust_head / adjust_meta / adjust_tail and metadata writes over a grid of offsets', () => {
+  it('adjust_head / adjust_meta / adjust_tail and metadata writes over a grid of offsets', async () => {
     const obj = compile('adjust', `
 SEC("xdp") int adjust(struct xdp_md *ctx) {
   void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
@@ -86,10 +85,10 @@ SEC("xdp") int adjust(struct xdp_md *ctx) {
     for (const arg of [-4000, -1, 0, 100, 4096 - 1480, 4097 - 1480]) packets.push(opPacket(2, arg, 5000));
     for (const arg of [-300, -256, -252, -220, -216, -36, -32, -5, -4, -3, 0, 4]) packets.push(opPacket(3, arg, 64), opPacket(4, arg, 64));
     for (const arg of [-209, -208, -207, -1, 4, 50]) packets.push(opPacket(5, arg, 64));
-    same(obj, packets);
+    await same(obj, packets);
   });
 
-  it('load_bytes / store_bytes / get_buff_len, also across fragments', () => {
+  it('load_bytes / store_bytes / get_buff_len, also across fragments', async () => {
     const obj = compile('bytes', `
 SEC("xdp") int bytes(struct xdp_md *ctx) {
   unsigned char buf[16];
@@ -105,10 +104,10 @@ SEC("xdp") int bytes(struct xdp_md *ctx) {
 }`);
     const packets = [20, 64, 100, 3500, 3510, 3519, 4984, 4985, 0xffff].map((off) => opPacket(0, off, off > 5000 ? 100 : 5000));
     packets.push(opPacket(0, 40, 64), opPacket(0, 45, 64), opPacket(0, 46, 64));
-    same(obj, packets);
+    await same(obj, packets);
   });
 
-  it('csum_diff on random sizes, data and seeds', () => {
+  it('csum_diff on random sizes, data and seeds', async () => {
     const obj = compile('csum', `
 struct big { unsigned char v[2048]; };
 struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 1); __type(key, __u32); __type(value, struct big); } scratch SEC(".maps");
@@ -124,7 +123,7 @@ SEC("xdp") int csum(struct xdp_md *ctx) {
   return 2;
 }`);
     const cases = fc.sample(fc.tuple(fc.nat(1023), fc.nat(1023), fc.nat(0xffffffff), fc.uint8Array({ minLength: 2048, maxLength: 2048 })), { numRuns: 40, seed: 42 });
-    same(obj, cases.map(([fs, ts, seed, data]) => {
+    await same(obj, cases.map(([fs, ts, seed, data]) => {
       const p = new Uint8Array(24 + 2048);
       const v = new DataView(p.buffer);
       v.setUint16(14, fs, true);
@@ -135,7 +134,7 @@ SEC("xdp") int csum(struct xdp_md *ctx) {
     }));
   });
 
-  it('tail calls: 33 at most, then the call falls through', () => {
+  it('tail calls: 33 at most, then the call falls through', async () => {
     const obj = compile('tail', `
 struct { __uint(type, BPF_MAP_TYPE_PROG_ARRAY); __uint(max_entries, 2); __type(key, __u32); __type(value, __u32); } jmp SEC(".maps");
 struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 1); __type(key, __u32); __type(value, __u64); } count SEC(".maps");
@@ -146,10 +145,10 @@ SEC("xdp") int tail(struct xdp_md *ctx) {
   bpf_tail_call(ctx, &jmp, 0);
   return XDP_PASS;
 }`);
-    same(obj, [opPacket(0, 0, 64), opPacket(0, 0, 64)], { maps: { jmp: { entries: [{ key: '00000000', program: 'tail' }] } } });
+    await same(obj, [opPacket(0, 0, 64), opPacket(0, 0, 64)], { maps: { jmp: { entries: [{ key: '00000000', program: 'tail' }] } } });
   });
 
-  it('bpf_loop: the callback runs per iteration with its context, stops on 1, returns the count', () => {
+  it('bpf_loop: the callback runs per iteration with its context, stops on 1, returns the count', async () => {
     const obj = compile('loop', `
 struct lctx { struct xdp_md *xdp; __u32 sum; __u32 stop; };
 static long step(__u64 i, void *p) {
@@ -166,10 +165,10 @@ SEC("xdp") int loop(struct xdp_md *ctx) {
   long n = bpf_loop(*(__u8 *)(data + 14), step, &c, 0);
   return (n & 0xff) | (c.sum << 8);
 }`);
-    same(obj, [opPacket(10, 100000, 64), opPacket(200, 100000, 64), opPacket(50, 300, 64), opPacket(0, 0, 64), opPacket(5, 0, 64)]);
+    await same(obj, [opPacket(10, 100000, 64), opPacket(200, 100000, 64), opPacket(50, 300, 64), opPacket(0, 0, 64), opPacket(5, 0, 64)]);
   });
 
-  it('redirect and redirect_map (devmap, devmap_hash, cpumap): keys, fallback actions, flags', () => {
+  it('redirect and redirect_map (devmap, devmap_hash, cpumap): keys, fallback actions, flags', async () => {
     const obj = compile('redir', `
 struct { __uint(type, BPF_MAP_TYPE_DEVMAP); __uint(max_entries, 4); __type(key, __u32); __type(value, __u32); } dm SEC(".maps");
 struct { __uint(type, BPF_MAP_TYPE_DEVMAP_HASH); __uint(max_entries, 4); __type(key, __u32); __type(value, __u32); } dh SEC(".maps");
@@ -194,14 +193,14 @@ SEC("xdp") int redir(struct xdp_md *ctx) {
     for (const which of [0, 1, 2, 3])
       for (const key of [0, 1, 3, 7, 9])
         for (const flags of [0n, 1n, 2n, 3n, 4n, 8n, 8n | 16n, 16n, 1n << 32n]) packets.push(packet(which, key, flags));
-    same(obj, packets, { maps: {
+    await same(obj, packets, { maps: {
       dm: { entries: [{ key: '01000000', value: '05000000' }] },
       dh: { entries: [{ key: '07000000', value: '03000000' }] },
       cm: { entries: [{ key: '01000000', value: 'c0000000' }] },
     } });
   });
 
-  it('a tail call from a subprogram: the target returns to the subprogram\'s caller', () => {
+  it('a tail call from a subprogram: the target returns to the subprogram\'s caller', async () => {
     const obj = compile('subtail', `
 struct { __uint(type, BPF_MAP_TYPE_PROG_ARRAY); __uint(max_entries, 2); __type(key, __u32); __type(value, __u32); } jmp SEC(".maps");
 static __noinline int sub(struct xdp_md *ctx, int k) {
@@ -219,7 +218,7 @@ SEC("xdp") int entry(struct xdp_md *ctx) {
 SEC("xdp") int target(struct xdp_md *ctx) { return 2; }`);
     const fixture = { maps: { jmp: { entries: [{ key: '00000000', program: 'target' }] } } };
     expect(obj.programs[0].name).toBe('entry');
-    same(obj, [opPacket(0, 0, 64), opPacket(1, 0, 64)], fixture);
+    await same(obj, [opPacket(0, 0, 64), opPacket(1, 0, 64)], fixture);
     const s = new InterpreterSession(obj, 'entry', fixture);
     expect([0, 1].map((k) => s.runSync({ packet: opPacket(k, 0, 64) }).code)).toEqual([3, 41]);
   });

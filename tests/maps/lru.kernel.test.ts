@@ -9,8 +9,8 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadFile } from '../../compiler/loader/index.js';
 import { InterpreterSession } from '../../simulator/interpreter/engine.js';
+import { KernelEngine } from '../../simulator/kernel/index.js';
 import { kernelMissing, needs, toolMissing } from '../helpers/tools.js';
-import { BpftoolObject } from '../interpreter/bpftool.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'xdp2hw-lru-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -40,16 +40,16 @@ SEC("xdp") int lru(struct xdp_md *ctx) {
 `;
 
 describe.skipIf(needs(toolMissing('clang'), kernelMissing()))('LRU hash = kernel', () => {
-  it('random updates (ANY/NOEXIST/EXIST), deletes and lookups on 16-entry maps', () => {
+  it('random updates (ANY/NOEXIST/EXIST), deletes and lookups on 16-entry maps', async () => {
     const c = join(tmp, 'lru.c'), o = join(tmp, 'lru.o');
     writeFileSync(c, SOURCE);
     execFileSync('clang', ['-O2', '-g', '-target', 'bpf', '-I/usr/include/x86_64-linux-gnu', '-c', c, '-o', o]);
     const obj = loadFile(o);
     const ops = fc.sample(fc.tuple(fc.constantFrom(1, 1, 1, 1, 2, 3, 4), fc.nat(40), fc.nat(40)), { numRuns: 300, seed: 7 });
     const interp = new InterpreterSession(obj, 'lru', undefined);
-    const kernel = new BpftoolObject(obj);
+    const kernel = await new KernelEngine().open(obj, 'lru');
     try {
-      ops.forEach(([op, a, b], i) => {
+      for (const [i, [op, a, b]] of ops.entries()) {
         const p = new Uint8Array(32);
         const v = new DataView(p.buffer);
         p[14] = op;
@@ -57,12 +57,13 @@ describe.skipIf(needs(toolMissing('clang'), kernelMissing()))('LRU hash = kernel
         v.setUint32(20, b, true);
         v.setUint32(24, i, true);
         const x = interp.runSync({ packet: p });
-        expect({ i, code: x.code }).toEqual({ i, code: kernel.run('lru', p).code });
-        if (i % 25 === 24) expect(x.maps).toEqual(kernel.dump());
-      });
-      expect(interp.host.maps.snapshot()).toEqual(kernel.dump());
+        const k = await kernel.run({ packet: p });
+        expect({ i, code: x.code }).toEqual({ i, code: k.code });
+        if (i % 25 === 24) expect(x.maps).toEqual(k.maps);
+      }
+      expect(interp.host.maps.snapshot()).toEqual(await kernel.readMaps());
     } finally {
-      kernel.close();
+      await kernel.close();
     }
   });
 });

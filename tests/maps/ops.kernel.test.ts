@@ -9,8 +9,8 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadFile } from '../../compiler/loader/index.js';
 import { InterpreterSession } from '../../simulator/interpreter/engine.js';
+import { KernelEngine } from '../../simulator/kernel/index.js';
 import { kernelMissing, needs, toolMissing } from '../helpers/tools.js';
-import { BpftoolObject } from '../interpreter/bpftool.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'xdp2hw-mapops-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -53,7 +53,7 @@ SEC("xdp") int mapops(struct xdp_md *ctx) {
 `;
 
 describe.skipIf(needs(toolMissing('clang'), kernelMissing()))('map operations = kernel', () => {
-  it('hash, per-CPU hash, array, per-CPU array, LPM trie: 400 random operations', () => {
+  it('hash, per-CPU hash, array, per-CPU array, LPM trie: 400 random operations', async () => {
     const c = join(tmp, 'mapops.c'), o = join(tmp, 'mapops.o');
     writeFileSync(c, SOURCE);
     execFileSync('clang', ['-O2', '-g', '-target', 'bpf', '-I/usr/include/x86_64-linux-gnu', '-c', c, '-o', o]);
@@ -65,9 +65,9 @@ describe.skipIf(needs(toolMissing('clang'), kernelMissing()))('map operations = 
       k: key, lk: fc.oneof(key, addr), plen: fc.oneof(fc.constantFrom(0, 8, 16, 24, 32, 33), fc.nat(40)), a: addr,
     }), { numRuns: 400, seed: 11 });
     const interp = new InterpreterSession(obj, 'mapops', undefined);
-    const kernel = new BpftoolObject(obj);
+    const kernel = await new KernelEngine().open(obj, 'mapops');
     try {
-      ops.forEach((x, i) => {
+      for (const [i, x] of ops.entries()) {
         const p = new Uint8Array(48);
         const v = new DataView(p.buffer);
         p[14] = x.which;
@@ -79,11 +79,11 @@ describe.skipIf(needs(toolMissing('clang'), kernelMissing()))('map operations = 
         v.setUint32(40, x.plen, true);
         v.setUint32(44, x.a, false);
         const r = interp.runSync({ packet: p }, { snapshot: false });
-        expect({ i, op: x, code: r.code }).toEqual({ i, op: x, code: kernel.run('mapops', p).code });
-      });
-      expect(interp.host.maps.snapshot()).toEqual(kernel.dump());
+        expect({ i, op: x, code: r.code }).toEqual({ i, op: x, code: (await kernel.run({ packet: p })).code });
+      }
+      expect(interp.host.maps.snapshot()).toEqual(await kernel.readMaps());
     } finally {
-      kernel.close();
+      await kernel.close();
     }
   });
 });
