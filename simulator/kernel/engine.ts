@@ -121,7 +121,8 @@ async function fillMaps(ns: string, batch: BpftoolBatch, maps: readonly KernelMa
   for (const m of maps) {
     const entries = fixture.maps[m.name]?.entries;
     // `.rodata*` went into the object before loading (the kernel freezes it)
-    if (entries && !m.name.startsWith('.rodata')) commands.push(...updateCommands(m, entries, progPin));
+    // a loop, not push(...list): a fixture of a million entries would overflow the call stack
+    if (entries && !m.name.startsWith('.rodata')) for (const c of updateCommands(m, entries, progPin)) commands.push(c);
   }
   for (let i = 0; i < commands.length; ) {
     let j = i;
