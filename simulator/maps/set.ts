@@ -6,19 +6,10 @@ import type { MapsSnapshot } from '../engine.js';
 import { ArrayMap, ProgArray } from './array.js';
 import { OpaqueMap, createMap } from './factory.js';
 import type { MapOptions } from './factory.js';
-import { FixtureError, hexToBytes } from './fixture.js';
+import { FixtureError, bytesToHex, hexToBytes } from './fixture.js';
 import type { FixtureEntry, MapFixture } from './fixture.js';
 import { Errno, UpdateFlag } from './types.js';
 import type { BpfMap } from './types.js';
-
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-
-/** Lowercase hex of bytes (the fixture format), table-driven: snapshots call it for every entry. */
-export function hex(b: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < b.length; i++) s += HEX[b[i]];
-  return s;
-}
 
 const ERRNO_NAME = new Map<number, string>(Object.entries(Errno).map(([k, v]) => [v, k]));
 
@@ -80,7 +71,7 @@ export class MapSet {
 
   private arrayEntries(map: ArrayMap): { key: string; value: string }[] {
     const { keys, order } = arrayOrder(map);
-    return order.map((j) => ({ key: keys[j], value: hex(map.value(j)) }));
+    return order.map((j) => ({ key: keys[j], value: bytesToHex(map.value(j)) }));
   }
 
   /** Every map in the snapshot with all its entries, sorted by key (unchanged maps from a cache). */
@@ -92,7 +83,7 @@ export class MapSet {
       if (!entries || this.dirty[i]) {
         entries = map instanceof ArrayMap ? this.arrayEntries(map) : map
           .entries()
-          .map(([k, v]) => ({ key: hex(k), value: hex(v) }))
+          .map(([k, v]) => ({ key: bytesToHex(k), value: bytesToHex(v) }))
           .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
         this.cache[i] = entries;
         this.dirty[i] = 0;
@@ -109,7 +100,7 @@ const ARRAY_ORDER = new WeakMap<ArrayMap, { keys: string[]; order: number[] }>()
 function arrayOrder(map: ArrayMap): { keys: string[]; order: number[] } {
   let o = ARRAY_ORDER.get(map);
   if (!o) {
-    const keys = map.entries().map(([k]) => hex(k));
+    const keys = map.entries().map(([k]) => bytesToHex(k));
     const order = keys.map((_, i) => i).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0));
     ARRAY_ORDER.set(map, (o = { keys, order }));
   }
