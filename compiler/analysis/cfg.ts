@@ -2,6 +2,7 @@
 // successor edges. Calls (helper, local, callx) do not end a block; jumps and exits do.
 
 import { Graph } from '@dagrejs/graphlib';
+import { branchTarget, endsFlow } from '../../isa/index.js';
 import type { Insn } from '../../isa/index.js';
 import type { Program } from '../loader/types.js';
 
@@ -26,15 +27,15 @@ export interface Cfg {
   readonly graph: Graph;
 }
 
-/** Instruction index a jump at instruction i lands on, or -1 when it leaves the program. */
+/** Instruction index a jump or local call at instruction i lands on, or -1 when it leaves the program. */
 function jumpTarget(insns: readonly Insn[], pcs: readonly number[], indexOfPc: Map<number, number>, i: number): number {
-  const insn = insns[i];
-  const off = insn.kind === 'jmp' || insn.kind === 'ja' ? insn.off : insn.kind === 'call-local' ? insn.off : 0;
-  return indexOfPc.get(pcs[i] + 1 + off) ?? -1;
+  const slot = branchTarget(insns[i], pcs[i]);
+  return slot === undefined ? -1 : (indexOfPc.get(slot) ?? -1);
 }
 
+/** Jumps and exits end a block; calls do not. */
 function endsBlock(insn: Insn): boolean {
-  return insn.kind === 'jmp' || insn.kind === 'ja' || insn.kind === 'exit' || insn.kind === 'exit-imm';
+  return insn.kind === 'jmp' || endsFlow(insn);
 }
 
 /** Builds the CFG; jump targets outside the program are left without an edge (validation reports them). */
@@ -88,9 +89,7 @@ function successors(program: Program, indexOfPc: Map<number, number>, blockOf: I
   const { insns, pcs } = program.code;
   const insn = insns[last];
   const out: number[] = [];
-  const fall = last + 1 < insns.length ? blockOf[last + 1] : -1;
-  if (insn.kind === 'exit' || insn.kind === 'exit-imm') return out;
-  if (insn.kind !== 'ja' && fall >= 0) out.push(fall);
+  if (!endsFlow(insn) && last + 1 < insns.length) out.push(blockOf[last + 1]);
   if (insn.kind === 'jmp' || insn.kind === 'ja') {
     const t = jumpTarget(insns, pcs, indexOfPc, last);
     if (t >= 0 && !out.includes(blockOf[t])) out.push(blockOf[t]);
