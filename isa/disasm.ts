@@ -137,17 +137,24 @@ export function hexBytes(insn: Insn): string {
   return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join(' ');
 }
 
-/**
- * The program as llvm-objdump -d lists a section: `      0:\tb7 01 00 00 00 00 00 00\tr1 = 0`
- * per instruction, and before each symbol an empty line and `0000000000000130 <LBB0_6>:`.
- */
+/** The lines llvm-objdump prints before a symbol at slot `pc`: an empty line and `0000000000000130 <LBB0_6>:`. */
+export function symbolLines(pc: number, name: string): [string, string] {
+  return ['', `${(pc * 8).toString(16).padStart(16, '0')} <${name}>:`];
+}
+
+/** One instruction as llvm-objdump -d lists it: `      0:\tb7 01 00 00 00 00 00 00\tr1 = 0`. */
+export function insnLine(insn: Insn, pc: number, opts: DisasmOptions = {}): string {
+  return `${String(pc).padStart(8)}:\t${hexBytes(insn)}\t${disassembleInsn(insn, pc, opts)}`;
+}
+
+/** The program as llvm-objdump -d lists a section: symbolLines before each symbol, insnLine per instruction. */
 export function disassemble(decoded: DecodedProgram, opts: DisasmOptions = {}): string[] {
   const lines: string[] = [];
   decoded.insns.forEach((insn, i) => {
     const pc = decoded.pcs[i];
     const sym = opts.symbols?.get(pc);
-    if (sym !== undefined) lines.push('', `${(pc * 8).toString(16).padStart(16, '0')} <${sym}>:`);
-    lines.push(`${String(pc).padStart(8)}:\t${hexBytes(insn)}\t${disassembleInsn(insn, pc, opts)}`);
+    if (sym !== undefined) lines.push(...symbolLines(pc, sym));
+    lines.push(insnLine(insn, pc, opts));
   });
   return lines;
 }

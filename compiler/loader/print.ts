@@ -1,8 +1,8 @@
 // Disassembly of a loaded object for `xdp2hw disasm`: the code sections as `llvm-objdump -d`
 // (`-dr`) lists them, or programs as linked, with map names. Text lines only; no file access.
 
-import { disassembleInsn, hexBytes } from '../../isa/disasm.js';
-import type { DecodedProgram, Insn } from '../../isa/index.js';
+import { insnLine, symbolLines } from '../../isa/index.js';
+import type { DecodedProgram } from '../../isa/index.js';
 import { LoadError } from './types.js';
 import type { CodeSection, LoadedObject, MapDef, Program } from './types.js';
 
@@ -83,14 +83,10 @@ function sectionLines(sec: CodeSection, ranges: readonly Range[], relocs: boolea
     while (k < sorted.length && sorted[k].end <= pc) k++;
     if (k === sorted.length || pc < sorted[k].start) continue;
     const sym = symbols.get(pc);
-    if (sym !== undefined) lines.push('', `${(pc * 8).toString(16).padStart(16, '0')} <${sym}>:`);
-    lines.push(insnLine(insns[i], pc, symbols), ...(relocAt.get(pc) ?? []));
+    if (sym !== undefined) lines.push(...symbolLines(pc, sym));
+    lines.push(insnLine(insns[i], pc, { symbols }), ...(relocAt.get(pc) ?? []));
   }
   return lines;
-}
-
-function insnLine(insn: Insn, pc: number, symbols: ReadonlyMap<number, string>, comment = ''): string {
-  return `${String(pc).padStart(8)}:\t${hexBytes(insn)}\t${disassembleInsn(insn, pc, { symbols })}${comment}`;
 }
 
 /** A linked program: function labels at their starts, map loads followed by the map's name. */
@@ -102,11 +98,11 @@ function linkedLines(p: Program, maps: readonly MapDef[]): string[] {
   code.insns.forEach((insn, i) => {
     const pc = code.pcs[i];
     const sym = symbols.get(pc);
-    if (sym !== undefined) lines.push('', `${(pc * 8).toString(16).padStart(16, '0')} <${sym}>:`);
+    if (sym !== undefined) lines.push(...symbolLines(pc, sym));
     const ref = p.mapRefs.get(i);
     const name = ref ? (maps[ref.map]?.name ?? `#${ref.map}`) : '';
     const comment = !ref ? '' : ref.kind === 'fd' ? ` ; map ${name}` : ` ; &${name}[${ref.offset}]`;
-    lines.push(insnLine(insn, pc, symbols, comment));
+    lines.push(insnLine(insn, pc, { symbols }) + comment);
   });
   return lines;
 }
