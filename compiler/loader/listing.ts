@@ -5,7 +5,7 @@
 import { Pseudo } from '../../isa/index.js';
 import { FormatError } from './bytes.js';
 import { R_BPF } from './elf.js';
-import { dataMapFlags } from './maps.js';
+import { dataMapDef, isDataSectionName } from './maps.js';
 import { addFunc, addReloc, buildPrograms, decodeCode } from './relocate.js';
 import type { Code, RelocTarget } from './relocate.js';
 import type { CodeSection, LoadedObject, MapDef, SectionReloc, SectionSymbol } from './types.js';
@@ -108,11 +108,11 @@ function targetOf(symbol: string, type: number, codes: readonly Code[], maps: Ma
   const code = codeSymbols(codes).get(symbol);
   if (code) return code;
   if (type !== R_BPF.R64_64) return { kind: 'unsupported', why: 'no function of that name in the listing' };
-  const data = /^\.(rodata|data|bss)(\..*)?$/.test(symbol);
+  const data = isDataSectionName(symbol);
   let map = maps.findIndex((m) => m.name === symbol);
   if (map < 0) {
     map = maps.length;
-    maps.push(data ? dataMap(symbol) : unknownMap(symbol));
+    maps.push(data ? dataMapDef(symbol, 0) : unknownMap(symbol)); // a listing does not give the value's size
   }
   return data ? { kind: 'data', map, base: 0 } : { kind: 'map', map };
 }
@@ -135,11 +135,6 @@ function codeSymbols(codes: readonly Code[]): Map<string, RelocTarget> {
 
 function unknownMap(name: string): MapDef {
   return { name, type: 'unspec', typeId: 0, keySize: 0, valueSize: 0, maxEntries: 0, flags: 0 };
-}
-
-/** A global data section named by a relocation: an array of one value of unknown size. */
-function dataMap(name: string): MapDef {
-  return { name, type: 'array', typeId: 2, keySize: 4, valueSize: 0, maxEntries: 1, flags: dataMapFlags(name), section: name };
 }
 
 /**

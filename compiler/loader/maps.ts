@@ -14,9 +14,17 @@ export const BPF_F_RDONLY_PROG = 0x80;
 /** libbpf (1.1) sets this on every global data map, so user space can mmap it. */
 export const BPF_F_MMAPABLE = 0x400;
 
-/** The flags libbpf gives the map of a global data section. */
-export function dataMapFlags(section: string): number {
-  return BPF_F_MMAPABLE | (section.startsWith('.rodata') ? BPF_F_RDONLY_PROG : 0);
+/** `.rodata`, `.data`, `.bss` and their `.<suffix>` variants: the sections libbpf makes global data maps of. */
+export function isDataSectionName(name: string): boolean {
+  return /^\.(rodata|data|bss)(\..*)?$/.test(name);
+}
+
+/** The map libbpf makes of a global data section: an array of one value, mmapable, read-only for `.rodata`. */
+export function dataMapDef(section: string, valueSize: number, initial?: Uint8Array): MapDef {
+  const flags = BPF_F_MMAPABLE | (section.startsWith('.rodata') ? BPF_F_RDONLY_PROG : 0);
+  return {
+    name: section, type: 'array', typeId: 2, keySize: 4, valueSize, maxEntries: 1, flags, ...(initial ? { initial } : {}), section,
+  };
 }
 /** The most global data accepted, all sections together (a `.bss` size is not backed by file bytes). */
 export const MAX_GLOBAL_DATA = 16 << 20;
@@ -37,7 +45,7 @@ export function mapTypeName(typeId: number): MapTypeName {
 
 export function isDataSection(s: ElfSection): boolean {
   if (!(s.flags & SHF.ALLOC) || s.flags & SHF.EXECINSTR || (s.type !== SHT.PROGBITS && s.type !== SHT.NOBITS)) return false;
-  return /^\.(rodata|data|bss)(\..*)?$/.test(s.name);
+  return isDataSectionName(s.name);
 }
 
 export function collectMaps(elf: ElfFile, btf: Btf | undefined): MapTable {
@@ -59,11 +67,7 @@ export function collectMaps(elf: ElfFile, btf: Btf | undefined): MapTable {
     if (dataBytes > MAX_GLOBAL_DATA)
       throw new FormatError(`section ${sec.name} is ${sec.size} bytes, more global data than the ${MAX_GLOBAL_DATA} bytes this loader accepts`);
     dataMaps.set(sec.index, maps.length);
-    maps.push({
-      name: sec.name, type: 'array', typeId: 2, keySize: 4, valueSize: sec.size, maxEntries: 1,
-      flags: dataMapFlags(sec.name), initial: sec.type === SHT.NOBITS ? new Uint8Array(sec.size) : sec.data.slice(),
-      section: sec.name,
-    });
+    maps.push(dataMapDef(sec.name, sec.size, sec.type === SHT.NOBITS ? new Uint8Array(sec.size) : sec.data.slice()));
   }
   return { maps, byLocation, dataMaps };
 }
