@@ -5,7 +5,7 @@ import { IsaError } from './errors.js';
 import { isExtension } from './insn.js';
 import type { Alu3Insn, Insn, Operand } from './insn.js';
 import { AtomicCode, CallSrc, NUM_REGS, OPCODES, Pseudo } from './opcodes.js';
-import type { AccessSize, AtomicOp, OpRow } from './opcodes.js';
+import type { AtomicOp, OpRow } from './opcodes.js';
 import { readSlot } from './raw.js';
 import type { RawSlot } from './raw.js';
 
@@ -203,13 +203,4 @@ function decodeAlu3(row: OpRow, raw: RawSlot, off: number, fail: Fail): Alu3Insn
     b = { type: 'imm', value: raw.imm };
   }
   return { kind: 'alu3', op: op as Alu3Insn['op'], width: row.width!, dst: raw.dst, a: raw.src, b };
-}
-
-/** The access size of a memory instruction, or 0 for others. */
-export function accessSize(insn: Insn): AccessSize | 6 | 0 {
-  switch (insn.kind) {
-    case 'ldx': case 'st': case 'stx': case 'atomic': return insn.size;
-    case 'ldx6': case 'stx6': return 6;
-    default: return 0;
-  }
 }

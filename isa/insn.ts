@@ -178,11 +178,6 @@ export type ExtInsn = ExitImmInsn | Ldx6Insn | Stx6Insn | Alu3Insn;
 export type Insn = BaseInsn | ExtInsn;
 export type InsnKind = Insn['kind'];
 
-/** Number of 8-byte slots an instruction takes: 2 for lddw, 1 otherwise. */
-export function slotsOf(insn: Insn): 1 | 2 {
-  return insn.kind === 'lddw' ? 2 : 1;
-}
-
 export function isExtension(insn: Insn): insn is ExtInsn {
   return insn.kind === 'exit-imm' || insn.kind === 'ldx6' || insn.kind === 'stx6' || insn.kind === 'alu3';
 }
