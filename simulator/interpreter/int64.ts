@@ -30,12 +30,6 @@ export function fromBig(v: bigint): [number, number] {
   return [Number(u >> 32n) | 0, Number(u & 0xffffffffn) | 0];
 }
 
-/** The unsigned value of a pair as a JS number when it is below 2^53, else undefined. */
-export function toSafeNumber(hi: number, lo: number): number | undefined {
-  const h = hi >>> 0;
-  return h < 0x200000 ? h * TWO32 + (lo >>> 0) : undefined;
-}
-
 /** [hi, lo] of an integer JS number (negative numbers as two's complement). */
 export function splitNumber(n: number): [number, number] {
   return [Math.floor(n / TWO32) | 0, n | 0];

@@ -33,12 +33,6 @@ export class OpaqueMap implements BpfMap {
   }
 }
 
-/** Map types with a model here (the others become OpaqueMap). */
-export const MODELLED_MAP_TYPES = [
-  'array', 'percpu_array', 'hash', 'percpu_hash', 'lru_hash', 'lru_percpu_hash', 'lpm_trie', 'prog_array', 'devmap',
-  'devmap_hash', 'cpumap', 'xskmap',
-] as const;
-
 /** Maps whose storage is allocated up front (arrays, prog arrays, devmap, cpumap, xskmap; LRU nodes) hold at most this many entries here. */
 export const MAX_MAP_SLOTS = 1 << 20;
 /** An array map's values take at most this many bytes here (a snapshot spells each twice, as hex). */

@@ -70,11 +70,6 @@ export function parseGlobalHeader(b: Uint8Array, file: string): PcapHeader {
   return { nano, bigEndian, versionMajor, versionMinor, snaplen, linkType };
 }
 
-/** The largest caplen a record of this file may have. */
-export function caplenLimit(h: PcapHeader): number {
-  return h.snaplen === 0 ? MAX_CAPLEN : Math.min(h.snaplen, MAX_CAPLEN);
-}
-
 export interface RecordHeader {
   tsSec: number;
   tsNsec: number;
