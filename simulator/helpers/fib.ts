@@ -5,6 +5,7 @@
 import { FixtureError, hexToBytes } from '../maps/fixture.js';
 import type { FibRoute } from '../maps/fixture.js';
 import { Errno } from '../maps/types.js';
+import { parseIpv4, parseIpv6 } from '../traffic/addr.js';
 import { flagsArg, memArg, ret, u32Arg } from './args.js';
 import type { XdpHelper } from './args.js';
 
@@ -32,32 +33,14 @@ export interface Route {
   readonly result: number;
 }
 
-export function parseIPv4(s: string): Uint8Array | undefined {
-  const parts = s.split('.');
-  if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) return undefined;
-  return Uint8Array.from(parts.map(Number));
-}
-
-export function parseIPv6(s: string): Uint8Array | undefined {
-  const halves = s.split('::');
-  if (halves.length > 2) return undefined;
-  const groups = halves.map((h) => (h === '' ? [] : h.split(':')));
-  const count = groups.reduce((n, g) => n + g.length, 0);
-  if (groups.flat().some((g) => !/^[0-9a-f]{1,4}$/i.test(g)) || (halves.length === 1 ? count !== 8 : count > 7)) return undefined;
-  const words = halves.length === 1 ? groups[0] : [...groups[0], ...new Array(8 - count).fill('0'), ...groups[1]];
-  const out = new Uint8Array(16);
-  words.forEach((w, i) => ((out[2 * i] = parseInt(w, 16) >> 8), (out[2 * i + 1] = parseInt(w, 16) & 0xff)));
-  return out;
-}
-
 /** Routes sorted longest prefix first; throws FixtureError naming the route. */
 export function compileRoutes(routes: readonly FibRoute[]): Route[] {
   return routes
     .map((r, i) => {
       const where = `fib route ${i}`;
       const [a, l] = r.dst.split('/');
-      const v4 = parseIPv4(a);
-      const addr = v4 ?? parseIPv6(a);
+      const v4 = parseIpv4(a);
+      const addr = v4 ?? parseIpv6(a);
       if (!addr) throw new FixtureError(where, `"${r.dst}" is not an IPv4 or IPv6 address[/len]`);
       const len = l === undefined ? addr.length * 8 : Number(l);
       if (!Number.isInteger(len) || len < 0 || len > addr.length * 8) throw new FixtureError(where, `bad prefix length in "${r.dst}"`);

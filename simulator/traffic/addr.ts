@@ -1,5 +1,6 @@
 // Text forms of MAC, IPv4 and IPv6 addresses and prefixes: parsing to bytes, formatting, and
-// drawing a random address within a prefix. Parsers return undefined on bad text.
+// drawing a random address within a prefix. Parsers return undefined on bad text. The one address
+// parser of the simulator: traffic specs and fixture fib routes (helpers/fib.ts) both use it.
 
 import type { Prng } from './prng.js';
 

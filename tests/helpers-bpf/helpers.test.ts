@@ -4,7 +4,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { csumDiff } from '../../simulator/helpers/csum.js';
-import { AF_INET, AF_INET6, Fib, FibRet, compileRoutes, fibLookup, parseIPv6 } from '../../simulator/helpers/fib.js';
+import { AF_INET, AF_INET6, Fib, FibRet, compileRoutes, fibLookup } from '../../simulator/helpers/fib.js';
+import { parseIpv6 } from '../../simulator/traffic/addr.js';
 import { InterpreterSession } from '../../simulator/interpreter/engine.js';
 import { FixtureError } from '../../simulator/maps/fixture.js';
 import { Errno } from '../../simulator/maps/types.js';
@@ -69,7 +70,7 @@ describe('fib_lookup', () => {
   });
 
   it('IPv6, no route, route results, MTU, flags, family, ifindex 0', () => {
-    const v6 = params(AF_INET6, [...parseIPv6('2001:db8::1')!]);
+    const v6 = params(AF_INET6, [...parseIpv6('2001:db8::1')!]);
     expect(fibLookup(routes, v6, 0)).toBe(FibRet.SUCCESS);
     expect(v6[Fib.ifindex]).toBe(5);
     expect(fibLookup(routes, params(AF_INET, [11, 0, 0, 1]), 0)).toBe(FibRet.NOT_FWDED);
