@@ -4,8 +4,8 @@
 import { IsaError } from './errors.js';
 import { isExtension } from './insn.js';
 import type { Alu3Insn, Insn, Operand } from './insn.js';
-import { AtomicCode, CallSrc, NUM_REGS, OPCODES, Pseudo } from './opcodes.js';
-import type { AtomicOp, OpRow } from './opcodes.js';
+import { ATOMIC_IMMS, CallSrc, NUM_REGS, OPCODES, Pseudo } from './opcodes.js';
+import type { OpRow } from './opcodes.js';
 import { readSlot } from './raw.js';
 import type { RawSlot } from './raw.js';
 
@@ -25,18 +25,7 @@ export interface DecodeOptions {
 /** bit 15 of off marks a 3-operand ALU syllable (isa/syllables.ts) */
 export const ALU3_FLAG = 0x8000;
 
-const ATOMIC_BY_IMM = new Map<number, { op: AtomicOp; fetch: boolean }>([
-  [AtomicCode.ADD, { op: 'add', fetch: false }],
-  [AtomicCode.OR, { op: 'or', fetch: false }],
-  [AtomicCode.AND, { op: 'and', fetch: false }],
-  [AtomicCode.XOR, { op: 'xor', fetch: false }],
-  [AtomicCode.ADD | AtomicCode.FETCH, { op: 'add', fetch: true }],
-  [AtomicCode.OR | AtomicCode.FETCH, { op: 'or', fetch: true }],
-  [AtomicCode.AND | AtomicCode.FETCH, { op: 'and', fetch: true }],
-  [AtomicCode.XOR | AtomicCode.FETCH, { op: 'xor', fetch: true }],
-  [AtomicCode.XCHG, { op: 'xchg', fetch: true }],
-  [AtomicCode.CMPXCHG, { op: 'cmpxchg', fetch: true }],
-]);
+const ATOMIC_BY_IMM = new Map(ATOMIC_IMMS.map((a) => [a.imm, a]));
 
 const hex = (n: number) => '0x' + (n >>> 0).toString(16).padStart(2, '0');
 
@@ -87,8 +76,7 @@ function decodeFields(raw: RawSlot, pc: number, next?: RawSlot): Insn {
     case 'end': {
       zero('src', 'off');
       if (raw.imm !== 16 && raw.imm !== 32 && raw.imm !== 64) fail(`byte swap width must be 16, 32 or 64, is ${raw.imm}`);
-      const order = row.mnemonic === 'bswap' ? 'bswap' : row.x ? 'be' : 'le';
-      return { kind: 'end', order, bits: raw.imm as 16 | 32 | 64, dst: raw.dst };
+      return { kind: 'end', order: row.order!, bits: raw.imm as 16 | 32 | 64, dst: raw.dst };
     }
     case 'jmp': {
       if (row.x) zero('imm');

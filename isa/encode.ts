@@ -1,84 +1,102 @@
 // Encoding: the Insn union → 8-byte slots, the exact inverse of decode.ts (encode(decode(x)) = x
-// for every valid x). Reads the same opcode table.
+// for every valid x). Every opcode is looked up in the one opcode table, never composed here.
 
 import { ALU3_FLAG } from './decode.js';
 import { IsaError } from './errors.js';
 import { assertNever } from './insn.js';
 import type { Insn, Operand } from './insn.js';
-import {
-  ALU_CODE_OF, AluCode, AtomicCode, COND_CODE_OF, CallSrc, Cls, ExtOpcode, JmpCode, ModeCode, SizeCode, SrcBit,
-} from './opcodes.js';
-import type { AccessSize, AtomicOp, Width } from './opcodes.js';
+import { ATOMIC_IMMS, CallSrc, OPCODES } from './opcodes.js';
+import type { AluOp, JmpCond, OpRow, RowKind, Width } from './opcodes.js';
 import { writeSlot } from './raw.js';
 import type { RawSlot } from './raw.js';
 
-const SIZE_CODE: Record<AccessSize, number> = { 1: SizeCode.B, 2: SizeCode.H, 4: SizeCode.W, 8: SizeCode.DW };
-const ATOMIC_IMM: Record<AtomicOp, number> = {
-  add: AtomicCode.ADD, or: AtomicCode.OR, and: AtomicCode.AND, xor: AtomicCode.XOR,
-  xchg: AtomicCode.XCHG, cmpxchg: AtomicCode.CMPXCHG,
-};
+/** The rows of each kind; alu and jmp rows (the many) also by `op/width/x`. */
+const ROWS_OF_KIND = new Map<RowKind, OpRow[]>();
+const ALU_JMP_OPCODE = new Map<string, number>();
+for (const row of OPCODES) {
+  if (!row) continue;
+  ROWS_OF_KIND.set(row.kind, [...(ROWS_OF_KIND.get(row.kind) ?? []), row]);
+  const op = row.alu ?? row.cond;
+  if (op !== undefined) ALU_JMP_OPCODE.set(`${op}/${row.width}/${row.x}`, row.opcode);
+}
 
-const aluCls = (w: Width) => (w === 64 ? Cls.ALU64 : Cls.ALU);
-const jmpCls = (w: Width) => (w === 64 ? Cls.JMP : Cls.JMP32);
+/** The opcode of the row of `kind` that `match` picks. */
+function opcodeOf(kind: RowKind, match: (row: OpRow) => boolean = () => true): number {
+  const row = ROWS_OF_KIND.get(kind)?.find(match);
+  if (!row) throw new Error(`the opcode table has no row for this ${kind} instruction`);
+  return row.opcode;
+}
+
+/** Variants (sdiv, smod, movsx) share their base operation's row and differ in `off`. */
+const BASE_ALU: Partial<Record<AluOp, AluOp>> = { sdiv: 'div', smod: 'mod', movsx: 'mov' };
+
+/** The opcode of an ALU or jump row: operation, width and whether the operand is a register. */
+function aluJmpOpcode(op: AluOp | JmpCond, width: Width, x: boolean): number {
+  const opcode = ALU_JMP_OPCODE.get(`${BASE_ALU[op as AluOp] ?? op}/${width}/${x}`);
+  if (opcode === undefined) throw new Error(`the opcode table has no row for ${op} (${width}-bit, ${x ? 'register' : 'immediate'} operand)`);
+  return opcode;
+}
+
 const slot = (opcode: number, dst = 0, src = 0, off = 0, imm = 0): RawSlot => ({ opcode, dst, src, off: (off << 16) >> 16, imm: imm | 0 });
-const operand = (o: Operand) => (o.type === 'reg' ? { x: SrcBit.X, src: o.reg, imm: 0 } : { x: SrcBit.K, src: 0, imm: o.value });
+const operand = (o: Operand) => (o.type === 'reg' ? { x: true, src: o.reg, imm: 0 } : { x: false, src: 0, imm: o.value });
 
 /** The slots of one instruction: two for lddw, one otherwise. */
 export function encodeInsn(insn: Insn): RawSlot[] {
   switch (insn.kind) {
     case 'alu': {
-      const code = ALU_CODE_OF[insn.op] | aluCls(insn.width);
-      if (insn.op === 'neg') return [slot(code | SrcBit.K, insn.dst)];
+      if (insn.op === 'neg') return [slot(aluJmpOpcode('neg', insn.width, false), insn.dst)];
       const o = operand(insn.src);
       const off = insn.op === 'sdiv' || insn.op === 'smod' ? 1 : insn.op === 'movsx' ? insn.extBits ?? 0 : 0;
-      return [slot(code | o.x, insn.dst, o.src, off, o.imm)];
+      return [slot(aluJmpOpcode(insn.op, insn.width, o.x), insn.dst, o.src, off, o.imm)];
     }
     case 'alu3': {
-      const code = ALU_CODE_OF[insn.op] | aluCls(insn.width);
       const variant = insn.op === 'sdiv' || insn.op === 'smod' ? 1 : 0;
-      if (insn.b.type === 'reg') return [slot(code | SrcBit.X, insn.dst, insn.a, ALU3_FLAG | (insn.b.reg << 8) | variant, 0)];
-      return [slot(code | SrcBit.K, insn.dst, insn.a, ALU3_FLAG | variant, insn.b.value)];
+      const code = aluJmpOpcode(insn.op, insn.width, insn.b.type === 'reg');
+      if (insn.b.type === 'reg') return [slot(code, insn.dst, insn.a, ALU3_FLAG | (insn.b.reg << 8) | variant, 0)];
+      return [slot(code, insn.dst, insn.a, ALU3_FLAG | variant, insn.b.value)];
     }
-    case 'end': {
-      const opcode = AluCode.END | (insn.order === 'bswap' ? Cls.ALU64 : Cls.ALU) | (insn.order === 'be' ? SrcBit.X : SrcBit.K);
-      return [slot(opcode, insn.dst, 0, 0, insn.bits)];
-    }
+    case 'end':
+      return [slot(opcodeOf('end', (r) => r.order === insn.order), insn.dst, 0, 0, insn.bits)];
     case 'jmp': {
       const o = operand(insn.src);
-      return [slot(COND_CODE_OF[insn.cond] | o.x | jmpCls(insn.width), insn.dst, o.src, insn.off, o.imm)];
+      return [slot(aluJmpOpcode(insn.cond, insn.width, o.x), insn.dst, o.src, insn.off, o.imm)];
     }
-    case 'ja':
-      return insn.wide ? [slot(JmpCode.JA | Cls.JMP32, 0, 0, 0, insn.off)] : [slot(JmpCode.JA | Cls.JMP, 0, 0, insn.off)];
+    case 'ja': {
+      const opcode = opcodeOf('ja', (r) => r.width === (insn.wide ? 32 : 64));
+      return insn.wide ? [slot(opcode, 0, 0, 0, insn.off)] : [slot(opcode, 0, 0, insn.off)];
+    }
     case 'call':
-      return [slot(JmpCode.CALL | Cls.JMP, 0, insn.target === 'helper' ? CallSrc.HELPER : CallSrc.KFUNC, 0, insn.id)];
+      return [slot(opcodeOf('call', (r) => !r.x), 0, insn.target === 'helper' ? CallSrc.HELPER : CallSrc.KFUNC, 0, insn.id)];
     case 'call-local':
-      return [slot(JmpCode.CALL | Cls.JMP, 0, CallSrc.LOCAL, 0, insn.off)];
+      return [slot(opcodeOf('call', (r) => !r.x), 0, CallSrc.LOCAL, 0, insn.off)];
     case 'callx':
-      return [slot(JmpCode.CALL | SrcBit.X | Cls.JMP, insn.reg)];
+      return [slot(opcodeOf('call', (r) => r.x), insn.reg)];
     case 'exit':
-      return [slot(JmpCode.EXIT | Cls.JMP)];
+      return [slot(opcodeOf('exit'))];
     case 'lddw':
-      return [slot(Cls.LD | ModeCode.IMM | SizeCode.DW, insn.dst, insn.pseudo, 0, insn.lo), slot(0, 0, 0, 0, insn.hi)];
+      return [slot(opcodeOf('lddw'), insn.dst, insn.pseudo, 0, insn.lo), slot(0, 0, 0, 0, insn.hi)];
     case 'ldx':
-      return [slot(Cls.LDX | (insn.signed ? ModeCode.MEMSX : ModeCode.MEM) | SIZE_CODE[insn.size], insn.dst, insn.src, insn.off)];
+      return [slot(opcodeOf('ldx', (r) => r.size === insn.size && (r.signed === true) === insn.signed), insn.dst, insn.src, insn.off)];
     case 'st':
-      return [slot(Cls.ST | ModeCode.MEM | SIZE_CODE[insn.size], insn.dst, 0, insn.off, insn.imm)];
+      return [slot(opcodeOf('st', (r) => r.size === insn.size), insn.dst, 0, insn.off, insn.imm)];
     case 'stx':
-      return [slot(Cls.STX | ModeCode.MEM | SIZE_CODE[insn.size], insn.dst, insn.src, insn.off)];
+      return [slot(opcodeOf('stx', (r) => r.size === insn.size), insn.dst, insn.src, insn.off)];
     case 'atomic': {
-      const imm = ATOMIC_IMM[insn.op] | (insn.fetch && insn.op !== 'xchg' && insn.op !== 'cmpxchg' ? AtomicCode.FETCH : 0);
-      return [slot(Cls.STX | ModeCode.ATOMIC | SIZE_CODE[insn.size], insn.dst, insn.src, insn.off, imm)];
+      // xchg and cmpxchg always fetch, whatever `fetch` says
+      const always = insn.op === 'xchg' || insn.op === 'cmpxchg';
+      const imm = ATOMIC_IMMS.find((a) => a.op === insn.op && (always || a.fetch === insn.fetch))!.imm;
+      return [slot(opcodeOf('atomic', (r) => r.size === insn.size), insn.dst, insn.src, insn.off, imm)];
     }
     case 'ld-abs':
-      return [slot(Cls.LD | ModeCode.ABS | SIZE_CODE[insn.size], 0, 0, 0, insn.imm)];
+      return [slot(opcodeOf('ld-abs', (r) => r.size === insn.size), 0, 0, 0, insn.imm)];
     case 'ld-ind':
-      return [slot(Cls.LD | ModeCode.IND | SIZE_CODE[insn.size], 0, insn.src, 0, insn.imm)];
+      return [slot(opcodeOf('ld-ind', (r) => r.size === insn.size), 0, insn.src, 0, insn.imm)];
     case 'exit-imm':
-      return [slot(ExtOpcode.EXIT_IMM, 0, 0, 0, insn.action)];
+      return [slot(opcodeOf('exit-imm'), 0, 0, 0, insn.action)];
     case 'ldx6':
-      return [slot(ExtOpcode.LDX6, insn.dst, insn.src, insn.off)];
+      return [slot(opcodeOf('ldx6'), insn.dst, insn.src, insn.off)];
     case 'stx6':
-      return [slot(ExtOpcode.STX6, insn.dst, insn.src, insn.off)];
+      return [slot(opcodeOf('stx6'), insn.dst, insn.src, insn.off)];
     default:
       return assertNever(insn);
   }

@@ -1,5 +1,6 @@
-// The eBPF opcode byte (RFC 9669 §3, §4, §5), its fields, and the one opcode table that the
-// decoder, encoder, validator, assembler, disassembler and engines all read. No behaviour here.
+// The eBPF opcode byte (RFC 9669 §3, §4, §5), its fields, and the one opcode table: the decoder,
+// encoder and assembler read its rows; the validator, disassembler and engines work on the Insn
+// union those rows decode to, so none keeps an opcode list of its own. No behaviour here.
 
 /** Instruction classes: the low 3 bits of the opcode. */
 export const Cls = {
@@ -38,6 +39,19 @@ export const ModeCode = { IMM: 0x00, ABS: 0x20, IND: 0x40, MEM: 0x60, MEMSX: 0x8
 
 /** The imm field of an atomic instruction: the operation, with FETCH in bit 0. */
 export const AtomicCode = { ADD: 0x00, OR: 0x40, AND: 0x50, XOR: 0xa0, FETCH: 0x01, XCHG: 0xe1, CMPXCHG: 0xf1 } as const;
+
+/**
+ * The atomic operations by the imm that encodes them: one list that decoder and encoder read.
+ * add/or/and/xor fetch when bit 0 (FETCH) is set; xchg and cmpxchg always fetch.
+ */
+export const ATOMIC_IMMS: readonly { readonly imm: number; readonly op: AtomicOp; readonly fetch: boolean }[] = [
+  ...(['add', 'or', 'and', 'xor'] as const).flatMap((op) => {
+    const imm = AtomicCode[op.toUpperCase() as 'ADD' | 'OR' | 'AND' | 'XOR'];
+    return [{ imm, op, fetch: false }, { imm: imm | AtomicCode.FETCH, op, fetch: true }];
+  }),
+  { imm: AtomicCode.XCHG, op: 'xchg', fetch: true },
+  { imm: AtomicCode.CMPXCHG, op: 'cmpxchg', fetch: true },
+];
 
 /** The src field of lddw: what the 64-bit immediate means (RFC 9669 §5.4). */
 export const Pseudo = {
@@ -95,6 +109,8 @@ export interface OpRow {
   readonly size?: AccessSize;
   /** LDX: sign-extending load (MEMSX) */
   readonly signed?: boolean;
+  /** END: the byte order conversion (le/be by the src bit in ALU, bswap in ALU64) */
+  readonly order?: 'le' | 'be' | 'bswap';
   /** an extension syllable of the xdp2hw core (isa/syllables.ts), not RFC 9669 */
   readonly extension?: boolean;
 }
@@ -111,15 +127,11 @@ const COND_BY_CODE: Record<number, JmpCond> = {
   [JmpCode.JSLE]: 'jsle',
 };
 
-export const ALU_CODE_OF: Record<AluOp, number> = {
-  add: AluCode.ADD, sub: AluCode.SUB, mul: AluCode.MUL, div: AluCode.DIV, sdiv: AluCode.DIV, or: AluCode.OR,
-  and: AluCode.AND, lsh: AluCode.LSH, rsh: AluCode.RSH, neg: AluCode.NEG, mod: AluCode.MOD, smod: AluCode.MOD,
-  xor: AluCode.XOR, mov: AluCode.MOV, movsx: AluCode.MOV, arsh: AluCode.ARSH,
-};
-
-export const COND_CODE_OF: Record<JmpCond, number> = Object.fromEntries(
-  Object.entries(COND_BY_CODE).map(([code, cond]) => [cond, Number(code)]),
-) as Record<JmpCond, number>;
+/** The op field of each ALU operation; the variants (sdiv, smod, movsx) share their base's code. */
+export const ALU_CODE_OF = {
+  ...Object.fromEntries(Object.entries(ALU_BY_CODE).map(([code, op]) => [op, Number(code)])),
+  sdiv: AluCode.DIV, smod: AluCode.MOD, movsx: AluCode.MOV,
+} as Record<AluOp, number>;
 
 const SIZE_SUFFIX: Record<AccessSize, string> = { 1: 'b', 2: 'h', 4: 'w', 8: 'dw' };
 
@@ -150,10 +162,10 @@ function buildTable(): (OpRow | undefined)[] {
     }
     // END: ALU class = le/be chosen by the src bit; ALU64 class K = unconditional bswap (v4)
     if (cls === Cls.ALU) {
-      put({ opcode: AluCode.END | SrcBit.K | cls, kind: 'end', mnemonic: 'le', cls, x: false, width });
-      put({ opcode: AluCode.END | SrcBit.X | cls, kind: 'end', mnemonic: 'be', cls, x: true, width });
+      put({ opcode: AluCode.END | SrcBit.K | cls, kind: 'end', mnemonic: 'le', cls, x: false, width, order: 'le' });
+      put({ opcode: AluCode.END | SrcBit.X | cls, kind: 'end', mnemonic: 'be', cls, x: true, width, order: 'be' });
     } else {
-      put({ opcode: AluCode.END | SrcBit.K | cls, kind: 'end', mnemonic: 'bswap', cls, x: false, width });
+      put({ opcode: AluCode.END | SrcBit.K | cls, kind: 'end', mnemonic: 'bswap', cls, x: false, width, order: 'bswap' });
     }
   }
   for (const [cls, width] of [[Cls.JMP, 64], [Cls.JMP32, 32]] as const) {

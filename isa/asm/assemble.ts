@@ -160,9 +160,7 @@ function buildAlu(ctx: Ctx): Insn {
 function buildEnd(ctx: Ctx): Insn {
   const [dst] = expect(ctx, 1, 'dst');
   const { rows, bits } = ctx.item.resolved;
-  const row = rows[0];
-  const order = row.mnemonic === 'bswap' ? 'bswap' : row.x ? 'be' : 'le';
-  return { kind: 'end', order, bits: bits!, dst: parseRegister(dst) };
+  return { kind: 'end', order: rows[0].order!, bits: bits!, dst: parseRegister(dst) };
 }
 
 function buildJmp(ctx: Ctx): Insn {
