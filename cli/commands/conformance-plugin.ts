@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
 import { runConformance } from '../../simulator/interpreter/conformance.js';
+import { hexToBytes } from '../../simulator/maps/fixture.js';
 import { UserError } from '../errors.js';
 
 interface PluginArgs {
@@ -15,7 +16,7 @@ interface PluginArgs {
 export function parseHexBytes(text: string, what: string): Uint8Array {
   const hex = text.replace(/0x/gi, '').replace(/\s+/g, '');
   if (!/^([0-9a-f]{2})*$/i.test(hex)) throw new UserError(`${what}: not hex bytes`);
-  return Uint8Array.from(hex.match(/../g) ?? [], (b) => parseInt(b, 16));
+  return hexToBytes(hex);
 }
 
 export const conformancePluginCommand: CommandModule<object, PluginArgs> = {

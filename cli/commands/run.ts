@@ -8,7 +8,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { loadFile } from '../../compiler/loader/index.js';
 import type { RunResult } from '../../simulator/engine.js';
 import { InterpreterSession, RunInputError } from '../../simulator/interpreter/engine.js';
-import { bytesToHex, parseFixture } from '../../simulator/maps/fixture.js';
+import { bytesToHex, hexToBytes, parseFixture } from '../../simulator/maps/fixture.js';
 import type { MapFixture } from '../../simulator/maps/fixture.js';
 import { diffSnapshots } from '../../simulator/maps/set.js';
 import type { ChangedEntry } from '../../simulator/maps/set.js';
@@ -76,13 +76,17 @@ export const runCommand: CommandModule<object, RunArgs> = {
       before = session.host.maps.snapshot();
       result = session.runSync({ packet, ctx: { ingressIfindex: argv['ctx-ifindex'], rxQueueIndex: argv['rx-queue'] } });
     } catch (e) {
-      if (e instanceof RunInputError) throw new UserError(e.message);
-      throw e;
+      throw asUserError(e);
     }
     const changed = diffSnapshots(before, result.maps);
     process.stdout.write(argv.json ? `${JSON.stringify(toJson(program, result, changed), null, 2)}\n` : formatRun(program, result, changed));
   },
 };
+
+/** A bad run input (program name, fixture against the maps, packet) is the user's to fix: one line. */
+function asUserError(e: unknown): unknown {
+  return e instanceof RunInputError ? new UserError(e.message) : e;
+}
 
 /** The packet argument: an existing file's bytes, else hex text ("0x", spaces and colons allowed). */
 export function readPacket(arg: string): Uint8Array {
@@ -90,7 +94,7 @@ export function readPacket(arg: string): Uint8Array {
   const hex = arg.replace(/^0x/i, '').replace(/[\s:]+/g, '');
   if (/\.(bin|raw|pkt)$/i.test(arg)) throw new UserError(`--packet ${arg}: no such file`);
   if (!/^([0-9a-f]{2})*$/i.test(hex)) throw new UserError(`--packet: neither a file nor hex bytes: "${arg.length > 40 ? arg.slice(0, 40) + '...' : arg}"`);
-  return Uint8Array.from(hex.match(/../g) ?? [], (b) => parseInt(b, 16));
+  return hexToBytes(hex);
 }
 
 async function runTrace(argv: RunArgs): Promise<void> {
@@ -115,8 +119,7 @@ export async function runTraceOn(
   try {
     session = new InterpreterSession(obj, program, fixture, { budget: argv.budget, coverage });
   } catch (e) {
-    if (e instanceof RunInputError) throw new UserError(e.message);
-    throw e;
+    throw asUserError(e);
   }
   const bar = createProgress('run', 'pkts');
   try {
