@@ -3,7 +3,7 @@
 
 import type { MapDef } from '../../compiler/loader/types.js';
 import type { FixtureEntry, MapFixture } from '../maps/fixture.js';
-import { FixtureError } from '../maps/fixture.js';
+import { FixtureError, compareKeys, lpmKeyHex } from '../maps/fixture.js';
 
 export interface KernelMap {
   /** the name fixtures and snapshots use: the object's name (`.rodata` for global data) */
@@ -84,8 +84,7 @@ export function entryKey(m: KernelMap, e: FixtureEntry, where: string): string {
   const len = e.prefixLen ?? 0;
   if (prefix.length !== (m.keySize - 4) * 2) throw new FixtureError(where, `prefix is ${prefix.length / 2} bytes, map ${m.name} needs ${m.keySize - 4}`);
   if (len > (m.keySize - 4) * 8) throw new FixtureError(where, `prefixLen ${len} is longer than the ${(m.keySize - 4) * 8}-bit prefix`);
-  const le = [len & 0xff, (len >> 8) & 0xff, 0, 0].map((b) => b.toString(16).padStart(2, '0')).join('');
-  return le + prefix;
+  return lpmKeyHex(len, prefix);
 }
 
 export interface UpdateCommand {
@@ -152,5 +151,5 @@ export function dumpEntries(dump: unknown): { key: string; value: string }[] {
     // entries the kernel reports as absent (devmap slots without a device) are not in the map
     if (value !== undefined) out.push({ key: bytesHex(e.key), value });
   }
-  return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return out.sort((a, b) => compareKeys(a.key, b.key));
 }

@@ -65,6 +65,16 @@ export function bytesToHex(bytes: Uint8Array): string {
   return s;
 }
 
+/** Snapshot order: entries sorted by their key's hex (compare two keys). */
+export function compareKeys(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** An LPM entry's key as hex: struct bpf_lpm_trie_key, the u32 prefix length (little-endian), then the prefix. */
+export function lpmKeyHex(prefixLen: number, prefix: string): string {
+  return bytesToHex(Uint8Array.of(prefixLen & 0xff, (prefixLen >> 8) & 0xff, 0, 0)) + prefix;
+}
+
 /** Parses and checks the shape of a fixture (not the sizes, which need the maps). */
 export function parseFixture(json: unknown, source = 'fixture'): MapFixture {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new FixtureError(source, 'a fixture is a JSON object with a "maps" field');

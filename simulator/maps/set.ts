@@ -6,7 +6,7 @@ import type { MapsSnapshot } from '../engine.js';
 import { ArrayMap, ProgArray } from './array.js';
 import { OpaqueMap, createMap } from './factory.js';
 import type { MapOptions } from './factory.js';
-import { FixtureError, bytesToHex, hexToBytes } from './fixture.js';
+import { FixtureError, bytesToHex, compareKeys, hexToBytes, lpmKeyHex } from './fixture.js';
 import type { FixtureEntry, MapFixture } from './fixture.js';
 import { Errno, UpdateFlag } from './types.js';
 import type { BpfMap } from './types.js';
@@ -84,7 +84,7 @@ export class MapSet {
         entries = map instanceof ArrayMap ? this.arrayEntries(map) : map
           .entries()
           .map(([k, v]) => ({ key: bytesToHex(k), value: bytesToHex(v) }))
-          .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+          .sort((a, b) => compareKeys(a.key, b.key));
         this.cache[i] = entries;
         this.dirty[i] = 0;
       }
@@ -101,7 +101,7 @@ function arrayOrder(map: ArrayMap): { keys: string[]; order: number[] } {
   let o = ARRAY_ORDER.get(map);
   if (!o) {
     const keys = map.entries().map(([k]) => bytesToHex(k));
-    const order = keys.map((_, i) => i).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0));
+    const order = keys.map((_, i) => i).sort((a, b) => compareKeys(keys[a], keys[b]));
     ARRAY_ORDER.set(map, (o = { keys, order }));
   }
   return o;
@@ -112,13 +112,10 @@ function entryKey(def: MapDef, e: FixtureEntry, where: string): Uint8Array {
   if (e.key !== undefined) key = hexToBytes(e.key);
   else {
     if (def.type !== 'lpm_trie') throw new FixtureError(where, `"prefix"/"prefixLen" apply to LPM tries only; map ${def.name} is a ${def.type}`);
-    const prefix = hexToBytes(e.prefix!);
-    if (prefix.length !== def.keySize - 4)
-      throw new FixtureError(where, `prefix is ${prefix.length} bytes, the trie's addresses are ${def.keySize - 4}`);
-    const len = e.prefixLen!;
-    key = new Uint8Array(def.keySize);
-    key.set([len & 0xff, (len >> 8) & 0xff, 0, 0]);
-    key.set(prefix, 4);
+    const prefix = e.prefix!;
+    if (prefix.length !== (def.keySize - 4) * 2)
+      throw new FixtureError(where, `prefix is ${prefix.length / 2} bytes, the trie's addresses are ${def.keySize - 4}`);
+    key = hexToBytes(lpmKeyHex(e.prefixLen!, prefix));
   }
   if (key.length !== def.keySize) throw new FixtureError(where, `key is ${key.length} bytes, the map's key size is ${def.keySize}`);
   return key;
