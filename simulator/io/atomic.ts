@@ -208,17 +208,22 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   await f.commit();
 }
 
+/** Opens `file` with `flags`, writes all of `bytes` and closes it. */
+function writeAllSync(file: string, flags: 'w' | 'wx', bytes: Uint8Array): void {
+  const fd = openSync(file, flags);
+  try {
+    for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** The synchronous form of writeFileAtomic. */
 export function writeFileAtomicSync(path: string, data: string | Uint8Array): void {
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   if (outputKind(path) === 'direct') {
     try {
-      const fd = openSync(path, 'w');
-      try {
-        for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
-      } finally {
-        closeSync(fd);
-      }
+      writeAllSync(path, 'w', bytes);
     } catch (e) {
       throw outputError(path, e);
     }
@@ -228,13 +233,7 @@ export function writeFileAtomicSync(path: string, data: string | Uint8Array): vo
   const tmp = tempPathFor(path);
   trackTemp(tmp);
   try {
-    const fd = openSync(tmp, 'wx');
-    try {
-      let off = 0;
-      while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
-    } finally {
-      closeSync(fd);
-    }
+    writeAllSync(tmp, 'wx', bytes);
     renameSync(tmp, path);
   } catch (e) {
     try {
