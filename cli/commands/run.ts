@@ -89,7 +89,7 @@ function asUserError(e: unknown): unknown {
 }
 
 /** The packet argument: an existing file's bytes, else hex text ("0x", spaces and colons allowed). */
-export function readPacket(arg: string): Uint8Array {
+function readPacket(arg: string): Uint8Array {
   if (existsSync(arg) && statSync(arg).isFile()) return readFileSync(arg);
   const hex = arg.replace(/^0x/i, '').replace(/[\s:]+/g, '');
   if (/\.(bin|raw|pkt)$/i.test(arg)) throw new UserError(`--packet ${arg}: no such file`);
@@ -130,7 +130,7 @@ export async function runTraceOn(
   }
 }
 
-export function formatSummary(program: string, s: PcapRunSummary): string {
+function formatSummary(program: string, s: PcapRunSummary): string {
   const pct = (n: number) => `${((100 * n) / Math.max(1, s.packets)).toFixed(1)} %`;
   const out = [`program ${program}: ${s.packets} packets in ${s.seconds.toFixed(2)} s${s.refused ? ` (${s.refused} frames under 14 bytes refused, as the kernel's test run does)` : ''}`];
   out.push('actions:');
@@ -169,7 +169,7 @@ function toJson(program: string, r: RunResult, changed: Record<string, ChangedEn
 }
 
 /** A classic hex dump: offset, 16 bytes, ASCII. */
-export function hexDump(b: Uint8Array): string[] {
+function hexDump(b: Uint8Array): string[] {
   const lines: string[] = [];
   for (let o = 0; o < b.length; o += 16) {
     const row = [...b.subarray(o, o + 16)];
@@ -180,7 +180,7 @@ export function hexDump(b: Uint8Array): string[] {
   return lines;
 }
 
-export function formatRun(program: string, r: RunResult, changed: Record<string, ChangedEntry[]>): string {
+function formatRun(program: string, r: RunResult, changed: Record<string, ChangedEntry[]>): string {
   const out = [`program ${program}`, `action: ${r.action} (${r.code})`];
   if (r.trap) out.push(`trap: ${r.trap.kind} at instruction ${r.trap.pc} of ${r.trap.program}: ${r.trap.message}`);
   if (r.redirect) out.push(`redirect: ${r.redirect.map !== undefined ? `map ${r.redirect.map} key ${r.redirect.key}` : `ifindex ${r.redirect.ifindex}`}`);

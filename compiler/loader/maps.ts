@@ -37,13 +37,13 @@ export interface MapTable {
   readonly dataMaps: ReadonlyMap<number, number>;
 }
 
-export function mapTypeName(typeId: number): MapTypeName {
+function mapTypeName(typeId: number): MapTypeName {
   const n = MAP_TYPE_NAMES[typeId];
   if (n === undefined) throw new FormatError(`unknown map type ${typeId}`);
   return n;
 }
 
-export function isDataSection(s: ElfSection): boolean {
+function isDataSection(s: ElfSection): boolean {
   if (!(s.flags & SHF.ALLOC) || s.flags & SHF.EXECINSTR || (s.type !== SHT.PROGBITS && s.type !== SHT.NOBITS)) return false;
   return isDataSectionName(s.name);
 }

@@ -32,7 +32,7 @@ export function loadRaw(bytes: Uint8Array, name: string): Omit<LoadedObject, 'fi
 }
 
 /** The whole of `code` as one program; call-local targets inside it are named sub_<slot>. */
-export function programOf(code: Code, name: string): Program {
+function programOf(code: Code, name: string): Program {
   const { prog } = code;
   const starts = new Set<number>();
   prog.insns.forEach((insn, i) => {

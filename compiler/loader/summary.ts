@@ -57,11 +57,11 @@ export interface ObjectSummary {
   readonly maps: readonly MapSummary[];
 }
 
-export function isXdpSection(section: string): boolean {
+function isXdpSection(section: string): boolean {
   return /^xdp($|[/.])/.test(section);
 }
 
-export function programType(section: string): string {
+function programType(section: string): string {
   if (isXdpSection(section)) return 'xdp';
   return section.split(/[/.]/)[0] || 'unknown';
 }
@@ -81,7 +81,7 @@ function mapSummary(m: MapDef): MapSummary {
   return m.innerMap ? { ...s, innerMap: mapSummary(m.innerMap) } : s;
 }
 
-export function summarizeProgram(p: Program, maps: readonly MapDef[]): ProgramSummary {
+function summarizeProgram(p: Program, maps: readonly MapDef[]): ProgramSummary {
   const insns = p.code.insns;
   const entryEnd = p.functions.length > 1 ? p.functions[1].start : insns.length;
   const helpers = new Set<number>();
