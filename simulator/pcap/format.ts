@@ -96,9 +96,11 @@ export interface WriteOptions {
   /** nanosecond timestamps (magic a1b23c4d); default microseconds */
   nano?: boolean;
   bigEndian?: boolean;
-  /** default 65535 */
+  /** default DEFAULT_SNAPLEN */
   snaplen?: number;
 }
+
+export const DEFAULT_SNAPLEN = 65535;
 
 export function encodeGlobalHeader(o: WriteOptions): Uint8Array {
   const b = new Uint8Array(GLOBAL_HEADER_LEN);
@@ -107,7 +109,7 @@ export function encodeGlobalHeader(o: WriteOptions): Uint8Array {
   v.setUint32(0, o.nano ? MAGIC.nano : MAGIC.micro, lit);
   v.setUint16(4, 2, lit);
   v.setUint16(6, 4, lit);
-  v.setUint32(16, o.snaplen ?? 65535, lit);
+  v.setUint32(16, o.snaplen ?? DEFAULT_SNAPLEN, lit);
   v.setUint32(20, LINKTYPE_ETHERNET, lit);
   return b;
 }

@@ -3,7 +3,7 @@
 // target untouched. writePcapFile writes a small list of records the same way.
 
 import { AtomicFile } from '../io/atomic.js';
-import { RECORD_HEADER_LEN, encodeGlobalHeader, encodeRecordHeader } from './format.js';
+import { DEFAULT_SNAPLEN, RECORD_HEADER_LEN, encodeGlobalHeader, encodeRecordHeader } from './format.js';
 import type { PcapRecord, WriteOptions } from './format.js';
 
 const CHUNK = 4 << 20;
@@ -16,18 +16,16 @@ export class PcapWriter {
   private buf = new Uint8Array(CHUNK);
   private view = new DataView(this.buf.buffer);
   private used = 0;
-  private readonly snaplen: number;
 
-  private constructor(private readonly file: AtomicFile, private readonly opts: WriteOptions) {
-    this.snaplen = opts.snaplen ?? 65535;
+  private constructor(private readonly file: AtomicFile, private readonly opts: WriteOptions, private readonly snaplen: number) {
     this.put(encodeGlobalHeader(opts));
   }
 
   /** Opens `<path>.tmp-<pid>-<rand>` for writing; nothing appears under `path` before close(). */
   static async create(path: string, opts: WriteOptions = {}): Promise<PcapWriter> {
-    const snaplen = opts.snaplen ?? 65535;
+    const snaplen = opts.snaplen ?? DEFAULT_SNAPLEN;
     if (!Number.isInteger(snaplen) || snaplen < 1 || snaplen > 0x7fffffff) throw new RangeError(`bad snaplen ${snaplen}`);
-    return new PcapWriter(await AtomicFile.open(path), opts);
+    return new PcapWriter(await AtomicFile.open(path), opts, snaplen);
   }
 
   get path(): string {
