@@ -126,8 +126,8 @@ export class KernelSession implements EngineSession {
     return args;
   }
 
-  private dumpArgs(): string[][] {
-    return this.dumped.map((m) => ['map', 'dump', 'id', String(m.id)]);
+  private dumpArgs(maps: readonly KernelMap[] = this.dumped): string[][] {
+    return maps.map((m) => ['map', 'dump', 'id', String(m.id)]);
   }
 
   private async exec(commands: string[][], input?: RunInput): Promise<unknown[]> {
@@ -146,7 +146,7 @@ export class KernelSession implements EngineSession {
     this.dumped.forEach((m, i) => fresh.set(m.name, dumpEntries(dumps[i])));
     if (!this.frozen) {
       const frozen = this.parts.maps.filter((m) => inSnapshot(m) && m.frozen);
-      const got = await this.parts.batch.exec(frozen.map((m) => ['map', 'dump', 'id', String(m.id)]));
+      const got = await this.parts.batch.exec(this.dumpArgs(frozen));
       this.frozen = {};
       frozen.forEach((m, i) => (this.frozen![m.name] = dumpEntries(got[i])));
     }
