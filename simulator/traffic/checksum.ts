@@ -1,13 +1,14 @@
 // The Internet checksum (RFC 1071) over byte ranges, with the IPv4/IPv6 pseudo-headers of TCP,
-// UDP and ICMPv6.
+// UDP and ICMPv6, for building frames. Not bpf_csum_diff's arithmetic: helpers/csum.ts
+// reproduces the kernel's csum_partial bit for bit (little-endian 32-bit words, its zero rule).
 
-/** The 32-bit one's-complement partial sum of b[start, end), big-endian 16-bit words. */
+/** The partial sum (not yet folded) of b[start, end) as big-endian 16-bit words. */
 export function sum16(b: Uint8Array, start: number, end: number, acc = 0): number {
   let s = acc;
   let i = start;
   for (; i + 1 < end; i += 2) s += (b[i] << 8) | b[i + 1];
   if (i < end) s += b[i] << 8;
-  // fold before the sum can lose precision (never for frames below 2^31 bytes)
+  // unfolded: exact in a double for any range below 2^37 bytes; finish() folds
   return s;
 }
 
