@@ -9,7 +9,7 @@ import type { XdpHelper } from './args.js';
 const M32 = 0xffffffff;
 
 /** csum_partial(buf, len, sum): 32-bit ones'-complement sum. */
-export function csumPartial(buf: Uint8Array, sum: number): number {
+function csumPartial(buf: Uint8Array, sum: number): number {
   let total = sum >>> 0;
   const whole = buf.length & ~3;
   for (let i = 0; i < whole; i += 4) total += (buf[i] | (buf[i + 1] << 8) | (buf[i + 2] << 16) | (buf[i + 3] << 24)) >>> 0;
@@ -20,16 +20,16 @@ export function csumPartial(buf: Uint8Array, sum: number): number {
 }
 
 /** csum_add: 32-bit add with end-around carry. */
-export function csumAdd(a: number, b: number): number {
+function csumAdd(a: number, b: number): number {
   let r = (a + b) >>> 0;
   if (r < b >>> 0) r = (r + 1) >>> 0;
   return r;
 }
 
-export const csumSub = (a: number, b: number): number => csumAdd(a, ~b >>> 0);
+const csumSub = (a: number, b: number): number => csumAdd(a, ~b >>> 0);
 
 /** csum_from32to16: fold a 32-bit sum to 16 bits (not inverted). */
-export function from32to16(sum: number): number {
+function from32to16(sum: number): number {
   const s = (sum + (((sum >>> 16) | (sum << 16)) >>> 0)) >>> 0;
   return s >>> 16;
 }

@@ -4,7 +4,7 @@
 export const TWO32 = 4294967296;
 
 /** The high 32 bits (as an unsigned number) of the 64-bit product of two unsigned 32-bit numbers. */
-export function mulhiU32(a: number, b: number): number {
+function mulhiU32(a: number, b: number): number {
   const a0 = a & 0xffff, a1 = a >>> 16, b0 = b & 0xffff, b1 = b >>> 16;
   const lolo = a0 * b0, mid1 = a1 * b0, mid2 = a0 * b1;
   const carry = ((lolo >>> 16) + (mid1 & 0xffff) + (mid2 & 0xffff)) >>> 16;
@@ -20,18 +20,18 @@ export function toBig(hi: number, lo: number): bigint {
   return (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
 }
 
-export function toBigSigned(hi: number, lo: number): bigint {
+function toBigSigned(hi: number, lo: number): bigint {
   return BigInt.asIntN(64, toBig(hi, lo));
 }
 
 /** Splits a BigInt (any sign, taken modulo 2^64) into [hi, lo] int32 words. */
-export function fromBig(v: bigint): [number, number] {
+function fromBig(v: bigint): [number, number] {
   const u = BigInt.asUintN(64, v);
   return [Number(u >> 32n) | 0, Number(u & 0xffffffffn) | 0];
 }
 
 /** [hi, lo] of an integer JS number (negative numbers as two's complement). */
-export function splitNumber(n: number): [number, number] {
+function splitNumber(n: number): [number, number] {
   return [Math.floor(n / TWO32) | 0, n | 0];
 }
 

@@ -82,17 +82,17 @@ function installHandlers(): void {
 }
 
 /** Tracks `path` as an open temp file, removed if the process exits before release. */
-export function trackTemp(path: string): void {
+function trackTemp(path: string): void {
   installHandlers();
   OPEN_TEMPS.add(path);
 }
 
-export function releaseTemp(path: string): void {
+function releaseTemp(path: string): void {
   OPEN_TEMPS.delete(path);
 }
 
 /** A fresh temp name beside `target`. */
-export function tempPathFor(target: string): string {
+function tempPathFor(target: string): string {
   return `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
 }
 

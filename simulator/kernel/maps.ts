@@ -44,7 +44,7 @@ export function inSnapshot(m: KernelMap): boolean {
  * The object's name for a kernel map. Global data maps are named "<object prefix><section>" by
  * libbpf (the prefix never holds a dot); other maps are pinned under their full name.
  */
-export function objectMapName(kernelName: string, pinFile: string, objMaps: readonly MapDef[]): string {
+function objectMapName(kernelName: string, pinFile: string, objMaps: readonly MapDef[]): string {
   const dot = kernelName.indexOf('.');
   const guess = dot >= 0 ? kernelName.slice(dot) : pinFile;
   if (objMaps.some((m) => m.name === guess)) return guess;

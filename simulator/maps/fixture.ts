@@ -44,7 +44,7 @@ export class FixtureError extends Error {
 const HEX = /^[0-9a-f]*$/;
 
 /** Normalises hex text ("0x", spaces, upper case allowed) to lowercase pairs; throws FixtureError. */
-export function normaliseHex(text: string, where: string): string {
+function normaliseHex(text: string, where: string): string {
   const h = text.replace(/^0x/i, '').replace(/\s+/g, '').toLowerCase();
   if (!HEX.test(h) || h.length % 2 !== 0) throw new FixtureError(where, `not an even-length hex string: "${text}"`);
   return h;

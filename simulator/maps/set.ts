@@ -14,7 +14,7 @@ import type { BpfMap } from './types.js';
 const ERRNO_NAME = new Map<number, string>(Object.entries(Errno).map(([k, v]) => [v, k]));
 
 /** "-E2BIG" for -7. */
-export function errnoName(ret: number): string {
+function errnoName(ret: number): string {
   return `-${ERRNO_NAME.get(-ret) ?? String(-ret)}`;
 }
 

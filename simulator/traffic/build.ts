@@ -42,7 +42,7 @@ class HeaderWriter {
   }
 }
 
-export function l4ProtoNumber(l4: L4Header): number {
+function l4ProtoNumber(l4: L4Header): number {
   return l4.proto === 'other' ? l4.number : IP_PROTO[l4.proto];
 }
 
