@@ -5,6 +5,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { buildCfg, blockCoverage } from '../../compiler/analysis/cfg.js';
 import { loadFile } from '../../compiler/loader/index.js';
 import type { Program } from '../../compiler/loader/types.js';
+import { JSON_OUTPUT, MAP_FIXTURE, OBJECT_FILE, PROGRAM_TO_RUN, traceOptions } from '../options.js';
 import { UserError } from '../errors.js';
 import { readFixture, runTraceOn } from './run.js';
 
@@ -48,15 +49,13 @@ export const coverageCommand: CommandModule<object, CoverageArgs> = {
   describe: 'Basic-block coverage of a program by a pcap, on the reference interpreter',
   builder: (y: Argv) =>
     y
-      .positional('file', { type: 'string', demandOption: true, describe: 'ELF object, llvm-objdump listing or raw bytecode' })
+      .positional('file', OBJECT_FILE)
       .option('pcap', { type: 'string', demandOption: true, describe: 'the traffic (pcap file)' })
-      .option('program', { type: 'string', describe: 'program to run (default: the first)' })
-      .option('maps', { type: 'string', describe: 'map fixture JSON (docs/FIXTURES.md)' })
-      .option('max-packets', { type: 'number', describe: 'stop after N packets' })
-      .option('ingress-ifindex', { type: 'string', describe: 'ifindexes packets arrive on in turn, e.g. 1-8' })
-      .option('rx-queues', { type: 'string', describe: 'RX queues packets arrive on in turn, e.g. 0-7' })
+      .option('program', PROGRAM_TO_RUN)
+      .option('maps', MAP_FIXTURE)
+      .options(traceOptions())
       .option('min', { type: 'number', describe: 'exit 1 when coverage is below this percentage' })
-      .option('json', { type: 'boolean', default: false, describe: 'print JSON' }) as unknown as Argv<CoverageArgs>,
+      .option('json', JSON_OUTPUT) as unknown as Argv<CoverageArgs>,
   handler: async (argv) => {
     const obj = loadFile(argv.file);
     const fixture = argv.maps === undefined ? undefined : readFixture(argv.maps);

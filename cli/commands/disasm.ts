@@ -4,6 +4,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { loadFile } from '../../compiler/loader/index.js';
 import { disasmLines } from '../../compiler/loader/print.js';
+import { OBJECT_FILE } from '../options.js';
 
 interface DisasmArgs {
   file: string;
@@ -17,7 +18,7 @@ export const disasmCommand: CommandModule<object, DisasmArgs> = {
   describe: 'Disassemble an object, listing or bytecode file in llvm-objdump syntax',
   builder: (y: Argv) =>
     y
-      .positional('file', { type: 'string', demandOption: true, describe: 'ELF object, llvm-objdump listing or raw bytecode' })
+      .positional('file', OBJECT_FILE)
       .option('program', { type: 'string', describe: 'only this program (its function and the subprograms it calls)' })
       .option('reloc', { alias: 'r', type: 'boolean', default: false, describe: 'print relocations, as llvm-objdump -dr' })
       .option('linked', { type: 'boolean', default: false, describe: 'print programs as linked: subprograms appended, map loads named' }) as unknown as Argv<DisasmArgs>,

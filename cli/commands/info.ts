@@ -5,6 +5,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { loadFile } from '../../compiler/loader/index.js';
 import { summarize } from '../../compiler/loader/summary.js';
 import type { ObjectSummary } from '../../compiler/loader/summary.js';
+import { JSON_OUTPUT, OBJECT_FILE } from '../options.js';
 
 interface InfoArgs {
   file: string;
@@ -16,8 +17,8 @@ export const infoCommand: CommandModule<object, InfoArgs> = {
   describe: 'Programs, instruction counts, maps, helpers and ISA features of an object, listing or bytecode file',
   builder: (y: Argv) =>
     y
-      .positional('file', { type: 'string', demandOption: true, describe: 'ELF object, llvm-objdump listing or raw bytecode' })
-      .option('json', { type: 'boolean', default: false, describe: 'print JSON' }) as unknown as Argv<InfoArgs>,
+      .positional('file', OBJECT_FILE)
+      .option('json', JSON_OUTPUT) as unknown as Argv<InfoArgs>,
   handler: (argv) => {
     const summary = summarize(loadFile(argv.file));
     process.stdout.write(argv.json ? `${JSON.stringify(summary, null, 2)}\n` : formatInfo(summary));

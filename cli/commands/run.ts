@@ -18,6 +18,7 @@ import { runPcap } from '../../simulator/interpreter/pcap-run.js';
 import type { PcapRunSummary } from '../../simulator/interpreter/pcap-run.js';
 import { parseIntList } from '../args.js';
 import { UsageError, UserError } from '../errors.js';
+import { JSON_OUTPUT, MAP_FIXTURE, OBJECT_FILE, PROGRAM_TO_RUN, traceOptions } from '../options.js';
 
 interface RunArgs {
   file: string;
@@ -39,20 +40,18 @@ export const runCommand: CommandModule<object, RunArgs> = {
   describe: 'Run one packet through the reference interpreter (exit 0 also when the program traps)',
   builder: (y: Argv) =>
     y
-      .positional('file', { type: 'string', demandOption: true, describe: 'ELF object, llvm-objdump listing or raw bytecode' })
+      .positional('file', OBJECT_FILE)
       .option('packet', { type: 'string', describe: 'the packet: hex bytes, or a file of raw bytes' })
       .option('pcap', { type: 'string', describe: 'run every packet of a pcap file instead, and print a summary' })
-      .option('max-packets', { type: 'number', describe: 'with --pcap: stop after N packets' })
-      .option('ingress-ifindex', { type: 'string', describe: 'with --pcap: ifindexes packets arrive on in turn, e.g. 1-8' })
-      .option('rx-queues', { type: 'string', describe: 'with --pcap: RX queues packets arrive on in turn, e.g. 0-7' })
+      .options(traceOptions('with --pcap: '))
       .conflicts('packet', 'pcap')
       .check((a) => {
         if (a.packet === undefined && a.pcap === undefined) throw new UsageError('give --packet or --pcap');
         return true;
       })
-      .option('program', { type: 'string', describe: 'program to run (default: the first)' })
-      .option('maps', { type: 'string', describe: 'map fixture JSON (docs/FIXTURES.md)' })
-      .option('json', { type: 'boolean', default: false, describe: 'print JSON' })
+      .option('program', PROGRAM_TO_RUN)
+      .option('maps', MAP_FIXTURE)
+      .option('json', JSON_OUTPUT)
       .option('ctx-ifindex', { type: 'number', describe: 'xdp_md.ingress_ifindex (default 1, as the kernel test run)' })
       .option('rx-queue', { type: 'number', describe: 'xdp_md.rx_queue_index (default 0)' })
       .option('budget', { type: 'number', describe: 'instruction budget (default 1000000)' })
