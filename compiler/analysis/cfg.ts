@@ -3,7 +3,7 @@
 
 import { Graph } from '@dagrejs/graphlib';
 import { branchTarget, endsFlow } from '../../isa/index.js';
-import type { Insn } from '../../isa/index.js';
+import type { DecodedProgram, Insn } from '../../isa/index.js';
 import type { Program } from '../loader/types.js';
 
 export interface BasicBlock {
@@ -28,9 +28,9 @@ export interface Cfg {
 }
 
 /** Instruction index a jump or local call at instruction i lands on, or -1 when it leaves the program. */
-function jumpTarget(insns: readonly Insn[], pcs: readonly number[], indexOfPc: Map<number, number>, i: number): number {
-  const slot = branchTarget(insns[i], pcs[i]);
-  return slot === undefined ? -1 : (indexOfPc.get(slot) ?? -1);
+function jumpTarget(code: DecodedProgram, i: number): number {
+  const slot = branchTarget(code.insns[i], code.pcs[i]);
+  return slot === undefined || slot < 0 || slot >= code.slots ? -1 : code.indexOfSlot[slot];
 }
 
 /** Jumps and exits end a block; calls do not. */
@@ -41,8 +41,6 @@ function endsBlock(insn: Insn): boolean {
 /** Builds the CFG; jump targets outside the program are left without an edge (validation reports them). */
 export function buildCfg(program: Program): Cfg {
   const { insns, pcs } = program.code;
-  const indexOfPc = new Map<number, number>();
-  pcs.forEach((pc, i) => indexOfPc.set(pc, i));
   const leaders = new Set<number>([0]);
   const fnStart = new Map<number, string>();
   for (const f of program.functions) {
@@ -51,11 +49,11 @@ export function buildCfg(program: Program): Cfg {
   }
   insns.forEach((insn, i) => {
     if (insn.kind === 'jmp' || insn.kind === 'ja') {
-      const t = jumpTarget(insns, pcs, indexOfPc, i);
+      const t = jumpTarget(program.code, i);
       if (t >= 0) leaders.add(t);
     }
     if (insn.kind === 'call-local') {
-      const t = jumpTarget(insns, pcs, indexOfPc, i);
+      const t = jumpTarget(program.code, i);
       if (t >= 0 && !fnStart.has(t)) {
         leaders.add(t);
         fnStart.set(t, `fn@${pcs[t]}`);
@@ -77,7 +75,7 @@ export function buildCfg(program: Program): Cfg {
   const blocks: BasicBlock[] = raw.map((b, id) => {
     const n = counters.get(b.fn) ?? 0;
     counters.set(b.fn, n + 1);
-    return { id, label: `${b.fn}.${n}`, fn: b.fn, start: b.start, end: b.end, succs: successors(program, indexOfPc, blockOf, b.end - 1) };
+    return { id, label: `${b.fn}.${n}`, fn: b.fn, start: b.start, end: b.end, succs: successors(program, blockOf, b.end - 1) };
   });
   const graph = new Graph({ directed: true });
   for (const b of blocks) graph.setNode(b.label, b);
@@ -85,13 +83,13 @@ export function buildCfg(program: Program): Cfg {
   return { blocks, blockOf, graph };
 }
 
-function successors(program: Program, indexOfPc: Map<number, number>, blockOf: Int32Array, last: number): number[] {
-  const { insns, pcs } = program.code;
+function successors(program: Program, blockOf: Int32Array, last: number): number[] {
+  const { insns } = program.code;
   const insn = insns[last];
   const out: number[] = [];
   if (!endsFlow(insn) && last + 1 < insns.length) out.push(blockOf[last + 1]);
   if (insn.kind === 'jmp' || insn.kind === 'ja') {
-    const t = jumpTarget(insns, pcs, indexOfPc, last);
+    const t = jumpTarget(program.code, last);
     if (t >= 0 && !out.includes(blockOf[t])) out.push(blockOf[t]);
   }
   return out;
