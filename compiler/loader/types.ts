@@ -51,7 +51,7 @@ export interface FunctionInfo {
 /** A source position from BTF line info (.BTF.ext), as `llvm-objdump -S` shows it. */
 export interface SourceLine {
   readonly file: string;
-  /** 1-based line number */
+  /** 1-based line number; 0 for code the compiler made (no line of the source, empty text) */
   readonly line: number;
   /** 1-based column, 0 when unknown */
   readonly col: number;
