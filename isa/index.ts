@@ -11,4 +11,5 @@ export * from './syllables.js';
 export * from './disasm.js';
 export * from './helpers.js';
 export * from './defuse.js';
+export * from './core.js';
 export * from './asm/index.js';

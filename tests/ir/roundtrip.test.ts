@@ -84,7 +84,7 @@ describe('lift keeps what travels with each instruction', () => {
     for (const f of ir.functions)
       for (const b of f.blocks)
         for (const i of b.insns) {
-          const k = starts.findLastIndex((s) => s <= i.origin!.index);
+          const k = starts.filter((s) => s <= i.origin!.index).length - 1;
           expect(i.fn).toBe(p.functions[k].name);
           expect(b.fn).toBe(f.name);
         }
