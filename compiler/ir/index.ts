@@ -7,3 +7,4 @@ export { lift } from './lift.js';
 export { lower, withPrograms } from './lower.js';
 export type { Lowered } from './lower.js';
 export * from './edit.js';
+export { successors } from './flow.js';

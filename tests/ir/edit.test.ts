@@ -5,17 +5,19 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  insertInsns, IrError, lift, lower, newInsn, removeBlock, removeInsns, replaceInsn, splitBlock, walk, withPrograms,
+  insertInsns, IrError, lift, lower, newInsn, removeBlock, removeInsns, replaceInsn, splitBlock, successors, walk, withPrograms,
 } from '../../compiler/ir/index.js';
 import type { IrProgram } from '../../compiler/ir/index.js';
 import { loadFile } from '../../compiler/loader/index.js';
 import type { LoadedObject } from '../../compiler/loader/index.js';
+import { buildCfg } from '../../compiler/analysis/cfg.js';
 import { validateProgram } from '../../isa/index.js';
 import { InterpreterEngine } from '../../simulator/interpreter/engine.js';
 import { parseFixture } from '../../simulator/maps/fixture.js';
 import { parsePcap } from '../../simulator/pcap/reader.js';
 import { ROOT } from '../helpers/paths.js';
 import { program } from '../interpreter/objects.js';
+import { corpusObjects } from '../loader/compile.js';
 
 const asm = (src: string) => program('main', src);
 const ops = (ir: IrProgram) => [...walk(ir)].map((s) => s.insn.insn.kind);
@@ -124,5 +126,24 @@ describe('an edited program runs: 3-operand add fusion on router_ipv4, interpret
     const after = await runAll(withPrograms(obj, [q]), p.name, fixture, packets);
     expect(new Set(before.map((r) => r.action)).size).toBeGreaterThan(1);
     expect(after).toEqual(before);
+  });
+});
+
+describe('successors over IR blocks agree with the CFG of the loaded program', () => {
+  it('on every block of every corpus program, and follow edits', () => {
+    let blocks = 0;
+    for (const file of corpusObjects()) {
+      for (const p of loadFile(file).programs) {
+        const cfg = buildCfg(p);
+        const succ = successors(lift(p));
+        for (const b of cfg.blocks) expect([b.label, succ.get(b.label)]).toEqual([b.label, b.succs.map((s) => cfg.blocks[s].label)]);
+        blocks += cfg.blocks.length;
+      }
+    }
+    expect(blocks).toBeGreaterThan(300);
+    const ir = lift(asm('jeq %r1, 0, L\nmov %r0, 1\nL:\nexit'));
+    expect(successors(ir).get('main.0')).toEqual(['main.1', 'main.2']);
+    removeInsns(ir.functions[0].blocks[1], 0);
+    expect(successors(ir).get('main.1')).toEqual(['main.2']);
   });
 });
