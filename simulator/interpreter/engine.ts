@@ -10,12 +10,13 @@ import { FixtureError } from '../maps/fixture.js';
 import type { MapFixture } from '../maps/fixture.js';
 import { contextProblem, DEFAULT_IFINDEX } from '../xdp/context.js';
 import { packetProblem } from '../xdp/packet.js';
+import { DEFAULT_BUDGET, Machine } from '../machine/index.js';
+import { XdpHost } from '../xdp/host.js';
+import type { XdpHostOptions } from '../xdp/host.js';
 import { ConstPool, compileProgram } from './compile.js';
+import type { CompiledProgram } from './compile.js';
 import { instrumentCoverage } from './coverage.js';
-import { XdpHost } from './host.js';
-import type { XdpHostOptions } from './host.js';
-import { DEFAULT_BUDGET, Machine } from './machine.js';
-import type { CompiledProgram } from './machine.js';
+import { attachLoop } from './loop.js';
 
 export interface InterpreterOptions extends XdpHostOptions {
   /** instructions one run may execute before it traps ('budget'); default 1,000,000 */
@@ -59,10 +60,11 @@ export class InterpreterSession implements EngineSession {
     this.machine = new Machine(this.host, pool.size);
     pool.install(this.machine);
     this.host.attach(this.machine);
-    obj.programs.forEach((p, i) => this.host.programs.push(compileProgram(p, i, this.machine, pool)));
-    this.entry = this.host.programs[index];
-    if (opts.coverage)
-      this.host.programs.forEach((p, i) => this.hits.set(p.name, instrumentCoverage(p, obj.programs[i].code.insns.length)));
+    const compiled = obj.programs.map((p, i) => compileProgram(p, i, this.machine, pool));
+    this.host.programs.push(...compiled);
+    attachLoop(this.machine, compiled);
+    this.entry = compiled[index];
+    if (opts.coverage) compiled.forEach((p, i) => this.hits.set(p.name, instrumentCoverage(p, obj.programs[i].code.insns.length)));
     this.budget = opts.budget ?? DEFAULT_BUDGET;
   }
 
