@@ -3,8 +3,8 @@
 // kernel's BPF_PROG_TEST_RUN does and returns action, packet, maps, instruction count and trap.
 
 import type { LoadedObject } from '../../compiler/loader/types.js';
-import { actionName } from '../engine.js';
-import type { Engine, EngineSession, MapsSnapshot, RunInput, RunResult } from '../engine.js';
+import { actionName, RunInputError } from '../engine.js';
+import type { Engine, EngineSession, MapsSnapshot, RunInput, RunOptions, RunResult, SessionCounters } from '../engine.js';
 import { mapDefProblem } from '../maps/factory.js';
 import { FixtureError } from '../maps/fixture.js';
 import type { MapFixture } from '../maps/fixture.js';
@@ -25,19 +25,15 @@ export interface InterpreterOptions extends XdpHostOptions {
   coverage?: boolean;
 }
 
-/** Input the interpreter refuses as the kernel's test run would (unknown program, bad packet size). */
-export class RunInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RunInputError';
-  }
-}
+export { RunInputError } from '../engine.js';
 
 export class InterpreterSession implements EngineSession {
+  readonly engine = 'interpreter';
   readonly host: XdpHost;
   readonly machine: Machine;
   readonly entry: CompiledProgram;
   private readonly budget: number;
+  private readonly counts: SessionCounters = { runs: 0, refused: 0, insnsExecuted: 0 };
   /** with `coverage`: per program name, executions of each instruction (index into code.insns) */
   readonly hits = new Map<string, Uint32Array>();
 
@@ -72,11 +68,14 @@ export class InterpreterSession implements EngineSession {
    * One packet, synchronously (the Engine's run() wraps this). With `snapshot: false` the result's
    * `maps` is left empty (read them with readMaps() when needed): the fast path for traffic.
    */
-  runSync(input: RunInput, opts: { snapshot?: boolean } = {}): RunResult {
+  runSync(input: RunInput, opts: RunOptions = {}): RunResult {
     const ifindex = input.ctx?.ingressIfindex || DEFAULT_IFINDEX;
     const queue = input.ctx?.rxQueueIndex ?? 0;
     const problem = packetProblem(input.packet.length) ?? contextProblem(input.ctx?.ingressIfindex ?? 0, queue);
-    if (problem) throw new RunInputError(problem);
+    if (problem) {
+      this.counts.refused++;
+      throw new RunInputError(problem);
+    }
     const { host, machine: m } = this;
     host.beginRun();
     const xdp = host.xdp;
@@ -98,15 +97,25 @@ export class InterpreterSession implements EngineSession {
     };
     if (trap) result.trap = trap;
     if (code === 4 && host.redirect) result.redirect = host.redirect;
+    this.counts.runs++;
+    this.counts.insnsExecuted! += m.count;
     return result;
   }
 
-  async run(input: RunInput): Promise<RunResult> {
-    return this.runSync(input);
+  async run(input: RunInput, opts?: RunOptions): Promise<RunResult> {
+    return this.runSync(input, opts);
   }
 
   async readMaps(): Promise<MapsSnapshot> {
     return this.host.maps.snapshot();
+  }
+
+  async writeMaps(state: MapsSnapshot): Promise<void> {
+    this.host.maps.write(state);
+  }
+
+  counters(): SessionCounters {
+    return { ...this.counts };
   }
 
   async close(): Promise<void> {}
