@@ -33,7 +33,7 @@ export class InterpreterSession implements EngineSession {
   readonly machine: Machine;
   readonly entry: CompiledProgram;
   private readonly budget: number;
-  private readonly counts: SessionCounters = { runs: 0, refused: 0, insnsExecuted: 0 };
+  private readonly counts = { runs: 0, refused: 0, insnsExecuted: 0 } satisfies SessionCounters;
   /** with `coverage`: per program name, executions of each instruction (index into code.insns) */
   readonly hits = new Map<string, Uint32Array>();
 
@@ -98,7 +98,7 @@ export class InterpreterSession implements EngineSession {
     if (trap) result.trap = trap;
     if (code === 4 && host.redirect) result.redirect = host.redirect;
     this.counts.runs++;
-    this.counts.insnsExecuted! += m.count;
+    this.counts.insnsExecuted += m.count;
     return result;
   }
 
