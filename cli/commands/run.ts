@@ -1,6 +1,6 @@
 // `xdp2hw run <file> --packet <hex|file> [--program P] [--maps fixture.json] [--engine E] [--json]`:
-// one packet through an engine (the reference interpreter by default, or the kernel); prints the action, the output packet, changed map entries
-// and the instruction count. With `--pcap` instead, streams a trace and prints a summary. Exit 0 when the run completed (a trap is a result: action
+// one packet through an engine (the reference interpreter by default, or the kernel); prints the
+// action, the output packet, changed map entries and the instruction count. With `--pcap` instead, streams a trace and prints a summary. Exit 0 when the run completed (a trap is a result: action
 // XDP_ABORTED and the trap printed), 1 for bad input (file, fixture, packet), 2 for usage.
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
