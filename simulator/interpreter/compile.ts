@@ -51,17 +51,13 @@ interface Ctx {
   readonly m: Machine;
   readonly pool: ConstPool;
   readonly src: ProgramSource;
-  /** slot index → instruction index */
-  readonly indexOfSlot: Map<number, number>;
   readonly code: Handler[];
   readonly slots: number[];
 }
 
 export function compileProgram(src: ProgramSource, index: number, m: Machine, pool: ConstPool): CompiledProgram {
   const { insns, pcs } = src.code;
-  const indexOfSlot = new Map<number, number>();
-  pcs.forEach((slot, i) => indexOfSlot.set(slot, i));
-  const cx: Ctx = { m, pool, src, indexOfSlot, code: [], slots: [...pcs] };
+  const cx: Ctx = { m, pool, src, code: [], slots: [...pcs] };
   for (let i = 0; i < insns.length; i++) cx.code.push(handlerFor(cx, insns[i], i));
   // falling off the end
   const endSlot = src.code.slots;
@@ -81,7 +77,13 @@ function trapAt(cx: Ctx, slot: number, message: string): number {
 function targetIndex(cx: Ctx, insn: Insn, pc: number): number {
   const t = branchTarget(insn, pc);
   if (t === undefined) return -1;
-  return cx.indexOfSlot.get(t) ?? trapAt(cx, pc, `jump to slot ${t}, which is ${t < 0 || t >= cx.src.code.slots ? 'outside the program' : 'the middle of an lddw'}`);
+  return indexAt(cx, t) ?? trapAt(cx, pc, `jump to slot ${t}, which is ${t < 0 || t >= cx.src.code.slots ? 'outside the program' : 'the middle of an lddw'}`);
+}
+
+/** The instruction at a slot, or undefined outside the program or inside an lddw. */
+function indexAt(cx: Ctx, slot: number): number | undefined {
+  const i = slot >= 0 && slot < cx.src.code.slots ? cx.src.code.indexOfSlot[slot] : -1;
+  return i >= 0 ? i : undefined;
 }
 
 const slotOf = (cx: Ctx, o: Operand): number => (o.type === 'reg' ? o.reg : cx.pool.slots.get(o.value)!);
@@ -98,6 +100,6 @@ const NO_VALUE: LddwValue = [0, 0];
 
 function handlerFor(cx: Ctx, insn: Insn, i: number): Handler {
   const pc = cx.slots[i];
-  const value = insn.kind === 'lddw' ? lddwValue(cx.m, insn, pc, cx.src.mapRefs?.get(i), (slot) => cx.indexOfSlot.get(slot)) : NO_VALUE;
+  const value = insn.kind === 'lddw' ? lddwValue(cx.m, insn, pc, cx.src.mapRefs?.get(i), (slot) => indexAt(cx, slot)) : NO_VALUE;
   return semantics(cx.m, insn, { pc, next: i + 1, target: targetIndex(cx, insn, pc), src: sourceSlot(cx, insn), value });
 }
