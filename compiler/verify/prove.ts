@@ -1,0 +1,152 @@
+// Equivalence of an original and a compiled program: both run symbolically over one Env (same
+// packet, length, ctx fields, initial maps), and each observable part of the result (action,
+// packet length and bytes, redirect target, each map) is one obligation, checked on its own
+// with a time limit. Answers proved, a counterexample (replayable), or unknown (with the part).
+
+import type { MapDef } from '../loader/types.js';
+import type { Exit, ProgramInput } from './cx.js';
+import { counterexample } from './counterexample.js';
+import type { Counterexample } from './counterexample.js';
+import { execute } from './exec.js';
+import { isArrayMap } from './state.js';
+import type { Env, State } from './state.js';
+import { z3 } from './z3.js';
+import type { B, BV, Mem, Z3 } from './z3.js';
+
+export type { ProgramInput } from './cx.js';
+
+export interface ProveOptions {
+  /** the object's maps (LoadedObject.maps): the programs' map references index them */
+  readonly maps: readonly MapDef[];
+  /** the shortest packet (bytes), default 60; 14 (an Ethernet header) is allowed */
+  readonly minLength?: number;
+  /** the longest packet (bytes), default 1514 (a 1500-byte MTU) */
+  readonly maxLength?: number;
+  /** the time limit of each obligation, in seconds (default 60) */
+  readonly timeoutSeconds?: number;
+}
+
+export type ProofStatus = 'proved' | 'counterexample' | 'unknown';
+
+/** One obligation (a part of the result that must agree) and how its check went. */
+export interface ProofRegion {
+  readonly name: string;
+  readonly status: ProofStatus;
+  readonly seconds: number;
+}
+
+/** The JSON `proof` of `compile --prove`. */
+export interface Proof {
+  readonly status: ProofStatus;
+  readonly seconds: number;
+  readonly regions: ProofRegion[];
+  /** for unknown: the obligation that ran out of time */
+  readonly region?: string;
+  readonly counterexample?: Counterexample;
+}
+
+/** The result of one program: each part an ite over its exits. */
+export interface Outcome {
+  readonly action: BV;
+  readonly start: BV;
+  readonly end: BV;
+  readonly pkt: Mem;
+  readonly values: Mem[];
+  readonly present: Mem[];
+  readonly redirect: BV;
+}
+
+function outcome(Z: Z3, exits: Exit[]): Outcome {
+  const pick = <T>(f: (s: State, e: Exit) => T): T =>
+    exits.slice(0, -1).reduceRight((acc, e) => Z.If(e.cond, f(e.state, e) as BV, acc as BV) as T, f(exits[exits.length - 1].state, exits[exits.length - 1]));
+  return {
+    action: pick((_s, e) => e.action),
+    start: pick((s) => s.start),
+    end: pick((s) => s.end),
+    pkt: pick((s) => s.pkt),
+    values: exits[0].state.values.map((_m, i) => pick((s) => s.values[i])),
+    present: exits[0].state.present.map((_m, i) => pick((s) => s.present[i])),
+    redirect: pick((s) => s.redirect),
+  };
+}
+
+function makeEnv(Z: Z3, o: ProveOptions): { env: Env; assumptions: B[] } {
+  const sort = (bits: number) => Z.BitVec.sort(bits);
+  const len = Z.BitVec.const('packet_length', 64);
+  const ingressIfindex = Z.BitVec.const('ingress_ifindex', 32);
+  const rxQueueIndex = Z.BitVec.const('rx_queue_index', 32);
+  const env: Env = {
+    Z, maps: o.maps, len, ingressIfindex, rxQueueIndex,
+    pkt: Z.Array.const('packet', sort(64), sort(8)) as unknown as Mem,
+    values: o.maps.map((m, i) => Z.Array.const(`map${i}_${m.name}_values`, sort(m.keySize * 8 + 16), sort(8)) as unknown as Mem),
+    present: o.maps.map((m, i) => Z.Array.const(`map${i}_${m.name}_keys`, sort(m.keySize * 8), sort(1)) as unknown as Mem),
+    touched: [], fns: new Map(),
+  };
+  const v64 = (n: number) => Z.BitVec.val(BigInt(n), 64);
+  const v32 = (n: number) => Z.BitVec.val(BigInt(n), 32);
+  const assumptions = [
+    len.uge(v64(o.minLength ?? 60)), len.ule(v64(o.maxLength ?? 1514)),
+    // the ifindexes a test run can use (docs/FIXTURES.md), and a queue other than 0 only on a device
+    ingressIfindex.uge(v32(1)), ingressIfindex.ule(v32(8)), Z.Or(rxQueueIndex.eq(v32(0)), ingressIfindex.neq(v32(1))),
+    rxQueueIndex.ult(v32(64)),
+  ];
+  return { env, assumptions };
+}
+
+/** The obligations: for each part of the result, the condition under which the programs differ. */
+function obligations(Z: Z3, env: Env, a: Outcome, b: Outcome): { name: string; differs: B; trivial: boolean }[] {
+  const zero = Z.BitVec.val(0n, 32);
+  const delivered = Z.And(a.action.neq(zero), b.action.neq(zero));
+  const j: BV = Z.BitVec.const('differing_byte', 64);
+  const lenA = a.end.sub(a.start), lenB = b.end.sub(b.start);
+  const list = [
+    { name: 'action', differs: a.action.neq(b.action), trivial: false },
+    { name: 'packet length', differs: Z.And(delivered, lenA.neq(lenB)), trivial: false },
+    { name: 'packet bytes', differs: Z.And(delivered, j.ult(lenA), j.ult(lenB), a.pkt.select(a.start.add(j)).neq(b.pkt.select(b.start.add(j)))), trivial: a.pkt === b.pkt && a.start === b.start },
+    { name: 'redirect target', differs: Z.And(a.action.eq(Z.BitVec.val(4n, 32)), b.action.eq(Z.BitVec.val(4n, 32)), a.redirect.neq(b.redirect)), trivial: false },
+  ];
+  env.maps.forEach((m, i) => {
+    const k = Z.BitVec.const(`differing_key_${i}`, m.keySize * 8);
+    const o = Z.BitVec.const(`differing_offset_${i}`, 16);
+    const inA = isArrayMap(m) ? k.ult(Z.BitVec.val(BigInt(m.maxEntries), m.keySize * 8)) : a.present[i].select(k).eq(Z.BitVec.val(1n, 1));
+    const at = Z.Concat(k, o);
+    list.push({
+      name: `map ${m.name}`,
+      differs: Z.Or(
+        isArrayMap(m) ? Z.Bool.val(false) : a.present[i].select(k).neq(b.present[i].select(k)),
+        Z.And(inA, o.ult(Z.BitVec.val(BigInt(m.valueSize), 16)), a.values[i].select(at).neq(b.values[i].select(at))),
+      ),
+      trivial: a.values[i] === b.values[i] && a.present[i] === b.present[i],
+    });
+  });
+  return list;
+}
+
+/** Proves that `compiled` does what `original` does, for every packet and initial map state. */
+export async function proveEquivalent(original: ProgramInput, compiled: ProgramInput, options: ProveOptions): Promise<Proof> {
+  const t0 = performance.now();
+  const Z = await z3();
+  const { env, assumptions } = makeEnv(Z, options);
+  const a = outcome(Z, await execute(env, original, 'original'));
+  const b = outcome(Z, await execute(env, compiled, 'compiled'));
+  const regions: ProofRegion[] = [];
+  const seconds = (): number => (performance.now() - t0) / 1000;
+  for (const ob of obligations(Z, env, a, b)) {
+    const t = performance.now();
+    if (ob.trivial) {
+      regions.push({ name: ob.name, status: 'proved', seconds: 0 });
+      continue;
+    }
+    const solver = new Z.Solver();
+    solver.set('timeout', Math.round((options.timeoutSeconds ?? 60) * 1000));
+    solver.add(...assumptions, ob.differs);
+    const r = await solver.check();
+    const status: ProofStatus = r === 'unsat' ? 'proved' : r === 'sat' ? 'counterexample' : 'unknown';
+    regions.push({ name: ob.name, status, seconds: (performance.now() - t) / 1000 });
+    if (status === 'counterexample')
+      return { status, seconds: seconds(), regions, counterexample: counterexample(Z, env, solver.model(), ob.name, a, b) };
+    if (status === 'unknown') return { status, seconds: seconds(), regions, region: ob.name };
+  }
+  return { status: 'proved', seconds: seconds(), regions };
+}
+
