@@ -4,7 +4,7 @@
 
 import { HEADROOM, isArrayMap } from './state.js';
 import type { Env } from './state.js';
-import type { Outcome } from './prove.js';
+import type { Outcome } from './outcome.js';
 import type { BV, Mem, Z3 } from './z3.js';
 import type { Model } from 'z3-solver';
 

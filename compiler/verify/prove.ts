@@ -4,14 +4,17 @@
 // with a time limit. Answers proved, a counterexample (replayable), or unknown (with the part).
 
 import type { MapDef } from '../loader/types.js';
-import type { Exit, ProgramInput } from './cx.js';
+import type { ProgramInput } from './cx.js';
 import { counterexample } from './counterexample.js';
 import type { Counterexample } from './counterexample.js';
+import { symbolicEnv } from './env.js';
 import { execute } from './exec.js';
+import { outcome } from './outcome.js';
+import type { Outcome } from './outcome.js';
 import { isArrayMap } from './state.js';
-import type { Env, State } from './state.js';
+import type { Env } from './state.js';
 import { z3 } from './z3.js';
-import type { B, BV, Mem, Z3 } from './z3.js';
+import type { B, BV, Z3 } from './z3.js';
 
 export type { ProgramInput } from './cx.js';
 
@@ -43,54 +46,6 @@ export interface Proof {
   /** for unknown: the obligation that ran out of time */
   readonly region?: string;
   readonly counterexample?: Counterexample;
-}
-
-/** The result of one program: each part an ite over its exits. */
-export interface Outcome {
-  readonly action: BV;
-  readonly start: BV;
-  readonly end: BV;
-  readonly pkt: Mem;
-  readonly values: Mem[];
-  readonly present: Mem[];
-  readonly redirect: BV;
-}
-
-function outcome(Z: Z3, exits: Exit[]): Outcome {
-  const pick = <T>(f: (s: State, e: Exit) => T): T =>
-    exits.slice(0, -1).reduceRight((acc, e) => Z.If(e.cond, f(e.state, e) as BV, acc as BV) as T, f(exits[exits.length - 1].state, exits[exits.length - 1]));
-  return {
-    action: pick((_s, e) => e.action),
-    start: pick((s) => s.start),
-    end: pick((s) => s.end),
-    pkt: pick((s) => s.pkt),
-    values: exits[0].state.values.map((_m, i) => pick((s) => s.values[i])),
-    present: exits[0].state.present.map((_m, i) => pick((s) => s.present[i])),
-    redirect: pick((s) => s.redirect),
-  };
-}
-
-function makeEnv(Z: Z3, o: ProveOptions): { env: Env; assumptions: B[] } {
-  const sort = (bits: number) => Z.BitVec.sort(bits);
-  const len = Z.BitVec.const('packet_length', 64);
-  const ingressIfindex = Z.BitVec.const('ingress_ifindex', 32);
-  const rxQueueIndex = Z.BitVec.const('rx_queue_index', 32);
-  const env: Env = {
-    Z, maps: o.maps, len, ingressIfindex, rxQueueIndex,
-    pkt: Z.Array.const('packet', sort(64), sort(8)) as unknown as Mem,
-    values: o.maps.map((m, i) => Z.Array.const(`map${i}_${m.name}_values`, sort(m.keySize * 8 + 16), sort(8)) as unknown as Mem),
-    present: o.maps.map((m, i) => Z.Array.const(`map${i}_${m.name}_keys`, sort(m.keySize * 8), sort(1)) as unknown as Mem),
-    touched: [], fns: new Map(),
-  };
-  const v64 = (n: number) => Z.BitVec.val(BigInt(n), 64);
-  const v32 = (n: number) => Z.BitVec.val(BigInt(n), 32);
-  const assumptions = [
-    len.uge(v64(o.minLength ?? 60)), len.ule(v64(o.maxLength ?? 1514)),
-    // the ifindexes a test run can use (docs/FIXTURES.md), and a queue other than 0 only on a device
-    ingressIfindex.uge(v32(1)), ingressIfindex.ule(v32(8)), Z.Or(rxQueueIndex.eq(v32(0)), ingressIfindex.neq(v32(1))),
-    rxQueueIndex.ult(v32(64)),
-  ];
-  return { env, assumptions };
 }
 
 /** The obligations: for each part of the result, the condition under which the programs differ. */
@@ -126,7 +81,7 @@ function obligations(Z: Z3, env: Env, a: Outcome, b: Outcome): { name: string; d
 export async function proveEquivalent(original: ProgramInput, compiled: ProgramInput, options: ProveOptions): Promise<Proof> {
   const t0 = performance.now();
   const Z = await z3();
-  const { env, assumptions } = makeEnv(Z, options);
+  const { env, assumptions } = symbolicEnv(Z, options);
   const a = outcome(Z, await execute(env, original, 'original'));
   const b = outcome(Z, await execute(env, compiled, 'compiled'));
   const regions: ProofRegion[] = [];
