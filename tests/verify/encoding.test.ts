@@ -9,7 +9,7 @@ import type { AluOp, Insn, Operand } from '../../isa/index.js';
 import { ALU3_OPS } from '../../isa/syllables.js';
 import { evaluate, interpret, programOf } from './harness.js';
 
-const RUNS = { numRuns: 6 };
+const RUNS = { numRuns: 4 };
 const u64 = fc.bigInt({ min: 0n, max: (1n << 64n) - 1n });
 /** values that hit the corner cases (0, 1, -1, sign bits, shift counts) as often as random ones */
 const val = fc.oneof(u64, fc.constantFrom(0n, 1n, 2n, 31n, 32n, 63n, 64n, 0x7fffffffn, 0x80000000n, 0xffffffffn, 1n << 63n, (1n << 64n) - 1n));
@@ -56,18 +56,18 @@ describe('the Z3 encoding equals the interpreter', () => {
 
   it('movsx 8/16/32, 64- and 32-bit', async () => {
     await fc.assert(fc.asyncProperty(val, fc.constantFrom(8, 16, 32), fc.constantFrom(64, 32), async (b, ext, width) =>
-      agree([{ kind: 'alu', op: 'movsx', width: width as 32 | 64, dst: 2, src: reg(3), extBits: ext as 8 | 16 | 32 }], 0n, b, 0n, new Uint8Array(64))), { numRuns: 30 });
+      agree([{ kind: 'alu', op: 'movsx', width: width as 32 | 64, dst: 2, src: reg(3), extBits: ext as 8 | 16 | 32 }], 0n, b, 0n, new Uint8Array(64))), { numRuns: 20 });
   });
 
   for (const width of [64, 32] as const)
     it(`alu3 (every op, register and immediate) ${width}`, async () => {
       await fc.assert(fc.asyncProperty(fc.constantFrom(...ALU3_OPS), val, val, fc.boolean(), imm32, async (op, a, b, isReg, k) =>
-        agree([alu3(op, width, 4, 2, operand(isReg, k))], a, b, 0n, new Uint8Array(64))), { numRuns: 30 });
+        agree([alu3(op, width, 4, 2, operand(isReg, k))], a, b, 0n, new Uint8Array(64))), { numRuns: 20 });
     });
 
   it('end: le, be, bswap at 16, 32, 64 bits', async () => {
     await fc.assert(fc.asyncProperty(fc.constantFrom('le', 'be', 'bswap'), fc.constantFrom(16, 32, 64), val, async (order, bits, a) =>
-      agree([{ kind: 'end', order: order as 'le', bits: bits as 16, dst: 2 }], a, 0n, 0n, new Uint8Array(64))), { numRuns: 40 });
+      agree([{ kind: 'end', order: order as 'le', bits: bits as 16, dst: 2 }], a, 0n, 0n, new Uint8Array(64))), { numRuns: 25 });
   });
 
   for (const width of [64, 32] as const)
@@ -78,7 +78,7 @@ describe('the Z3 encoding equals the interpreter', () => {
           { kind: 'alu', op: 'mov', width: 64, dst: 4, src: imm(0x77) },
           { kind: 'ja', off: 1, wide: false },
           { kind: 'alu', op: 'mov', width: 64, dst: 4, src: imm(0x55) },
-        ], a, b, 0n, new Uint8Array(64))), { numRuns: 30 });
+        ], a, b, 0n, new Uint8Array(64))), { numRuns: 20 });
     });
 
   it('exit-imm: any action', async () => {
@@ -89,7 +89,7 @@ describe('the Z3 encoding equals the interpreter', () => {
     await fc.assert(fc.asyncProperty(fc.constantFrom(1, 2, 4, 8, 6), fc.boolean(), fc.integer({ min: -6, max: 84 }), packetArb, async (size, signed, off, pkt) => {
       const load: Insn = size === 6 ? ldx6(2, 6, off) : { kind: 'ldx', size: size as 1, signed: signed && size !== 8, dst: 2, src: 6, off };
       await agree([load], 0n, 0n, 0n, pkt);
-    }), { numRuns: 40 });
+    }), { numRuns: 25 });
   });
 
   it('st, stx (1, 2, 4, 8 bytes) and stx6 into the packet, in and out of bounds', async () => {
@@ -100,7 +100,7 @@ describe('the Z3 encoding equals the interpreter', () => {
       p.splice(p.length - 3, 0, s);
       const prog = programOf(p);
       expect(await evaluate(prog, pkt)).toEqual(await interpret(prog, pkt));
-    }), { numRuns: 40 });
+    }), { numRuns: 25 });
   });
 
   it('atomic (every op, fetch or not, 4 and 8 bytes) on the stack', async () => {
@@ -113,7 +113,7 @@ describe('the Z3 encoding equals the interpreter', () => {
         { kind: 'ldx', size: 8, signed: false, dst: 2, src: 10, off: -8 },
       ];
       await agree(body, a, b, c, new Uint8Array(64));
-    }), { numRuns: 30 });
+    }), { numRuns: 20 });
   });
 
   it('stack stores and loads of every size, and a pointer spilled and reloaded', async () => {
@@ -126,6 +126,6 @@ describe('the Z3 encoding equals the interpreter', () => {
         { kind: 'ldx', size: 1, signed: false, dst: 4, src: 5, off: 30 },
       ];
       await agree(body, a, 0n, 0n, new Uint8Array(64).map((_, i) => i * 7));
-    }), { numRuns: 30 });
+    }), { numRuns: 20 });
   });
 });
