@@ -69,7 +69,7 @@ function keepSpills(s: State, at: number | undefined, n: number): Map<number, Va
 }
 
 async function storeStep(cx: Cx, s: State, base: PtrVal, off: number, n: number, v: Val, i: number): Promise<State | undefined> {
-  if (v.t === 'undef') return fail(cx, i, `a store of an ${describe(v)}`);
+  if (v.t === 'undef' || v.t === 'choice') return fail(cx, i, `a store of an ${describe(v)}`);
   const pl = place(cx.env, s, base, off, n) ?? fail(cx, i, `a store through a ${describe(base)}`);
   const ok = await guard(cx, s, pl.ok, i);
   if (!ok) return undefined;

@@ -14,7 +14,7 @@ import { callHelper } from './helpers.js';
 import { initialState, mergeAll, setReg } from './state.js';
 import type { Env, State } from './state.js';
 import { describe, num } from './value.js';
-import type { Val } from './value.js';
+import type { ChoiceVal, Val } from './value.js';
 import type { B, BV, Z3 } from './z3.js';
 
 export async function execute(env: Env, prog: ProgramInput, side: string): Promise<Exit[]> {
@@ -95,7 +95,37 @@ function exit(cx: Cx, s: State, action: BV, i: number): Next {
   return [];
 }
 
+/** The registers an instruction reads (for splitting on a choice pointer). */
+function readsOf(insn: Insn): number[] {
+  const r = (o: Operand): number[] => (o.type === 'reg' ? [o.reg] : []);
+  switch (insn.kind) {
+    case 'alu': return [insn.dst, ...r(insn.src)];
+    case 'alu3': return [insn.a, ...r(insn.b)];
+    case 'jmp': return [insn.dst, ...r(insn.src)];
+    case 'end': case 'st': return [insn.dst];
+    case 'ldx': case 'ldx6': return [insn.src];
+    case 'stx': case 'stx6': case 'atomic': return [insn.dst, insn.src, 0];
+    case 'call': return [1, 2, 3, 4, 5];
+    case 'exit': return [0];
+    default: return [];
+  }
+}
+
+/**
+ * Runs one instruction. Where it reads a choice of two pointers, the state splits into one per
+ * pointer (each under its condition) and the paths join again at the next instruction.
+ */
 async function step(cx: Cx, s: State, insn: Insn, i: number): Promise<Next> {
+  const Z = cx.Z;
+  const r = readsOf(insn).find((reg) => s.regs[reg].t === 'choice');
+  if (r === undefined) return stepOne(cx, s, insn, i);
+  const v = s.regs[r] as ChoiceVal;
+  const a = setReg({ ...s, pc: Z.And(s.pc, v.c) }, r, v.a);
+  const b = setReg({ ...s, pc: Z.And(s.pc, Z.Not(v.c)) }, r, v.b);
+  return [...(await step(cx, a, insn, i)), ...(await step(cx, b, insn, i))];
+}
+
+async function stepOne(cx: Cx, s: State, insn: Insn, i: number): Promise<Next> {
   const Z = cx.Z;
   const n = i + 1;
   switch (insn.kind) {

@@ -1,6 +1,7 @@
 // Symbolic register values: a number (64-bit vector), a typed pointer (region + symbolic offset,
-// as the kernel verifier types them), or `undef` (clobbered by a call, or merged from paths that
-// disagree on the type). Merging two values under a path condition; nothing about memory.
+// as the kernel verifier types them), a choice of two pointers (paths that disagree on the region
+// joined: exec.ts splits the state again where one is used), or `undef` (clobbered by a call, or
+// a number and a pointer joined). Merging two values under a path condition; nothing about memory.
 
 import type { B, BV, Z3 } from './z3.js';
 
@@ -33,7 +34,15 @@ export interface UndefVal {
   readonly why: string;
 }
 
-export type Val = NumVal | PtrVal | UndefVal;
+/** A pointer into one of two regions (paths that disagree joined): `a` where c holds, else `b`. */
+export interface ChoiceVal {
+  readonly t: 'choice';
+  readonly c: B;
+  readonly a: PtrVal | ChoiceVal;
+  readonly b: PtrVal | ChoiceVal;
+}
+
+export type Val = NumVal | PtrVal | ChoiceVal | UndefVal;
 
 export const num = (v: BV): NumVal => ({ t: 'num', v });
 
@@ -57,9 +66,15 @@ export function mergeVal(Z: Z3, c: B, a: Val, b: Val): Val {
     const nul = a.nul || b.nul ? Z.If(c, a.nul ?? Z.Bool.val(false), b.nul ?? Z.Bool.val(false)) : undefined;
     return { t: 'ptr', region: a.region, off: a.off === b.off ? a.off : Z.If(c, a.off, b.off), key, nul };
   }
+  if (a.t !== 'num' && b.t !== 'num') return { t: 'choice', c, a, b };
   return { t: 'undef', why: `a ${describe(a)} on one path and a ${describe(b)} on another` };
 }
 
 export function describe(v: Val): string {
-  return v.t === 'num' ? 'number' : v.t === 'ptr' ? `pointer to ${regionName(v.region)}` : `undefined value (${v.why})`;
+  switch (v.t) {
+    case 'num': return 'number';
+    case 'ptr': return `pointer to ${regionName(v.region)}`;
+    case 'choice': return `pointer to ${describe(v.a).slice(11)} or ${describe(v.b).slice(11)}`;
+    case 'undef': return `undefined value (${v.why})`;
+  }
 }
