@@ -37,16 +37,41 @@ export function symbolicEnv(Z: Z3, o: EnvOptions): { env: Env; assumptions: B[] 
 }
 
 
-/** One packet, ingress ifindex 1, queue 0, maps of the given definitions all zero and empty. */
-export function concreteEnv(Z: Z3, packet: Uint8Array, maps: readonly MapDef[] = []): Env {
+/** A map entry as bytes in memory order (key and value). */
+export interface EntryBytes {
+  readonly key: Uint8Array;
+  readonly value: Uint8Array;
+}
+
+/** Bytes in memory order as the bit-vector the encoding uses for them (first byte least significant). */
+function leValue(Z: Z3, bytes: Uint8Array): BV {
+  let v = 0n;
+  bytes.forEach((b, i) => (v |= BigInt(b) << BigInt(8 * i)));
+  return Z.BitVec.val(v, bytes.length * 8);
+}
+
+/**
+ * One packet, ingress ifindex 1, queue 0, and maps holding the given entries (by map index; the
+ * rest of every value zero, no other key present).
+ */
+export function concreteEnv(Z: Z3, packet: Uint8Array, maps: readonly MapDef[] = [], entries: readonly (readonly EntryBytes[])[] = []): Env {
   const sort = (bits: number) => Z.BitVec.sort(bits);
   let pkt = Z.Array.K(sort(64), Z.BitVec.val(0n, 8)) as unknown as Mem;
   packet.forEach((b, j) => (pkt = pkt.store(Z.BitVec.val(BigInt(HEADROOM + j), 64), Z.BitVec.val(BigInt(b), 8)) as Mem));
+  const values = maps.map((m, i) => {
+    let mem = Z.Array.K(sort(m.keySize * 8 + 16), Z.BitVec.val(0n, 8)) as unknown as Mem;
+    for (const e of entries[i] ?? [])
+      e.value.forEach((b, j) => (mem = mem.store(Z.Concat(leValue(Z, e.key), Z.BitVec.val(BigInt(j), 16)), Z.BitVec.val(BigInt(b), 8)) as Mem));
+    return mem;
+  });
+  const present = maps.map((m, i) => {
+    let set = Z.Array.K(sort(m.keySize * 8), Z.BitVec.val(0n, 1)) as unknown as Mem;
+    for (const e of entries[i] ?? []) set = set.store(leValue(Z, e.key), Z.BitVec.val(1n, 1)) as Mem;
+    return set;
+  });
   return {
     Z, maps, pkt, len: Z.BitVec.val(BigInt(packet.length), 64) as BV,
     ingressIfindex: Z.BitVec.val(1n, 32), rxQueueIndex: Z.BitVec.val(0n, 32),
-    values: maps.map((m) => Z.Array.K(sort(m.keySize * 8 + 16), Z.BitVec.val(0n, 8)) as unknown as Mem),
-    present: maps.map((m) => Z.Array.K(sort(m.keySize * 8), Z.BitVec.val(0n, 1)) as unknown as Mem),
-    touched: [], fns: new Map(),
+    values, present, touched: [], fns: new Map(),
   };
 }
