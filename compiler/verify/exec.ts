@@ -12,6 +12,7 @@ import type { Cx, Exit, ProgramInput } from './cx.js';
 import { topologicalOrder } from './order.js';
 import { callHelper } from './helpers.js';
 import { initialState, mergeAll, setReg } from './state.js';
+import { addBV, numeral } from './symmem.js';
 import type { Env, State } from './state.js';
 import { describe, num } from './value.js';
 import type { ChoiceVal, Val } from './value.js';
@@ -42,6 +43,12 @@ function operand(cx: Cx, s: State, o: Operand, i: number): Val {
 
 const isConst = (Z: Z3, v: Val): boolean => v.t === 'num' && Z.isBitVecVal(v.v);
 
+/** -x, folded when x is a constant. */
+function negBV(Z: Z3, x: BV): BV {
+  const v = numeral(Z, x);
+  return v === undefined ? x.neg() : Z.BitVec.val(BigInt.asUintN(64, -v), 64);
+}
+
 /** An ALU operation on values: numbers, or pointer ± number and pointer - pointer (64-bit). */
 async function aluVal(cx: Cx, insn: Extract<Insn, { kind: 'alu' | 'alu3' }>, a: Val | undefined, b: Val, i: number): Promise<Val> {
   const Z = cx.Z;
@@ -54,8 +61,8 @@ async function aluVal(cx: Cx, insn: Extract<Insn, { kind: 'alu' | 'alu3' }>, a: 
     return num(isConst(Z, a) && isConst(Z, b) ? ((await Z.simplify(r)) as BV) : r);
   }
   if (width === 64 && a.t === 'ptr' && b.t === 'num' && (op === 'add' || op === 'sub'))
-    return { ...a, off: op === 'add' ? a.off.add(b.v) : a.off.sub(b.v) };
-  if (width === 64 && a.t === 'num' && b.t === 'ptr' && op === 'add') return { ...b, off: b.off.add(a.v) };
+    return { ...a, off: op === 'add' ? addBV(Z, a.off, b.v) : addBV(Z, a.off, negBV(Z, b.v)) };
+  if (width === 64 && a.t === 'num' && b.t === 'ptr' && op === 'add') return { ...b, off: addBV(Z, b.off, a.v) };
   if (width === 64 && a.t === 'ptr' && b.t === 'ptr' && op === 'sub' && a.region.kind === b.region.kind) return num(a.off.sub(b.off));
   return fail(cx, i, `${width}-bit ${op} of a ${describe(a)} and a ${describe(b)} is outside the model`);
 }

@@ -13,7 +13,9 @@ import { ETH_HLEN, FRAME_SIZE, isArrayMap, SHARED_INFO_SIZE, XDP_FRAME_SIZE } fr
 import type { State } from './state.js';
 import { num } from './value.js';
 import type { PtrVal, Val } from './value.js';
-import type { B, BV, Fn, Mem, Z3 } from './z3.js';
+import { iteMem, select, storeMem } from './symmem.js';
+import type { SymMem } from './symmem.js';
+import type { B, BV, Fn, Z3 } from './z3.js';
 
 const EINVAL = -22, EEXIST = -17, ENOENT = -2, E2BIG = -7;
 const XDP_ABORTED = 0, XDP_REDIRECT = 4;
@@ -87,7 +89,7 @@ async function bytesArg(cx: Cx, s: State, p: PtrVal, n: number, i: number): Prom
 function present(Z: Z3, cx: Cx, s: State, map: number, key: BV): B {
   const def = cx.env.maps[map];
   if (isArrayMap(def)) return key.ult(Z.BitVec.val(BigInt(def.maxEntries), key.size()));
-  return s.present[map].select(key).eq(Z.BitVec.val(1n, 1));
+  return select(Z, s.present[map], key).eq(Z.BitVec.val(1n, 1));
 }
 
 async function keyArg(cx: Cx, s: State, map: number, i: number): Promise<[BV, State] | undefined> {
@@ -104,7 +106,7 @@ async function mapLookup(cx: Cx, s: State, i: number): Promise<State | undefined
   return r0(st, { t: 'ptr', region: { kind: 'value', map }, off: bv64(cx.Z, 0), key, nul: cx.Z.Not(present(cx.Z, cx, st, map, key)) });
 }
 
-const setMem = (s: State, map: number, values: Mem, keys: Mem): State => ({
+const setMem = (s: State, map: number, values: SymMem, keys: SymMem): State => ({
   ...s, values: s.values.map((v, j) => (j === map ? values : v)), present: s.present.map((v, j) => (j === map ? keys : v)),
 });
 
@@ -124,8 +126,8 @@ async function mapUpdate(cx: Cx, s: State, i: number): Promise<State | undefined
     : Z.If(flags.ugt(bv64(Z, 2)), bv64(Z, EINVAL), Z.If(Z.And(is(1), exists), bv64(Z, EEXIST), Z.If(Z.And(is(2), Z.Not(exists)), bv64(Z, ENOENT), bv64(Z, 0))));
   const ok = err.eq(bv64(Z, 0));
   const written = writeBytes(st.values[map], (j) => Z.Concat(key, Z.BitVec.val(BigInt(j), 16)), def.valueSize, val[0]);
-  const keys = isArrayMap(def) ? st.present[map] : (st.present[map].store(key, Z.BitVec.val(1n, 1)) as Mem);
-  return r0(setMem(st, map, Z.If(ok, written, st.values[map]) as unknown as Mem, Z.If(ok, keys, st.present[map]) as unknown as Mem), err);
+  const keys = isArrayMap(def) ? st.present[map] : storeMem(st.present[map], key, Z.BitVec.val(1n, 1));
+  return r0(setMem(st, map, iteMem(ok, written, st.values[map]), iteMem(ok, keys, st.present[map])), err);
 }
 
 async function mapDelete(cx: Cx, s: State, i: number): Promise<State | undefined> {
@@ -136,7 +138,7 @@ async function mapDelete(cx: Cx, s: State, i: number): Promise<State | undefined
   const [key, st] = got;
   if (isArrayMap(cx.env.maps[map])) return r0(st, bv64(Z, EINVAL));
   const res = Z.If(present(Z, cx, st, map, key), bv64(Z, 0), bv64(Z, ENOENT));
-  return r0(setMem(st, map, st.values[map], st.present[map].store(key, Z.BitVec.val(0n, 1)) as Mem), res);
+  return r0(setMem(st, map, st.values[map], storeMem(st.present[map], key, Z.BitVec.val(0n, 1))), res);
 }
 
 async function redirect(cx: Cx, s: State, i: number): Promise<State | undefined> {

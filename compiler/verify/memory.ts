@@ -6,21 +6,23 @@ import { bv64 } from './alu.js';
 import { STACK_SIZE } from './state.js';
 import type { Env, State } from './state.js';
 import type { PtrVal } from './value.js';
-import type { B, BV, Mem, Z3 } from './z3.js';
+import { addBV, concatBV, select, storeMem } from './symmem.js';
+import type { SymMem } from './symmem.js';
+import type { B, BV, Z3 } from './z3.js';
 
 /** Where an access of n bytes lands: the memory, the index of each byte, and when it is legal. */
 interface Place {
   readonly ok: B;
   readonly index: (i: number) => BV;
-  readonly mem: (s: State) => Mem;
-  readonly put: (s: State, m: Mem) => State;
+  readonly mem: (s: State) => SymMem;
+  readonly put: (s: State, m: SymMem) => State;
 }
 
 /** A pointer's place for an n-byte access at ptr + off in state s; undefined for ctx and map handles. */
 export function place(env: Env, s: State, p: PtrVal, off: number, n: number): Place | undefined {
   const Z = env.Z;
-  const addr = p.off.add(bv64(Z, off));
-  const at = (i: number): BV => (i === 0 ? addr : addr.add(bv64(Z, i)));
+  const addr = addBV(Z, p.off, bv64(Z, off));
+  const at = (i: number): BV => (i === 0 ? addr : addBV(Z, addr, bv64(Z, i)));
   const r = p.region;
   switch (r.kind) {
     case 'packet':
@@ -39,7 +41,7 @@ export function place(env: Env, s: State, p: PtrVal, off: number, n: number): Pl
       const inside = n <= size ? addr.ule(bv64(Z, size - n)) : Z.Bool.val(false);
       return {
         ok: p.nul ? Z.And(Z.Not(p.nul), inside) : inside,
-        index: (i) => Z.Concat(key, at(i).extract(15, 0)),
+        index: (i) => concatBV(Z, key, low16(Z, at(i))),
         mem: (s) => s.values[r.map],
         put: (s, m) => ({ ...s, values: s.values.map((v, i) => (i === r.map ? m : v)) }),
       };
@@ -50,17 +52,23 @@ export function place(env: Env, s: State, p: PtrVal, off: number, n: number): Pl
   }
 }
 
+/** The low 16 bits of an offset (constant-folded). */
+function low16(Z: Z3, x: BV): BV {
+  const v = Z.isBitVecVal(x) ? x.value() : undefined;
+  return v === undefined ? x.extract(15, 0) : Z.BitVec.val(v & 0xffffn, 16);
+}
+
 /** n bytes, little-endian, as an (8n)-bit vector. */
-export function readBytes(Z: Z3, mem: Mem, index: (i: number) => BV, n: number): BV {
+export function readBytes(Z: Z3, mem: SymMem, index: (i: number) => BV, n: number): BV {
   const bytes: BV[] = [];
-  for (let i = n - 1; i >= 0; i--) bytes.push(mem.select(index(i)) as BV);
+  for (let i = n - 1; i >= 0; i--) bytes.push(select(Z, mem, index(i)));
   return n === 1 ? bytes[0] : Z.Concat(...bytes);
 }
 
 /** Stores the low 8n bits of v, little-endian. */
-export function writeBytes(mem: Mem, index: (i: number) => BV, n: number, v: BV): Mem {
+export function writeBytes(mem: SymMem, index: (i: number) => BV, n: number, v: BV): SymMem {
   let m = mem;
-  for (let i = 0; i < n; i++) m = m.store(index(i), v.extract(i * 8 + 7, i * 8)) as Mem;
+  for (let i = 0; i < n; i++) m = storeMem(m, index(i), v.extract(i * 8 + 7, i * 8));
   return m;
 }
 

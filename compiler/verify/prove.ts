@@ -12,6 +12,7 @@ import { execute } from './exec.js';
 import { outcome } from './outcome.js';
 import type { Outcome } from './outcome.js';
 import { isArrayMap } from './state.js';
+import { select } from './symmem.js';
 import type { Env } from './state.js';
 import { z3 } from './z3.js';
 import type { B, BV, Z3 } from './z3.js';
@@ -57,19 +58,19 @@ function obligations(Z: Z3, env: Env, a: Outcome, b: Outcome): { name: string; d
   const list = [
     { name: 'action', differs: a.action.neq(b.action), trivial: false },
     { name: 'packet length', differs: Z.And(delivered, lenA.neq(lenB)), trivial: false },
-    { name: 'packet bytes', differs: Z.And(delivered, j.ult(lenA), j.ult(lenB), a.pkt.select(a.start.add(j)).neq(b.pkt.select(b.start.add(j)))), trivial: a.pkt === b.pkt && a.start === b.start },
+    { name: 'packet bytes', differs: Z.And(delivered, j.ult(lenA), j.ult(lenB), select(Z, a.pkt, a.start.add(j)).neq(select(Z, b.pkt, b.start.add(j)))), trivial: a.pkt === b.pkt && a.start === b.start },
     { name: 'redirect target', differs: Z.And(a.action.eq(Z.BitVec.val(4n, 32)), b.action.eq(Z.BitVec.val(4n, 32)), a.redirect.neq(b.redirect)), trivial: false },
   ];
   env.maps.forEach((m, i) => {
     const k = Z.BitVec.const(`differing_key_${i}`, m.keySize * 8);
     const o = Z.BitVec.const(`differing_offset_${i}`, 16);
-    const inA = isArrayMap(m) ? k.ult(Z.BitVec.val(BigInt(m.maxEntries), m.keySize * 8)) : a.present[i].select(k).eq(Z.BitVec.val(1n, 1));
+    const inA = isArrayMap(m) ? k.ult(Z.BitVec.val(BigInt(m.maxEntries), m.keySize * 8)) : select(Z, a.present[i], k).eq(Z.BitVec.val(1n, 1));
     const at = Z.Concat(k, o);
     list.push({
       name: `map ${m.name}`,
       differs: Z.Or(
-        isArrayMap(m) ? Z.Bool.val(false) : a.present[i].select(k).neq(b.present[i].select(k)),
-        Z.And(inA, o.ult(Z.BitVec.val(BigInt(m.valueSize), 16)), a.values[i].select(at).neq(b.values[i].select(at))),
+        isArrayMap(m) ? Z.Bool.val(false) : select(Z, a.present[i], k).neq(select(Z, b.present[i], k)),
+        Z.And(inA, o.ult(Z.BitVec.val(BigInt(m.valueSize), 16)), select(Z, a.values[i], at).neq(select(Z, b.values[i], at))),
       ),
       trivial: a.values[i] === b.values[i] && a.present[i] === b.present[i],
     });

@@ -6,6 +6,8 @@ import type { MapDef } from '../loader/types.js';
 import { bv64 } from './alu.js';
 import { mergeVal, num } from './value.js';
 import type { Val } from './value.js';
+import { baseMem, constMem, iteMem } from './symmem.js';
+import type { SymMem } from './symmem.js';
 import type { B, BV, Fn, Mem, Z3 } from './z3.js';
 
 /** XDP_PACKET_HEADROOM: data starts this far into the frame */
@@ -46,15 +48,15 @@ export interface State {
   readonly pc: B;
   readonly regs: readonly Val[];
   /** the stack, indexed by (64-bit) offset from the frame top */
-  readonly stack: Mem;
+  readonly stack: SymMem;
   /** pointers spilled to the stack, by the offset of their 8-byte slot */
   readonly spills: ReadonlyMap<number, Val>;
-  readonly pkt: Mem;
+  readonly pkt: SymMem;
   /** data and data_end as frame positions */
   readonly start: BV;
   readonly end: BV;
-  readonly values: readonly Mem[];
-  readonly present: readonly Mem[];
+  readonly values: readonly SymMem[];
+  readonly present: readonly SymMem[];
   /** helper calls made so far (32-bit): the n-th call's result is a function of n and its inputs */
   readonly calls: BV;
   /** redirect target: 0 none; (map + 1) << 32 | key for redirect_map; 1 << 63 | ifindex for redirect */
@@ -69,14 +71,14 @@ export function initialState(env: Env): State {
   regs[10] = { t: 'ptr', region: { kind: 'stack' }, off: bv64(Z, 0) };
   const start = bv64(Z, HEADROOM);
   return {
-    pc: Z.Bool.val(true), regs, stack: Z.Array.K(Z.BitVec.sort(64), Z.BitVec.val(0n, 8)) as unknown as Mem,
-    spills: new Map(), pkt: env.pkt, start, end: start.add(env.len), values: env.values, present: env.present,
+    pc: Z.Bool.val(true), regs, stack: constMem(Z.BitVec.val(0n, 8)),
+    spills: new Map(), pkt: baseMem(env.pkt), start, end: start.add(env.len), values: env.values.map(baseMem), present: env.present.map(baseMem),
     calls: Z.BitVec.val(0n, 32), redirect: bv64(Z, 0),
   };
 }
 
-function ite<T extends BV | Mem>(Z: Z3, c: B, a: T, b: T): T {
-  return (a === b ? a : Z.If(c, a as BV, b as BV)) as T;
+function ite(Z: Z3, c: B, a: BV, b: BV): BV {
+  return a === b ? a : Z.If(c, a, b);
 }
 
 /** The state after two paths join: each part chosen by a's path condition. */
@@ -90,13 +92,13 @@ export function mergeStates(Z: Z3, a: State, b: State): State {
   return {
     pc: Z.Or(a.pc, b.pc),
     regs: a.regs.map((v, r) => mergeVal(Z, c, v, b.regs[r])),
-    stack: ite(Z, c, a.stack, b.stack),
+    stack: iteMem(c, a.stack, b.stack),
     spills,
-    pkt: ite(Z, c, a.pkt, b.pkt),
+    pkt: iteMem(c, a.pkt, b.pkt),
     start: ite(Z, c, a.start, b.start),
     end: ite(Z, c, a.end, b.end),
-    values: a.values.map((m, i) => ite(Z, c, m, b.values[i])),
-    present: a.present.map((m, i) => ite(Z, c, m, b.present[i])),
+    values: a.values.map((m, i) => iteMem(c, m, b.values[i])),
+    present: a.present.map((m, i) => iteMem(c, m, b.present[i])),
     calls: ite(Z, c, a.calls, b.calls),
     redirect: ite(Z, c, a.redirect, b.redirect),
   };

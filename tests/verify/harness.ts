@@ -5,7 +5,9 @@ import type { DecodedProgram, Insn } from '../../isa/index.js';
 import type { LoadedObject, MapDef, Program } from '../../compiler/loader/types.js';
 import { concreteEnv } from '../../compiler/verify/env.js';
 import type { EntryBytes } from '../../compiler/verify/env.js';
-import type { BV, Mem } from '../../compiler/verify/z3.js';
+import { select } from '../../compiler/verify/symmem.js';
+import type { SymMem } from '../../compiler/verify/symmem.js';
+import type { BV } from '../../compiler/verify/z3.js';
 import { execute } from '../../compiler/verify/exec.js';
 import { outcome } from '../../compiler/verify/outcome.js';
 import { HEADROOM } from '../../compiler/verify/state.js';
@@ -77,10 +79,10 @@ export async function evaluate(program: Program, packet: Uint8Array, maps?: MapS
     return v.value();
   };
   /** n bytes of a memory from index at(0): one simplify of their concatenation */
-  const bytes = async (mem: Mem, at: (j: number) => BV, n: number): Promise<Uint8Array> => {
+  const bytes = async (mem: SymMem, at: (j: number) => BV, n: number): Promise<Uint8Array> => {
     const out = new Uint8Array(n);
     if (n === 0) return out;
-    const sel = [...out.keys()].map((j) => mem.select(at(j)));
+    const sel = [...out.keys()].map((j) => select(Z, mem, at(j)));
     const all = await value(n === 1 ? sel[0] : Z.Concat(...(sel as Parameters<typeof Z.Concat>)));
     for (let j = 0; j < n; j++) out[j] = Number((all >> BigInt(8 * (n - 1 - j))) & 0xffn);
     return out;
@@ -97,7 +99,7 @@ export async function evaluate(program: Program, packet: Uint8Array, maps?: MapS
     const list: string[] = [];
     for (let k = 0; k < maps.keys; k++) {
       const key = Z.BitVec.val(BigInt(k), 32);
-      const present = d.type === 'array' ? k < d.maxEntries : (await value(o.present[i].select(key))) === 1n;
+      const present = d.type === 'array' ? k < d.maxEntries : (await value(select(Z, o.present[i], key))) === 1n;
       if (present) list.push(`${hex(u32le(k))}=${hex(await bytes(o.values[i], (j) => Z.Concat(key, Z.BitVec.val(BigInt(j), 16)), d.valueSize))}`);
     }
     seen.push(list.sort());
