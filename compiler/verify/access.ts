@@ -8,6 +8,7 @@ import { alu, bv64 } from './alu.js';
 import { concrete, fail, guard, read, readNum, readPtr } from './cx.js';
 import type { Cx } from './cx.js';
 import { load, place, store } from './memory.js';
+import { addBV } from './symmem.js';
 import { setReg } from './state.js';
 import type { State } from './state.js';
 import { describe, num } from './value.js';
@@ -35,7 +36,7 @@ export async function memoryStep(cx: Cx, s: State, insn: MemInsn, i: number): Pr
 
 /** The xdp_md fields: data and data_meta (no metadata is modelled) and data_end are packet pointers. */
 async function ctxLoad(cx: Cx, s: State, base: PtrVal, off: number, size: number, i: number): Promise<Val> {
-  const at = await concrete(cx.Z, base.off.add(bv64(cx.Z, off)));
+  const at = concrete(cx.Z, addBV(cx.Z, base.off, bv64(cx.Z, off)));
   if (at === undefined || size !== 4) return fail(cx, i, 'a ctx access must be a 4-byte load at a constant offset');
   const pkt = (p: BV): Val => ({ t: 'ptr', region: { kind: 'packet' }, off: p });
   switch (at) {
@@ -50,10 +51,10 @@ async function ctxLoad(cx: Cx, s: State, base: PtrVal, off: number, size: number
 async function loadStep(cx: Cx, s: State, dst: number, base: PtrVal, off: number, n: number, signed: boolean, i: number): Promise<State | undefined> {
   if (base.region.kind === 'ctx') return setReg(s, dst, await ctxLoad(cx, s, base, off, n, i));
   const pl = place(cx.env, s, base, off, n) ?? fail(cx, i, `a load through a ${describe(base)}`);
-  const ok = await guard(cx, s, pl.ok, i);
+  const ok = guard(cx, s, pl.ok, i);
   if (!ok) return undefined;
   if (base.region.kind === 'stack' && n === 8) {
-    const at = await concrete(cx.Z, base.off.add(bv64(cx.Z, off)));
+    const at = concrete(cx.Z, addBV(cx.Z, base.off, bv64(cx.Z, off)));
     const spilled = at === undefined ? undefined : ok.spills.get(at);
     if (spilled) return setReg(ok, dst, spilled);
   }
@@ -71,10 +72,10 @@ function keepSpills(s: State, at: number | undefined, n: number): Map<number, Va
 async function storeStep(cx: Cx, s: State, base: PtrVal, off: number, n: number, v: Val, i: number): Promise<State | undefined> {
   if (v.t === 'undef' || v.t === 'choice') return fail(cx, i, `a store of an ${describe(v)}`);
   const pl = place(cx.env, s, base, off, n) ?? fail(cx, i, `a store through a ${describe(base)}`);
-  const ok = await guard(cx, s, pl.ok, i);
+  const ok = guard(cx, s, pl.ok, i);
   if (!ok) return undefined;
   const stack = base.region.kind === 'stack';
-  const at = stack ? await concrete(cx.Z, base.off.add(bv64(cx.Z, off))) : undefined;
+  const at = stack ? concrete(cx.Z, addBV(cx.Z, base.off, bv64(cx.Z, off))) : undefined;
   if (v.t === 'ptr' && (!stack || n !== 8 || at === undefined)) return fail(cx, i, `a ${describe(v)} stored other than as an 8-byte stack spill`);
   const after = store(ok, pl, n, v.t === 'num' ? v.v : v.off);
   if (!stack) return after;
@@ -89,7 +90,7 @@ async function atomicStep(cx: Cx, s: State, insn: Extract<MemInsn, { kind: 'atom
   const base = readPtr(cx, s, insn.dst, i);
   const src = readNum(cx, s, insn.src, i);
   const pl = place(cx.env, s, base, insn.off, n) ?? fail(cx, i, `an atomic operation through a ${describe(base)}`);
-  const ok = await guard(cx, s, pl.ok, i);
+  const ok = guard(cx, s, pl.ok, i);
   if (!ok) return undefined;
   const old = load(Z, ok, pl, n);
   const old64 = n === 8 ? old : old.zeroExt(32);
@@ -101,7 +102,7 @@ async function atomicStep(cx: Cx, s: State, insn: Extract<MemInsn, { kind: 'atom
     case 'cmpxchg': value = Z.If(cut(readNum(cx, s, 0, i)).eq(old), cut(src), old); break;
   }
   let after = store(ok, pl, n, value);
-  if (base.region.kind === 'stack') after = { ...after, spills: keepSpills(s, await concrete(Z, base.off.add(bv64(Z, insn.off))), n) };
+  if (base.region.kind === 'stack') after = { ...after, spills: keepSpills(s, concrete(Z, addBV(Z, base.off, bv64(Z, insn.off))), n) };
   if (insn.op === 'cmpxchg') return setReg(after, 0, num(old64));
   return insn.fetch || insn.op === 'xchg' ? setReg(after, insn.src, num(old64)) : after;
 }

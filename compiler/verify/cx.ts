@@ -43,23 +43,20 @@ export function fail(cx: Cx, i: number, why: string): never {
   throw new VerifyError(i, why, cx.side);
 }
 
-export async function isTrue(Z: Z3, b: B): Promise<boolean> {
-  return Z.isTrue(await Z.simplify(b));
-}
-
-/** The value of a constant expression as a signed number, or undefined when it is not constant. */
-export async function concrete(Z: Z3, v: BV): Promise<number | undefined> {
-  const r = await Z.simplify(v);
-  return Z.isBitVecVal(r) ? Number(BigInt.asIntN(64, r.value())) : undefined;
+/**
+ * The value of a constant as a signed number, or undefined when it is not one. Addresses and
+ * sizes are folded where they are built (symmem.ts addBV), so no solver call is needed.
+ */
+export function concrete(Z: Z3, v: BV): number | undefined {
+  return Z.isBitVecVal(v) ? Number(BigInt.asIntN(v.size(), v.value())) : undefined;
 }
 
 /** Continues only where `ok` holds; where it fails, the run ends XDP_ABORTED (the packet guard). */
-export async function guard(cx: Cx, s: State, ok: B, i: number): Promise<State | undefined> {
+export function guard(cx: Cx, s: State, ok: B, i: number): State | undefined {
   const Z = cx.Z;
-  const r = await Z.simplify(ok);
-  if (Z.isTrue(r)) return s;
+  if (Z.isTrue(ok)) return s;
   cx.exits.push({ cond: Z.And(s.pc, Z.Not(ok)), action: Z.BitVec.val(XDP_ABORTED, 32), state: s, index: i, aborted: true });
-  return Z.isFalse(r) ? undefined : { ...s, pc: Z.And(s.pc, ok) };
+  return Z.isFalse(ok) ? undefined : { ...s, pc: Z.And(s.pc, ok) };
 }
 
 export function read(cx: Cx, s: State, r: number, i: number): Val {

@@ -89,9 +89,10 @@ function target(cx: Cx, i: number, off: number): number {
 
 type Next = [number, State][];
 
-async function branch(cx: Cx, s: State, c: B, t: number, n: number): Promise<Next> {
+async function branch(cx: Cx, s: State, c: B, constantCond: boolean, t: number, n: number): Promise<Next> {
   const Z = cx.Z;
-  const r = await Z.simplify(c);
+  // a condition on constants only is decided here (one solver call); others stay symbolic
+  const r = constantCond ? await Z.simplify(c) : c;
   if (Z.isTrue(r)) return [[t, s]];
   if (Z.isFalse(r)) return [[n, s]];
   return [[t, { ...s, pc: Z.And(s.pc, c) }], [n, { ...s, pc: Z.And(s.pc, Z.Not(c)) }]];
@@ -143,8 +144,8 @@ async function stepOne(cx: Cx, s: State, insn: Insn, i: number): Promise<Next> {
     case 'end':
       return [[n, setReg(s, insn.dst, num(end(Z, insn.order, insn.bits, readNum(cx, s, insn.dst, i))))]];
     case 'jmp': {
-      const c = condVal(cx, insn, read(cx, s, insn.dst, i), operand(cx, s, insn.src, i), i);
-      return branch(cx, s, c, target(cx, i, insn.off), n);
+      const [a, b] = [read(cx, s, insn.dst, i), operand(cx, s, insn.src, i)];
+      return branch(cx, s, condVal(cx, insn, a, b, i), isConst(Z, a) && isConst(Z, b), target(cx, i, insn.off), n);
     }
     case 'ja':
       return [[target(cx, i, insn.off), s]];

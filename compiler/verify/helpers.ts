@@ -81,7 +81,7 @@ function mapArg(cx: Cx, s: State, r: number, i: number): number {
 /** Reads n bytes a helper argument points to (guarded): [bytes, state] or undefined when no path survives. */
 async function bytesArg(cx: Cx, s: State, p: PtrVal, n: number, i: number): Promise<[BV, State] | undefined> {
   const pl = place(cx.env, s, p, 0, n) ?? fail(cx, i, `a helper reads ${n} bytes through a pointer to ${p.region.kind}`);
-  const ok = await guard(cx, s, pl.ok, i);
+  const ok = guard(cx, s, pl.ok, i);
   return ok && [load(cx.Z, ok, pl, n), ok];
 }
 
@@ -168,7 +168,7 @@ async function redirectMap(cx: Cx, s: State, i: number): Promise<State | undefin
 /** csum_diff(from, from_size, to, to_size, seed): a pure function of the bytes it reads and the seed. */
 async function csumDiff(cx: Cx, s: State, i: number): Promise<State | undefined> {
   const Z = cx.Z;
-  const sizes = [await concrete(Z, readNum(cx, s, 2, i)), await concrete(Z, readNum(cx, s, 4, i))];
+  const sizes = [concrete(Z, readNum(cx, s, 2, i)), concrete(Z, readNum(cx, s, 4, i))];
   if (sizes.some((n) => n === undefined || n < 0 || n > 512)) return fail(cx, i, 'csum_diff with sizes that are not constants (0-512)');
   let st: State | undefined = s;
   const parts: BV[] = [];

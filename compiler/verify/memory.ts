@@ -23,6 +23,8 @@ export function place(env: Env, s: State, p: PtrVal, off: number, n: number): Pl
   const Z = env.Z;
   const addr = addBV(Z, p.off, bv64(Z, off));
   const at = (i: number): BV => (i === 0 ? addr : addBV(Z, addr, bv64(Z, i)));
+  /** the address as a signed number when it is a constant: its bounds are then decided here */
+  const known = Z.isBitVecVal(addr) ? Number(BigInt.asIntN(64, addr.value())) : undefined;
   const r = p.region;
   switch (r.kind) {
     case 'packet':
@@ -32,13 +34,13 @@ export function place(env: Env, s: State, p: PtrVal, off: number, n: number): Pl
       };
     case 'stack':
       return {
-        ok: Z.And(addr.sge(bv64(Z, -STACK_SIZE)), addr.sle(bv64(Z, -n))),
+        ok: known === undefined ? Z.And(addr.sge(bv64(Z, -STACK_SIZE)), addr.sle(bv64(Z, -n))) : Z.Bool.val(known >= -STACK_SIZE && known <= -n),
         index: at, mem: (s) => s.stack, put: (s, m) => ({ ...s, stack: m }),
       };
     case 'value': {
       const size = env.maps[r.map].valueSize;
       const key = p.key!;
-      const inside = n <= size ? addr.ule(bv64(Z, size - n)) : Z.Bool.val(false);
+      const inside = n > size ? Z.Bool.val(false) : known === undefined ? addr.ule(bv64(Z, size - n)) : Z.Bool.val(known >= 0 && known <= size - n);
       return {
         ok: p.nul ? Z.And(Z.Not(p.nul), inside) : inside,
         index: (i) => concatBV(Z, key, low16(Z, at(i))),
