@@ -14,8 +14,8 @@ import { callHelper } from './helpers.js';
 import { initialState, mergeAll, setReg } from './state.js';
 import { addBV, numeral } from './symmem.js';
 import type { Env, State } from './state.js';
-import { describe, num } from './value.js';
-import type { ChoiceVal, Val } from './value.js';
+import { describe, num, sameRegion } from './value.js';
+import type { ChoiceVal, PtrVal, Val } from './value.js';
 import type { B, BV, Z3 } from './z3.js';
 
 export async function execute(env: Env, prog: ProgramInput, side: string): Promise<Exit[]> {
@@ -43,6 +43,9 @@ function operand(cx: Cx, s: State, o: Operand, i: number): Val {
 
 const isConst = (Z: Z3, v: Val): boolean => v.t === 'num' && Z.isBitVecVal(v.v);
 
+/** Two pointers into one object (map values: of one lookup's key), whose offsets compare. */
+const oneObject = (a: PtrVal, b: PtrVal): boolean => sameRegion(a.region, b.region) && a.key === b.key;
+
 /** -x, folded when x is a constant. */
 function negBV(Z: Z3, x: BV): BV {
   const v = numeral(Z, x);
@@ -63,7 +66,7 @@ async function aluVal(cx: Cx, insn: Extract<Insn, { kind: 'alu' | 'alu3' }>, a: 
   if (width === 64 && a.t === 'ptr' && b.t === 'num' && (op === 'add' || op === 'sub'))
     return { ...a, off: op === 'add' ? addBV(Z, a.off, b.v) : addBV(Z, a.off, negBV(Z, b.v)) };
   if (width === 64 && a.t === 'num' && b.t === 'ptr' && op === 'add') return { ...b, off: addBV(Z, b.off, a.v) };
-  if (width === 64 && a.t === 'ptr' && b.t === 'ptr' && op === 'sub' && a.region.kind === b.region.kind) return num(a.off.sub(b.off));
+  if (width === 64 && a.t === 'ptr' && b.t === 'ptr' && op === 'sub' && oneObject(a, b)) return num(a.off.sub(b.off));
   return fail(cx, i, `${width}-bit ${op} of a ${describe(a)} and a ${describe(b)} is outside the model`);
 }
 
@@ -77,7 +80,7 @@ function condVal(cx: Cx, insn: Extract<Insn, { kind: 'jmp' }>, a: Val, b: Val, i
     const isNull = p.nul ?? Z.Bool.val(false);
     return insn.cond === 'jeq' ? isNull : Z.Not(isNull);
   }
-  if (a.t === 'ptr' && b.t === 'ptr' && a.region.kind === b.region.kind && insn.width === 64) return cond(Z, insn.cond, 64, a.off, b.off);
+  if (a.t === 'ptr' && b.t === 'ptr' && oneObject(a, b) && insn.width === 64) return cond(Z, insn.cond, 64, a.off, b.off);
   return fail(cx, i, `${insn.cond} of a ${describe(a)} and a ${describe(b)} is outside the model`);
 }
 
