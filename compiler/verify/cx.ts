@@ -25,6 +25,8 @@ export interface Exit {
   /** the instruction index of the exit or of the access that failed the guard */
   readonly index: number;
   readonly aborted: boolean;
+  /** the run took a loop's back edge once more than the unrolling allows */
+  readonly unbounded?: boolean;
 }
 
 /** The execution context of one program. */
@@ -35,6 +37,8 @@ export interface Cx {
   readonly prog: ProgramInput;
   readonly exits: Exit[];
   readonly indexOfSlot: ReadonlyMap<number, number>;
+  /** how many times a run may take loop back edges (in all) */
+  readonly unroll: number;
 }
 
 export const XDP_ABORTED = 0;

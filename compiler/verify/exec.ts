@@ -1,5 +1,5 @@
-// Symbolic execution of one loop-free program over an Env: instructions in a topological order
-// of the control-flow graph (order.ts), states merged where paths join, one Exit
+// Symbolic execution of one program over an Env: instructions in a topological order of the
+// control-flow graph (order.ts; loops unrolled up to a bound), states merged where paths join, one Exit
 // per exit instruction and per guarded access that can fail. Helpers are in helpers.ts, memory
 // in access.ts; this module does not compare programs (prove.ts does).
 
@@ -9,6 +9,7 @@ import { memoryStep } from './access.js';
 import { alu, bv64, cond, end } from './alu.js';
 import { fail, read, readNum } from './cx.js';
 import type { Cx, Exit, ProgramInput } from './cx.js';
+import { VerifyError } from './errors.js';
 import { topologicalOrder } from './order.js';
 import { callHelper } from './helpers.js';
 import { initialState, mergeAll, setReg } from './state.js';
@@ -18,22 +19,39 @@ import { describe, num, sameRegion } from './value.js';
 import type { ChoiceVal, PtrVal, Val } from './value.js';
 import type { B, BV, Z3 } from './z3.js';
 
-export async function execute(env: Env, prog: ProgramInput, side: string): Promise<Exit[]> {
+/**
+ * Runs the program on env. Loops are unrolled: the program is visited `unroll + 1` times, a back
+ * edge taken in round r continuing in round r + 1; one past the last round, the run ends in an
+ * exit marked `unbounded` (prove.ts proves that no run gets there).
+ */
+export async function execute(env: Env, prog: ProgramInput, side: string, unroll = 0): Promise<Exit[]> {
   const { insns, pcs } = prog.code;
   const indexOfSlot = new Map<number, number>();
   pcs.forEach((slot, i) => indexOfSlot.set(slot, i));
-  const cx: Cx = { env, Z: env.Z, side, prog, exits: [], indexOfSlot };
-  const pending = new Map<number, State[]>([[0, [initialState(env)]]]);
-  for (const i of topologicalOrder(prog.code, indexOfSlot, side)) {
-    const incoming = pending.get(i);
-    if (!incoming) continue;
-    pending.delete(i);
-    for (const [t, st] of await step(cx, mergeAll(cx.Z, incoming), insns[i], i)) {
-      const list = pending.get(t) ?? [];
-      list.push(st);
-      pending.set(t, list);
-    }
+  const cx: Cx = { env, Z: env.Z, side, prog, exits: [], indexOfSlot, unroll };
+  const { order, backEdges } = topologicalOrder(prog.code, indexOfSlot, side);
+  if (backEdges.size && unroll === 0) {
+    const [from, to] = [...backEdges][0].split('>').map(Number);
+    throw new VerifyError(from, `a loop (back to instruction ${to}): unroll it first, or give an unroll bound`, side);
   }
+  const n = insns.length;
+  const pending = new Map<number, State[]>([[0, [initialState(env)]]]);
+  for (let round = 0; round <= unroll && pending.size; round++)
+    for (const i of order) {
+      const incoming = pending.get(round * n + i);
+      if (!incoming) continue;
+      pending.delete(round * n + i);
+      for (const [t, st] of await step(cx, mergeAll(cx.Z, incoming), insns[i], i)) {
+        const next = backEdges.has(`${i}>${t}`) ? round + 1 : round;
+        if (next > unroll) {
+          cx.exits.push({ cond: st.pc, action: cx.Z.BitVec.val(0n, 32), state: st, index: i, aborted: true, unbounded: true });
+          continue;
+        }
+        const list = pending.get(next * n + t) ?? [];
+        list.push(st);
+        pending.set(next * n + t, list);
+      }
+    }
   return cx.exits;
 }
 

@@ -1,6 +1,6 @@
 // The order in which the executor visits instructions: a topological order of the control-flow
-// graph reachable from the entry (clang lays blocks out so that jumps go backward without a loop).
-// A cycle is a loop, which the prover does not take (unroll it first).
+// graph reachable from the entry (clang lays blocks out so that jumps go backward without a loop),
+// and the back edges of real loops, which the executor unrolls.
 
 import { branchTarget, endsFlow } from '../../isa/index.js';
 import type { DecodedProgram } from '../../isa/index.js';
@@ -20,11 +20,21 @@ export function successors(code: DecodedProgram, indexOfSlot: ReadonlyMap<number
   return out;
 }
 
-/** Reverse post-order of a depth-first walk from instruction 0; throws on a cycle. */
-export function topologicalOrder(code: DecodedProgram, indexOfSlot: ReadonlyMap<number, number>, side: string): number[] {
+/** The visiting order and the back edges ("from>to" keys) that close loops. */
+export interface Order {
+  readonly order: number[];
+  readonly backEdges: ReadonlySet<string>;
+}
+
+/**
+ * Reverse post-order of a depth-first walk from instruction 0, with the back edges set apart:
+ * without them the graph is acyclic and the order topological.
+ */
+export function topologicalOrder(code: DecodedProgram, indexOfSlot: ReadonlyMap<number, number>, side: string): Order {
   const n = code.insns.length;
   const state = new Uint8Array(n + 1); // 0 new, 1 on the stack, 2 done
   const post: number[] = [];
+  const backEdges = new Set<string>();
   const stack: [number, number[]][] = [[0, successors(code, indexOfSlot, 0)]];
   state[0] = 1;
   while (stack.length) {
@@ -37,11 +47,11 @@ export function topologicalOrder(code: DecodedProgram, indexOfSlot: ReadonlyMap<
       continue;
     }
     if (next >= n) throw new VerifyError(top[0], 'execution can run past the last instruction', side);
-    if (state[next] === 1) throw new VerifyError(top[0], `a loop (back to instruction ${next}): the prover takes loop-free code; unroll bounded loops first`, side);
+    if (state[next] === 1) backEdges.add(`${top[0]}>${next}`);
     if (state[next] === 0) {
       state[next] = 1;
       stack.push([next, successors(code, indexOfSlot, next)]);
     }
   }
-  return post.reverse();
+  return { order: post.reverse(), backEdges };
 }

@@ -51,7 +51,7 @@ describe('proveEquivalent', () => {
     ]);
     const err = await proveEquivalent(loop, loop, { maps: [] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(VerifyError);
-    expect((err as Error).message).toBe('original: instruction 2: a loop (back to instruction 1): the prover takes loop-free code; unroll bounded loops first');
+    expect((err as Error).message).toBe('original: instruction 2: a loop (back to instruction 1): unroll it first, or give an unroll bound');
   });
 
   it('refuses a number used as a pointer, naming the instruction', async () => {
