@@ -175,7 +175,7 @@ function helperCall(cx: Ctx, helperId: number, id: number, pc: number, n: number
   const m = cx.m;
   const fn = helperId >= 0 ? m.host.helper(helperId) : undefined;
   if (!fn) {
-    const what = helperId >= 0 ? `helper ${m.host.helperName(helperId)} (${helperId})` : `kernel function (kfunc) with BTF id ${id}`;
+    const what = helperId >= 0 ? m.host.helperName(helperId) : `kernel function (kfunc) with BTF id ${id}`;
     return () => m.fail('unsupported-helper', `call to ${what}, which this interpreter does not implement`, pc);
   }
   return () => {

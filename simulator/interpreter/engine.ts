@@ -11,6 +11,7 @@ import type { MapFixture } from '../maps/fixture.js';
 import { contextProblem, DEFAULT_IFINDEX } from '../xdp/context.js';
 import { packetProblem } from '../xdp/packet.js';
 import { ConstPool, compileProgram } from './compile.js';
+import { takeTrace } from '../helpers/printk.js';
 import { instrumentCoverage } from './coverage.js';
 import { XdpHost } from './host.js';
 import type { XdpHostOptions } from './host.js';
@@ -95,6 +96,8 @@ export class InterpreterSession implements EngineSession {
       insnsExecuted: m.count,
     };
     if (trap) result.trap = trap;
+    const trace = takeTrace(host);
+    if (trace.length) result.trace = trace;
     if (code === 4 && host.redirect) result.redirect = host.redirect;
     return result;
   }

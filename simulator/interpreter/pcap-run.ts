@@ -1,9 +1,11 @@
 // Streams a pcap through an interpreter session: packet by packet in constant memory, with the
 // ingress interface and RX queue spread over given lists (a pcap cannot carry them), and sums up
-// actions, traps and instruction counts. Frames the kernel's test run refuses are counted apart.
+// actions, traps and instruction counts. Frames the kernel's test run refuses are counted apart,
+// by reason; bytes out count only frames that leave (TX, REDIRECT, PASS).
 
 import { PcapReader } from '../pcap/index.js';
 import type { Trap } from '../engine.js';
+import { ETH_HLEN, packetProblem } from '../xdp/packet.js';
 import { RunInputError } from './engine.js';
 import type { InterpreterSession } from './engine.js';
 
@@ -14,27 +16,42 @@ export interface PcapRunOptions {
   /** packet i arrives on rxQueues[i % length] (default 0) */
   rxQueues?: readonly number[];
   onProgress?: (packets: number, bytesRead: number, bytesTotal: number | undefined) => void;
+  /** the lines bpf_trace_printk printed while running packet `packet` (its index in the pcap) */
+  onTrace?: (packet: number, lines: readonly string[]) => void;
 }
+
+/** Why BPF_PROG_TEST_RUN refuses a frame before running it (EINVAL). */
+export type RefusalReason = 'under-14-bytes' | 'over-max-size' | 'no-such-rx-queue';
 
 export interface PcapRunSummary {
   packets: number;
-  /** frames refused before running (shorter than an Ethernet header), as BPF_PROG_TEST_RUN does */
-  refused: number;
+  /** frames refused before running, as BPF_PROG_TEST_RUN refuses them, by reason */
+  refused: { total: number; reasons: Partial<Record<RefusalReason, number>> };
   actions: Record<string, number>;
   traps: Record<string, number>;
   /** the first few traps, with the packet index */
   firstTraps: (Trap & { packet: number })[];
   insns: { total: number; mean: number; max: number };
-  bytesIn: number;
-  bytesOut: number;
+  /** bytes of the frames run */
+  inBytes: number;
+  /** bytes of the frames that leave: XDP_TX, XDP_REDIRECT, XDP_PASS (not DROP or ABORTED) */
+  outBytes: number;
+  /** time taken (wall clock) */
   seconds: number;
+}
+
+const LEAVES = new Set(['XDP_TX', 'XDP_REDIRECT', 'XDP_PASS']);
+
+function refusal(length: number): RefusalReason {
+  if (packetProblem(length) === undefined) return 'no-such-rx-queue';
+  return length < ETH_HLEN ? 'under-14-bytes' : 'over-max-size';
 }
 
 const KEEP_TRAPS = 5;
 
 export async function runPcap(session: InterpreterSession, path: string, opts: PcapRunOptions = {}): Promise<PcapRunSummary> {
   const s: PcapRunSummary = {
-    packets: 0, refused: 0, actions: {}, traps: {}, firstTraps: [], insns: { total: 0, mean: 0, max: 0 }, bytesIn: 0, bytesOut: 0, seconds: 0,
+    packets: 0, refused: { total: 0, reasons: {} }, actions: {}, traps: {}, firstTraps: [], insns: { total: 0, mean: 0, max: 0 }, inBytes: 0, outBytes: 0, seconds: 0,
   };
   const t0 = process.hrtime.bigint();
   const reader = new PcapReader(path, { maxPackets: opts.maxPackets });
@@ -49,13 +66,16 @@ export async function runPcap(session: InterpreterSession, path: string, opts: P
       r = session.runSync({ packet: rec.data, ctx }, { snapshot: false });
     } catch (e) {
       if (!(e instanceof RunInputError)) throw e;
-      s.refused++;
+      const why = refusal(rec.data.length);
+      s.refused.total++;
+      s.refused.reasons[why] = (s.refused.reasons[why] ?? 0) + 1;
       continue;
     }
     s.packets++;
-    s.bytesIn += rec.data.length;
-    s.bytesOut += r.packet.length;
+    s.inBytes += rec.data.length;
+    if (LEAVES.has(r.action)) s.outBytes += r.packet.length;
     s.actions[r.action] = (s.actions[r.action] ?? 0) + 1;
+    if (r.trace) opts.onTrace?.(i, r.trace);
     const n = r.insnsExecuted ?? 0;
     s.insns.total += n;
     if (n > s.insns.max) s.insns.max = n;
