@@ -35,7 +35,7 @@ describe('xdp2hw run --pcap', () => {
       insns += res.insnsExecuted ?? 0;
     }
     expect(summary.actions).toEqual(actions);
-    expect(summary.refused).toBe(refused);
+    expect(summary.refused).toEqual({ total: refused, reasons: refused ? { 'under-14-bytes': refused } : {} });
     expect(summary.insns.total).toBe(insns);
     expect(Object.keys(actions).length).toBeGreaterThan(2);
   });
