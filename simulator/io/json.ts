@@ -1,5 +1,6 @@
-// JSON text to a value, with a syntax error placed by line and column (JSON.parse only gives a
-// character offset, and not always). Reading files and checking shapes is the caller's.
+// JSON text to a value, with a syntax error placed by line and column: JSON.parse gives only a
+// character offset, and not for every error, so on failure a small scanner finds where the text
+// stops being JSON. Reading files and checking shapes is the caller's.
 
 export class JsonSyntaxError extends Error {
   constructor(readonly line: number, readonly column: number, readonly why: string) {
@@ -12,13 +13,67 @@ export class JsonSyntaxError extends Error {
 export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
-  } catch (e) {
-    const message = (e as Error).message.split('\n')[0];
-    const at = /at position (\d+)/.exec(message);
-    // "Unexpected end of JSON input" has no position: the error is at the end
-    const offset = at ? Number(at[1]) : text.length;
+  } catch {
+    const [offset, why] = firstError(text);
     const before = text.slice(0, offset).split('\n');
-    const why = message.replace(/\s*in JSON at position \d+.*$/, '').replace(/ \(line \d+ column \d+\)$/, '');
     throw new JsonSyntaxError(before.length, before[before.length - 1].length + 1, why);
   }
+}
+
+const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+const STRING = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
+const LITERAL = /true|false|null/y;
+
+/** The offset of the first syntax error in `text` and what is wrong there. */
+function firstError(text: string): [number, string] {
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && ' \t\n\r'.includes(text[i])) i++;
+  };
+  const fail = (what: string): never => {
+    throw [i, i >= text.length ? `unexpected end of input, expected ${what}` : `unexpected ${JSON.stringify(text[i])}, expected ${what}`];
+  };
+  const token = (re: RegExp): boolean => {
+    re.lastIndex = i;
+    if (!re.test(text)) return false;
+    i = re.lastIndex;
+    return true;
+  };
+  const list = (close: string, item: () => void) => {
+    i++;
+    ws();
+    if (text[i] === close) return void i++;
+    for (;;) {
+      item();
+      ws();
+      if (text[i] === close) return void i++;
+      if (text[i] !== ',') fail(`',' or '${close}'`);
+      i++;
+      ws();
+    }
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === '{')
+      list('}', () => {
+        if (!token(STRING)) fail('a property name in double quotes');
+        ws();
+        if (text[i] !== ':') fail("':'");
+        i++;
+        value();
+      });
+    else if (c === '[') list(']', value);
+    else if (!token(STRING) && !token(NUMBER) && !token(LITERAL)) fail('a value');
+  };
+  try {
+    value();
+    ws();
+    if (i < text.length) fail('the end of the input');
+  } catch (e) {
+    if (Array.isArray(e)) return e as [number, string];
+    if (e instanceof RangeError) return [i, 'nested too deeply']; // the call stack ran out
+    throw e;
+  }
+  return [text.length, 'not JSON'];
 }
