@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { assemble, encodeProgram } from '../../isa/index.js';
 import { PROGRAMS_DIR, ROOT } from '../helpers/paths.js';
 import { runCli } from './run.js';
 
@@ -113,6 +114,15 @@ describe('conventions', () => {
     expect(JSON.parse(t.stdout)).toMatchObject({ file: out, packets: 20 });
     const p = runCli(['pcap-info', out, '--json']);
     expect(JSON.parse(p.stdout)).toMatchObject({ packets: 20 });
+  });
+
+  it('info marks the helpers the interpreter does not implement', () => {
+    const p = join(tmp, 'pid.bin');
+    writeFileSync(p, encodeProgram(assemble('call 14\ncall 5\nexit')));
+    const r = runCli(['info', p]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/ bpf_ktime_get_ns, bpf_get_current_pid_tgid \(not simulated\)\n/);
+    expect(JSON.parse(runCli(['info', p, '--json']).stdout).programs[0].unimplementedHelpers).toEqual(['bpf_get_current_pid_tgid']);
   });
 
   it('the example in traffic --help runs', () => {
