@@ -10,7 +10,7 @@ import { UserError } from '../errors.js';
 import { readFixture } from '../inputs.js';
 import { runTraceOn } from './run.js';
 import { refusedLine } from './run-output.js';
-import type { PcapRunSummary } from '../../simulator/interpreter/pcap-run.js';
+import type { PcapRunSummary } from '../../simulator/pcap-run.js';
 
 interface CoverageArgs {
   file: string;

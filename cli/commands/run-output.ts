@@ -2,7 +2,7 @@
 // for one packet and for a pcap. Formatting only; running is run.ts's.
 
 import type { MapsSnapshot, RunResult } from '../../simulator/engine.js';
-import type { PcapRunSummary, RefusalReason } from '../../simulator/interpreter/pcap-run.js';
+import type { PcapRunSummary, RefusalReason } from '../../simulator/pcap-run.js';
 import { bytesToHex } from '../../simulator/maps/fixture.js';
 import type { ChangedEntry } from '../../simulator/maps/set.js';
 
@@ -13,10 +13,11 @@ export interface TraceLine {
 }
 
 export function packetJson(program: string, r: RunResult, changed: Record<string, ChangedEntry[]>, maps: MapsSnapshot | undefined) {
-  const n = r.insnsExecuted ?? 0;
+  const n = r.insnsExecuted;
   return {
     program, action: r.action, code: r.code, packet: bytesToHex(r.packet), changed,
-    insns: { total: n, mean: n, max: n },
+    // engines that do not count instructions (the kernel) leave it out
+    ...(n === undefined ? {} : { insns: { total: n, mean: n, max: n } }),
     trace: (r.trace ?? []).map((line) => ({ packet: 0, line })),
     ...(r.trap ? { trap: r.trap } : {}), ...(r.redirect ? { redirect: r.redirect } : {}), ...(maps ? { maps } : {}),
   };
@@ -58,7 +59,7 @@ export function formatPacket(program: string, r: RunResult, changed: Record<stri
   for (const name of names)
     for (const c of changed[name]) out.push(`  ${name}[${c.key}]: ${c.before ?? '(none)'} -> ${c.after ?? '(deleted)'}`);
   if (maps) out.push(...formatMaps(maps));
-  out.push(`instructions executed: ${r.insnsExecuted}`);
+  if (r.insnsExecuted !== undefined) out.push(`instructions executed: ${r.insnsExecuted}`);
   return out.join('\n') + '\n';
 }
 
@@ -87,7 +88,7 @@ export function formatSummary(program: string, s: PcapRunSummary, maps: MapsSnap
     for (const [k, n] of Object.entries(s.traps)) out.push(`  ${k.padEnd(18)} ${n}`);
     for (const t of s.firstTraps) out.push(`  packet ${t.packet}: ${t.kind} at instruction ${t.pc} of ${t.program}: ${t.message}`);
   }
-  out.push(`instructions per packet: mean ${s.insns.mean.toFixed(1)}, max ${s.insns.max} (total ${s.insns.total})`);
+  if (s.insns) out.push(`instructions per packet: mean ${s.insns.mean.toFixed(1)}, max ${s.insns.max} (total ${s.insns.total})`);
   out.push(`bytes in: ${s.inBytes} (frames run); bytes out: ${s.outBytes} (frames that leave: TX, REDIRECT, PASS)`);
   if (maps) out.push(...formatMaps(maps));
   return out.join('\n') + '\n';

@@ -1,19 +1,23 @@
-// `xdp2hw run <file> --packet <hex|file> [--program P] [--maps fixture.json] [--json]`: one packet
-// through the reference interpreter; prints the action, the output packet, changed map entries
-// and the instruction count. With `--pcap` instead, streams a trace and prints a summary. Exit 0
-// when the run completed (a trap is a result: action XDP_ABORTED and the trap printed), 1 for bad
-// input (file, fixture, packet), 2 for usage. Output formats: run-output.ts.
+// `xdp2hw run <file> --packet <hex|file> [--program P] [--maps fixture.json] [--engine E] [--json]`:
+// one packet through an engine (the reference interpreter by default, or the kernel); prints the
+// action, the output packet, changed map entries and the instruction count. With `--pcap`
+// instead, streams a trace and prints a summary. Exit 0 when the run completed (a trap is a
+// result: action XDP_ABORTED and the trap printed), 1 for bad input (file, fixture, packet), 2 for
+// usage. Output formats: run-output.ts.
 
 import type { Argv, CommandModule } from 'yargs';
 import { loadFile } from '../../compiler/loader/index.js';
 import type { LoadedObject } from '../../compiler/loader/types.js';
-import type { RunResult } from '../../simulator/engine.js';
-import { InterpreterSession, RunInputError } from '../../simulator/interpreter/engine.js';
-import { runPcap } from '../../simulator/interpreter/pcap-run.js';
-import type { PcapRunSummary } from '../../simulator/interpreter/pcap-run.js';
+import { RunInputError } from '../../simulator/engine.js';
+import type { EngineSession, MapsSnapshot, RunResult } from '../../simulator/engine.js';
+import { createEngine, ENGINE_NAMES } from '../../simulator/engines.js';
+import type { EngineName, EngineOptions } from '../../simulator/engines.js';
+import type { InterpreterSession } from '../../simulator/interpreter/engine.js';
 import { createProgress } from '../../simulator/io/progress.js';
 import type { MapFixture } from '../../simulator/maps/fixture.js';
 import { diffSnapshots } from '../../simulator/maps/set.js';
+import { runPcap } from '../../simulator/pcap-run.js';
+import type { PcapRunSummary } from '../../simulator/pcap-run.js';
 import { parseIntList } from '../args.js';
 import { UsageError, UserError } from '../errors.js';
 import { readFixture, readPacket } from '../inputs.js';
@@ -36,6 +40,7 @@ interface RunArgs {
   'ctx-ifindex'?: number;
   'rx-queue'?: number;
   budget?: number;
+  engine: EngineName;
 }
 
 /** The most trace lines a --pcap --json run keeps (the rest are counted in traceOmitted). */
@@ -43,7 +48,7 @@ const MAX_TRACE_LINES = 100_000;
 
 export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run <file>',
-  describe: 'Run one packet, or every packet of a pcap, through the reference interpreter (exit 0 also when the program traps)',
+  describe: 'Run one packet, or every packet of a pcap, through an engine, the reference interpreter by default (exit 0 also when the program traps)',
   builder: (y: Argv) =>
     y
       .positional('file', OBJECT_FILE)
@@ -64,14 +69,27 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('ctx-ifindex', { type: 'number', describe: 'with --packet: xdp_md.ingress_ifindex (default 1, as the kernel test run)' })
       .option('rx-queue', { type: 'number', describe: 'with --packet: xdp_md.rx_queue_index (default 0)' })
       .option('budget', { type: 'number', describe: 'instructions one packet may execute (default 1000000)' })
+      .option('engine', { choices: ENGINE_NAMES, default: 'interpreter' as EngineName, describe: 'the engine that runs the program (kernel: BPF_PROG_TEST_RUN, needs root and bpftool)' })
       .epilog(
         'The packet runs as under the kernel\'s BPF_PROG_TEST_RUN (256 bytes of headroom, 14 to 73152 bytes). '
-        + 'Lines the program prints with bpf_printk go to stderr (with --json: the "trace" field). '
+        + 'Lines the program prints with bpf_printk go to stderr (with --json: the "trace" field; interpreter only). '
         + 'Exit status: 0 when the run completed, also when the program trapped (the trap is printed, the action is '
         + 'XDP_ABORTED); 1 for bad input (file, fixture, packet, program name); 2 for usage errors.',
       ) as unknown as Argv<RunArgs>,
   handler: async (argv) => (argv.pcap !== undefined ? runTrace(argv) : runPacket(argv)),
 };
+
+/** A session of the named engine; an engine this machine cannot run is one line for the user. */
+async function openSession(name: EngineName, obj: LoadedObject, program: string, fixture: MapFixture | undefined, opts: EngineOptions): Promise<EngineSession> {
+  const engine = createEngine(name, opts);
+  const why = await engine.unavailable();
+  if (why) throw new UserError(`--engine ${name}: not available on this machine: ${why}`);
+  try {
+    return await engine.open(obj, program, fixture);
+  } catch (e) {
+    throw asUserError(e);
+  }
+}
 
 /** A bad run input (program name, fixture against the maps, packet) is the user's to fix: one line. */
 function asUserError(e: unknown): unknown {
@@ -91,12 +109,14 @@ async function runPacket(argv: RunArgs): Promise<void> {
   const { obj, fixture, program } = inputs(argv);
   const packet = readPacket(argv.packet ?? '');
   let result: RunResult, before;
+  const session = await openSession(argv.engine, obj, program, fixture, { budget: argv.budget });
   try {
-    const session = new InterpreterSession(obj, program, fixture, { budget: argv.budget });
-    before = session.host.maps.snapshot();
-    result = session.runSync({ packet, ctx: { ingressIfindex: argv['ctx-ifindex'], rxQueueIndex: argv['rx-queue'] } });
+    before = await session.readMaps();
+    result = await session.run({ packet, ctx: { ingressIfindex: argv['ctx-ifindex'], rxQueueIndex: argv['rx-queue'] } });
   } catch (e) {
     throw asUserError(e);
+  } finally {
+    await session.close();
   }
   const changed = diffSnapshots(before, result.maps);
   const maps = argv['dump-maps'] ? result.maps : undefined;
@@ -117,33 +137,44 @@ async function runTrace(argv: RunArgs): Promise<void> {
       else if (trace.length < MAX_TRACE_LINES) trace.push({ packet, line });
       else omitted++;
   };
-  const { session, ...summary } = await runTraceOn(obj, program, fixture, argv, false, onTrace);
-  const maps = argv['dump-maps'] ? session.host.maps.snapshot() : undefined;
+  const { session: _session, maps, ...summary } = await runTraceOn(obj, program, fixture, argv, false, { onTrace, dumpMaps: argv['dump-maps'] });
   process.stdout.write(argv.json
     ? `${JSON.stringify(traceJson(program, summary, { trace, omitted }, maps), null, 2)}\n`
     : formatSummary(program, summary, maps));
 }
 
-/** Opens a session (with coverage when asked) and streams `argv.pcap` through it. */
+type TraceArgs = Pick<RunArgs, 'pcap' | 'max-packets' | 'ingress-ifindex' | 'rx-queues' | 'budget'> & { engine?: EngineName };
+
+interface TraceHooks {
+  /** the lines bpf_trace_printk printed while running packet `packet` */
+  onTrace?: (packet: number, lines: readonly string[]) => void;
+  /** read every map after the last packet, before the session closes (the result's `maps`) */
+  dumpMaps?: boolean;
+}
+
+type TraceRun<S> = PcapRunSummary & { session: S; maps?: MapsSnapshot };
+
+/** Opens a session (the interpreter's with coverage when asked) and streams `argv.pcap` through it. */
 export async function runTraceOn(
-  obj: LoadedObject, program: string, fixture: MapFixture | undefined,
-  argv: Pick<RunArgs, 'pcap' | 'max-packets' | 'ingress-ifindex' | 'rx-queues' | 'budget'>, coverage = false,
-  onTrace?: (packet: number, lines: readonly string[]) => void,
-): Promise<PcapRunSummary & { session: InterpreterSession }> {
+  obj: LoadedObject, program: string, fixture: MapFixture | undefined, argv: TraceArgs, coverage: true, hooks?: TraceHooks,
+): Promise<TraceRun<InterpreterSession>>;
+export async function runTraceOn(
+  obj: LoadedObject, program: string, fixture: MapFixture | undefined, argv: TraceArgs, coverage?: false, hooks?: TraceHooks,
+): Promise<TraceRun<EngineSession>>;
+export async function runTraceOn(
+  obj: LoadedObject, program: string, fixture: MapFixture | undefined, argv: TraceArgs, coverage = false, hooks: TraceHooks = {},
+): Promise<TraceRun<EngineSession>> {
   const ingressIfindexes = argv['ingress-ifindex'] === undefined ? undefined : parseIntList(argv['ingress-ifindex'], 'ingress-ifindex', 1);
   const rxQueues = argv['rx-queues'] === undefined ? undefined : parseIntList(argv['rx-queues'], 'rx-queues');
   const max = argv['max-packets'];
-  let session: InterpreterSession;
-  try {
-    session = new InterpreterSession(obj, program, fixture, { budget: argv.budget, coverage });
-  } catch (e) {
-    throw asUserError(e);
-  }
+  const session = await openSession(coverage ? 'interpreter' : argv.engine ?? 'interpreter', obj, program, fixture, { budget: argv.budget, coverage });
   const bar = createProgress('run', 'pkts');
   try {
-    const summary = await runPcap(session, argv.pcap!, { maxPackets: max, ingressIfindexes, rxQueues, onTrace, onProgress: (n) => bar.update(n, max) });
-    return { ...summary, session };
+    const summary = await runPcap(session, argv.pcap!, { maxPackets: max, ingressIfindexes, rxQueues, onTrace: hooks.onTrace, onProgress: (n) => bar.update(n, max) });
+    const maps = hooks.dumpMaps ? await session.readMaps() : undefined;
+    return { ...summary, session, ...(maps ? { maps } : {}) };
   } finally {
     bar.end();
+    await session.close();
   }
 }

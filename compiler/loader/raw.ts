@@ -1,7 +1,7 @@
 // Raw bytecode files: instructions only, 8 bytes each, little-endian (what the kernel is given).
-// One program named after the file; BPF-to-BPF call targets become its further functions.
+// One program named after the file; BPF-to-BPF call targets and function addresses become its further functions.
 
-import { decodeSlot, IsaError, OPCODES, readSlot } from '../../isa/index.js';
+import { branchTarget, decodeSlot, IsaError, OPCODES, readSlot } from '../../isa/index.js';
 import { FormatError } from './bytes.js';
 import { decodeCode } from './relocate.js';
 import type { Code } from './relocate.js';
@@ -31,16 +31,18 @@ export function loadRaw(bytes: Uint8Array, name: string): Omit<LoadedObject, 'fi
   return { format: 'raw', programs: [programOf(code, name)], maps: [] };
 }
 
-/** The whole of `code` as one program; call-local targets inside it are named sub_<slot>. */
+/** The whole of `code` as one program; call-local and function-address targets inside it are named sub_<slot>. */
 function programOf(code: Code, name: string): Program {
   const { prog } = code;
   const starts = new Set<number>();
   prog.insns.forEach((insn, i) => {
-    if (insn.kind !== 'call-local') return;
-    const target = prog.pcs[i] + insn.off + 1;
-    if (target > 0 && target < prog.slots && code.insnAt[target] >= 0) starts.add(target);
+    // local calls and function addresses (lddw of a callback) start functions, as in the kernel
+    if (insn.kind !== 'call-local' && insn.kind !== 'lddw') return;
+    const target = branchTarget(insn, prog.pcs[i]);
+    if (target === undefined) return;
+    if (target > 0 && target < prog.slots && prog.indexOfSlot[target] >= 0) starts.add(target);
   });
   const functions: FunctionInfo[] = [{ name, start: 0 }];
-  for (const slot of [...starts].sort((a, b) => a - b)) functions.push({ name: `sub_${slot}`, start: code.insnAt[slot] });
+  for (const slot of [...starts].sort((a, b) => a - b)) functions.push({ name: `sub_${slot}`, start: prog.indexOfSlot[slot] });
   return { name, section: code.name, code: prog, functions, mapRefs: new Map() };
 }

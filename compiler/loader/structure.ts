@@ -1,7 +1,7 @@
 // The kernel verifier's structural checks that need no dataflow (check_subprogs, check_cfg in
 // kernel/bpf/verifier.c), applied to each linked program: every function ends in exit or an
-// unconditional jump, no jump leaves its function or lands inside an lddw, every local call lands
-// on a function start. Messages use the kernel's words where it has them; indexes are slots.
+// unconditional jump, no jump leaves its function or lands inside an lddw, every local call (and
+// every function address an lddw loads, e.g. a bpf_loop callback) lands on a function start. Messages use the kernel's words where it has them; indexes are slots.
 // Does not check registers, types or bounds (that is the verifier's dataflow, not done here).
 
 import { branchTarget, endsFlow } from '../../isa/index.js';
@@ -23,9 +23,10 @@ export function checkStructure(p: Program): void {
       const insn = insns[i];
       const target = branchTarget(insn, pcs[i]);
       if (target === undefined) continue;
-      if (insn.kind === 'call-local') {
-        if (target < 0 || target >= slots) throw new FormatError(`call to invalid destination ${target} (${where})`, pcs[i]);
-        if (!fnStarts.has(target)) throw new FormatError(`call to insn ${target}, which is not the start of a function (${where})`, pcs[i]);
+      if (insn.kind === 'call-local' || insn.kind === 'lddw') {
+        const what = insn.kind === 'lddw' ? 'function address' : 'call';
+        if (target < 0 || target >= slots) throw new FormatError(`${what} to invalid destination ${target} (${where})`, pcs[i]);
+        if (!fnStarts.has(target)) throw new FormatError(`${what} to insn ${target}, which is not the start of a function (${where})`, pcs[i]);
         continue;
       }
       if (target < first || target >= end) throw new FormatError(`jump out of range from insn ${pcs[i]} to ${target} (${where})`, pcs[i]);

@@ -4,11 +4,11 @@
 
 import { ProgArray } from '../maps/array.js';
 import { OpaqueMap } from '../maps/factory.js';
-import { MAX_TAIL_CALLS } from '../interpreter/machine.js';
-import type { Machine } from '../interpreter/machine.js';
+import { MAX_TAIL_CALLS } from '../machine/index.js';
+import type { Machine } from '../machine/index.js';
 import type { BpfMap } from '../maps/types.js';
 import { flagsArg, mapArg, memArg, ret, u32Arg } from './args.js';
-import type { XdpHelper } from './args.js';
+import type { XdpHelper } from './env.js';
 
 const XDP_ABORTED = 0;
 const XDP_REDIRECT = 4;

@@ -3,10 +3,10 @@
 // (printk-format.ts) and keep the line for the run's result, as trace_pipe would show it after
 // "bpf_trace_printk: ". Formatting rules live in printk-format.ts only.
 
-import type { XdpHost } from '../interpreter/host.js';
-import type { Machine } from '../interpreter/machine.js';
+import type { Machine } from '../machine/index.js';
+import type { XdpEnv } from './env.js';
 import { memArg, ret, u32Arg } from './args.js';
-import type { XdpHelper } from './args.js';
+import type { XdpHelper } from './env.js';
 import { formatPrintk } from './printk-format.js';
 
 const EINVAL = -22;
@@ -17,10 +17,10 @@ const VPRINTK_ARGS = 12;
 const MAX_STRING = 512;
 
 /** Lines printed during the current run, per host (read and cleared by takeTrace). */
-const lines = new WeakMap<XdpHost, string[]>();
+const lines = new WeakMap<XdpEnv, string[]>();
 
 /** The lines bpf_trace_printk printed since the last call, oldest first; clears them. */
-export function takeTrace(h: XdpHost): string[] {
+export function takeTrace(h: XdpEnv): string[] {
   const out = lines.get(h) ?? [];
   lines.delete(h);
   return out;
@@ -52,7 +52,7 @@ function readFormat(m: Machine, size: number, helper: string, pc: number): strin
   return String.fromCharCode(...bytes.subarray(0, nul));
 }
 
-function print(m: Machine, h: XdpHost, fmt: string, args: bigint[], helper: string, pc: number): void {
+function print(m: Machine, h: XdpEnv, fmt: string, args: bigint[], helper: string, pc: number): void {
   const r = formatPrintk(fmt, args, (p) => readString(m, p));
   if (r.ok) {
     const list = lines.get(h) ?? [];

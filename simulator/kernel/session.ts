@@ -3,15 +3,15 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EngineSession, MapsSnapshot, RunInput, RunResult } from '../engine.js';
-import { actionName } from '../engine.js';
-import { BatchCommandError } from './batch.js';
-import type { BpftoolBatch } from './batch.js';
+import type { EngineSession, MapsSnapshot, RunInput, RunOptions, RunResult, SessionCounters } from '../engine.js';
+import { actionName, mapChanges, RunInputError } from '../engine.js';
+import { BatchCommandError, BpftoolBatch } from './batch.js';
 import { releaseMany } from './cleanup.js';
-import { KernelError } from './errors.js';
+import { KernelError, toolComplaint } from './errors.js';
 import type { KernelMap } from './maps.js';
-import { dumpEntries, inSnapshot } from './maps.js';
+import { dumpEntries, hexArgs, inSnapshot } from './maps.js';
 import { MAX_IFINDEX, RX_QUEUES } from './netns.js';
+import { inNetns, runTool } from './proc.js';
 
 /** struct xdp_md as BPF_PROG_TEST_RUN takes it in ctx_in: six u32 fields. */
 const XDP_MD_SIZE = 24;
@@ -38,7 +38,9 @@ export interface SessionParts {
 }
 
 export class KernelSession implements EngineSession {
+  readonly engine = 'kernel';
   private closed = false;
+  private readonly counts: SessionCounters = { runs: 0, refused: 0 };
   private lock: Promise<unknown> = Promise.resolve();
   private readonly pktFile: string;
   private readonly outFile: string;
@@ -60,13 +62,17 @@ export class KernelSession implements EngineSession {
     return { netns, progPin, pinDirs, tmp, maps };
   }
 
-  /** One test run (repeat 1) and a read-back of every map. No durationNs: see time(). */
-  run(input: RunInput): Promise<RunResult> {
+  /**
+   * One test run (repeat 1) and, unless `snapshot` is false, a read-back of every map. No
+   * durationNs: see time(). A run the kernel refuses (EINVAL, ENODEV, ...) is a RunInputError.
+   */
+  run(input: RunInput, opts: RunOptions = {}): Promise<RunResult> {
     return this.serial(async () => {
-      const outs = await this.exec([this.runArgs(input, 1), ...this.dumpArgs()], input);
+      const outs = await this.exec([this.runArgs(input, 1), ...(opts.snapshot === false ? [] : this.dumpArgs())], input);
       const code = retval(outs[0]);
       const packet = new Uint8Array(readFileSync(this.outFile));
-      const maps = await this.snapshot(outs.slice(1));
+      const maps = opts.snapshot === false ? {} : await this.snapshot(outs.slice(1));
+      this.counts.runs++;
       return { action: actionName(code), code, packet, maps };
     });
   }
@@ -90,6 +96,30 @@ export class KernelSession implements EngineSession {
 
   readMaps(): Promise<MapsSnapshot> {
     return this.serial(async () => this.snapshot(await this.exec(this.dumpArgs())));
+  }
+
+  /** bpftool updates and deletes of the entries that differ from `state` (frozen maps are skipped). */
+  writeMaps(state: MapsSnapshot): Promise<void> {
+    return this.serial(async () => {
+      const now = await this.snapshot(await this.exec(this.dumpArgs()));
+      const ids = new Map(this.dumped.map((m) => [m.name, m.id]));
+      const commands = mapChanges(now, state).flatMap((c) => {
+        const id = ids.get(c.map);
+        if (id === undefined) return [];
+        const where = ['map', c.value === undefined ? 'delete' : 'update', 'id', String(id), 'key', ...hexArgs(c.key)];
+        return [c.value === undefined ? where : [...where, 'value', ...hexArgs(c.value)]];
+      });
+      const batched = commands.filter((c) => BpftoolBatch.fits(c));
+      if (batched.length > 0) await this.parts.batch.exec(batched);
+      for (const c of commands.filter((x) => !BpftoolBatch.fits(x))) {
+        const r = await runTool(inNetns(this.parts.netns, ['bpftool', ...c]));
+        if (r.status !== 0) throw new KernelError(`bpftool ${c.slice(0, 4).join(' ')}: ${toolComplaint(r.stderr, r.stdout)}`, r.stderr);
+      }
+    });
+  }
+
+  counters(): SessionCounters {
+    return { ...this.counts };
   }
 
   /** Stops bpftool, removes the pins, the namespace and the temp files. Safe to call twice. */
@@ -136,7 +166,8 @@ export class KernelSession implements EngineSession {
     } catch (e) {
       if (!(e instanceof BatchCommandError) || !input || e.index !== 0) throw e;
       const hint = runHint(input, e.why);
-      throw new KernelError(`test run of a ${input.packet.length}-byte packet failed: ${e.why}${hint}`, e.detail);
+      this.counts.refused++;
+      throw new RunInputError(`test run of a ${input.packet.length}-byte packet failed: ${e.why}${hint}`);
     }
   }
 

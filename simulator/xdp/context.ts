@@ -3,10 +3,8 @@
 // rx_queue_index are values. Only aligned 4-byte reads are valid (the verifier's rule); writes
 // and egress_ifindex (devmap programs only) are faults.
 
-import type { Machine } from '../interpreter/machine.js';
-import { RegionKind } from '../interpreter/memory.js';
-import type { Memory } from '../interpreter/memory.js';
-import type { Region } from '../interpreter/memory.js';
+import { RegionKind } from '../machine/index.js';
+import type { Machine, Memory, Region } from '../machine/index.js';
 import { PacketBuffer } from './packet.js';
 
 /** struct xdp_md field offsets */
