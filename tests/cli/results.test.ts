@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writePcapFile } from '../../simulator/pcap/index.js';
 import { PROGRAMS_DIR } from '../helpers/paths.js';
+import { kernelMissing, needs } from '../helpers/tools.js';
 import { runCli } from './run.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'xdp2hw-results-'));
@@ -30,6 +31,14 @@ describe('run --pcap --dump-maps', () => {
     // xdp1 counts packets per IP protocol: UDP (17 = 0x11) four times
     expect(rxcnt.find((e) => e.key === '11000000')?.value).toBe('0400000000000000');
     expect(JSON.parse(runCli(['run', prog('xdp1'), '--pcap', PCAP, '--json']).stdout).maps).toBeUndefined();
+  });
+
+  it.skipIf(needs(kernelMissing()))('the kernel engine dumps the same final maps', () => {
+    const dump = (engine: string) => JSON.parse(runCli(['run', prog('xdp1'), '--pcap', PCAP, '--json', '--dump-maps', '--engine', engine]).stdout);
+    const kernel = dump('kernel');
+    expect(kernel.engine).toBe('kernel');
+    expect(kernel.maps).toEqual(dump('interpreter').maps);
+    expect(kernel.refused).toEqual({ total: 2, reasons: { 'under-14-bytes': 2 } });
   });
 
   it('text: every entry under "maps after the run:"', () => {
