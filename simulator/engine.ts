@@ -59,6 +59,8 @@ export interface RunResult {
   trap?: Trap;
   /** XDP_REDIRECT: where to */
   redirect?: { ifindex?: number; map?: string; key?: number };
+  /** lines bpf_trace_printk / bpf_trace_vprintk printed, as trace_pipe shows them after "bpf_trace_printk: " */
+  trace?: string[];
   /** engines that time the run: average ns per packet */
   durationNs?: number;
 }

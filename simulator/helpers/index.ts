@@ -6,6 +6,7 @@ import type { XdpHelper } from './env.js';
 import { csumDiffHelper } from './csum.js';
 import { fibLookupHelper } from './fib.js';
 import { mapDelete, mapLookup, mapUpdate, redirectMap, tailCall } from './maps.js';
+import { tracePrintk, traceVprintk } from './printk.js';
 import {
   adjustHead, adjustMeta, adjustTail, bpfLoop, getBuffLen, getPrandomU32, getSmpProcessorId, ktimeGetNs, loadBytes,
   redirect, storeBytes,
@@ -34,6 +35,8 @@ export const XDP_HELPERS: Readonly<Record<string, XdpHelper>> = {
   xdp_load_bytes: loadBytes,
   xdp_store_bytes: storeBytes,
   loop: bpfLoop,
+  trace_printk: tracePrintk,
+  trace_vprintk: traceVprintk,
 };
 
 /** The implementation of helper `id`, or undefined when it is not supported. */

@@ -125,7 +125,7 @@ function memoryHandler(m: Machine, insn: MemoryInsn, pc: number, n: number): Han
 function helperCall(m: Machine, helperId: number, id: number, pc: number, n: number): Handler {
   const fn = helperId >= 0 ? m.host.helper(helperId) : undefined;
   if (!fn) {
-    const what = helperId >= 0 ? `helper ${m.host.helperName(helperId)} (${helperId})` : `kernel function (kfunc) with BTF id ${id}`;
+    const what = helperId >= 0 ? m.host.helperName(helperId) : `kernel function (kfunc) with BTF id ${id}`;
     return () => m.fail('unsupported-helper', `call to ${what}, which this interpreter does not implement`, pc);
   }
   return () => {
