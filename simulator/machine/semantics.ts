@@ -3,7 +3,7 @@
 // per syllable). Not here: resolving jump targets and immediates to an engine's own numbering
 // (the engine passes them in `Operands`), and stepping from one handler to the next (the engine's loop).
 
-import { assertNever, Pseudo } from '../../isa/index.js';
+import { assertNever, branchTarget, Pseudo } from '../../isa/index.js';
 import type { Insn } from '../../isa/index.js';
 import type { MapRef } from '../../compiler/loader/types.js';
 import { ALU32, ALU64, END, JMP32, JMP64, MOVSX } from './alu.js';
@@ -171,7 +171,7 @@ export function lddwValue(
     return typeof a === 'string' ? { trap: 'bad-pointer', message: a } : a;
   }
   if (pseudo === Pseudo.FUNC) {
-    const slot = pc + (insn.lo | 0) + 1;
+    const slot = branchTarget(insn, pc)!;
     const t = funcIndex(slot);
     return t === undefined ? { trap: 'invalid-insn', message: `lddw of a function at slot ${slot}, which starts no instruction` } : funcPointer(t);
   }
