@@ -15,6 +15,8 @@ import { show } from './types.js';
 export const boundsPass: Pass = {
   name: 'bounds',
   summary: 'remove packet bounds checks implied by an earlier check on every path (a) or by the minimum frame (b)',
+  soundness: 'The check compares data + off (off in [lo, hi]) with data_end. The domain carries, on every path, a proven minimum packet length: the --min-frame at entry (b), raised on the passing edge of each check (a), reset by any helper that moves or resizes the packet (adjust_head/tail/meta, unknown calls). The failing edge is infeasible when that minimum is at least hi (+1 for >=), so the jump never goes that way on any packet the core is given; a check proven always to pass the other way becomes a goto. The hardware guard is not used as a justification.',
+  syllables: [],
   run(ir: IrProgram, cx: PassContext): number {
     const a = cx.analysis();
     let n = 0;
@@ -53,6 +55,8 @@ export function decide(block: IrBlock, at: number, way: 'taken' | 'fall', cx: Pa
 export const jlenPass: Pass = {
   name: 'jlen',
   summary: 'fuse the remaining constant-offset packet checks into the core\'s `if len < N goto L` syllable',
+  soundness: 'When the compared pointer is data + N exactly (a single offset, in the current packet: no resizing helper since data and data_end were read), `data + N > data_end` holds iff data_end - data < N, which is what jlen tests on the current length. The pointer arithmetic that fed the compare is left to dce, which removes it when nothing else reads it.',
+  syllables: ['jlen'],
   run(ir: IrProgram, cx: PassContext): number {
     const a = cx.analysis();
     let n = 0;

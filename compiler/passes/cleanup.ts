@@ -32,6 +32,8 @@ const written = (i: IrInsn): number => {
 export const dcePass: Pass = {
   name: 'dce',
   summary: 'remove pure instructions whose result no path reads, unreachable blocks and jumps to the next instruction',
+  soundness: 'An ALU operation, byte swap, 64-bit immediate load or a load from the stack or the ctx writes only its destination register and cannot trap; when liveness shows no path reads that register before it is written again, removing it changes nothing observable. A block the domain proves unreachable is never executed. A jump to where control falls anyway has no effect.',
+  syllables: [],
   run(ir: IrProgram, cx: PassContext): number {
     let total = 0;
     for (;;) {
@@ -98,6 +100,8 @@ function jumpsToNext(ir: IrProgram, cx: PassContext): number {
 export const branchesPass: Pass = {
   name: 'branches',
   summary: 'fold jumps on scalars the domain decides; chain jumps to a goto or an exit',
+  soundness: 'A conditional jump whose one edge is infeasible in the domain (scalar ranges, null checks) always goes the other way. A jump to a block that starts with goto L may go to L directly; a goto to a block that starts with an exit may exit itself, as that block would.',
+  syllables: [],
   run(ir: IrProgram, cx: PassContext): number {
     const a = cx.analysis();
     let n = 0;

@@ -18,6 +18,8 @@ const touches = (insn: Insn, r: number, what: 'reads' | 'writes'): boolean => {
 export const alu3Pass: Pass = {
   name: 'alu3',
   summary: 'fuse `rX = rY; rX op= Z` into the 3-operand syllable `rX = rY op Z` (immediate and register forms)',
+  soundness: 'The fused syllable computes rY op Z into rX. It sits where the op was; rY is not written and rX not read between the mov and the op, so the same operands are read and the same value is written. A 32-bit op after a 64-bit or 32-bit mov reads only the low half, which both movs keep.',
+  syllables: ['alu3'],
   run(ir: IrProgram, cx: PassContext): number {
     let n = 0;
     for (const fn of ir.functions) for (const b of fn.blocks) for (let at = 0; at < b.insns.length; at++) if (fuseAt(b, at, cx)) n++;
@@ -50,6 +52,8 @@ function fuseAt(b: IrBlock, at: number, cx: PassContext): boolean {
 export const exitPass: Pass = {
   name: 'exit-imm',
   summary: 'parametrized exit: `r0 = A; exit` → `exit A`, also where the domain knows r0 at an exit or a goto to an exit',
+  soundness: 'exit A sets r0 = A (sign-extended, A < 2^31) and exits. It replaces an exit where the domain proves r0 = A on every path, or a goto to a block starting with exit; the mov that set r0 right before is then dead and goes with it.',
+  syllables: ['exit-imm'],
   run(ir: IrProgram, cx: PassContext): number {
     const a = cx.analysis();
     const firstOf = new Map<string, Insn | undefined>();

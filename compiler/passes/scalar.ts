@@ -47,6 +47,8 @@ function withImmediate(insn: Insn, s: AState): Insn | undefined {
 export const constPropPass: Pass = {
   name: 'const-prop',
   summary: 'replace registers the domain knows to be constant by immediates (operands, compares, store-immediate)',
+  soundness: 'When the domain proves a register holds the constant c (0 <= c < 2^31) on every path, an immediate c is the same operand: sign-extension of a non-negative 32-bit immediate gives c in 64-bit operations, and 32-bit operations and narrow stores read only its low bits. A compare of a constant against a register swaps its operands with the mirrored condition.',
+  syllables: [],
   run(ir: IrProgram, cx: PassContext): number {
     const a = cx.analysis();
     let n = 0;
@@ -89,6 +91,8 @@ function noOp(insn: Insn, s: AState): string | undefined {
 export const redundantPass: Pass = {
   name: 'redundant',
   summary: 'remove operations that cannot change their register: masks wider than the value, zero-extending shift pairs and moves, moves of the value already held',
+  soundness: 'For every value in the proven range the operation returns its input: a mask keeping all bits the range can set; `<<= k; >>= k` (or s>>=) on a value below 2^(64-k) (2^(63-k)); `w = w` on a value below 2^32; `r = c` when r is already c.',
+  syllables: [],
   run(ir: IrProgram, cx: PassContext): number {
     const a = cx.analysis();
     let n = 0;
@@ -129,6 +133,8 @@ function shiftPair(a: Insn, b: Insn, s: AState): string | undefined {
 export const zeroingPass: Pass = {
   name: 'zeroing',
   summary: 'remove stores of zero to stack bytes already zero (the core clears the stack at every packet when CoreConfig.clearsStack)',
+  soundness: 'The domain tracks which frame bytes are known zero: all of them at entry only when CoreConfig.clearsStack (the xdp2hw core; not hxdp, whose VHDL never clears the stack), kept by stores of zero, lost by any other store, by helpers writing through stack pointers and by stores through pointers of unknown origin. Storing zero to bytes already zero changes nothing.',
+  syllables: [],
   run(ir: IrProgram, cx: PassContext): number {
     const a = cx.analysis();
     let n = 0;

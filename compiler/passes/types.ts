@@ -38,6 +38,10 @@ export interface Pass {
   readonly name: string;
   /** one line for --help and docs/PASSES.md */
   readonly summary: string;
+  /** why its changes preserve behaviour (docs/PASSES.md) */
+  readonly soundness: string;
+  /** the core's extended syllables it emits (isa/syllables.ts) */
+  readonly syllables: readonly string[];
   /** changes the IR in place; returns how many changes it made */
   run(ir: IrProgram, cx: PassContext): number;
 }

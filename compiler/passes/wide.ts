@@ -14,6 +14,8 @@ import { show } from './types.js';
 export const widePass: Pass = {
   name: 'wide',
   summary: 'merge two adjacent 1/2/4-byte loads combined by shift and or into one load of twice the width',
+  soundness: 'Two unsigned loads of S bytes at p + k and p + k + S, the upper one shifted left by 8S and or-ed with the lower, are the little-endian 2S-byte value at p + k. Nothing between them stores, calls or changes p, the two registers or their intermediate values, and the lower register is dead after: one load of 2S bytes at the or reads the same bytes and faults exactly when one of the two would.',
+  syllables: [],
   run(ir: IrProgram, cx: PassContext): number {
     let n = 0;
     for (;;) {
