@@ -62,6 +62,10 @@ export function alu64(op: AluOp, a: AVal, b: AVal): AVal {
   if (op === 'mov') return b;
   if (op === 'add') return add(a, b);
   if (op === 'sub') return sub(a, b);
+  // whatever a is: a mask bounds the result, a right shift by c leaves 64 - c bits
+  const c = constOf(b);
+  if (c !== undefined && a.k !== 'num' && op === 'and') return num(0, c);
+  if (c !== undefined && a.k !== 'num' && op === 'rsh' && c >= 12 && c < 64) return num(0, 2 ** (64 - c) - 1);
   if (a.k !== 'num' || b.k !== 'num') return TOP;
   return numOp(op, a, b);
 }

@@ -155,3 +155,38 @@ export const zeroingPass: Pass = {
     return n;
   },
 };
+
+/** ALU operations whose low 32 bits depend only on the low 32 bits of their operands. */
+const LOW_BITS_OPS = new Set(['add', 'sub', 'mul', 'and', 'or', 'xor', 'mov']);
+
+export const zext32Pass: Pass = {
+  name: 'zext32',
+  summary: '32-bit operations instead of zero-extending shift pairs: `rX op= Y; rX <<= 32; rX >>= 32` → `wX op= wY`, a lone pair → `wX = wX`',
+  soundness: 'Shifting left then right by 32 keeps the low 32 bits and clears the rest, which is what every 32-bit ALU operation does with its result. The low 32 bits of add, sub, mul, and, or, xor and mov depend only on the low 32 bits of their operands (a 32-bit immediate is the same low word either way), so the 64-bit operation followed by the pair equals the 32-bit operation.',
+  syllables: [],
+  run(ir: IrProgram, cx: PassContext): number {
+    let n = 0;
+    for (const fn of ir.functions)
+      for (const b of fn.blocks)
+        for (let at = b.insns.length - 2; at >= 0; at--) {
+          const [sh, back] = [b.insns[at].insn, b.insns[at + 1].insn];
+          if (!isShift(sh, 'lsh') || !isShift(back, 'rsh') || sh.dst !== back.dst) continue;
+          const x = sh.dst;
+          const prev = at > 0 ? b.insns[at - 1].insn : undefined;
+          const merge = prev?.kind === 'alu' && prev.width === 64 && prev.dst === x && LOW_BITS_OPS.has(prev.op);
+          const text = (merge ? [at - 1, at, at + 1] : [at, at + 1]).map((j) => show(b.insns[j])).join('; ');
+          const made: Insn = merge && prev?.kind === 'alu' ? { ...prev, width: 32 } : { kind: 'alu', op: 'mov', width: 32, dst: x, src: { type: 'reg', reg: x } };
+          const start = merge ? at - 1 : at;
+          const out = replaceInsn(b, start, made);
+          b.insns.splice(start + 1, merge ? 2 : 1);
+          cx.report(out, `${text} -> ${show(out)}`, merge ? `the low 32 bits of a 64-bit ${made.kind === 'alu' ? made.op : ''} depend only on the low 32 bits of its operands, and the shift pair keeps exactly those` : 'shifting left and back by 32 is zero-extending the low 32 bits, as a 32-bit mov does', { fused: merge ? 2 : 1 });
+          at = start;
+          n++;
+        }
+    return n;
+  },
+};
+
+function isShift(insn: Insn, op: 'lsh' | 'rsh'): insn is Extract<Insn, { kind: 'alu' }> {
+  return insn.kind === 'alu' && insn.op === op && insn.width === 64 && insn.src.type === 'imm' && insn.src.value === 32;
+}
