@@ -48,7 +48,7 @@ function mergeAt(b: IrBlock, at: number, live: Liveness, cx: PassContext): boole
   if (iShift < 0 || iLoB < 0 || shift?.kind !== 'alu' || shift.op !== 'lsh' || shift.src.type !== 'imm' || shift.width !== or.width) return false;
   const iHi = lastDef(b, iShift, a);
   const hi = iHi >= 0 ? load(b.insns[iHi].insn) : undefined, lo = load(b.insns[iLoB].insn);
-  if (!hi || !lo || hi.src === a || hi.src === rb || hi.size !== lo.size || hi.src !== lo.src || hi.off !== lo.off + hi.size || shift.src.value !== 8 * hi.size) return false;
+  if (!hi || !lo || (hi.src === a && iHi < iLoB) || hi.src === rb || hi.size !== lo.size || hi.src !== lo.src || hi.off !== lo.off + hi.size || shift.src.value !== 8 * hi.size) return false;
   const size = (2 * hi.size) as AccessSize;
   if (or.width === 32 && size > 4) return false;
   if (has(live.liveOut.get(b.insns[at])!, rb) && rb !== a) return false;
@@ -58,14 +58,18 @@ function mergeAt(b: IrBlock, at: number, live: Liveness, cx: PassContext): boole
     if (pattern.has(j)) continue;
     const insn = b.insns[j].insn;
     const du = defuse(insn);
-    if (du.memWrites.length > 0 || insn.kind === 'call' || insn.kind === 'call-local' || insn.kind === 'callx') return false;
+    // a store between may change the bytes, unless it writes the frame and the loads read the packet, a map value or the ctx
+    const frameOnly = du.memWrites.every((w) => w.region === 'stack') && ['pkt', 'mapval', 'ctx'].includes(cx.analysis().before.get(b.insns[iHi])?.regs[hi.src].k ?? '');
+    if ((du.memWrites.length > 0 && !frameOnly) || insn.kind === 'call' || insn.kind === 'call-local' || insn.kind === 'callx') return false;
     if ([a, rb].some((r) => du.reads.includes(r) || du.writes.includes(r)) || du.writes.includes(hi.src)) return false;
   }
   const text = [iHi, iShift, iLoB, at].sort((x, y) => x - y).map((j) => show(b.insns[j])).join('; ');
-  const made = replaceInsn(b, at, { kind: 'ldx', size, signed: false, dst: a, src: hi.src, off: lo.off });
+  // the load goes where the later of the two loads was (its base is intact there) and nothing reads rA until the or
+  const place = Math.max(iHi, iLoB);
+  const made = replaceInsn(b, place, { kind: 'ldx', size, signed: false, dst: a, src: hi.src, off: lo.off });
   cx.report(b.insns[iHi], `${text} -> ${show(made)}`,
     `the two ${hi.size}-byte loads read adjacent bytes ${lo.off}..${lo.off + size - 1} of the same pointer r${hi.src}, which nothing in between changes, and the shift by ${8 * hi.size} and or put them where a little-endian ${size}-byte load does; r${rb} is dead after`,
     { fused: 3 });
-  for (const j of [iHi, iShift, iLoB].sort((x, y) => y - x)) b.insns.splice(j, 1);
+  for (const j of [iHi, iShift, iLoB, at].filter((j) => j !== place).sort((x, y) => y - x)) b.insns.splice(j, 1);
   return true;
 }
