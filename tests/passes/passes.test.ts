@@ -69,6 +69,17 @@ describe('passes', () => {
     expect(out.some((i) => i.kind === 'alu3')).toBe(true);
     expect(out.filter((i) => i.kind === 'exit-imm')).toEqual([{ kind: 'exit-imm', action: 2 }]);
   });
+  it('mac6: a MAC swap through 2-byte loads and stores becomes two 6-byte loads and two 6-byte stores', () => {
+    const swap = ['ldxh %r1, [%r2+0]', 'ldxh %r4, [%r2+6]', 'stxh [%r2+0], %r4', 'ldxh %r4, [%r2+8]', 'ldxh %r5, [%r2+2]', 'stxh [%r2+8], %r5',
+      'stxh [%r2+2], %r4', 'ldxh %r4, [%r2+10]', 'ldxh %r5, [%r2+4]', 'stxh [%r2+10], %r5', 'stxh [%r2+6], %r1', 'stxh [%r2+4], %r4'].join('\n');
+    const c = kinds(HEAD + swap + '\nmov %r0, 3\nexit', 60, CORE_PRESETS.xdp2hw);
+    const out = c.optimized.program.code.insns;
+    expect(out.filter((i) => i.kind === 'ldx6').map((i) => i.kind === 'ldx6' && i.off).sort()).toEqual([0, 6]);
+    expect(out.filter((i) => i.kind === 'stx6').map((i) => i.kind === 'stx6' && i.off).sort()).toEqual([0, 6]);
+    // the same run through a pointer the domain cannot place in the packet (loaded from the stack) stays
+    const unproven = kinds(HEAD + 'ldxdw %r2, [%r10-8]\n' + swap + '\nmov %r0, 3\nexit', 60, CORE_PRESETS.xdp2hw);
+    expect(unproven.optimized.program.code.insns.some((i) => i.kind === 'ldx6')).toBe(false);
+  });
   it('refuses an unknown pass name', () => {
     expect(() => runPasses(lift(program('p', 'mov %r0, 2\nexit')), { minFrame: 60, core: CORE_PRESETS.xdp2hw, passes: ['nope'] })).toThrow(PassNameError);
   });
