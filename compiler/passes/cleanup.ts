@@ -3,7 +3,7 @@
 
 import type { IrBlock, IrFunction, IrInsn, IrProgram } from '../ir/index.js';
 import { removeBlock, walk } from '../ir/index.js';
-import { liveness, has } from '../analysis/liveness.js';
+import { liveness, has, step } from '../analysis/liveness.js';
 import type { Absint } from '../analysis/absint.js';
 import type { AState } from '../analysis/state.js';
 import { packetCheck } from '../analysis/obligations.js';
@@ -36,30 +36,39 @@ export const dcePass: Pass = {
   syllables: [],
   run(ir: IrProgram, cx: PassContext): number {
     let total = 0;
+    // removing dead code changes no other instruction's state: one analysis serves every round
+    const a = cx.analysis();
     for (;;) {
-      const n = deadInsns(ir, cx) + unreachable(ir, cx) + jumpsToNext(ir, cx);
+      const n = deadInsns(ir, cx, a) + unreachable(ir, cx, a) + jumpsToNext(ir, cx);
       if (n === 0) return total;
       total += n;
     }
   },
 };
 
-function deadInsns(ir: IrProgram, cx: PassContext): number {
-  const a = cx.analysis();
-  const live = liveness(ir);
+function deadInsns(ir: IrProgram, cx: PassContext, a: Absint): number {
+  const { liveOut } = liveness(ir);
   let n = 0;
-  for (const site of [...walk(ir)].reverse()) {
-    const d = written(site.insn);
-    if (d < 0 || !a.before.has(site.insn) || has(live.liveOut.get(site.insn)!, d) || !pure(site.insn, a)) continue;
-    cx.report(site.insn, `${show(site.insn)}: removed`, `r${d} is dead after it (no path reads it before it is written again) and the instruction has no other effect`, { removed: 1 });
-    site.block.insns.splice(site.at, 1);
-    n++;
-  }
+  for (const fn of ir.functions)
+    for (const b of fn.blocks) {
+      const last = b.insns[b.insns.length - 1];
+      if (!last) continue;
+      // live after each instruction, kept exact within the block as dead ones go
+      let live = liveOut.get(last)!;
+      for (let at = b.insns.length - 1; at >= 0; at--) {
+        const i = b.insns[at];
+        const d = written(i);
+        if (d >= 0 && a.before.has(i) && !has(live, d) && pure(i, a)) {
+          cx.report(i, `${show(i)}: removed`, `r${d} is dead after it (no path reads it before it is written again) and the instruction has no other effect`, { removed: 1 });
+          b.insns.splice(at, 1);
+          n++;
+        } else live = step(i, live);
+      }
+    }
   return n;
 }
 
-function unreachable(ir: IrProgram, cx: PassContext): number {
-  const a = cx.analysis();
+function unreachable(ir: IrProgram, cx: PassContext, a: Absint): number {
   let n = 0;
   for (const fn of ir.functions)
     for (const b of fn.blocks) {
