@@ -16,6 +16,13 @@ const CLI = join(ROOT, 'dist/cli/xdp2hw.js');
 const RECIPES: Readonly<Record<string, { big: (out: string) => string[]; small: (out: string) => string[] }>> = {
   traffic: { big: (out) => ['traffic', '--count', '5000000', '--out', out], small: (out) => ['traffic', '--count', '10', '--out', out] },
 };
+/**
+ * Commands whose outputs are too small to be caught mid-write (a few KB, each written whole with
+ * writeFileAtomicSync: temp file + rename); instead: their targets are replaced whole, no temp left.
+ */
+const SMALL: Readonly<Record<string, (out: string) => string[]>> = {
+  compile: (out) => ['compile', join(ROOT, 'programs/xdp1/xdp1.o'), '--out', out],
+};
 const SIGNALS = ['SIGKILL', 'SIGINT', 'SIGTERM'] as const;
 const MID_WRITE = 4 << 20;
 
@@ -30,7 +37,20 @@ beforeAll(async () => {
 
 it('every command with an output option has a recipe here', () => {
   expect(writers.length).toBeGreaterThan(0);
-  for (const w of writers) expect(Object.keys(RECIPES), `command ${w} writes files: add a recipe`).toContain(w);
+  for (const w of writers) expect([...Object.keys(RECIPES), ...Object.keys(SMALL)], `command ${w} writes files: add a recipe`).toContain(w);
+});
+
+describe.each(Object.keys(SMALL))('xdp2hw %s writes its small outputs whole', (cmd) => {
+  it('over existing targets: replaced, no temp file left', () => {
+    const prefix = join(dir, `${cmd}-small`);
+    for (const ext of ['.bin', '.lst']) writeFileSync(prefix + ext, 'old content');
+    const r = spawnSync(process.execPath, [CLI, ...SMALL[cmd](prefix)], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    for (const ext of ['.bin', '.lst']) {
+      expect(readFileSync(prefix + ext, 'utf8')).not.toBe('old content');
+      expect(temps(prefix + ext)).toEqual([]);
+    }
+  });
 });
 
 /** Starts the command and resolves once its temp file holds MID_WRITE bytes. */
