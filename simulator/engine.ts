@@ -32,6 +32,8 @@ export type TrapKind =
   | 'bad-pointer' // an address that points at no region
   | 'budget' // the instruction budget ran out (a loop)
   | 'unsupported-helper' // a helper the engine does not implement
+  | 'unsupported-kfunc' // a kernel function (kfunc) the engine does not model
+  | 'out-of-memory' // a large array's new value would pass the engine's memory cap
   | 'bad-call' // a helper called with arguments it rejects, a bad tail call or callx target
   | 'stack-overflow' // call depth or stack size exceeded
   | 'invalid-insn'; // an instruction the engine cannot execute

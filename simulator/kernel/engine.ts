@@ -13,7 +13,7 @@ import { releaseMany, track } from './cleanup.js';
 import { patchSection } from './elf.js';
 import { KernelError, toolComplaint, VerifierError, verifierExcerpt } from './errors.js';
 import type { KernelMap, MapShow, UpdateCommand } from './maps.js';
-import { toKernelMap, unknownFixtureMaps, updateCommands } from './maps.js';
+import { sparseFixtureKeys, toKernelMap, unknownFixtureMaps, updateCommands } from './maps.js';
 import { createNetns, removeNetnsSync } from './netns.js';
 import { inNetns, runTool } from './proc.js';
 import { KernelSession } from './session.js';
@@ -60,7 +60,8 @@ export class KernelEngine implements Engine {
       const [shown] = (await batch.exec([['prog', 'show', 'pinned', progPin]])) as { id: number }[];
       const maps = await describeMaps(batch, mapDir, obj);
       if (fixture) await fillMaps(base, batch, maps, fixture, (p) => (programs.includes(p) ? join(progDir, p) : undefined));
-      return new KernelSession({ netns: base, progPin, progId: shown.id, pinDirs: [progDir, mapDir], tmp, batch, maps, resources });
+      const watched = sparseFixtureKeys(maps, fixture);
+      return new KernelSession({ netns: base, progPin, progId: shown.id, pinDirs: [progDir, mapDir], tmp, batch, maps, resources, watched });
     } catch (e) {
       releaseMany(resources);
       throw e;

@@ -145,7 +145,21 @@ export class EnginePair {
       if (!(e instanceof RunInputError)) throw e;
       interp = { kind: 'refused', why: e.message };
     }
+    if (kernel.kind === 'ran' && interp.kind === 'ran' && this.watchSparse(interp.result.maps)) {
+      kernel.result.maps = await this.kernel.readMaps();
+      this.kernelMaps = kernel.result.maps;
+    }
     return { kernel, interp };
+  }
+
+  /**
+   * The kernel's sparse arrays are read by lookups of known keys (never dumped whole): keys the
+   * interpreter lists that the kernel does not look up yet are added; true when there were some.
+   */
+  private watchSparse(interp: MapsSnapshot): boolean {
+    let added = 0;
+    for (const m of this.kernel.info.maps) if (m.sparse && interp[m.name]) added += this.kernel.watch(m.name, interp[m.name].map((e) => e.key));
+    return added > 0;
   }
 
   /**
