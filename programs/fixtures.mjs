@@ -232,6 +232,9 @@ plans.katran_lb = () => ({
   ctl_array: [entry(u32le(0), mac(GATEWAY) + u16le(0))],
 });
 
+// xdp_sample: one packet in 2 is sampled with its first 128 bytes (shorter frames: EFAULT).
+plans.xdp_sample = () => ({ config: [entry(u32le(0), u32le(2) + u32le(128))] });
+
 // map_access_<N>: blocked keys are the first N bytes from the IPv4 source address. Traffic from
 // 198.51.100.0/28 (port 7000 → 9000, TCP sequence number 1 for the 16-byte key) is blocked.
 const BLOCKED_SRC = Array.from({ length: 16 }, (_, i) => `198.51.100.${i}`);

@@ -48,6 +48,23 @@ export interface Trap {
   readonly message: string;
 }
 
+/**
+ * One bpf_perf_event_output call: what the program sent and what the helper returned (the kernel's
+ * test run has no perf event open, so a valid call returns -ENOENT and delivers nothing).
+ */
+export interface PerfEvent {
+  map: string;
+  /** the perf event array index (BPF_F_CURRENT_CPU: the CPU, 0) */
+  index: number;
+  ret: number;
+  /** the data the program passed (r4, r5 bytes) */
+  data: Uint8Array;
+  /** the packet's first bytes, as many as flags bits 32-51 ask for */
+  sample: Uint8Array;
+  /** the packet's length at the call (xdp_get_buff_len) */
+  packetLen: number;
+}
+
 export interface RunResult {
   action: string;
   /** the return code, 0-4 for the XDP actions */
@@ -61,6 +78,8 @@ export interface RunResult {
   trap?: Trap;
   /** XDP_REDIRECT: where to */
   redirect?: { ifindex?: number; map?: string; key?: number };
+  /** bpf_perf_event_output calls, in order (engines that record them; absent when none) */
+  perfEvents?: PerfEvent[];
   /** engines that time the run: average ns per packet */
   durationNs?: number;
 }

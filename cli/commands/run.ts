@@ -1,12 +1,15 @@
 // `xdp2hw run <file> --packet <hex|file> [--program P] [--maps fixture.json] [--json]`: one packet
 // through the reference interpreter; prints the action, the output packet, changed map entries
-// and the instruction count. With `--pcap` instead, streams a trace and prints a summary. Exit 0 when the run completed (a trap is a result: action
+// and the instruction count (and bpf_perf_event_output calls; `--perf-out` writes their samples
+// as a pcap). With `--pcap` instead, streams a trace and prints a summary. Exit 0 when the run completed (a trap is a result: action
 // XDP_ABORTED and the trap printed), 1 for bad input (file, fixture, packet), 2 for usage.
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
 import { loadFile } from '../../compiler/loader/index.js';
-import type { RunResult } from '../../simulator/engine.js';
+import type { PerfEvent, RunResult } from '../../simulator/engine.js';
+import { PcapWriter, writePcapFile } from '../../simulator/pcap/index.js';
+import type { PcapRecord } from '../../simulator/pcap/index.js';
 import { InterpreterSession, RunInputError } from '../../simulator/interpreter/engine.js';
 import { bytesToHex, hexToBytes, parseFixture } from '../../simulator/maps/fixture.js';
 import type { MapFixture } from '../../simulator/maps/fixture.js';
@@ -15,7 +18,7 @@ import type { ChangedEntry } from '../../simulator/maps/set.js';
 import type { LoadedObject } from '../../compiler/loader/types.js';
 import { createProgress } from '../../simulator/io/progress.js';
 import { runPcap } from '../../simulator/interpreter/pcap-run.js';
-import type { PcapRunSummary } from '../../simulator/interpreter/pcap-run.js';
+import type { PcapRunOptions, PcapRunSummary } from '../../simulator/interpreter/pcap-run.js';
 import { parseIntList } from '../args.js';
 import { UsageError, UserError } from '../errors.js';
 import { JSON_OUTPUT, MAP_FIXTURE, OBJECT_FILE, PROGRAM_TO_RUN, traceOptions } from '../options.js';
@@ -33,6 +36,7 @@ interface RunArgs {
   'ctx-ifindex'?: number;
   'rx-queue'?: number;
   budget?: number;
+  'perf-out'?: string;
 }
 
 export const runCommand: CommandModule<object, RunArgs> = {
@@ -55,6 +59,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('ctx-ifindex', { type: 'number', describe: 'xdp_md.ingress_ifindex (default 1, as the kernel test run)' })
       .option('rx-queue', { type: 'number', describe: 'xdp_md.rx_queue_index (default 0)' })
       .option('budget', { type: 'number', describe: 'instruction budget (default 1000000)' })
+      .option('perf-out', { type: 'string', describe: 'write the packet samples of bpf_perf_event_output calls to this pcap file' })
       .epilog(
         'The packet runs as under the kernel\'s BPF_PROG_TEST_RUN (256 bytes of headroom, 14 to 73152 bytes). '
         + 'Exit status: 0 when the run completed, also when the program trapped (the trap is printed, the action is '
@@ -78,6 +83,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       throw asUserError(e);
     }
     const changed = diffSnapshots(before, result.maps);
+    if (argv['perf-out'] !== undefined) await writePerfSamples(argv['perf-out'], result.perfEvents ?? []);
     process.stdout.write(argv.json ? `${JSON.stringify(toJson(program, result, changed), null, 2)}\n` : formatRun(program, result, changed));
   },
 };
@@ -101,7 +107,19 @@ async function runTrace(argv: RunArgs): Promise<void> {
   const fixture = argv.maps === undefined ? undefined : readFixture(argv.maps);
   const program = argv.program ?? obj.programs[0]?.name;
   if (program === undefined) throw new UserError(`${argv.file}: the file has no programs`);
-  const { session: _session, ...summary } = await runTraceOn(obj, program, fixture, argv);
+  const perf = argv['perf-out'] === undefined ? undefined : await PcapWriter.create(argv['perf-out']);
+  const onResult = perf && (async (r: RunResult, rec: PcapRecord) => {
+    for (const e of r.perfEvents ?? []) if (e.sample.length > 0) await perf.write(e.sample, rec.tsSec, rec.tsNsec, e.packetLen);
+  });
+  let summary: PcapRunSummary;
+  try {
+    const { session: _session, ...rest } = await runTraceOn(obj, program, fixture, argv, false, onResult);
+    summary = rest;
+  } catch (e) {
+    await perf?.abort();
+    throw e;
+  }
+  await perf?.close();
   process.stdout.write(argv.json ? `${JSON.stringify({ program, ...summary }, null, 2)}\n` : formatSummary(program, summary));
 }
 
@@ -109,6 +127,7 @@ async function runTrace(argv: RunArgs): Promise<void> {
 export async function runTraceOn(
   obj: LoadedObject, program: string, fixture: MapFixture | undefined,
   argv: Pick<RunArgs, 'pcap' | 'max-packets' | 'ingress-ifindex' | 'rx-queues' | 'budget'>, coverage = false,
+  onResult?: PcapRunOptions['onResult'],
 ): Promise<PcapRunSummary & { session: InterpreterSession }> {
   const ingressIfindexes = argv['ingress-ifindex'] === undefined ? undefined : parseIntList(argv['ingress-ifindex'], 'ingress-ifindex', 1);
   const rxQueues = argv['rx-queues'] === undefined ? undefined : parseIntList(argv['rx-queues'], 'rx-queues');
@@ -122,7 +141,7 @@ export async function runTraceOn(
   }
   const bar = createProgress('run', 'pkts');
   try {
-    const summary = await runPcap(session, argv.pcap!, { maxPackets: max, ingressIfindexes, rxQueues, onProgress: (n) => bar.update(n, max) });
+    const summary = await runPcap(session, argv.pcap!, { maxPackets: max, ingressIfindexes, rxQueues, onProgress: (n) => bar.update(n, max), onResult });
     return { ...summary, session };
   } finally {
     bar.end();
@@ -139,6 +158,7 @@ function formatSummary(program: string, s: PcapRunSummary): string {
     for (const [k, n] of Object.entries(s.traps)) out.push(`  ${k.padEnd(18)} ${n}`);
     for (const t of s.firstTraps) out.push(`  packet ${t.packet}: ${t.kind} at instruction ${t.pc} of ${t.program}: ${t.message}`);
   }
+  if (s.perfEvents) out.push(`perf events: ${s.perfEvents.calls} calls, returns ${Object.entries(s.perfEvents.returns).map(([r, n]) => `${r}: ${n}`).join(', ')}`);
   out.push(`instructions per packet: mean ${s.insns.mean.toFixed(1)}, max ${s.insns.max}`);
   out.push(`bytes: ${s.bytesIn} in, ${s.bytesOut} out`);
   return out.join('\n') + '\n';
@@ -164,7 +184,13 @@ function toJson(program: string, r: RunResult, changed: Record<string, ChangedEn
   return {
     program, action: r.action, code: r.code, packet: bytesToHex(r.packet), maps: r.maps, changed,
     insnsExecuted: r.insnsExecuted, ...(r.trap ? { trap: r.trap } : {}), ...(r.redirect ? { redirect: r.redirect } : {}),
+    ...(r.perfEvents ? { perfEvents: r.perfEvents.map((e) => ({ ...e, data: bytesToHex(e.data), sample: bytesToHex(e.sample) })) } : {}),
   };
+}
+
+/** The samples of one run as a pcap (a record per call that sampled bytes; the original length is the packet's). */
+async function writePerfSamples(path: string, events: readonly PerfEvent[]): Promise<void> {
+  await writePcapFile(path, events.filter((e) => e.sample.length > 0).map((e) => ({ tsSec: 0, tsNsec: 0, data: e.sample, origLen: e.packetLen })));
 }
 
 /** A classic hex dump: offset, 16 bytes, ASCII. */
@@ -188,6 +214,8 @@ function formatRun(program: string, r: RunResult, changed: Record<string, Change
   out.push(names.length ? 'changed map entries:' : 'changed map entries: none');
   for (const name of names)
     for (const c of changed[name]) out.push(`  ${name}[${c.key}]: ${c.before ?? '(none)'} -> ${c.after ?? '(deleted)'}`);
+  for (const e of r.perfEvents ?? [])
+    out.push(`perf event: map ${e.map} index ${e.index}, ${e.data.length} bytes of data, ${e.sample.length}-byte sample of ${e.packetLen}: returned ${e.ret}`);
   out.push(`instructions executed: ${r.insnsExecuted}`);
   return out.join('\n') + '\n';
 }

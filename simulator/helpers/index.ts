@@ -5,6 +5,7 @@ import { HELPER_NAMES } from '../../isa/index.js';
 import type { XdpHelper } from './args.js';
 import { csumDiffHelper } from './csum.js';
 import { fibLookupHelper } from './fib.js';
+import { perfEventOutput } from './perf.js';
 import { mapDelete, mapLookup, mapUpdate, redirectMap, tailCall } from './maps.js';
 import {
   adjustHead, adjustMeta, adjustTail, bpfLoop, getBuffLen, getPrandomU32, getSmpProcessorId, ktimeGetNs, loadBytes,
@@ -34,6 +35,7 @@ export const XDP_HELPERS: Readonly<Record<string, XdpHelper>> = {
   xdp_load_bytes: loadBytes,
   xdp_store_bytes: storeBytes,
   loop: bpfLoop,
+  perf_event_output: perfEventOutput,
 };
 
 /** The implementation of helper `id`, or undefined when it is not supported. */

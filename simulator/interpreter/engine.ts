@@ -96,6 +96,7 @@ export class InterpreterSession implements EngineSession {
     };
     if (trap) result.trap = trap;
     if (code === 4 && host.redirect) result.redirect = host.redirect;
+    if (host.perfEvents.length) result.perfEvents = host.perfEvents;
     return result;
   }
 

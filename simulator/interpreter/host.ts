@@ -4,7 +4,7 @@
 
 import type { LoadedObject } from '../../compiler/loader/types.js';
 import { HELPER_NAMES } from '../../isa/index.js';
-import type { RunResult } from '../engine.js';
+import type { PerfEvent, RunResult } from '../engine.js';
 import { compileRoutes } from '../helpers/fib.js';
 import type { Route } from '../helpers/fib.js';
 import { xdpHelper } from '../helpers/index.js';
@@ -35,6 +35,8 @@ export class XdpHost implements Host {
   xdp!: XdpContext;
   m!: Machine;
   redirect: RunResult['redirect'];
+  /** this run's bpf_perf_event_output calls (helpers/perf.ts) */
+  perfEvents: PerfEvent[] = [];
   clock: number;
   readonly clockStepPerCall: number;
   readonly clockStepPerPacket: number;
@@ -76,6 +78,7 @@ export class XdpHost implements Host {
   beginRun(): void {
     this.m.mem.reset();
     this.redirect = undefined;
+    this.perfEvents = [];
     if (this.runs++ > 0) this.clock += this.clockStepPerPacket;
   }
 

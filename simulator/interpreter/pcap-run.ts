@@ -3,7 +3,8 @@
 // actions, traps and instruction counts. Frames the kernel's test run refuses are counted apart.
 
 import { PcapReader } from '../pcap/index.js';
-import type { Trap } from '../engine.js';
+import type { PcapRecord } from '../pcap/index.js';
+import type { PerfEvent, RunResult, Trap } from '../engine.js';
 import { RunInputError } from './engine.js';
 import type { InterpreterSession } from './engine.js';
 
@@ -14,6 +15,8 @@ export interface PcapRunOptions {
   /** packet i arrives on rxQueues[i % length] (default 0) */
   rxQueues?: readonly number[];
   onProgress?: (packets: number, bytesRead: number, bytesTotal: number | undefined) => void;
+  /** called with every run's result (the input record for its timestamp) */
+  onResult?: (r: RunResult, rec: PcapRecord) => Promise<void> | void;
 }
 
 export interface PcapRunSummary {
@@ -28,6 +31,8 @@ export interface PcapRunSummary {
   bytesIn: number;
   bytesOut: number;
   seconds: number;
+  /** bpf_perf_event_output calls and their return values (absent when there were none) */
+  perfEvents?: { calls: number; returns: Record<string, number> };
 }
 
 const KEEP_TRAPS = 5;
@@ -63,10 +68,20 @@ export async function runPcap(session: InterpreterSession, path: string, opts: P
       s.traps[r.trap.kind] = (s.traps[r.trap.kind] ?? 0) + 1;
       if (s.firstTraps.length < KEEP_TRAPS) s.firstTraps.push({ ...r.trap, packet: i });
     }
+    if (r.perfEvents) countPerf(s, r.perfEvents);
+    if (opts.onResult) await opts.onResult(r, rec);
     if ((i & 1023) === 0) opts.onProgress?.(i + 1, reader.bytesRead, reader.size);
   }
   opts.onProgress?.(index, reader.bytesRead, reader.size);
   s.insns.mean = s.packets ? s.insns.total / s.packets : 0;
   s.seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   return s;
+}
+
+function countPerf(s: PcapRunSummary, events: readonly PerfEvent[]): void {
+  const p = (s.perfEvents ??= { calls: 0, returns: {} });
+  for (const e of events) {
+    p.calls++;
+    p.returns[e.ret] = (p.returns[e.ret] ?? 0) + 1;
+  }
 }
