@@ -43,7 +43,9 @@ export function formatInfo(s: ObjectSummary): string {
   for (const p of s.programs) {
     out.push('', `  ${p.name}:`);
     if (p.subprograms.length > 0) out.push(`    subprograms: ${p.subprograms.join(', ')}`);
-    out.push(`    maps: ${p.maps.join(', ') || '-'}`, `    features: ${p.features.join(', ') || '-'}`);
+    out.push(`    maps: ${p.maps.join(', ') || '-'}`);
+    if (p.kfuncs.length > 0) out.push(`    kfuncs: ${p.kfuncs.join(', ')}`);
+    out.push(`    features: ${p.features.join(', ') || '-'}`);
   }
   out.push('', `maps (${s.maps.length}):`);
   if (s.maps.length > 0) {

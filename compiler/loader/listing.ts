@@ -107,7 +107,7 @@ function addListedReloc(code: Code, r: SectionReloc, codes: readonly Code[], map
 function targetOf(symbol: string, type: number, codes: readonly Code[], maps: MapDef[]): RelocTarget {
   const code = codeSymbols(codes).get(symbol);
   if (code) return code;
-  if (type !== R_BPF.R64_64) return { kind: 'unsupported', why: 'no function of that name in the listing' };
+  if (type !== R_BPF.R64_64) return { kind: 'extern' }; // a kfunc, or a function the listing leaves out
   const data = isDataSectionName(symbol);
   let map = maps.findIndex((m) => m.name === symbol);
   if (map < 0) {

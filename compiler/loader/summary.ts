@@ -36,6 +36,8 @@ export interface ProgramSummary {
   readonly helperIds: readonly number[];
   /** names of the maps it references */
   readonly maps: readonly string[];
+  /** kernel functions it calls (kfuncs), by name, in first-call order */
+  readonly kfuncs: readonly string[];
   readonly features: readonly Feature[];
 }
 
@@ -99,6 +101,7 @@ function summarizeProgram(p: Program, maps: readonly MapDef[]): ProgramSummary {
     helpers: helperIds.map(helperName),
     helperIds,
     maps: mapNames,
+    kfuncs: [...new Set(p.kfuncs?.values() ?? [])],
     features: FEATURES.filter((f) => features.has(f)),
   };
 }

@@ -66,6 +66,8 @@ export interface Program {
    * index, hi = offset in the value).
    */
   readonly mapRefs: ReadonlyMap<number, MapRef>;
+  /** kfunc calls (by index into code.insns): the kernel function each calls, by name */
+  readonly kfuncs?: ReadonlyMap<number, string>;
 }
 
 export type InputFormat = 'elf' | 'raw' | 'objdump';

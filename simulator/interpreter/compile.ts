@@ -18,6 +18,8 @@ export interface ProgramSource {
   readonly name: string;
   readonly code: DecodedProgram;
   readonly mapRefs?: ReadonlyMap<number, MapRef>;
+  /** kfunc calls: instruction index → the kernel function's name */
+  readonly kfuncs?: ReadonlyMap<number, string>;
 }
 
 /** Immediate value → constant register slot, shared by every program of a machine. */
@@ -110,7 +112,8 @@ function handlerFor(cx: Ctx, insn: Insn, i: number): Handler {
       return () => t;
     }
     case 'call':
-      return helperCall(cx, insn.target === 'helper' ? insn.id : -1, insn.id, pc, n);
+      if (insn.target === 'kfunc') return kfuncCall(cx, insn.id, i, pc);
+      return helperCall(cx, insn.id, pc, n);
     case 'call-local': {
       const t = target(cx, pc, insn.off);
       return () => m.call(n, t, pc);
@@ -171,13 +174,17 @@ function memoryHandler(cx: Ctx, insn: MemoryInsn, pc: number, n: number): Handle
   }
 }
 
-function helperCall(cx: Ctx, helperId: number, id: number, pc: number, n: number): Handler {
+/** No kfunc is modelled: reaching the call traps, naming the kernel function. */
+function kfuncCall(cx: Ctx, id: number, i: number, pc: number): Handler {
+  const name = cx.src.kfuncs?.get(i);
+  const what = name !== undefined ? `kernel function ${name} (kfunc)` : `kernel function (kfunc) with BTF id ${id}`;
+  return () => cx.m.fail('unsupported-kfunc', `call to ${what}, which this interpreter does not model`, pc);
+}
+
+function helperCall(cx: Ctx, helperId: number, pc: number, n: number): Handler {
   const m = cx.m;
-  const fn = helperId >= 0 ? m.host.helper(helperId) : undefined;
-  if (!fn) {
-    const what = helperId >= 0 ? `helper ${m.host.helperName(helperId)} (${helperId})` : `kernel function (kfunc) with BTF id ${id}`;
-    return () => m.fail('unsupported-helper', `call to ${what}, which this interpreter does not implement`, pc);
-  }
+  const fn = m.host.helper(helperId);
+  if (!fn) return () => m.fail('unsupported-helper', `call to helper ${m.host.helperName(helperId)} (${helperId}), which this interpreter does not implement`, pc);
   return () => {
     fn(m, pc);
     if (m.trap) return TRAPPED;
@@ -202,7 +209,7 @@ function callx(cx: Ctx, reg: number, pc: number, n: number): Handler {
     if (H[reg] !== 0) return m.fail('bad-call', `callx through r${reg}, which holds neither a function address nor a helper number`, pc);
     const id = L[reg] >>> 0;
     let h = helpers.get(id);
-    if (!h) helpers.set(id, (h = helperCall(cx, id, id, pc, n)));
+    if (!h) helpers.set(id, (h = helperCall(cx, id, pc, n)));
     return h();
   };
 }
