@@ -17,6 +17,8 @@ export function actionName(code: number): string {
 export interface XdpContextInput {
   ingressIfindex?: number;
   rxQueueIndex?: number;
+  /** devmap programs only (xdp/devmap): the device the frame is redirected to (default 1) */
+  egressIfindex?: number;
 }
 
 export interface RunInput {

@@ -33,12 +33,16 @@ function table(rows: string[][]): string[] {
 
 const hex = (n: number) => `0x${n.toString(16)}`;
 
+/** `xdp`, `xdp/devmap`, `xdp frags`, or another type's kernel name. */
+const typeCell = (p: ObjectSummary['programs'][number]) =>
+  `${p.kernelType}${p.attach && p.attach !== 'xdp' ? `/${p.attach}` : ''}${p.frags ? ' frags' : ''}`;
+
 export function formatInfo(s: ObjectSummary): string {
   let out = [`${s.file}: ${s.format}${s.license !== undefined ? `, license ${s.license}` : ''}`, ''];
   out.push(`programs (${s.programs.length}):`);
   if (s.programs.length > 0) {
     out = out.concat(table([['name', 'section', 'type', 'insns', 'linked', 'helpers'],
-      ...s.programs.map((p) => [p.name, p.section || '-', p.type, String(p.insns), String(p.totalInsns), p.helpers.join(', ') || '-'])]));
+      ...s.programs.map((p) => [p.name, p.section || '-', typeCell(p), String(p.insns), String(p.totalInsns), p.helpers.join(', ') || '-'])]));
   }
   for (const p of s.programs) {
     out.push('', `  ${p.name}:`);

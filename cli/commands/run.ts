@@ -37,6 +37,7 @@ interface RunArgs {
   'rx-queue'?: number;
   budget?: number;
   'perf-out'?: string;
+  'egress-ifindex'?: number;
 }
 
 export const runCommand: CommandModule<object, RunArgs> = {
@@ -58,6 +59,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('json', JSON_OUTPUT)
       .option('ctx-ifindex', { type: 'number', describe: 'xdp_md.ingress_ifindex (default 1, as the kernel test run)' })
       .option('rx-queue', { type: 'number', describe: 'xdp_md.rx_queue_index (default 0)' })
+      .option('egress-ifindex', { type: 'number', describe: 'xdp_md.egress_ifindex, for xdp/devmap programs (default 1)' })
       .option('budget', { type: 'number', describe: 'instruction budget (default 1000000)' })
       .option('perf-out', { type: 'string', describe: 'write the packet samples of bpf_perf_event_output calls to this pcap file' })
       .epilog(
@@ -70,15 +72,14 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const obj = loadFile(argv.file);
     const packet = readPacket(argv.packet ?? '');
     const fixture = argv.maps === undefined ? undefined : readFixture(argv.maps);
-    const program = argv.program ?? obj.programs[0]?.name;
-    if (program === undefined) throw new UserError(`${argv.file}: the file has no programs`);
-    for (const [name, v] of [['ctx-ifindex', argv['ctx-ifindex']], ['rx-queue', argv['rx-queue']], ['budget', argv.budget]] as const)
+    const program = argv.program ?? firstXdpProgram(obj, argv.file);
+    for (const [name, v] of [['ctx-ifindex', argv['ctx-ifindex']], ['rx-queue', argv['rx-queue']], ['egress-ifindex', argv['egress-ifindex']], ['budget', argv.budget]] as const)
       if (v !== undefined && (!Number.isInteger(v) || v < 0 || v > 0xffffffff)) throw new UserError(`--${name} must be an integer from 0 to 4294967295`);
     let result: RunResult, before;
     try {
       const session = new InterpreterSession(obj, program, fixture, { budget: argv.budget });
       before = session.host.maps.snapshot();
-      result = session.runSync({ packet, ctx: { ingressIfindex: argv['ctx-ifindex'], rxQueueIndex: argv['rx-queue'] } });
+      result = session.runSync({ packet, ctx: { ingressIfindex: argv['ctx-ifindex'], rxQueueIndex: argv['rx-queue'], egressIfindex: argv['egress-ifindex'] } });
     } catch (e) {
       throw asUserError(e);
     }
@@ -87,6 +88,14 @@ export const runCommand: CommandModule<object, RunArgs> = {
     process.stdout.write(argv.json ? `${JSON.stringify(toJson(program, result, changed), null, 2)}\n` : formatRun(program, result, changed));
   },
 };
+
+/** The program `run` takes when none is named: the object's first XDP program. */
+export function firstXdpProgram(obj: LoadedObject, file: string): string {
+  if (obj.programs.length === 0) throw new UserError(`${file}: the file has no programs`);
+  const p = obj.programs.find((x) => x.type?.kind !== 'other');
+  if (!p) throw new UserError(`${file}: no XDP program to run (programs: ${obj.programs.map((x) => `${x.name} (${x.type?.kind === 'other' ? x.type.type : 'xdp'})`).join(', ')})`);
+  return p.name;
+}
 
 /** A bad run input (program name, fixture against the maps, packet) is the user's to fix: one line. */
 function asUserError(e: unknown): unknown {
@@ -105,8 +114,7 @@ function readPacket(arg: string): Uint8Array {
 async function runTrace(argv: RunArgs): Promise<void> {
   const obj = loadFile(argv.file);
   const fixture = argv.maps === undefined ? undefined : readFixture(argv.maps);
-  const program = argv.program ?? obj.programs[0]?.name;
-  if (program === undefined) throw new UserError(`${argv.file}: the file has no programs`);
+  const program = argv.program ?? firstXdpProgram(obj, argv.file);
   const perf = argv['perf-out'] === undefined ? undefined : await PcapWriter.create(argv['perf-out']);
   const onResult = perf && (async (r: RunResult, rec: PcapRecord) => {
     for (const e of r.perfEvents ?? []) if (e.sample.length > 0) await perf.write(e.sample, rec.tsSec, rec.tsNsec, e.packetLen);

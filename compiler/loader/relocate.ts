@@ -6,6 +6,7 @@ import { decodeProgram, IsaError, Pseudo } from '../../isa/index.js';
 import type { DecodedProgram, Insn, LddwInsn } from '../../isa/index.js';
 import { FormatError } from './bytes.js';
 import { R_BPF, R_BPF_NAMES } from './elf.js';
+import { programTypeOf } from './progtype.js';
 import type { FunctionInfo, MapRef, Program } from './types.js';
 
 /** What a relocation's symbol is, once the input format has looked it up. */
@@ -183,7 +184,9 @@ function link(entry: Func): Program {
       allPcs.push(p.pcs[i]);
     }
   }
-  const program: Program = { name: entry.name, section: entry.code.name, code: { insns: all, pcs: allPcs, slots }, functions, mapRefs };
+  const program: Program = {
+    name: entry.name, section: entry.code.name, type: programTypeOf(entry.code.name), code: { insns: all, pcs: allPcs, slots }, functions, mapRefs,
+  };
   return kfuncs.size ? { ...program, kfuncs } : program;
 }
 

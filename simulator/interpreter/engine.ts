@@ -37,6 +37,8 @@ export class InterpreterSession implements EngineSession {
   readonly machine: Machine;
   readonly entry: CompiledProgram;
   private readonly budget: number;
+  /** an xdp/devmap program: it reads egress_ifindex */
+  private readonly devmap: boolean;
   /** with `coverage`: per program name, executions of each instruction (index into code.insns) */
   readonly hits = new Map<string, Uint32Array>();
 
@@ -44,6 +46,12 @@ export class InterpreterSession implements EngineSession {
     const index = obj.programs.findIndex((p) => p.name === program);
     if (index < 0)
       throw new RunInputError(`${obj.file}: no program named ${program} (programs: ${obj.programs.map((p) => p.name).join(', ') || 'none'})`);
+    const type = obj.programs[index].type;
+    if (type?.kind === 'other') {
+      const xdp = obj.programs.filter((p) => p.type?.kind !== 'other').map((p) => p.name);
+      throw new RunInputError(`${obj.file}: program ${program} is a ${type.type} program (section ${obj.programs[index].section}), not XDP; only XDP programs run (XDP programs: ${xdp.join(', ') || 'none'})`);
+    }
+    this.devmap = type?.kind === 'xdp' && type.attach === 'devmap';
     for (const def of obj.maps) {
       const why = mapDefProblem(def);
       if (why) throw new RunInputError(`${obj.file}: map ${def.name}: ${why}`);
@@ -75,6 +83,8 @@ export class InterpreterSession implements EngineSession {
     const queue = input.ctx?.rxQueueIndex ?? 0;
     const problem = packetProblem(input.packet.length) ?? contextProblem(input.ctx?.ingressIfindex ?? 0, queue);
     if (problem) throw new RunInputError(problem);
+    if (input.ctx?.egressIfindex && !this.devmap)
+      throw new RunInputError(`ctx egress_ifindex ${input.ctx.egressIfindex}: only devmap programs (section xdp/devmap) have one; the kernel's test run refuses it (EINVAL)`);
     const { host, machine: m } = this;
     host.beginRun();
     const xdp = host.xdp;
@@ -82,6 +92,7 @@ export class InterpreterSession implements EngineSession {
     xdp.sync();
     xdp.ingressIfindex = ifindex;
     xdp.rxQueueIndex = queue;
+    xdp.egressIfindex = this.devmap ? input.ctx?.egressIfindex || DEFAULT_IFINDEX : undefined;
     m.start(this.entry, this.budget);
     m.setPtr(1, xdp.ctxRegion, 0);
     m.run();
