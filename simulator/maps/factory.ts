@@ -35,12 +35,16 @@ export class OpaqueMap implements BpfMap {
 }
 
 /**
- * Maps whose storage is allocated up front (prog arrays, devmap, cpumap, xskmap; LRU nodes) hold
- * at most this many entries here. Arrays are not capped by max_entries: large ones allocate a
- * value when first touched, against a cap on the bytes actually allocated (sparse.ts).
+ * Maps whose storage is allocated up front (prog arrays, devmap, cpumap, xskmap) hold at most
+ * this many entries here. Arrays are not capped by max_entries: large ones allocate a value when
+ * first touched, against a cap on the bytes actually allocated (sparse.ts); hashes hold what was
+ * inserted, and LRU nodes are created when first used (lru.ts).
  */
 export const MAX_MAP_SLOTS = 1 << 20;
-const PREALLOCATED: readonly string[] = ['prog_array', 'devmap', 'cpumap', 'xskmap', 'lru_hash', 'lru_percpu_hash'];
+const PREALLOCATED: readonly string[] = ['prog_array', 'devmap', 'cpumap', 'xskmap'];
+const HASHES: readonly string[] = ['hash', 'percpu_hash', 'lru_hash', 'lru_percpu_hash'];
+/** htab_map_alloc: max_entries rounded up to a power of two buckets of 16 bytes, at most U32_MAX bytes */
+const MAX_HASH_BUCKETS = 1 << 28;
 /** Index-keyed maps: the kernel refuses any key size but 4 (EINVAL). */
 const INDEXED: readonly string[] = ['array', 'percpu_array', 'prog_array', 'devmap', 'cpumap', 'xskmap'];
 /** PCPU_MIN_UNIT_SIZE: a per-CPU array's values (rounded up to 8) may not be larger (E2BIG). */
@@ -51,6 +55,8 @@ export function mapDefProblem(def: MapDef): string | undefined {
   if (INDEXED.includes(def.type) && def.keySize !== 4) return `key size ${def.keySize}: ${def.type} maps take 4-byte keys (the kernel refuses others)`;
   if (def.type === 'percpu_array' && Math.ceil(def.valueSize / 8) * 8 > PCPU_MIN_UNIT_SIZE)
     return `value size ${def.valueSize}: per-CPU array values are at most ${PCPU_MIN_UNIT_SIZE} bytes (the kernel refuses larger ones with E2BIG)`;
+  if (HASHES.includes(def.type) && def.maxEntries > MAX_HASH_BUCKETS)
+    return `max_entries ${def.maxEntries}: a hash map has at most ${MAX_HASH_BUCKETS} entries (the kernel refuses more buckets with E2BIG)`;
   if (!PREALLOCATED.includes(def.type)) return undefined;
   if (def.maxEntries > MAX_MAP_SLOTS) return `max_entries ${def.maxEntries} is more than the ${MAX_MAP_SLOTS} entries the interpreter models for a ${def.type}`;
   return undefined;

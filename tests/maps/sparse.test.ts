@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { InterpreterSession } from '../../simulator/interpreter/engine.js';
 import { ArrayMap } from '../../simulator/maps/array.js';
+import { createMap } from '../../simulator/maps/factory.js';
 import { MapSet } from '../../simulator/maps/set.js';
 import { MapMemory, SPARSE_CAP_BYTES, isSparseArray } from '../../simulator/maps/sparse.js';
 import { Errno, UpdateFlag, u32Key } from '../../simulator/maps/types.js';
@@ -11,6 +12,16 @@ import { mapDef, object, program, udpPacket } from '../interpreter/objects.js';
 
 const KATRAN = 33_554_944;
 const v4 = (n: number) => Uint8Array.of(n, 0, 0, 0);
+
+describe('hashes sized like the kernel\'s', () => {
+  it('an LRU hash of 8,000,000 entries (Katran\'s default) creates the nodes it uses, not max_entries of them', () => {
+    const before = process.memoryUsage().heapUsed;
+    const m = createMap(mapDef('lru', 'lru_hash', 4, 8, 8_000_000), { possibleCpus: 2 });
+    for (let i = 0; i < 1000; i++) expect(m.update(u32Key(i), new Uint8Array(8).fill(1), UpdateFlag.ANY)).toBe(0);
+    expect(m.entries()).toHaveLength(1000);
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(32 << 20);
+  });
+});
 
 describe('sparse arrays', () => {
   it('the rule: arrays above 1024 entries or 1 MiB of values; other map types never', () => {
