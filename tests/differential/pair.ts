@@ -172,13 +172,17 @@ export class EnginePair {
     this.kernelMaps = undefined;
     if (!now) return;
     const pins = new Map(this.kernel.info.maps.map((m) => [m.name, m.pin]));
+    const sparse = new Set(this.kernel.info.maps.filter((m) => m.sparse).map((m) => m.name));
     const commands: string[][] = [];
     for (const [name, entries] of Object.entries(state)) {
       const pin = pins.get(name);
       if (!pin) continue;
       const before = new Map(entries.map((e) => [e.key, e.value]));
       for (const e of now[name] ?? []) {
-        if (!before.has(e.key)) commands.push(['map', 'delete', 'pinned', pin, 'key', ...hexArgs(e.key)]);
+        if (before.has(e.key)) continue;
+        // a sparse array lists its non-zero entries: one that was not listed was zero (arrays have no delete)
+        if (sparse.has(name)) commands.push(['map', 'update', 'pinned', pin, 'key', ...hexArgs(e.key), 'value', ...hexArgs('0'.repeat(e.value.length))]);
+        else commands.push(['map', 'delete', 'pinned', pin, 'key', ...hexArgs(e.key)]);
       }
       const after = new Map((now[name] ?? []).map((e) => [e.key, e.value]));
       for (const [key, value] of before) {
