@@ -15,6 +15,25 @@ export interface DecodedProgram {
   /** pcs[i] = the slot index of insns[i] (lddw takes two slots) */
   readonly pcs: number[];
   readonly slots: number;
+  /** the inverse of pcs, the one slot → instruction index table: -1 for the second slot of an lddw */
+  readonly indexOfSlot: Int32Array;
+}
+
+/** A program from its instructions: slots laid out in order (two for lddw), and the slot table. */
+export function layoutProgram(insns: Insn[]): DecodedProgram {
+  const pcs: number[] = [];
+  let slots = 0;
+  for (const insn of insns) {
+    pcs.push(slots);
+    slots += insn.kind === 'lddw' ? 2 : 1;
+  }
+  return withSlotTable(insns, pcs, slots);
+}
+
+function withSlotTable(insns: Insn[], pcs: number[], slots: number): DecodedProgram {
+  const indexOfSlot = new Int32Array(slots).fill(-1);
+  pcs.forEach((pc, i) => (indexOfSlot[pc] = i));
+  return { insns, pcs, slots, indexOfSlot };
 }
 
 export interface DecodeOptions {
@@ -47,7 +66,7 @@ export function decodeProgram(bytes: Uint8Array, opts: DecodeOptions = {}): Deco
     pcs.push(pc);
     pc += next ? 2 : 1;
   }
-  return { insns, pcs, slots };
+  return withSlotTable(insns, pcs, slots);
 }
 
 /** Decodes one instruction; `next` is the following slot, needed by lddw. */

@@ -8,6 +8,7 @@ import { assertNever, lddwValue } from './insn.js';
 import type { AtomicInsn, Insn, Operand, Reg } from './insn.js';
 import type { AluOp, JmpCond, Width } from './opcodes.js';
 import { writeSlot } from './raw.js';
+import { branchTarget } from './validate.js';
 
 export interface DisasmOptions {
   /**
@@ -104,10 +105,10 @@ export function disassembleInsn(insn: Insn, pc: number, opts: DisasmOptions = {}
     case 'end': return `r${insn.dst} = ${insn.order}${insn.bits} r${insn.dst}`;
     case 'jmp': {
       const reg = regOf(insn.width);
-      const label = targetLabel(pc + insn.off + 1, opts.symbols);
+      const label = targetLabel(branchTarget(insn, pc)!, opts.symbols);
       return `if ${reg(insn.dst)} ${COND_SYMBOL[insn.cond]} ${operand(insn.src, insn.width)} goto ${rel(insn.off)}${label}`;
     }
-    case 'ja': return `${insn.wide ? 'gotol' : 'goto'} ${rel(insn.off)}${targetLabel(pc + insn.off + 1, opts.symbols)}`;
+    case 'ja': return `${insn.wide ? 'gotol' : 'goto'} ${rel(insn.off)}${targetLabel(branchTarget(insn, pc)!, opts.symbols)}`;
     case 'call': return `call ${insn.id}`;
     case 'call-local': return `call ${insn.off}`;
     case 'callx': return `callx r${insn.reg}`;

@@ -22,3 +22,15 @@ export class AsmError extends Error {
     this.name = 'AsmError';
   }
 }
+
+/** A bad core configuration (a JSON core file): the field's path and the reason, "core config: <path>: <why>". */
+export class CoreConfigError extends Error {
+  constructor(
+    /** e.g. `latency.load.packet`, `laneCaps[2].branch`; '' for the whole config */
+    readonly path: string,
+    readonly why: string,
+  ) {
+    super(`core config: ${path ? `${path}: ` : ''}${why}`);
+    this.name = 'CoreConfigError';
+  }
+}

@@ -222,3 +222,99 @@ export function helperName(id: number): string {
   const n = HELPER_NAMES[id];
   return n !== undefined ? `bpf_${n}` : `helper#${id}`;
 }
+
+/**
+ * How many arguments (r1..rN) each helper reads, by id (index 0 = unspec). From the prototypes of
+ * libbpf's bpf_helper_defs.h (generated from linux/bpf.h); the one variadic helper, trace_printk,
+ * reads five (the kernel's bpf_trace_printk_proto: fmt, size and three values).
+ */
+export const HELPER_ARG_COUNTS: readonly number[] = [
+  0,
+  2, 4, 2, 3, 0, 5, 0, 0, 5, 5, 5, 3, 3, 0, 0, 2, 1, 3, 1, 4, // 1-20
+  4, 2, 2, 1, 5, 4, 3, 5, 3, 3, 3, 2, 3, 1, 0, 3, 2, 3, 2, 2, // 21-40
+  1, 0, 3, 2, 3, 1, 1, 2, 5, 4, 3, 4, 4, 2, 4, 3, 5, 2, 2, 4, // 41-60
+  2, 2, 4, 3, 2, 5, 4, 5, 4, 4, 4, 4, 4, 4, 3, 4, 1, 4, 1, 0, // 61-80
+  2, 4, 2, 5, 5, 1, 3, 2, 2, 4, 4, 3, 1, 1, 1, 1, 1, 1, 5, 5, // 81-100
+  4, 3, 3, 3, 4, 4, 4, 2, 1, 5, 5, 3, 3, 3, 3, 2, 1, 0, 4, 4, // 101-120
+  5, 1, 1, 3, 0, 5, 3, 1, 2, 4, 3, 2, 2, 2, 2, 1, 1, 1, 1, 1, // 121-140
+  4, 4, 4, 3, 4, 2, 3, 3, 5, 4, 1, 4, 2, 1, 2, 4, 2, 0, 2, 0, // 141-160
+  3, 1, 5, 4, 5, 3, 4, 1, 3, 2, 3, 1, 1, 1, 1, 3, 4, 1, 4, 5, // 161-180
+  4, 3, 3, 2, 1, 0, 1, 1, 4, 4, 5, 3, 3, 2, 3, 1, 4, 4, 2, 2, // 181-200
+  5, 5, 3, 3, 3, 2, 2, 0, 4, 4, 2, // 201-211
+];
+
+/** The number of arguments helper `id` reads; all five (r1-r5) when the id is unknown. */
+export function helperArgCount(id: number): number {
+  return HELPER_ARG_COUNTS[id] ?? 5;
+}
+
+/** The size of memory a helper reaches through a pointer argument. */
+export type HelperSize =
+  | number
+  /** the size is the value of this argument register */
+  | { readonly reg: number }
+  /** the key or value size of the map passed in r1 */
+  | 'map-key'
+  | 'map-value';
+
+/** Memory reached through pointer argument `reg`. */
+export interface HelperPtrArg {
+  readonly reg: number;
+  readonly size: HelperSize;
+}
+
+/** What a helper does to memory (from the kernel's helper prototypes, arg types PTR_TO_MEM and friends). */
+export interface HelperMemory {
+  readonly reads: readonly HelperPtrArg[];
+  readonly writes: readonly HelperPtrArg[];
+  /** the contents of the map passed in r1 (or, for redirects and tail calls, consulted) */
+  readonly map?: 'read' | 'write';
+  /** the packet: read, or written/resized (every packet pointer is stale afterwards) */
+  readonly packet?: 'read' | 'write';
+}
+
+const NONE: HelperMemory = { reads: [], writes: [] };
+const arg = (reg: number, size: HelperSize): HelperPtrArg => ({ reg, size });
+
+/**
+ * Memory effects of the helpers XDP programs use, by name; a helper not listed may read and write
+ * any memory (defuse says 'any'), which is always sound. From the kernel's `*_proto` definitions.
+ */
+export const HELPER_MEMORY: Readonly<Record<string, HelperMemory>> = {
+  map_lookup_elem: { reads: [arg(2, 'map-key')], writes: [], map: 'read' },
+  map_update_elem: { reads: [arg(2, 'map-key'), arg(3, 'map-value')], writes: [], map: 'write' },
+  map_delete_elem: { reads: [arg(2, 'map-key')], writes: [], map: 'write' },
+  map_lookup_percpu_elem: { reads: [arg(2, 'map-key')], writes: [], map: 'read' },
+  map_push_elem: { reads: [arg(2, 'map-value')], writes: [], map: 'write' },
+  map_pop_elem: { reads: [], writes: [arg(2, 'map-value')], map: 'write' },
+  map_peek_elem: { reads: [], writes: [arg(2, 'map-value')], map: 'read' },
+  ktime_get_ns: NONE,
+  ktime_get_boot_ns: NONE,
+  ktime_get_coarse_ns: NONE,
+  ktime_get_tai_ns: NONE,
+  jiffies64: NONE,
+  get_prandom_u32: NONE,
+  get_smp_processor_id: NONE,
+  get_numa_node_id: NONE,
+  redirect: NONE,
+  redirect_map: { reads: [], writes: [], map: 'read' },
+  tail_call: { reads: [], writes: [], map: 'read' },
+  trace_printk: { reads: [arg(1, { reg: 2 })], writes: [] },
+  csum_diff: { reads: [arg(1, { reg: 2 }), arg(3, { reg: 4 })], writes: [] },
+  fib_lookup: { reads: [arg(2, { reg: 3 })], writes: [arg(2, { reg: 3 })] },
+  check_mtu: { reads: [arg(3, 4)], writes: [arg(3, 4)], packet: 'read' },
+  xdp_adjust_head: { reads: [], writes: [], packet: 'write' },
+  xdp_adjust_meta: { reads: [], writes: [], packet: 'write' },
+  xdp_adjust_tail: { reads: [], writes: [], packet: 'write' },
+  xdp_get_buff_len: { reads: [], writes: [], packet: 'read' },
+  xdp_load_bytes: { reads: [], writes: [arg(3, { reg: 4 })], packet: 'read' },
+  xdp_store_bytes: { reads: [arg(3, { reg: 4 })], writes: [], packet: 'write' },
+  perf_event_output: { reads: [arg(4, { reg: 5 })], writes: [], map: 'write' },
+  xdp_output: { reads: [arg(4, { reg: 5 })], writes: [], map: 'write', packet: 'read' },
+  ringbuf_output: { reads: [arg(2, { reg: 3 })], writes: [], map: 'write' },
+  spin_lock: { reads: [arg(1, 4)], writes: [arg(1, 4)] },
+  spin_unlock: { reads: [arg(1, 4)], writes: [arg(1, 4)] },
+  probe_read: { reads: [], writes: [arg(1, { reg: 2 })] },
+  probe_read_kernel: { reads: [], writes: [arg(1, { reg: 2 })] },
+  probe_read_user: { reads: [], writes: [arg(1, { reg: 2 })] },
+};

@@ -10,4 +10,6 @@ export * from './validate.js';
 export * from './syllables.js';
 export * from './disasm.js';
 export * from './helpers.js';
+export * from './defuse.js';
+export * from './core.js';
 export * from './asm/index.js';

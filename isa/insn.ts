@@ -30,7 +30,7 @@ export interface EndInsn {
   readonly dst: Reg;
 }
 
-/** if (dst cond src) pc += off + 1 */
+/** if (dst cond src) jump `off` slots past the next one (branchTarget in validate.ts resolves it) */
 export interface JmpInsn {
   readonly kind: 'jmp';
   readonly cond: JmpCond;
@@ -40,7 +40,7 @@ export interface JmpInsn {
   readonly off: number;
 }
 
-/** pc += off + 1; `wide` = gotol (JMP32 class, 32-bit offset in imm). */
+/** Jump `off` slots past the next one; `wide` = gotol (JMP32 class, 32-bit offset in imm). */
 export interface JaInsn {
   readonly kind: 'ja';
   readonly off: number;
@@ -54,7 +54,7 @@ export interface CallInsn {
   readonly id: number;
 }
 
-/** A BPF-to-BPF call: the callee starts at pc + off + 1. */
+/** A BPF-to-BPF call: the callee starts `off` slots past the next one (branchTarget). */
 export interface CallLocalInsn {
   readonly kind: 'call-local';
   readonly off: number;

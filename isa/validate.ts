@@ -4,34 +4,26 @@
 
 import type { DecodedProgram } from './decode.js';
 import { IsaError } from './errors.js';
-import { assertNever } from './insn.js';
+import { defuse } from './defuse.js';
 import type { Insn } from './insn.js';
-import { FP } from './opcodes.js';
+import { FP, Pseudo } from './opcodes.js';
 
-/** The slot a jump or local call goes to, relative offsets resolved; undefined for other kinds. */
+/**
+ * The slot a jump, a local call or a function-address lddw (pseudo FUNC, a callback) at slot `pc`
+ * refers to; undefined for other instructions. The one place that resolves a relative offset:
+ * everything else calls this (and compiler/ir's lower is the one place that computes offsets).
+ */
 export function branchTarget(insn: Insn, pc: number): number | undefined {
   switch (insn.kind) {
     case 'jmp': case 'ja': case 'call-local': return pc + insn.off + 1;
+    case 'lddw': return insn.pseudo === Pseudo.FUNC ? pc + (insn.lo | 0) + 1 : undefined;
     default: return undefined;
   }
 }
 
-/** The register an instruction writes, if any (r0 for helper calls and exits is not counted). */
-export function writtenRegister(insn: Insn): number | undefined {
-  switch (insn.kind) {
-    case 'alu': case 'alu3': case 'end': case 'ldx': case 'ldx6': case 'lddw':
-      return insn.dst;
-    case 'atomic':
-      if (!insn.fetch) return undefined;
-      return insn.op === 'cmpxchg' ? 0 : insn.src;
-    case 'ld-abs': case 'ld-ind':
-      return 0;
-    case 'jmp': case 'ja': case 'call': case 'call-local': case 'callx': case 'exit': case 'st': case 'stx':
-    case 'exit-imm': case 'stx6':
-      return undefined;
-    default:
-      return assertNever(insn);
-  }
+/** The relative offset a jump, local call or function address at slot `pc` encodes to reach slot `target` (the inverse of branchTarget). */
+export function branchOffset(pc: number, target: number): number {
+  return target - pc - 1;
 }
 
 /** Whether control can never pass from this instruction to the next slot. */
@@ -52,12 +44,12 @@ export function validateProgram(decoded: DecodedProgram): void {
     const pc = pcs[i];
     const target = branchTarget(insn, pc);
     if (target !== undefined) {
-      const what = insn.kind === 'call-local' ? 'call target' : 'jump target';
+      const what = insn.kind === 'call-local' ? 'call target' : insn.kind === 'lddw' ? 'function address' : 'jump target';
       if (target < 0 || target >= slots)
         throw new IsaError(pc, `${what} ${target} (offset ${target - pc - 1}) is outside the program (slots 0-${slots - 1})`);
       if (!starts.has(target)) throw new IsaError(pc, `${what} ${target} is the second half of the lddw at ${target - 1}`);
     }
-    if (writtenRegister(insn) === FP) throw new IsaError(pc, `${insn.kind} writes r10, the read-only frame pointer`);
+    if (defuse(insn).writes.includes(FP)) throw new IsaError(pc, `${insn.kind} writes r10, the read-only frame pointer`);
   });
   const last = insns[insns.length - 1];
   if (!endsFlow(last))

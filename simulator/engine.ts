@@ -1,6 +1,6 @@
 // The one interface every execution engine implements: the reference interpreter, the kernel
 // oracle (BPF_PROG_TEST_RUN), and later the cycle-accurate core and the generated Verilog.
-// Engines are siblings: none imports another.
+// Engines are siblings: none imports another; engines.ts is the one list of them.
 
 import type { LoadedObject } from '../compiler/loader/types.js';
 import type { MapFixture } from './maps/fixture.js';
@@ -86,11 +86,62 @@ export interface RunResult {
   durationNs?: number;
 }
 
+/** An input the engine refuses to run, as the kernel's BPF_PROG_TEST_RUN does (packet size, ctx). */
+export class RunInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RunInputError';
+  }
+}
+
+export interface RunOptions {
+  /** false: leave the result's `maps` empty (readMaps() when needed), the fast path for traffic */
+  snapshot?: boolean;
+}
+
+/** What a session has done since it was opened. */
+export interface SessionCounters {
+  /** runs that completed (a trap is a completed run) */
+  runs: number;
+  /** inputs refused (RunInputError) */
+  refused: number;
+  /** instructions executed over all runs; undefined for engines that do not count them */
+  insnsExecuted?: number;
+}
+
 /** An engine with a program loaded and its maps filled; map state persists across runs. */
 export interface EngineSession {
-  run(input: RunInput): Promise<RunResult>;
+  /** the engine's name (engines.ts) */
+  readonly engine: string;
+  /** One packet; throws RunInputError when the engine refuses the input. */
+  run(input: RunInput, opts?: RunOptions): Promise<RunResult>;
   readMaps(): Promise<MapsSnapshot>;
+  /**
+   * Makes the maps named in `state` hold exactly its entries (others updated or deleted, as user
+   * space would); maps not named, and entries of maps that cannot delete (arrays), stay. A large
+   * array (maps/sparse.ts) lists its non-zero entries: one `state` leaves out is set to zero.
+   */
+  writeMaps(state: MapsSnapshot): Promise<void>;
+  /**
+   * Engines that read large arrays (maps/sparse.ts) by lookups of known keys, never whole (the
+   * kernel): adds `keys` (hex) of `map` to those its snapshots include and returns how many were
+   * new (0 for a map it lists whole). Absent: the engine lists every non-zero entry by itself.
+   */
+  watch?(map: string, keys: Iterable<string>): number;
+  counters(): SessionCounters;
   close(): Promise<void>;
+}
+
+/** The updates and deletes that turn `now` into `want`, per map named in `want`. */
+export function mapChanges(now: MapsSnapshot, want: MapsSnapshot): { map: string; key: string; value?: string }[] {
+  const out: { map: string; key: string; value?: string }[] = [];
+  for (const [name, entries] of Object.entries(want)) {
+    const target = new Map(entries.map((e) => [e.key, e.value]));
+    const current = new Map((now[name] ?? []).map((e) => [e.key, e.value]));
+    for (const key of current.keys()) if (!target.has(key)) out.push({ map: name, key });
+    for (const [key, value] of target) if (current.get(key) !== value) out.push({ map: name, key, value });
+  }
+  return out;
 }
 
 export interface Engine {

@@ -1,24 +1,28 @@
-// `xdp2hw run <file> --packet <hex|file> [--program P] [--maps fixture.json] [--json]`: one packet
-// through the reference interpreter; prints the action, the output packet, changed map entries
-// and the instruction count (and bpf_perf_event_output calls; `--perf-out` writes their samples
-// as a pcap). With `--pcap` instead, streams a trace and prints a summary. Exit 0 when the run completed (a trap is a result: action
+// `xdp2hw run <file> --packet <hex|file> [--program P] [--maps fixture.json] [--engine E] [--json]`:
+// one packet through an engine (the reference interpreter by default, or the kernel); prints the
+// action, the output packet, changed map entries and the instruction count (and
+// bpf_perf_event_output calls; `--perf-out` writes their samples as a pcap). With `--pcap`
+// instead, streams a trace and prints a summary. Exit 0 when the run completed (a trap is a result: action
 // XDP_ABORTED and the trap printed), 1 for bad input (file, fixture, packet), 2 for usage.
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
 import { loadFile } from '../../compiler/loader/index.js';
-import type { PerfEvent, RunResult } from '../../simulator/engine.js';
+import { RunInputError } from '../../simulator/engine.js';
+import type { EngineSession, PerfEvent, RunResult } from '../../simulator/engine.js';
+import { createEngine, ENGINE_NAMES } from '../../simulator/engines.js';
+import type { EngineName, EngineOptions } from '../../simulator/engines.js';
+import type { InterpreterSession } from '../../simulator/interpreter/engine.js';
 import { PcapWriter, writePcapFile } from '../../simulator/pcap/index.js';
 import type { PcapRecord } from '../../simulator/pcap/index.js';
-import { InterpreterSession, RunInputError } from '../../simulator/interpreter/engine.js';
 import { bytesToHex, hexToBytes, parseFixture } from '../../simulator/maps/fixture.js';
 import type { MapFixture } from '../../simulator/maps/fixture.js';
 import { diffSnapshots } from '../../simulator/maps/set.js';
 import type { ChangedEntry } from '../../simulator/maps/set.js';
 import type { LoadedObject } from '../../compiler/loader/types.js';
 import { createProgress } from '../../simulator/io/progress.js';
-import { runPcap } from '../../simulator/interpreter/pcap-run.js';
-import type { PcapRunOptions, PcapRunSummary } from '../../simulator/interpreter/pcap-run.js';
+import { runPcap } from '../../simulator/pcap-run.js';
+import type { PcapRunOptions, PcapRunSummary } from '../../simulator/pcap-run.js';
 import { parseIntList } from '../args.js';
 import { UsageError, UserError } from '../errors.js';
 import { JSON_OUTPUT, MAP_FIXTURE, OBJECT_FILE, PROGRAM_TO_RUN, traceOptions } from '../options.js';
@@ -38,11 +42,12 @@ interface RunArgs {
   budget?: number;
   'perf-out'?: string;
   'egress-ifindex'?: number;
+  engine: EngineName;
 }
 
 export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run <file>',
-  describe: 'Run one packet through the reference interpreter (exit 0 also when the program traps)',
+  describe: 'Run one packet through an engine, the reference interpreter by default (exit 0 also when the program traps)',
   builder: (y: Argv) =>
     y
       .positional('file', OBJECT_FILE)
@@ -62,6 +67,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('egress-ifindex', { type: 'number', describe: 'xdp_md.egress_ifindex, for xdp/devmap programs (default 1)' })
       .option('budget', { type: 'number', describe: 'instruction budget (default 1000000)' })
       .option('perf-out', { type: 'string', describe: 'write the packet samples of bpf_perf_event_output calls to this pcap file' })
+      .option('engine', { choices: ENGINE_NAMES, default: 'interpreter' as EngineName, describe: 'the engine that runs the program (kernel: BPF_PROG_TEST_RUN, needs root and bpftool)' })
       .epilog(
         'The packet runs as under the kernel\'s BPF_PROG_TEST_RUN (256 bytes of headroom, 14 to 73152 bytes). '
         + 'Exit status: 0 when the run completed, also when the program trapped (the trap is printed, the action is '
@@ -76,12 +82,14 @@ export const runCommand: CommandModule<object, RunArgs> = {
     for (const [name, v] of [['ctx-ifindex', argv['ctx-ifindex']], ['rx-queue', argv['rx-queue']], ['egress-ifindex', argv['egress-ifindex']], ['budget', argv.budget]] as const)
       if (v !== undefined && (!Number.isInteger(v) || v < 0 || v > 0xffffffff)) throw new UserError(`--${name} must be an integer from 0 to 4294967295`);
     let result: RunResult, before;
+    const session = await openSession(argv.engine, obj, program, fixture, { budget: argv.budget });
     try {
-      const session = new InterpreterSession(obj, program, fixture, { budget: argv.budget });
-      before = session.host.maps.snapshot();
-      result = session.runSync({ packet, ctx: { ingressIfindex: argv['ctx-ifindex'], rxQueueIndex: argv['rx-queue'], egressIfindex: argv['egress-ifindex'] } });
+      before = await session.readMaps();
+      result = await session.run({ packet, ctx: { ingressIfindex: argv['ctx-ifindex'], rxQueueIndex: argv['rx-queue'], egressIfindex: argv['egress-ifindex'] } });
     } catch (e) {
       throw asUserError(e);
+    } finally {
+      await session.close();
     }
     const changed = diffSnapshots(before, result.maps);
     if (argv['perf-out'] !== undefined) await writePerfSamples(argv['perf-out'], result.perfEvents ?? []);
@@ -95,6 +103,18 @@ export function firstXdpProgram(obj: LoadedObject, file: string): string {
   const p = obj.programs.find((x) => x.type?.kind !== 'other');
   if (!p) throw new UserError(`${file}: no XDP program to run (programs: ${obj.programs.map((x) => `${x.name} (${x.type?.kind === 'other' ? x.type.type : 'xdp'})`).join(', ')})`);
   return p.name;
+}
+
+/** A session of the named engine; an engine this machine cannot run is one line for the user. */
+async function openSession(name: EngineName, obj: LoadedObject, program: string, fixture: MapFixture | undefined, opts: EngineOptions): Promise<EngineSession> {
+  const engine = createEngine(name, opts);
+  const why = await engine.unavailable();
+  if (why) throw new UserError(`--engine ${name}: not available on this machine: ${why}`);
+  try {
+    return await engine.open(obj, program, fixture);
+  } catch (e) {
+    throw asUserError(e);
+  }
 }
 
 /** A bad run input (program name, fixture against the maps, packet) is the user's to fix: one line. */
@@ -131,28 +151,33 @@ async function runTrace(argv: RunArgs): Promise<void> {
   process.stdout.write(argv.json ? `${JSON.stringify({ program, ...summary }, null, 2)}\n` : formatSummary(program, summary));
 }
 
-/** Opens a session (with coverage when asked) and streams `argv.pcap` through it. */
+type TraceArgs = Pick<RunArgs, 'pcap' | 'max-packets' | 'ingress-ifindex' | 'rx-queues' | 'budget'> & { engine?: EngineName };
+
+/** Opens a session (the interpreter's with coverage when asked) and streams `argv.pcap` through it. */
 export async function runTraceOn(
-  obj: LoadedObject, program: string, fixture: MapFixture | undefined,
-  argv: Pick<RunArgs, 'pcap' | 'max-packets' | 'ingress-ifindex' | 'rx-queues' | 'budget'>, coverage = false,
+  obj: LoadedObject, program: string, fixture: MapFixture | undefined, argv: TraceArgs, coverage: true,
   onResult?: PcapRunOptions['onResult'],
-): Promise<PcapRunSummary & { session: InterpreterSession }> {
+): Promise<PcapRunSummary & { session: InterpreterSession }>;
+export async function runTraceOn(
+  obj: LoadedObject, program: string, fixture: MapFixture | undefined, argv: TraceArgs, coverage?: false,
+  onResult?: PcapRunOptions['onResult'],
+): Promise<PcapRunSummary & { session: EngineSession }>;
+export async function runTraceOn(
+  obj: LoadedObject, program: string, fixture: MapFixture | undefined, argv: TraceArgs, coverage = false,
+  onResult?: PcapRunOptions['onResult'],
+): Promise<PcapRunSummary & { session: EngineSession }> {
   const ingressIfindexes = argv['ingress-ifindex'] === undefined ? undefined : parseIntList(argv['ingress-ifindex'], 'ingress-ifindex', 1);
   const rxQueues = argv['rx-queues'] === undefined ? undefined : parseIntList(argv['rx-queues'], 'rx-queues');
   const max = argv['max-packets'];
   if (max !== undefined && (!Number.isInteger(max) || max < 0)) throw new UserError('--max-packets must be a whole number');
-  let session: InterpreterSession;
-  try {
-    session = new InterpreterSession(obj, program, fixture, { budget: argv.budget, coverage });
-  } catch (e) {
-    throw asUserError(e);
-  }
+  const session = await openSession(coverage ? 'interpreter' : argv.engine ?? 'interpreter', obj, program, fixture, { budget: argv.budget, coverage });
   const bar = createProgress('run', 'pkts');
   try {
     const summary = await runPcap(session, argv.pcap!, { maxPackets: max, ingressIfindexes, rxQueues, onProgress: (n) => bar.update(n, max), onResult });
     return { ...summary, session };
   } finally {
     bar.end();
+    await session.close();
   }
 }
 
@@ -167,7 +192,7 @@ function formatSummary(program: string, s: PcapRunSummary): string {
     for (const t of s.firstTraps) out.push(`  packet ${t.packet}: ${t.kind} at instruction ${t.pc} of ${t.program}: ${t.message}`);
   }
   if (s.perfEvents) out.push(`perf events: ${s.perfEvents.calls} calls, returns ${Object.entries(s.perfEvents.returns).map(([r, n]) => `${r}: ${n}`).join(', ')}`);
-  out.push(`instructions per packet: mean ${s.insns.mean.toFixed(1)}, max ${s.insns.max}`);
+  if (s.insns) out.push(`instructions per packet: mean ${s.insns.mean.toFixed(1)}, max ${s.insns.max}`);
   out.push(`bytes: ${s.bytesIn} in, ${s.bytesOut} out`);
   return out.join('\n') + '\n';
 }
@@ -224,6 +249,6 @@ function formatRun(program: string, r: RunResult, changed: Record<string, Change
     for (const c of changed[name]) out.push(`  ${name}[${c.key}]: ${c.before ?? '(none)'} -> ${c.after ?? '(deleted)'}`);
   for (const e of r.perfEvents ?? [])
     out.push(`perf event: map ${e.map} index ${e.index}, ${e.data.length} bytes of data, ${e.sample.length}-byte sample of ${e.packetLen}: returned ${e.ret}`);
-  out.push(`instructions executed: ${r.insnsExecuted}`);
+  if (r.insnsExecuted !== undefined) out.push(`instructions executed: ${r.insnsExecuted}`);
   return out.join('\n') + '\n';
 }

@@ -1,9 +1,9 @@
-// The control-flow graph of a loaded program: basic blocks with labels, per function, and their
-// successor edges. Calls (helper, local, callx) do not end a block; jumps and exits do.
+// The control-flow graph of a loaded program: basic blocks with labels, per function (the split
+// of compiler/ir/blocks.ts), and their successor edges. Calls do not end a block; jumps and exits do.
 
 import { Graph } from '@dagrejs/graphlib';
-import { branchTarget, endsFlow } from '../../isa/index.js';
-import type { Insn } from '../../isa/index.js';
+import { endsFlow } from '../../isa/index.js';
+import { blockSpans, targetIndex } from '../ir/blocks.js';
 import type { Program } from '../loader/types.js';
 
 export interface BasicBlock {
@@ -27,71 +27,25 @@ export interface Cfg {
   readonly graph: Graph;
 }
 
-/** Instruction index a jump or local call at instruction i lands on, or -1 when it leaves the program. */
-function jumpTarget(insns: readonly Insn[], pcs: readonly number[], indexOfPc: Map<number, number>, i: number): number {
-  const slot = branchTarget(insns[i], pcs[i]);
-  return slot === undefined ? -1 : (indexOfPc.get(slot) ?? -1);
-}
-
-/** Jumps and exits end a block; calls do not. */
-function endsBlock(insn: Insn): boolean {
-  return insn.kind === 'jmp' || endsFlow(insn);
-}
-
-/** Builds the CFG; jump targets outside the program are left without an edge (validation reports them). */
+/** Builds the CFG from the blocks of compiler/ir; jump targets outside the program are left without an edge (validation reports them). */
 export function buildCfg(program: Program): Cfg {
-  const { insns, pcs } = program.code;
-  const indexOfPc = new Map<number, number>();
-  pcs.forEach((pc, i) => indexOfPc.set(pc, i));
-  const leaders = new Set<number>([0]);
-  const fnStart = new Map<number, string>();
-  for (const f of program.functions) {
-    leaders.add(f.start);
-    fnStart.set(f.start, f.name);
-  }
-  insns.forEach((insn, i) => {
-    if (insn.kind === 'jmp' || insn.kind === 'ja') {
-      const t = jumpTarget(insns, pcs, indexOfPc, i);
-      if (t >= 0) leaders.add(t);
-    }
-    if (insn.kind === 'call-local') {
-      const t = jumpTarget(insns, pcs, indexOfPc, i);
-      if (t >= 0 && !fnStart.has(t)) {
-        leaders.add(t);
-        fnStart.set(t, `fn@${pcs[t]}`);
-      }
-    }
-    if (endsBlock(insn) && i + 1 < insns.length) leaders.add(i + 1);
-  });
-  const starts = [...leaders].filter((s) => s < insns.length).sort((a, b) => a - b);
-  const blockOf = new Int32Array(insns.length);
-  const raw: { start: number; end: number; fn: string }[] = [];
-  let fn = program.functions[0]?.name ?? program.name;
-  starts.forEach((start, id) => {
-    fn = fnStart.get(start) ?? fn;
-    const end = starts[id + 1] ?? insns.length;
-    raw.push({ start, end, fn });
-    blockOf.fill(id, start, end);
-  });
-  const counters = new Map<string, number>();
-  const blocks: BasicBlock[] = raw.map((b, id) => {
-    const n = counters.get(b.fn) ?? 0;
-    counters.set(b.fn, n + 1);
-    return { id, label: `${b.fn}.${n}`, fn: b.fn, start: b.start, end: b.end, succs: successors(program, indexOfPc, blockOf, b.end - 1) };
-  });
+  const spans = blockSpans(program);
+  const blockOf = new Int32Array(program.code.insns.length);
+  spans.forEach((b, id) => blockOf.fill(id, b.start, b.end));
+  const blocks: BasicBlock[] = spans.map((b, id) => ({ id, ...b, succs: successors(program, blockOf, b.end - 1) }));
   const graph = new Graph({ directed: true });
   for (const b of blocks) graph.setNode(b.label, b);
   for (const b of blocks) for (const s of b.succs) graph.setEdge(b.label, blocks[s].label);
   return { blocks, blockOf, graph };
 }
 
-function successors(program: Program, indexOfPc: Map<number, number>, blockOf: Int32Array, last: number): number[] {
-  const { insns, pcs } = program.code;
+function successors(program: Program, blockOf: Int32Array, last: number): number[] {
+  const { insns } = program.code;
   const insn = insns[last];
   const out: number[] = [];
   if (!endsFlow(insn) && last + 1 < insns.length) out.push(blockOf[last + 1]);
   if (insn.kind === 'jmp' || insn.kind === 'ja') {
-    const t = jumpTarget(insns, pcs, indexOfPc, last);
+    const t = targetIndex(program.code, last);
     if (t >= 0 && !out.includes(blockOf[t])) out.push(blockOf[t]);
   }
   return out;

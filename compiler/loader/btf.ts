@@ -1,5 +1,6 @@
 // The .BTF section: type records, enough to read BTF-defined maps (struct members, pointers,
-// arrays, modifiers, variables and data sections) and to size types. No BTF.ext, no CO-RE.
+// arrays, modifiers, variables and data sections) and to size types, and its string table (which
+// .BTF.ext line info names files and lines in: btf-ext.ts). No CO-RE.
 
 import { FormatError, Reader } from './bytes.js';
 
@@ -38,7 +39,11 @@ const MODIFIERS = new Set<number>([BtfKind.TYPEDEF, BtfKind.VOLATILE, BtfKind.CO
 
 export class Btf {
   /** types by id; 0 is void */
-  private constructor(readonly types: readonly (BtfType | undefined)[]) {}
+  private constructor(
+    readonly types: readonly (BtfType | undefined)[],
+    /** the string at an offset of the string table ('' for 0) */
+    readonly str: (off: number) => string,
+  ) {}
 
   static parse(bytes: Uint8Array): Btf {
     const r = new Reader(bytes);
@@ -75,7 +80,7 @@ export class Btf {
       types.push({ id, kind, name, sizeOrType, array, members });
       o = d + extra;
     }
-    return new Btf(types);
+    return new Btf(types, str);
   }
 
   get(id: number, what: string): BtfType {

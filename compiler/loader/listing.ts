@@ -2,7 +2,7 @@
 // `<symbol>:` lines and the instruction bytes, which are decoded (the instruction text is ignored).
 // Map definitions are not in a listing: referenced maps get type 'unspec' and sizes 0.
 
-import { Pseudo } from '../../isa/index.js';
+import { branchTarget, Pseudo } from '../../isa/index.js';
 import { FormatError } from './bytes.js';
 import { R_BPF } from './elf.js';
 import { dataMapDef, isDataSectionName } from './maps.js';
@@ -171,7 +171,7 @@ function guessRelocs(code: Code, codes: readonly Code[], maps: MapDef[]): void {
     if (insn.kind === 'call-local') {
       if (insn.off === -1)
         throw new FormatError('call -1 is a relocation placeholder whose target a listing without relocations does not give (list with llvm-objdump -dr)', slot);
-      const target = slot + insn.off + 1;
+      const target = branchTarget(insn, slot);
       if (text && code !== text && !code.funcs.some((f) => f.start === target))
         addReloc(code, slot * 8, { type: R_BPF.R64_32, symbol: '.text', target: { kind: 'code', code: text, byte: 0 } });
     } else if (insn.kind === 'lddw' && insn.pseudo === Pseudo.IMM64 && insn.lo === 0 && insn.hi === 0) {

@@ -2,6 +2,7 @@
 // each code section, turns relocation symbols into targets (maps, global data, code) and links.
 
 import { Btf } from './btf.js';
+import { parseLineInfo } from './btf-ext.js';
 import { FormatError } from './bytes.js';
 import { parseElf, R_BPF_NAMES, SHF, SHN, STB, STT } from './elf.js';
 import type { ElfFile, ElfSymbol } from './elf.js';
@@ -14,13 +15,15 @@ import type { CodeSection, LoadedObject } from './types.js';
 export function loadElf(bytes: Uint8Array): Omit<LoadedObject, 'file'> {
   const elf = parseElf(bytes);
   const btfSec = elf.sections.find((s) => s.name === '.BTF');
-  const maps = collectMaps(elf, btfSec ? Btf.parse(btfSec.data) : undefined);
+  const btf = btfSec ? Btf.parse(btfSec.data) : undefined;
+  const maps = collectMaps(elf, btf);
   const codes = new Map<number, Code>();
   for (const sec of elf.sections) {
     if (sec.flags & SHF.EXECINSTR && sec.size > 0) codes.set(sec.index, decodeCode(sec.name, sec.data));
   }
   const bySection = symbolsBySection(elf);
   for (const [index, code] of codes) addFuncs(bySection.get(index) ?? [], code);
+  addLineInfo(elf, btf, codes.values());
   for (const [index, code] of codes) {
     for (const r of elf.relocs.get(index) ?? [])
       addReloc(code, r.offset, { type: r.type, symbol: r.sym.name, target: targetOf(elf, r.sym, codes, maps) });
@@ -55,6 +58,20 @@ function addFuncs(defined: readonly ElfSymbol[], code: Code): void {
     const end = s.size > 0 ? s.value + s.size : i + 1 < syms.length ? syms[i + 1].value : size;
     addFunc(code, s.name, s.value, end, code.name !== '.text' && s.bind !== STB.LOCAL);
   });
+}
+
+/** BTF line info (.BTF.ext) into each code section's `lines`; entries outside a section's code are refused. */
+function addLineInfo(elf: ElfFile, btf: Btf | undefined, codes: Iterable<Code>): void {
+  const ext = elf.sections.find((s) => s.name === '.BTF.ext');
+  if (!ext || !btf) return;
+  const info = parseLineInfo(ext.data, btf);
+  for (const code of codes) {
+    for (const { slot, line } of info.get(code.name) ?? []) {
+      if (slot >= code.prog.slots || code.prog.indexOfSlot[slot] < 0)
+        throw new FormatError(`.BTF.ext line info for ${code.name}: slot ${slot} is not the start of an instruction`);
+      code.lines.set(slot, line);
+    }
+  }
 }
 
 function targetOf(elf: ElfFile, sym: ElfSymbol, codes: ReadonlyMap<number, Code>, maps: MapTable): RelocTarget {

@@ -1,7 +1,7 @@
 // Raw bytecode files: instructions only, 8 bytes each, little-endian (what the kernel is given).
 // One program named after the file; BPF-to-BPF call targets become its further functions.
 
-import { decodeSlot, IsaError, OPCODES, readSlot } from '../../isa/index.js';
+import { branchTarget, decodeSlot, IsaError, OPCODES, readSlot } from '../../isa/index.js';
 import { FormatError } from './bytes.js';
 import { programTypeOf } from './progtype.js';
 import { decodeCode } from './relocate.js';
@@ -38,10 +38,10 @@ function programOf(code: Code, name: string): Program {
   const starts = new Set<number>();
   prog.insns.forEach((insn, i) => {
     if (insn.kind !== 'call-local') return;
-    const target = prog.pcs[i] + insn.off + 1;
-    if (target > 0 && target < prog.slots && code.insnAt[target] >= 0) starts.add(target);
+    const target = branchTarget(insn, prog.pcs[i])!;
+    if (target > 0 && target < prog.slots && prog.indexOfSlot[target] >= 0) starts.add(target);
   });
   const functions: FunctionInfo[] = [{ name, start: 0 }];
-  for (const slot of [...starts].sort((a, b) => a - b)) functions.push({ name: `sub_${slot}`, start: code.insnAt[slot] });
+  for (const slot of [...starts].sort((a, b) => a - b)) functions.push({ name: `sub_${slot}`, start: prog.indexOfSlot[slot] });
   return { name, section: code.name, type: programTypeOf(code.name), code: prog, functions, mapRefs: new Map() };
 }

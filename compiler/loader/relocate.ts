@@ -2,12 +2,12 @@
 // relocations become map-index lddws with MapRefs, and the subprograms a program calls are
 // appended and their call offsets fixed, as libbpf lays them out. Knows no file format.
 
-import { decodeProgram, IsaError, Pseudo } from '../../isa/index.js';
+import { branchOffset, branchTarget, decodeProgram, IsaError, layoutProgram, Pseudo } from '../../isa/index.js';
 import type { DecodedProgram, Insn, LddwInsn } from '../../isa/index.js';
 import { FormatError } from './bytes.js';
 import { R_BPF, R_BPF_NAMES } from './elf.js';
 import { programTypeOf } from './progtype.js';
-import type { FunctionInfo, MapRef, Program } from './types.js';
+import type { FunctionInfo, MapRef, Program, SourceLine } from './types.js';
 
 /** What a relocation's symbol is, once the input format has looked it up. */
 export type RelocTarget =
@@ -32,11 +32,11 @@ export interface Reloc {
 export interface Code {
   readonly name: string;
   readonly prog: DecodedProgram;
-  /** slot → index into prog.insns, -1 inside an lddw */
-  readonly insnAt: Int32Array;
   /** relocations by slot; filled in by the format once every section is decoded */
   readonly relocs: Map<number, Reloc>;
   readonly funcs: Func[];
+  /** BTF line info by slot: where a source line starts (filled by the format when it has any) */
+  readonly lines: Map<number, SourceLine>;
 }
 
 export interface Func {
@@ -59,9 +59,7 @@ export function decodeCode(name: string, bytes: Uint8Array): Code {
     if (e instanceof IsaError) throw new FormatError(name ? `${e.why} (section ${name})` : e.why, e.index);
     throw e;
   }
-  const insnAt = new Int32Array(prog.slots).fill(-1);
-  prog.pcs.forEach((pc, i) => (insnAt[pc] = i));
-  return { name, prog, insnAt, relocs: new Map(), funcs: [] };
+  return { name, prog, relocs: new Map(), funcs: [], lines: new Map() };
 }
 
 /** Adds a function of `code` from its byte range, checking it covers whole instructions. */
@@ -70,15 +68,15 @@ export function addFunc(code: Code, name: string, startByte: number, endByte: nu
   const end = endByte / 8;
   if (!Number.isInteger(start) || !Number.isInteger(end) || end > code.prog.slots || end < start)
     throw new FormatError(`function ${name} (bytes ${startByte}..${endByte}) is not a whole range of instructions in section ${code.name}`);
-  if (start < code.prog.slots && code.insnAt[start] < 0) throw new FormatError(`function ${name} starts inside an lddw`, start);
-  if (end < code.prog.slots && code.insnAt[end] < 0) throw new FormatError(`function ${name} ends inside an lddw`, end - 1);
+  if (start < code.prog.slots && code.prog.indexOfSlot[start] < 0) throw new FormatError(`function ${name} starts inside an lddw`, start);
+  if (end < code.prog.slots && code.prog.indexOfSlot[end] < 0) throw new FormatError(`function ${name} ends inside an lddw`, end - 1);
   code.funcs.push({ name, code, start, end, entry });
 }
 
 /** Adds a relocation at byte `offset`, which must be the start of an instruction. */
 export function addReloc(code: Code, offset: number, reloc: Reloc): void {
   const slot = offset / 8;
-  if (!Number.isInteger(slot) || slot >= code.prog.slots || code.insnAt[slot] < 0)
+  if (!Number.isInteger(slot) || slot >= code.prog.slots || code.prog.indexOfSlot[slot] < 0)
     throw new FormatError(`relocation at byte ${offset} of section ${code.name} does not point at an instruction`, Math.floor(slot));
   if (code.relocs.has(slot)) throw new FormatError(`two relocations for one instruction (section ${code.name})`, slot);
   code.relocs.set(slot, reloc);
@@ -125,7 +123,6 @@ interface Piece {
   readonly func: Func;
   readonly base: number;
   readonly insns: Insn[];
-  readonly pcs: number[];
   readonly refs: [number, MapRef][];
   /** kfunc calls: index into insns → the kernel function's name */
   readonly kfuncs: [number, string][];
@@ -147,18 +144,18 @@ function link(entry: Func): Program {
   const place: Place = (f) => {
     const known = placed.get(f);
     if (known) return known.base;
-    const piece: Piece = { func: f, base: slots, insns: [], pcs: [], refs: [], kfuncs: [] };
+    const piece: Piece = { func: f, base: slots, insns: [], refs: [], kfuncs: [] };
     pieces.push(piece);
     placed.set(f, piece);
     slots += f.end - f.start;
     if (slots > MAX_PROGRAM_SLOTS) throw new FormatError(`program ${entry.name} exceeds ${MAX_PROGRAM_SLOTS} instructions once its subprograms are appended`);
-    stack.push({ piece, next: f.start < f.code.prog.slots ? f.code.insnAt[f.start] : -1 });
+    stack.push({ piece, next: f.start < f.code.prog.slots ? f.code.prog.indexOfSlot[f.start] : -1 });
     return piece.base;
   };
   place(entry);
   while (stack.length > 0) {
     const top = stack[stack.length - 1];
-    const { func, base, insns, pcs, refs, kfuncs } = top.piece;
+    const { func, base, insns, refs, kfuncs } = top.piece;
     const prog = func.code.prog;
     if (top.next < 0 || top.next >= prog.insns.length || prog.pcs[top.next] >= func.end) {
       stack.pop();
@@ -168,26 +165,34 @@ function link(entry: Func): Program {
     const site: Site = { func, slot: prog.pcs[i], at: base + prog.pcs[i] - func.start, base };
     const record = { map: (ref: MapRef) => refs.push([insns.length, ref]), kfunc: (name: string) => kfuncs.push([insns.length, name]) };
     insns.push(relocateInsn(prog.insns[i], site, place, record));
-    pcs.push(site.at);
   }
   const functions: FunctionInfo[] = [];
   const mapRefs = new Map<number, MapRef>();
   const kfuncs = new Map<number, string>();
+  const lines = new Map<number, SourceLine>();
   const all: Insn[] = [];
-  const allPcs: number[] = [];
   for (const p of pieces) {
     functions.push({ name: p.func.name, start: all.length });
     for (const [i, ref] of p.refs) mapRefs.set(all.length + i, ref);
     for (const [i, name] of p.kfuncs) kfuncs.set(all.length + i, name);
-    for (let i = 0; i < p.insns.length; i++) {
-      all.push(p.insns[i]);
-      allPcs.push(p.pcs[i]);
-    }
+    addLines(p, all.length, lines);
+    for (const insn of p.insns) all.push(insn);
   }
-  const program: Program = {
-    name: entry.name, section: entry.code.name, type: programTypeOf(entry.code.name), code: { insns: all, pcs: allPcs, slots }, functions, mapRefs,
+  return {
+    name: entry.name, section: entry.code.name, type: programTypeOf(entry.code.name), code: layoutProgram(all), functions, mapRefs,
+    ...(lines.size > 0 ? { lines } : {}), ...(kfuncs.size > 0 ? { kfuncs } : {}),
   };
-  return kfuncs.size ? { ...program, kfuncs } : program;
+}
+
+/** The line info of a placed function, by linked instruction index (`first` = index of its first instruction). */
+function addLines(p: Piece, first: number, out: Map<number, SourceLine>): void {
+  const { code, start } = p.func;
+  if (code.lines.size === 0) return;
+  const from = code.prog.indexOfSlot[start];
+  for (let i = 0; i < p.insns.length; i++) {
+    const line = code.lines.get(code.prog.pcs[from + i]);
+    if (line) out.set(first + i, line);
+  }
 }
 
 interface Site {
@@ -209,7 +214,7 @@ function relocateInsn(insn: Insn, s: Site, place: Place, record: Record): Insn {
   const code = s.func.code;
   const reloc = code.relocs.get(s.slot);
   if (!reloc) {
-    if (insn.kind === 'call-local') return { kind: 'call-local', off: callTarget(code, s.slot + insn.off + 1, s, place) - (s.at + 1) };
+    if (insn.kind === 'call-local') return { kind: 'call-local', off: branchOffset(s.at, callTarget(code, branchTarget(insn, s.slot)!, s, place)) };
     if (insn.kind === 'lddw' && insn.pseudo !== Pseudo.IMM64)
       throw new FormatError(`lddw with pseudo source ${insn.pseudo} and no relocation (section ${code.name})`, s.slot);
     return insn;
@@ -236,7 +241,7 @@ function relocateInsn(insn: Insn, s: Site, place: Place, record: Record): Insn {
   if (t.kind === 'extern') throw new FormatError(`call relocation against symbol '${reloc.symbol}': not defined in this object`, s.slot);
   if (t.kind !== 'code' || t.code.name !== '.text' || t.byte % 8 !== 0)
     throw new FormatError(`call relocation against symbol '${reloc.symbol}', which is not a function in .text`, s.slot);
-  return { kind: 'call-local', off: callTarget(t.code, t.byte / 8 + insn.off + 1, s, place) - (s.at + 1) };
+  return { kind: 'call-local', off: branchOffset(s.at, callTarget(t.code, branchTarget(insn, t.byte / 8)!, s, place)) };
 }
 
 /** The linked slot of `slot` in section `target`, placing the function that starts there if needed. */
@@ -268,7 +273,7 @@ function relocateLddw(insn: LddwInsn, reloc: Reloc, s: Site, place: Place, ref: 
       const byte = t.byte + imm;
       if (t.code.name !== '.text' || byte % 8 !== 0)
         throw new FormatError(`function address ${reloc.symbol}+${imm} is not an instruction of .text`, s.slot);
-      const off = callTarget(t.code, byte / 8, s, place) - (s.at + 1);
+      const off = branchOffset(s.at, callTarget(t.code, byte / 8, s, place));
       return { kind: 'lddw', dst: insn.dst, pseudo: Pseudo.FUNC, lo: off >>> 0, hi: 0 };
     }
     case 'unsupported':

@@ -62,6 +62,17 @@ export interface FunctionInfo {
   readonly start: number;
 }
 
+/** A source position from BTF line info (.BTF.ext), as `llvm-objdump -S` shows it. */
+export interface SourceLine {
+  readonly file: string;
+  /** 1-based line number; 0 for code the compiler made (no line of the source, empty text) */
+  readonly line: number;
+  /** 1-based column, 0 when unknown */
+  readonly col: number;
+  /** the text of the source line, as the object keeps it */
+  readonly text: string;
+}
+
 export interface Program {
   /** the entry function's name (objdump listings and raw files: from the file or section name) */
   readonly name: string;
@@ -84,6 +95,12 @@ export interface Program {
   readonly mapRefs: ReadonlyMap<number, MapRef>;
   /** kfunc calls (by index into code.insns): the kernel function each calls, by name */
   readonly kfuncs?: ReadonlyMap<number, string>;
+  /**
+   * BTF line info (ELF objects built with -g): the instructions (by index into code.insns) where
+   * a source line starts; an instruction without an entry belongs to the entry before it in its
+   * function. Absent when the input has no .BTF.ext line info.
+   */
+  readonly lines?: ReadonlyMap<number, SourceLine>;
 }
 
 export type InputFormat = 'elf' | 'raw' | 'objdump';

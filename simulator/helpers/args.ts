@@ -1,12 +1,9 @@
 // Reading helper arguments (r1-r5) and writing the result (r0): map handles, bounded memory
 // spans, integers of the widths the kernel's helper prototypes declare.
 
-import type { XdpHost } from '../interpreter/host.js';
-import type { Machine } from '../interpreter/machine.js';
+import type { Machine } from '../machine/index.js';
 import type { BpfMap } from '../maps/types.js';
-
-/** An XDP helper: acts on the machine and the host; faults through m.fail. */
-export type XdpHelper = (m: Machine, h: XdpHost, pc: number) => void;
+import type { XdpEnv } from './env.js';
 
 export const u32Arg = (m: Machine, r: number): number => m.L[r] >>> 0;
 export const s32Arg = (m: Machine, r: number): number => m.L[r];
@@ -20,7 +17,7 @@ export function ret(m: Machine, v: number): void {
 }
 
 /** The map an argument register points to (an lddw of a map), or undefined after a trap. */
-export function mapArg(m: Machine, h: XdpHost, r: number, helper: string, pc: number): { map: BpfMap; index: number } | undefined {
+export function mapArg(m: Machine, h: XdpEnv, r: number, helper: string, pc: number): { map: BpfMap; index: number } | undefined {
   const index = h.mapOf(m.H[r]);
   if (index === undefined) {
     m.fail('bad-call', `${helper}: r${r} does not point to a map`, pc);

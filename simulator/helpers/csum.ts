@@ -4,7 +4,7 @@
 // a short tail zero-padded; only zero input sums to 0. Checked against this kernel with bpftool.
 
 import { memArg, ret, u32Arg } from './args.js';
-import type { XdpHelper } from './args.js';
+import type { XdpHelper } from './env.js';
 
 const M32 = 0xffffffff;
 

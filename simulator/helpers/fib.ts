@@ -5,9 +5,9 @@
 import { FixtureError, hexToBytes } from '../maps/fixture.js';
 import type { FibRoute } from '../maps/fixture.js';
 import { Errno } from '../maps/types.js';
-import { parseIpv4, parseIpv6 } from '../traffic/addr.js';
+import { parseIpv4, parseIpv6 } from '../net/addr.js';
 import { flagsArg, memArg, ret, u32Arg } from './args.js';
-import type { XdpHelper } from './args.js';
+import type { Route, XdpHelper } from './env.js';
 
 /** struct bpf_fib_lookup (linux/bpf.h): 64 bytes */
 export const Fib = {
@@ -22,16 +22,6 @@ export const FibRet = { SUCCESS: 0, NOT_FWDED: 4, NO_NEIGH: 7, FRAG_NEEDED: 8 } 
 const FLAGS_MASK = 0x3f;
 /** the MTU of the oracle's dummy devices; ifindex 1 is lo */
 const mtuOf = (ifindex: number) => (ifindex === 1 ? 65536 : 1500);
-
-export interface Route {
-  readonly family: number;
-  readonly addr: Uint8Array;
-  readonly len: number;
-  readonly ifindex: number;
-  readonly smac: Uint8Array;
-  readonly dmac: Uint8Array;
-  readonly result: number;
-}
 
 /** Routes sorted longest prefix first; throws FixtureError naming the route. */
 export function compileRoutes(routes: readonly FibRoute[]): Route[] {

@@ -2,7 +2,7 @@
 // the numbers). A helper not in this table traps as 'unsupported-helper' where it is called.
 
 import { HELPER_NAMES } from '../../isa/index.js';
-import type { XdpHelper } from './args.js';
+import type { XdpHelper } from './env.js';
 import { csumDiffHelper } from './csum.js';
 import { fibLookupHelper } from './fib.js';
 import { perfEventOutput } from './perf.js';
@@ -12,7 +12,7 @@ import {
   redirect, storeBytes,
 } from './xdp.js';
 
-export type { XdpHelper } from './args.js';
+export type { Route, XdpEnv, XdpHelper } from './env.js';
 
 export const XDP_HELPERS: Readonly<Record<string, XdpHelper>> = {
   map_lookup_elem: mapLookup,

@@ -5,11 +5,11 @@
 import { ArrayMap, ProgArray } from '../maps/array.js';
 import { SPARSE_CAP_BYTES } from '../maps/sparse.js';
 import { OpaqueMap } from '../maps/factory.js';
-import { MAX_TAIL_CALLS } from '../interpreter/machine.js';
-import type { Machine } from '../interpreter/machine.js';
+import { MAX_TAIL_CALLS } from '../machine/index.js';
+import type { Machine } from '../machine/index.js';
 import type { BpfMap } from '../maps/types.js';
 import { flagsArg, mapArg, memArg, ret, u32Arg } from './args.js';
-import type { XdpHelper } from './args.js';
+import type { XdpHelper } from './env.js';
 
 const XDP_ABORTED = 0;
 const XDP_REDIRECT = 4;

@@ -7,7 +7,7 @@ import type { PerfEvent } from '../engine.js';
 import { Errno } from '../maps/types.js';
 import { hostPossibleCpus } from '../maps/lru.js';
 import { mapArg, memArg, ret } from './args.js';
-import type { XdpHelper } from './args.js';
+import type { XdpHelper } from './env.js';
 
 /** BPF_F_INDEX_MASK / BPF_F_CURRENT_CPU: the low 32 bits of flags are the index */
 const INDEX_MASK = 0xffffffff;

@@ -3,10 +3,10 @@
 // deterministic ktime_get_ns, a seeded get_prandom_u32, get_smp_processor_id (one CPU: 0), and
 // bpf_loop (its callback runs as a BPF-to-BPF call made by the helper).
 
-import { FUNC_TAG } from '../interpreter/memory.js';
+import { FUNC_TAG } from '../machine/index.js';
 import { Errno } from '../maps/types.js';
 import { flagsArg, memArg, ret, s32Arg, u32Arg } from './args.js';
-import type { XdpHelper } from './args.js';
+import type { XdpHelper } from './env.js';
 
 const XDP_ABORTED = 0;
 const XDP_REDIRECT = 4;

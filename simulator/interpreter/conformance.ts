@@ -4,11 +4,10 @@
 
 import { IsaError, decodeProgram } from '../../isa/index.js';
 import type { Trap } from '../engine.js';
+import { DEFAULT_BUDGET, Machine, RegionKind, toBig } from '../machine/index.js';
+import type { HelperFn, Host } from '../machine/index.js';
 import { ConstPool, compileProgram } from './compile.js';
-import { Machine, DEFAULT_BUDGET } from './machine.js';
-import type { HelperFn, Host } from './machine.js';
-import { RegionKind } from './memory.js';
-import { toBig } from './int64.js';
+import { attachLoop } from './loop.js';
 
 /** bpf_conformance's helper 5 ("unwind" in ubpf's plugin): returns its first argument. */
 const identity: HelperFn = (m) => {
@@ -44,6 +43,7 @@ export function runConformance(program: Uint8Array, mem: Uint8Array, budget = DE
   const memRegion = m.mem.add('mem', RegionKind.MEM, mem.slice(), true);
   m.mem.freeze();
   const prog = compileProgram(src, 0, m, pool);
+  attachLoop(m, [prog]);
   m.start(prog, budget);
   m.setPtr(1, memRegion, 0);
   m.setNum(2, mem.length);

@@ -3,19 +3,20 @@
 // kernel's BPF_PROG_TEST_RUN does and returns action, packet, maps, instruction count and trap.
 
 import type { LoadedObject } from '../../compiler/loader/types.js';
-import { actionName } from '../engine.js';
-import type { Engine, EngineSession, MapsSnapshot, RunInput, RunResult } from '../engine.js';
+import { actionName, RunInputError } from '../engine.js';
+import type { Engine, EngineSession, MapsSnapshot, RunInput, RunOptions, RunResult, SessionCounters } from '../engine.js';
 import { mapDefProblem } from '../maps/factory.js';
 import { FixtureError } from '../maps/fixture.js';
 import type { MapFixture } from '../maps/fixture.js';
 import { contextProblem, DEFAULT_IFINDEX } from '../xdp/context.js';
 import { packetProblem } from '../xdp/packet.js';
+import { DEFAULT_BUDGET, Machine } from '../machine/index.js';
+import { XdpHost } from '../xdp/host.js';
+import type { XdpHostOptions } from '../xdp/host.js';
 import { ConstPool, compileProgram } from './compile.js';
+import type { CompiledProgram } from './compile.js';
 import { instrumentCoverage } from './coverage.js';
-import { XdpHost } from './host.js';
-import type { XdpHostOptions } from './host.js';
-import { DEFAULT_BUDGET, Machine } from './machine.js';
-import type { CompiledProgram } from './machine.js';
+import { attachLoop } from './loop.js';
 
 export interface InterpreterOptions extends XdpHostOptions {
   /** instructions one run may execute before it traps ('budget'); default 1,000,000 */
@@ -24,21 +25,17 @@ export interface InterpreterOptions extends XdpHostOptions {
   coverage?: boolean;
 }
 
-/** Input the interpreter refuses as the kernel's test run would (unknown program, bad packet size). */
-export class RunInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RunInputError';
-  }
-}
+export { RunInputError } from '../engine.js';
 
 export class InterpreterSession implements EngineSession {
+  readonly engine = 'interpreter';
   readonly host: XdpHost;
   readonly machine: Machine;
   readonly entry: CompiledProgram;
   private readonly budget: number;
   /** an xdp/devmap program: it reads egress_ifindex */
   private readonly devmap: boolean;
+  private readonly counts = { runs: 0, refused: 0, insnsExecuted: 0 } satisfies SessionCounters;
   /** with `coverage`: per program name, executions of each instruction (index into code.insns) */
   readonly hits = new Map<string, Uint32Array>();
 
@@ -67,10 +64,11 @@ export class InterpreterSession implements EngineSession {
     this.machine = new Machine(this.host, pool.size);
     pool.install(this.machine);
     this.host.attach(this.machine);
-    obj.programs.forEach((p, i) => this.host.programs.push(compileProgram(p, i, this.machine, pool)));
-    this.entry = this.host.programs[index];
-    if (opts.coverage)
-      this.host.programs.forEach((p, i) => this.hits.set(p.name, instrumentCoverage(p, obj.programs[i].code.insns.length)));
+    const compiled = obj.programs.map((p, i) => compileProgram(p, i, this.machine, pool));
+    this.host.programs.push(...compiled);
+    attachLoop(this.machine, compiled);
+    this.entry = compiled[index];
+    if (opts.coverage) compiled.forEach((p, i) => this.hits.set(p.name, instrumentCoverage(p, obj.programs[i].code.insns.length)));
     this.budget = opts.budget ?? DEFAULT_BUDGET;
   }
 
@@ -78,13 +76,17 @@ export class InterpreterSession implements EngineSession {
    * One packet, synchronously (the Engine's run() wraps this). With `snapshot: false` the result's
    * `maps` is left empty (read them with readMaps() when needed): the fast path for traffic.
    */
-  runSync(input: RunInput, opts: { snapshot?: boolean } = {}): RunResult {
+  runSync(input: RunInput, opts: RunOptions = {}): RunResult {
     const ifindex = input.ctx?.ingressIfindex || DEFAULT_IFINDEX;
     const queue = input.ctx?.rxQueueIndex ?? 0;
     const problem = packetProblem(input.packet.length) ?? contextProblem(input.ctx?.ingressIfindex ?? 0, queue);
-    if (problem) throw new RunInputError(problem);
+    const refuse = (why: string) => {
+      this.counts.refused++;
+      return new RunInputError(why);
+    };
+    if (problem) throw refuse(problem);
     if (input.ctx?.egressIfindex && !this.devmap)
-      throw new RunInputError(`ctx egress_ifindex ${input.ctx.egressIfindex}: only devmap programs (section xdp/devmap) have one; the kernel's test run refuses it (EINVAL)`);
+      throw refuse(`ctx egress_ifindex ${input.ctx.egressIfindex}: only devmap programs (section xdp/devmap) have one; the kernel's test run refuses it (EINVAL)`);
     const { host, machine: m } = this;
     host.beginRun();
     const xdp = host.xdp;
@@ -108,15 +110,25 @@ export class InterpreterSession implements EngineSession {
     if (trap) result.trap = trap;
     if (code === 4 && host.redirect) result.redirect = host.redirect;
     if (host.perfEvents.length) result.perfEvents = host.perfEvents;
+    this.counts.runs++;
+    this.counts.insnsExecuted += m.count;
     return result;
   }
 
-  async run(input: RunInput): Promise<RunResult> {
-    return this.runSync(input);
+  async run(input: RunInput, opts?: RunOptions): Promise<RunResult> {
+    return this.runSync(input, opts);
   }
 
   async readMaps(): Promise<MapsSnapshot> {
     return this.host.maps.snapshot();
+  }
+
+  async writeMaps(state: MapsSnapshot): Promise<void> {
+    this.host.maps.write(state);
+  }
+
+  counters(): SessionCounters {
+    return { ...this.counts };
   }
 
   async close(): Promise<void> {}

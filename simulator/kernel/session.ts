@@ -3,15 +3,15 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EngineSession, MapsSnapshot, RunInput, RunResult } from '../engine.js';
-import { actionName } from '../engine.js';
-import { BatchCommandError } from './batch.js';
-import type { BpftoolBatch } from './batch.js';
+import type { EngineSession, MapsSnapshot, RunInput, RunOptions, RunResult, SessionCounters } from '../engine.js';
+import { actionName, mapChanges, RunInputError } from '../engine.js';
+import { BatchCommandError, BpftoolBatch } from './batch.js';
 import { releaseMany } from './cleanup.js';
-import { KernelError } from './errors.js';
+import { KernelError, toolComplaint } from './errors.js';
 import type { KernelMap } from './maps.js';
-import { dumpEntries, inSnapshot, lookupArgs, lookupEntries } from './maps.js';
+import { dumpEntries, hexArgs, inSnapshot, lookupArgs, lookupEntries } from './maps.js';
 import { MAX_IFINDEX, RX_QUEUES } from './netns.js';
+import { inNetns, runTool } from './proc.js';
 
 type Entry = { key: string; value: string };
 
@@ -42,7 +42,9 @@ export interface SessionParts {
 }
 
 export class KernelSession implements EngineSession {
+  readonly engine = 'kernel';
   private closed = false;
+  private readonly counts: SessionCounters = { runs: 0, refused: 0 };
   private lock: Promise<unknown> = Promise.resolve();
   private readonly pktFile: string;
   private readonly outFile: string;
@@ -84,14 +86,18 @@ export class KernelSession implements EngineSession {
     return { netns, progPin, pinDirs, tmp, maps };
   }
 
-  /** One test run (repeat 1) and a read-back of every map. No durationNs: see time(). */
-  run(input: RunInput): Promise<RunResult> {
+  /**
+   * One test run (repeat 1) and, unless `snapshot` is false, a read-back of every map. No
+   * durationNs: see time(). A run the kernel refuses (EINVAL, ENODEV, ...) is a RunInputError.
+   */
+  run(input: RunInput, opts: RunOptions = {}): Promise<RunResult> {
     return this.serial(async () => {
-      const read = this.readArgs();
-      const outs = await this.exec([this.runArgs(input, 1), ...read.commands], input);
+      const read = opts.snapshot === false ? undefined : this.readArgs();
+      const outs = await this.exec([this.runArgs(input, 1), ...(read?.commands ?? [])], input);
       const code = retval(outs[0]);
       const packet = new Uint8Array(readFileSync(this.outFile));
-      const maps = await this.snapshot(read.entries(outs.slice(1)));
+      const maps = read ? await this.snapshot(read.entries(outs.slice(1))) : {};
+      this.counts.runs++;
       return { action: actionName(code), code, packet, maps };
     });
   }
@@ -120,6 +126,38 @@ export class KernelSession implements EngineSession {
     });
   }
 
+  /**
+   * bpftool updates and deletes of the entries that differ from `state` (frozen maps are skipped).
+   * A sparse array's keys in `state` are watched from now on, and an entry it lists that `state`
+   * does not is set back to zero (arrays have no delete).
+   */
+  writeMaps(state: MapsSnapshot): Promise<void> {
+    return this.serial(async () => {
+      for (const [name, entries] of Object.entries(state)) this.watch(name, entries.map((e) => e.key));
+      const read = this.readArgs();
+      const now = await this.snapshot(read.entries(await this.exec(read.commands)));
+      const byName = new Map(this.dumped.map((m) => [m.name, m]));
+      const commands = mapChanges(now, state).flatMap((c) => {
+        const m = byName.get(c.map);
+        if (m === undefined) return [];
+        this.unchanging.delete(m.name);
+        const value = c.value ?? (m.sparse ? '00'.repeat(m.valueSize) : undefined);
+        const where = ['map', value === undefined ? 'delete' : 'update', 'id', String(m.id), 'key', ...hexArgs(c.key)];
+        return [value === undefined ? where : [...where, 'value', ...hexArgs(value)]];
+      });
+      const batched = commands.filter((c) => BpftoolBatch.fits(c));
+      if (batched.length > 0) await this.parts.batch.exec(batched);
+      for (const c of commands.filter((x) => !BpftoolBatch.fits(x))) {
+        const r = await runTool(inNetns(this.parts.netns, ['bpftool', ...c]));
+        if (r.status !== 0) throw new KernelError(`bpftool ${c.slice(0, 4).join(' ')}: ${toolComplaint(r.stderr, r.stdout)}`, r.stderr);
+      }
+    });
+  }
+
+  counters(): SessionCounters {
+    return { ...this.counts };
+  }
+
   /** Stops bpftool, removes the pins, the namespace and the temp files. Safe to call twice. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -141,12 +179,13 @@ export class KernelSession implements EngineSession {
   private runArgs(input: RunInput, repeat: number): string[] {
     writeFileSync(this.pktFile, input.packet);
     const args = ['prog', 'run', 'id', String(this.parts.progId), 'data_in', this.pktFile, 'data_out', this.outFile, 'data_size_out', String(DATA_SIZE_OUT)];
-    if (input.ctx && (input.ctx.ingressIfindex !== undefined || input.ctx.rxQueueIndex !== undefined)) {
+    if (input.ctx && (input.ctx.ingressIfindex !== undefined || input.ctx.rxQueueIndex !== undefined || input.ctx.egressIfindex)) {
       const md = Buffer.alloc(XDP_MD_SIZE);
-      // data = 0 (no metadata), data_end = packet length, ingress_ifindex, rx_queue_index
+      // data = 0 (no metadata), data_end = packet length, ingress_ifindex, rx_queue_index, egress_ifindex
       md.writeUInt32LE(input.packet.length, 4);
       md.writeUInt32LE(input.ctx.ingressIfindex ?? 0, 12);
       md.writeUInt32LE(input.ctx.rxQueueIndex ?? 0, 16);
+      md.writeUInt32LE(input.ctx.egressIfindex ?? 0, 20);
       writeFileSync(this.ctxFile, md);
       args.push('ctx_in', this.ctxFile);
     }
@@ -194,7 +233,8 @@ export class KernelSession implements EngineSession {
     } catch (e) {
       if (!(e instanceof BatchCommandError) || !input || e.index !== 0) throw e;
       const hint = runHint(input, e.why);
-      throw new KernelError(`test run of a ${input.packet.length}-byte packet failed: ${e.why}${hint}`, e.detail);
+      this.counts.refused++;
+      throw new RunInputError(`test run of a ${input.packet.length}-byte packet failed: ${e.why}${hint}`);
     }
   }
 

@@ -2,6 +2,7 @@
 // errors name the map and entry), and read back as a snapshot sorted by key (docs/FIXTURES.md).
 
 import type { MapDef } from '../../compiler/loader/types.js';
+import { mapChanges } from '../engine.js';
 import type { MapsSnapshot } from '../engine.js';
 import { ArrayMap, ProgArray } from './array.js';
 import { OpaqueMap, createMap } from './factory.js';
@@ -50,6 +51,21 @@ export class MapSet {
       const map = this.maps[i];
       if (map instanceof OpaqueMap) throw new FixtureError(`map ${name}`, `maps of type ${map.def.type} are not modelled and cannot be filled`);
       entries.forEach((e, j) => this.applyEntry(map, e, `map ${name} entry ${j}`, program));
+    }
+  }
+
+  /** Makes the maps named in `state` hold exactly its entries (EngineSession.writeMaps). */
+  write(state: MapsSnapshot): void {
+    for (const c of mapChanges(this.snapshot(), state)) {
+      const i = this.byName.get(c.map);
+      if (i === undefined) throw new FixtureError(`map ${c.map}`, 'the object has no map of that name');
+      const map = this.maps[i];
+      const key = hexToBytes(c.key);
+      // a sparse array lists its non-zero entries: one that `state` leaves out is zero (arrays have no delete)
+      const value = c.value === undefined && map instanceof ArrayMap && map.sparse ? new Uint8Array(map.def.valueSize) : c.value;
+      const ret = value === undefined ? map.delete(key) : map.update(key, typeof value === 'string' ? hexToBytes(value) : value, UpdateFlag.ANY);
+      if (ret !== 0) throw new FixtureError(`map ${c.map} key ${c.key}`, `the ${value === undefined ? 'delete' : 'update'} fails with ${errnoName(ret)}`);
+      this.dirty[i] = 1;
     }
   }
 

@@ -77,13 +77,13 @@ export interface RecordHeader {
   origLen: number;
 }
 
-/** Parses and checks the 16-byte record header at `off` of `v`; throws PcapError. */
-export function parseRecordHeader(v: DataView, off: number, h: PcapHeader, file: string, index: number): RecordHeader {
+/** Parses and checks the 16-byte record header at `at` of `v`; throws PcapError. */
+export function parseRecordHeader(v: DataView, at: number, h: PcapHeader, file: string, index: number): RecordHeader {
   const lit = !h.bigEndian;
-  const tsSec = v.getUint32(off, lit);
-  const frac = v.getUint32(off + 4, lit);
-  const caplen = v.getUint32(off + 8, lit);
-  const origLen = v.getUint32(off + 12, lit);
+  const tsSec = v.getUint32(at, lit);
+  const frac = v.getUint32(at + 4, lit);
+  const caplen = v.getUint32(at + 8, lit);
+  const origLen = v.getUint32(at + 12, lit);
   const limit = h.nano ? 1e9 : 1e6;
   if (frac >= limit) throw new PcapError(file, index, `timestamp fraction ${frac} is not below ${limit}`);
   if (caplen > MAX_CAPLEN) throw new PcapError(file, index, `captured length ${caplen} exceeds ${MAX_CAPLEN} bytes`);
@@ -114,13 +114,13 @@ export function encodeGlobalHeader(o: WriteOptions): Uint8Array {
   return b;
 }
 
-/** Writes a record header for `caplen` bytes at `off` of `v`. */
+/** Writes a record header for `caplen` bytes at `at` of `v`. */
 export function encodeRecordHeader(
-  v: DataView, off: number, o: WriteOptions, tsSec: number, tsNsec: number, caplen: number, origLen: number,
+  v: DataView, at: number, o: WriteOptions, tsSec: number, tsNsec: number, caplen: number, origLen: number,
 ): void {
   const lit = !o.bigEndian;
-  v.setUint32(off, tsSec >>> 0, lit);
-  v.setUint32(off + 4, o.nano ? tsNsec : Math.floor(tsNsec / 1000), lit);
-  v.setUint32(off + 8, caplen, lit);
-  v.setUint32(off + 12, origLen, lit);
+  v.setUint32(at, tsSec >>> 0, lit);
+  v.setUint32(at + 4, o.nano ? tsNsec : Math.floor(tsNsec / 1000), lit);
+  v.setUint32(at + 8, caplen, lit);
+  v.setUint32(at + 12, origLen, lit);
 }

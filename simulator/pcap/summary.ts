@@ -20,41 +20,41 @@ const u16 = (b: Uint8Array, o: number): number => (b[o] << 8) | b[o + 1];
 const L4_NAMES: Record<number, FrameClass['l4']> = { 6: 'tcp', 17: 'udp', 1: 'icmp', 58: 'icmpv6' };
 const hex = (b: Uint8Array, s: number, e: number): string => Buffer.from(b.subarray(s, e)).toString('hex');
 
-function l4Of(b: Uint8Array, proto: number, off: number, srcOff: number, alen: number): Pick<FrameClass, 'l4' | 'flow'> {
+function l4Of(b: Uint8Array, proto: number, pos: number, srcOff: number, alen: number): Pick<FrameClass, 'l4' | 'flow'> {
   const l4 = L4_NAMES[proto] ?? 'other';
   const need = l4 === 'tcp' ? 20 : l4 === 'udp' || l4 === 'icmp' || l4 === 'icmpv6' ? 8 : 0;
-  if (b.length < off + need) return { l4: 'short', flow: undefined };
+  if (b.length < pos + need) return { l4: 'short', flow: undefined };
   if (l4 !== 'tcp' && l4 !== 'udp') return { l4, flow: undefined };
-  const flow = `${proto} ${hex(b, srcOff, srcOff + alen)} ${u16(b, off)} ${hex(b, srcOff + alen, srcOff + 2 * alen)} ${u16(b, off + 2)}`;
+  const flow = `${proto} ${hex(b, srcOff, srcOff + alen)} ${u16(b, pos)} ${hex(b, srcOff + alen, srcOff + 2 * alen)} ${u16(b, pos + 2)}`;
   return { l4, flow };
 }
 
 /** Classifies one frame by its headers, reading only captured bytes. */
 export function classifyFrame(b: Uint8Array): FrameClass {
   if (b.length < 14) return { vlans: 0, l3: 'short', l4: 'none', flow: undefined };
-  let off = 12;
+  let pos = 12;
   let vlans = 0;
-  let type = u16(b, off);
-  while ((type === 0x8100 || type === 0x88a8) && b.length >= off + 6) {
+  let type = u16(b, pos);
+  while ((type === 0x8100 || type === 0x88a8) && b.length >= pos + 6) {
     vlans++;
-    off += 4;
-    type = u16(b, off);
+    pos += 4;
+    type = u16(b, pos);
   }
   if (type === 0x8100 || type === 0x88a8) return { vlans: vlans + 1, l3: 'short', l4: 'none', flow: undefined };
-  off += 2;
-  if (type === 0x0806) return { vlans, l3: b.length >= off + 28 ? 'arp' : 'short', l4: 'none', flow: undefined };
+  pos += 2;
+  if (type === 0x0806) return { vlans, l3: b.length >= pos + 28 ? 'arp' : 'short', l4: 'none', flow: undefined };
   if (type === 0x0800) {
-    if (b.length < off + 20) return { vlans, l3: 'short', l4: 'none', flow: undefined };
-    const ihl = (b[off] & 0x0f) * 4;
-    if (b[off] >> 4 !== 4 || ihl < 20) return { vlans, l3: 'other', l4: 'none', flow: undefined };
-    if ((u16(b, off + 6) & 0x1fff) !== 0) return { vlans, l3: 'ipv4', l4: 'fragment', flow: undefined };
-    return { vlans, l3: 'ipv4', ...l4Of(b, b[off + 9], off + ihl, off + 12, 4) };
+    if (b.length < pos + 20) return { vlans, l3: 'short', l4: 'none', flow: undefined };
+    const ihl = (b[pos] & 0x0f) * 4;
+    if (b[pos] >> 4 !== 4 || ihl < 20) return { vlans, l3: 'other', l4: 'none', flow: undefined };
+    if ((u16(b, pos + 6) & 0x1fff) !== 0) return { vlans, l3: 'ipv4', l4: 'fragment', flow: undefined };
+    return { vlans, l3: 'ipv4', ...l4Of(b, b[pos + 9], pos + ihl, pos + 12, 4) };
   }
   if (type === 0x86dd) {
-    if (b.length < off + 40) return { vlans, l3: 'short', l4: 'none', flow: undefined };
-    if (b[off] >> 4 !== 6) return { vlans, l3: 'other', l4: 'none', flow: undefined };
-    let next = b[off + 6];
-    let at = off + 40;
+    if (b.length < pos + 40) return { vlans, l3: 'short', l4: 'none', flow: undefined };
+    if (b[pos] >> 4 !== 6) return { vlans, l3: 'other', l4: 'none', flow: undefined };
+    let next = b[pos + 6];
+    let at = pos + 40;
     while (V6_EXT.has(next) || next === 44) {
       if (b.length < at + 8) return { vlans, l3: 'ipv6', l4: 'short', flow: undefined };
       if (next === 44 && (u16(b, at + 2) & 0xfff8) !== 0) return { vlans, l3: 'ipv6', l4: 'fragment', flow: undefined };
@@ -62,7 +62,7 @@ export function classifyFrame(b: Uint8Array): FrameClass {
       next = b[at];
       at += len;
     }
-    return { vlans, l3: 'ipv6', ...l4Of(b, next, at, off + 8, 16) };
+    return { vlans, l3: 'ipv6', ...l4Of(b, next, at, pos + 8, 16) };
   }
   return { vlans, l3: 'other', l4: 'none', flow: undefined };
 }

@@ -26,18 +26,18 @@ export function pseudoSum(src: Uint8Array, dst: Uint8Array, proto: number, lengt
   return s + proto + (length >>> 16) + (length & 0xffff);
 }
 
-export function writeU16(b: Uint8Array, off: number, v: number): void {
-  b[off] = (v >>> 8) & 0xff;
-  b[off + 1] = v & 0xff;
+export function writeU16(b: Uint8Array, at: number, v: number): void {
+  b[at] = (v >>> 8) & 0xff;
+  b[at + 1] = v & 0xff;
 }
 
-export function writeU32(b: Uint8Array, off: number, v: number): void {
-  b[off] = (v >>> 24) & 0xff;
-  b[off + 1] = (v >>> 16) & 0xff;
-  b[off + 2] = (v >>> 8) & 0xff;
-  b[off + 3] = v & 0xff;
+export function writeU32(b: Uint8Array, at: number, v: number): void {
+  b[at] = (v >>> 24) & 0xff;
+  b[at + 1] = (v >>> 16) & 0xff;
+  b[at + 2] = (v >>> 8) & 0xff;
+  b[at + 3] = v & 0xff;
 }
 
-export function readU16(b: Uint8Array, off: number): number {
-  return (b[off] << 8) | b[off + 1];
+export function readU16(b: Uint8Array, at: number): number {
+  return (b[at] << 8) | b[at + 1];
 }

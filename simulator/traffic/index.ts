@@ -10,6 +10,6 @@ export { buildFrame } from './build.js';
 export type { Frame, Layout, Packet } from './packet.js';
 export { Prng, mixSeed } from './prng.js';
 export { Zipf } from './zipf.js';
-export { formatIp, formatMac, parseIpv4, parseIpv6, parseMac } from './addr.js';
+export { formatIp, formatMac, parseIpv4, parseIpv6, parseMac } from '../net/addr.js';
 export { genericSpec } from './generic.js';
 export type { GenericOptions } from './generic.js';

@@ -2,7 +2,8 @@
 // address or prefix, or a list to choose from, compiled once into samplers. Bad values are a
 // TrafficSpecError naming the field.
 
-import { parseMac, parsePrefix, randomMac, samplePrefix } from './addr.js';
+import { maskHost, parseMac, parsePrefix } from '../net/addr.js';
+import type { Prefix } from '../net/addr.js';
 import type { Prng } from './prng.js';
 
 export type Sampler<T> = (rng: Prng) => T;
@@ -136,4 +137,17 @@ export function hexValue(v: unknown, w: Where): Sampler<Uint8Array> {
     const bytes = Uint8Array.from(h.match(/../g) ?? [], (p) => parseInt(p, 16));
     return () => bytes;
   });
+}
+
+/** A uniform address within the prefix. */
+export function samplePrefix(p: Prefix, rng: Prng): Uint8Array {
+  if (p.len === p.bytes.length * 8) return p.bytes;
+  return maskHost(p.bytes, p.len, () => rng.u32() & 0xff);
+}
+
+/** A random locally administered unicast MAC. */
+export function randomMac(rng: Prng): Uint8Array {
+  const b = rng.fill(new Uint8Array(6));
+  b[0] = (b[0] & 0xfc) | 0x02;
+  return b;
 }

@@ -4,10 +4,8 @@
 // verifier lets only those read it, not cpumap programs). Only aligned 4-byte reads are
 // valid (the verifier's rule); writes, and egress_ifindex in other programs, are faults.
 
-import type { Machine } from '../interpreter/machine.js';
-import { RegionKind } from '../interpreter/memory.js';
-import type { Memory } from '../interpreter/memory.js';
-import type { Region } from '../interpreter/memory.js';
+import { RegionKind } from '../machine/index.js';
+import type { Machine, Memory, Region } from '../machine/index.js';
 import { PacketBuffer } from './packet.js';
 
 /** struct xdp_md field offsets */

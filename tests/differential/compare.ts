@@ -1,6 +1,7 @@
-// Comparing one run on two engines: a run either returns a result or is refused (bad input), and
-// two outcomes agree when both are refused, or on action, return code, output packet bytes and
-// every map. Differences name the field and show both sides (for maps, the differing entries only).
+// Comparing one run on two engines (a reference, the first of the list, and another): a run either
+// returns a result or is refused (bad input), and two outcomes agree when both are refused, or on
+// action, return code, output packet bytes and every map. Differences name the field and show
+// both sides (for maps, the differing entries only).
 
 import type { MapsSnapshot, RunResult } from '../../simulator/engine.js';
 import { bytesToHex } from '../../simulator/maps/fixture.js';
@@ -9,8 +10,10 @@ export type Outcome = { kind: 'ran'; result: RunResult } | { kind: 'refused'; wh
 
 export interface Difference {
   field: 'refused' | 'action' | 'code' | 'packet' | 'maps';
-  kernel: string;
-  interpreter: string;
+  /** the reference engine's side */
+  reference: string;
+  /** the other engine's side */
+  other: string;
 }
 
 /** At most this many differing map entries are listed per comparison. */
@@ -37,15 +40,15 @@ function packetTexts(a: Uint8Array, b: Uint8Array): [string, string] {
 }
 
 /** The entries that differ between two snapshots, as `map[key]: value` on each side. */
-export function mapDifferences(kernel: MapsSnapshot, interp: MapsSnapshot): { kernel: string[]; interpreter: string[] } {
-  const out = { kernel: [] as string[], interpreter: [] as string[] };
-  const names = [...new Set([...Object.keys(kernel), ...Object.keys(interp)])].sort();
+export function mapDifferences(ref: MapsSnapshot, other: MapsSnapshot): { reference: string[]; other: string[] } {
+  const out = { reference: [] as string[], other: [] as string[] };
+  const names = [...new Set([...Object.keys(ref), ...Object.keys(other)])].sort();
   for (const name of names) {
-    const k = kernel[name];
-    const i = interp[name];
+    const k = ref[name];
+    const i = other[name];
     if (!k || !i) {
-      out.kernel.push(k ? `${name}: ${k.length} entries` : `${name}: no such map`);
-      out.interpreter.push(i ? `${name}: ${i.length} entries` : `${name}: no such map`);
+      out.reference.push(k ? `${name}: ${k.length} entries` : `${name}: no such map`);
+      out.other.push(i ? `${name}: ${i.length} entries` : `${name}: no such map`);
       continue;
     }
     const km = new Map(k.map((e) => [e.key, e.value]));
@@ -54,8 +57,8 @@ export function mapDifferences(kernel: MapsSnapshot, interp: MapsSnapshot): { ke
       const kv = km.get(key);
       const iv = im.get(key);
       if (kv === iv) continue;
-      out.kernel.push(`${name}[${key}] = ${kv ?? 'absent'}`);
-      out.interpreter.push(`${name}[${key}] = ${iv ?? 'absent'}`);
+      out.reference.push(`${name}[${key}] = ${kv ?? 'absent'}`);
+      out.other.push(`${name}[${key}] = ${iv ?? 'absent'}`);
     }
   }
   return out;
@@ -67,18 +70,18 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-/** Every field in which the interpreter's outcome differs from the kernel's (empty: they agree). */
-export function compareOutcomes(kernel: Outcome, interp: Outcome): Difference[] {
-  if (kernel.kind === 'refused' && interp.kind === 'refused') return [];
-  if (kernel.kind !== interp.kind) return [{ field: 'refused', kernel: outcomeText(kernel), interpreter: outcomeText(interp) }];
-  const k = (kernel as { result: RunResult }).result;
-  const i = (interp as { result: RunResult }).result;
+/** Every field in which another engine's outcome differs from the reference's (empty: they agree). */
+export function compareOutcomes(ref: Outcome, other: Outcome): Difference[] {
+  if (ref.kind === 'refused' && other.kind === 'refused') return [];
+  if (ref.kind !== other.kind) return [{ field: 'refused', reference: outcomeText(ref), other: outcomeText(other) }];
+  const k = (ref as { result: RunResult }).result;
+  const i = (other as { result: RunResult }).result;
   const out: Difference[] = [];
-  if (k.action !== i.action) out.push({ field: 'action', kernel: outcomeText(kernel), interpreter: outcomeText(interp) });
-  if (k.code !== i.code) out.push({ field: 'code', kernel: String(k.code), interpreter: String(i.code) });
+  if (k.action !== i.action) out.push({ field: 'action', reference: outcomeText(ref), other: outcomeText(other) });
+  if (k.code !== i.code) out.push({ field: 'code', reference: String(k.code), other: String(i.code) });
   if (!sameBytes(k.packet, i.packet)) {
     const [kt, it] = packetTexts(k.packet, i.packet);
-    out.push({ field: 'packet', kernel: kt, interpreter: it });
+    out.push({ field: 'packet', reference: kt, other: it });
   }
   const maps = compareMaps(k.maps, i.maps);
   if (maps) out.push(maps);
@@ -86,9 +89,9 @@ export function compareOutcomes(kernel: Outcome, interp: Outcome): Difference[] 
 }
 
 /** The maps difference of two snapshots (the first MAX_ENTRIES entries), or undefined. */
-export function compareMaps(kernel: MapsSnapshot, interp: MapsSnapshot): Difference | undefined {
-  const md = mapDifferences(kernel, interp);
-  if (md.kernel.length === 0) return undefined;
-  const more = md.kernel.length > MAX_ENTRIES ? ` (+${md.kernel.length - MAX_ENTRIES} more)` : '';
-  return { field: 'maps', kernel: md.kernel.slice(0, MAX_ENTRIES).join('; ') + more, interpreter: md.interpreter.slice(0, MAX_ENTRIES).join('; ') + more };
+export function compareMaps(ref: MapsSnapshot, other: MapsSnapshot): Difference | undefined {
+  const md = mapDifferences(ref, other);
+  if (md.reference.length === 0) return undefined;
+  const more = md.reference.length > MAX_ENTRIES ? ` (+${md.reference.length - MAX_ENTRIES} more)` : '';
+  return { field: 'maps', reference: md.reference.slice(0, MAX_ENTRIES).join('; ') + more, other: md.other.slice(0, MAX_ENTRIES).join('; ') + more };
 }

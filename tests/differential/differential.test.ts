@@ -1,5 +1,6 @@
-// Issue 3 item 7: for every program in programs/, the interpreter equals the kernel (bpftool,
-// BPF_PROG_TEST_RUN on CPU 0) on action, return code, output bytes and every map, after every
+// Issue 3 item 7: for every program in programs/, every engine equals the reference (by default
+// the interpreter equals the kernel: bpftool, BPF_PROG_TEST_RUN on CPU 0; XDP2HW_DIFF_ENGINES
+// names others, engines.ts) on action, return code, output bytes and every map, after every
 // packet of a fixed fast-check sample (XDP2HW_DIFF_PACKETS exchanges of 1-2 frames, default 200;
 // map state accumulates in both) followed by the program's own traffic.pcap in its run.json
 // context (XDP2HW_DIFF_TRAFFIC packets, default all). Refused inputs (frames below 14 bytes,
@@ -18,8 +19,8 @@ import { compareMaps, compareOutcomes } from './compare.js';
 import type { Difference } from './compare.js';
 import type { DiffInput } from './frame.js';
 import { exchangeArbitrary } from './packets.js';
-import { EnginePair, loadProgram, programNames, trafficInputs } from './pair.js';
-import type { ProgramCase } from './pair.js';
+import { differentialEngines, EngineSet, loadProgram, programNames, trafficInputs } from './engines.js';
+import type { ProgramCase } from './engines.js';
 
 const EXCHANGES = Number(process.env.XDP2HW_DIFF_PACKETS ?? 200);
 /** packets of traffic.pcap per program (default: all of them) */
@@ -27,9 +28,14 @@ const TRAFFIC = Number(process.env.XDP2HW_DIFF_TRAFFIC ?? Infinity);
 const SEED = Number(process.env.XDP2HW_DIFF_SEED ?? 0x7e57);
 /** Mismatches shown in full in a failure message (all are counted). */
 const SHOWN = 5;
+const ENGINES = differentialEngines();
+const [REFERENCE, ...OTHERS] = ENGINES.map((e) => e.name);
+const NEEDS_KERNEL = ENGINES.some((e) => e.name === 'kernel');
 
 interface Mismatch {
   program: string;
+  /** the engine that differs from the reference */
+  engine: string;
   index: number;
   label: string;
   hex: string;
@@ -58,39 +64,47 @@ function inputsFor(c: ProgramCase): DiffInput[] {
 }
 
 function report(m: Mismatch): string {
-  const lines = m.differences.map((d) => `    ${d.field}:\n      kernel:      ${d.kernel}\n      interpreter: ${d.interpreter}`);
-  return `  ${m.program} packet ${m.index} (${m.label}): ${m.hex}\n${lines.join('\n')}`;
+  const w = Math.max(REFERENCE.length, m.engine.length) + 1;
+  const lines = m.differences.map((d) => `    ${d.field}:\n      ${`${REFERENCE}:`.padEnd(w)} ${d.reference}\n      ${`${m.engine}:`.padEnd(w)} ${d.other}`);
+  return `  ${m.program} packet ${m.index} (${m.label}) [${m.engine}]: ${m.hex}\n${lines.join('\n')}`;
 }
 
-const open = new Set<EnginePair>();
+const open = new Set<EngineSet>();
 const summaries: Summary[] = [];
 
-/** Runs every input through both engines of one program; returns the mismatches. */
+/** Runs every input through every engine on one program; returns the mismatches with the reference. */
 async function differential(c: ProgramCase, program: string, inputs: DiffInput[], s: Summary): Promise<Mismatch[]> {
-  const pair = await EnginePair.open(c.obj, program, c.fixture);
-  open.add(pair);
+  const set = await EngineSet.open(ENGINES, c.obj, program, c.fixture);
+  open.add(set);
   const found: Mismatch[] = [];
-  const mismatch = (index: number, label: string, hex: string, differences: Difference[]) =>
-    found.push({ program: c.obj.programs.length > 1 ? `${c.name}/${program}` : c.name, index, label, hex, differences });
+  const mismatch = (engine: string, index: number, label: string, hex: string, differences: Difference[]) =>
+    found.push({ program: c.obj.programs.length > 1 ? `${c.name}/${program}` : c.name, engine, index, label, hex, differences });
   try {
-    const filled = compareMaps(await pair.kernel.readMaps(), await pair.interp.readMaps());
-    if (filled) {
-      mismatch(-1, 'maps after filling from the fixture', '', [filled]);
-      await pair.resync();
+    const start = await set.reference.readMaps();
+    let resync = false;
+    for (const other of set.others) {
+      const filled = compareMaps(start, await other.readMaps());
+      if (filled) mismatch(other.engine, -1, 'maps after filling from the fixture', '', [filled]);
+      resync ||= filled !== undefined;
     }
+    if (resync) await set.resync();
     for (const [index, input] of inputs.entries()) {
-      const { kernel, interp } = await pair.run(input);
+      const [ref, ...others] = await set.run(input);
       s.packets++;
-      if (kernel.kind === 'refused') s.refused++;
-      else s.actions[kernel.result.action] = (s.actions[kernel.result.action] ?? 0) + 1;
-      const differences = compareOutcomes(kernel, interp);
-      if (differences.length === 0) continue;
-      mismatch(index, input.label, bytesToHex(input.packet), differences);
-      if (differences.some((d) => d.field === 'maps')) await pair.resync();
+      if (ref.kind === 'refused') s.refused++;
+      else s.actions[ref.result.action] = (s.actions[ref.result.action] ?? 0) + 1;
+      resync = false;
+      others.forEach((o, k) => {
+        const differences = compareOutcomes(ref, o);
+        if (differences.length === 0) return;
+        mismatch(OTHERS[k], index, input.label, bytesToHex(input.packet), differences);
+        resync ||= differences.some((d) => d.field === 'maps');
+      });
+      if (resync) await set.resync();
     }
   } finally {
-    open.delete(pair);
-    await pair.close();
+    open.delete(set);
+    await set.close();
   }
   return found;
 }
@@ -102,10 +116,10 @@ afterAll(async () => {
     const actions = Object.entries(s.actions).sort().map(([a, n]) => `${a.replace('XDP_', '')} ${n}`).join(', ');
     return `${s.program.padEnd(18)} ${String(s.packets).padStart(6)} ${String(s.mismatches).padStart(10)}  ${(s.ms / 1000).toFixed(1).padStart(6)}s  ${actions}${s.refused ? `, refused ${s.refused}` : ''}`;
   });
-  console.log(`${'program'.padEnd(18)} ${'packets'.padStart(6)} ${'mismatches'.padStart(10)}  ${'time'.padStart(7)}  actions (kernel)\n${rows.join('\n')}`);
+  console.log(`${'program'.padEnd(18)} ${'packets'.padStart(6)} ${'mismatches'.padStart(10)}  ${'time'.padStart(7)}  actions (${REFERENCE})\n${rows.join('\n')}`);
 });
 
-describe.skipIf(needs(kernelMissing()))('differential: interpreter = kernel', () => {
+describe.skipIf(needs(NEEDS_KERNEL ? kernelMissing() : undefined))(`differential: ${OTHERS.join(', ')} = ${REFERENCE}`, () => {
   const names = programNames(PROGRAMS_DIR);
 
   it('finds the programs of programs/', () => {

@@ -4,7 +4,7 @@
 // header. The fast-check arbitraries that draw descriptions are in packets.ts.
 
 import type { XdpContextInput } from '../../simulator/engine.js';
-import type { Prefix } from '../../simulator/traffic/addr.js';
+import type { Prefix } from '../../simulator/net/addr.js';
 import { buildFrame, ipv4OptionBytes, tcpOptionBytes } from '../../simulator/traffic/build.js';
 import type { TcpOption } from '../../simulator/traffic/build.js';
 import { corrupt } from '../../simulator/traffic/malformed.js';

@@ -6,8 +6,8 @@
 import type { MapDef } from '../../compiler/loader/types.js';
 import type { MapFixture } from '../../simulator/maps/fixture.js';
 import { hexToBytes } from '../../simulator/maps/fixture.js';
-import { parsePrefix } from '../../simulator/traffic/addr.js';
-import type { Prefix } from '../../simulator/traffic/addr.js';
+import { parsePrefix } from '../../simulator/net/addr.js';
+import type { Prefix } from '../../simulator/net/addr.js';
 import { parseTcpFlags } from '../../simulator/traffic/build.js';
 import { deepMerge } from '../../simulator/traffic/spec.js';
 

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { csumDiff } from '../../simulator/helpers/csum.js';
 import { AF_INET, AF_INET6, Fib, FibRet, compileRoutes, fibLookup } from '../../simulator/helpers/fib.js';
-import { parseIpv6 } from '../../simulator/traffic/addr.js';
+import { parseIpv6 } from '../../simulator/net/addr.js';
 import { InterpreterSession } from '../../simulator/interpreter/engine.js';
 import { FixtureError } from '../../simulator/maps/fixture.js';
 import { Errno } from '../../simulator/maps/types.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { IsaError, assemble, decodeProgram, encodeProgram, validateProgram } from '../../isa/index.js';
+import { IsaError, assemble, decodeProgram, encodeProgram, layoutProgram, validateProgram } from '../../isa/index.js';
 import type { DecodedProgram, Insn } from '../../isa/index.js';
 import { CONFORMANCE_DIR } from '../helpers/paths.js';
 
@@ -32,7 +32,7 @@ describe('validateProgram', () => {
   });
 
   it('rejects an empty program', () => {
-    const e = rejection({ insns: [], pcs: [], slots: 0 });
+    const e = rejection(layoutProgram([]));
     expect(e.index).toBe(-1);
     expect(e.why).toMatch(/empty program/);
   });

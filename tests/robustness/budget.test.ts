@@ -10,7 +10,7 @@ import { loadBytes } from '../../compiler/loader/index.js';
 import { assemble, encodeProgram } from '../../isa/index.js';
 import { InterpreterSession } from '../../simulator/interpreter/engine.js';
 import { runConformance } from '../../simulator/interpreter/conformance.js';
-import { DEFAULT_BUDGET } from '../../simulator/interpreter/machine.js';
+import { DEFAULT_BUDGET } from '../../simulator/machine/index.js';
 import { runMain } from '../fuzz/capture.js';
 
 const LOOPS: Readonly<Record<string, string>> = {

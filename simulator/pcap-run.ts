@@ -1,12 +1,13 @@
-// Streams a pcap through an interpreter session: packet by packet in constant memory, with the
+// Streams a pcap through any engine's session: packet by packet in constant memory, with the
 // ingress interface and RX queue spread over given lists (a pcap cannot carry them), and sums up
-// actions, traps and instruction counts. Frames the kernel's test run refuses are counted apart.
+// actions, traps, instruction counts and a digest of the output. Frames the engine refuses (as
+// the kernel's test run does) are counted apart.
 
-import { PcapReader } from '../pcap/index.js';
-import type { PcapRecord } from '../pcap/index.js';
-import type { PerfEvent, RunResult, Trap } from '../engine.js';
+import { createHash } from 'node:crypto';
 import { RunInputError } from './engine.js';
-import type { InterpreterSession } from './engine.js';
+import type { EngineSession, PerfEvent, RunResult, Trap } from './engine.js';
+import { PcapReader } from './pcap/index.js';
+import type { PcapRecord } from './pcap/index.js';
 
 export interface PcapRunOptions {
   maxPackets?: number;
@@ -20,6 +21,8 @@ export interface PcapRunOptions {
 }
 
 export interface PcapRunSummary {
+  /** the engine that ran the packets */
+  engine: string;
   packets: number;
   /** frames refused before running (shorter than an Ethernet header), as BPF_PROG_TEST_RUN does */
   refused: number;
@@ -27,9 +30,15 @@ export interface PcapRunSummary {
   traps: Record<string, number>;
   /** the first few traps, with the packet index */
   firstTraps: (Trap & { packet: number })[];
-  insns: { total: number; mean: number; max: number };
+  /** instructions per packet; absent for engines that do not count them (the kernel) */
+  insns?: { total: number; mean: number; max: number };
   bytesIn: number;
   bytesOut: number;
+  /**
+   * SHA-256 over every run packet in order: its return code (4 bytes LE), output length (4 bytes
+   * LE) and output bytes. Two engines that agree on every action and output packet agree here.
+   */
+  outputSha256: string;
   seconds: number;
   /** bpf_perf_event_output calls and their return values (absent when there were none) */
   perfEvents?: { calls: number; returns: Record<string, number> };
@@ -37,10 +46,14 @@ export interface PcapRunSummary {
 
 const KEEP_TRAPS = 5;
 
-export async function runPcap(session: InterpreterSession, path: string, opts: PcapRunOptions = {}): Promise<PcapRunSummary> {
+export async function runPcap(session: EngineSession, path: string, opts: PcapRunOptions = {}): Promise<PcapRunSummary> {
   const s: PcapRunSummary = {
-    packets: 0, refused: 0, actions: {}, traps: {}, firstTraps: [], insns: { total: 0, mean: 0, max: 0 }, bytesIn: 0, bytesOut: 0, seconds: 0,
+    engine: session.engine, packets: 0, refused: 0, actions: {}, traps: {}, firstTraps: [], bytesIn: 0, bytesOut: 0, outputSha256: '', seconds: 0,
   };
+  const insns = { total: 0, mean: 0, max: 0 };
+  let counted = false;
+  const digest = createHash('sha256');
+  const head = new DataView(new ArrayBuffer(8));
   const t0 = process.hrtime.bigint();
   const reader = new PcapReader(path, { maxPackets: opts.maxPackets });
   const ifs = opts.ingressIfindexes?.length ? opts.ingressIfindexes : undefined;
@@ -51,7 +64,7 @@ export async function runPcap(session: InterpreterSession, path: string, opts: P
     const ctx = { ingressIfindex: ifs?.[i % ifs.length], rxQueueIndex: queues?.[i % queues.length] };
     let r;
     try {
-      r = session.runSync({ packet: rec.data, ctx }, { snapshot: false });
+      r = await session.run({ packet: rec.data, ctx }, { snapshot: false });
     } catch (e) {
       if (!(e instanceof RunInputError)) throw e;
       s.refused++;
@@ -61,9 +74,15 @@ export async function runPcap(session: InterpreterSession, path: string, opts: P
     s.bytesIn += rec.data.length;
     s.bytesOut += r.packet.length;
     s.actions[r.action] = (s.actions[r.action] ?? 0) + 1;
-    const n = r.insnsExecuted ?? 0;
-    s.insns.total += n;
-    if (n > s.insns.max) s.insns.max = n;
+    head.setUint32(0, r.code, true);
+    head.setUint32(4, r.packet.length, true);
+    digest.update(new Uint8Array(head.buffer));
+    digest.update(r.packet);
+    if (r.insnsExecuted !== undefined) {
+      counted = true;
+      insns.total += r.insnsExecuted;
+      if (r.insnsExecuted > insns.max) insns.max = r.insnsExecuted;
+    }
     if (r.trap) {
       s.traps[r.trap.kind] = (s.traps[r.trap.kind] ?? 0) + 1;
       if (s.firstTraps.length < KEEP_TRAPS) s.firstTraps.push({ ...r.trap, packet: i });
@@ -73,7 +92,8 @@ export async function runPcap(session: InterpreterSession, path: string, opts: P
     if ((i & 1023) === 0) opts.onProgress?.(i + 1, reader.bytesRead, reader.size);
   }
   opts.onProgress?.(index, reader.bytesRead, reader.size);
-  s.insns.mean = s.packets ? s.insns.total / s.packets : 0;
+  if (counted) s.insns = { ...insns, mean: s.packets ? insns.total / s.packets : 0 };
+  s.outputSha256 = digest.digest('hex');
   s.seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   return s;
 }

@@ -1,4 +1,4 @@
-// 64-bit integer arithmetic on hi/lo Int32 pairs, the register representation of the interpreter.
+// 64-bit integer arithmetic on hi/lo Int32 pairs, the register representation of the machine.
 // Fast paths in plain numbers; BigInt only for 64-bit division and modulo with wide operands.
 
 export const TWO32 = 4294967296;

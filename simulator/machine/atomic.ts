@@ -4,7 +4,7 @@
 
 import type { AtomicInsn } from '../../isa/index.js';
 import type { Handler } from './alu.js';
-import type { Machine } from './machine.js';
+import type { Machine } from './state.js';
 import { readLE, writeLE } from './memory.js';
 
 /** The new value [hi, lo] of memory (oh:ol) combined with the operand (vh:vl). */

@@ -1,19 +1,20 @@
 // The XDP world around the machine: the object's maps and their memory regions, the xdp_md ctx
 // and packet, the compiled programs (tail-call targets), the deterministic clock and PRNG, the
-// fib routes and the redirect target. Helpers (simulator/helpers) act on it.
+// fib routes and the redirect target. Helpers (simulator/helpers) act on it through XdpEnv; any
+// engine that runs programs on the shared machine (machine/) uses it as the machine's Host.
 
 import type { LoadedObject } from '../../compiler/loader/types.js';
 import { HELPER_NAMES } from '../../isa/index.js';
 import type { PerfEvent, RunResult } from '../engine.js';
+import type { XdpEnv } from '../helpers/env.js';
 import { compileRoutes } from '../helpers/fib.js';
-import type { Route } from '../helpers/fib.js';
+import type { Route } from '../helpers/env.js';
 import { xdpHelper } from '../helpers/index.js';
+import { Memory, RegionKind } from '../machine/index.js';
+import type { HelperFn, Host, Machine, MachineProgram, Region } from '../machine/index.js';
 import type { MapFixture } from '../maps/fixture.js';
 import { MapSet } from '../maps/set.js';
-import { XdpContext } from '../xdp/context.js';
-import type { CompiledProgram, HelperFn, Host, Machine } from './machine.js';
-import { Memory, RegionKind } from './memory.js';
-import type { Region } from './memory.js';
+import { XdpContext } from './context.js';
 
 export interface XdpHostOptions {
   /** ktime_get_ns: the first value (ns); default 1e9 */
@@ -28,9 +29,9 @@ export interface XdpHostOptions {
   possibleCpus?: number;
 }
 
-export class XdpHost implements Host {
+export class XdpHost implements Host, XdpEnv {
   readonly maps: MapSet;
-  readonly programs: CompiledProgram[] = [];
+  readonly programs: MachineProgram[] = [];
   readonly fib: Route[];
   xdp!: XdpContext;
   m!: Machine;

@@ -1,6 +1,7 @@
-// The interpreter's memory model: tagged pointers (region id in the high word, offset in the low
-// word) into regions (ctx, packet, stack frames, map values, map handles, conformance mem), and
-// bounds-checked little-endian loads and stores. No knowledge of XDP or maps beyond region kinds.
+// The machine's memory model, every engine's: tagged pointers (region id in the high word, offset
+// in the low word) into regions (ctx, packet, stack frames, map values, map handles, conformance
+// mem), and bounds-checked little-endian loads and stores. No knowledge of XDP or maps beyond
+// region kinds.
 
 /** What a region holds; decides which accesses are legal. */
 export const RegionKind = {

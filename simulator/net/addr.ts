@@ -1,8 +1,7 @@
-// Text forms of MAC, IPv4 and IPv6 addresses and prefixes: parsing to bytes, formatting, and
-// drawing a random address within a prefix. Parsers return undefined on bad text. The one address
-// parser of the simulator: traffic specs and fixture fib routes (helpers/fib.ts) both use it.
-
-import type { Prng } from './prng.js';
+// Text forms of MAC, IPv4 and IPv6 addresses and prefixes: parsing to bytes and formatting.
+// Parsers return undefined on bad text. The one address parser of the simulator: traffic specs
+// (traffic/) and fixture fib routes (helpers/fib.ts) both use it; drawing random addresses is
+// the traffic generator's (traffic/values.ts).
 
 export interface Prefix {
   /** 4 or 16 bytes, host bits cleared */
@@ -93,7 +92,8 @@ export function parsePrefix(text: string): Prefix | undefined {
   return { bytes: maskHost(bytes, len, () => 0), len };
 }
 
-function maskHost(bytes: Uint8Array, len: number, hostByte: () => number): Uint8Array {
+/** The address with the bits past `len` replaced by hostByte()'s bits (0 to clear them). */
+export function maskHost(bytes: Uint8Array, len: number, hostByte: () => number): Uint8Array {
   const out = Uint8Array.from(bytes);
   for (let i = 0; i < out.length; i++) {
     const keep = Math.max(0, Math.min(8, len - i * 8));
@@ -101,17 +101,4 @@ function maskHost(bytes: Uint8Array, len: number, hostByte: () => number): Uint8
     out[i] = (out[i] & mask) | (hostByte() & ~mask & 0xff);
   }
   return out;
-}
-
-/** A uniform address within the prefix. */
-export function samplePrefix(p: Prefix, rng: Prng): Uint8Array {
-  if (p.len === p.bytes.length * 8) return p.bytes;
-  return maskHost(p.bytes, p.len, () => rng.u32() & 0xff);
-}
-
-/** A random locally administered unicast MAC. */
-export function randomMac(rng: Prng): Uint8Array {
-  const b = rng.fill(new Uint8Array(6));
-  b[0] = (b[0] & 0xfc) | 0x02;
-  return b;
 }

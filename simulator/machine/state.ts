@@ -1,13 +1,16 @@
-// The machine state of the interpreter and its execute loop: registers (hi/lo words), memory,
-// the call stack of BPF-to-BPF calls, program switches (tail calls), traps and the instruction
-// budget. What instructions do is in alu.ts and compile.ts; helpers and XDP are the host's.
+// The machine state every engine shares: registers (hi/lo words), memory, the call stack of
+// BPF-to-BPF calls, program switches (tail calls), traps and the instruction budget. Not here:
+// what instructions do (semantics.ts), how an engine steps through them (each engine's own loop,
+// reached through `exec`), and the environment (helpers, XDP: the Host).
 
 import type { Trap, TrapKind } from '../engine.js';
-import type { Handler } from './alu.js';
 import { AT_CTX, Memory, OFF_BASE, PTR_TAG, RegionKind, readLE, writeLE } from './memory.js';
 import type { Region } from './memory.js';
 
-/** Handler results below zero: stop (exit), trapped, or continue in another program (m.program). */
+/**
+ * Instruction semantics return the next instruction index, or one of these (below zero): stop
+ * (exit), trapped, or continue in another program (m.program) at m.nextPc.
+ */
 export const EXIT = -1;
 export const TRAPPED = -2;
 export const SWITCH = -3;
@@ -26,16 +29,15 @@ export const MAX_FRAMES = 8;
 export const MAX_TAIL_CALLS = 33;
 export const DEFAULT_BUDGET = 1_000_000;
 
-export interface CompiledProgram {
+/** A program as the machine knows it: what traps, calls and tail calls need, nothing an engine runs. */
+export interface MachineProgram {
   readonly name: string;
-  /** index in the loaded object's programs */
+  /** index in the loaded object's programs (engines keep their executable form by this index) */
   readonly index: number;
-  /** handlers by instruction index; entries past the last instruction trap */
-  readonly code: Handler[];
-  /** the number of instructions (code has trap handlers after them) */
+  /** the number of instructions */
   readonly size: number;
-  /** the slot index of each handler, for trap locations */
-  readonly slots: number[];
+  /** the slot of each instruction index (an engine may add entries past `size`), for trap locations */
+  readonly slots: readonly number[];
 }
 
 /** A helper: reads r1-r5, writes r0; on a fault it calls m.fail and the run stops. */
@@ -57,7 +59,12 @@ export class Machine {
   readonly H: Int32Array;
   readonly mem = new Memory();
   readonly stacks: Region[] = [];
-  program!: CompiledProgram;
+  program!: MachineProgram;
+  /**
+   * The engine's execute loop: runs the current program from instruction `pc` until it returns
+   * EXIT, TRAPPED or HOST_RETURN. Set by the engine that owns this machine.
+   */
+  exec: (pc: number) => number = () => this.fail('invalid-insn', 'no engine is attached to this machine', 0);
   nextPc = 0;
   trap: Trap | undefined;
   /** instructions executed in the current run */
@@ -71,7 +78,7 @@ export class Machine {
   private maxDepth = MAX_FRAMES - 1;
   private readonly saved = new Int32Array(MAX_FRAMES * 10);
   private readonly retPc: number[] = new Array(MAX_FRAMES).fill(0);
-  private readonly retProg: CompiledProgram[] = new Array(MAX_FRAMES);
+  private readonly retProg: MachineProgram[] = new Array(MAX_FRAMES);
 
   constructor(readonly host: Host, regSlots: number) {
     this.L = new Int32Array(regSlots);
@@ -80,7 +87,7 @@ export class Machine {
   }
 
   /** Prepares a run of `prog` from its first instruction: clears r0-r9, frames, counters and trap. */
-  start(prog: CompiledProgram, budget = DEFAULT_BUDGET): void {
+  start(prog: MachineProgram, budget = DEFAULT_BUDGET): void {
     this.L.fill(0, 0, NUM_REGS);
     this.H.fill(0, 0, NUM_REGS);
     this.setPtr(10, this.stacks[0], STACK_SIZE);
@@ -98,24 +105,12 @@ export class Machine {
 
   /** Runs until exit, a trap or the end of the budget. */
   run(): void {
-    this.loop(this.nextPc);
+    this.exec(this.nextPc);
   }
 
-  /** Executes from `pc` of the current program; returns why it stopped (EXIT, TRAPPED, HOST_RETURN). */
-  private loop(pc: number): number {
-    let code = this.program.code;
-    const budget = this.budget;
-    for (;;) {
-      if (this.count >= budget)
-        return this.fail('budget', `instruction budget of ${budget} exhausted (an unbounded loop?)`, this.program.slots[pc]);
-      this.count++;
-      pc = code[pc]();
-      if (pc < 0) {
-        if (pc !== SWITCH) return pc;
-        code = this.program.code;
-        pc = this.nextPc;
-      }
-    }
+  /** The trap for an exhausted budget at instruction `pc` (engines check count against budget). */
+  outOfBudget(pc: number): number {
+    return this.fail('budget', `instruction budget of ${this.budget} exhausted (an unbounded loop?)`, this.program.slots[pc]);
   }
 
   /**
@@ -124,7 +119,7 @@ export class Machine {
    */
   callFunction(target: number, pc: number): boolean {
     if (this.call(HOST_RETURN, target, pc) < 0) return false;
-    return this.loop(target) === HOST_RETURN;
+    return this.exec(target) === HOST_RETURN;
   }
 
   /** Ends the run with a trap; returns TRAPPED for handlers to return. */
@@ -233,7 +228,7 @@ export class Machine {
   }
 
   /** Continues in another program from its start, in the current frame (a tail call). */
-  switchTo(prog: CompiledProgram): void {
+  switchTo(prog: MachineProgram): void {
     this.program = prog;
     this.nextPc = 0;
     this.switched = true;

@@ -1,7 +1,7 @@
-// Handler factories for ALU, byte-swap and conditional-jump instructions, one closure template per
-// (operation, width) so each call site stays monomorphic. Registers are hi/lo Int32Array words;
-// an immediate operand is a constant slot of the same arrays (see compile.ts), so every operand
-// is a register index here. Kernel rules: 32-bit results zero-extend, shift counts are masked,
+// The semantics of ALU, byte-swap and conditional-jump instructions as handler factories, one
+// closure template per (operation, width) so each call site stays monomorphic. Registers are
+// hi/lo Int32Array words; an immediate operand is a constant slot of the same arrays (the engine
+// puts it there: FIRST_CONST in state.ts), so every operand is a register index here. Kernel rules: 32-bit results zero-extend, shift counts are masked,
 // x / 0 = 0, x % 0 = x, signed overflow as in the kernel (int64.ts).
 
 import type { AluOp, JmpCond } from '../../isa/index.js';

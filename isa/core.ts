@@ -1,0 +1,234 @@
+// CoreConfig: what the VLIW soft core offers (lanes and what each may do, forwarding, the latency
+// of each unit, memories, clock), as data that the scheduler, the cycle-accurate simulator and the
+// Verilog emitter all read; two presets and a validator for configs read from JSON. No behaviour.
+
+import { CoreConfigError } from './errors.js';
+
+/** What one lane (issue slot of a row) may hold. */
+export interface LaneCaps {
+  /** jumps (conditional and goto) */
+  readonly branch: boolean;
+  /** loads, stores and atomics */
+  readonly memory: boolean;
+  /** helper calls */
+  readonly helper: boolean;
+  /** exit-imm exits from the fetch stage here (the early exit) */
+  readonly earlyExit: boolean;
+}
+
+/**
+ * Where a result can be read in the very next row: 'per-lane' (hXDP) only by the lane that
+ * produced it, any lane from the row after that; 'crossbar' by any lane.
+ */
+export type Forwarding = 'per-lane' | 'crossbar';
+
+/** The regions a load can read (the core splits its address space by them). */
+export const LOAD_REGIONS = ['packet', 'ctx', 'stack', 'map'] as const;
+export type LoadRegion = (typeof LOAD_REGIONS)[number];
+
+/** Map families with a lookup unit of their own timing. */
+export const LOOKUP_MAPS = ['array', 'hash', 'lru', 'lpm'] as const;
+export type LookupMap = (typeof LOOKUP_MAPS)[number];
+
+/**
+ * Cycles, all of them: a unit's latency is the number of rows after its own at which a dependent
+ * instruction may issue (1 = the next row, subject to forwarding).
+ */
+export interface Latencies {
+  readonly alu: number;
+  readonly mul: number;
+  readonly div: number;
+  readonly load: Readonly<Record<LoadRegion, number>>;
+  readonly store: number;
+  /** cycles a helper call adds beyond its own row (the pipeline stalls) */
+  readonly helperCall: number;
+  /** cycles a map lookup adds on top of helperCall, by map family (0: answered within the call) */
+  readonly mapLookup: Readonly<Record<LookupMap, number>>;
+  /** cycles a taken branch loses against one not taken (the younger rows are flushed) */
+  readonly takenBranch: number;
+  /** cycles from an exit's row to the verdict (the pipeline drains) */
+  readonly exit: number;
+  /** cycles an early exit (exit-imm on a lane that may) saves against `exit` */
+  readonly earlyExitSaving: number;
+}
+
+export interface CoreConfig {
+  readonly name: string;
+  /** instructions per row, 1-8 */
+  readonly lanes: number;
+  /** one entry per lane, lane 0 first */
+  readonly laneCaps: readonly LaneCaps[];
+  readonly forwarding: Forwarding;
+  /** helper calls a row may hold */
+  readonly helpersPerRow: number;
+  readonly latency: Latencies;
+  /** 64-bit registers (r0-r10 are eBPF's; more are free for renaming) */
+  readonly registers: number;
+  /** instruction memory, in rows */
+  readonly imemRows: number;
+  readonly stackBytes: number;
+  /** packet-buffer read ports (loads from the packet a row may hold) */
+  readonly packetReadPorts: number;
+  /** bytes one packet read port returns, byte-aligned */
+  readonly packetPortBytes: number;
+  readonly clockMHz: number;
+  /** the core zeroes the stack at every packet start (so zeroing stores may be removed) */
+  readonly clearsStack: boolean;
+  /** the core zeroes the registers (and sets r1 and r10) at every packet start */
+  readonly clearsRegisters: boolean;
+  /** the shortest frame the core is given, in bytes (Ethernet's minimum, FCS included) */
+  readonly minFrameBytes: number;
+}
+
+const ALL_CAPS: LaneCaps = { branch: true, memory: true, helper: true, earlyExit: true };
+const NO_EARLY_EXIT: LaneCaps = { ...ALL_CAPS, earlyExit: false };
+
+/**
+ * hXDP's Sephirot core, as published (OSDI 2020) and as its released VHDL behaves (Wissance/
+ * FpgaNetHXDP), from ../shared/REFERENCE.md §1. Where the two disagree the hardware wins, since a
+ * ROM for it must run on it: the stack is not cleared.
+ */
+export const HXDP: CoreConfig = {
+  name: 'hxdp',
+  lanes: 4, // paper §4: 2-8 lanes evaluated, 4 chosen
+  laneCaps: [ALL_CAPS, NO_EARLY_EXIT, NO_EARLY_EXIT, NO_EARLY_EXIT], // paper: 4 identical lanes, any instruction, branches included; VHDL: early exit (0x96) in lane 0 only
+  forwarding: 'per-lane', // VHDL: next row from the same lane only; 2-3 rows later from any lane
+  helpersPerRow: 1, // paper: one helper unit, at most one call per row
+  latency: {
+    alu: 1, // paper: a consumer at least one row after its producer
+    mul: 1, // paper gives no figure; the released VHDL does not implement mul (a no-op)
+    div: 1, // paper gives no figure; the released VHDL does not implement div/mod (no-ops)
+    load: { packet: 1, ctx: 1, stack: 1, map: 1 }, // VHDL: address in ID, read in IE, forwarded to the next row
+    store: 1, // VHDL: stores commit in IE
+    helperCall: 1, // VHDL: the call stalls the PC, answers after 1 cycle, the next row is re-run: +1 a call (paper: ≈ +1 cycle per extra call)
+    mapLookup: { array: 0, hash: 0, lru: 0, lpm: 0 }, // VHDL: combinational lookup (answered within the call's cycle); paper: constant time for 1-16 B keys; lru and lpm are not implemented
+    takenBranch: 5, // VHDL: IF, register read and ID flushed; a taken branch costs 5 cycles, not taken 0
+    exit: 5, // VHDL: a normal exit is seen 5 cycles after its row's PC
+    earlyExitSaving: 3, // VHDL: the early exit is caught at the instruction memory's output, 3 cycles sooner
+  },
+  registers: 11, // paper: 11 × 64-bit registers, r0-r10
+  imemRows: 256, // paper: instruction memory of 256 rows
+  stackBytes: 512, // paper: 512-byte stack
+  packetReadPorts: 4, // paper: active packet selector with 4 parallel byte-aligned read ports
+  packetPortBytes: 8, // assumption: the paper gives no width; 8 B = the widest eBPF load
+  clockMHz: 156.25, // paper: all figures at 156.25 MHz (NetFPGA-SUME)
+  clearsStack: false, // VHDL resets only the registers (the paper says both)
+  clearsRegisters: true, // VHDL: registers reset, r1 = 1<<60, r10 = 2<<60
+  minFrameBytes: 64, // IEEE 802.3 minimum frame; the paper's throughput figures use 64 B packets
+};
+
+/**
+ * xdp2hw's own core, the default: hXDP's datapath with the hardware doing what the paper says
+ * (stack and registers cleared at each packet) and the units hXDP's VHDL lacks. Design targets,
+ * not measurements; later issues tune them against the RTL.
+ */
+export const XDP2HW: CoreConfig = {
+  ...HXDP,
+  name: 'xdp2hw',
+  laneCaps: [ALL_CAPS, ALL_CAPS, ALL_CAPS, ALL_CAPS], // our decoder detects exit-imm in every lane
+  latency: {
+    ...HXDP.latency,
+    mul: 3, // design target: a pipelined 64×64 multiplier on DSP slices, 3 stages
+    div: 66, // design target: radix-2 iterative divider, one bit a cycle plus 2 (64-bit operands)
+  },
+  imemRows: 1024, // design choice: 1024 × 256-bit rows (≈ 8 BRAM36) so long programs such as l4lb fit
+  clearsStack: true, // design choice, as hXDP's paper: zeroed at packet start (zeroing stores can go)
+  clearsRegisters: true, // as hXDP
+};
+
+/** The named presets; `xdp2hw` is the default. */
+export const CORE_PRESETS: Readonly<Record<string, CoreConfig>> = { hxdp: HXDP, xdp2hw: XDP2HW };
+export const DEFAULT_CORE: CoreConfig = XDP2HW;
+
+type Obj = Record<string, unknown>;
+
+/** The keys of a JSON object, checked to be exactly `keys` (a misspelt field is an error, not a default). */
+function object(v: unknown, path: string, keys: readonly string[]): Obj {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new CoreConfigError(path, `must be an object, is ${JSON.stringify(v)}`);
+  const o = v as Obj;
+  const extra = Object.keys(o).filter((k) => !keys.includes(k));
+  if (extra.length > 0) throw new CoreConfigError(path, `unknown field${extra.length > 1 ? 's' : ''} ${extra.join(', ')} (known: ${keys.join(', ')})`);
+  const missing = keys.filter((k) => !(k in o));
+  if (missing.length > 0) throw new CoreConfigError(path, `missing field${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
+  return o;
+}
+
+const at = (path: string, key: string) => (path ? `${path}.${key}` : key);
+
+function int(o: Obj, path: string, key: string, min: number, max: number): number {
+  const v = o[key];
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+    throw new CoreConfigError(at(path, key), `must be an integer from ${min} to ${max}, is ${JSON.stringify(v)}`);
+  return v;
+}
+
+function bool(o: Obj, path: string, key: string): boolean {
+  const v = o[key];
+  if (typeof v !== 'boolean') throw new CoreConfigError(at(path, key), `must be true or false, is ${JSON.stringify(v)}`);
+  return v;
+}
+
+/** Most cycles any one unit may take: a bound that catches a unit typo (ms for cycles), not a design rule. */
+const MAX_CYCLES = 10_000;
+
+function latencies(v: unknown, path: string): Latencies {
+  const keys = ['alu', 'mul', 'div', 'load', 'store', 'helperCall', 'mapLookup', 'takenBranch', 'exit', 'earlyExitSaving'];
+  const o = object(v, path, keys);
+  const load = object(o.load, at(path, 'load'), LOAD_REGIONS);
+  const lookup = object(o.mapLookup, at(path, 'mapLookup'), LOOKUP_MAPS);
+  // a result is never usable in its own row: units take at least 1; stalls and penalties may be 0
+  const unit = (k: string) => int(o, path, k, 1, MAX_CYCLES);
+  const stall = (k: string) => int(o, path, k, 0, MAX_CYCLES);
+  const exit = stall('exit');
+  return {
+    alu: unit('alu'), mul: unit('mul'), div: unit('div'),
+    load: Object.fromEntries(LOAD_REGIONS.map((r) => [r, int(load, at(path, 'load'), r, 1, MAX_CYCLES)])) as Record<LoadRegion, number>,
+    store: unit('store'), helperCall: stall('helperCall'),
+    mapLookup: Object.fromEntries(LOOKUP_MAPS.map((m) => [m, int(lookup, at(path, 'mapLookup'), m, 0, MAX_CYCLES)])) as Record<LookupMap, number>,
+    takenBranch: stall('takenBranch'), exit, earlyExitSaving: int(o, path, 'earlyExitSaving', 0, exit),
+  };
+}
+
+function laneCaps(v: unknown, lanes: number): LaneCaps[] {
+  if (!Array.isArray(v) || v.length !== lanes)
+    throw new CoreConfigError('laneCaps', `must list ${lanes} lane${lanes > 1 ? 's' : ''} (one per lane), ${Array.isArray(v) ? `lists ${v.length}` : `is ${JSON.stringify(v)}`}`);
+  const caps = v.map((c, i): LaneCaps => {
+    const path = `laneCaps[${i}]`;
+    const o = object(c, path, ['branch', 'memory', 'helper', 'earlyExit']);
+    return { branch: bool(o, path, 'branch'), memory: bool(o, path, 'memory'), helper: bool(o, path, 'helper'), earlyExit: bool(o, path, 'earlyExit') };
+  });
+  for (const k of ['branch', 'memory', 'helper'] as const)
+    if (!caps.some((c) => c[k])) throw new CoreConfigError('laneCaps', `no lane may hold a ${k === 'memory' ? 'load or store' : k === 'helper' ? 'helper call' : 'branch'}: programs could not be scheduled`);
+  return caps;
+}
+
+const CONFIG_KEYS = [
+  'name', 'lanes', 'laneCaps', 'forwarding', 'helpersPerRow', 'latency', 'registers', 'imemRows', 'stackBytes',
+  'packetReadPorts', 'packetPortBytes', 'clockMHz', 'clearsStack', 'clearsRegisters', 'minFrameBytes',
+];
+
+/** A CoreConfig from parsed JSON, every field checked; throws CoreConfigError naming the first bad field. */
+export function checkCoreConfig(value: unknown): CoreConfig {
+  const o = object(value, '', CONFIG_KEYS);
+  if (typeof o.name !== 'string' || o.name === '') throw new CoreConfigError('name', `must be a non-empty string, is ${JSON.stringify(o.name)}`);
+  const lanes = int(o, '', 'lanes', 1, 8);
+  if (o.forwarding !== 'per-lane' && o.forwarding !== 'crossbar')
+    throw new CoreConfigError('forwarding', `must be "per-lane" or "crossbar", is ${JSON.stringify(o.forwarding)}`);
+  const stackBytes = int(o, '', 'stackBytes', 8, 1 << 16);
+  if (stackBytes % 8 !== 0) throw new CoreConfigError('stackBytes', `must be a multiple of 8, is ${stackBytes}`);
+  const portBytes = int(o, '', 'packetPortBytes', 1, 64);
+  if ((portBytes & (portBytes - 1)) !== 0) throw new CoreConfigError('packetPortBytes', `must be a power of two, is ${portBytes}`);
+  const clock = o.clockMHz;
+  if (typeof clock !== 'number' || !Number.isFinite(clock) || clock <= 0 || clock > 2000)
+    throw new CoreConfigError('clockMHz', `must be a number above 0 and at most 2000, is ${JSON.stringify(clock)}`);
+  return {
+    name: o.name, lanes, laneCaps: laneCaps(o.laneCaps, lanes), forwarding: o.forwarding,
+    helpersPerRow: int(o, '', 'helpersPerRow', 1, lanes),
+    latency: latencies(o.latency, 'latency'),
+    registers: int(o, '', 'registers', 11, 16), // r0-r10 are eBPF's; a syllable's register field has 4 bits
+    imemRows: int(o, '', 'imemRows', 1, 1 << 16),
+    stackBytes, packetReadPorts: int(o, '', 'packetReadPorts', 1, 8), packetPortBytes: portBytes, clockMHz: clock,
+    clearsStack: bool(o, '', 'clearsStack'), clearsRegisters: bool(o, '', 'clearsRegisters'),
+    minFrameBytes: int(o, '', 'minFrameBytes', 14, 9216),
+  };
+}

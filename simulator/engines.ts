@@ -1,0 +1,33 @@
+// The one list of engines, by name: the CLI's --engine, the pcap runner's callers and the
+// differential tests pick from it. Adding an engine (rows, core, rtl) is one entry here; the
+// engines themselves never import each other.
+
+import type { Engine } from './engine.js';
+import { InterpreterEngine } from './interpreter/engine.js';
+import type { InterpreterOptions } from './interpreter/engine.js';
+import { KernelEngine } from './kernel/engine.js';
+
+export const ENGINE_NAMES = ['interpreter', 'kernel'] as const;
+export type EngineName = (typeof ENGINE_NAMES)[number];
+
+/** Options an engine may take; each engine reads the ones it understands. */
+export interface EngineOptions {
+  /** the interpreter's instruction budget */
+  budget?: number;
+  /** the interpreter's per-instruction hit counters */
+  coverage?: boolean;
+}
+
+const FACTORIES: Record<EngineName, (opts: EngineOptions) => Engine> = {
+  interpreter: (opts) => new InterpreterEngine({ budget: opts.budget, coverage: opts.coverage } satisfies InterpreterOptions),
+  kernel: () => new KernelEngine(),
+};
+
+export function isEngineName(name: string): name is EngineName {
+  return (ENGINE_NAMES as readonly string[]).includes(name);
+}
+
+/** A new engine of that name. */
+export function createEngine(name: EngineName, opts: EngineOptions = {}): Engine {
+  return FACTORIES[name](opts);
+}
