@@ -5,27 +5,31 @@ import yargs from 'yargs';
 import { Parser } from 'yargs/helpers';
 import { COMMANDS } from './commands/index.js';
 import { UsageError, oneLine, report } from './errors.js';
+import { checkNumbers } from './validate-options.js';
+import { packageVersion } from './version.js';
 
 export async function main(argv: string[]): Promise<number> {
   let code = 0;
   const parser = yargs(argv)
     .scriptName('xdp2hw')
-    .usage('$0 <command> [options]\n\nCompile XDP programs for an FPGA NIC soft core, simulate them, emit Verilog.')
+    .usage('$0 <command> [options]\n\nLoad XDP programs (eBPF from clang), run them on a reference interpreter checked against the Linux\nkernel, measure their coverage, generate and summarise traffic. Coming: the VLIW compiler for the\nFPGA NIC soft core, its cycle-accurate simulator and Verilog.')
     .command(COMMANDS)
     .demandCommand(1, 'name a command')
     .strict()
     .help()
-    .version(false)
+    .alias('h', 'help')
+    .version(packageVersion())
     .exitProcess(false)
     // a repeated option takes its last value (an array would reach handlers typed for one value)
     .parserConfiguration({ 'duplicate-arguments-array': false })
-    .middleware(rejectNaN, true)
+    .middleware(checkNumbers, true)
     .wrap(Math.min(110, process.stdout.columns ?? 110))
     .fail((msg, err) => {
       throw err ?? new UsageError(msg);
     });
   try {
     rejectUnderscore(argv);
+    rejectUnknownCommand(argv);
     await parser.parseAsync();
   } catch (e) {
     if (e instanceof UsageError) process.stderr.write(`xdp2hw: ${oneLine(e.message)}\n(see xdp2hw --help)\n`);
@@ -35,10 +39,12 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 
-/** A number option given a value that is not a number (yargs makes it NaN) is a usage error. */
-function rejectNaN(argv: Record<string, unknown>): void {
-  const bad = Object.keys(argv).find((k) => typeof argv[k] === 'number' && Number.isNaN(argv[k]));
-  if (bad !== undefined) throw new UsageError(`${bad.length > 1 ? '--' : '-'}${bad}: expected a number`);
+/** The first argument, when it is not an option, names a command (yargs would call it an unknown argument). */
+function rejectUnknownCommand(argv: string[]): void {
+  const first = argv[0];
+  if (first === undefined || first.startsWith('-')) return;
+  const names = COMMANDS.map((c) => String(c.command).split(' ')[0]);
+  if (!names.includes(first)) throw new UsageError(`unknown command '${first}'`);
 }
 
 /** yargs keeps positionals in the option "_": an argument that sets it (`-_`, `-a_b`, `--_ 1`) crashes its validation. */

@@ -82,6 +82,8 @@ export interface RunResult {
   redirect?: { ifindex?: number; map?: string; key?: number };
   /** bpf_perf_event_output calls, in order (engines that record them; absent when none) */
   perfEvents?: PerfEvent[];
+  /** lines bpf_trace_printk / bpf_trace_vprintk printed, as trace_pipe shows them after "bpf_trace_printk: " */
+  trace?: string[];
   /** engines that time the run: average ns per packet */
   durationNs?: number;
 }

@@ -1,5 +1,5 @@
 // `xdp2hw conformance-plugin [MEM] [options]`: the bpf_conformance runner's plugin protocol
-// (REFERENCE.md §3): MEM as hex bytes in one argument, the program's bytes as hex on stdin; prints
+// (bpf_conformance's README, "plugin"): MEM as hex bytes in one argument, the program's bytes as hex on stdin; prints
 // r0 in hex and exits 0, or prints the error and exits 1. Runner options are accepted and ignored.
 
 import { readFileSync } from 'node:fs';

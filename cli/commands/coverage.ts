@@ -7,7 +7,10 @@ import { loadFile } from '../../compiler/loader/index.js';
 import type { Program } from '../../compiler/loader/types.js';
 import { JSON_OUTPUT, MAP_FIXTURE, OBJECT_FILE, PROGRAM_TO_RUN, traceOptions } from '../options.js';
 import { UserError } from '../errors.js';
-import { firstXdpProgram, readFixture, runTraceOn } from './run.js';
+import { readFixture } from '../inputs.js';
+import { firstXdpProgram, runTraceOn } from './run.js';
+import { refusedLine } from './run-output.js';
+import type { PcapRunSummary } from '../../simulator/pcap-run.js';
 
 interface CoverageArgs {
   file: string;
@@ -24,6 +27,8 @@ interface CoverageArgs {
 export interface ProgramCoverage {
   program: string;
   packets: number;
+  /** frames the kernel's test run would refuse, by reason (not run, so not counted in packets) */
+  refused: PcapRunSummary['refused'];
   blocks: number;
   covered: number;
   percent: number;
@@ -32,7 +37,7 @@ export interface ProgramCoverage {
 }
 
 /** Block coverage of `program` from per-instruction execution counts. */
-export function coverageOf(program: Program, hits: Uint32Array, packets: number): ProgramCoverage {
+export function coverageOf(program: Program, hits: Uint32Array, packets: number, refused: PcapRunSummary['refused']): ProgramCoverage {
   const cfg = buildCfg(program);
   const c = blockCoverage(cfg, (i) => hits[i] > 0);
   const byLabel = new Map(cfg.blocks.map((b) => [b.label, b]));
@@ -41,7 +46,7 @@ export function coverageOf(program: Program, hits: Uint32Array, packets: number)
     const b = byLabel.get(label)!;
     return { label, slots: [pcs[b.start], pcs[b.end - 1]] as [number, number] };
   });
-  return { program: program.name, packets, blocks: c.total, covered: c.covered, percent: c.total ? (100 * c.covered) / c.total : 100, missed };
+  return { program: program.name, packets, refused, blocks: c.total, covered: c.covered, percent: c.total ? (100 * c.covered) / c.total : 100, missed };
 }
 
 export const coverageCommand: CommandModule<object, CoverageArgs> = {
@@ -63,10 +68,12 @@ export const coverageCommand: CommandModule<object, CoverageArgs> = {
     const program = obj.programs.find((p) => p.name === name);
     if (!program) throw new UserError(`${argv.file}: no program named ${name ?? '(none)'}`);
     const run = await runTraceOn(obj, program.name, fixture, { ...argv, budget: undefined }, true);
-    const cov = coverageOf(program, run.session.hits.get(program.name)!, run.packets);
+    const cov = coverageOf(program, run.session.hits.get(program.name)!, run.packets, run.refused);
     if (argv.json) process.stdout.write(`${JSON.stringify(cov, null, 2)}\n`);
     else {
       process.stdout.write(`${cov.program}: ${cov.covered}/${cov.blocks} basic blocks executed (${cov.percent.toFixed(1)} %) by ${cov.packets} packets\n`);
+      const refused = refusedLine(cov.refused);
+      if (refused) process.stdout.write(`${refused}\n`);
       for (const m of cov.missed) process.stdout.write(`  missed ${m.label} (instructions ${m.slots[0]}-${m.slots[1]})\n`);
     }
     if (argv.min !== undefined && cov.percent < argv.min)

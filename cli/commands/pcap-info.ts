@@ -5,7 +5,7 @@ import type { CommandModule } from 'yargs';
 import { createProgress } from '../../simulator/io/progress.js';
 import { summarizePcap } from '../../simulator/pcap/index.js';
 import type { PcapSummary } from '../../simulator/pcap/index.js';
-import { UsageError } from '../errors.js';
+import { JSON_OUTPUT } from '../options.js';
 
 interface InfoArgs {
   file: string;
@@ -21,11 +21,11 @@ function table(title: string, counts: Record<string, number>, total: number): st
 }
 
 function render(file: string, s: PcapSummary): string {
-  const j = s.toJSON() as { sizes: Record<string, number>; durationSec: number; minSize: number };
+  const j = s.toJSON() as { sizes: Record<string, number>; spanSeconds: number; minSize: number };
   const vl: Record<string, number> = {};
   for (const [k, n] of Object.entries(s.vlans)) vl[k === '0' ? 'untagged' : `${k} tag${k === '1' ? '' : 's'}`] = n;
   return `${file}: ${s.packets} packets, ${s.wireBytes} bytes on the wire (${s.capturedBytes} captured, ${s.snapped} cut by snaplen)\n`
-    + `sizes ${j.minSize}..${s.maxSize} B, ${j.durationSec.toFixed(6)} s, ${s.flows} TCP/UDP flows\n`
+    + `frame sizes ${j.minSize}..${s.maxSize} bytes; the capture spans ${j.spanSeconds.toFixed(6)} s (first to last timestamp); ${s.flows} TCP/UDP flows\n`
     + table('frame sizes', j.sizes, s.packets) + table('VLAN', vl, s.packets)
     + table('L3', s.l3, s.packets) + table('L4', s.l4, s.packets);
 }
@@ -35,11 +35,9 @@ export const pcapInfoCommand: CommandModule<object, InfoArgs> = {
   describe: 'summarize a pcap file: counts, sizes, VLANs, protocols, flows ("-" reads stdin)',
   builder: (y) => y
     .positional('file', { type: 'string', demandOption: true, describe: 'pcap file, or - for stdin' })
-    .option('max-packets', { type: 'number', describe: 'stop after this many packets' })
-    .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON' }),
+    .option('max-packets', { type: 'number', describe: 'stop after N packets' })
+    .option('json', JSON_OUTPUT),
   handler: async (a) => {
-    const max = a['max-packets'];
-    if (max !== undefined && (!Number.isInteger(max) || max < 0)) throw new UsageError('--max-packets must be a whole number');
     // yargs hands a lone "-" over as ""
     const stdin = a.file === '-' || a.file === '';
     const source = stdin ? process.stdin : a.file;

@@ -2,30 +2,32 @@
 // one packet through an engine (the reference interpreter by default, or the kernel); prints the
 // action, the output packet, changed map entries and the instruction count (and
 // bpf_perf_event_output calls; `--perf-out` writes their samples as a pcap). With `--pcap`
-// instead, streams a trace and prints a summary. Exit 0 when the run completed (a trap is a result: action
-// XDP_ABORTED and the trap printed), 1 for bad input (file, fixture, packet), 2 for usage.
+// instead, streams a trace and prints a summary. Exit 0 when the run completed (a trap is a
+// result: action XDP_ABORTED and the trap printed), 1 for bad input (file, fixture, packet), 2 for
+// usage. Output formats: run-output.ts.
 
-import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
 import { loadFile } from '../../compiler/loader/index.js';
+import type { LoadedObject } from '../../compiler/loader/types.js';
 import { RunInputError } from '../../simulator/engine.js';
-import type { EngineSession, PerfEvent, RunResult } from '../../simulator/engine.js';
+import type { EngineSession, MapsSnapshot, PerfEvent, RunResult } from '../../simulator/engine.js';
 import { createEngine, ENGINE_NAMES } from '../../simulator/engines.js';
 import type { EngineName, EngineOptions } from '../../simulator/engines.js';
 import type { InterpreterSession } from '../../simulator/interpreter/engine.js';
-import { PcapWriter, writePcapFile } from '../../simulator/pcap/index.js';
-import type { PcapRecord } from '../../simulator/pcap/index.js';
-import { bytesToHex, hexToBytes, parseFixture } from '../../simulator/maps/fixture.js';
+import { createProgress } from '../../simulator/io/progress.js';
 import type { MapFixture } from '../../simulator/maps/fixture.js';
 import { diffSnapshots } from '../../simulator/maps/set.js';
-import type { ChangedEntry } from '../../simulator/maps/set.js';
-import type { LoadedObject } from '../../compiler/loader/types.js';
-import { createProgress } from '../../simulator/io/progress.js';
 import { runPcap } from '../../simulator/pcap-run.js';
 import type { PcapRunOptions, PcapRunSummary } from '../../simulator/pcap-run.js';
+import { PcapWriter, writePcapFile } from '../../simulator/pcap/index.js';
+import type { PcapRecord } from '../../simulator/pcap/index.js';
 import { parseIntList } from '../args.js';
 import { UsageError, UserError } from '../errors.js';
+import { readFixture, readPacket } from '../inputs.js';
 import { JSON_OUTPUT, MAP_FIXTURE, OBJECT_FILE, PROGRAM_TO_RUN, traceOptions } from '../options.js';
+import { rejectOutOfMode } from '../validate-options.js';
+import { formatPacket, formatSummary, packetJson, traceJson } from './run-output.js';
+import type { TraceLine } from './run-output.js';
 
 interface RunArgs {
   file: string;
@@ -37,17 +39,21 @@ interface RunArgs {
   'rx-queues'?: string;
   maps?: string;
   json: boolean;
+  'dump-maps'?: boolean;
   'ctx-ifindex'?: number;
   'rx-queue'?: number;
   budget?: number;
+  engine: EngineName;
   'perf-out'?: string;
   'egress-ifindex'?: number;
-  engine: EngineName;
 }
+
+/** The most trace lines a --pcap --json run keeps (the rest are counted in traceOmitted). */
+const MAX_TRACE_LINES = 100_000;
 
 export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run <file>',
-  describe: 'Run one packet through an engine, the reference interpreter by default (exit 0 also when the program traps)',
+  describe: 'Run one packet, or every packet of a pcap, through an engine, the reference interpreter by default (exit 0 also when the program traps)',
   builder: (y: Argv) =>
     y
       .positional('file', OBJECT_FILE)
@@ -57,53 +63,28 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .conflicts('packet', 'pcap')
       .check((a) => {
         if (a.packet === undefined && a.pcap === undefined) throw new UsageError('give --packet or --pcap');
+        if (a.pcap !== undefined) rejectOutOfMode(a, 'pcap', ['ctx-ifindex', 'rx-queue', 'egress-ifindex']);
+        else rejectOutOfMode(a, 'packet', ['max-packets', 'ingress-ifindex', 'rx-queues']);
         return true;
       })
       .option('program', PROGRAM_TO_RUN)
       .option('maps', MAP_FIXTURE)
       .option('json', JSON_OUTPUT)
-      .option('ctx-ifindex', { type: 'number', describe: 'xdp_md.ingress_ifindex (default 1, as the kernel test run)' })
-      .option('rx-queue', { type: 'number', describe: 'xdp_md.rx_queue_index (default 0)' })
-      .option('egress-ifindex', { type: 'number', describe: 'xdp_md.egress_ifindex, for xdp/devmap programs (default 1)' })
-      .option('budget', { type: 'number', describe: 'instruction budget (default 1000000)' })
+      .option('dump-maps', { type: 'boolean', describe: 'also print every map\'s entries after the run (with --packet: besides the changed ones)' })
+      .option('ctx-ifindex', { type: 'number', describe: 'with --packet: xdp_md.ingress_ifindex (default 1, as the kernel test run)' })
+      .option('rx-queue', { type: 'number', describe: 'with --packet: xdp_md.rx_queue_index (default 0)' })
+      .option('egress-ifindex', { type: 'number', describe: 'with --packet: xdp_md.egress_ifindex, for xdp/devmap programs (default 1)' })
+      .option('budget', { type: 'number', describe: 'instructions one packet may execute (default 1000000)' })
       .option('perf-out', { type: 'string', describe: 'write the packet samples of bpf_perf_event_output calls to this pcap file' })
       .option('engine', { choices: ENGINE_NAMES, default: 'interpreter' as EngineName, describe: 'the engine that runs the program (kernel: BPF_PROG_TEST_RUN, needs root and bpftool)' })
       .epilog(
         'The packet runs as under the kernel\'s BPF_PROG_TEST_RUN (256 bytes of headroom, 14 to 73152 bytes). '
+        + 'Lines the program prints with bpf_printk go to stderr (with --json: the "trace" field; interpreter only). '
         + 'Exit status: 0 when the run completed, also when the program trapped (the trap is printed, the action is '
         + 'XDP_ABORTED); 1 for bad input (file, fixture, packet, program name); 2 for usage errors.',
       ) as unknown as Argv<RunArgs>,
-  handler: async (argv) => {
-    if (argv.pcap !== undefined) return runTrace(argv);
-    const obj = loadFile(argv.file);
-    const packet = readPacket(argv.packet ?? '');
-    const fixture = argv.maps === undefined ? undefined : readFixture(argv.maps);
-    const program = argv.program ?? firstXdpProgram(obj, argv.file);
-    for (const [name, v] of [['ctx-ifindex', argv['ctx-ifindex']], ['rx-queue', argv['rx-queue']], ['egress-ifindex', argv['egress-ifindex']], ['budget', argv.budget]] as const)
-      if (v !== undefined && (!Number.isInteger(v) || v < 0 || v > 0xffffffff)) throw new UserError(`--${name} must be an integer from 0 to 4294967295`);
-    let result: RunResult, before;
-    const session = await openSession(argv.engine, obj, program, fixture, { budget: argv.budget });
-    try {
-      before = await session.readMaps();
-      result = await session.run({ packet, ctx: { ingressIfindex: argv['ctx-ifindex'], rxQueueIndex: argv['rx-queue'], egressIfindex: argv['egress-ifindex'] } });
-    } catch (e) {
-      throw asUserError(e);
-    } finally {
-      await session.close();
-    }
-    const changed = diffSnapshots(before, result.maps);
-    if (argv['perf-out'] !== undefined) await writePerfSamples(argv['perf-out'], result.perfEvents ?? []);
-    process.stdout.write(argv.json ? `${JSON.stringify(toJson(program, result, changed), null, 2)}\n` : formatRun(program, result, changed));
-  },
+  handler: async (argv) => (argv.pcap !== undefined ? runTrace(argv) : runPacket(argv)),
 };
-
-/** The program `run` takes when none is named: the object's first XDP program. */
-export function firstXdpProgram(obj: LoadedObject, file: string): string {
-  if (obj.programs.length === 0) throw new UserError(`${file}: the file has no programs`);
-  const p = obj.programs.find((x) => x.type?.kind !== 'other');
-  if (!p) throw new UserError(`${file}: no XDP program to run (programs: ${obj.programs.map((x) => `${x.name} (${x.type?.kind === 'other' ? x.type.type : 'xdp'})`).join(', ')})`);
-  return p.name;
-}
 
 /** A session of the named engine; an engine this machine cannot run is one line for the user. */
 async function openSession(name: EngineName, obj: LoadedObject, program: string, fixture: MapFixture | undefined, opts: EngineOptions): Promise<EngineSession> {
@@ -122,133 +103,112 @@ function asUserError(e: unknown): unknown {
   return e instanceof RunInputError ? new UserError(e.message) : e;
 }
 
-/** The packet argument: an existing file's bytes, else hex text ("0x", spaces and colons allowed). */
-function readPacket(arg: string): Uint8Array {
-  if (existsSync(arg) && statSync(arg).isFile()) return readFileSync(arg);
-  const hex = arg.replace(/^0x/i, '').replace(/[\s:]+/g, '');
-  if (/\.(bin|raw|pkt)$/i.test(arg)) throw new UserError(`--packet ${arg}: no such file`);
-  if (!/^([0-9a-f]{2})*$/i.test(hex)) throw new UserError(`--packet: neither a file nor hex bytes: "${arg.length > 40 ? arg.slice(0, 40) + '...' : arg}"`);
-  return hexToBytes(hex);
-}
-
-async function runTrace(argv: RunArgs): Promise<void> {
+/** The object, the fixture and the program to run, checked in the order a user gives them. */
+function inputs(argv: RunArgs): { obj: LoadedObject; fixture: MapFixture | undefined; program: string } {
   const obj = loadFile(argv.file);
   const fixture = argv.maps === undefined ? undefined : readFixture(argv.maps);
   const program = argv.program ?? firstXdpProgram(obj, argv.file);
+  return { obj, fixture, program };
+}
+
+/** The program `run` takes when none is named: the object's first XDP program. */
+export function firstXdpProgram(obj: LoadedObject, file: string): string {
+  if (obj.programs.length === 0) throw new UserError(`${file}: the file has no programs`);
+  const p = obj.programs.find((x) => x.type?.kind !== 'other');
+  if (!p) throw new UserError(`${file}: no XDP program to run (programs: ${obj.programs.map((x) => `${x.name} (${x.type?.kind === 'other' ? x.type.type : 'xdp'})`).join(', ')})`);
+  return p.name;
+}
+
+async function runPacket(argv: RunArgs): Promise<void> {
+  const { obj, fixture, program } = inputs(argv);
+  const packet = readPacket(argv.packet ?? '');
+  let result: RunResult, before;
+  const session = await openSession(argv.engine, obj, program, fixture, { budget: argv.budget });
+  try {
+    before = await session.readMaps();
+    result = await session.run({ packet, ctx: { ingressIfindex: argv['ctx-ifindex'], rxQueueIndex: argv['rx-queue'], egressIfindex: argv['egress-ifindex'] } });
+  } catch (e) {
+    throw asUserError(e);
+  } finally {
+    await session.close();
+  }
+  const changed = diffSnapshots(before, result.maps);
+  if (argv['perf-out'] !== undefined) await writePerfSamples(argv['perf-out'], result.perfEvents ?? []);
+  const maps = argv['dump-maps'] ? result.maps : undefined;
+  if (argv.json) process.stdout.write(`${JSON.stringify(packetJson(program, result, changed, maps), null, 2)}\n`);
+  else {
+    for (const line of result.trace ?? []) process.stderr.write(`${line}\n`);
+    process.stdout.write(formatPacket(program, result, changed, maps));
+  }
+}
+
+async function runTrace(argv: RunArgs): Promise<void> {
+  const { obj, fixture, program } = inputs(argv);
+  const trace: TraceLine[] = [];
+  let omitted = 0;
+  const onTrace = (packet: number, lines: readonly string[]) => {
+    for (const line of lines)
+      if (!argv.json) process.stderr.write(`packet ${packet}: ${line}\n`);
+      else if (trace.length < MAX_TRACE_LINES) trace.push({ packet, line });
+      else omitted++;
+  };
   const perf = argv['perf-out'] === undefined ? undefined : await PcapWriter.create(argv['perf-out']);
   const onResult = perf && (async (r: RunResult, rec: PcapRecord) => {
     for (const e of r.perfEvents ?? []) if (e.sample.length > 0) await perf.write(e.sample, rec.tsSec, rec.tsNsec, e.packetLen);
   });
-  let summary: PcapRunSummary;
+  let run;
   try {
-    const { session: _session, ...rest } = await runTraceOn(obj, program, fixture, argv, false, onResult);
-    summary = rest;
+    run = await runTraceOn(obj, program, fixture, argv, false, { onTrace, onResult, dumpMaps: argv['dump-maps'] });
   } catch (e) {
     await perf?.abort();
     throw e;
   }
   await perf?.close();
-  process.stdout.write(argv.json ? `${JSON.stringify({ program, ...summary }, null, 2)}\n` : formatSummary(program, summary));
+  const { session: _session, maps, ...summary } = run;
+  process.stdout.write(argv.json
+    ? `${JSON.stringify(traceJson(program, summary, { trace, omitted }, maps), null, 2)}\n`
+    : formatSummary(program, summary, maps));
 }
 
 type TraceArgs = Pick<RunArgs, 'pcap' | 'max-packets' | 'ingress-ifindex' | 'rx-queues' | 'budget'> & { engine?: EngineName };
 
+interface TraceHooks {
+  /** the lines bpf_trace_printk printed while running packet `packet` */
+  onTrace?: (packet: number, lines: readonly string[]) => void;
+  /** called with every run's result (the input record for its timestamp) */
+  onResult?: PcapRunOptions['onResult'];
+  /** read every map after the last packet, before the session closes (the result's `maps`) */
+  dumpMaps?: boolean;
+}
+
+type TraceRun<S> = PcapRunSummary & { session: S; maps?: MapsSnapshot };
+
 /** Opens a session (the interpreter's with coverage when asked) and streams `argv.pcap` through it. */
 export async function runTraceOn(
-  obj: LoadedObject, program: string, fixture: MapFixture | undefined, argv: TraceArgs, coverage: true,
-  onResult?: PcapRunOptions['onResult'],
-): Promise<PcapRunSummary & { session: InterpreterSession }>;
+  obj: LoadedObject, program: string, fixture: MapFixture | undefined, argv: TraceArgs, coverage: true, hooks?: TraceHooks,
+): Promise<TraceRun<InterpreterSession>>;
 export async function runTraceOn(
-  obj: LoadedObject, program: string, fixture: MapFixture | undefined, argv: TraceArgs, coverage?: false,
-  onResult?: PcapRunOptions['onResult'],
-): Promise<PcapRunSummary & { session: EngineSession }>;
+  obj: LoadedObject, program: string, fixture: MapFixture | undefined, argv: TraceArgs, coverage?: false, hooks?: TraceHooks,
+): Promise<TraceRun<EngineSession>>;
 export async function runTraceOn(
-  obj: LoadedObject, program: string, fixture: MapFixture | undefined, argv: TraceArgs, coverage = false,
-  onResult?: PcapRunOptions['onResult'],
-): Promise<PcapRunSummary & { session: EngineSession }> {
+  obj: LoadedObject, program: string, fixture: MapFixture | undefined, argv: TraceArgs, coverage = false, hooks: TraceHooks = {},
+): Promise<TraceRun<EngineSession>> {
   const ingressIfindexes = argv['ingress-ifindex'] === undefined ? undefined : parseIntList(argv['ingress-ifindex'], 'ingress-ifindex', 1);
   const rxQueues = argv['rx-queues'] === undefined ? undefined : parseIntList(argv['rx-queues'], 'rx-queues');
   const max = argv['max-packets'];
-  if (max !== undefined && (!Number.isInteger(max) || max < 0)) throw new UserError('--max-packets must be a whole number');
   const session = await openSession(coverage ? 'interpreter' : argv.engine ?? 'interpreter', obj, program, fixture, { budget: argv.budget, coverage });
   const bar = createProgress('run', 'pkts');
   try {
-    const summary = await runPcap(session, argv.pcap!, { maxPackets: max, ingressIfindexes, rxQueues, onProgress: (n) => bar.update(n, max), onResult });
-    return { ...summary, session };
+    const summary = await runPcap(session, argv.pcap!, { maxPackets: max, ingressIfindexes, rxQueues, onTrace: hooks.onTrace, onResult: hooks.onResult, onProgress: (n) => bar.update(n, max) });
+    const maps = hooks.dumpMaps ? await session.readMaps() : undefined;
+    return { ...summary, session, ...(maps ? { maps } : {}) };
   } finally {
     bar.end();
     await session.close();
   }
 }
 
-function formatSummary(program: string, s: PcapRunSummary): string {
-  const pct = (n: number) => `${((100 * n) / Math.max(1, s.packets)).toFixed(1)} %`;
-  const out = [`program ${program}: ${s.packets} packets in ${s.seconds.toFixed(2)} s${s.refused ? ` (${s.refused} frames under 14 bytes refused, as the kernel's test run does)` : ''}`];
-  out.push('actions:');
-  for (const [a, n] of Object.entries(s.actions).sort((x, y) => y[1] - x[1])) out.push(`  ${a.padEnd(13)} ${String(n).padStart(8)}  ${pct(n)}`);
-  if (Object.keys(s.traps).length) {
-    out.push('traps:');
-    for (const [k, n] of Object.entries(s.traps)) out.push(`  ${k.padEnd(18)} ${n}`);
-    for (const t of s.firstTraps) out.push(`  packet ${t.packet}: ${t.kind} at instruction ${t.pc} of ${t.program}: ${t.message}`);
-  }
-  if (s.perfEvents) out.push(`perf events: ${s.perfEvents.calls} calls, returns ${Object.entries(s.perfEvents.returns).map(([r, n]) => `${r}: ${n}`).join(', ')}`);
-  if (s.insns) out.push(`instructions per packet: mean ${s.insns.mean.toFixed(1)}, max ${s.insns.max}`);
-  out.push(`bytes: ${s.bytesIn} in, ${s.bytesOut} out`);
-  return out.join('\n') + '\n';
-}
-
-export function readFixture(path: string): MapFixture {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new UserError(`--maps ${path}: cannot read: ${(e as Error).message}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new UserError(`--maps ${path}: not JSON: ${(e as Error).message}`);
-  }
-  return parseFixture(json, path);
-}
-
-function toJson(program: string, r: RunResult, changed: Record<string, ChangedEntry[]>) {
-  return {
-    program, action: r.action, code: r.code, packet: bytesToHex(r.packet), maps: r.maps, changed,
-    insnsExecuted: r.insnsExecuted, ...(r.trap ? { trap: r.trap } : {}), ...(r.redirect ? { redirect: r.redirect } : {}),
-    ...(r.perfEvents ? { perfEvents: r.perfEvents.map((e) => ({ ...e, data: bytesToHex(e.data), sample: bytesToHex(e.sample) })) } : {}),
-  };
-}
-
 /** The samples of one run as a pcap (a record per call that sampled bytes; the original length is the packet's). */
 async function writePerfSamples(path: string, events: readonly PerfEvent[]): Promise<void> {
   await writePcapFile(path, events.filter((e) => e.sample.length > 0).map((e) => ({ tsSec: 0, tsNsec: 0, data: e.sample, origLen: e.packetLen })));
-}
-
-/** A classic hex dump: offset, 16 bytes, ASCII. */
-function hexDump(b: Uint8Array): string[] {
-  const lines: string[] = [];
-  for (let o = 0; o < b.length; o += 16) {
-    const row = [...b.subarray(o, o + 16)];
-    const hex = row.map((x) => x.toString(16).padStart(2, '0')).join(' ');
-    const ascii = row.map((x) => (x >= 0x20 && x < 0x7f ? String.fromCharCode(x) : '.')).join('');
-    lines.push(`  ${o.toString(16).padStart(4, '0')}  ${hex.padEnd(47)}  |${ascii}|`);
-  }
-  return lines;
-}
-
-function formatRun(program: string, r: RunResult, changed: Record<string, ChangedEntry[]>): string {
-  const out = [`program ${program}`, `action: ${r.action} (${r.code})`];
-  if (r.trap) out.push(`trap: ${r.trap.kind} at instruction ${r.trap.pc} of ${r.trap.program}: ${r.trap.message}`);
-  if (r.redirect) out.push(`redirect: ${r.redirect.map !== undefined ? `map ${r.redirect.map} key ${r.redirect.key}` : `ifindex ${r.redirect.ifindex}`}`);
-  out.push(`packet (${r.packet.length} bytes):`, ...hexDump(r.packet));
-  const names = Object.keys(changed);
-  out.push(names.length ? 'changed map entries:' : 'changed map entries: none');
-  for (const name of names)
-    for (const c of changed[name]) out.push(`  ${name}[${c.key}]: ${c.before ?? '(none)'} -> ${c.after ?? '(deleted)'}`);
-  for (const e of r.perfEvents ?? [])
-    out.push(`perf event: map ${e.map} index ${e.index}, ${e.data.length} bytes of data, ${e.sample.length}-byte sample of ${e.packetLen}: returned ${e.ret}`);
-  if (r.insnsExecuted !== undefined) out.push(`instructions executed: ${r.insnsExecuted}`);
-  return out.join('\n') + '\n';
 }

@@ -6,6 +6,7 @@ import { createProgress } from '../../simulator/io/progress.js';
 import { compileSpec, genericSpec, loadTrafficSpec, writeTrafficPcap } from '../../simulator/traffic/index.js';
 import type { TrafficSpec } from '../../simulator/traffic/index.js';
 import { UsageError } from '../errors.js';
+import { JSON_OUTPUT } from '../options.js';
 
 interface TrafficArgs {
   spec?: string;
@@ -14,6 +15,7 @@ interface TrafficArgs {
   seed?: number;
   nano: boolean;
   'print-spec': boolean;
+  json: boolean;
   'vlan-share'?: number;
   'ipv6-share'?: number;
   'malformed-share'?: number;
@@ -52,14 +54,15 @@ export const trafficCommand: CommandModule<object, TrafficArgs> = {
     .option('seed', { type: 'number', describe: 'PRNG seed (overrides the spec)' })
     .option('nano', { type: 'boolean', default: false, describe: 'nanosecond pcap (magic a1b23c4d)' })
     .option('print-spec', { type: 'boolean', default: false, describe: 'print the spec as JSON instead of writing a pcap' })
+    .option('json', JSON_OUTPUT)
     .option('vlan-share', { type: 'number', describe: 'generic mix: share of VLAN-tagged frames (default 0.1)' })
     .option('ipv6-share', { type: 'number', describe: 'generic mix: share of IPv6 (default 0.2)' })
     .option('malformed-share', { type: 'number', describe: 'generic mix: share of malformed frames (default 0.02)' })
     .option('flows', { type: 'number', describe: 'generic mix: flows per entry (default 1000)' })
     .option('zipf', { type: 'number', describe: 'generic mix: Zipf exponent over flows (default 1.1)' })
     .option('size', { type: 'string', describe: 'generic mix: frame size, e.g. 64 or "60-1518"' })
-    .example('$0 traffic --spec programs/router/traffic.json --out programs/router/traffic.pcap', '')
-    .example('$0 traffic --count 100000 --ipv6-share 0.5 --out mixed.pcap', ''),
+    .example('$0 traffic --spec programs/router_ipv4/traffic.json --out /tmp/router.pcap', '')
+    .example('$0 traffic --count 100000 --ipv6-share 0.5 --out /tmp/mixed.pcap', ''),
   handler: async (a) => {
     const spec = specFromArgs(a);
     if (a.seed !== undefined) spec.seed = a.seed;
@@ -77,7 +80,9 @@ export const trafficCommand: CommandModule<object, TrafficArgs> = {
     } finally {
       bar.end();
     }
-    const secs = (performance.now() - t0) / 1000;
-    process.stdout.write(`${a.out}: ${r.packets} packets, a file of ${r.bytes} bytes, in ${secs.toFixed(2)} s\n`);
+    const seconds = (performance.now() - t0) / 1000;
+    process.stdout.write(a.json
+      ? `${JSON.stringify({ file: a.out, packets: r.packets, fileBytes: r.bytes, seconds }, null, 2)}\n`
+      : `${a.out}: ${r.packets} packets written, a file of ${r.bytes} bytes, in ${seconds.toFixed(2)} s (time taken)\n`);
   },
 };

@@ -8,6 +8,7 @@ import { isElf } from './elf.js';
 import { looksLikeListing, loadListing } from './listing.js';
 import { loadElf } from './object.js';
 import { loadRaw, looksLikeRaw } from './raw.js';
+import { checkStructure } from './structure.js';
 import { LoadError } from './types.js';
 import type { LoadedObject } from './types.js';
 
@@ -37,7 +38,9 @@ export function loadFile(path: string): LoadedObject {
 /** Loads `bytes`; `name` is the file name used in errors and for programs of raw bytecode. */
 export function loadBytes(bytes: Uint8Array, name: string): LoadedObject {
   try {
-    return { file: name, ...loadAny(bytes, name) };
+    const loaded = loadAny(bytes, name);
+    for (const p of loaded.programs) checkStructure(p);
+    return { file: name, ...loaded };
   } catch (e) {
     if (e instanceof FormatError) throw new LoadError(name, e.why, e.index);
     throw e;

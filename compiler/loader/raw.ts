@@ -1,5 +1,5 @@
 // Raw bytecode files: instructions only, 8 bytes each, little-endian (what the kernel is given).
-// One program named after the file; BPF-to-BPF call targets become its further functions.
+// One program named after the file; BPF-to-BPF call targets and function addresses become its further functions.
 
 import { branchTarget, decodeSlot, IsaError, OPCODES, readSlot } from '../../isa/index.js';
 import { FormatError } from './bytes.js';
@@ -32,13 +32,15 @@ export function loadRaw(bytes: Uint8Array, name: string): Omit<LoadedObject, 'fi
   return { format: 'raw', programs: [programOf(code, name)], maps: [] };
 }
 
-/** The whole of `code` as one program; call-local targets inside it are named sub_<slot>. */
+/** The whole of `code` as one program; call-local and function-address targets inside it are named sub_<slot>. */
 function programOf(code: Code, name: string): Program {
   const { prog } = code;
   const starts = new Set<number>();
   prog.insns.forEach((insn, i) => {
-    if (insn.kind !== 'call-local') return;
-    const target = branchTarget(insn, prog.pcs[i])!;
+    // local calls and function addresses (lddw of a callback) start functions, as in the kernel
+    if (insn.kind !== 'call-local' && insn.kind !== 'lddw') return;
+    const target = branchTarget(insn, prog.pcs[i]);
+    if (target === undefined) return;
     if (target > 0 && target < prog.slots && prog.indexOfSlot[target] >= 0) starts.add(target);
   });
   const functions: FunctionInfo[] = [{ name, start: 0 }];

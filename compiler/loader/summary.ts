@@ -32,7 +32,7 @@ export interface ProgramSummary {
   /** instructions of the entry function, an lddw counted once (what llvm-objdump lists under it) */
   readonly insns: number;
   /** instructions with the subprograms it calls appended (what the kernel is given) */
-  readonly totalInsns: number;
+  readonly linkedInsns: number;
   /** 8-byte slots of the linked program (lddw counts twice) */
   readonly slots: number;
   /** the subprograms, in the order they are appended */
@@ -100,7 +100,7 @@ function summarizeProgram(p: Program, maps: readonly MapDef[]): ProgramSummary {
   const helperIds = [...helpers].sort((a, b) => a - b);
   const mapNames = [...new Set([...p.mapRefs.values()].map((r) => maps[r.map]?.name ?? `#${r.map}`))];
   return {
-    name: p.name, section: p.section, ...typeFields(p), insns: entryEnd, totalInsns: insns.length, slots: p.code.slots,
+    name: p.name, section: p.section, ...typeFields(p), insns: entryEnd, linkedInsns: insns.length, slots: p.code.slots,
     subprograms: p.functions.slice(1).map((f) => f.name),
     helpers: helperIds.map(helperName),
     helperIds,

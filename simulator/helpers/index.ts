@@ -7,6 +7,7 @@ import { csumDiffHelper } from './csum.js';
 import { fibLookupHelper } from './fib.js';
 import { perfEventOutput } from './perf.js';
 import { mapDelete, mapLookup, mapUpdate, redirectMap, tailCall } from './maps.js';
+import { tracePrintk, traceVprintk } from './printk.js';
 import {
   adjustHead, adjustMeta, adjustTail, bpfLoop, getBuffLen, getPrandomU32, getSmpProcessorId, ktimeGetNs, loadBytes,
   redirect, storeBytes,
@@ -36,6 +37,8 @@ export const XDP_HELPERS: Readonly<Record<string, XdpHelper>> = {
   xdp_store_bytes: storeBytes,
   loop: bpfLoop,
   perf_event_output: perfEventOutput,
+  trace_printk: tracePrintk,
+  trace_vprintk: traceVprintk,
 };
 
 /** The implementation of helper `id`, or undefined when it is not supported. */

@@ -17,7 +17,7 @@ const identity: HelperFn = (m) => {
 
 const HOST: Host = {
   helper: (id) => (id === 5 ? identity : undefined),
-  helperName: (id) => (id === 5 ? 'conformance helper 5' : `helper ${id}`),
+  helperName: (id) => (id === 5 ? 'the conformance helper 5' : `helper ${id}`),
   ctxLoad: () => false,
   mapAddress: () => 'a conformance program has no maps',
 };

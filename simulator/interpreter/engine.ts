@@ -16,6 +16,7 @@ import type { XdpHostOptions } from '../xdp/host.js';
 import { ConstPool, compileProgram } from './compile.js';
 import type { CompiledProgram } from './compile.js';
 import { instrumentCoverage } from './coverage.js';
+import { takeTrace } from '../helpers/printk.js';
 import { attachLoop } from './loop.js';
 
 export interface InterpreterOptions extends XdpHostOptions {
@@ -108,6 +109,8 @@ export class InterpreterSession implements EngineSession {
       insnsExecuted: m.count,
     };
     if (trap) result.trap = trap;
+    const trace = takeTrace(host);
+    if (trace.length) result.trace = trace;
     if (code === 4 && host.redirect) result.redirect = host.redirect;
     if (host.perfEvents.length) result.perfEvents = host.perfEvents;
     this.counts.runs++;

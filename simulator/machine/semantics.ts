@@ -3,7 +3,7 @@
 // per syllable). Not here: resolving jump targets and immediates to an engine's own numbering
 // (the engine passes them in `Operands`), and stepping from one handler to the next (the engine's loop).
 
-import { assertNever, Pseudo } from '../../isa/index.js';
+import { assertNever, branchTarget, Pseudo } from '../../isa/index.js';
 import type { Insn } from '../../isa/index.js';
 import type { MapRef } from '../../compiler/loader/types.js';
 import { ALU32, ALU64, END, JMP32, JMP64, MOVSX } from './alu.js';
@@ -131,7 +131,7 @@ function kfuncCall(m: Machine, id: number, name: string | undefined, pc: number)
 
 function helperCall(m: Machine, helperId: number, pc: number, n: number): Handler {
   const fn = m.host.helper(helperId);
-  if (!fn) return () => m.fail('unsupported-helper', `call to helper ${m.host.helperName(helperId)} (${helperId}), which this interpreter does not implement`, pc);
+  if (!fn) return () => m.fail('unsupported-helper', `call to ${m.host.helperName(helperId)}, which this interpreter does not implement`, pc);
   return () => {
     fn(m, pc);
     if (m.trap) return TRAPPED;
@@ -175,7 +175,7 @@ export function lddwValue(
     return typeof a === 'string' ? { trap: 'bad-pointer', message: a } : a;
   }
   if (pseudo === Pseudo.FUNC) {
-    const slot = pc + (insn.lo | 0) + 1;
+    const slot = branchTarget(insn, pc)!;
     const t = funcIndex(slot);
     return t === undefined ? { trap: 'invalid-insn', message: `lddw of a function at slot ${slot}, which starts no instruction` } : funcPointer(t);
   }

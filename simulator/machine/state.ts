@@ -46,7 +46,7 @@ export type HelperFn = (m: Machine, pc: number) => void;
 /** What the environment (XDP or the conformance harness) gives the machine. */
 export interface Host {
   helper(id: number): HelperFn | undefined;
-  /** a helper's name for messages */
+  /** a helper for messages, with its id: "helper bpf_trace_printk (6)", "helper 1" */
   helperName(id: number): string;
   /** emulate a load of `size` bytes at offset `off` of the ctx into register dst */
   ctxLoad(m: Machine, off: number, size: number, dst: number): boolean;

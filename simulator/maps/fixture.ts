@@ -79,12 +79,15 @@ export function lpmKeyHex(prefixLen: number, prefix: string): string {
 export function parseFixture(json: unknown, source = 'fixture'): MapFixture {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new FixtureError(source, 'a fixture is a JSON object with a "maps" field');
   const o = json as Record<string, unknown>;
+  rejectUnknown(o, ['maps', 'fib'], source, 'a fixture');
   const mapsIn = o.maps ?? {};
   if (typeof mapsIn !== 'object' || mapsIn === null || Array.isArray(mapsIn)) throw new FixtureError(source, '"maps" must be an object keyed by map name');
   const maps: MapFixture['maps'] = {};
   for (const [name, m] of Object.entries(mapsIn as Record<string, unknown>)) {
     const where = `${source}: map ${name}`;
-    const list = (m as { entries?: unknown })?.entries;
+    if (typeof m !== 'object' || m === null || Array.isArray(m)) throw new FixtureError(where, 'a map is an object with "entries"');
+    rejectUnknown(m as Record<string, unknown>, ['entries'], where, 'a map');
+    const list = (m as { entries?: unknown }).entries;
     if (!Array.isArray(list)) throw new FixtureError(where, '"entries" must be a list');
     maps[name] = { entries: list.map((e, i) => parseEntry(e, `${where} entry ${i}`)) };
   }
@@ -96,9 +99,16 @@ export function parseFixture(json: unknown, source = 'fixture'): MapFixture {
   return out;
 }
 
+/** A field the format does not know is an error (a typo such as "mapz" or "fibs" would otherwise be ignored). */
+function rejectUnknown(o: Record<string, unknown>, known: readonly string[], where: string, what: string): void {
+  const bad = Object.keys(o).find((k) => !known.includes(k));
+  if (bad !== undefined) throw new FixtureError(where, `unknown field "${bad}": ${what} has ${known.map((k) => `"${k}"`).join(', ')}`);
+}
+
 function parseEntry(e: unknown, where: string): FixtureEntry {
   if (typeof e !== 'object' || e === null) throw new FixtureError(where, 'an entry is an object');
   const r = e as Record<string, unknown>;
+  rejectUnknown(r, ['key', 'value', 'prefix', 'prefixLen', 'program'], where, 'an entry');
   const out: FixtureEntry = {};
   for (const f of ['key', 'value', 'prefix'] as const) {
     if (r[f] === undefined) continue;
@@ -124,6 +134,7 @@ function parseRoute(r: unknown, where: string): FibRoute {
   const o = r as Record<string, unknown>;
   if (typeof o !== 'object' || o === null || typeof o.dst !== 'string' || typeof o.ifindex !== 'number')
     throw new FixtureError(where, 'a route needs "dst" (address[/len]) and "ifindex"');
+  rejectUnknown(o, ['dst', 'ifindex', 'smac', 'dmac', 'result'], where, 'a route');
   const smac = normaliseHex(String(o.smac ?? '000000000000'), where);
   const dmac = normaliseHex(String(o.dmac ?? '000000000000'), where);
   if (smac.length !== 12 || dmac.length !== 12) throw new FixtureError(where, 'smac and dmac are 6 bytes');

@@ -4,6 +4,7 @@
 
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
+import { readProblem } from '../io/files.js';
 import {
   GLOBAL_HEADER_LEN, PcapError, RECORD_HEADER_LEN, parseGlobalHeader, parseRecordHeader,
 } from './format.js';
@@ -141,7 +142,7 @@ export class PcapReader implements AsyncIterable<PcapRecord> {
       r = await this.chunks.next();
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
-      throw new PcapError(this.name, undefined, `cannot read: ${err.message.split('\n')[0]}`);
+      throw new PcapError(this.name, undefined, readProblem(err));
     }
     if (r.done) return undefined;
     const c = r.value;
@@ -186,7 +187,7 @@ export function readPcapFile(path: string): PcapRecord[] {
     bytes = readFileSync(path);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    throw new PcapError(path, undefined, `cannot read: ${err.message.split('\n')[0]}`);
+    throw new PcapError(path, undefined, readProblem(err));
   }
   return parsePcap(bytes, path).records;
 }

@@ -116,7 +116,7 @@ export class PcapSummary {
     return {
       packets: this.packets, capturedBytes: this.capturedBytes, wireBytes: this.wireBytes, snapped: this.snapped,
       minSize: this.packets ? this.minSize : 0, maxSize: this.maxSize,
-      durationSec: this.first === undefined ? 0 : this.last! - this.first,
+      spanSeconds: this.first === undefined ? 0 : this.last! - this.first,
       sizes, vlans: this.vlans, l3: this.l3, l4: this.l4, flows: this.flows,
     };
   }

@@ -11,6 +11,8 @@ import type { Template } from './template.js';
 import { at, fail, hexValue, keywordValue, TrafficSpecError } from './values.js';
 import type { Sampler, Where } from './values.js';
 import { Zipf } from './zipf.js';
+import { readProblem } from '../io/files.js';
+import { parseJson } from '../io/json.js';
 
 /** A mix entry as written in JSON; see docs/TRAFFIC.md for every field. */
 export interface MixEntry {
@@ -103,13 +105,13 @@ export function loadTrafficSpec(path: string): TrafficSpec {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new TrafficSpecError(path, '(file)', `cannot read: ${(e as Error).message.split('\n')[0]}`);
+    throw new TrafficSpecError(path, '', readProblem(e));
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = parseJson(text);
   } catch (e) {
-    throw new TrafficSpecError(path, '(json)', (e as Error).message.split('\n')[0]);
+    throw new TrafficSpecError(path, '', `not JSON: ${(e as Error).message}`);
   }
   compileSpec(json as TrafficSpec, path);
   return json as TrafficSpec;

@@ -11,7 +11,7 @@ export type Sampler<T> = (rng: Prng) => T;
 /** A traffic spec that cannot be used: `where` is the JSON path of the field (`mix[2].ip.src`). */
 export class TrafficSpecError extends Error {
   constructor(readonly file: string, readonly where: string, readonly why: string) {
-    super(`${file}: ${where}: ${why}`);
+    super(`${file}: ${where ? `${where}: ` : ''}${why}`);
     this.name = 'TrafficSpecError';
   }
 }

@@ -89,7 +89,7 @@ export class XdpHost implements Host, XdpEnv {
   }
 
   helperName(id: number): string {
-    return HELPER_NAMES[id] ? `bpf_${HELPER_NAMES[id]}` : `unknown helper ${id}`;
+    return HELPER_NAMES[id] ? `helper bpf_${HELPER_NAMES[id]} (${id})` : `unknown helper ${id}`;
   }
 
   ctxLoad(m: Machine, off: number, size: number, dst: number): boolean {

@@ -26,7 +26,7 @@ describe('xdp2hw run --engine', () => {
   it('the interpreter is the default', () => {
     const r = runCli(['run', prog('xdp1', 'xdp1.o'), '--packet', '00'.repeat(14), '--json']);
     expect(r.status, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout).insnsExecuted).toBeGreaterThan(0);
+    expect(JSON.parse(r.stdout).insns.total).toBeGreaterThan(0);
   });
 });
 
@@ -37,7 +37,7 @@ describe.skipIf(needs(kernelMissing()))('xdp2hw run --engine kernel', () => {
       const i = trace(name, 'interpreter');
       expect(k.engine).toBe('kernel');
       expect(i.engine).toBe('interpreter');
-      for (const f of ['packets', 'refused', 'actions', 'bytesOut', 'outputSha256']) expect(k[f], f).toEqual(i[f]);
+      for (const f of ['packets', 'refused', 'actions', 'outBytes', 'outputSha256']) expect(k[f], f).toEqual(i[f]);
     });
   }
 

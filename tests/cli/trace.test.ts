@@ -35,7 +35,7 @@ describe('xdp2hw run --pcap', () => {
       insns += res.insnsExecuted ?? 0;
     }
     expect(summary.actions).toEqual(actions);
-    expect(summary.refused).toBe(refused);
+    expect(summary.refused).toEqual({ total: refused, reasons: refused ? { 'under-14-bytes': refused } : {} });
     expect(summary.insns.total).toBe(insns);
     expect(Object.keys(actions).length).toBeGreaterThan(2);
   });
@@ -65,8 +65,8 @@ describe('xdp2hw run --pcap', () => {
 
   it('refuses a bad list, and --packet with --pcap, as usage or input errors', () => {
     const bad = runCli(['run', router('router_ipv4.o'), '--pcap', router('traffic.pcap'), '--rx-queues', '7-3']);
-    expect(bad.status).toBe(1);
-    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.split('\n')[0]).toBe('xdp2hw: --rx-queues: 7-3 is outside 0-4294967295 or reversed');
     const both = runCli(['run', router('router_ipv4.o'), '--pcap', router('traffic.pcap'), '--packet', '00']);
     expect(both.status).toBe(2);
     const neither = runCli(['run', router('router_ipv4.o')]);

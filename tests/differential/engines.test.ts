@@ -90,7 +90,7 @@ for (const name of ENGINE_NAMES) {
       try {
         const sum = await runPcap(s, join(c.dir, 'traffic.pcap'), { maxPackets: 300 });
         expect(sum.engine).toBe(name);
-        expect(sum.packets + sum.refused).toBe(300);
+        expect(sum.packets + sum.refused.total).toBe(300);
         expect(sum.outputSha256).toMatch(/^[0-9a-f]{64}$/);
         expect(sum.insns === undefined).toBe(name === 'kernel');
         summaries.set(name, sum);
@@ -107,7 +107,7 @@ describe.skipIf(needs(kernelMissing()))('engines agree on a trace', () => {
     expect(ref).toBeDefined();
     for (const o of others) {
       expect(o).toBeDefined();
-      const pick = (x: PcapRunSummary) => ({ packets: x.packets, refused: x.refused, actions: x.actions, bytesOut: x.bytesOut, outputSha256: x.outputSha256 });
+      const pick = (x: PcapRunSummary) => ({ packets: x.packets, refused: x.refused, actions: x.actions, outBytes: x.outBytes, outputSha256: x.outputSha256 });
       expect(pick(o!)).toEqual(pick(ref!));
     }
   });

@@ -1,4 +1,4 @@
-// Fuzz harness: bpf_conformance `.data` files. The 313 files of ../shared/conformance mutated by
+// Fuzz harness: bpf_conformance `.data` files. The 313 files of tests/conformance mutated by
 // lines, by assembler-aware token swaps (registers, immediates, offsets, labels, mnemonics) and by
 // bytes; each is parsed, assembled, decoded, validated, disassembled and run on the interpreter.
 

@@ -1,4 +1,4 @@
-// Every bpf_conformance test of ../shared/conformance on every engine that runs raw programs
+// Every bpf_conformance test of tests/conformance on every engine that runs raw programs
 // (the interpreter, and a naive per-instruction stepper over the shared machine's semantics,
 // tests/machine/stepper.ts; later engines join ENGINES): the program assembled from the .data file
 // (isa/asm), run on its memory, r0 compared with `-- result` (or the error with `-- error`).

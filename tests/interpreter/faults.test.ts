@@ -60,7 +60,7 @@ describe('traps', () => {
   });
 
   it('unsupported-helper: names the helper and where it is called', () =>
-    expectTrap(run('mov %r0, 0\ncall 6\nexit'), 'unsupported-helper', 1, /bpf_trace_printk \(6\)/));
+    expectTrap(run('mov %r0, 0\ncall 14\nexit'), 'unsupported-helper', 1, /call to helper bpf_get_current_pid_tgid \(14\), which/));
 
   it('unsupported-helper: an unknown helper number', () => expectTrap(run('call 9999\nexit'), 'unsupported-helper', 0, /unknown helper 9999/));
 

@@ -63,7 +63,7 @@ describe.skipIf(needs(kernelMissing()))('interpreter = kernel', () => {
       try {
         const packet = Uint8Array.from(packetHex.match(/../g)!, (b) => parseInt(b, 16));
         writeFileSync(join(tmp, 'p.bin'), packet);
-        const cli = runCli(['run', file, '--packet', join(tmp, 'p.bin'), '--maps', join(dir, 'maps.json'), '--json']);
+        const cli = runCli(['run', file, '--packet', join(tmp, 'p.bin'), '--maps', join(dir, 'maps.json'), '--json', '--dump-maps']);
         expect(cli.status, cli.stderr).toBe(0);
         const out = JSON.parse(cli.stdout);
         const k = await kernel.run({ packet });

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { coverageOf } from '../../cli/commands/coverage.js';
 import type { ProgramCoverage } from '../../cli/commands/coverage.js';
-import { readFixture, runTraceOn } from '../../cli/commands/run.js';
+import { runTraceOn } from '../../cli/commands/run.js';
+import { readFixture } from '../../cli/inputs.js';
 import { parseIntList } from '../../cli/args.js';
 import { loadFile } from '../../compiler/loader/index.js';
 import { corpusPrograms } from './corpus.js';
@@ -80,7 +81,7 @@ describe('programs/: basic-block coverage of each traffic.pcap on the interprete
       'ingress-ifindex': ctx.ingressIfindex, 'rx-queues': ctx.rxQueues,
     }, true);
     try {
-      const cov: ProgramCoverage = coverageOf(program, run.session.hits.get(program.name)!, run.packets);
+      const cov: ProgramCoverage = coverageOf(program, run.session.hits.get(program.name)!, run.packets, run.refused);
       rows.push(`${p.name}: ${cov.covered}/${cov.blocks} (${cov.percent.toFixed(1)} %)`);
       expect(run.packets).toBeGreaterThan(0);
       const missed = cov.missed.map((m) => `${m.slots[0]}-${m.slots[1]}`);

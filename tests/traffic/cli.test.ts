@@ -39,7 +39,7 @@ describe('xdp2hw traffic', () => {
     const a = join(dir, 'a.pcap');
     const r = cli(['traffic', '--spec', spec, '--out', a]);
     expect(r.status).toBe(0);
-    expect(r.out).toMatch(new RegExp(`^${a}: 300 packets, a file of \\d+ bytes, in [\\d.]+ s\\n$`));
+    expect(r.out).toMatch(new RegExp(`^${a}: 300 packets written, a file of \\d+ bytes, in [\\d.]+ s \\(time taken\\)\\n$`));
     expect(r.err).toBe('');
     expect(readPcapFile(a)).toHaveLength(300);
     const b = join(dir, 'b.pcap');
@@ -70,10 +70,10 @@ describe('xdp2hw traffic', () => {
     const r = cli(['traffic', '--spec', bad, '--out', out]);
     expect([r.status, r.err]).toEqual([1, `xdp2hw: ${bad}: mix[0].l4.proto: expected "tcp", "udp", "icmp", "icmpv6" or a protocol number, not "sctp"\n`]);
     writeFileSync(bad, '{"mix": [');
-    expect(cli(['traffic', '--spec', bad, '--out', out]).err).toMatch(/^xdp2hw: .*bad\.json: \(json\): .+\n$/);
+    expect(cli(['traffic', '--spec', bad, '--out', out]).err).toMatch(/^xdp2hw: .*bad\.json: not JSON: line \d+, column \d+: .+\n$/);
     expect(cli(['traffic', '--out', out]).status).toBe(2);
     expect(cli(['traffic', '--count', '5']).err).toMatch(/--out is required/);
-    expect(cli(['traffic', '--count', '5', '--vlan-share', '2', '--out', out]).err).toMatch(/VLAN share must be between 0 and 1/);
+    expect(cli(['traffic', '--count', '5', '--vlan-share', '2', '--out', out]).err).toMatch(/^xdp2hw: --vlan-share 2: expected a number from 0 to 1\n/);
     expect(cli(['traffic', '--spec', spec, '--zipf', '2', '--out', out]).status).toBe(2);
     expect(() => readFileSync(out)).toThrow(/ENOENT/);
   });
