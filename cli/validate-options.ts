@@ -21,6 +21,7 @@ export const NUMBER_OPTIONS: Readonly<Record<string, NumberRange>> = {
   budget: whole(1),
   'ctx-ifindex': whole(0),
   'rx-queue': whole(0),
+  'egress-ifindex': whole(0),
   min: real(0, 100),
   packets: whole(0, MAX_PACKETS),
   seed: whole(0),

@@ -176,12 +176,12 @@ function fnv1a(text, seed) {
   return h;
 }
 
-/** Maglev's lookup table (Eisenbud et al., NSDI 2016, §3.4) of `reals` over `size` slots (prime). */
-function maglev(reals, size) {
+/** Maglev's lookup table (Eisenbud et al., NSDI 2016, §3.4) of `reals` over `size` slots (prime); `names` permute them. */
+function maglev(reals, size, names = L4LB_REALS) {
   const table = new Array(size).fill(0);
   if (reals.length === 0) return table;
   const perms = reals.map((r) => {
-    const name = L4LB_REALS[r];
+    const name = names[r];
     return { offset: fnv1a(name, 1) % size, skip: (fnv1a(name, 2) % (size - 1)) + 1, next: 0 };
   });
   let filled = 0;
@@ -205,6 +205,35 @@ plans.l4lb = () => ({
   reals: Object.entries(L4LB_REALS).map(([i, addr]) => entry(u32le(Number(i)), addr16(addr) + u32le(addr.includes(':') ? REAL_V6 : 0))),
   lb_config: [entry(u32le(0), ipv4('10.250.0.0') + ipv6('fd00:250::') + mac(GATEWAY) + u16le(0))],
 });
+
+// katran_lb: IPv4 VIPs in 10.101.0.0/24; reals 1-6 are 10.201.0.1-6 (real 0 means "none"; real
+// 7 is configured with no address). Rings sit at vip_num * 65537 of ch_rings (512 rings: 33,554,944
+// slots, most never written); each VIP fills `ring_size` slots of its ring (a prime), Maglev-style.
+const KATRAN_RING = 65537;
+const F_HASH_NO_SRC_PORT = 1;
+const F_LRU_BYPASS = 2;
+const KATRAN_REALS = { 1: '10.201.0.1', 2: '10.201.0.2', 3: '10.201.0.3', 4: '10.201.0.4', 5: '10.201.0.5', 6: '10.201.0.6', 7: '0.0.0.0' };
+const KATRAN_VIPS = [
+  // [vip_num, address, port (0: every port), protocol, flags, ring size, reals]
+  [0, '10.101.0.1', 80, 'tcp', 0, 61, [1, 2, 3, 4]],
+  [7, '10.101.0.1', 443, 'tcp', F_HASH_NO_SRC_PORT, 127, [3, 4, 5, 6]],
+  [100, '10.101.0.2', 53, 'udp', F_LRU_BYPASS, 31, [1, 2]],
+  [300, '10.101.0.3', 0, 'tcp', 0, 61, [5, 6]],
+  [511, '10.101.0.4', 8080, 'tcp', 0, 13, [2, 7]], // real 7 has no address: its slots drop
+  [42, '10.101.0.5', 80, 'tcp', 0, 61, []], // drained: an empty ring
+];
+
+plans.katran_lb = () => ({
+  vip_map: KATRAN_VIPS.map(([num, addr, port, proto, flags, ring]) =>
+    entry(ipv4(addr) + be16(port) + u8(PROTO[proto]) + u8(0), u32le(flags) + u32le(num) + u32le(ring))),
+  ch_rings: KATRAN_VIPS.flatMap(([num, , , , , ring, reals]) =>
+    reals.length === 0 ? [] : maglev(reals, ring, KATRAN_REALS).map((real, slot) => entry(u32le(num * KATRAN_RING + slot), u32le(real)))),
+  reals: Object.entries(KATRAN_REALS).map(([i, addr]) => entry(u32le(Number(i)), ipv4(addr) + u32le(0))),
+  ctl_array: [entry(u32le(0), mac(GATEWAY) + u16le(0))],
+});
+
+// xdp_sample: one packet in 2 is sampled with its first 128 bytes (shorter frames: EFAULT).
+plans.xdp_sample = () => ({ config: [entry(u32le(0), u32le(2) + u32le(128))] });
 
 // map_access_<N>: blocked keys are the first N bytes from the IPv4 source address. Traffic from
 // 198.51.100.0/28 (port 7000 → 9000, TCP sequence number 1 for the 16-byte key) is blocked.

@@ -17,6 +17,8 @@ export function actionName(code: number): string {
 export interface XdpContextInput {
   ingressIfindex?: number;
   rxQueueIndex?: number;
+  /** devmap programs only (xdp/devmap): the device the frame is redirected to (default 1) */
+  egressIfindex?: number;
 }
 
 export interface RunInput {
@@ -32,6 +34,8 @@ export type TrapKind =
   | 'bad-pointer' // an address that points at no region
   | 'budget' // the instruction budget ran out (a loop)
   | 'unsupported-helper' // a helper the engine does not implement
+  | 'unsupported-kfunc' // a kernel function (kfunc) the engine does not model
+  | 'out-of-memory' // a large array's new value would pass the engine's memory cap
   | 'bad-call' // a helper called with arguments it rejects, a bad tail call or callx target
   | 'stack-overflow' // call depth or stack size exceeded
   | 'invalid-insn'; // an instruction the engine cannot execute
@@ -44,6 +48,23 @@ export interface Trap {
   /** the program (tail calls can change it) */
   readonly program: string;
   readonly message: string;
+}
+
+/**
+ * One bpf_perf_event_output call: what the program sent and what the helper returned (the kernel's
+ * test run has no perf event open, so a valid call returns -ENOENT and delivers nothing).
+ */
+export interface PerfEvent {
+  map: string;
+  /** the perf event array index (BPF_F_CURRENT_CPU: the CPU, 0) */
+  index: number;
+  ret: number;
+  /** the data the program passed (r4, r5 bytes) */
+  data: Uint8Array;
+  /** the packet's first bytes, as many as flags bits 32-51 ask for */
+  sample: Uint8Array;
+  /** the packet's length at the call (xdp_get_buff_len) */
+  packetLen: number;
 }
 
 export interface RunResult {
@@ -59,6 +80,8 @@ export interface RunResult {
   trap?: Trap;
   /** XDP_REDIRECT: where to */
   redirect?: { ifindex?: number; map?: string; key?: number };
+  /** bpf_perf_event_output calls, in order (engines that record them; absent when none) */
+  perfEvents?: PerfEvent[];
   /** lines bpf_trace_printk / bpf_trace_vprintk printed, as trace_pipe shows them after "bpf_trace_printk: " */
   trace?: string[];
   /** engines that time the run: average ns per packet */
@@ -97,9 +120,16 @@ export interface EngineSession {
   readMaps(): Promise<MapsSnapshot>;
   /**
    * Makes the maps named in `state` hold exactly its entries (others updated or deleted, as user
-   * space would); maps not named, and entries of maps that cannot delete (arrays), stay.
+   * space would); maps not named, and entries of maps that cannot delete (arrays), stay. A large
+   * array (maps/sparse.ts) lists its non-zero entries: one `state` leaves out is set to zero.
    */
   writeMaps(state: MapsSnapshot): Promise<void>;
+  /**
+   * Engines that read large arrays (maps/sparse.ts) by lookups of known keys, never whole (the
+   * kernel): adds `keys` (hex) of `map` to those its snapshots include and returns how many were
+   * new (0 for a map it lists whole). Absent: the engine lists every non-zero entry by itself.
+   */
+  watch?(map: string, keys: Iterable<string>): number;
   counters(): SessionCounters;
   close(): Promise<void>;
 }

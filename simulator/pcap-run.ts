@@ -6,8 +6,9 @@
 
 import { createHash } from 'node:crypto';
 import { RunInputError } from './engine.js';
-import type { EngineSession, Trap } from './engine.js';
+import type { EngineSession, PerfEvent, RunResult, Trap } from './engine.js';
 import { PcapReader } from './pcap/index.js';
+import type { PcapRecord } from './pcap/index.js';
 import { ETH_HLEN, packetProblem } from './xdp/packet.js';
 
 export interface PcapRunOptions {
@@ -17,6 +18,8 @@ export interface PcapRunOptions {
   /** packet i arrives on rxQueues[i % length] (default 0) */
   rxQueues?: readonly number[];
   onProgress?: (packets: number, bytesRead: number, bytesTotal: number | undefined) => void;
+  /** called with every run's result (the input record for its timestamp) */
+  onResult?: (r: RunResult, rec: PcapRecord) => Promise<void> | void;
   /** the lines bpf_trace_printk printed while running packet `packet` (its index in the pcap) */
   onTrace?: (packet: number, lines: readonly string[]) => void;
 }
@@ -47,6 +50,8 @@ export interface PcapRunSummary {
   outputSha256: string;
   /** time taken (wall clock) */
   seconds: number;
+  /** bpf_perf_event_output calls and their return values (absent when there were none) */
+  perfEvents?: { calls: number; returns: Record<string, number> };
 }
 
 const KEEP_TRAPS = 5;
@@ -102,6 +107,8 @@ export async function runPcap(session: EngineSession, path: string, opts: PcapRu
       s.traps[r.trap.kind] = (s.traps[r.trap.kind] ?? 0) + 1;
       if (s.firstTraps.length < KEEP_TRAPS) s.firstTraps.push({ ...r.trap, packet: i });
     }
+    if (r.perfEvents) countPerf(s, r.perfEvents);
+    if (opts.onResult) await opts.onResult(r, rec);
     if ((i & 1023) === 0) opts.onProgress?.(i + 1, reader.bytesRead, reader.size);
   }
   opts.onProgress?.(index, reader.bytesRead, reader.size);
@@ -109,4 +116,12 @@ export async function runPcap(session: EngineSession, path: string, opts: PcapRu
   s.outputSha256 = digest.digest('hex');
   s.seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   return s;
+}
+
+function countPerf(s: PcapRunSummary, events: readonly PerfEvent[]): void {
+  const p = (s.perfEvents ??= { calls: 0, returns: {} });
+  for (const e of events) {
+    p.calls++;
+    p.returns[e.ret] = (p.returns[e.ret] ?? 0) + 1;
+  }
 }

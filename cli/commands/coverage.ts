@@ -8,7 +8,7 @@ import type { Program } from '../../compiler/loader/types.js';
 import { JSON_OUTPUT, MAP_FIXTURE, OBJECT_FILE, PROGRAM_TO_RUN, traceOptions } from '../options.js';
 import { UserError } from '../errors.js';
 import { readFixture } from '../inputs.js';
-import { runTraceOn } from './run.js';
+import { firstXdpProgram, runTraceOn } from './run.js';
 import { refusedLine } from './run-output.js';
 import type { PcapRunSummary } from '../../simulator/pcap-run.js';
 
@@ -64,7 +64,7 @@ export const coverageCommand: CommandModule<object, CoverageArgs> = {
   handler: async (argv) => {
     const obj = loadFile(argv.file);
     const fixture = argv.maps === undefined ? undefined : readFixture(argv.maps);
-    const name = argv.program ?? obj.programs[0]?.name;
+    const name = argv.program ?? firstXdpProgram(obj, argv.file);
     const program = obj.programs.find((p) => p.name === name);
     if (!program) throw new UserError(`${argv.file}: no program named ${name ?? '(none)'}`);
     const run = await runTraceOn(obj, program.name, fixture, { ...argv, budget: undefined }, true);

@@ -46,18 +46,23 @@ function table(rows: string[][]): string[] {
 
 const hex = (n: number) => `0x${n.toString(16)}`;
 
+/** `xdp`, `xdp/devmap`, `xdp frags`, or another type's kernel name. */
+const typeCell = (p: InfoProgram) => `${p.kernelType}${p.attach && p.attach !== 'xdp' ? `/${p.attach}` : ''}${p.frags ? ' frags' : ''}`;
+
 export function formatInfo(s: InfoSummary): string {
   let out = [`${s.file}: ${s.format}${s.license !== undefined ? `, license ${s.license}` : ''}`, ''];
   out.push(`programs (${s.programs.length}):`);
   if (s.programs.length > 0) {
     const helpers = (p: InfoProgram) => p.helpers.map((h) => (p.unimplementedHelpers.includes(h) ? `${h} (not simulated)` : h)).join(', ');
     out = out.concat(table([['name', 'section', 'type', 'insns', 'linked insns', 'helpers'],
-      ...s.programs.map((p) => [p.name, p.section || '-', p.type, String(p.insns), String(p.linkedInsns), helpers(p) || '-'])]));
+      ...s.programs.map((p) => [p.name, p.section || '-', typeCell(p), String(p.insns), String(p.linkedInsns), helpers(p) || '-'])]));
   }
   for (const p of s.programs) {
     out.push('', `  ${p.name}:`);
     if (p.subprograms.length > 0) out.push(`    subprograms: ${p.subprograms.join(', ')}`);
-    out.push(`    maps: ${p.maps.join(', ') || '-'}`, `    features: ${p.features.join(', ') || '-'}`);
+    out.push(`    maps: ${p.maps.join(', ') || '-'}`);
+    if (p.kfuncs.length > 0) out.push(`    kfuncs: ${p.kfuncs.join(', ')}`);
+    out.push(`    features: ${p.features.join(', ') || '-'}`);
   }
   out.push('', `maps (${s.maps.length}):`);
   if (s.maps.length > 0) {

@@ -20,6 +20,7 @@ export function packetJson(program: string, r: RunResult, changed: Record<string
     ...(n === undefined ? {} : { insns: { total: n, mean: n, max: n } }),
     trace: (r.trace ?? []).map((line) => ({ packet: 0, line })),
     ...(r.trap ? { trap: r.trap } : {}), ...(r.redirect ? { redirect: r.redirect } : {}), ...(maps ? { maps } : {}),
+    ...(r.perfEvents ? { perfEvents: r.perfEvents.map((e) => ({ ...e, data: bytesToHex(e.data), sample: bytesToHex(e.sample) })) } : {}),
   };
 }
 
@@ -59,6 +60,8 @@ export function formatPacket(program: string, r: RunResult, changed: Record<stri
   for (const name of names)
     for (const c of changed[name]) out.push(`  ${name}[${c.key}]: ${c.before ?? '(none)'} -> ${c.after ?? '(deleted)'}`);
   if (maps) out.push(...formatMaps(maps));
+  for (const e of r.perfEvents ?? [])
+    out.push(`perf event: map ${e.map} index ${e.index}, ${e.data.length} bytes of data, ${e.sample.length}-byte sample of ${e.packetLen}: returned ${e.ret}`);
   if (r.insnsExecuted !== undefined) out.push(`instructions executed: ${r.insnsExecuted}`);
   return out.join('\n') + '\n';
 }
@@ -88,6 +91,7 @@ export function formatSummary(program: string, s: PcapRunSummary, maps: MapsSnap
     for (const [k, n] of Object.entries(s.traps)) out.push(`  ${k.padEnd(18)} ${n}`);
     for (const t of s.firstTraps) out.push(`  packet ${t.packet}: ${t.kind} at instruction ${t.pc} of ${t.program}: ${t.message}`);
   }
+  if (s.perfEvents) out.push(`perf events: ${s.perfEvents.calls} calls, returns ${Object.entries(s.perfEvents.returns).map(([r, n]) => `${r}: ${n}`).join(', ')}`);
   if (s.insns) out.push(`instructions per packet: mean ${s.insns.mean.toFixed(1)}, max ${s.insns.max} (total ${s.insns.total})`);
   out.push(`bytes in: ${s.inBytes} (frames run); bytes out: ${s.outBytes} (frames that leave: TX, REDIRECT, PASS)`);
   if (maps) out.push(...formatMaps(maps));

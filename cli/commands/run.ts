@@ -1,6 +1,7 @@
 // `xdp2hw run <file> --packet <hex|file> [--program P] [--maps fixture.json] [--engine E] [--json]`:
 // one packet through an engine (the reference interpreter by default, or the kernel); prints the
-// action, the output packet, changed map entries and the instruction count. With `--pcap`
+// action, the output packet, changed map entries and the instruction count (and
+// bpf_perf_event_output calls; `--perf-out` writes their samples as a pcap). With `--pcap`
 // instead, streams a trace and prints a summary. Exit 0 when the run completed (a trap is a
 // result: action XDP_ABORTED and the trap printed), 1 for bad input (file, fixture, packet), 2 for
 // usage. Output formats: run-output.ts.
@@ -9,7 +10,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { loadFile } from '../../compiler/loader/index.js';
 import type { LoadedObject } from '../../compiler/loader/types.js';
 import { RunInputError } from '../../simulator/engine.js';
-import type { EngineSession, MapsSnapshot, RunResult } from '../../simulator/engine.js';
+import type { EngineSession, MapsSnapshot, PerfEvent, RunResult } from '../../simulator/engine.js';
 import { createEngine, ENGINE_NAMES } from '../../simulator/engines.js';
 import type { EngineName, EngineOptions } from '../../simulator/engines.js';
 import type { InterpreterSession } from '../../simulator/interpreter/engine.js';
@@ -17,7 +18,9 @@ import { createProgress } from '../../simulator/io/progress.js';
 import type { MapFixture } from '../../simulator/maps/fixture.js';
 import { diffSnapshots } from '../../simulator/maps/set.js';
 import { runPcap } from '../../simulator/pcap-run.js';
-import type { PcapRunSummary } from '../../simulator/pcap-run.js';
+import type { PcapRunOptions, PcapRunSummary } from '../../simulator/pcap-run.js';
+import { PcapWriter, writePcapFile } from '../../simulator/pcap/index.js';
+import type { PcapRecord } from '../../simulator/pcap/index.js';
 import { parseIntList } from '../args.js';
 import { UsageError, UserError } from '../errors.js';
 import { readFixture, readPacket } from '../inputs.js';
@@ -41,6 +44,8 @@ interface RunArgs {
   'rx-queue'?: number;
   budget?: number;
   engine: EngineName;
+  'perf-out'?: string;
+  'egress-ifindex'?: number;
 }
 
 /** The most trace lines a --pcap --json run keeps (the rest are counted in traceOmitted). */
@@ -58,7 +63,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .conflicts('packet', 'pcap')
       .check((a) => {
         if (a.packet === undefined && a.pcap === undefined) throw new UsageError('give --packet or --pcap');
-        if (a.pcap !== undefined) rejectOutOfMode(a, 'pcap', ['ctx-ifindex', 'rx-queue']);
+        if (a.pcap !== undefined) rejectOutOfMode(a, 'pcap', ['ctx-ifindex', 'rx-queue', 'egress-ifindex']);
         else rejectOutOfMode(a, 'packet', ['max-packets', 'ingress-ifindex', 'rx-queues']);
         return true;
       })
@@ -68,7 +73,9 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('dump-maps', { type: 'boolean', describe: 'also print every map\'s entries after the run (with --packet: besides the changed ones)' })
       .option('ctx-ifindex', { type: 'number', describe: 'with --packet: xdp_md.ingress_ifindex (default 1, as the kernel test run)' })
       .option('rx-queue', { type: 'number', describe: 'with --packet: xdp_md.rx_queue_index (default 0)' })
+      .option('egress-ifindex', { type: 'number', describe: 'with --packet: xdp_md.egress_ifindex, for xdp/devmap programs (default 1)' })
       .option('budget', { type: 'number', describe: 'instructions one packet may execute (default 1000000)' })
+      .option('perf-out', { type: 'string', describe: 'write the packet samples of bpf_perf_event_output calls to this pcap file' })
       .option('engine', { choices: ENGINE_NAMES, default: 'interpreter' as EngineName, describe: 'the engine that runs the program (kernel: BPF_PROG_TEST_RUN, needs root and bpftool)' })
       .epilog(
         'The packet runs as under the kernel\'s BPF_PROG_TEST_RUN (256 bytes of headroom, 14 to 73152 bytes). '
@@ -100,9 +107,16 @@ function asUserError(e: unknown): unknown {
 function inputs(argv: RunArgs): { obj: LoadedObject; fixture: MapFixture | undefined; program: string } {
   const obj = loadFile(argv.file);
   const fixture = argv.maps === undefined ? undefined : readFixture(argv.maps);
-  const program = argv.program ?? obj.programs[0]?.name;
-  if (program === undefined) throw new UserError(`${argv.file}: the file has no programs`);
+  const program = argv.program ?? firstXdpProgram(obj, argv.file);
   return { obj, fixture, program };
+}
+
+/** The program `run` takes when none is named: the object's first XDP program. */
+export function firstXdpProgram(obj: LoadedObject, file: string): string {
+  if (obj.programs.length === 0) throw new UserError(`${file}: the file has no programs`);
+  const p = obj.programs.find((x) => x.type?.kind !== 'other');
+  if (!p) throw new UserError(`${file}: no XDP program to run (programs: ${obj.programs.map((x) => `${x.name} (${x.type?.kind === 'other' ? x.type.type : 'xdp'})`).join(', ')})`);
+  return p.name;
 }
 
 async function runPacket(argv: RunArgs): Promise<void> {
@@ -112,13 +126,14 @@ async function runPacket(argv: RunArgs): Promise<void> {
   const session = await openSession(argv.engine, obj, program, fixture, { budget: argv.budget });
   try {
     before = await session.readMaps();
-    result = await session.run({ packet, ctx: { ingressIfindex: argv['ctx-ifindex'], rxQueueIndex: argv['rx-queue'] } });
+    result = await session.run({ packet, ctx: { ingressIfindex: argv['ctx-ifindex'], rxQueueIndex: argv['rx-queue'], egressIfindex: argv['egress-ifindex'] } });
   } catch (e) {
     throw asUserError(e);
   } finally {
     await session.close();
   }
   const changed = diffSnapshots(before, result.maps);
+  if (argv['perf-out'] !== undefined) await writePerfSamples(argv['perf-out'], result.perfEvents ?? []);
   const maps = argv['dump-maps'] ? result.maps : undefined;
   if (argv.json) process.stdout.write(`${JSON.stringify(packetJson(program, result, changed, maps), null, 2)}\n`);
   else {
@@ -137,7 +152,19 @@ async function runTrace(argv: RunArgs): Promise<void> {
       else if (trace.length < MAX_TRACE_LINES) trace.push({ packet, line });
       else omitted++;
   };
-  const { session: _session, maps, ...summary } = await runTraceOn(obj, program, fixture, argv, false, { onTrace, dumpMaps: argv['dump-maps'] });
+  const perf = argv['perf-out'] === undefined ? undefined : await PcapWriter.create(argv['perf-out']);
+  const onResult = perf && (async (r: RunResult, rec: PcapRecord) => {
+    for (const e of r.perfEvents ?? []) if (e.sample.length > 0) await perf.write(e.sample, rec.tsSec, rec.tsNsec, e.packetLen);
+  });
+  let run;
+  try {
+    run = await runTraceOn(obj, program, fixture, argv, false, { onTrace, onResult, dumpMaps: argv['dump-maps'] });
+  } catch (e) {
+    await perf?.abort();
+    throw e;
+  }
+  await perf?.close();
+  const { session: _session, maps, ...summary } = run;
   process.stdout.write(argv.json
     ? `${JSON.stringify(traceJson(program, summary, { trace, omitted }, maps), null, 2)}\n`
     : formatSummary(program, summary, maps));
@@ -148,6 +175,8 @@ type TraceArgs = Pick<RunArgs, 'pcap' | 'max-packets' | 'ingress-ifindex' | 'rx-
 interface TraceHooks {
   /** the lines bpf_trace_printk printed while running packet `packet` */
   onTrace?: (packet: number, lines: readonly string[]) => void;
+  /** called with every run's result (the input record for its timestamp) */
+  onResult?: PcapRunOptions['onResult'];
   /** read every map after the last packet, before the session closes (the result's `maps`) */
   dumpMaps?: boolean;
 }
@@ -170,11 +199,16 @@ export async function runTraceOn(
   const session = await openSession(coverage ? 'interpreter' : argv.engine ?? 'interpreter', obj, program, fixture, { budget: argv.budget, coverage });
   const bar = createProgress('run', 'pkts');
   try {
-    const summary = await runPcap(session, argv.pcap!, { maxPackets: max, ingressIfindexes, rxQueues, onTrace: hooks.onTrace, onProgress: (n) => bar.update(n, max) });
+    const summary = await runPcap(session, argv.pcap!, { maxPackets: max, ingressIfindexes, rxQueues, onTrace: hooks.onTrace, onResult: hooks.onResult, onProgress: (n) => bar.update(n, max) });
     const maps = hooks.dumpMaps ? await session.readMaps() : undefined;
     return { ...summary, session, ...(maps ? { maps } : {}) };
   } finally {
     bar.end();
     await session.close();
   }
+}
+
+/** The samples of one run as a pcap (a record per call that sampled bytes; the original length is the packet's). */
+async function writePerfSamples(path: string, events: readonly PerfEvent[]): Promise<void> {
+  await writePcapFile(path, events.filter((e) => e.sample.length > 0).map((e) => ({ tsSec: 0, tsNsec: 0, data: e.sample, origLen: e.packetLen })));
 }

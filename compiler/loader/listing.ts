@@ -13,7 +13,7 @@ import type { CodeSection, LoadedObject, MapDef, SectionReloc, SectionSymbol } f
 const SECTION_RE = /^Disassembly of section (.+):\s*$/;
 const LABEL_RE = /^([0-9a-f]{1,16}) <(.+)>:\s*$/;
 const INSN_RE = /^\s*(\d+):\s+((?:[0-9a-f]{2}\s+){7}[0-9a-f]{2}(?:\s+(?:[0-9a-f]{2}\s+){7}[0-9a-f]{2})?)(?:\s|$)/;
-const INSN_NO_BYTES_RE = /^\s*\d+:\s+(?:r\d|w\d|if |goto|call|exit|\*\(|lock|gotol)/;
+const INSN_NO_BYTES_RE = /^\s*\d+:\s+(?:r\d|w\d|if |goto|call|exit|\*\(|lock|gotol|ld_pseudo)/;
 const RELOC_RE = /^\s+([0-9a-f]{1,16}):\s+(R_BPF_\w+)\s+(\S+)/;
 const RELOC_TYPES: Readonly<Record<string, number>> = { R_BPF_64_64: R_BPF.R64_64, R_BPF_64_32: R_BPF.R64_32 };
 
@@ -81,6 +81,8 @@ export function loadListing(text: string, fileName: string): Omit<LoadedObject, 
   codes.forEach((code, i) => addFuncs(code, parsed[i], fileName));
   const maps: MapDef[] = [];
   const hasRelocs = parsed.some((p) => p.relocs.length > 0);
+  const fdMaps = new Map<number, number>();
+  codes.forEach((code, i) => fdMapLoads(code, parsed[i], maps, fdMaps));
   codes.forEach((code, i) => {
     if (hasRelocs) for (const r of parsed[i].relocs) addListedReloc(code, r, codes, maps);
     else guessRelocs(code, codes, maps);
@@ -107,7 +109,7 @@ function addListedReloc(code: Code, r: SectionReloc, codes: readonly Code[], map
 function targetOf(symbol: string, type: number, codes: readonly Code[], maps: MapDef[]): RelocTarget {
   const code = codeSymbols(codes).get(symbol);
   if (code) return code;
-  if (type !== R_BPF.R64_64) return { kind: 'unsupported', why: 'no function of that name in the listing' };
+  if (type !== R_BPF.R64_64) return { kind: 'extern' }; // a kfunc, or a function the listing leaves out
   const data = isDataSectionName(symbol);
   let map = maps.findIndex((m) => m.name === symbol);
   if (map < 0) {
@@ -135,6 +137,25 @@ function codeSymbols(codes: readonly Code[]): Map<string, RelocTarget> {
 
 function unknownMap(name: string): MapDef {
   return { name, type: 'unspec', typeId: 0, keySize: 0, valueSize: 0, maxEntries: 0, flags: 0 };
+}
+
+/**
+ * Map loads by fd, as BCC's listings show them (`ld_pseudo r1, 1, <fd>`: BPF_PSEUDO_MAP_FD with the
+ * fd in imm) and no relocation: an unnamed map per fd, named `<section>:<instruction>` after its
+ * first load, as other unrelocated map loads are.
+ */
+function fdMapLoads(code: Code, p: ParsedSection, maps: MapDef[], fdMaps: Map<number, number>): void {
+  const relocated = new Set(p.relocs.map((r) => Math.floor(r.offset / 8)));
+  code.prog.insns.forEach((insn, i) => {
+    const slot = code.prog.pcs[i];
+    if (insn.kind !== 'lddw' || insn.pseudo !== Pseudo.MAP_FD || relocated.has(slot)) return;
+    let map = fdMaps.get(insn.lo);
+    if (map === undefined) {
+      fdMaps.set(insn.lo, (map = maps.length));
+      maps.push(unknownMap(`${code.name}:${slot}`));
+    }
+    addReloc(code, slot * 8, { type: R_BPF.R64_64, symbol: `fd ${insn.lo >>> 0}`, target: { kind: 'map', map } });
+  });
 }
 
 /**

@@ -75,7 +75,7 @@ function addLineInfo(elf: ElfFile, btf: Btf | undefined, codes: Iterable<Code>):
 }
 
 function targetOf(elf: ElfFile, sym: ElfSymbol, codes: ReadonlyMap<number, Code>, maps: MapTable): RelocTarget {
-  if (sym.shndx === SHN.UNDEF) return { kind: 'unsupported', why: 'not defined in this object (externs are not supported)' };
+  if (sym.shndx === SHN.UNDEF) return { kind: 'extern' };
   if (sym.shndx >= SHN.LORESERVE) return { kind: 'unsupported', why: 'an absolute or common symbol' };
   const code = codes.get(sym.shndx);
   if (code) return { kind: 'code', code, byte: sym.value };

@@ -89,7 +89,7 @@ function sectionLines(sec: CodeSection, ranges: readonly Range[], relocs: boolea
   return lines;
 }
 
-/** A linked program: function labels at their starts, map loads followed by the map's name. */
+/** A linked program: function labels at their starts, map loads and kfunc calls followed by the name. */
 function linkedLines(p: Program, maps: readonly MapDef[]): string[] {
   const code: DecodedProgram = p.code;
   const symbols = new Map<number, string>();
@@ -101,7 +101,8 @@ function linkedLines(p: Program, maps: readonly MapDef[]): string[] {
     if (sym !== undefined) lines.push(...symbolLines(pc, sym));
     const ref = p.mapRefs.get(i);
     const name = ref ? (maps[ref.map]?.name ?? `#${ref.map}`) : '';
-    const comment = !ref ? '' : ref.kind === 'fd' ? ` ; map ${name}` : ` ; &${name}[${ref.offset}]`;
+    const kfunc = p.kfuncs?.get(i);
+    const comment = kfunc !== undefined ? ` ; kfunc ${kfunc}` : !ref ? '' : ref.kind === 'fd' ? ` ; map ${name}` : ` ; &${name}[${ref.offset}]`;
     lines.push(insnLine(insn, pc, { symbols }) + comment);
   });
   return lines;

@@ -3,6 +3,7 @@
 
 import { branchTarget, decodeSlot, IsaError, OPCODES, readSlot } from '../../isa/index.js';
 import { FormatError } from './bytes.js';
+import { programTypeOf } from './progtype.js';
 import { decodeCode } from './relocate.js';
 import type { Code } from './relocate.js';
 import type { FunctionInfo, LoadedObject, Program } from './types.js';
@@ -44,5 +45,5 @@ function programOf(code: Code, name: string): Program {
   });
   const functions: FunctionInfo[] = [{ name, start: 0 }];
   for (const slot of [...starts].sort((a, b) => a - b)) functions.push({ name: `sub_${slot}`, start: prog.indexOfSlot[slot] });
-  return { name, section: code.name, code: prog, functions, mapRefs: new Map() };
+  return { name, section: code.name, type: programTypeOf(code.name), code: prog, functions, mapRefs: new Map() };
 }

@@ -6,6 +6,7 @@ import { branchOffset, branchTarget, decodeProgram, IsaError, layoutProgram, Pse
 import type { DecodedProgram, Insn, LddwInsn } from '../../isa/index.js';
 import { FormatError } from './bytes.js';
 import { R_BPF, R_BPF_NAMES } from './elf.js';
+import { programTypeOf } from './progtype.js';
 import type { FunctionInfo, MapRef, Program, SourceLine } from './types.js';
 
 /** What a relocation's symbol is, once the input format has looked it up. */
@@ -16,6 +17,8 @@ export type RelocTarget =
   | { readonly kind: 'data'; readonly map: number; readonly base: number }
   /** a place in a code section: a call or function-address target at byte + imm */
   | { readonly kind: 'code'; readonly code: Code; readonly byte: number }
+  /** a symbol the object does not define: a call to it is a kfunc call (extern ... __ksym) */
+  | { readonly kind: 'extern' }
   /** anything else; `why` says what it is */
   | { readonly kind: 'unsupported'; readonly why: string };
 
@@ -121,6 +124,8 @@ interface Piece {
   readonly base: number;
   readonly insns: Insn[];
   readonly refs: [number, MapRef][];
+  /** kfunc calls: index into insns → the kernel function's name */
+  readonly kfuncs: [number, string][];
 }
 
 /** The linked slot of a function, placing it after the others if it is not placed yet. */
@@ -139,7 +144,7 @@ function link(entry: Func): Program {
   const place: Place = (f) => {
     const known = placed.get(f);
     if (known) return known.base;
-    const piece: Piece = { func: f, base: slots, insns: [], refs: [] };
+    const piece: Piece = { func: f, base: slots, insns: [], refs: [], kfuncs: [] };
     pieces.push(piece);
     placed.set(f, piece);
     slots += f.end - f.start;
@@ -150,7 +155,7 @@ function link(entry: Func): Program {
   place(entry);
   while (stack.length > 0) {
     const top = stack[stack.length - 1];
-    const { func, base, insns, refs } = top.piece;
+    const { func, base, insns, refs, kfuncs } = top.piece;
     const prog = func.code.prog;
     if (top.next < 0 || top.next >= prog.insns.length || prog.pcs[top.next] >= func.end) {
       stack.pop();
@@ -158,19 +163,25 @@ function link(entry: Func): Program {
     }
     const i = top.next++;
     const site: Site = { func, slot: prog.pcs[i], at: base + prog.pcs[i] - func.start, base };
-    insns.push(relocateInsn(prog.insns[i], site, place, (ref) => refs.push([insns.length, ref])));
+    const record = { map: (ref: MapRef) => refs.push([insns.length, ref]), kfunc: (name: string) => kfuncs.push([insns.length, name]) };
+    insns.push(relocateInsn(prog.insns[i], site, place, record));
   }
   const functions: FunctionInfo[] = [];
   const mapRefs = new Map<number, MapRef>();
+  const kfuncs = new Map<number, string>();
   const lines = new Map<number, SourceLine>();
   const all: Insn[] = [];
   for (const p of pieces) {
     functions.push({ name: p.func.name, start: all.length });
     for (const [i, ref] of p.refs) mapRefs.set(all.length + i, ref);
+    for (const [i, name] of p.kfuncs) kfuncs.set(all.length + i, name);
     addLines(p, all.length, lines);
     for (const insn of p.insns) all.push(insn);
   }
-  return { name: entry.name, section: entry.code.name, code: layoutProgram(all), functions, mapRefs, ...(lines.size > 0 ? { lines } : {}) };
+  return {
+    name: entry.name, section: entry.code.name, type: programTypeOf(entry.code.name), code: layoutProgram(all), functions, mapRefs,
+    ...(lines.size > 0 ? { lines } : {}), ...(kfuncs.size > 0 ? { kfuncs } : {}),
+  };
 }
 
 /** The line info of a placed function, by linked instruction index (`first` = index of its first instruction). */
@@ -194,7 +205,12 @@ interface Site {
   readonly base: number;
 }
 
-function relocateInsn(insn: Insn, s: Site, place: Place, ref: (r: MapRef) => void): Insn {
+interface Record {
+  map(r: MapRef): void;
+  kfunc(name: string): void;
+}
+
+function relocateInsn(insn: Insn, s: Site, place: Place, record: Record): Insn {
   const code = s.func.code;
   const reloc = code.relocs.get(s.slot);
   if (!reloc) {
@@ -207,15 +223,22 @@ function relocateInsn(insn: Insn, s: Site, place: Place, ref: (r: MapRef) => voi
   const t = reloc.target;
   if (reloc.type === R_BPF.R64_64) {
     if (insn.kind !== 'lddw') throw new FormatError(`${tname} relocation on a ${insn.kind} instruction, expected lddw (section ${code.name})`, s.slot);
-    return relocateLddw(insn, reloc, s, place, ref);
+    return relocateLddw(insn, reloc, s, place, record.map);
   }
   if (reloc.type !== R_BPF.R64_32)
     throw new FormatError(`unknown relocation type ${reloc.type} (${tname}) against symbol '${reloc.symbol}' (section ${code.name})`, s.slot);
+  // clang writes a call to an extern function as `call -1` (src 1); libbpf makes it a kfunc call
+  const call = insn.kind === 'call-local' || (insn.kind === 'call' && insn.target === 'kfunc');
+  if (call && t.kind === 'extern') {
+    record.kfunc(reloc.symbol);
+    return { kind: 'call', target: 'kfunc', id: 0 };
+  }
   if (insn.kind === 'call' && insn.target === 'kfunc')
-    throw new FormatError(`call to kernel function ${reloc.symbol} (kfunc) is not supported`, s.slot);
+    throw new FormatError(`kfunc call relocated against symbol '${reloc.symbol}', which the object defines`, s.slot);
   if (insn.kind !== 'call-local')
     throw new FormatError(`${tname} relocation on a ${insn.kind} instruction, expected a BPF-to-BPF call (section ${code.name})`, s.slot);
   if (t.kind === 'unsupported') throw new FormatError(`call relocation against symbol '${reloc.symbol}': ${t.why}`, s.slot);
+  if (t.kind === 'extern') throw new FormatError(`call relocation against symbol '${reloc.symbol}': not defined in this object`, s.slot);
   if (t.kind !== 'code' || t.code.name !== '.text' || t.byte % 8 !== 0)
     throw new FormatError(`call relocation against symbol '${reloc.symbol}', which is not a function in .text`, s.slot);
   return { kind: 'call-local', off: branchOffset(s.at, callTarget(t.code, branchTarget(insn, t.byte / 8)!, s, place)) };
@@ -235,7 +258,8 @@ function relocateLddw(insn: LddwInsn, reloc: Reloc, s: Site, place: Place, ref: 
   const imm = insn.lo | 0;
   switch (t.kind) {
     case 'map':
-      if (imm !== 0) throw new FormatError(`map reference ${reloc.symbol} has a non-zero offset ${imm}`, s.slot);
+      // BCC's listings: imm is the map's fd (BPF_PSEUDO_MAP_FD), not an offset
+      if (imm !== 0 && insn.pseudo !== Pseudo.MAP_FD) throw new FormatError(`map reference ${reloc.symbol} has a non-zero offset ${imm}`, s.slot);
       ref({ map: t.map, kind: 'fd', offset: 0 });
       return { kind: 'lddw', dst: insn.dst, pseudo: Pseudo.MAP_IDX, lo: t.map, hi: 0 };
     case 'data': {
@@ -254,5 +278,7 @@ function relocateLddw(insn: LddwInsn, reloc: Reloc, s: Site, place: Place, ref: 
     }
     case 'unsupported':
       throw new FormatError(`relocation against symbol '${reloc.symbol}': ${t.why}`, s.slot);
+    case 'extern':
+      throw new FormatError(`relocation against symbol '${reloc.symbol}': not defined in this object (extern variables, __ksym or __kconfig, are not supported)`, s.slot);
   }
 }

@@ -4,6 +4,7 @@
 import { helperName } from '../../isa/helpers.js';
 import { Pseudo } from '../../isa/index.js';
 import type { Insn } from '../../isa/index.js';
+import { programTypeOf } from './progtype.js';
 import type { LoadedObject, MapDef, Program } from './types.js';
 
 /** The ISA features `info` can name, in the order it lists them. */
@@ -22,6 +23,12 @@ export interface ProgramSummary {
   readonly section: string;
   /** 'xdp' for XDP sections (xdp, xdp/..., xdp.frags...), else the section's first word */
   readonly type: string;
+  /** the kernel's name of the program type the section gives, as libbpf derives it (progtype.ts): 'xdp', 'sched_cls', 'kprobe', ... */
+  readonly kernelType: string;
+  /** XDP programs: the attach type ('xdp', 'devmap', 'cpumap') */
+  readonly attach?: string;
+  /** XDP programs: multi-buffer aware (xdp.frags) */
+  readonly frags?: boolean;
   /** instructions of the entry function, an lddw counted once (what llvm-objdump lists under it) */
   readonly insns: number;
   /** instructions with the subprograms it calls appended (what the kernel is given) */
@@ -36,6 +43,8 @@ export interface ProgramSummary {
   readonly helperIds: readonly number[];
   /** names of the maps it references */
   readonly maps: readonly string[];
+  /** kernel functions it calls (kfuncs), by name, in first-call order */
+  readonly kfuncs: readonly string[];
   readonly features: readonly Feature[];
 }
 
@@ -57,13 +66,10 @@ export interface ObjectSummary {
   readonly maps: readonly MapSummary[];
 }
 
-function isXdpSection(section: string): boolean {
-  return /^xdp($|[/.])/.test(section);
-}
-
-function programType(section: string): string {
-  if (isXdpSection(section)) return 'xdp';
-  return section.split(/[/.]/)[0] || 'unknown';
+function typeFields(p: Program): Pick<ProgramSummary, 'type' | 'kernelType' | 'attach' | 'frags'> {
+  const t = p.type ?? programTypeOf(p.section);
+  if (t.kind === 'xdp') return { type: 'xdp', kernelType: 'xdp', attach: t.attach, frags: t.frags };
+  return { type: p.section.split(/[/.]/)[0] || 'unknown', kernelType: t.type };
 }
 
 export function summarize(obj: LoadedObject): ObjectSummary {
@@ -94,11 +100,12 @@ function summarizeProgram(p: Program, maps: readonly MapDef[]): ProgramSummary {
   const helperIds = [...helpers].sort((a, b) => a - b);
   const mapNames = [...new Set([...p.mapRefs.values()].map((r) => maps[r.map]?.name ?? `#${r.map}`))];
   return {
-    name: p.name, section: p.section, type: programType(p.section), insns: entryEnd, linkedInsns: insns.length, slots: p.code.slots,
+    name: p.name, section: p.section, ...typeFields(p), insns: entryEnd, linkedInsns: insns.length, slots: p.code.slots,
     subprograms: p.functions.slice(1).map((f) => f.name),
     helpers: helperIds.map(helperName),
     helperIds,
     maps: mapNames,
+    kfuncs: [...new Set(p.kfuncs?.values() ?? [])],
     features: FEATURES.filter((f) => features.has(f)),
   };
 }

@@ -41,6 +41,20 @@ export interface MapRef {
   readonly offset: number;
 }
 
+/** A program's type, from its section name as libbpf derives it (progtype.ts). */
+export type ProgramType =
+  | {
+    readonly kind: 'xdp';
+    /** expected_attach_type: BPF_XDP, BPF_XDP_DEVMAP (may read egress_ifindex), BPF_XDP_CPUMAP */
+    readonly attach: 'xdp' | 'devmap' | 'cpumap';
+    /** xdp.frags: multi-buffer aware (BPF_F_XDP_HAS_FRAGS) */
+    readonly frags: boolean;
+    /** libbpf 1.x knows the section name (else a loader must be told the type) */
+    readonly libbpf: boolean;
+  }
+  /** any other type, by the kernel's name ('sched_cls', 'kprobe', 'tracing', ... or 'unknown') */
+  | { readonly kind: 'other'; readonly type: string; readonly libbpf: boolean };
+
 /** A function of a program: the entry, or a subprogram reached by BPF-to-BPF calls. */
 export interface FunctionInfo {
   readonly name: string;
@@ -64,6 +78,8 @@ export interface Program {
   readonly name: string;
   /** the ELF section ("xdp", "xdp/foo"); "" when the input has none */
   readonly section: string;
+  /** from the section (progtype.ts); absent (hand-built programs): plain XDP */
+  readonly type?: ProgramType;
   /**
    * The entry function followed by every subprogram it calls, linked as libbpf lays them out
    * (call-local offsets point at the appended copies). Jumps are slot-relative as encoded.
@@ -77,6 +93,8 @@ export interface Program {
    * index, hi = offset in the value).
    */
   readonly mapRefs: ReadonlyMap<number, MapRef>;
+  /** kfunc calls (by index into code.insns): the kernel function each calls, by name */
+  readonly kfuncs?: ReadonlyMap<number, string>;
   /**
    * BTF line info (ELF objects built with -g): the instructions (by index into code.insns) where
    * a source line starts; an instruction without an entry belongs to the entry before it in its

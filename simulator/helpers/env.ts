@@ -1,7 +1,7 @@
 // What a helper sees of the XDP world: the environment interface (xdp/host.ts implements it),
 // the helper signature, and the compiled fib routes. Types only; no engine behind them.
 
-import type { RunResult } from '../engine.js';
+import type { PerfEvent, RunResult } from '../engine.js';
 import type { Machine, MachineProgram, Region } from '../machine/index.js';
 import type { MapSet } from '../maps/set.js';
 import type { XdpContext } from '../xdp/context.js';
@@ -25,6 +25,8 @@ export interface XdpEnv {
   readonly fib: readonly Route[];
   readonly xdp: XdpContext;
   redirect: RunResult['redirect'];
+  /** this run's bpf_perf_event_output calls (helpers/perf.ts) */
+  readonly perfEvents: PerfEvent[];
   /** ktime_get_ns: the next value, advanced by clockStepPerCall after each call */
   clock: number;
   readonly clockStepPerCall: number;

@@ -5,6 +5,7 @@ import { HELPER_NAMES } from '../../isa/index.js';
 import type { XdpHelper } from './env.js';
 import { csumDiffHelper } from './csum.js';
 import { fibLookupHelper } from './fib.js';
+import { perfEventOutput } from './perf.js';
 import { mapDelete, mapLookup, mapUpdate, redirectMap, tailCall } from './maps.js';
 import { tracePrintk, traceVprintk } from './printk.js';
 import {
@@ -35,6 +36,7 @@ export const XDP_HELPERS: Readonly<Record<string, XdpHelper>> = {
   xdp_load_bytes: loadBytes,
   xdp_store_bytes: storeBytes,
   loop: bpfLoop,
+  perf_event_output: perfEventOutput,
   trace_printk: tracePrintk,
   trace_vprintk: traceVprintk,
 };

@@ -2,7 +2,8 @@
 // delete, tail_call through a prog array, and redirect_map through devmap/devmap_hash/cpumap/xskmap.
 // Uses the verifier's rules on which map types a program may touch, as traps.
 
-import { ProgArray } from '../maps/array.js';
+import { ArrayMap, ProgArray } from '../maps/array.js';
+import { SPARSE_CAP_BYTES } from '../maps/sparse.js';
 import { OpaqueMap } from '../maps/factory.js';
 import { MAX_TAIL_CALLS } from '../machine/index.js';
 import type { Machine } from '../machine/index.js';
@@ -34,6 +35,7 @@ export const mapLookup: XdpHelper = (m, h, pc) => {
   const key = memArg(m, 2, a.map.def.keySize, false, 'bpf_map_lookup_elem', pc);
   if (!key) return;
   const v = a.map.lookup(key);
+  if (!v && a.map instanceof ArrayMap && a.map.capReached) return capTrap(m, a.map, 'bpf_map_lookup_elem', pc);
   if (!v) return ret(m, 0);
   m.setPtr(0, h.valueRegion(a.index, v), 0);
 };
@@ -45,8 +47,15 @@ export const mapUpdate: XdpHelper = (m, h, pc) => {
   const value = key && memArg(m, 3, a.map.def.valueSize, false, 'bpf_map_update_elem', pc);
   if (!key || !value) return;
   h.maps.dirty[a.index] = 1;
-  ret(m, a.map.update(key, value, flagsArg(m, 4)));
+  const r = a.map.update(key, value, flagsArg(m, 4));
+  if (a.map instanceof ArrayMap && a.map.capReached) return capTrap(m, a.map, 'bpf_map_update_elem', pc);
+  ret(m, r);
 };
+
+/** A large array's new value would pass the interpreter's memory cap (the kernel has the memory). */
+function capTrap(m: Machine, map: ArrayMap, helper: string, pc: number): void {
+  m.fail('out-of-memory', `${helper} on map ${map.def.name}: the values of large arrays have reached the interpreter's cap of ${SPARSE_CAP_BYTES} bytes`, pc);
+}
 
 export const mapDelete: XdpHelper = (m, h, pc) => {
   const a = mapArg(m, h, 1, 'bpf_map_delete_elem', pc);

@@ -13,6 +13,8 @@ export interface ProgramSource {
   readonly name: string;
   readonly code: DecodedProgram;
   readonly mapRefs?: ReadonlyMap<number, MapRef>;
+  /** kfunc calls: instruction index → the kernel function's name */
+  readonly kfuncs?: ReadonlyMap<number, string>;
 }
 
 /** A program ready to run: handlers by instruction index; entries past the last instruction trap. */
@@ -101,5 +103,6 @@ const NO_VALUE: LddwValue = [0, 0];
 function handlerFor(cx: Ctx, insn: Insn, i: number): Handler {
   const pc = cx.slots[i];
   const value = insn.kind === 'lddw' ? lddwValue(cx.m, insn, pc, cx.src.mapRefs?.get(i), (slot) => indexAt(cx, slot)) : NO_VALUE;
-  return semantics(cx.m, insn, { pc, next: i + 1, target: targetIndex(cx, insn, pc), src: sourceSlot(cx, insn), value });
+  const kfunc = insn.kind === 'call' && insn.target === 'kfunc' ? cx.src.kfuncs?.get(i) : undefined;
+  return semantics(cx.m, insn, { pc, next: i + 1, target: targetIndex(cx, insn, pc), src: sourceSlot(cx, insn), value, kfunc });
 }

@@ -34,6 +34,8 @@ export class InterpreterSession implements EngineSession {
   readonly machine: Machine;
   readonly entry: CompiledProgram;
   private readonly budget: number;
+  /** an xdp/devmap program: it reads egress_ifindex */
+  private readonly devmap: boolean;
   private readonly counts = { runs: 0, refused: 0, insnsExecuted: 0 } satisfies SessionCounters;
   /** with `coverage`: per program name, executions of each instruction (index into code.insns) */
   readonly hits = new Map<string, Uint32Array>();
@@ -42,6 +44,12 @@ export class InterpreterSession implements EngineSession {
     const index = obj.programs.findIndex((p) => p.name === program);
     if (index < 0)
       throw new RunInputError(`${obj.file}: no program named ${program} (programs: ${obj.programs.map((p) => p.name).join(', ') || 'none'})`);
+    const type = obj.programs[index].type;
+    if (type?.kind === 'other') {
+      const xdp = obj.programs.filter((p) => p.type?.kind !== 'other').map((p) => p.name);
+      throw new RunInputError(`${obj.file}: program ${program} is a ${type.type} program (section ${obj.programs[index].section}), not XDP; only XDP programs run (XDP programs: ${xdp.join(', ') || 'none'})`);
+    }
+    this.devmap = type?.kind === 'xdp' && type.attach === 'devmap';
     for (const def of obj.maps) {
       const why = mapDefProblem(def);
       if (why) throw new RunInputError(`${obj.file}: map ${def.name}: ${why}`);
@@ -73,10 +81,13 @@ export class InterpreterSession implements EngineSession {
     const ifindex = input.ctx?.ingressIfindex || DEFAULT_IFINDEX;
     const queue = input.ctx?.rxQueueIndex ?? 0;
     const problem = packetProblem(input.packet.length) ?? contextProblem(input.ctx?.ingressIfindex ?? 0, queue);
-    if (problem) {
+    const refuse = (why: string) => {
       this.counts.refused++;
-      throw new RunInputError(problem);
-    }
+      return new RunInputError(why);
+    };
+    if (problem) throw refuse(problem);
+    if (input.ctx?.egressIfindex && !this.devmap)
+      throw refuse(`ctx egress_ifindex ${input.ctx.egressIfindex}: only devmap programs (section xdp/devmap) have one; the kernel's test run refuses it (EINVAL)`);
     const { host, machine: m } = this;
     host.beginRun();
     const xdp = host.xdp;
@@ -84,6 +95,7 @@ export class InterpreterSession implements EngineSession {
     xdp.sync();
     xdp.ingressIfindex = ifindex;
     xdp.rxQueueIndex = queue;
+    xdp.egressIfindex = this.devmap ? input.ctx?.egressIfindex || DEFAULT_IFINDEX : undefined;
     m.start(this.entry, this.budget);
     m.setPtr(1, xdp.ctxRegion, 0);
     m.run();
@@ -100,6 +112,7 @@ export class InterpreterSession implements EngineSession {
     const trace = takeTrace(host);
     if (trace.length) result.trace = trace;
     if (code === 4 && host.redirect) result.redirect = host.redirect;
+    if (host.perfEvents.length) result.perfEvents = host.perfEvents;
     this.counts.runs++;
     this.counts.insnsExecuted += m.count;
     return result;

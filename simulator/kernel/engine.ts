@@ -13,7 +13,7 @@ import { releaseMany, track } from './cleanup.js';
 import { patchSection } from './elf.js';
 import { KernelError, toolComplaint, VerifierError, verifierExcerpt } from './errors.js';
 import type { KernelMap, MapShow, UpdateCommand } from './maps.js';
-import { toKernelMap, unknownFixtureMaps, updateCommands } from './maps.js';
+import { sparseFixtureKeys, toKernelMap, unknownFixtureMaps, updateCommands } from './maps.js';
 import { createNetns, removeNetnsSync } from './netns.js';
 import { inNetns, runTool } from './proc.js';
 import { KernelSession } from './session.js';
@@ -50,7 +50,7 @@ export class KernelEngine implements Engine {
       const progDir = join(PIN_ROOT, base);
       const mapDir = `${progDir}-maps`;
       resources.push(track(`pins ${progDir}`, () => removePins([progDir, mapDir])));
-      await loadAll(base, obj.file, file, progDir, mapDir);
+      await loadAll(base, obj.file, file, progDir, mapDir, obj.programs.every((p) => p.type?.libbpf === true));
       const batch = new BpftoolBatch(inNetns(base, ['taskset', '-c', '0']));
       resources.push(track(`bpftool batch in ${base}`, () => batch.kill()));
       const programs = readdirSync(progDir);
@@ -60,7 +60,8 @@ export class KernelEngine implements Engine {
       const [shown] = (await batch.exec([['prog', 'show', 'pinned', progPin]])) as { id: number }[];
       const maps = await describeMaps(batch, mapDir, obj);
       if (fixture) await fillMaps(base, batch, maps, fixture, (p) => (programs.includes(p) ? join(progDir, p) : undefined));
-      return new KernelSession({ netns: base, progPin, progId: shown.id, pinDirs: [progDir, mapDir], tmp, batch, maps, resources });
+      const watched = sparseFixtureKeys(maps, fixture);
+      return new KernelSession({ netns: base, progPin, progId: shown.id, pinDirs: [progDir, mapDir], tmp, batch, maps, resources, watched });
     } catch (e) {
       releaseMany(resources);
       throw e;
@@ -91,9 +92,14 @@ function prepareObject(file: string, fixture: MapFixture | undefined, tmp: strin
   return copy;
 }
 
-async function loadAll(ns: string, shown: string, file: string, progDir: string, mapDir: string): Promise<void> {
+/**
+ * bpftool prog loadall. When libbpf knows every section, it gives each program its type and
+ * attach type (xdp/devmap, tc, kprobe ...); else every program is loaded as XDP (`type xdp`).
+ */
+async function loadAll(ns: string, shown: string, file: string, progDir: string, mapDir: string, sectionsKnown: boolean): Promise<void> {
   if (!existsSync(file)) throw new KernelError(`${shown}: no such file`);
-  const r = await runTool(inNetns(ns, ['bpftool', 'prog', 'loadall', file, progDir, 'type', 'xdp', 'pinmaps', mapDir]));
+  const type = sectionsKnown ? [] : ['type', 'xdp'];
+  const r = await runTool(inNetns(ns, ['bpftool', 'prog', 'loadall', file, progDir, ...type, 'pinmaps', mapDir]));
   if (r.status === 0) return;
   const v = verifierExcerpt(r.stderr);
   if (v) throw new VerifierError(shown, v.program, v.insn, v.lines, r.stderr);

@@ -4,6 +4,7 @@
 import type { MapDef } from '../../compiler/loader/types.js';
 import type { FixtureEntry, MapFixture } from '../maps/fixture.js';
 import { FixtureError, compareKeys, lpmKeyHex } from '../maps/fixture.js';
+import { isSparseArray } from '../maps/sparse.js';
 
 export interface KernelMap {
   /** the name fixtures and snapshots use: the object's name (`.rodata` for global data) */
@@ -18,6 +19,10 @@ export interface KernelMap {
   readonly valueSize: number;
   readonly maxEntries: number;
   readonly frozen: boolean;
+  /** a large array (maps/sparse.ts): read by lookups of the keys that matter, never dumped whole */
+  readonly sparse: boolean;
+  /** BPF_F_RDONLY_PROG: the verifier lets no program write it (only user space changes it) */
+  readonly readOnlyProg: boolean;
 }
 
 /** `bpftool -j map show` output, the fields used. */
@@ -29,7 +34,11 @@ export interface MapShow {
   bytes_value: number;
   max_entries: number;
   frozen?: number;
+  flags?: number;
 }
+
+/** The map flag that makes a map read-only for programs. */
+const BPF_F_RDONLY_PROG = 0x80;
 
 /** Left out of snapshots (FIXTURES.md: values are references, not data). */
 const NOT_DATA = new Set(['prog_array', 'xskmap', 'array_of_maps', 'hash_of_maps']);
@@ -63,6 +72,8 @@ export function toKernelMap(show: MapShow, pin: string, pinFile: string, objMaps
     valueSize: show.bytes_value,
     maxEntries: show.max_entries,
     frozen: show.frozen === 1,
+    sparse: isSparseArray({ type: show.type, maxEntries: show.max_entries, valueSize: show.bytes_value }),
+    readOnlyProg: ((show.flags ?? 0) & BPF_F_RDONLY_PROG) !== 0,
   };
 }
 
@@ -119,6 +130,16 @@ export function updateCommands(m: KernelMap, entries: readonly FixtureEntry[], p
   });
 }
 
+/** The fixture's keys (hex) of each sparse array: what its snapshots look up. */
+export function sparseFixtureKeys(maps: readonly KernelMap[], fixture: MapFixture | undefined): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const m of maps) {
+    if (!m.sparse) continue;
+    out.set(m.name, (fixture?.maps[m.name]?.entries ?? []).map((e, i) => entryKey(m, e, `map ${m.name} entry ${i}`)));
+  }
+  return out;
+}
+
 /** Fixture maps that name no map of the object. */
 export function unknownFixtureMaps(fixture: MapFixture, known: readonly string[]): string[] {
   return Object.keys(fixture.maps).filter((n) => !known.includes(n));
@@ -134,6 +155,16 @@ function bytesHex(list: readonly string[]): string {
   let s = '';
   for (const b of list) s += b.length === 4 ? b.slice(2) : Number(b).toString(16).padStart(2, '0');
   return s;
+}
+
+/** `bpftool map lookup` commands for the given keys (hex) of a map. */
+export function lookupArgs(m: KernelMap, keys: Iterable<string>): string[][] {
+  return [...keys].map((k) => ['map', 'lookup', 'id', String(m.id), 'key', ...hexArgs(k)]);
+}
+
+/** Snapshot entries of a sparse array from `bpftool -j map lookup` outputs: the non-zero values. */
+export function lookupEntries(outputs: readonly unknown[]): { key: string; value: string }[] {
+  return dumpEntries(outputs).filter((e) => /[^0]/.test(e.value));
 }
 
 /** Snapshot entries from a `bpftool -j map dump`: sorted by key, per-CPU maps as CPU 0's value. */

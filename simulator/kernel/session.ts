@@ -9,9 +9,11 @@ import { BatchCommandError, BpftoolBatch } from './batch.js';
 import { releaseMany } from './cleanup.js';
 import { KernelError, toolComplaint } from './errors.js';
 import type { KernelMap } from './maps.js';
-import { dumpEntries, hexArgs, inSnapshot } from './maps.js';
+import { dumpEntries, hexArgs, inSnapshot, lookupArgs, lookupEntries } from './maps.js';
 import { MAX_IFINDEX, RX_QUEUES } from './netns.js';
 import { inNetns, runTool } from './proc.js';
+
+type Entry = { key: string; value: string };
 
 /** struct xdp_md as BPF_PROG_TEST_RUN takes it in ctx_in: six u32 fields. */
 const XDP_MD_SIZE = 24;
@@ -35,6 +37,8 @@ export interface SessionParts {
   readonly maps: readonly KernelMap[];
   /** resources to release on close (cleanup.ts handles) */
   readonly resources: number[];
+  /** sparse arrays by name: the keys (hex) a snapshot looks up (the fixture's, then watch()) */
+  readonly watched?: ReadonlyMap<string, readonly string[]>;
 }
 
 export class KernelSession implements EngineSession {
@@ -46,6 +50,12 @@ export class KernelSession implements EngineSession {
   private readonly outFile: string;
   private readonly ctxFile: string;
   private readonly dumped: KernelMap[];
+  private readonly watched = new Map<string, Set<string>>();
+  /**
+   * Sparse arrays no program can write (BPF_F_RDONLY_PROG): their lookups, kept until the watched
+   * keys change (only this session's fixture writes them).
+   */
+  private readonly unchanging = new Map<string, { keys: number; entries: Entry[] }>();
   /** frozen maps (`.rodata`): neither the program nor user space can change them, read once */
   private frozen?: MapsSnapshot;
 
@@ -54,6 +64,20 @@ export class KernelSession implements EngineSession {
     this.outFile = join(parts.tmp, 'out');
     this.ctxFile = join(parts.tmp, 'ctx');
     this.dumped = parts.maps.filter((m) => inSnapshot(m) && !m.frozen);
+    for (const m of this.dumped) if (m.sparse) this.watched.set(m.name, new Set(parts.watched?.get(m.name) ?? []));
+  }
+
+  /**
+   * Adds keys (hex) of a sparse array to those every snapshot looks up; returns how many were new.
+   * A sparse array is never dumped whole (33 million entries): its snapshot lists the non-zero
+   * values among the fixture's keys and the keys watched here (e.g. those another engine wrote).
+   */
+  watch(map: string, keys: Iterable<string>): number {
+    const set = this.watched.get(map);
+    if (!set) return 0;
+    const before = set.size;
+    for (const k of keys) set.add(k);
+    return set.size - before;
   }
 
   /** The network namespace, pins and maps of this session (for tests and diagnostics). */
@@ -68,10 +92,11 @@ export class KernelSession implements EngineSession {
    */
   run(input: RunInput, opts: RunOptions = {}): Promise<RunResult> {
     return this.serial(async () => {
-      const outs = await this.exec([this.runArgs(input, 1), ...(opts.snapshot === false ? [] : this.dumpArgs())], input);
+      const read = opts.snapshot === false ? undefined : this.readArgs();
+      const outs = await this.exec([this.runArgs(input, 1), ...(read?.commands ?? [])], input);
       const code = retval(outs[0]);
       const packet = new Uint8Array(readFileSync(this.outFile));
-      const maps = opts.snapshot === false ? {} : await this.snapshot(outs.slice(1));
+      const maps = read ? await this.snapshot(read.entries(outs.slice(1))) : {};
       this.counts.runs++;
       return { action: actionName(code), code, packet, maps };
     });
@@ -95,19 +120,30 @@ export class KernelSession implements EngineSession {
   }
 
   readMaps(): Promise<MapsSnapshot> {
-    return this.serial(async () => this.snapshot(await this.exec(this.dumpArgs())));
+    return this.serial(async () => {
+      const read = this.readArgs();
+      return this.snapshot(read.entries(await this.exec(read.commands)));
+    });
   }
 
-  /** bpftool updates and deletes of the entries that differ from `state` (frozen maps are skipped). */
+  /**
+   * bpftool updates and deletes of the entries that differ from `state` (frozen maps are skipped).
+   * A sparse array's keys in `state` are watched from now on, and an entry it lists that `state`
+   * does not is set back to zero (arrays have no delete).
+   */
   writeMaps(state: MapsSnapshot): Promise<void> {
     return this.serial(async () => {
-      const now = await this.snapshot(await this.exec(this.dumpArgs()));
-      const ids = new Map(this.dumped.map((m) => [m.name, m.id]));
+      for (const [name, entries] of Object.entries(state)) this.watch(name, entries.map((e) => e.key));
+      const read = this.readArgs();
+      const now = await this.snapshot(read.entries(await this.exec(read.commands)));
+      const byName = new Map(this.dumped.map((m) => [m.name, m]));
       const commands = mapChanges(now, state).flatMap((c) => {
-        const id = ids.get(c.map);
-        if (id === undefined) return [];
-        const where = ['map', c.value === undefined ? 'delete' : 'update', 'id', String(id), 'key', ...hexArgs(c.key)];
-        return [c.value === undefined ? where : [...where, 'value', ...hexArgs(c.value)]];
+        const m = byName.get(c.map);
+        if (m === undefined) return [];
+        this.unchanging.delete(m.name);
+        const value = c.value ?? (m.sparse ? '00'.repeat(m.valueSize) : undefined);
+        const where = ['map', value === undefined ? 'delete' : 'update', 'id', String(m.id), 'key', ...hexArgs(c.key)];
+        return [value === undefined ? where : [...where, 'value', ...hexArgs(value)]];
       });
       const batched = commands.filter((c) => BpftoolBatch.fits(c));
       if (batched.length > 0) await this.parts.batch.exec(batched);
@@ -143,12 +179,13 @@ export class KernelSession implements EngineSession {
   private runArgs(input: RunInput, repeat: number): string[] {
     writeFileSync(this.pktFile, input.packet);
     const args = ['prog', 'run', 'id', String(this.parts.progId), 'data_in', this.pktFile, 'data_out', this.outFile, 'data_size_out', String(DATA_SIZE_OUT)];
-    if (input.ctx && (input.ctx.ingressIfindex !== undefined || input.ctx.rxQueueIndex !== undefined)) {
+    if (input.ctx && (input.ctx.ingressIfindex !== undefined || input.ctx.rxQueueIndex !== undefined || input.ctx.egressIfindex)) {
       const md = Buffer.alloc(XDP_MD_SIZE);
-      // data = 0 (no metadata), data_end = packet length, ingress_ifindex, rx_queue_index
+      // data = 0 (no metadata), data_end = packet length, ingress_ifindex, rx_queue_index, egress_ifindex
       md.writeUInt32LE(input.packet.length, 4);
       md.writeUInt32LE(input.ctx.ingressIfindex ?? 0, 12);
       md.writeUInt32LE(input.ctx.rxQueueIndex ?? 0, 16);
+      md.writeUInt32LE(input.ctx.egressIfindex ?? 0, 20);
       writeFileSync(this.ctxFile, md);
       args.push('ctx_in', this.ctxFile);
     }
@@ -156,8 +193,38 @@ export class KernelSession implements EngineSession {
     return args;
   }
 
-  private dumpArgs(maps: readonly KernelMap[] = this.dumped): string[][] {
+  private dumpArgs(maps: readonly KernelMap[]): string[][] {
     return maps.map((m) => ['map', 'dump', 'id', String(m.id)]);
+  }
+
+  /** The commands that read the changing maps (dumps; lookups for sparse arrays) and their reader. */
+  private readArgs(): { commands: string[][]; entries: (outs: unknown[]) => Map<string, Entry[]> } {
+    const commands: string[][] = [];
+    const spans: { m: KernelMap; from: number; to: number }[] = [];
+    const kept = new Map<string, Entry[]>();
+    for (const m of this.dumped) {
+      const watched = this.watched.get(m.name);
+      const cached = this.unchanging.get(m.name);
+      if (cached && cached.keys === watched?.size) {
+        kept.set(m.name, cached.entries);
+        continue;
+      }
+      const from = commands.length;
+      const more = m.sparse ? lookupArgs(m, [...watched!].sort()) : this.dumpArgs([m]);
+      for (const c of more) commands.push(c);
+      spans.push({ m, from, to: commands.length });
+    }
+    const entries = (outs: unknown[]) => {
+      const fresh = new Map<string, Entry[]>();
+      for (const [name, e] of kept) fresh.set(name, e.map((x) => ({ ...x })));
+      for (const { m, from, to } of spans) {
+        const got = m.sparse ? lookupEntries(outs.slice(from, to)) : dumpEntries(outs[from]);
+        if (m.sparse && m.readOnlyProg) this.unchanging.set(m.name, { keys: this.watched.get(m.name)!.size, entries: got.map((x) => ({ ...x })) });
+        fresh.set(m.name, got);
+      }
+      return fresh;
+    };
+    return { commands, entries };
   }
 
   private async exec(commands: string[][], input?: RunInput): Promise<unknown[]> {
@@ -172,9 +239,7 @@ export class KernelSession implements EngineSession {
   }
 
   /** Maps in the object's order (the interpreter's), each as its dump; frozen ones from a cache. */
-  private async snapshot(dumps: unknown[]): Promise<MapsSnapshot> {
-    const fresh = new Map<string, { key: string; value: string }[]>();
-    this.dumped.forEach((m, i) => fresh.set(m.name, dumpEntries(dumps[i])));
+  private async snapshot(fresh: Map<string, Entry[]>): Promise<MapsSnapshot> {
     if (!this.frozen) {
       const frozen = this.parts.maps.filter((m) => inSnapshot(m) && m.frozen);
       const got = await this.parts.batch.exec(this.dumpArgs(frozen));

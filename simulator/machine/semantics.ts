@@ -25,6 +25,8 @@ export interface Operands {
   readonly src: number;
   /** lddw: what it loads (lddwValue) */
   readonly value: LddwValue;
+  /** a kfunc call: the kernel function's name, when the loader knows it (Program.kfuncs) */
+  readonly kfunc?: string;
 }
 
 /** The 64-bit value [hi, lo] an lddw loads, or the trap it raises instead. */
@@ -57,7 +59,7 @@ export function semantics(m: Machine, insn: Insn, o: Operands): Handler {
       return () => (host.packetLength() < len ? t : n);
     }
     case 'call':
-      return helperCall(m, insn.target === 'helper' ? insn.id : -1, insn.id, pc, n);
+      return insn.target === 'kfunc' ? kfuncCall(m, insn.id, o.kfunc, pc) : helperCall(m, insn.id, pc, n);
     case 'call-local': {
       const t = o.target;
       return () => m.call(n, t, pc);
@@ -125,13 +127,15 @@ function memoryHandler(m: Machine, insn: MemoryInsn, pc: number, n: number): Han
   }
 }
 
-/** A helper call (helperId < 0: a kfunc, which no engine implements). */
-function helperCall(m: Machine, helperId: number, id: number, pc: number, n: number): Handler {
-  const fn = helperId >= 0 ? m.host.helper(helperId) : undefined;
-  if (!fn) {
-    const what = helperId >= 0 ? m.host.helperName(helperId) : `kernel function (kfunc) with BTF id ${id}`;
-    return () => m.fail('unsupported-helper', `call to ${what}, which this interpreter does not implement`, pc);
-  }
+/** No kfunc is modelled: reaching the call traps, naming the kernel function. */
+function kfuncCall(m: Machine, id: number, name: string | undefined, pc: number): Handler {
+  const what = name !== undefined ? `kernel function ${name} (kfunc)` : `kernel function (kfunc) with BTF id ${id}`;
+  return () => m.fail('unsupported-kfunc', `call to ${what}, which this interpreter does not model`, pc);
+}
+
+function helperCall(m: Machine, helperId: number, pc: number, n: number): Handler {
+  const fn = m.host.helper(helperId);
+  if (!fn) return () => m.fail('unsupported-helper', `call to ${m.host.helperName(helperId)}, which this interpreter does not implement`, pc);
   return () => {
     fn(m, pc);
     if (m.trap) return TRAPPED;
@@ -156,7 +160,7 @@ function callx(m: Machine, reg: number, pc: number, n: number): Handler {
     if (H[reg] !== 0) return m.fail('bad-call', `callx through r${reg}, which holds neither a function address nor a helper number`, pc);
     const id = L[reg] >>> 0;
     let h = helpers.get(id);
-    if (!h) helpers.set(id, (h = helperCall(m, id, id, pc, n)));
+    if (!h) helpers.set(id, (h = helperCall(m, id, pc, n)));
     return h();
   };
 }

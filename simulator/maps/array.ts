@@ -1,10 +1,13 @@
-// Index-keyed maps: array and per-CPU array (every index exists; global data sections too),
+// Index-keyed maps: array and per-CPU array (every index exists; global data sections too; large
+// arrays allocate a value when first touched, sparse.ts),
 // and the sparse redirect targets devmap, cpumap, xskmap and the prog array, each with the
 // kernel's update and delete rules.
 
 import type { MapDef } from '../../compiler/loader/types.js';
 import { Errno, LOOKUP_RO, PROGRAM_RW, USER_ONLY, UpdateFlag, lockFlag, u32, u32Key, unknownFlags } from './types.js';
 import type { BpfMap, MapAccess } from './types.js';
+import { DenseStore, MapMemory, SparseStore, isSparseArray, isZero } from './sparse.js';
+import type { ValueStore } from './sparse.js';
 
 /** libbpf's flag for `.rodata`: the program may read but not write the map. */
 export const BPF_F_RDONLY_PROG = 0x80;
@@ -12,32 +15,45 @@ export const BPF_F_RDONLY_PROG = 0x80;
 export class ArrayMap implements BpfMap {
   readonly access: MapAccess;
   readonly inSnapshot = true;
-  private readonly values: Uint8Array[] = [];
+  /** stored lazily and listed by its non-zero entries (sparse.ts) */
+  readonly sparse: boolean;
+  /** the last lookup or update needed a value the session's memory cap could not allocate */
+  capReached = false;
+  private readonly store: ValueStore;
 
-  constructor(readonly def: MapDef) {
+  constructor(readonly def: MapDef, memory: MapMemory = new MapMemory()) {
     const readOnly = (def.flags & BPF_F_RDONLY_PROG) !== 0;
     this.access = readOnly ? { lookup: true, update: false, writableValues: false } : PROGRAM_RW;
-    const store = new Uint8Array(def.maxEntries * def.valueSize);
-    for (let i = 0; i < def.maxEntries; i++) this.values.push(store.subarray(i * def.valueSize, (i + 1) * def.valueSize));
-    if (def.initial && def.maxEntries > 0) this.values[0].set(def.initial.subarray(0, def.valueSize));
+    this.sparse = isSparseArray(def);
+    this.store = this.sparse ? new SparseStore(def.valueSize, memory) : new DenseStore(def.maxEntries, def.valueSize);
+    if (def.initial && def.maxEntries > 0) this.store.touch(0)?.set(def.initial.subarray(0, def.valueSize));
   }
 
   lookup(key: Uint8Array): Uint8Array | undefined {
-    return this.values[u32(key)];
+    const i = u32(key);
+    if (i >= this.def.maxEntries) return undefined;
+    const v = this.store.touch(i);
+    this.capReached = v === undefined;
+    return v;
   }
 
-  /** The value at index i (0 <= i < max_entries). */
+  /** The value at index i (0 <= i < max_entries) of a dense array. */
   value(i: number): Uint8Array {
-    return this.values[i];
+    return this.store.peek(i)!;
   }
 
+  /** Returns -ENOMEM (a refusal of the interpreter's, not the kernel's) when the memory cap is reached. */
   update(key: Uint8Array, value: Uint8Array, flags: number): number {
     if (unknownFlags(flags)) return -Errno.EINVAL;
     const i = u32(key);
     if (i >= this.def.maxEntries) return -Errno.E2BIG;
     if (flags & UpdateFlag.NOEXIST) return -Errno.EEXIST;
     if (lockFlag(flags)) return -Errno.EINVAL;
-    this.values[i].set(value.subarray(0, this.def.valueSize));
+    const bytes = value.subarray(0, this.def.valueSize);
+    const v = this.sparse && isZero(bytes) ? this.store.peek(i) : this.store.touch(i);
+    this.capReached = this.sparse && v === undefined && !isZero(bytes);
+    if (this.capReached) return -Errno.ENOMEM;
+    v?.set(bytes);
     return 0;
   }
 
@@ -45,8 +61,11 @@ export class ArrayMap implements BpfMap {
     return -Errno.EINVAL;
   }
 
+  /** Dense arrays: every index; sparse ones: the entries that are not all zero. */
   entries(): [Uint8Array, Uint8Array][] {
-    return this.values.map((v, i) => [u32Key(i), v]);
+    const out: [Uint8Array, Uint8Array][] = [];
+    for (const [i, v] of this.store.allocated()) if (!this.sparse || !isZero(v)) out.push([u32Key(i), v]);
+    return out;
   }
 }
 

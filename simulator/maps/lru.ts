@@ -64,6 +64,12 @@ export class KernelLru {
   private readonly targetFree: number;
   /** nodes a rotation or shrink looks at */
   private readonly nrScans: number;
+  /**
+   * Free nodes never used, at the tail of the free list (nodes are taken from its head and
+   * freed nodes pushed there, so the untouched ones stay at the tail): created when first taken,
+   * so a map of millions of entries costs what it holds.
+   */
+  private unborn: number;
 
   /**
    * `nodes` preallocated nodes (max_entries; per-CPU: rounded up to a multiple of the CPU count);
@@ -71,11 +77,7 @@ export class KernelLru {
    */
   constructor(nodes: number, possibleCpus: number, private readonly evict: Evict, readonly perCpu = false) {
     this.nextInactiveRotation = this.lists[ListType.INACTIVE];
-    const own = perCpu ? Math.ceil(nodes / possibleCpus) : nodes;
-    for (let i = 0; i < own; i++) {
-      const n = sentinel(ListType.FREE);
-      moveTo(n, this.lists[ListType.FREE]);
-    }
+    this.unborn = perCpu ? Math.ceil(nodes / possibleCpus) : nodes;
     this.nrScans = perCpu ? PERCPU_FREE_TARGET : LOCAL_FREE_TARGET;
     this.targetFree = Math.min(Math.max(Math.floor(Math.floor(nodes / possibleCpus) / 2), 1), LOCAL_FREE_TARGET);
   }
@@ -118,6 +120,7 @@ export class KernelLru {
   private popFreePerCpu(): LruNode | undefined {
     this.rotate();
     const free = this.lists[ListType.FREE];
+    this.bear(1);
     if (free.next === free) this.shrink(PERCPU_FREE_TARGET, free, ListType.FREE);
     const node = this.first(free);
     if (node) {
@@ -125,6 +128,14 @@ export class KernelLru {
       this.move(node, ListType.INACTIVE);
     }
     return node;
+  }
+
+  /** Makes sure the free list holds `want` nodes where it can, creating unborn ones at its tail. */
+  private bear(want: number): void {
+    const free = this.lists[ListType.FREE];
+    let have = 0;
+    for (let n = free.next; n !== free && have < want; n = n.next) have++;
+    for (; have < want && this.unborn > 0; have++, this.unborn--) moveTo(sentinel(ListType.FREE), free.prev);
   }
 
   private first(head: LruNode): LruNode | undefined {
@@ -141,6 +152,7 @@ export class KernelLru {
     this.rotate();
     let nfree = 0;
     const free = this.lists[ListType.FREE];
+    this.bear(this.targetFree);
     for (let n = free.next; n !== free && nfree < this.targetFree; ) {
       const next = n.next;
       this.moveToFree(n, this.localFree, ListType.LOCAL_FREE);
@@ -251,6 +263,7 @@ export class KernelLru {
       for (let n = h.next; n !== h; n = n.next) k++;
       return k;
     };
-    return [...this.lists.map(len), len(this.localFree), len(this.localPending)];
+    const [active, inactive, free] = this.lists.map(len);
+    return [active, inactive, free + this.unborn, len(this.localFree), len(this.localPending)];
   }
 }

@@ -9,6 +9,7 @@ import { OpaqueMap, createMap } from './factory.js';
 import type { MapOptions } from './factory.js';
 import { FixtureError, bytesToHex, compareKeys, hexToBytes, lpmKeyHex } from './fixture.js';
 import type { FixtureEntry, MapFixture } from './fixture.js';
+import { MapMemory, SPARSE_CAP_BYTES } from './sparse.js';
 import { Errno, UpdateFlag } from './types.js';
 import type { BpfMap } from './types.js';
 
@@ -30,7 +31,8 @@ export class MapSet {
   private readonly cache: ({ key: string; value: string }[] | undefined)[];
 
   constructor(readonly defs: readonly MapDef[], opts: MapOptions = {}) {
-    this.maps = defs.map((d) => createMap(d, opts));
+    const memory = opts.memory ?? new MapMemory();
+    this.maps = defs.map((d) => createMap(d, { ...opts, memory }));
     defs.forEach((d, i) => this.byName.set(d.name, i));
     this.dirty = new Uint8Array(defs.length).fill(1);
     this.cache = new Array(defs.length).fill(undefined);
@@ -59,8 +61,10 @@ export class MapSet {
       if (i === undefined) throw new FixtureError(`map ${c.map}`, 'the object has no map of that name');
       const map = this.maps[i];
       const key = hexToBytes(c.key);
-      const ret = c.value === undefined ? map.delete(key) : map.update(key, hexToBytes(c.value), UpdateFlag.ANY);
-      if (ret !== 0) throw new FixtureError(`map ${c.map} key ${c.key}`, `the ${c.value === undefined ? 'delete' : 'update'} fails with ${errnoName(ret)}`);
+      // a sparse array lists its non-zero entries: one that `state` leaves out is zero (arrays have no delete)
+      const value = c.value === undefined && map instanceof ArrayMap && map.sparse ? new Uint8Array(map.def.valueSize) : c.value;
+      const ret = value === undefined ? map.delete(key) : map.update(key, typeof value === 'string' ? hexToBytes(value) : value, UpdateFlag.ANY);
+      if (ret !== 0) throw new FixtureError(`map ${c.map} key ${c.key}`, `the ${value === undefined ? 'delete' : 'update'} fails with ${errnoName(ret)}`);
       this.dirty[i] = 1;
     }
   }
@@ -80,6 +84,8 @@ export class MapSet {
       if (value.length !== def.valueSize) throw new FixtureError(where, `value is ${value.length} bytes, the map's value size is ${def.valueSize}`);
       ret = map.update(key, value, UpdateFlag.ANY);
     }
+    if (map instanceof ArrayMap && map.capReached)
+      throw new FixtureError(where, `the interpreter's cap of ${SPARSE_CAP_BYTES} bytes for the values of large arrays is reached`);
     if (ret !== 0) throw new FixtureError(where, `the update fails with ${errnoName(ret)} (${def.type}, max_entries ${def.maxEntries})`);
   }
 
@@ -88,14 +94,17 @@ export class MapSet {
     return order.map((j) => ({ key: keys[j], value: bytesToHex(map.value(j)) }));
   }
 
-  /** Every map in the snapshot with all its entries, sorted by key (unchanged maps from a cache). */
+  /**
+   * Every map in the snapshot with all its entries, sorted by key (unchanged maps from a cache);
+   * sparse arrays list only their non-zero entries.
+   */
   snapshot(): MapsSnapshot {
     const out: MapsSnapshot = {};
     this.maps.forEach((map, i) => {
       if (!map.inSnapshot) return;
       let entries = this.cache[i];
       if (!entries || this.dirty[i]) {
-        entries = map instanceof ArrayMap ? this.arrayEntries(map) : map
+        entries = map instanceof ArrayMap && !map.sparse ? this.arrayEntries(map) : map
           .entries()
           .map(([k, v]) => ({ key: bytesToHex(k), value: bytesToHex(v) }))
           .sort((a, b) => compareKeys(a.key, b.key));

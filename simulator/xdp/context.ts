@@ -1,7 +1,8 @@
 // The xdp_md context a program gets in r1, emulated as the kernel rewrites its loads: the u32
 // fields data, data_end and data_meta become 64-bit packet pointers; ingress_ifindex and
-// rx_queue_index are values. Only aligned 4-byte reads are valid (the verifier's rule); writes
-// and egress_ifindex (devmap programs only) are faults.
+// rx_queue_index are values, and egress_ifindex for devmap programs (xdp/devmap: the kernel's
+// verifier lets only those read it, not cpumap programs). Only aligned 4-byte reads are
+// valid (the verifier's rule); writes, and egress_ifindex in other programs, are faults.
 
 import { RegionKind } from '../machine/index.js';
 import type { Machine, Memory, Region } from '../machine/index.js';
@@ -34,6 +35,8 @@ export class XdpContext {
   readonly packetRegion: Region;
   ingressIfindex = DEFAULT_IFINDEX;
   rxQueueIndex = 0;
+  /** devmap programs: the device the frame leaves by; undefined for others (reading it faults) */
+  egressIfindex: number | undefined;
 
   constructor(mem: Memory) {
     this.ctxRegion = mem.add('xdp_md ctx', RegionKind.CTX, new Uint8Array(0), false);
@@ -61,7 +64,8 @@ export class XdpContext {
       case XdpMd.ingress_ifindex: return this.value(m, dst, this.ingressIfindex);
       case XdpMd.rx_queue_index: return this.value(m, dst, this.rxQueueIndex);
       default:
-        mem.fault('bad-pointer', 'xdp_md.egress_ifindex can be read only by devmap programs (the verifier rejects it here)');
+        if (this.egressIfindex !== undefined) return this.value(m, dst, this.egressIfindex);
+        mem.fault('bad-pointer', 'xdp_md.egress_ifindex can be read only by devmap programs, section xdp/devmap (the verifier rejects it here)');
         return false;
     }
   }

@@ -5,7 +5,7 @@
 
 import type { LoadedObject } from '../../compiler/loader/types.js';
 import { HELPER_NAMES } from '../../isa/index.js';
-import type { RunResult } from '../engine.js';
+import type { PerfEvent, RunResult } from '../engine.js';
 import type { XdpEnv } from '../helpers/env.js';
 import { compileRoutes } from '../helpers/fib.js';
 import type { Route } from '../helpers/env.js';
@@ -36,6 +36,8 @@ export class XdpHost implements Host, XdpEnv {
   xdp!: XdpContext;
   m!: Machine;
   redirect: RunResult['redirect'];
+  /** this run's bpf_perf_event_output calls (helpers/perf.ts) */
+  perfEvents: PerfEvent[] = [];
   clock: number;
   readonly clockStepPerCall: number;
   readonly clockStepPerPacket: number;
@@ -77,6 +79,7 @@ export class XdpHost implements Host, XdpEnv {
   beginRun(): void {
     this.m.mem.reset();
     this.redirect = undefined;
+    this.perfEvents = [];
     if (this.runs++ > 0) this.clock += this.clockStepPerPacket;
   }
 

@@ -94,6 +94,10 @@ beforeAll(async () => {
 /** For each JSON table: runs whose outputs together have every field. */
 function runsFor(label: string): string[][] {
   const rm = (f: string) => join(PROGRAMS_DIR, 'redirect_map', f);
+  // xdp_sample with a fixture that samples every packet: perfEvents
+  const sampleEvery = join(tmp, 'sample-every.json');
+  writeFileSync(sampleEvery, JSON.stringify({ maps: { config: { entries: [{ key: '00000000', value: '0100000020000000' }] } } }));
+  const sample = [obj('xdp_sample'), '--maps', sampleEvery];
   switch (label) {
     case 'info':
       return [['info', obj('l4lb'), '--json'], ['info', raw('sub', 'mov %r0, 2\ncall local sub\nexit\nsub: call 14\nexit'), '--json']];
@@ -108,9 +112,10 @@ function runsFor(label: string): string[][] {
         ['run', OOB, '--packet', PACKET, '--json'],
         ['run', rm('redirect_map.o'), '--maps', rm('maps.json'), '--packet', ARP, '--json'],
         ['run', raw('redirect', 'mov %r1, 3\nmov %r2, 0\ncall 23\nexit'), '--packet', PACKET, '--json'],
+        ['run', ...sample, '--packet', PACKET, '--json'],
       ];
     case 'run --pcap':
-      return [['run', obj('xdp1'), '--pcap', PCAP, '--json', '--dump-maps'], ['run', PRINTK, '--pcap', PCAP, '--json'], ['run', OOB, '--pcap', PCAP, '--json']];
+      return [['run', obj('xdp1'), '--pcap', PCAP, '--json', '--dump-maps'], ['run', PRINTK, '--pcap', PCAP, '--json'], ['run', OOB, '--pcap', PCAP, '--json'], ['run', ...sample, '--pcap', PCAP, '--json']];
     case 'coverage':
       return [['coverage', obj('xdp1'), '--pcap', PCAP, '--json']];
     default:

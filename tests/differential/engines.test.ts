@@ -12,13 +12,20 @@ import type { PcapRunSummary } from '../../simulator/pcap-run.js';
 import { readPcapFile } from '../../simulator/pcap/index.js';
 import { PROGRAMS_DIR } from '../helpers/paths.js';
 import { kernelMissing, needs } from '../helpers/tools.js';
-import { loadProgram } from './engines.js';
+import { mapDifferences } from './compare.js';
+import { EngineSet, loadProgram } from './engines.js';
 
 const c = loadProgram(PROGRAMS_DIR, 'router_ipv4');
 const program = c.obj.programs[0].name;
 const firstPacket = readPcapFile(join(c.dir, 'traffic.pcap')).find((r) => r.data.length >= 14)!.data;
 const skip = (name: string) => (name === 'kernel' ? kernelMissing() : undefined);
 const summaries = new Map<string, PcapRunSummary>();
+/** katran_lb's ch_rings: a 33,554,944-entry array, stored sparsely (maps/sparse.ts) */
+const katran = loadProgram(PROGRAMS_DIR, 'katran_lb');
+const katranProgram = katran.obj.programs[0].name;
+/** a ring slot the fixture leaves zero */
+const SLOT = 'ffff0001';
+const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
 for (const name of ENGINE_NAMES) {
   describe.skipIf(needs(skip(name)))(`engine session [${name}]`, () => {
@@ -63,6 +70,21 @@ for (const name of ENGINE_NAMES) {
       }
     });
 
+    it('writeMaps on a sparse array: a new slot is listed, and one the snapshot leaves out goes back to zero', async () => {
+      const s = await createEngine(name).open(katran.obj, katranProgram, katran.fixture);
+      try {
+        const before = await s.readMaps();
+        expect(before.ch_rings.some((e) => e.key === SLOT)).toBe(false);
+        const want = [...before.ch_rings.slice(1), { key: SLOT, value: '07000000' }].sort(byKey);
+        await s.writeMaps({ ch_rings: want });
+        expect((await s.readMaps()).ch_rings).toEqual(want);
+        await s.writeMaps({ ch_rings: before.ch_rings });
+        expect(await s.readMaps()).toEqual(before);
+      } finally {
+        await s.close();
+      }
+    });
+
     it('runPcap streams 300 packets of the traffic through the session', async () => {
       const s = await createEngine(name).open(c.obj, program, c.fixture);
       try {
@@ -87,6 +109,26 @@ describe.skipIf(needs(kernelMissing()))('engines agree on a trace', () => {
       expect(o).toBeDefined();
       const pick = (x: PcapRunSummary) => ({ packets: x.packets, refused: x.refused, actions: x.actions, outBytes: x.outBytes, outputSha256: x.outputSha256 });
       expect(pick(o!)).toEqual(pick(ref!));
+    }
+  });
+});
+
+describe.skipIf(needs(kernelMissing()))('engines that look large arrays up by key', () => {
+  it('are told the keys another engine lists, so a slot only one engine holds shows as a difference', async () => {
+    const set = await EngineSet.open([createEngine('kernel'), createEngine('interpreter')], katran.obj, katranProgram, katran.fixture);
+    try {
+      const [kernel, interp] = set.sessions;
+      expect(kernel.watch).toBeDefined();
+      const before = await interp.readMaps();
+      await interp.writeMaps({ ch_rings: [...before.ch_rings, { key: SLOT, value: '07000000' }].sort(byKey) });
+      const packet = readPcapFile(join(katran.dir, 'traffic.pcap')).find((r) => r.data.length >= 14)!.data;
+      const [k, i] = await set.run({ packet, label: 'katran #0' });
+      expect(k.kind === 'ran' && i.kind === 'ran').toBe(true);
+      if (k.kind !== 'ran' || i.kind !== 'ran') return;
+      expect(kernel.watch!('ch_rings', [SLOT])).toBe(0);
+      expect(mapDifferences(k.result.maps, i.result.maps).other).toEqual([`ch_rings[${SLOT}] = 07000000`]);
+    } finally {
+      await set.close();
     }
   });
 });

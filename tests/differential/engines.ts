@@ -142,7 +142,26 @@ export class EngineSet {
         out.push({ kind: 'refused', why: e.message });
       }
     }
+    await this.watchListed(out);
     return out;
+  }
+
+  /**
+   * Engines that read large arrays by lookups of known keys (the kernel) are told the keys the
+   * others listed; one that had not looked some up reads its maps again for this outcome.
+   */
+  private async watchListed(out: Outcome[]): Promise<void> {
+    if (!this.sessions.some((s) => s.watch)) return;
+    for (const [i, s] of this.sessions.entries()) {
+      const mine = out[i];
+      if (!s.watch || mine.kind !== 'ran') continue;
+      let added = 0;
+      for (const [j, other] of out.entries()) {
+        if (j === i || other.kind !== 'ran') continue;
+        for (const [name, entries] of Object.entries(other.result.maps)) added += s.watch(name, entries.map((e) => e.key));
+      }
+      if (added > 0) mine.result.maps = await s.readMaps();
+    }
   }
 
   /** Puts every engine's maps back to `state` (a snapshot they all had). */

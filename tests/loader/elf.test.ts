@@ -123,7 +123,7 @@ describe('broken ELF objects give one LoadError naming the file and instruction'
     const elf = buildElf([{ name: 'xdp', data: code(...LDDW(1), EXIT) }], [{ name: 'prog', section: 0 }, { name: 'ext', section: 'undef', type: STT.OBJECT }],
       [{ section: 0, offset: 0, type: 1, symbol: 1 }]);
     const e = loadError(() => loadBytes(elf, 'x.o'));
-    expect([e.index, e.why]).toEqual([0, "relocation against symbol 'ext': not defined in this object (externs are not supported)"]);
+    expect([e.index, e.why]).toEqual([0, "relocation against symbol 'ext': not defined in this object (extern variables, __ksym or __kconfig, are not supported)"]);
   });
 
   it('an invalid opcode', () => {
