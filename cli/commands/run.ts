@@ -22,8 +22,10 @@ import type { PcapRunSummary } from '../../simulator/pcap-run.js';
 import { parseIntList } from '../args.js';
 import { UsageError, UserError } from '../errors.js';
 import { JSON_OUTPUT, MAP_FIXTURE, OBJECT_FILE, PROGRAM_TO_RUN, traceOptions } from '../options.js';
+import { CORE, LANES, scheduleOptions, scheduleOrFail, STRATEGY, TIME_LIMIT } from '../schedule-options.js';
+import type { ScheduleArgs } from '../schedule-options.js';
 
-interface RunArgs {
+interface RunArgs extends Partial<ScheduleArgs> {
   file: string;
   program?: string;
   packet?: string;
@@ -59,7 +61,11 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('ctx-ifindex', { type: 'number', describe: 'xdp_md.ingress_ifindex (default 1, as the kernel test run)' })
       .option('rx-queue', { type: 'number', describe: 'xdp_md.rx_queue_index (default 0)' })
       .option('budget', { type: 'number', describe: 'instruction budget (default 1000000)' })
-      .option('engine', { choices: ENGINE_NAMES, default: 'interpreter' as EngineName, describe: 'the engine that runs the program (kernel: BPF_PROG_TEST_RUN, needs root and bpftool)' })
+      .option('engine', { choices: ENGINE_NAMES, default: 'interpreter' as EngineName, describe: 'the engine that runs the program (kernel: BPF_PROG_TEST_RUN, needs root and bpftool; rows: the scheduled rows)' })
+      .option('lanes', { ...LANES, describe: `with --engine rows: ${LANES.describe}` })
+      .option('strategy', { ...STRATEGY, describe: `with --engine rows: ${STRATEGY.describe}` })
+      .option('core', { ...CORE, describe: `with --engine rows: ${CORE.describe}` })
+      .option('time-limit', { ...TIME_LIMIT, describe: `with --engine rows: ${TIME_LIMIT.describe}` })
       .epilog(
         'The packet runs as under the kernel\'s BPF_PROG_TEST_RUN (256 bytes of headroom, 14 to 73152 bytes). '
         + 'Exit status: 0 when the run completed, also when the program trapped (the trap is printed, the action is '
@@ -75,7 +81,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     for (const [name, v] of [['ctx-ifindex', argv['ctx-ifindex']], ['rx-queue', argv['rx-queue']], ['budget', argv.budget]] as const)
       if (v !== undefined && (!Number.isInteger(v) || v < 0 || v > 0xffffffff)) throw new UserError(`--${name} must be an integer from 0 to 4294967295`);
     let result: RunResult, before;
-    const session = await openSession(argv.engine, obj, program, fixture, { budget: argv.budget });
+    const session = await openSession(argv.engine, obj, program, fixture, { budget: argv.budget, ...rowsOptions(argv.engine, argv) });
     try {
       before = await session.readMaps();
       result = await session.run({ packet, ctx: { ingressIfindex: argv['ctx-ifindex'], rxQueueIndex: argv['rx-queue'] } });
@@ -88,6 +94,13 @@ export const runCommand: CommandModule<object, RunArgs> = {
     process.stdout.write(argv.json ? `${JSON.stringify(toJson(program, result, changed), null, 2)}\n` : formatRun(program, result, changed));
   },
 };
+
+/** For --engine rows: the scheduler the engine runs the program through (the CLI compiles, the engine executes). */
+function rowsOptions(engine: EngineName | undefined, a: Partial<ScheduleArgs>): EngineOptions {
+  if (engine !== 'rows') return {};
+  const opts = scheduleOptions({ strategy: a.strategy ?? 'list', core: a.core ?? 'xdp2hw', lanes: a.lanes, 'time-limit': a['time-limit'] ?? 200 });
+  return { schedule: (obj, program) => scheduleOrFail(obj, program, opts).program };
+}
 
 /** A session of the named engine; an engine this machine cannot run is one line for the user. */
 async function openSession(name: EngineName, obj: LoadedObject, program: string, fixture: MapFixture | undefined, opts: EngineOptions): Promise<EngineSession> {
@@ -124,7 +137,7 @@ async function runTrace(argv: RunArgs): Promise<void> {
   process.stdout.write(argv.json ? `${JSON.stringify({ program, ...summary }, null, 2)}\n` : formatSummary(program, summary));
 }
 
-type TraceArgs = Pick<RunArgs, 'pcap' | 'max-packets' | 'ingress-ifindex' | 'rx-queues' | 'budget'> & { engine?: EngineName };
+type TraceArgs = Pick<RunArgs, 'pcap' | 'max-packets' | 'ingress-ifindex' | 'rx-queues' | 'budget'> & Partial<ScheduleArgs> & { engine?: EngineName };
 
 /** Opens a session (the interpreter's with coverage when asked) and streams `argv.pcap` through it. */
 export async function runTraceOn(
@@ -140,7 +153,8 @@ export async function runTraceOn(
   const rxQueues = argv['rx-queues'] === undefined ? undefined : parseIntList(argv['rx-queues'], 'rx-queues');
   const max = argv['max-packets'];
   if (max !== undefined && (!Number.isInteger(max) || max < 0)) throw new UserError('--max-packets must be a whole number');
-  const session = await openSession(coverage ? 'interpreter' : argv.engine ?? 'interpreter', obj, program, fixture, { budget: argv.budget, coverage });
+  const engine = coverage ? 'interpreter' : argv.engine ?? 'interpreter';
+  const session = await openSession(engine, obj, program, fixture, { budget: argv.budget, coverage, ...rowsOptions(engine, argv) });
   const bar = createProgress('run', 'pkts');
   try {
     const summary = await runPcap(session, argv.pcap!, { maxPackets: max, ingressIfindexes, rxQueues, onProgress: (n) => bar.update(n, max) });
