@@ -4,6 +4,7 @@
 // says what must stay ordered and the RowTable (resources.ts) what a row can hold.
 
 import type { CoreConfig } from '../../isa/index.js';
+import { isControl } from './deps.js';
 import type { DepGraph } from './deps.js';
 import { RowTable, unitClass } from './resources.js';
 import type { Request } from './resources.js';
@@ -44,7 +45,14 @@ function request(g: DepGraph, n: number, row: number, place: readonly (Placement
       if (lane !== undefined && lane !== p.lane) return undefined;
       lane = p.lane;
     }
-  return { unit: unitClass(insn), packetLoad, lane };
+  // exits sharing a row: the earlier in a lower lane, since the lowest taken lane wins
+  let minLane = 0;
+  if (isControl(insn))
+    for (const e of g.pred[n]) {
+      const p = place[e.from];
+      if (p && p.row === row && isControl(g.nodes[e.from].ir.insn)) minLane = Math.max(minLane, p.lane + 1);
+    }
+  return { unit: unitClass(insn), packetLoad, lane, minLane };
 }
 
 /** Longest latency path from each node to the end of the graph (the list priority and the optimal tail bound). */

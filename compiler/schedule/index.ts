@@ -13,8 +13,9 @@ import type { BlockSchedule } from './block.js';
 import { buildDeps, unschedulableHelper } from './deps.js';
 import { regionStates } from './regions.js';
 import { withLanes } from './resources.js';
+import { entryFacts, liveIn, traceDeps, traces } from './trace.js';
 
-export const STRATEGIES = ['sequential', 'list', 'optimal'] as const;
+export const STRATEGIES = ['sequential', 'list', 'motion', 'optimal'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
 
 export function isStrategy(s: string): s is Strategy {
@@ -73,11 +74,18 @@ function checkSchedulable(ir: IrProgram): void {
       }
 }
 
-function scheduleBlock(b: IrBlock, states: ReturnType<typeof regionStates>, core: CoreConfig, opts: ScheduleOptions): BlockSchedule {
-  const g = buildDeps(b.insns, states, core);
+/** What is scheduled as one: a block, or (motion) a chain of blocks entered only at its head. */
+function units(ir: IrProgram, strategy: Strategy): IrBlock[][] {
+  if (strategy !== 'motion') return ir.functions.flatMap((f) => f.blocks.map((b) => [b]));
+  const { preds, jumpTargets } = entryFacts(ir);
+  return ir.functions.flatMap((f) => traces(f, preds, jumpTargets));
+}
+
+function scheduleUnit(unit: IrBlock[], states: ReturnType<typeof regionStates>, live: ReturnType<typeof liveIn> | undefined, core: CoreConfig, opts: ScheduleOptions): BlockSchedule {
+  const g = live ? traceDeps(unit, states, live, core) : buildDeps(unit.flatMap((b) => b.insns), states, core);
   switch (opts.strategy) {
     case 'sequential': return sequentialBlock(g, core);
-    case 'list': return listBlock(g, core);
+    case 'list': case 'motion': return listBlock(g, core);
     case 'optimal': return optimalBlock(g, core, opts.timeLimitMs ?? 200);
   }
 }
@@ -87,23 +95,25 @@ export function scheduleProgram(ir: IrProgram, originalInsns: number, opts: Sche
   checkSchedulable(ir);
   const core = withLanes(opts.core, opts.lanes ?? opts.core.lanes);
   const states = regionStates(ir);
-  const blocks = ir.functions.flatMap((f) => f.blocks);
-  const scheds = blocks.map((b) => scheduleBlock(b, states, core, opts));
+  const live = opts.strategy === 'motion' ? liveIn(ir) : undefined;
+  const blocks = units(ir, opts.strategy);
+  const scheds = blocks.map((u) => scheduleUnit(u, states, live, core, opts));
   const start = new Map<Label, number>();
   let at = 0;
-  blocks.forEach((b, i) => {
-    start.set(b.label, at);
+  blocks.forEach((u, i) => {
+    // only a unit's head is entered from elsewhere (traces.ts): its other blocks share its start
+    for (const b of u) start.set(b.label, at);
     at += scheds[i].rows;
   });
   const rows: (Syllable | undefined)[][] = Array.from({ length: at }, () => new Array<Syllable | undefined>(core.lanes).fill(undefined));
-  blocks.forEach((b, i) => {
-    const base = start.get(b.label)!;
-    b.insns.forEach((x, n) => {
+  blocks.forEach((u, i) => {
+    const base = start.get(u[0].label)!;
+    u.flatMap((b) => b.insns).forEach((x, n) => {
       const p = scheds[i].place[n];
       rows[base + p.row][p.lane] = syllable(x, start, at);
     });
   });
-  const syllables = blocks.reduce((s, b) => s + b.insns.length, 0);
+  const syllables = blocks.reduce((s, u) => s + u.reduce((t, b) => t + b.insns.length, 0), 0);
   const exact = scheds.map((s) => s.exact ?? false);
   const program: RowProgram = { name: ir.name, lanes: core.lanes, rows: rows as Row[], entry: 0, originalInsns };
   const stats: ScheduleStats = {

@@ -38,6 +38,8 @@ export interface Request {
   readonly packetLoad: boolean;
   /** with per-lane forwarding: the lane it must take (a producer in the row before) */
   readonly lane?: number;
+  /** the lowest lane it may take (a later exit than one already in the row) */
+  readonly minLane?: number;
 }
 
 /** Rows being filled: who holds each lane, calls and packet loads per row. */
@@ -66,7 +68,7 @@ export class RowTable {
     if (req.unit === 'helper' && this.helpers[row] >= this.core.helpersPerRow) return [];
     if (req.packetLoad && this.packetLoads[row] >= this.core.packetReadPorts) return [];
     const out: number[] = [];
-    for (let l = 0; l < this.core.lanes; l++)
+    for (let l = req.minLane ?? 0; l < this.core.lanes; l++)
       if (this.cells[row][l] === undefined && laneMay(this.core.laneCaps[l], req.unit) && (req.lane === undefined || req.lane === l)) out.push(l);
     return out;
   }
