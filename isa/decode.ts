@@ -161,6 +161,10 @@ function decodeFields(raw: RawSlot, pc: number, next?: RawSlot): Insn {
     case 'stx6':
       zero('imm');
       return { kind: 'stx6', dst: raw.dst, src: raw.src, off: raw.off };
+    case 'jlen':
+      zero('dst', 'src');
+      if (raw.imm < 0) fail(`packet length ${raw.imm >>> 0} does not fit 31 bits`);
+      return { kind: 'jlen', len: raw.imm, off: raw.off };
   }
 }
 

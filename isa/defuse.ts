@@ -64,6 +64,7 @@ export function defuse(insn: Insn): DefUse {
     case 'end': return du([insn.dst], [insn.dst]);
     case 'jmp': return du(regs(insn.dst, opReg(insn.src)), []);
     case 'ja': return du([], []);
+    case 'jlen': return du([], []);
     case 'call': return callDefUse(insn.target, insn.id);
     case 'call-local': return du(args(5), [0], { r: ANY, w: ANY, clobbers: CALLER_SAVED });
     case 'callx': return du(regs(insn.reg, ...args(5)), [0], { r: ANY, w: ANY, clobbers: CALLER_SAVED });

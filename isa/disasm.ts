@@ -114,6 +114,7 @@ export function disassembleInsn(insn: Insn, pc: number, opts: DisasmOptions = {}
     case 'callx': return `callx r${insn.reg}`;
     case 'exit': return 'exit';
     case 'exit-imm': return `exit ${insn.action}`;
+    case 'jlen': return `if len < ${insn.len} goto ${rel(insn.off)}${targetLabel(branchTarget(insn, pc)!, opts.symbols)}`;
     case 'lddw': return lddwText(insn);
     case 'ldx': {
       const dst = insn.signed ? r(insn.dst) : narrow(insn.size, insn.dst);

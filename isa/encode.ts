@@ -97,6 +97,8 @@ export function encodeInsn(insn: Insn): RawSlot[] {
       return [slot(opcodeOf('ldx6'), insn.dst, insn.src, insn.off)];
     case 'stx6':
       return [slot(opcodeOf('stx6'), insn.dst, insn.src, insn.off)];
+    case 'jlen':
+      return [slot(opcodeOf('jlen'), 0, 0, insn.off, insn.len)];
     default:
       return assertNever(insn);
   }

@@ -167,19 +167,30 @@ export interface Alu3Insn {
   readonly b: Operand;
 }
 
+/**
+ * Core extension: `if len < N goto L`, a compare-and-branch on the current packet length (data to
+ * data_end), replacing clang's `rX = data; rX += N; if rX > data_end goto L`. Target as in JmpInsn.
+ */
+export interface JlenInsn {
+  readonly kind: 'jlen';
+  /** the length compared against (bytes, 0 to 2^31 - 1) */
+  readonly len: number;
+  readonly off: number;
+}
+
 /** Every instruction of RFC 9669. */
 export type BaseInsn =
   | AluInsn | EndInsn | JmpInsn | JaInsn | CallInsn | CallLocalInsn | CallxInsn | ExitInsn | LddwInsn
   | LdxInsn | StInsn | StxInsn | AtomicInsn | LdAbsInsn | LdIndInsn;
 
 /** The extended syllables of the xdp2hw core. */
-export type ExtInsn = ExitImmInsn | Ldx6Insn | Stx6Insn | Alu3Insn;
+export type ExtInsn = ExitImmInsn | Ldx6Insn | Stx6Insn | Alu3Insn | JlenInsn;
 
 export type Insn = BaseInsn | ExtInsn;
 export type InsnKind = Insn['kind'];
 
 export function isExtension(insn: Insn): insn is ExtInsn {
-  return insn.kind === 'exit-imm' || insn.kind === 'ldx6' || insn.kind === 'stx6' || insn.kind === 'alu3';
+  return insn.kind === 'exit-imm' || insn.kind === 'ldx6' || insn.kind === 'stx6' || insn.kind === 'alu3' || insn.kind === 'jlen';
 }
 
 /** The 64-bit value of an lddw as a BigInt (unsigned). */

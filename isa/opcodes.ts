@@ -91,7 +91,7 @@ export type AtomicOp = (typeof ATOMIC_OPS)[number];
 /** What a row decodes to; the instruction kinds of isa/insn.ts. */
 export type RowKind =
   | 'alu' | 'end' | 'jmp' | 'ja' | 'call' | 'exit' | 'lddw' | 'ldx' | 'st' | 'stx' | 'atomic' | 'ld-abs' | 'ld-ind'
-  | 'exit-imm' | 'ldx6' | 'stx6';
+  | 'exit-imm' | 'ldx6' | 'stx6' | 'jlen';
 
 /** One row of the opcode table: everything the opcode byte alone says. */
 export interface OpRow {
@@ -143,6 +143,8 @@ export const ExtOpcode = {
   LDX6: 0xe1,
   /** 6-byte store from a register: STX | mode 0xe0 | W */
   STX6: 0xe3,
+  /** packet-length compare-and-branch: JMP | op 0xe0 (undefined in RFC 9669) | K */
+  JLEN: 0xe5,
 } as const;
 
 function buildTable(): (OpRow | undefined)[] {
@@ -197,6 +199,7 @@ function buildTable(): (OpRow | undefined)[] {
   }
   put({ opcode: ExtOpcode.EXIT_IMM, kind: 'exit-imm', mnemonic: 'exit', cls: Cls.JMP32, x: false, extension: true });
   put({ opcode: ExtOpcode.LDX6, kind: 'ldx6', mnemonic: 'ldx6', cls: Cls.LDX, x: true, size: 4, extension: true });
+  put({ opcode: ExtOpcode.JLEN, kind: 'jlen', mnemonic: 'jlen', cls: Cls.JMP, x: false, extension: true });
   put({ opcode: ExtOpcode.STX6, kind: 'stx6', mnemonic: 'stx6', cls: Cls.STX, x: true, size: 4, extension: true });
   return t;
 }

@@ -8,7 +8,7 @@
 // extensions mix in one ROM and `decodeProgram(bytes, { baseOnly: true })` rejects the extensions.
 
 import { ALU3_FLAG } from './decode.js';
-import type { Alu3Insn, ExitImmInsn, Ldx6Insn, Operand, Reg, Stx6Insn } from './insn.js';
+import type { Alu3Insn, ExitImmInsn, JlenInsn, Ldx6Insn, Operand, Reg, Stx6Insn } from './insn.js';
 import { ALU_OPS, ExtOpcode, NUM_REGS, OPCODES } from './opcodes.js';
 import type { Width } from './opcodes.js';
 
@@ -34,6 +34,13 @@ export const LDX6_OPCODE = ExtOpcode.LDX6;
 export const STX6_OPCODE = ExtOpcode.STX6;
 
 /**
+ * Packet-length compare-and-branch: `if len < N goto +off`, len = data_end - data now (after any
+ * adjust_head/tail). opcode 0xe5 = JMP | op 0xe0 | K; op 0xe0 is undefined in RFC 9669.
+ * msb [ len:32 | off:16 | src:4 = 0 | dst:4 = 0 | 0xe5:8 ] lsb
+ */
+export const JLEN_OPCODE = ExtOpcode.JLEN;
+
+/**
  * 3-operand ALU: `dst = a op b`, any ALU or ALU64 opcode but neg, mov and end, marked by bit 15
  * of off (RFC 9669 allows only off 0, 1, 8, 16, 32 in ALU instructions). `a` is the src field.
  * Immediate form (K):  msb [ b:32     | 1:1 | 0:3 | 0:4 | variant:8 | a:4 | dst:4 | op:4 | 0:1 | cls:3 ] lsb
@@ -50,7 +57,7 @@ export const ALU3_OPS: readonly Alu3Op[] = ALU_OPS.filter((o): o is Alu3Op => o 
 
 /** One extension, as data: what docs and the emitter can list. */
 export interface ExtensionInfo {
-  readonly kind: 'exit-imm' | 'ldx6' | 'stx6' | 'alu3';
+  readonly kind: 'exit-imm' | 'ldx6' | 'stx6' | 'alu3' | 'jlen';
   /** the opcode bytes it uses (alu3: every ALU and ALU64 opcode that has a 3-operand form) */
   readonly opcodes: readonly number[];
   readonly layout: string;
@@ -64,6 +71,7 @@ export const EXTENSIONS: readonly ExtensionInfo[] = [
   { kind: 'exit-imm', opcodes: [EXIT_IMM_OPCODE], layout: 'msb [ action:32 | 0:16 | 0:4 | 0:4 | 0x96:8 ] lsb' },
   { kind: 'ldx6', opcodes: [LDX6_OPCODE], layout: 'msb [ 0:32 | off:16 | src:4 | dst:4 | 0xe1:8 ] lsb' },
   { kind: 'stx6', opcodes: [STX6_OPCODE], layout: 'msb [ 0:32 | off:16 | src:4 | dst:4 | 0xe3:8 ] lsb' },
+  { kind: 'jlen', opcodes: [JLEN_OPCODE], layout: 'msb [ len:32 | off:16 | 0:4 | 0:4 | 0xe5:8 ] lsb' },
   {
     kind: 'alu3',
     opcodes: OPCODES.filter((r) => r?.kind === 'alu' && r.alu !== 'neg' && r.alu !== 'mov').map((r) => r!.opcode),
@@ -101,6 +109,13 @@ export function stx6(dst: Reg, src: Reg, off: number): Stx6Insn {
   checkReg('stx6 src', src);
   checkInt('stx6 off', off, 16);
   return { kind: 'stx6', dst, src, off: (off << 16) >> 16 };
+}
+
+/** `if len < N goto +off` (off in slots past the next, as a jump's; the IR's lower sets it). */
+export function jlen(len: number, off = 0): JlenInsn {
+  if (!Number.isInteger(len) || len < 0 || len > 0x7fffffff) throw new RangeError(`jlen length: ${len} is not 0 to 2^31 - 1`);
+  checkInt('jlen off', off, 16);
+  return { kind: 'jlen', len, off: (off << 16) >> 16 };
 }
 
 /** `dst = a op b`: b is a register ({ type: 'reg' }) or a 32-bit immediate ({ type: 'imm' }). */

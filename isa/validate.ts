@@ -15,7 +15,7 @@ import { FP, Pseudo } from './opcodes.js';
  */
 export function branchTarget(insn: Insn, pc: number): number | undefined {
   switch (insn.kind) {
-    case 'jmp': case 'ja': case 'call-local': return pc + insn.off + 1;
+    case 'jmp': case 'ja': case 'jlen': case 'call-local': return pc + insn.off + 1;
     case 'lddw': return insn.pseudo === Pseudo.FUNC ? pc + (insn.lo | 0) + 1 : undefined;
     default: return undefined;
   }

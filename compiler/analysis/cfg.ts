@@ -44,7 +44,7 @@ function successors(program: Program, blockOf: Int32Array, last: number): number
   const insn = insns[last];
   const out: number[] = [];
   if (!endsFlow(insn) && last + 1 < insns.length) out.push(blockOf[last + 1]);
-  if (insn.kind === 'jmp' || insn.kind === 'ja') {
+  if (insn.kind === 'jmp' || insn.kind === 'jlen' || insn.kind === 'ja') {
     const t = targetIndex(program.code, last);
     if (t >= 0 && !out.includes(blockOf[t])) out.push(blockOf[t]);
   }

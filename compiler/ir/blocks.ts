@@ -24,7 +24,7 @@ export function targetIndex(code: DecodedProgram, i: number): number {
 
 /** Jumps and exits end a block; calls do not. */
 export function endsBlock(insn: Insn): boolean {
-  return insn.kind === 'jmp' || endsFlow(insn);
+  return insn.kind === 'jmp' || insn.kind === 'jlen' || endsFlow(insn);
 }
 
 /**
@@ -46,7 +46,7 @@ export function blockSpans(program: Program): BlockSpan[] {
     const t = targetIndex(code, i);
     if (t >= 0) {
       leaders.add(t);
-      if (insn.kind !== 'jmp' && insn.kind !== 'ja' && !fnStart.has(t)) fnStart.set(t, `fn@${pcs[t]}`);
+      if (insn.kind !== 'jmp' && insn.kind !== 'jlen' && insn.kind !== 'ja' && !fnStart.has(t)) fnStart.set(t, `fn@${pcs[t]}`);
     }
     if (endsBlock(insn) && i + 1 < insns.length) leaders.add(i + 1);
   });

@@ -20,6 +20,6 @@ function blockSuccessors(fn: IrFunction, i: number): Label[] {
   if (!last || !endsFlow(last.insn)) {
     if (next !== undefined) out.push(next);
   }
-  if (last && (last.insn.kind === 'jmp' || last.insn.kind === 'ja') && last.target !== undefined && !out.includes(last.target)) out.push(last.target);
+  if (last && (last.insn.kind === 'jmp' || last.insn.kind === 'jlen' || last.insn.kind === 'ja') && last.target !== undefined && !out.includes(last.target)) out.push(last.target);
   return out;
 }

@@ -97,7 +97,7 @@ function resolve(p: Placed, pc: number, labelIndex: ReadonlyMap<Label, number>, 
     if (off < r.min || off > r.max) throw new IrError(p.where, `${insn.kind} to ${target}: offset ${off} does not fit ${what}`);
   };
   switch (insn.kind) {
-    case 'jmp': fits(INT16, 'a 16-bit offset'); return { ...insn, off };
+    case 'jmp': case 'jlen': fits(INT16, 'a 16-bit offset'); return { ...insn, off };
     case 'ja': fits(insn.wide ? INT32 : INT16, insn.wide ? 'a 32-bit offset' : 'a 16-bit offset (use a wide ja, gotol)'); return { ...insn, off };
     case 'call-local': fits(INT32, 'a 32-bit offset'); return { ...insn, off };
     case 'lddw': fits(INT32, 'a 32-bit offset'); return { ...insn, lo: off >>> 0 };

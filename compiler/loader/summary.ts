@@ -125,7 +125,7 @@ function featuresOf(insn: Insn, isMapRef: boolean): Feature[] {
     case 'ldx': return insn.signed ? ['v4: ldsx'] : [];
     case 'atomic': return ['atomics'];
     case 'ld-abs': case 'ld-ind': return ['legacy packet loads'];
-    case 'exit-imm': case 'ldx6': case 'stx6': case 'alu3': return ['xdp2hw extensions'];
+    case 'exit-imm': case 'ldx6': case 'stx6': case 'alu3': case 'jlen': return ['xdp2hw extensions'];
     case 'exit': case 'st': case 'stx': return [];
   }
 }

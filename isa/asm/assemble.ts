@@ -245,8 +245,16 @@ function buildLdInd(ctx: Ctx): Insn {
   return { kind: 'ld-ind', size: ctx.item.resolved.rows[0].size as 1 | 2 | 4, src: parseRegister(src), imm: parseImmediate(value, 32) };
 }
 
+/** `jlen N, label`: the core's `if len < N goto label`. */
+function buildJlen(ctx: Ctx): Insn {
+  const [len, target] = expect(ctx, 2, 'packet length, target');
+  const n = parseImmediate(len, 32, 'packet length');
+  if (n < 0) throw new Error(`packet length ${len} is negative`);
+  return { kind: 'jlen', len: n, off: ctx.target(target, 16) };
+}
+
 const BUILDERS = {
   alu: buildAlu, end: buildEnd, jmp: buildJmp, ja: buildJa, call: buildCall, lddw: buildLddw,
   ldx: buildLoad, ldx6: buildLoad, st: buildStore, stx: buildStore, stx6: buildStore,
-  'ld-abs': buildLdAbs, 'ld-ind': buildLdInd,
+  'ld-abs': buildLdAbs, 'ld-ind': buildLdInd, jlen: buildJlen,
 } as const;

@@ -19,6 +19,7 @@ const HOST: Host = {
   helper: (id) => (id === 5 ? identity : undefined),
   helperName: (id) => (id === 5 ? 'conformance helper 5' : `helper ${id}`),
   ctxLoad: () => false,
+  packetLength: () => 0, // no packet: `if len < N` with N > 0 always jumps
   mapAddress: () => 'a conformance program has no maps',
 };
 

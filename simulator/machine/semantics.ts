@@ -52,6 +52,10 @@ export function semantics(m: Machine, insn: Insn, o: Operands): Handler {
       const t = o.target;
       return () => t;
     }
+    case 'jlen': {
+      const t = o.target, len = insn.len, host = m.host;
+      return () => (host.packetLength() < len ? t : n);
+    }
     case 'call':
       return helperCall(m, insn.target === 'helper' ? insn.id : -1, insn.id, pc, n);
     case 'call-local': {

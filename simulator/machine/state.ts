@@ -50,6 +50,8 @@ export interface Host {
   helperName(id: number): string;
   /** emulate a load of `size` bytes at offset `off` of the ctx into register dst */
   ctxLoad(m: Machine, off: number, size: number, dst: number): boolean;
+  /** the current packet's length, data to data_end (the core's `if len < N` syllable reads it) */
+  packetLength(): number;
   /** the pointer an lddw of a map (or of an offset in its value) loads, or why there is none */
   mapAddress(map: number, value: boolean, offset: number): [number, number] | string;
 }

@@ -93,6 +93,10 @@ export class XdpHost implements Host, XdpEnv {
     return this.xdp.load(m, off, size, dst);
   }
 
+  packetLength(): number {
+    return this.xdp.packet.end - this.xdp.packet.data;
+  }
+
   mapAddress(map: number, value: boolean, offset: number): [number, number] | string {
     const r = this.mapRegions[map];
     if (!r) return `lddw of map ${map}, but the object has ${this.mapRegions.length} maps`;

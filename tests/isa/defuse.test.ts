@@ -51,6 +51,7 @@ const CASES: Record<InsnKind, Case[]> = {
   callx: [{ insn: one('call %r8'), reads: [1, 2, 3, 4, 5, 8], writes: [0], clobbers: [1, 2, 3, 4, 5] }],
   exit: [{ insn: one('exit'), reads: [0], writes: [] }],
   'exit-imm': [{ insn: { kind: 'exit-imm', action: 2 }, reads: [], writes: [0] }],
+  jlen: [{ insn: { kind: 'jlen', len: 34, off: 3 }, reads: [], writes: [], memReads: [], memWrites: [] }],
   lddw: [{ insn: one('lddw %r3, 0x1122334455667788'), reads: [], writes: [3] }],
   ldx: [
     { insn: one('ldxw %r2, [%r1+4]'), reads: [1], writes: [2], memReads: [{ region: 'pointer', base: 1, off: 4, size: 4 }], memWrites: [] },

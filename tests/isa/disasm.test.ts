@@ -73,7 +73,7 @@ describe('disassemble: conformance programs', () => {
     .map((l) => decodeProgram(Buffer.from((JSON.parse(l) as { bytecode: string }).bytecode, 'hex')));
   // what the suite lacks: the core's extensions, legacy packet loads, st, kfunc calls
   const extras = decodeProgram(encodeProgram(assemble(
-    ['exit 1', 'ldx6 %r1, [%r2+6]', 'stx6 [%r1+0], %r2', 'xor %r1, %r2, %r3', 'ldabsb 3', 'ldindh %r1, 2', 'stdw [%r10-8], 1', 'call kfunc 3', 'exit'].join('\n'),
+    ['jlen 34, +0', 'exit 1', 'ldx6 %r1, [%r2+6]', 'stx6 [%r1+0], %r2', 'xor %r1, %r2, %r3', 'ldabsb 3', 'ldindh %r1, 2', 'stdw [%r10-8], 1', 'call kfunc 3', 'exit'].join('\n'),
   )));
 
   it('never throws, and every line has pc, bytes and text', () => {
@@ -91,7 +91,7 @@ describe('disassemble: conformance programs', () => {
     // a Record over InsnKind: adding a kind to the union breaks this line until it is listed
     const seen: Record<InsnKind, number> = {
       alu: 0, end: 0, jmp: 0, ja: 0, call: 0, 'call-local': 0, callx: 0, exit: 0, lddw: 0, ldx: 0, st: 0, stx: 0, atomic: 0,
-      'ld-abs': 0, 'ld-ind': 0, 'exit-imm': 0, ldx6: 0, stx6: 0, alu3: 0,
+      'ld-abs': 0, 'ld-ind': 0, 'exit-imm': 0, ldx6: 0, stx6: 0, alu3: 0, jlen: 0,
     };
     const all: Insn[] = [...programs, extras].flatMap((p) => p.insns);
     all.forEach((insn, i) => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   ALU3_OFF_FLAG, ALU3_OPS, ALU_CODE_OF, Cls, EXTENSIONS, IsaError, JmpCode, ModeCode, OPCODES, alu3, decodeProgram, decodeSlot,
-  encodeInsn, encodeProgram, exitImm, imm, isExtension, ldx6, readSlot, reg, stx6,
+  encodeInsn, encodeProgram, exitImm, imm, isExtension, jlen, ldx6, readSlot, reg, stx6,
 } from '../../isa/index.js';
 import type { ExtInsn, Insn } from '../../isa/index.js';
 import { CONFORMANCE_DIR } from '../helpers/paths.js';
@@ -10,6 +10,7 @@ import { CONFORMANCE_DIR } from '../helpers/paths.js';
 /** A sample of every extension: each alu3 operation in both widths and both forms, edge values. */
 const samples: ExtInsn[] = [
   ...[0, 1, 2, 3, 4, -1, 0x7fffffff, -0x80000000].map(exitImm),
+  ...[[0, 0], [14, 5], [60, -3], [0x7fffffff, 32767], [34, -32768]].map(([n, o]) => jlen(n, o)),
   ...[[0, 1, 0], [1, 2, 6], [9, 10, -8], [10, 0, 32767], [5, 5, -32768]].flatMap(([d, s, o]) => [ldx6(d, s, o), stx6(d, s, o)]),
   ...ALU3_OPS.flatMap((op) => ([32, 64] as const).flatMap((w) => [
     alu3(op, w, 1, 2, imm(14)), alu3(op, w, 0, 10, imm(-1)), alu3(op, w, 9, 0, reg(10)), alu3(op, w, 3, 3, reg(0)),
@@ -32,6 +33,7 @@ const fields = (layout: string) =>
 function expected(insn: ExtInsn): Record<string, number> {
   switch (insn.kind) {
     case 'exit-imm': return { action: insn.action >>> 0 };
+    case 'jlen': return { len: insn.len, off: insn.off & 0xffff };
     case 'ldx6': case 'stx6': return { off: insn.off & 0xffff, src: insn.src, dst: insn.dst };
     case 'alu3': {
       const x = insn.b.type === 'reg';
@@ -56,7 +58,7 @@ describe('syllables: the core\'s extensions', () => {
   });
 
   it('each drawn layout is 64 bits and is what the encoder writes', () => {
-    expect(EXTENSIONS.map((e) => e.kind).sort()).toEqual(['alu3', 'exit-imm', 'ldx6', 'stx6']);
+    expect(EXTENSIONS.map((e) => e.kind).sort()).toEqual(['alu3', 'exit-imm', 'jlen', 'ldx6', 'stx6']);
     for (const insn of samples) {
       const ext = EXTENSIONS.find((e) => e.kind === insn.kind)!;
       const fs = fields(ext.layout);
@@ -94,7 +96,9 @@ describe('syllables: the core\'s extensions', () => {
 
   it('use encodings RFC 9669 leaves undefined', () => {
     const rows = OPCODES.filter((r) => r?.extension);
-    expect(rows.map((r) => r!.kind).sort()).toEqual(['exit-imm', 'ldx6', 'stx6']);
+    expect(rows.map((r) => r!.kind).sort()).toEqual(['exit-imm', 'jlen', 'ldx6', 'stx6']);
+    // RFC 9669 §4.3: jump codes 0xe0 and 0xf0 are undefined
+    expect(readSlot(encodeProgram([jlen(14, 0)]), 0).opcode & 0xf0).toBe(0xe0);
     // RFC 9669 §4.3: EXIT is defined in the JMP class only
     const exit = exitImm(0);
     const op = readSlot(encodeProgram([exit]), 0).opcode;
@@ -116,6 +120,8 @@ describe('syllables: the core\'s extensions', () => {
   it('constructors refuse values that do not fit', () => {
     expect(() => exitImm(2 ** 32)).toThrow(RangeError);
     expect(() => exitImm(1.5)).toThrow(RangeError);
+    expect(() => jlen(-1)).toThrow(RangeError);
+    expect(() => jlen(14, 40000)).toThrow(/16 bits/);
     expect(() => ldx6(11, 1, 0)).toThrow(/r11/);
     expect(() => stx6(1, 1, 40000)).toThrow(/16 bits/);
     expect(() => alu3('mov' as never, 64, 1, 2, imm(1))).toThrow(/no 3-operand form/);

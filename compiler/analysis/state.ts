@@ -1,0 +1,80 @@
+// The abstract machine state of absint.ts at one program point: registers, the proven minimum
+// packet length, spilled values and known-zero bytes of the frame. Join, clone, equality and
+// the invalidations helpers cause; no transfer functions (transfer.ts) and no fixpoint (absint.ts).
+
+import { joinVal, eqVal, TOP } from './values.js';
+import type { AVal } from './values.js';
+
+/** Bytes of one frame. */
+export const FRAME = 512;
+/** lenFrom when the minimum length is the minimum frame the NIC delivers. */
+export const FROM_FRAME = -1;
+/** lenFrom when nothing is known (length 0). */
+export const FROM_NOTHING = -2;
+
+export interface AState {
+  readonly regs: AVal[];
+  /** data_end - data ≥ minLen for the current packet */
+  minLen: number;
+  /** the pc of the check that proved minLen (FROM_FRAME, FROM_NOTHING) */
+  lenFrom: number;
+  /** 8-byte spills of the frame, by offset from r10 */
+  readonly stack: Map<number, AVal>;
+  /** known[FRAME + off] = 1: the byte at r10 + off is known to be zero */
+  readonly zero: Uint8Array;
+}
+
+export function cloneState(s: AState): AState {
+  return { regs: [...s.regs], minLen: s.minLen, lenFrom: s.lenFrom, stack: new Map(s.stack), zero: s.zero.slice() };
+}
+
+export function sameState(a: AState, b: AState): boolean {
+  if (a.minLen !== b.minLen || a.stack.size !== b.stack.size) return false;
+  for (let r = 0; r < a.regs.length; r++) if (!eqVal(a.regs[r], b.regs[r])) return false;
+  for (const [off, v] of a.stack) {
+    const w = b.stack.get(off);
+    if (!w || !eqVal(v, w)) return false;
+  }
+  for (let i = 0; i < FRAME; i++) if (a.zero[i] !== b.zero[i]) return false;
+  return true;
+}
+
+/** a ⊔ b (a new state); `widen` sends ranges that still grow to TOP. */
+export function joinState(a: AState, b: AState, widen: boolean): AState {
+  const regs = a.regs.map((v, r) => joinVal(v, b.regs[r], widen));
+  const stack = new Map<number, AVal>();
+  for (const [off, v] of a.stack) {
+    const w = b.stack.get(off);
+    if (w) {
+      const j = joinVal(v, w, widen);
+      if (j.k !== 'top') stack.set(off, j);
+    }
+  }
+  const zero = a.zero.slice();
+  for (let i = 0; i < FRAME; i++) zero[i] &= b.zero[i];
+  const minLen = Math.min(a.minLen, b.minLen);
+  const lenFrom = a.minLen <= b.minLen ? a.lenFrom : b.lenFrom;
+  return { regs, minLen, lenFrom, stack, zero };
+}
+
+/** Forget what the frame held at [off, off + size) (size undefined: the whole frame). */
+export function clobberStack(s: AState, off?: number, size?: number): void {
+  if (off === undefined || size === undefined) {
+    s.stack.clear();
+    s.zero.fill(0);
+    return;
+  }
+  for (const k of [...s.stack.keys()]) if (k < off + size && off < k + 8) s.stack.delete(k);
+  for (let i = Math.max(0, FRAME + off); i < Math.min(FRAME, FRAME + off + size); i++) s.zero[i] = 0;
+}
+
+/** A helper moved or resized the packet: every packet pointer is stale and nothing is known of its length. */
+export function clobberPacket(s: AState): void {
+  const stale = (v: AVal) => v.k === 'pkt' || v.k === 'end';
+  s.regs.forEach((v, r) => {
+    if (stale(v)) s.regs[r] = TOP;
+  });
+  for (const [k, v] of s.stack) if (stale(v)) s.stack.delete(k);
+  s.minLen = 0;
+  s.lenFrom = FROM_NOTHING;
+}

@@ -1,0 +1,151 @@
+// Scalar passes on the domain's ranges: constant propagation into operands (and store-immediate),
+// removal of operations that cannot change their register (a mask wider than the value, a
+// zero-extending shift pair, `rX = c` when rX is c), and zeroing stores the core makes redundant.
+
+import type { Insn, JmpCond, Operand } from '../../isa/index.js';
+import type { IrProgram } from '../ir/index.js';
+import { replaceInsn, walk } from '../ir/index.js';
+import { FRAME } from '../analysis/state.js';
+import type { AState } from '../analysis/state.js';
+import { constOf } from '../analysis/values.js';
+import type { Pass, PassContext } from './types.js';
+import { show } from './types.js';
+
+/** A known constant that an imm field carries unchanged (sign-extension of a non-negative int32). */
+function immOf(s: AState, r: number): number | undefined {
+  const c = constOf(s.regs[r]);
+  return c !== undefined && c < 2 ** 31 ? c : undefined;
+}
+
+const SWAP: Partial<Record<JmpCond, JmpCond>> = {
+  jeq: 'jeq', jne: 'jne', jset: 'jset', jgt: 'jlt', jge: 'jle', jlt: 'jgt', jle: 'jge', jsgt: 'jslt', jsge: 'jsle', jslt: 'jsgt', jsle: 'jsge',
+};
+
+/** The instruction with a known register operand replaced by an immediate, or undefined. */
+function withImmediate(insn: Insn, s: AState): Insn | undefined {
+  const imm = (value: number): Operand => ({ type: 'imm', value });
+  switch (insn.kind) {
+    case 'alu': {
+      const c = insn.src.type === 'reg' && insn.op !== 'movsx' ? immOf(s, insn.src.reg) : undefined;
+      return c === undefined ? undefined : { ...insn, src: imm(c) };
+    }
+    case 'jmp': {
+      if (insn.src.type !== 'reg') return undefined;
+      const c = immOf(s, insn.src.reg);
+      if (c !== undefined) return { ...insn, src: imm(c) };
+      const d = immOf(s, insn.dst);
+      return d === undefined ? undefined : { ...insn, cond: SWAP[insn.cond]!, dst: insn.src.reg, src: imm(d) };
+    }
+    case 'stx': {
+      const c = immOf(s, insn.src);
+      return c === undefined ? undefined : { kind: 'st', size: insn.size, dst: insn.dst, off: insn.off, imm: c };
+    }
+    default: return undefined;
+  }
+}
+
+export const constPropPass: Pass = {
+  name: 'const-prop',
+  summary: 'replace registers the domain knows to be constant by immediates (operands, compares, store-immediate)',
+  run(ir: IrProgram, cx: PassContext): number {
+    const a = cx.analysis();
+    let n = 0;
+    for (const site of [...walk(ir)]) {
+      const s = a.before.get(site.insn);
+      const next = s && withImmediate(site.insn.insn, s);
+      if (!s || !next) continue;
+      const before = show(site.insn);
+      const made = replaceInsn(site.block, site.at, next, { target: site.insn.target, mapRef: site.insn.mapRef });
+      cx.report(site.insn, `${before} -> ${show(made)}`, 'the domain proves the register holds this constant on every path here', {});
+      n++;
+    }
+    return n;
+  },
+};
+
+/** Why `insn` cannot change anything in state s, or undefined. */
+function noOp(insn: Insn, s: AState): string | undefined {
+  if (insn.kind === 'alu' && insn.op === 'mov') {
+    if (insn.src.type === 'reg' && insn.src.reg === insn.dst) {
+      const v = s.regs[insn.dst];
+      if (insn.width === 64) return 'a register moved to itself';
+      if (v.k === 'num' && v.hi < 2 ** 32) return `w${insn.dst} = w${insn.dst} zero-extends a value the domain proves below 2^32`;
+      return undefined;
+    }
+    const c = constOf(s.regs[insn.dst]);
+    const want = insn.src.type === 'imm' ? (insn.width === 64 ? insn.src.value : insn.src.value >>> 0) : undefined;
+    if (c !== undefined && want !== undefined && c === want) return `r${insn.dst} already holds ${c} on every path here`;
+  }
+  if (insn.kind === 'alu' && insn.op === 'and' && insn.src.type === 'imm') {
+    const v = s.regs[insn.dst];
+    const mask = insn.src.value >>> 0;
+    if (v.k !== 'num' || v.hi >= 2 ** 32) return undefined;
+    const low = 2 ** Math.ceil(Math.log2(v.hi + 1)) - 1;
+    if ((mask & low) >>> 0 === low) return `r${insn.dst} is in [${v.lo}, ${v.hi}], whose bits the mask 0x${mask.toString(16)} all keeps`;
+  }
+  return undefined;
+}
+
+export const redundantPass: Pass = {
+  name: 'redundant',
+  summary: 'remove operations that cannot change their register: masks wider than the value, zero-extending shift pairs and moves, moves of the value already held',
+  run(ir: IrProgram, cx: PassContext): number {
+    const a = cx.analysis();
+    let n = 0;
+    for (const site of [...walk(ir)].reverse()) {
+      const s = a.before.get(site.insn);
+      if (!s) continue;
+      const why = noOp(site.insn.insn, s);
+      if (why) {
+        cx.report(site.insn, `${show(site.insn)}: removed`, why, { removed: 1 });
+        site.block.insns.splice(site.at, 1);
+        n++;
+        continue;
+      }
+      const next = site.block.insns[site.at + 1];
+      const pairWhy = next && shiftPair(site.insn.insn, next.insn, s);
+      if (pairWhy) {
+        cx.report(site.insn, `${show(site.insn)}; ${show(next)}: removed`, pairWhy, { removed: 2 });
+        site.block.insns.splice(site.at, 2);
+        n++;
+      }
+    }
+    return n;
+  },
+};
+
+/** `rX <<= 32; rX >>= 32` (or s>>= 32) on a value that already fits: the pair is the identity. */
+function shiftPair(a: Insn, b: Insn, s: AState): string | undefined {
+  if (a.kind !== 'alu' || b.kind !== 'alu' || a.width !== 64 || b.width !== 64 || a.dst !== b.dst) return undefined;
+  if (a.op !== 'lsh' || (b.op !== 'rsh' && b.op !== 'arsh') || a.src.type !== 'imm' || b.src.type !== 'imm') return undefined;
+  const k = a.src.value;
+  if (b.src.value !== k || k <= 0 || k >= 64) return undefined;
+  const v = s.regs[a.dst];
+  const limit = 2 ** (64 - k - (b.op === 'arsh' ? 1 : 0));
+  if (v.k !== 'num' || v.hi >= limit) return undefined;
+  return `r${a.dst} is in [${v.lo}, ${v.hi}], below 2^${Math.log2(limit)}: shifting left and back by ${k} gives it back unchanged`;
+}
+
+export const zeroingPass: Pass = {
+  name: 'zeroing',
+  summary: 'remove stores of zero to stack bytes already zero (the core clears the stack at every packet when CoreConfig.clearsStack)',
+  run(ir: IrProgram, cx: PassContext): number {
+    const a = cx.analysis();
+    let n = 0;
+    for (const site of [...walk(ir)].reverse()) {
+      const s = a.before.get(site.insn);
+      const insn = site.insn.insn;
+      if (!s || (insn.kind !== 'st' && insn.kind !== 'stx')) continue;
+      const zero = insn.kind === 'st' ? insn.imm === 0 : constOf(s.regs[insn.src]) === 0;
+      const base = s.regs[insn.dst];
+      if (!zero || base.k !== 'fp') continue;
+      const at = base.off + insn.off;
+      if (at < -FRAME || at + insn.size > 0 || !s.zero.subarray(FRAME + at, FRAME + at + insn.size).every((z) => z === 1)) continue;
+      const why = cx.options.core.clearsStack ? 'the core zeroes the stack at every packet start and' : '';
+      cx.report(site.insn, `${show(site.insn)}: removed`, `${why} no store of a non-zero value reaches r10${at} (${insn.size} bytes) on any path here: they are already zero`.trim(), { removed: 1 });
+      site.block.insns.splice(site.at, 1);
+      n++;
+    }
+    return n;
+  },
+};

@@ -1,0 +1,66 @@
+// The compiler's pipeline for one program: load → lift → analyses → passes → lower. Returns the
+// optimized program (as a loader Program, so engines run it like a loaded one), its bytes and the
+// passes' report. Scheduling and emitting come after this (compiler/schedule, compiler/emit).
+
+import type { CoreConfig } from '../isa/index.js';
+import { DEFAULT_CORE } from '../isa/index.js';
+import { lift, lower, withPrograms } from './ir/index.js';
+import type { IrProgram, Lowered } from './ir/index.js';
+import type { LoadedObject, Program } from './loader/types.js';
+import { runPasses } from './passes/index.js';
+import type { PassReport } from './passes/index.js';
+
+export interface CompileOptions {
+  /** the program to compile (default: the first) */
+  readonly program?: string;
+  /** passes to run (default: all) */
+  readonly passes?: readonly string[];
+  /** the shortest frame the NIC delivers, in bytes (default 60: Ethernet's minimum without FCS) */
+  readonly minFrame?: number;
+  /** the core compiled for (default: the xdp2hw preset) */
+  readonly core?: CoreConfig;
+}
+
+export const DEFAULT_MIN_FRAME = 60;
+
+export interface Compiled {
+  readonly original: Program;
+  /** the optimized program and its bytecode */
+  readonly optimized: Lowered;
+  /** the object with the optimized program in place of the original (for engines) */
+  readonly object: LoadedObject;
+  /** the optimized IR (what the scheduler takes) */
+  readonly ir: IrProgram;
+  readonly report: PassReport;
+  readonly insns: { readonly original: number; readonly optimized: number };
+  readonly options: { readonly minFrame: number; readonly core: string; readonly passes: readonly string[] };
+}
+
+/** The program named (or the first); a missing name is a PipelineError. */
+export function pickProgram(obj: LoadedObject, name?: string): Program {
+  const p = name === undefined ? obj.programs[0] : obj.programs.find((q) => q.name === name);
+  if (!p) throw new PipelineError(name === undefined ? `${obj.file}: the file has no programs` : `${obj.file}: no program named ${name} (programs: ${obj.programs.map((q) => q.name).join(', ')})`);
+  return p;
+}
+
+export class PipelineError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PipelineError';
+  }
+}
+
+export function compileObject(obj: LoadedObject, opts: CompileOptions = {}): Compiled {
+  const original = pickProgram(obj, opts.program);
+  const minFrame = opts.minFrame ?? DEFAULT_MIN_FRAME;
+  const core = opts.core ?? DEFAULT_CORE;
+  const ir = lift(original);
+  const { report } = runPasses(ir, { minFrame, core, passes: opts.passes });
+  const optimized = lower(ir);
+  return {
+    original, optimized, ir, report,
+    object: withPrograms(obj, [optimized.program]),
+    insns: { original: original.code.insns.length, optimized: optimized.program.code.insns.length },
+    options: { minFrame, core: core.name, passes: report.passes.map((p) => p.name) },
+  };
+}
