@@ -130,7 +130,7 @@ function syllable(x: IrInsn, start: ReadonlyMap<Label, number>, total: number): 
   };
   const out: { -readonly [K in keyof Syllable]: Syllable[K] } = { insn: x.insn, source };
   if (x.mapRef) out.mapRef = x.mapRef;
-  if (branchTarget(x.insn, 0) !== undefined && (x.insn.kind === 'jmp' || x.insn.kind === 'ja')) {
+  if (branchTarget(x.insn, 0) !== undefined && (x.insn.kind === 'jmp' || x.insn.kind === 'jlen' || x.insn.kind === 'ja')) {
     const row = x.target === undefined ? undefined : start.get(x.target);
     if (row === undefined || row >= total) throw new ScheduleError(`pc ${x.origin?.pc ?? '?'}`, `jump to ${x.target ?? 'nothing'}, which starts no row`);
     out.target = row;
