@@ -3,7 +3,7 @@
 //    exchanges, for every strategy × lanes 1, 2, 4, 8 × hxdp, xdp2hw; again after the passes
 //    (frames of at least the passes' 60-byte minimum only);
 // 2. rows per original instruction on hXDP's eight programs, 4 lanes, per strategy and core
-//    option (per-lane forwarding vs a crossbar), without and with the passes;
+//    option (per-lane forwarding vs a crossbar, speculative loads), without and with the passes;
 // 3. compile time of l4lb per strategy (the acceptance bound: < 2 s for all but optimal).
 
 import { scheduleObject, scheduleProgram, STRATEGIES } from '../compiler/schedule/index.js';
@@ -23,12 +23,15 @@ const EXCHANGES = quick ? 10 : 200;
 const TRAFFIC = quick ? 50 : Infinity;
 const HXDP_SET = ['xdp1', 'xdp2', 'adjust_tail', 'router_ipv4', 'rxq_info', 'tx_ip_tunnel', 'simple_firewall', 'l4lb'];
 const CROSSBAR: CoreConfig = { ...HXDP, name: 'hxdp+crossbar', forwarding: 'crossbar' };
+/** the speculative-load extension is a scheduling option: this core name only labels it */
+const SPEC = 'hxdp+speculative-loads';
 
 type Sched = (obj: LoadedObject, program: string, core: CoreConfig, lanes: number, strategy: Strategy) => ScheduleResult;
-const plain: Sched = (obj, program, core, lanes, strategy) => scheduleObject(obj, program, { core, lanes, strategy, timeLimitMs: 50 });
+const spec = (core: CoreConfig) => core.name === SPEC;
+const plain: Sched = (obj, program, core, lanes, strategy) => scheduleObject(obj, program, { core, lanes, strategy, timeLimitMs: 50, speculativeLoads: spec(core) });
 const passed: Sched = (obj, program, core, lanes, strategy) => {
   const c = compileObject(obj, { program, core });
-  return scheduleProgram(c.ir, c.insns.original, { core, lanes, strategy, timeLimitMs: 50 });
+  return scheduleProgram(c.ir, c.insns.original, { core, lanes, strategy, timeLimitMs: 50, speculativeLoads: spec(core) });
 };
 
 async function differential(label: string, sched: Sched, minLen: number): Promise<void> {
@@ -66,7 +69,7 @@ async function differential(label: string, sched: Sched, minLen: number): Promis
 }
 
 function ratios(label: string, sched: Sched): void {
-  for (const core of [HXDP, CROSSBAR, XDP2HW]) {
+  for (const core of [HXDP, CROSSBAR, { ...HXDP, name: SPEC }, { ...CROSSBAR, name: SPEC }, XDP2HW]) {
     const per = new Map<Strategy, number>();
     const best: number[] = [];
     let insns = 0;

@@ -1,6 +1,7 @@
 // Issue 18 acceptance on fast-check-generated programs (gen.ts: straight-line ALU, packet loads
 // and stores after a bounds check, branches, helper calls, map lookups): the rows engine equals
-// the interpreter for every strategy, lanes 1, 2, 4 and 8, on both core presets.
+// the interpreter for every strategy, lanes 1, 2, 4 and 8, on both core presets (and motion with
+// the speculative-load extension).
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -21,22 +22,22 @@ describe('rows engine = interpreter on generated programs', () => {
     await fc.assert(
       fc.asyncProperty(itemsArb, packets, async (items, frames) => {
         const obj = objectWith(shell.obj, buildProgram(items, 'gen'));
-        for (const strategy of STRATEGIES)
-          for (const lanes of [1, 2, 4, 8])
-            for (const core of [HXDP, XDP2HW]) {
-              const schedule = () => scheduleObject(obj, 'gen', { core, lanes, strategy, timeLimitMs: 5 }).program;
-              const set = await EngineSet.open([createEngine('interpreter'), createEngine('rows', { schedule })], obj, 'gen', shell.fixture);
-              try {
-                for (const packet of frames) {
-                  const [ref, rows] = await set.run({ packet, label: '' });
-                  expect(ref.kind === 'ran' && ref.result.trap).toBeFalsy();
-                  const d = compareOutcomes(ref, rows);
-                  expect(d, `${strategy} ${lanes} lanes ${core.name}: ${JSON.stringify(d)}`).toEqual([]);
-                }
-              } finally {
-                await set.close();
-              }
+        const combos = STRATEGIES.flatMap((strategy) => [1, 2, 4, 8].flatMap((lanes) => [HXDP, XDP2HW].map((core) => ({ strategy, lanes, core, speculativeLoads: false }))));
+        combos.push(...[1, 2, 4, 8].map((lanes) => ({ strategy: 'motion' as const, lanes, core: HXDP, speculativeLoads: true })));
+        for (const { strategy, lanes, core, speculativeLoads } of combos) {
+          const schedule = () => scheduleObject(obj, 'gen', { core, lanes, strategy, timeLimitMs: 5, speculativeLoads }).program;
+          const set = await EngineSet.open([createEngine('interpreter'), createEngine('rows', { schedule })], obj, 'gen', shell.fixture);
+          try {
+            for (const packet of frames) {
+              const [ref, rows] = await set.run({ packet, label: '' });
+              expect(ref.kind === 'ran' && ref.result.trap).toBeFalsy();
+              const d = compareOutcomes(ref, rows);
+              expect(d, `${strategy} ${lanes} lanes ${core.name}${speculativeLoads ? ' speculative loads' : ''}: ${JSON.stringify(d)}`).toEqual([]);
             }
+          } finally {
+            await set.close();
+          }
+        }
       }),
       { numRuns: PROGRAMS, seed: 0x5c4ed },
     );
