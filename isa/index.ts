@@ -13,3 +13,4 @@ export * from './helpers.js';
 export * from './defuse.js';
 export * from './core.js';
 export * from './asm/index.js';
+export * from './rows.js';

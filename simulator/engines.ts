@@ -6,8 +6,10 @@ import type { Engine } from './engine.js';
 import { InterpreterEngine } from './interpreter/engine.js';
 import type { InterpreterOptions } from './interpreter/engine.js';
 import { KernelEngine } from './kernel/engine.js';
+import { RowsEngine } from './rows/engine.js';
+import type { Scheduler } from './rows/engine.js';
 
-export const ENGINE_NAMES = ['interpreter', 'kernel'] as const;
+export const ENGINE_NAMES = ['interpreter', 'kernel', 'rows'] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
 
 /** Options an engine may take; each engine reads the ones it understands. */
@@ -16,11 +18,18 @@ export interface EngineOptions {
   budget?: number;
   /** the interpreter's per-instruction hit counters */
   coverage?: boolean;
+  /** rows: turns a program into rows (the caller compiles: engines never import compiler/schedule) */
+  schedule?: Scheduler;
 }
 
 const FACTORIES: Record<EngineName, (opts: EngineOptions) => Engine> = {
   interpreter: (opts) => new InterpreterEngine({ budget: opts.budget, coverage: opts.coverage } satisfies InterpreterOptions),
   kernel: () => new KernelEngine(),
+  rows: (opts) => {
+    const schedule = opts.schedule;
+    if (!schedule) throw new Error('the rows engine needs EngineOptions.schedule (a function that makes the rows)');
+    return new RowsEngine({ schedule, budget: opts.budget });
+  },
 };
 
 export function isEngineName(name: string): name is EngineName {

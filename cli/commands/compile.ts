@@ -19,6 +19,11 @@ import { JSON_OUTPUT, MAP_FIXTURE, OBJECT_FILE, traceOptions } from '../options.
 import { validateTranslation } from '../validate.js';
 import type { Validation } from '../validate.js';
 import { readFixture } from '../inputs.js';
+import { romHex, RomError, romListing, ROM_FORMATS } from '../../compiler/emit/rom.js';
+import type { RomFormat } from '../../compiler/emit/rom.js';
+import { scheduleProgram, ScheduleError } from '../../compiler/schedule/index.js';
+import type { ScheduleResult, Strategy } from '../../compiler/schedule/index.js';
+import { CORE, readCore, scheduleOptions, STRATEGY, TIME_LIMIT } from '../schedule-options.js';
 
 interface CompileArgs {
   file: string;
@@ -35,6 +40,10 @@ interface CompileArgs {
   packets: number;
   'ingress-ifindex'?: string;
   'rx-queues'?: string;
+  strategy?: Strategy;
+  core: string;
+  'time-limit': number;
+  format: RomFormat;
 }
 
 export const compileCommand: CommandModule<object, CompileArgs> = {
@@ -45,34 +54,41 @@ export const compileCommand: CommandModule<object, CompileArgs> = {
       .parserConfiguration({ 'boolean-negation': false })
       .positional('file', OBJECT_FILE)
       .option('program', { type: 'string', describe: 'program to compile (default: the first)' })
-      .option('lanes', { type: 'number', default: 1, describe: 'lanes of the core (the scheduler takes more; 1 = no scheduling)' })
+      .option('lanes', { type: 'number', default: 1, describe: 'lanes per row; above 1 (or with --strategy) the program is scheduled into rows' })
+      .option('strategy', { ...STRATEGY, default: undefined, describe: `${STRATEGY.describe} (default list when scheduling)` })
+      .option('core', CORE)
+      .option('time-limit', TIME_LIMIT)
+      .option('format', { choices: ROM_FORMATS, default: 'xdp2hw' as RomFormat, describe: 'ROM format: xdp2hw, or hxdp (only syllables hXDP\'s core decodes)' })
       .option('passes', { type: 'string', describe: `passes to run, comma-separated (default all: ${PASS_NAMES.join(',')})` })
       .option('no-pass', { type: 'string', describe: 'passes not to run, comma-separated' })
       .option('min-frame', { type: 'number', default: 60, describe: 'shortest frame the NIC delivers (bytes); 14 = every length the kernel accepts' })
       .option('json', JSON_OUTPUT)
-      .option('out', { type: 'string', describe: 'write PREFIX.bin (bytecode) and PREFIX.lst (llvm-objdump -S style listing)' })
+      .option('out', { type: 'string', describe: 'write PREFIX.bin (bytecode) and PREFIX.lst (llvm-objdump -S style listing); when scheduled, PREFIX.hex (ROM) and PREFIX.rows.lst (rows × lanes), or FILE.hex: the ROM there and its listing beside it' })
       .option('validate', { type: 'boolean', default: false, describe: 'run original and optimized on the interpreter and compare every packet' })
       .option('pcap', { type: 'string', describe: 'with --validate: the traffic (default: traffic.pcap beside the object)' })
       .option('maps', { ...MAP_FIXTURE, describe: 'with --validate: map fixture (default: maps.json beside the object)' })
       .option('packets', { type: 'number', default: 1000, describe: 'with --validate: at least this many packets' })
       .options(traceOptions('with --validate: ')) as unknown as Argv<CompileArgs>,
   handler: async (argv) => {
-    if (argv.lanes !== 1) throw new UsageError(`--lanes ${argv.lanes}: only --lanes 1 until the scheduler (compiler/schedule) is wired in`);
+    if (!Number.isInteger(argv.lanes) || argv.lanes < 1 || argv.lanes > 8) throw new UsageError(`--lanes ${argv.lanes}: lanes must be 1-8`);
+    const scheduled = argv.lanes > 1 || argv.strategy !== undefined || argv.out?.endsWith('.hex') === true;
     if (!Number.isInteger(argv['min-frame']) || argv['min-frame'] < 14 || argv['min-frame'] > 9216) throw new UsageError('--min-frame must be an integer from 14 to 9216');
     if (!Number.isInteger(argv.packets) || argv.packets < 1) throw new UsageError('--packets must be a positive integer');
     const obj = loadFile(argv.file);
     let compiled: Compiled;
     try {
-      compiled = compileObject(obj, { program: argv.program, passes: selectPasses(argv.passes, argv['no-pass']), minFrame: argv['min-frame'] });
+      compiled = compileObject(obj, { program: argv.program, passes: selectPasses(argv.passes, argv['no-pass']), minFrame: argv['min-frame'], core: readCore(argv.core) });
     } catch (e) {
       if (e instanceof PassNameError) throw new UsageError(e.message);
       if (e instanceof PipelineError) throw new UserError(e.message);
       throw e;
     }
-    if (argv.out !== undefined) writeOutputs(argv.out, compiled, argv.file);
+    const rows = scheduled ? schedule(argv, compiled) : undefined;
+    if (argv.out !== undefined) writeOutputs(argv.out, compiled, argv.file, rows, argv.format);
     // `--prove` (compiler/verify, Z3) will run here, beside --validate
     const validation = argv.validate ? await validate(argv, obj, compiled) : undefined;
-    process.stdout.write(argv.json ? `${JSON.stringify(toJson(argv.file, compiled, validation), null, 2)}\n` : formatText(argv.file, compiled, validation));
+    const sched = rows && { rows: rows.stats.rows, ipc: Number(rows.stats.ipc.toFixed(3)), strategy: argv.strategy ?? 'list', lanes: argv.lanes, core: rows.core };
+    process.stdout.write(argv.json ? `${JSON.stringify({ ...toJson(argv.file, compiled, validation), ...sched }, null, 2)}\n` : formatText(argv.file, compiled, validation) + (sched ? `rows: ${sched.rows} on ${sched.lanes} lanes of core ${sched.core} (${sched.strategy}), ipc ${sched.ipc}, ${(sched.rows / compiled.insns.original).toFixed(3)} rows per original instruction\n` : ''));
     if (validation && validation.mismatches > 0) process.exitCode = 1;
   },
 };
@@ -86,9 +102,37 @@ function selectPasses(only: string | undefined, without: string | undefined): st
   return chosen.filter((p) => !drop.includes(p));
 }
 
-function writeOutputs(prefix: string, c: Compiled, file: string): void {
-  writeFileAtomicSync(`${prefix}.bin`, c.optimized.bytes);
-  writeFileAtomicSync(`${prefix}.lst`, Buffer.from(optimizedListing(c, file).join('\n') + '\n'));
+/** The optimized program scheduled into rows (--lanes, --strategy, --core); a refusal is one line. */
+function schedule(argv: CompileArgs, c: Compiled): ScheduleResult & { core: string } {
+  const opts = scheduleOptions({ lanes: argv.lanes, strategy: argv.strategy ?? 'list', core: argv.core, 'time-limit': argv['time-limit'] });
+  try {
+    return { ...scheduleProgram(c.ir, c.insns.original, opts), core: opts.core.name };
+  } catch (e) {
+    throw e instanceof ScheduleError ? new UserError(`${argv.file}: ${c.original.name}: ${e.message}`) : e;
+  }
+}
+
+function writeOutputs(out: string, c: Compiled, file: string, rows: ScheduleResult | undefined, format: RomFormat): void {
+  const rom = rows && romText(rows, format, file);
+  if (rom && out.endsWith('.hex')) {
+    writeFileAtomicSync(out, Buffer.from(rom));
+    writeFileAtomicSync(out.replace(/\.hex$/, '.lst'), Buffer.from(romListing(rows!.program)));
+    return;
+  }
+  writeFileAtomicSync(`${out}.bin`, c.optimized.bytes);
+  writeFileAtomicSync(`${out}.lst`, Buffer.from(optimizedListing(c, file).join('\n') + '\n'));
+  if (rom) {
+    writeFileAtomicSync(`${out}.hex`, Buffer.from(rom));
+    writeFileAtomicSync(`${out}.rows.lst`, Buffer.from(romListing(rows!.program)));
+  }
+}
+
+function romText(rows: ScheduleResult, format: RomFormat, file: string): string {
+  try {
+    return romHex(rows.program, format);
+  } catch (e) {
+    throw e instanceof RomError ? new UserError(`${file}: ROM (--format ${format}): ${e.message}`) : e;
+  }
 }
 
 async function validate(argv: CompileArgs, original: LoadedObject, c: Compiled): Promise<Validation> {

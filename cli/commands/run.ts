@@ -28,9 +28,12 @@ import { JSON_OUTPUT, MAP_FIXTURE, OBJECT_FILE, PROGRAM_TO_RUN, traceOptions } f
 import { rejectOutOfMode } from '../validate-options.js';
 import { formatPacket, formatSummary, packetJson, traceJson } from './run-output.js';
 import type { TraceLine } from './run-output.js';
+import { CORE, LANES, PASSES, scheduleOptions, scheduleOrFail, STRATEGY, TIME_LIMIT } from '../schedule-options.js';
+import type { ScheduleArgs } from '../schedule-options.js';
 
-interface RunArgs {
+interface RunArgs extends Partial<ScheduleArgs> {
   file: string;
+  passes?: boolean;
   program?: string;
   packet?: string;
   pcap?: string;
@@ -76,7 +79,12 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('egress-ifindex', { type: 'number', describe: 'with --packet: xdp_md.egress_ifindex, for xdp/devmap programs (default 1)' })
       .option('budget', { type: 'number', describe: 'instructions one packet may execute (default 1000000)' })
       .option('perf-out', { type: 'string', describe: 'write the packet samples of bpf_perf_event_output calls to this pcap file' })
-      .option('engine', { choices: ENGINE_NAMES, default: 'interpreter' as EngineName, describe: 'the engine that runs the program (kernel: BPF_PROG_TEST_RUN, needs root and bpftool)' })
+      .option('engine', { choices: ENGINE_NAMES, default: 'interpreter' as EngineName, describe: 'the engine that runs the program (kernel: BPF_PROG_TEST_RUN, needs root and bpftool; rows: the scheduled rows)' })
+      .option('lanes', { ...LANES, describe: `with --engine rows: ${LANES.describe}` })
+      .option('strategy', { ...STRATEGY, describe: `with --engine rows: ${STRATEGY.describe}` })
+      .option('core', { ...CORE, describe: `with --engine rows: ${CORE.describe}` })
+      .option('time-limit', { ...TIME_LIMIT, describe: `with --engine rows: ${TIME_LIMIT.describe}` })
+      .option('passes', { ...PASSES, describe: `with --engine rows: ${PASSES.describe}` })
       .epilog(
         'The packet runs as under the kernel\'s BPF_PROG_TEST_RUN (256 bytes of headroom, 14 to 73152 bytes). '
         + 'Lines the program prints with bpf_printk go to stderr (with --json: the "trace" field; interpreter only). '
@@ -85,6 +93,13 @@ export const runCommand: CommandModule<object, RunArgs> = {
       ) as unknown as Argv<RunArgs>,
   handler: async (argv) => (argv.pcap !== undefined ? runTrace(argv) : runPacket(argv)),
 };
+
+/** For --engine rows: the scheduler the engine runs the program through (the CLI compiles, the engine executes). */
+function rowsOptions(engine: EngineName | undefined, a: Partial<ScheduleArgs> & { passes?: boolean }): EngineOptions {
+  if (engine !== 'rows') return {};
+  const opts = scheduleOptions({ strategy: a.strategy ?? 'list', core: a.core ?? 'xdp2hw', lanes: a.lanes, 'time-limit': a['time-limit'] ?? 200 });
+  return { schedule: (obj, program) => scheduleOrFail(obj, program, opts, a.passes ?? false).program };
+}
 
 /** A session of the named engine; an engine this machine cannot run is one line for the user. */
 async function openSession(name: EngineName, obj: LoadedObject, program: string, fixture: MapFixture | undefined, opts: EngineOptions): Promise<EngineSession> {
@@ -123,7 +138,7 @@ async function runPacket(argv: RunArgs): Promise<void> {
   const { obj, fixture, program } = inputs(argv);
   const packet = readPacket(argv.packet ?? '');
   let result: RunResult, before;
-  const session = await openSession(argv.engine, obj, program, fixture, { budget: argv.budget });
+  const session = await openSession(argv.engine, obj, program, fixture, { budget: argv.budget, ...rowsOptions(argv.engine, argv) });
   try {
     before = await session.readMaps();
     result = await session.run({ packet, ctx: { ingressIfindex: argv['ctx-ifindex'], rxQueueIndex: argv['rx-queue'], egressIfindex: argv['egress-ifindex'] } });
@@ -170,7 +185,7 @@ async function runTrace(argv: RunArgs): Promise<void> {
     : formatSummary(program, summary, maps));
 }
 
-type TraceArgs = Pick<RunArgs, 'pcap' | 'max-packets' | 'ingress-ifindex' | 'rx-queues' | 'budget'> & { engine?: EngineName };
+type TraceArgs = Pick<RunArgs, 'pcap' | 'max-packets' | 'ingress-ifindex' | 'rx-queues' | 'budget'> & Partial<ScheduleArgs> & { engine?: EngineName; passes?: boolean };
 
 interface TraceHooks {
   /** the lines bpf_trace_printk printed while running packet `packet` */
@@ -196,7 +211,8 @@ export async function runTraceOn(
   const ingressIfindexes = argv['ingress-ifindex'] === undefined ? undefined : parseIntList(argv['ingress-ifindex'], 'ingress-ifindex', 1);
   const rxQueues = argv['rx-queues'] === undefined ? undefined : parseIntList(argv['rx-queues'], 'rx-queues');
   const max = argv['max-packets'];
-  const session = await openSession(coverage ? 'interpreter' : argv.engine ?? 'interpreter', obj, program, fixture, { budget: argv.budget, coverage });
+  const engine = coverage ? 'interpreter' : argv.engine ?? 'interpreter';
+  const session = await openSession(engine, obj, program, fixture, { budget: argv.budget, coverage, ...rowsOptions(engine, argv) });
   const bar = createProgress('run', 'pkts');
   try {
     const summary = await runPcap(session, argv.pcap!, { maxPackets: max, ingressIfindexes, rxQueues, onTrace: hooks.onTrace, onResult: hooks.onResult, onProgress: (n) => bar.update(n, max) });

@@ -11,7 +11,10 @@ import { loadFile } from '../../compiler/loader/index.js';
 import type { LoadedObject } from '../../compiler/loader/types.js';
 import { RunInputError } from '../../simulator/engine.js';
 import type { Engine, EngineSession, MapsSnapshot } from '../../simulator/engine.js';
+import { scheduleObject } from '../../compiler/schedule/index.js';
+import { DEFAULT_CORE } from '../../isa/index.js';
 import { createEngine, ENGINE_NAMES, isEngineName } from '../../simulator/engines.js';
+import type { EngineName } from '../../simulator/engines.js';
 import { parseFixture } from '../../simulator/maps/fixture.js';
 import type { MapFixture } from '../../simulator/maps/fixture.js';
 import { readPcapFile } from '../../simulator/pcap/index.js';
@@ -86,6 +89,12 @@ export function trafficInputs(c: ProgramCase, limit: number): DiffInput[] {
   });
 }
 
+/** An engine of the registry as the tests use it: rows with the list schedule on 4 lanes of the default core. */
+export function testEngine(name: EngineName): Engine {
+  if (name !== 'rows') return createEngine(name);
+  return createEngine('rows', { schedule: (obj, program) => scheduleObject(obj, program, { core: DEFAULT_CORE, lanes: 4, strategy: 'list' }).program });
+}
+
 /**
  * The engines to compare, the reference first: XDP2HW_DIFF_ENGINES (comma-separated names of
  * simulator/engines.ts), default `kernel,interpreter`.
@@ -95,7 +104,7 @@ export function differentialEngines(): Engine[] {
   if (names.length < 2) throw new Error(`XDP2HW_DIFF_ENGINES: name at least two engines, the reference first (${ENGINE_NAMES.join(', ')})`);
   return names.map((n) => {
     if (!isEngineName(n)) throw new Error(`XDP2HW_DIFF_ENGINES: no engine ${n} (engines: ${ENGINE_NAMES.join(', ')})`);
-    return createEngine(n);
+    return testEngine(n);
   });
 }
 

@@ -1,0 +1,161 @@
+// Scheduling a whole program: each block's dependence graph (deps.ts) placed into rows by the
+// chosen strategy (block.ts) on the resource model of one CoreConfig (resources.ts), the blocks
+// laid out in order and jumps pointed at rows, as the RowProgram of isa/rows.ts. Refuses what
+// the row executor cannot run (local calls, callbacks, tail calls) with one line naming the pc.
+
+import { branchTarget, Pseudo } from '../../isa/index.js';
+import type { CoreConfig, Row, RowProgram, Syllable } from '../../isa/index.js';
+import { lift } from '../ir/lift.js';
+import type { IrBlock, IrInsn, IrProgram, Label } from '../ir/types.js';
+import type { LoadedObject } from '../loader/types.js';
+import { listBlock, optimalBlock, sequentialBlock } from './block.js';
+import type { BlockSchedule } from './block.js';
+import { buildDeps, isControl, unschedulableHelper } from './deps.js';
+import { regionStates } from './regions.js';
+import { withLanes } from './resources.js';
+import { entryFacts, liveIn, traceDeps, traces } from './trace.js';
+
+export const STRATEGIES = ['sequential', 'list', 'motion', 'optimal'] as const;
+export type Strategy = (typeof STRATEGIES)[number];
+
+export function isStrategy(s: string): s is Strategy {
+  return (STRATEGIES as readonly string[]).includes(s);
+}
+
+/** A program the scheduler refuses: where (pc) and why. */
+export class ScheduleError extends Error {
+  constructor(readonly where: string, readonly why: string) {
+    super(`${where}: ${why}`);
+    this.name = 'ScheduleError';
+  }
+}
+
+export interface ScheduleOptions {
+  readonly core: CoreConfig;
+  /** lanes per row (default: the core's) */
+  readonly lanes?: number;
+  readonly strategy: Strategy;
+  /** optimal: the search time per block, ms (default 200) */
+  readonly timeLimitMs?: number;
+  /** motion: the core extension of non-faulting speculative loads (loads may rise above side exits) */
+  readonly speculativeLoads?: boolean;
+}
+
+export interface ScheduleStats {
+  readonly rows: number;
+  readonly syllables: number;
+  /** syllables per row */
+  readonly ipc: number;
+  readonly blocks: number;
+  /** optimal: blocks whose minimum was proven within the time limit */
+  readonly exactBlocks?: number;
+  /** per block (layout order): rows */
+  readonly blockRows: readonly number[];
+  readonly blockExact?: readonly boolean[];
+}
+
+export interface ScheduleResult {
+  readonly program: RowProgram;
+  readonly stats: ScheduleStats;
+}
+
+function checkSchedulable(ir: IrProgram, core: CoreConfig): void {
+  const early = core.laneCaps.some((c) => c.branch && c.earlyExit);
+  if (ir.functions.length > 1)
+    throw new ScheduleError(ir.name, `has ${ir.functions.length} functions (BPF-to-BPF calls): the row schedule supports one function only`);
+  for (const fn of ir.functions)
+    for (const b of fn.blocks)
+      for (const x of b.insns) {
+        const where = `pc ${x.origin?.pc ?? '?'}`;
+        const i = x.insn;
+        if (i.kind === 'call-local' || i.kind === 'callx') throw new ScheduleError(where, `${i.kind}: the row schedule supports no BPF-to-BPF calls`);
+        if (i.kind === 'exit-imm' && !early) throw new ScheduleError(where, `exit-imm: no lane of core ${core.name} decodes the early exit`);
+        if (i.kind === 'lddw' && i.pseudo === Pseudo.FUNC) throw new ScheduleError(where, 'lddw of a function address: the row schedule supports no callbacks');
+        if (i.kind === 'call' && i.target === 'helper') {
+          const bad = unschedulableHelper(i.id);
+          if (bad) throw new ScheduleError(where, `call to ${bad}: the row schedule supports no tail calls or callbacks`);
+        }
+      }
+}
+
+/** What is scheduled as one: a block, or (motion) a chain of blocks entered only at its head. */
+function units(ir: IrProgram, strategy: Strategy): IrBlock[][] {
+  if (strategy !== 'motion') return ir.functions.flatMap((f) => f.blocks.map((b) => [b]));
+  const { preds, jumpTargets } = entryFacts(ir);
+  return ir.functions.flatMap((f) => traces(f, preds, jumpTargets));
+}
+
+function scheduleUnit(unit: IrBlock[], states: ReturnType<typeof regionStates>, live: ReturnType<typeof liveIn> | undefined, core: CoreConfig, opts: ScheduleOptions): BlockSchedule {
+  const g = live ? traceDeps(unit, states, live, core, opts.speculativeLoads ?? false) : buildDeps(unit.flatMap((b) => b.insns), states, core);
+  switch (opts.strategy) {
+    case 'sequential': return sequentialBlock(g, core);
+    case 'list': case 'motion': return listBlock(g, core);
+    case 'optimal': return optimalBlock(g, core, opts.timeLimitMs ?? 200);
+  }
+}
+
+/** The program scheduled into rows. `originalInsns`: the loaded program's instruction count. */
+export function scheduleProgram(ir: IrProgram, originalInsns: number, opts: ScheduleOptions): ScheduleResult {
+  const core = withLanes(opts.core, opts.lanes ?? opts.core.lanes);
+  checkSchedulable(ir, core);
+  const states = regionStates(ir);
+  const live = opts.strategy === 'motion' ? liveIn(ir) : undefined;
+  const blocks = units(ir, opts.strategy);
+  const scheds = blocks.map((u) => scheduleUnit(u, states, live, core, opts));
+  const start = new Map<Label, number>();
+  let at = 0;
+  blocks.forEach((u, i) => {
+    // only a unit's head is entered from elsewhere (traces.ts): its other blocks share its start
+    for (const b of u) start.set(b.label, at);
+    at += scheds[i].rows;
+  });
+  const rows: (Syllable | undefined)[][] = Array.from({ length: at }, () => new Array<Syllable | undefined>(core.lanes).fill(undefined));
+  blocks.forEach((u, i) => {
+    const base = start.get(u[0].label)!;
+    const insns = u.flatMap((b) => b.insns);
+    const place = scheds[i].place;
+    insns.forEach((x, n) => {
+      const p = place[n];
+      const s = syllable(x, start, at);
+      rows[base + p.row][p.lane] = raisedLoad(insns, place, n) ? { ...s, speculative: true } : s;
+    });
+  });
+  const syllables = blocks.reduce((s, u) => s + u.reduce((t, b) => t + b.insns.length, 0), 0);
+  const exact = scheds.map((s) => s.exact ?? false);
+  const program: RowProgram = { name: ir.name, lanes: core.lanes, rows: rows as Row[], entry: 0, originalInsns };
+  const stats: ScheduleStats = {
+    rows: at, syllables, ipc: at === 0 ? 0 : syllables / at, blocks: blocks.length, blockRows: scheds.map((s) => s.rows),
+    ...(opts.strategy === 'optimal' ? { exactBlocks: exact.filter(Boolean).length, blockExact: exact } : {}),
+  };
+  return { program, stats };
+}
+
+/** A load placed at or above a side exit that precedes it in program order (it may run on a path where it would fault). */
+function raisedLoad(insns: readonly IrInsn[], place: BlockSchedule['place'], n: number): boolean {
+  const k = insns[n].insn.kind;
+  if (k !== 'ldx' && k !== 'ldx6') return false;
+  for (let j = 0; j < n; j++) if (isControl(insns[j].insn) && place[j].row >= place[n].row) return true;
+  return false;
+}
+
+function syllable(x: IrInsn, start: ReadonlyMap<Label, number>, total: number): Syllable {
+  const source = {
+    ...(x.origin ? { index: x.origin.index, pc: x.origin.pc } : {}),
+    ...(x.line ? { line: { file: x.line.file, line: x.line.line, text: x.line.text } } : {}),
+  };
+  const out: { -readonly [K in keyof Syllable]: Syllable[K] } = { insn: x.insn, source };
+  if (x.mapRef) out.mapRef = x.mapRef;
+  if (branchTarget(x.insn, 0) !== undefined && (x.insn.kind === 'jmp' || x.insn.kind === 'jlen' || x.insn.kind === 'ja')) {
+    const row = x.target === undefined ? undefined : start.get(x.target);
+    if (row === undefined || row >= total) throw new ScheduleError(`pc ${x.origin?.pc ?? '?'}`, `jump to ${x.target ?? 'nothing'}, which starts no row`);
+    out.target = row;
+  }
+  return out;
+}
+
+/** One program of a loaded object, lifted and scheduled (no passes: the pipeline runs those first). */
+export function scheduleObject(obj: LoadedObject, program: string, opts: ScheduleOptions): ScheduleResult {
+  const p = obj.programs.find((x) => x.name === program);
+  if (!p) throw new ScheduleError(obj.file, `no program named ${program}`);
+  return scheduleProgram(lift(p), p.code.insns.length, opts);
+}

@@ -1,0 +1,67 @@
+// A scheduled program: rows of lanes of syllables, the data the VLIW core (and the row executor of
+// simulator/rows) reads and the ROM emitter writes. Types and row-index helpers only; how rows are
+// chosen is compiler/schedule's, how they execute is simulator/rows's (docs/ARCHITECTURE.md).
+//
+// Row semantics (the contract between scheduler and executor):
+// - every syllable of a row reads its registers before any syllable of the row writes one;
+// - two syllables of a row never write the same register, and a helper call, exit or atomic
+//   never reads a register another syllable of its row writes;
+// - memory effects happen in lane order, and the scheduler never puts two accesses that may
+//   touch the same bytes (one of them a write) in one row;
+// - a taken branch does not cancel its row: every syllable of the row executes, then control
+//   goes to the target row; if several control syllables of a row take (jump taken, ja, exit),
+//   the lowest lane wins; when none takes, control falls to the next row.
+
+import type { Insn } from './insn.js';
+
+/** Where a syllable came from in the lifted program (for listings and traps). */
+export interface SyllableSource {
+  /** index into the original Program.code.insns; undefined for a syllable the compiler made */
+  readonly index?: number;
+  /** its slot (pc) there */
+  readonly pc?: number;
+  /** the source line text, file and number, when the object had BTF line info */
+  readonly line?: { readonly file: string; readonly line: number; readonly text: string };
+}
+
+/** What an lddw of a map loads (the loader's MapRef, restated so isa/ stays a leaf). */
+export interface SyllableMapRef {
+  readonly map: number;
+  readonly kind: 'fd' | 'value';
+  readonly offset: number;
+}
+
+export interface Syllable {
+  /** the instruction; for a jump the offset in it is meaningless: `target` says where it goes */
+  readonly insn: Insn;
+  /** jmp, ja: the row it goes to */
+  readonly target?: number;
+  readonly mapRef?: SyllableMapRef;
+  /**
+   * a load raised above a side exit (the non-faulting speculative-load extension): if it faults
+   * it leaves its register as it was and the run goes on (its value is dead where it would fault)
+   */
+  readonly speculative?: boolean;
+  readonly source: SyllableSource;
+}
+
+/** One row: `lanes` entries, undefined where a lane is empty (a nop). */
+export type Row = readonly (Syllable | undefined)[];
+
+export interface RowProgram {
+  /** the program's name (the loaded Program's) */
+  readonly name: string;
+  readonly lanes: number;
+  readonly rows: readonly Row[];
+  /** the row execution starts at */
+  readonly entry: number;
+  /** the original program's instruction count (the denominator of rows per instruction) */
+  readonly originalInsns: number;
+}
+
+/** Syllables in the program (nops not counted). */
+export function syllableCount(p: RowProgram): number {
+  let n = 0;
+  for (const row of p.rows) for (const s of row) if (s) n++;
+  return n;
+}

@@ -1,0 +1,159 @@
+// The row executor as an Engine: runs a scheduled program (isa/rows.ts) row by row with the row
+// semantics written there, each syllable through machine/semantics. It cannot compile: whoever
+// creates it (the CLI, a test) passes `schedule`, which turns the object's program into rows.
+// Timing (stalls, latencies) is the coming cycle-accurate core's, which builds on this loop.
+
+import type { LoadedObject } from '../../compiler/loader/types.js';
+import type { RowProgram } from '../../isa/index.js';
+import { actionName, RunInputError } from '../engine.js';
+import type { Engine, EngineSession, MapsSnapshot, RunInput, RunOptions, RunResult, SessionCounters } from '../engine.js';
+import { DEFAULT_BUDGET, EXIT, Machine } from '../machine/index.js';
+import type { MachineProgram } from '../machine/index.js';
+import { mapDefProblem } from '../maps/factory.js';
+import type { MapFixture } from '../maps/fixture.js';
+import { contextProblem, DEFAULT_IFINDEX } from '../xdp/context.js';
+import { XdpHost } from '../xdp/host.js';
+import { packetProblem } from '../xdp/packet.js';
+import { compileRows, FALL, RowRuleError, shadowCount } from './compile.js';
+import type { CompiledRow } from './compile.js';
+import { ConstSlots } from './consts.js';
+
+/** Turns a program of the object into rows (the CLI's compile step); throws to refuse it. */
+export type Scheduler = (obj: LoadedObject, program: string) => RowProgram;
+
+export interface RowsOptions {
+  readonly schedule: Scheduler;
+  /** syllables one run may execute before it traps ('budget'); default 1,000,000 */
+  readonly budget?: number;
+}
+
+/** Runs rows from `start` until exit or a trap: the row semantics of isa/rows.ts. */
+function execute(m: Machine, rows: readonly CompiledRow[], start: number): number {
+  const { L, H } = m;
+  const budget = m.budget;
+  let r = start;
+  for (;;) {
+    const row = rows[r];
+    if (row === undefined) return m.fail('invalid-insn', `execution ran past the last row (${rows.length})`, rows[rows.length - 1]?.pc ?? 0);
+    if (m.count >= budget) return m.fail('budget', `syllable budget of ${budget} exhausted (an unbounded loop?)`, row.pc);
+    const c = row.copies;
+    for (let k = 0; k < c.length; k += 2) {
+      L[c[k + 1]] = L[c[k]];
+      H[c[k + 1]] = H[c[k]];
+    }
+    let next = FALL;
+    const hs = row.handlers;
+    for (let k = 0; k < hs.length; k++) {
+      m.count++;
+      const out = hs[k]();
+      if (out === FALL) continue;
+      if (out === EXIT || out >= 0) {
+        if (next === FALL) next = out; // the lowest lane that takes wins
+        continue;
+      }
+      return out; // trapped (tail calls and callbacks are refused when the rows are made)
+    }
+    if (next === EXIT) return EXIT;
+    r = next === FALL ? r + 1 : next;
+  }
+}
+
+export class RowsSession implements EngineSession {
+  readonly engine = 'rows';
+  readonly host: XdpHost;
+  readonly machine: Machine;
+  readonly rows: RowProgram;
+  private readonly entry: MachineProgram;
+  private readonly budget: number;
+  private readonly counts = { runs: 0, refused: 0, insnsExecuted: 0 } satisfies SessionCounters;
+
+  constructor(obj: LoadedObject, program: string, fixture: MapFixture | undefined, opts: RowsOptions) {
+    if (!obj.programs.some((p) => p.name === program))
+      throw new RunInputError(`${obj.file}: no program named ${program} (programs: ${obj.programs.map((p) => p.name).join(', ') || 'none'})`);
+    for (const def of obj.maps) {
+      const why = mapDefProblem(def);
+      if (why) throw new RunInputError(`${obj.file}: map ${def.name}: ${why}`);
+    }
+    this.rows = opts.schedule(obj, program);
+    this.host = new XdpHost(obj, fixture);
+    const pool = new ConstSlots(this.rows);
+    this.machine = new Machine(this.host, pool.end + shadowCount(this.rows));
+    pool.install(this.machine);
+    this.host.attach(this.machine);
+    let compiled: CompiledRow[];
+    try {
+      compiled = compileRows(this.rows, this.machine, pool, pool.end);
+    } catch (e) {
+      throw e instanceof RowRuleError ? new RunInputError(`${obj.file}: ${program}: ${e.message}`) : e;
+    }
+    const index = obj.programs.findIndex((p) => p.name === program);
+    this.entry = { name: program, index, size: compiled.length, slots: compiled.map((c) => c.pc) };
+    this.host.programs[index] = this.entry;
+    const m = this.machine;
+    m.exec = (r) => execute(m, compiled, r);
+    this.budget = opts.budget ?? DEFAULT_BUDGET;
+  }
+
+  runSync(input: RunInput, opts: RunOptions = {}): RunResult {
+    const queue = input.ctx?.rxQueueIndex ?? 0;
+    const problem = packetProblem(input.packet.length) ?? contextProblem(input.ctx?.ingressIfindex ?? 0, queue);
+    if (problem) {
+      this.counts.refused++;
+      throw new RunInputError(problem);
+    }
+    const { host, machine: m } = this;
+    host.beginRun();
+    const xdp = host.xdp;
+    xdp.packet.reset(input.packet);
+    xdp.sync();
+    xdp.ingressIfindex = input.ctx?.ingressIfindex || DEFAULT_IFINDEX;
+    xdp.rxQueueIndex = queue;
+    m.start(this.entry, this.budget);
+    m.nextPc = this.rows.entry;
+    m.setPtr(1, xdp.ctxRegion, 0);
+    m.run();
+    const trap = m.trap;
+    const code = trap ? 0 : m.L[0] >>> 0;
+    const result: RunResult = {
+      action: actionName(code), code, packet: xdp.packet.output(),
+      maps: opts.snapshot === false ? {} : host.maps.snapshot(), insnsExecuted: m.count,
+    };
+    if (trap) result.trap = trap;
+    if (code === 4 && host.redirect) result.redirect = host.redirect;
+    this.counts.runs++;
+    this.counts.insnsExecuted += m.count;
+    return result;
+  }
+
+  async run(input: RunInput, opts?: RunOptions): Promise<RunResult> {
+    return this.runSync(input, opts);
+  }
+
+  async readMaps(): Promise<MapsSnapshot> {
+    return this.host.maps.snapshot();
+  }
+
+  async writeMaps(state: MapsSnapshot): Promise<void> {
+    this.host.maps.write(state);
+  }
+
+  counters(): SessionCounters {
+    return { ...this.counts };
+  }
+
+  async close(): Promise<void> {}
+}
+
+export class RowsEngine implements Engine {
+  readonly name = 'rows';
+
+  constructor(readonly options: RowsOptions) {}
+
+  async unavailable(): Promise<string | undefined> {
+    return undefined;
+  }
+
+  async open(obj: LoadedObject, program: string, fixture?: MapFixture): Promise<RowsSession> {
+    return new RowsSession(obj, program, fixture, this.options);
+  }
+}
