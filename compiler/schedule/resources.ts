@@ -11,7 +11,7 @@ export type UnitClass = 'branch' | 'memory' | 'helper' | 'alu';
 
 export function unitClass(insn: Insn): UnitClass {
   switch (insn.kind) {
-    case 'jmp': case 'ja': case 'exit': case 'exit-imm': return 'branch';
+    case 'jmp': case 'jlen': case 'ja': case 'exit': case 'exit-imm': return 'branch';
     case 'ldx': case 'st': case 'stx': case 'atomic': case 'ldx6': case 'stx6': case 'ld-abs': case 'ld-ind': return 'memory';
     case 'call': case 'call-local': case 'callx': return 'helper';
     case 'alu': case 'alu3': case 'end': case 'lddw': return 'alu';
