@@ -8,6 +8,7 @@ import { runCommand } from './run.js';
 import { coverageCommand } from './coverage.js';
 import { conformancePluginCommand } from './conformance-plugin.js';
 import { compareCommand } from './compare.js';
+import { simulateCommand } from './simulate.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const COMMANDS: CommandModule<any, any>[] = [infoCommand, disasmCommand, trafficCommand, pcapInfoCommand, runCommand, coverageCommand, compareCommand, conformancePluginCommand];
+export const COMMANDS: CommandModule<any, any>[] = [infoCommand, disasmCommand, trafficCommand, pcapInfoCommand, runCommand, simulateCommand, coverageCommand, compareCommand, conformancePluginCommand];

@@ -120,7 +120,7 @@ function asUserError(e: unknown): unknown {
 }
 
 /** The packet argument: an existing file's bytes, else hex text ("0x", spaces and colons allowed). */
-function readPacket(arg: string): Uint8Array {
+export function readPacket(arg: string): Uint8Array {
   if (existsSync(arg) && statSync(arg).isFile()) return readFileSync(arg);
   const hex = arg.replace(/^0x/i, '').replace(/[\s:]+/g, '');
   if (/\.(bin|raw|pkt)$/i.test(arg)) throw new UserError(`--packet ${arg}: no such file`);

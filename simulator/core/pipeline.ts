@@ -13,8 +13,13 @@ import type { CoreTiming } from './timing.js';
 
 /** Sees every issued row (only when tracing: --trace, --vcd). */
 export interface TraceSink {
-  /** row `row` issued at `cycle` after `stall` cycles of `why` (-1: none); `next`: the row after, or -1 at exit */
-  row(cycle: number, row: number, stall: number, why: number, laneMask: number, taken: boolean, helperStall: number, next: number): void;
+  /** a packet starts on the core at `cycle` of the whole run (cycles below are relative to it) */
+  packet(index: number, cycle: number): void;
+  /**
+   * row `row` issued at `cycle` after `stall` cycles of `why` (-1: none), its operands in
+   * `forwarded` (bit per register) taken from the row before by forwarding; `next`: the row after, -1 at exit
+   */
+  row(cycle: number, row: number, stall: number, why: number, laneMask: number, forwarded: number, taken: boolean, helperStall: number, next: number): void;
   /** the packet's verdict is out at `cycle` (exit drained); `early`: caught at fetch */
   exit(cycle: number, code: number, early: boolean): void;
 }
@@ -35,6 +40,8 @@ export class CorePipeline {
   rowsIssued = 0;
   /** the last packet's core cycles (first fetch to verdict) */
   cycles = 0;
+  /** the last packet's helper calls */
+  calls = 0;
   trace: TraceSink | undefined;
 
   constructor(
@@ -53,6 +60,7 @@ export class CorePipeline {
     this.anyReady.fill(0);
     let t = 0;
     let r = start;
+    this.calls = 0;
     for (;;) {
       const row = this.rows[r];
       if (row === undefined) return this.end(t, m.fail('invalid-insn', `execution ran past the last row (${this.rows.length})`, this.rows[this.rows.length - 1]?.pc ?? 0));
@@ -64,9 +72,10 @@ export class CorePipeline {
       const helperStall = this.helperStall(m, r);
       const step = this.execute(m, row);
       if (step !== FALL && step !== EXIT && step < 0) return this.end(t, step);
+      const fwd = this.trace ? this.forwarded(r, t) : 0;
       this.commit(r, t, helperStall);
       const next = step === FALL ? r + 1 : step === EXIT ? -1 : step;
-      this.trace?.row(t, r, stall, why, this.t.rows[r].laneMask, step !== FALL && step !== EXIT, helperStall, next);
+      if (this.trace) this.trace.row(t, r, stall, why, this.t.rows[r].laneMask, fwd, step !== FALL && step !== EXIT, helperStall, next);
       if (step === EXIT) {
         const early = this.t.rows[r].early[this.winner] === 1;
         this.cycles = t + 1 + (early ? this.t.earlyExit : this.t.exit);
@@ -81,6 +90,14 @@ export class CorePipeline {
       }
       r = next;
     }
+  }
+
+  /** Registers row r reads at t that became readable exactly then (forwarded, not from the register file); call before commit. */
+  private forwarded(r: number, t: number): number {
+    const rd = this.t.rows[r].reads;
+    let mask = 0;
+    for (let k = 0; k < rd.length; k += 2) if (this.sameReady[rd[k]] === t || this.anyReady[rd[k]] === t) mask |= 1 << rd[k];
+    return mask;
   }
 
   private end(t: number, code: number): number {
@@ -118,6 +135,7 @@ export class CorePipeline {
 
   private helperStall(m: Machine, r: number): number {
     if (this.t.rows[r].helper < 0) return 0;
+    this.calls++;
     const map = this.mapOf(m.H[1]) ?? NO_MAP;
     return this.t.helperCall + (map === NO_MAP ? 0 : this.t.mapLookup[map] ?? 0);
   }
