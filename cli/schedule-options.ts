@@ -2,7 +2,8 @@
 // --core, --time-limit), and turning them into a core and a scheduler; errors become one line.
 
 import { existsSync, readFileSync } from 'node:fs';
-import { scheduleObject, ScheduleError, STRATEGIES } from '../compiler/schedule/index.js';
+import { compileObject, PipelineError } from '../compiler/pipeline.js';
+import { scheduleObject, scheduleProgram, ScheduleError, STRATEGIES } from '../compiler/schedule/index.js';
 import type { ScheduleOptions, ScheduleResult, Strategy } from '../compiler/schedule/index.js';
 import type { LoadedObject } from '../compiler/loader/types.js';
 import { checkCoreConfig, CORE_PRESETS, CoreConfigError } from '../isa/index.js';
@@ -12,6 +13,7 @@ import { UserError } from './errors.js';
 export const LANES = { type: 'number', describe: 'lanes per row, 1-8 (default: the core\'s)' } as const;
 export const STRATEGY = { choices: STRATEGIES, default: 'list' as Strategy, describe: 'how rows are chosen' } as const;
 export const CORE = { type: 'string', default: 'xdp2hw', describe: `core: ${Object.keys(CORE_PRESETS).join(', ')} or a JSON core file` } as const;
+export const PASSES = { type: 'boolean', default: false, describe: 'run the compiler\'s passes (compiler/pipeline) before scheduling' } as const;
 export const TIME_LIMIT = { type: 'number', default: 200, describe: 'optimal: search time per block, ms' } as const;
 
 export interface ScheduleArgs {
@@ -49,11 +51,19 @@ export function scheduleOptions(a: ScheduleArgs): ScheduleOptions {
   return { core: readCore(a.core), lanes: a.lanes, strategy: a.strategy, timeLimitMs: a['time-limit'] };
 }
 
+/** The program scheduled, after the pipeline's passes when `passes` (rows per instruction still count the original's). */
+export function scheduleWith(obj: LoadedObject, program: string, opts: ScheduleOptions, passes: boolean): ScheduleResult {
+  if (!passes) return scheduleObject(obj, program, opts);
+  const c = compileObject(obj, { program, core: opts.core });
+  return scheduleProgram(c.ir, c.insns.original, opts);
+}
+
 /** Schedules one program; a refusal is one line naming the file and instruction. */
-export function scheduleOrFail(obj: LoadedObject, program: string, opts: ScheduleOptions): ScheduleResult {
+export function scheduleOrFail(obj: LoadedObject, program: string, opts: ScheduleOptions, passes = false): ScheduleResult {
   try {
-    return scheduleObject(obj, program, opts);
+    return scheduleWith(obj, program, opts, passes);
   } catch (e) {
+    if (e instanceof PipelineError) throw new UserError(e.message);
     throw e instanceof ScheduleError ? new UserError(`${obj.file}: ${program}: ${e.message}`) : e;
   }
 }

@@ -3,7 +3,7 @@
 // passes' report. Scheduling and emitting come after this (compiler/schedule, compiler/emit).
 
 import type { CoreConfig } from '../isa/index.js';
-import { DEFAULT_CORE } from '../isa/index.js';
+import { DEFAULT_CORE, insnLine, symbolLines } from '../isa/index.js';
 import { lift, lower, withPrograms } from './ir/index.js';
 import type { IrProgram, Lowered } from './ir/index.js';
 import type { LoadedObject, Program } from './loader/types.js';
@@ -63,4 +63,31 @@ export function compileObject(obj: LoadedObject, opts: CompileOptions = {}): Com
     insns: { original: original.code.insns.length, optimized: optimized.program.code.insns.length },
     options: { minFrame, core: core.name, passes: report.passes.map((p) => p.name) },
   };
+}
+
+/**
+ * The optimized program as `llvm-objdump -S` lists it: each block's label as a symbol, and the
+ * source line (`; text`) before the first instruction of each line.
+ */
+export function optimizedListing(c: Compiled, file: string): string[] {
+  const { program } = c.optimized;
+  const starts = new Map<number, string>();
+  let k = 0;
+  for (const fn of c.ir.functions)
+    for (const b of fn.blocks) {
+      if (b.insns.length === 0) continue;
+      const slot = program.code.pcs[k];
+      if (!starts.has(slot)) starts.set(slot, b === fn.blocks[0] ? fn.name : b.label.replace('.', '_'));
+      k += b.insns.length;
+    }
+  const out = ['', `${file}:\tfile format elf64-bpf`, '', `Disassembly of section ${program.section}:`];
+  program.code.insns.forEach((insn, i) => {
+    const pc = program.code.pcs[i];
+    const sym = starts.get(pc);
+    if (sym !== undefined) out.push(...symbolLines(pc, sym));
+    const line = program.lines?.get(i);
+    if (line && line.text) out.push(`; ${line.text}`);
+    out.push(insnLine(insn, pc, { symbols: starts }));
+  });
+  return out;
 }

@@ -13,7 +13,7 @@ import { createProgress } from '../../simulator/io/progress.js';
 import { parseIntList } from '../args.js';
 import { UserError } from '../errors.js';
 import { JSON_OUTPUT } from '../options.js';
-import { checkLanes, CORE, readCore, TIME_LIMIT } from '../schedule-options.js';
+import { checkLanes, CORE, PASSES, readCore, scheduleWith, TIME_LIMIT } from '../schedule-options.js';
 
 /** A repeated option takes its last value, as everywhere else in the CLI. */
 function last<T>(v: T | T[]): T {
@@ -26,6 +26,7 @@ interface CompareArgs {
   strategies: string;
   core: string;
   'time-limit': number;
+  passes: boolean;
   json: boolean;
 }
 
@@ -41,6 +42,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       .option('strategies', { type: 'string', default: STRATEGIES.join(','), describe: `strategies: ${STRATEGIES.join(', ')}`, coerce: last })
       .option('core', { ...CORE, coerce: last })
       .option('time-limit', { ...TIME_LIMIT, coerce: last })
+      .option('passes', { ...PASSES, coerce: last })
       .option('json', { ...JSON_OUTPUT, coerce: last }) as unknown as Argv<CompareArgs>,
   handler: (argv) => {
     const lanes = parseIntList(argv.lanes, 'lanes', 1, 8);
@@ -54,11 +56,11 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     const bar = createProgress('compare', 'schedules');
     let cells: CompareCell[];
     try {
-      cells = compareSchedules(inputs, lanes, strategies as Strategy[], core, { timeLimitMs: argv['time-limit'] }, (n, t) => bar.update(n, t));
+      cells = compareSchedules(inputs, lanes, strategies as Strategy[], core, { timeLimitMs: argv['time-limit'] }, (n, t) => bar.update(n, t), (o, p, so) => scheduleWith(o, p, so, argv.passes));
     } finally {
       bar.end();
     }
-    const out = argv.json ? `${JSON.stringify({ core: core.name, cells: cells.map(({ blockRows: _r, blockExact: _e, ...c }) => c), summary: summary(cells, lanes, strategies as Strategy[]) }, null, 2)}\n` : format(cells, lanes, strategies as Strategy[]);
+    const out = argv.json ? `${JSON.stringify({ core: core.name, passes: argv.passes, cells: cells.map(({ blockRows: _r, blockExact: _e, ...c }) => c), summary: summary(cells, lanes, strategies as Strategy[]) }, null, 2)}\n` : format(cells, lanes, strategies as Strategy[]);
     process.stdout.write(out);
   },
 };

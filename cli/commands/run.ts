@@ -22,11 +22,12 @@ import type { PcapRunSummary } from '../../simulator/pcap-run.js';
 import { parseIntList } from '../args.js';
 import { UsageError, UserError } from '../errors.js';
 import { JSON_OUTPUT, MAP_FIXTURE, OBJECT_FILE, PROGRAM_TO_RUN, traceOptions } from '../options.js';
-import { CORE, LANES, scheduleOptions, scheduleOrFail, STRATEGY, TIME_LIMIT } from '../schedule-options.js';
+import { CORE, LANES, PASSES, scheduleOptions, scheduleOrFail, STRATEGY, TIME_LIMIT } from '../schedule-options.js';
 import type { ScheduleArgs } from '../schedule-options.js';
 
 interface RunArgs extends Partial<ScheduleArgs> {
   file: string;
+  passes?: boolean;
   program?: string;
   packet?: string;
   pcap?: string;
@@ -66,6 +67,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('strategy', { ...STRATEGY, describe: `with --engine rows: ${STRATEGY.describe}` })
       .option('core', { ...CORE, describe: `with --engine rows: ${CORE.describe}` })
       .option('time-limit', { ...TIME_LIMIT, describe: `with --engine rows: ${TIME_LIMIT.describe}` })
+      .option('passes', { ...PASSES, describe: `with --engine rows: ${PASSES.describe}` })
       .epilog(
         'The packet runs as under the kernel\'s BPF_PROG_TEST_RUN (256 bytes of headroom, 14 to 73152 bytes). '
         + 'Exit status: 0 when the run completed, also when the program trapped (the trap is printed, the action is '
@@ -96,10 +98,10 @@ export const runCommand: CommandModule<object, RunArgs> = {
 };
 
 /** For --engine rows: the scheduler the engine runs the program through (the CLI compiles, the engine executes). */
-function rowsOptions(engine: EngineName | undefined, a: Partial<ScheduleArgs>): EngineOptions {
+function rowsOptions(engine: EngineName | undefined, a: Partial<ScheduleArgs> & { passes?: boolean }): EngineOptions {
   if (engine !== 'rows') return {};
   const opts = scheduleOptions({ strategy: a.strategy ?? 'list', core: a.core ?? 'xdp2hw', lanes: a.lanes, 'time-limit': a['time-limit'] ?? 200 });
-  return { schedule: (obj, program) => scheduleOrFail(obj, program, opts).program };
+  return { schedule: (obj, program) => scheduleOrFail(obj, program, opts, a.passes ?? false).program };
 }
 
 /** A session of the named engine; an engine this machine cannot run is one line for the user. */
@@ -137,7 +139,7 @@ async function runTrace(argv: RunArgs): Promise<void> {
   process.stdout.write(argv.json ? `${JSON.stringify({ program, ...summary }, null, 2)}\n` : formatSummary(program, summary));
 }
 
-type TraceArgs = Pick<RunArgs, 'pcap' | 'max-packets' | 'ingress-ifindex' | 'rx-queues' | 'budget'> & Partial<ScheduleArgs> & { engine?: EngineName };
+type TraceArgs = Pick<RunArgs, 'pcap' | 'max-packets' | 'ingress-ifindex' | 'rx-queues' | 'budget'> & Partial<ScheduleArgs> & { engine?: EngineName; passes?: boolean };
 
 /** Opens a session (the interpreter's with coverage when asked) and streams `argv.pcap` through it. */
 export async function runTraceOn(

@@ -9,17 +9,18 @@ import { boundsPass, jlenPass } from './bounds.js';
 import { branchesPass, dcePass } from './cleanup.js';
 import { alu3Pass, exitPass } from './fuse.js';
 import { constPropPass, redundantPass, zeroingPass } from './scalar.js';
+import { widePass } from './wide.js';
 import type { Change, Pass, PassContext, PassOptions } from './types.js';
 import { absintOptions, pcOf } from './types.js';
 
 export type { Change, Pass, PassOptions } from './types.js';
 
 /** Every pass, in the order they run within a round. */
-export const PASSES: readonly Pass[] = [constPropPass, boundsPass, branchesPass, redundantPass, zeroingPass, dcePass, jlenPass, dcePass, alu3Pass, exitPass, dcePass]
+export const PASSES: readonly Pass[] = [constPropPass, boundsPass, branchesPass, redundantPass, zeroingPass, widePass, dcePass, jlenPass, alu3Pass, exitPass]
   .filter((p, i, all) => all.indexOf(p) === i);
 
 /** Pass order within a round (dce runs after each group that frees instructions). */
-const ROUND: readonly Pass[] = [constPropPass, boundsPass, branchesPass, redundantPass, zeroingPass, dcePass, jlenPass, dcePass, alu3Pass, exitPass, dcePass];
+const ROUND: readonly Pass[] = [constPropPass, boundsPass, branchesPass, redundantPass, zeroingPass, widePass, dcePass, jlenPass, dcePass, alu3Pass, exitPass, dcePass];
 
 export const PASS_NAMES: readonly string[] = PASSES.map((p) => p.name);
 

@@ -4,7 +4,7 @@
 import { disassembleInsn } from '../../isa/index.js';
 import type { CoreConfig } from '../../isa/index.js';
 import type { IrInsn, IrProgram } from '../ir/index.js';
-import { analyze } from '../analysis/absint.js';
+import type { analyze } from '../analysis/absint.js';
 import type { Absint } from '../analysis/absint.js';
 
 export interface PassOptions {

@@ -124,7 +124,7 @@ export function listBlock(g: DepGraph, core: CoreConfig): BlockSchedule {
 function lowerBound(g: DepGraph, core: CoreConfig, h: readonly number[]): number {
   let lb = g.nodes.length > 0 ? Math.max(...h.map((x) => x + 1)) : 0;
   lb = Math.max(lb, Math.ceil(g.nodes.length / core.lanes));
-  const count = { branch: 0, memory: 0, helper: 0, alu: 0 };
+  const count = { branch: 0, earlyExit: 0, memory: 0, helper: 0, alu: 0 };
   for (const n of g.nodes) count[unitClass(n.ir.insn)]++;
   for (const u of ['branch', 'memory', 'helper'] as const) {
     const lanes = core.laneCaps.filter((c) => c[u]).length;

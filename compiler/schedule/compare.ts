@@ -5,7 +5,10 @@
 import type { CoreConfig } from '../../isa/index.js';
 import type { LoadedObject } from '../loader/types.js';
 import { scheduleObject, ScheduleError } from './index.js';
-import type { ScheduleOptions, Strategy } from './index.js';
+import type { ScheduleOptions, ScheduleResult, Strategy } from './index.js';
+
+/** How a program is scheduled (the CLI may run the pipeline's passes first). */
+export type ScheduleFn = (obj: LoadedObject, program: string, opts: ScheduleOptions) => ScheduleResult;
 
 /** hXDP's 4-lane rows and eBPF instruction counts (OSDI 2020, Table 3; ../shared/REFERENCE.md). */
 export const HXDP_ROWS: Readonly<Record<string, { readonly rows: number; readonly insns: number }>> = {
@@ -41,7 +44,7 @@ export interface CompareInput {
 /** Every program × lanes × strategy; `onCell` after each (a progress bar). */
 export function compareSchedules(
   inputs: readonly CompareInput[], lanes: readonly number[], strategies: readonly Strategy[], core: CoreConfig,
-  opts: Pick<ScheduleOptions, 'timeLimitMs'> = {}, onCell?: (done: number, total: number) => void,
+  opts: Pick<ScheduleOptions, 'timeLimitMs'> = {}, onCell?: (done: number, total: number) => void, schedule: ScheduleFn = scheduleObject,
 ): CompareCell[] {
   const out: CompareCell[] = [];
   const total = inputs.reduce((s, i) => s + i.obj.programs.length, 0) * lanes.length * strategies.length;
@@ -52,7 +55,7 @@ export function compareSchedules(
           const base = { file: name, program: p.name, lanes: l, strategy, insns: p.code.insns.length };
           const t0 = performance.now();
           try {
-            const r = scheduleObject(obj, p.name, { core, lanes: l, strategy, timeLimitMs: opts.timeLimitMs });
+            const r = schedule(obj, p.name, { core, lanes: l, strategy, timeLimitMs: opts.timeLimitMs });
             const s = r.stats;
             out.push({ ...base, rows: s.rows, ipc: s.ipc, ms: performance.now() - t0, blocks: s.blocks, blockRows: s.blockRows, ...(s.exactBlocks === undefined ? {} : { exactBlocks: s.exactBlocks, blockExact: s.blockExact }) });
           } catch (e) {

@@ -51,7 +51,7 @@ export function readsLive(insn: Insn): boolean {
 }
 
 export function isControl(insn: Insn): boolean {
-  return insn.kind === 'jmp' || insn.kind === 'ja' || insn.kind === 'exit' || insn.kind === 'exit-imm';
+  return insn.kind === 'jmp' || insn.kind === 'jlen' || insn.kind === 'ja' || insn.kind === 'exit' || insn.kind === 'exit-imm';
 }
 
 /** The latency of an instruction's result, by unit (isa/core.ts's rule, which the core simulator reads too). */
@@ -100,6 +100,8 @@ function buildNodes(insns: readonly IrInsn[], states: ReadonlyMap<IrInsn, Region
     const baseId = (r: number) => (r === 10 ? 'fp' : `${r}@${lastDef[r]}`);
     const packetWrite = du.memWrites.some((m) => m.region === 'packet');
     const memReads = resolve(du.memReads, regions, baseId, false);
+    // jlen compares the packet's length: it reads what packet-resizing helpers write (ctx data/data_end)
+    if (ir.insn.kind === 'jlen') memReads.push({ region: 'ctx' });
     const memWrites = resolve(du.memWrites, regions, baseId, packetWrite);
     // stack accesses through a register other than r10 have unknown offsets
     const fix = (l: Loc): Loc => (l.region === 'stack' && l.base !== 'fp' ? { region: 'stack' } : l);

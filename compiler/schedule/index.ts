@@ -57,7 +57,8 @@ export interface ScheduleResult {
   readonly stats: ScheduleStats;
 }
 
-function checkSchedulable(ir: IrProgram): void {
+function checkSchedulable(ir: IrProgram, core: CoreConfig): void {
+  const early = core.laneCaps.some((c) => c.branch && c.earlyExit);
   if (ir.functions.length > 1)
     throw new ScheduleError(ir.name, `has ${ir.functions.length} functions (BPF-to-BPF calls): the row schedule supports one function only`);
   for (const fn of ir.functions)
@@ -66,6 +67,7 @@ function checkSchedulable(ir: IrProgram): void {
         const where = `pc ${x.origin?.pc ?? '?'}`;
         const i = x.insn;
         if (i.kind === 'call-local' || i.kind === 'callx') throw new ScheduleError(where, `${i.kind}: the row schedule supports no BPF-to-BPF calls`);
+        if (i.kind === 'exit-imm' && !early) throw new ScheduleError(where, `exit-imm: no lane of core ${core.name} decodes the early exit`);
         if (i.kind === 'lddw' && i.pseudo === Pseudo.FUNC) throw new ScheduleError(where, 'lddw of a function address: the row schedule supports no callbacks');
         if (i.kind === 'call' && i.target === 'helper') {
           const bad = unschedulableHelper(i.id);
@@ -92,8 +94,8 @@ function scheduleUnit(unit: IrBlock[], states: ReturnType<typeof regionStates>, 
 
 /** The program scheduled into rows. `originalInsns`: the loaded program's instruction count. */
 export function scheduleProgram(ir: IrProgram, originalInsns: number, opts: ScheduleOptions): ScheduleResult {
-  checkSchedulable(ir);
   const core = withLanes(opts.core, opts.lanes ?? opts.core.lanes);
+  checkSchedulable(ir, core);
   const states = regionStates(ir);
   const live = opts.strategy === 'motion' ? liveIn(ir) : undefined;
   const blocks = units(ir, opts.strategy);
@@ -130,7 +132,7 @@ function syllable(x: IrInsn, start: ReadonlyMap<Label, number>, total: number): 
   };
   const out: { -readonly [K in keyof Syllable]: Syllable[K] } = { insn: x.insn, source };
   if (x.mapRef) out.mapRef = x.mapRef;
-  if (branchTarget(x.insn, 0) !== undefined && (x.insn.kind === 'jmp' || x.insn.kind === 'ja')) {
+  if (branchTarget(x.insn, 0) !== undefined && (x.insn.kind === 'jmp' || x.insn.kind === 'jlen' || x.insn.kind === 'ja')) {
     const row = x.target === undefined ? undefined : start.get(x.target);
     if (row === undefined || row >= total) throw new ScheduleError(`pc ${x.origin?.pc ?? '?'}`, `jump to ${x.target ?? 'nothing'}, which starts no row`);
     out.target = row;

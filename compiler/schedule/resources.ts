@@ -7,11 +7,13 @@ import { assertNever } from '../../isa/index.js';
 import type { CoreConfig, Insn, LaneCaps } from '../../isa/index.js';
 
 /** The unit class a syllable needs of its lane. */
-export type UnitClass = 'branch' | 'memory' | 'helper' | 'alu';
+/** earlyExit: exit-imm, which only lanes with the early-exit decoder take (hXDP: lane 0). */
+export type UnitClass = 'branch' | 'earlyExit' | 'memory' | 'helper' | 'alu';
 
 export function unitClass(insn: Insn): UnitClass {
   switch (insn.kind) {
-    case 'jmp': case 'jlen': case 'ja': case 'exit': case 'exit-imm': return 'branch';
+    case 'jmp': case 'jlen': case 'ja': case 'exit': return 'branch';
+    case 'exit-imm': return 'earlyExit';
     case 'ldx': case 'st': case 'stx': case 'atomic': case 'ldx6': case 'stx6': case 'ld-abs': case 'ld-ind': return 'memory';
     case 'call': case 'call-local': case 'callx': return 'helper';
     case 'alu': case 'alu3': case 'end': case 'lddw': return 'alu';
@@ -20,7 +22,7 @@ export function unitClass(insn: Insn): UnitClass {
 }
 
 function laneMay(caps: LaneCaps, u: UnitClass): boolean {
-  return u === 'alu' || caps[u];
+  return u === 'alu' || (u === 'earlyExit' ? caps.branch && caps.earlyExit : caps[u]);
 }
 
 /** The core with `lanes` lanes: lane caps cut, or extended with the last lane's. */

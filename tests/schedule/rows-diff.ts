@@ -41,9 +41,10 @@ export async function rowsDiff(c: ProgramCase, program: string, combo: RowsCombo
       const [ref, rows] = await set.run(input);
       const diffs = compareOutcomes(ref, rows);
       // every instruction the interpreter ran runs once as a syllable; motion also runs speculated ones
-      const [a, b] = ref.kind === 'ran' && rows.kind === 'ran' ? [ref.result.insnsExecuted ?? 0, rows.result.insnsExecuted ?? 0] : [0, 0];
+      const a = ref.kind === 'ran' ? ref.result.insnsExecuted ?? 0 : 0;
+      const b = rows.kind === 'ran' ? rows.result.insnsExecuted ?? 0 : 0;
       if (combo.strategy === 'motion' ? b < a : a !== b)
-        diffs.push({ field: 'code', reference: `${ref.result.insnsExecuted} insns`, other: `${rows.result.insnsExecuted} syllables` });
+        diffs.push({ field: 'code', reference: `${a} insns`, other: `${b} syllables` });
       if (diffs.length === 0) continue;
       mismatches++;
       if (shown.length < 3)
