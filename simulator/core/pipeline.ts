@@ -9,7 +9,7 @@ import type { Machine } from '../machine/index.js';
 import { FALL } from '../vliw/compile.js';
 import type { CompiledRow } from '../vliw/compile.js';
 import { Stall, STALL_KINDS, Producer } from './timing.js';
-import type { CoreTiming } from './timing.js';
+import type { CoreTiming, RowTiming } from './timing.js';
 
 /** Sees every issued row (only when tracing: --trace, --vcd). */
 export interface TraceSink {
@@ -61,23 +61,25 @@ export class CorePipeline {
     let t = 0;
     let r = start;
     this.calls = 0;
+    const timing = this.t.rows;
     for (;;) {
       const row = this.rows[r];
+      const tm = timing[r];
       if (row === undefined) return this.end(t, m.fail('invalid-insn', `execution ran past the last row (${this.rows.length})`, this.rows[this.rows.length - 1]?.pc ?? 0));
       if (m.count >= m.budget) return this.end(t, m.fail('budget', `syllable budget of ${m.budget} exhausted (an unbounded loop?)`, row.pc));
-      const stall = this.interlock(r, t);
+      const stall = this.interlock(tm, t);
       const why = stall > 0 ? this.stallWhy : -1;
       t += stall;
-      this.resolveLoads(m, r);
-      const helperStall = this.helperStall(m, r);
+      this.resolveLoads(m, tm);
+      const helperStall = tm.helper < 0 ? 0 : this.helperStall(m);
       const step = this.execute(m, row);
       if (step !== FALL && step !== EXIT && step < 0) return this.end(t, step);
-      const fwd = this.trace ? this.forwarded(r, t) : 0;
-      this.commit(r, t, helperStall);
+      const fwd = this.trace ? this.forwarded(tm, t) : 0;
+      this.commit(tm, t, helperStall);
       const next = step === FALL ? r + 1 : step === EXIT ? -1 : step;
-      if (this.trace) this.trace.row(t, r, stall, why, this.t.rows[r].laneMask, fwd, step !== FALL && step !== EXIT, helperStall, next);
+      if (this.trace) this.trace.row(t, r, stall, why, tm.laneMask, fwd, step !== FALL && step !== EXIT, helperStall, next);
       if (step === EXIT) {
-        const early = this.t.rows[r].early[this.winner] === 1;
+        const early = tm.early[this.winner] === 1;
         this.cycles = t + 1 + (early ? this.t.earlyExit : this.t.exit);
         this.trace?.exit(this.cycles, m.L[0] >>> 0, early);
         return EXIT;
@@ -93,8 +95,8 @@ export class CorePipeline {
   }
 
   /** Registers row r reads at t that became readable exactly then (forwarded, not from the register file); call before commit. */
-  private forwarded(r: number, t: number): number {
-    const rd = this.t.rows[r].reads;
+  private forwarded(tm: RowTiming, t: number): number {
+    const rd = tm.reads;
     let mask = 0;
     for (let k = 0; k < rd.length; k += 2) if (this.sameReady[rd[k]] === t || this.anyReady[rd[k]] === t) mask |= 1 << rd[k];
     return mask;
@@ -108,13 +110,13 @@ export class CorePipeline {
   private stallWhy = 0;
 
   /** Cycles row r waits for its operands when fetched at t (and the producer kind of the last wait). */
-  private interlock(r: number, t: number): number {
-    const rd = this.t.rows[r].reads;
-    const perLane = this.t.perLane;
+  private interlock(tm: RowTiming, t: number): number {
+    const rd = tm.reads;
+    if (rd.length === 0) return 0;
     let at = t;
     for (let k = 0; k < rd.length; k += 2) {
       const reg = rd[k];
-      const need = perLane === 1 && this.lane[reg] !== rd[k + 1] ? this.anyReady[reg] : this.sameReady[reg];
+      const need = this.lane[reg] !== rd[k + 1] ? this.anyReady[reg] : this.sameReady[reg];
       if (need > at) {
         at = need;
         this.stallWhy = this.kind[reg];
@@ -125,16 +127,15 @@ export class CorePipeline {
   }
 
   /** A load's latency depends on the region its address register points into (read before the row writes). */
-  private resolveLoads(m: Machine, r: number): void {
-    const w = this.t.rows[r].writes;
-    for (let k = 0, i = 0; k < w.length; k += 4, i++) {
+  private resolveLoads(m: Machine, tm: RowTiming): void {
+    const w = tm.writes;
+    for (let k = 0, i = 0; k < w.length; k += 5, i++) {
       const lat = w[k + 2];
       this.loadLat[i] = lat >= 0 ? lat : this.t.loadLatency[this.regionKind(m.H[-1 - lat])];
     }
   }
 
-  private helperStall(m: Machine, r: number): number {
-    if (this.t.rows[r].helper < 0) return 0;
+  private helperStall(m: Machine): number {
     this.calls++;
     const map = this.mapOf(m.H[1]) ?? NO_MAP;
     return this.t.helperCall + (map === NO_MAP ? 0 : this.t.mapLookup[map] ?? 0);
@@ -169,20 +170,19 @@ export class CorePipeline {
   }
 
   /** Results of row r fetched at t become readable; counts the row. */
-  private commit(r: number, t: number, helperStall: number): void {
-    const tm = this.t.rows[r];
+  private commit(tm: RowTiming, t: number, helperStall: number): void {
     const w = tm.writes;
-    for (let k = 0, i = 0; k < w.length; k += 4, i++) {
+    for (let k = 0, i = 0; k < w.length; k += 5, i++) {
       const reg = w[k];
       const kind = w[k + 3];
       const ready = t + this.loadLat[i] + (kind === Producer.HELPER ? helperStall : 0);
       this.sameReady[reg] = ready;
-      this.anyReady[reg] = ready + this.t.perLane;
+      this.anyReady[reg] = ready + w[k + 4];
       this.lane[reg] = w[k + 1];
       this.kind[reg] = kind;
     }
     this.rowsIssued++;
-    const mask = tm.laneMask;
-    for (let l = 0; l < this.laneBusy.length; l++) if (mask & (1 << l)) this.laneBusy[l]++;
+    const lanes = tm.lanes;
+    for (let l = 0; l < lanes.length; l++) this.laneBusy[lanes[l]]++;
   }
 }

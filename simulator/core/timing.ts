@@ -2,7 +2,7 @@
 // per row, the registers each lane reads, the results it writes and when they are ready, which
 // syllable calls a helper and which exit is caught at fetch. Data only; pipeline.ts runs them.
 
-import { defuse, resultLatency } from '../../isa/index.js';
+import { defuse, forwardsToOwnLaneOnly, resultLatency } from '../../isa/index.js';
 import type { CoreConfig, LoadRegion, LookupMap, RowProgram } from '../../isa/index.js';
 import type { LoadedObject } from '../../compiler/loader/types.js';
 import { RegionKind } from '../machine/index.js';
@@ -18,7 +18,7 @@ export const Producer = { ALU: Stall.DATA, LOAD: Stall.MEMORY, HELPER: Stall.HEL
 export interface RowTiming {
   /** [register, lane] pairs the row reads */
   readonly reads: Int32Array;
-  /** [register, lane, latency, producer] per result; a load's latency is -1 - its address register (resolved at run) */
+  /** [register, lane, latency, producer, own lane only (forwarding)] per result; a load's latency is -1 - its address register (resolved at run) */
   readonly writes: Int32Array;
   /** per handler (syllables in lane order, empty lanes skipped): 1 when it is an exit caught at fetch */
   readonly early: Uint8Array;
@@ -26,6 +26,8 @@ export interface RowTiming {
   readonly helper: number;
   /** bit per lane holding a syllable */
   readonly laneMask: number;
+  /** the lanes holding a syllable, lowest first */
+  readonly lanes: Uint8Array;
   readonly syllables: number;
 }
 
@@ -33,8 +35,6 @@ export interface RowTiming {
 export interface CoreTiming {
   readonly rows: readonly RowTiming[];
   readonly lanes: number;
-  /** 1: a result is read in its ready cycle only by its own lane (any lane one cycle later) */
-  readonly perLane: number;
   readonly helperCall: number;
   /** extra cycles of a helper call by the map its r1 names (by map index; 0 for a non-lookup map) */
   readonly mapLookup: Int32Array;
@@ -75,16 +75,18 @@ export function compileTiming(p: RowProgram, core: CoreConfig, obj: LoadedObject
       for (const r of du.reads) reads.push(r, lane);
       const load = s.insn.kind === 'ldx' || s.insn.kind === 'ldx6' || s.insn.kind === 'atomic';
       const call = s.insn.kind === 'call';
+      const own = forwardsToOwnLaneOnly(core, s.insn) ? 1 : 0;
       for (const w of du.writes) {
-        if (call) writes.push(w, lane, 1, Producer.HELPER);
-        else if (load) writes.push(w, lane, -1 - (s.insn as { src: number }).src, Producer.LOAD);
-        else writes.push(w, lane, resultLatency(core, s.insn, undefined), Producer.ALU);
+        if (call) writes.push(w, lane, 1, Producer.HELPER, own);
+        else if (load) writes.push(w, lane, -1 - (s.insn as { src: number }).src, Producer.LOAD, own);
+        else writes.push(w, lane, resultLatency(core, s.insn, undefined), Producer.ALU, own);
       }
       if (call && helper < 0) helper = h;
       early.push(s.insn.kind === 'exit-imm' && (core.laneCaps[lane]?.earlyExit ?? false) ? 1 : 0);
       h++;
     });
-    return { reads: Int32Array.from(reads), writes: Int32Array.from(writes), early: Uint8Array.from(early), helper, laneMask, syllables: h };
+    const lanes = Uint8Array.from(row.flatMap((s, lane) => (s ? [lane] : [])));
+    return { reads: Int32Array.from(reads), writes: Int32Array.from(writes), early: Uint8Array.from(early), helper, laneMask, lanes, syllables: h };
   });
   const mapLookup = Int32Array.from(obj.maps.map((m) => {
     const f = lookupFamily(m.type);
@@ -95,7 +97,7 @@ export function compileTiming(p: RowProgram, core: CoreConfig, obj: LoadedObject
   for (const [kind, region] of Object.entries(REGION_OF_KIND)) loadLatency[Number(kind)] = core.latency.load[region];
   const l = core.latency;
   return {
-    rows, lanes: p.lanes, perLane: core.forwarding === 'per-lane' ? 1 : 0, helperCall: l.helperCall, mapLookup, loadLatency,
+    rows, lanes: p.lanes, helperCall: l.helperCall, mapLookup, loadLatency,
     takenBranch: l.takenBranch, exit: l.exit, earlyExit: l.exit - l.earlyExitSaving,
   };
 }

@@ -99,7 +99,7 @@ export class VcdTrace implements TraceSink {
     this.at(cycle, ['1+']);
   }
 
-  row(cycle: number, row: number, stall: number, why: number, laneMask: number, forwarded: number, taken: boolean): void {
+  row(cycle: number, row: number, stall: number, why: number, laneMask: number, forwarded: number, taken: boolean, _helperStall?: number, _next?: number): void {
     const c = this.base + cycle;
     for (let k = stall; k >= 1; k--) this.at(c - k, ['1%', `b${why.toString(2)} &`]);
     const v = [`b${row.toString(2)} "`, '1#', `b${laneMask.toString(2)} $`, `b${forwarded.toString(2)} ,`];
