@@ -98,7 +98,7 @@ export class CorePipeline {
   private forwarded(tm: RowTiming, t: number): number {
     const rd = tm.reads;
     let mask = 0;
-    for (let k = 0; k < rd.length; k += 2) if (this.sameReady[rd[k]] === t || this.anyReady[rd[k]] === t) mask |= 1 << rd[k];
+    if (t > 0) for (let k = 0; k < rd.length; k += 2) if (this.sameReady[rd[k]] === t || this.anyReady[rd[k]] === t) mask |= 1 << rd[k];
     return mask;
   }
 
