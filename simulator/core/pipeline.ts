@@ -35,9 +35,8 @@ export class CorePipeline {
   private readonly loadLat = new Int32Array(64);
   /** totals since the session opened, by STALL_KINDS */
   readonly stalls = new Float64Array(STALL_KINDS.length);
-  /** rows each lane executed a syllable in, since the session opened */
-  readonly laneBusy: Float64Array;
-  rowsIssued = 0;
+  /** times each row issued, since the session opened */
+  private readonly issued: Float64Array;
   /** the last packet's core cycles (first fetch to verdict) */
   cycles = 0;
   /** the last packet's helper calls */
@@ -51,7 +50,7 @@ export class CorePipeline {
     private readonly mapOf: (hi: number) => number | undefined,
     private readonly regionKind: (hi: number) => number,
   ) {
-    this.laneBusy = new Float64Array(t.lanes);
+    this.issued = new Float64Array(t.rows.length);
   }
 
   /** Runs from row `start` until exit or trap; returns EXIT or the trap code; sets `cycles`. */
@@ -70,12 +69,12 @@ export class CorePipeline {
       const stall = this.interlock(tm, t);
       const why = stall > 0 ? this.stallWhy : -1;
       t += stall;
-      this.resolveLoads(m, tm);
+      if (tm.loads) this.resolveLoads(m, tm);
       const helperStall = tm.helper < 0 ? 0 : this.helperStall(m);
       const step = this.execute(m, row);
       if (step !== FALL && step !== EXIT && step < 0) return this.end(t, step);
       const fwd = this.trace ? this.forwarded(tm, t) : 0;
-      this.commit(tm, t, helperStall);
+      this.commit(tm, r, t, helperStall);
       const next = step === FALL ? r + 1 : step === EXIT ? -1 : step;
       if (this.trace) this.trace.row(t, r, stall, why, tm.laneMask, fwd, step !== FALL && step !== EXIT, helperStall, next);
       if (step === EXIT) {
@@ -131,7 +130,7 @@ export class CorePipeline {
     const w = tm.writes;
     for (let k = 0, i = 0; k < w.length; k += 5, i++) {
       const lat = w[k + 2];
-      this.loadLat[i] = lat >= 0 ? lat : this.t.loadLatency[this.regionKind(m.H[-1 - lat])];
+      if (lat < 0) this.loadLat[i] = this.t.loadLatency[this.regionKind(m.H[-1 - lat])];
     }
   }
 
@@ -170,19 +169,25 @@ export class CorePipeline {
   }
 
   /** Results of row r fetched at t become readable; counts the row. */
-  private commit(tm: RowTiming, t: number, helperStall: number): void {
+  /** Rows each lane executed a syllable in, since the session opened. */
+  laneBusy(): number[] {
+    const busy = new Array<number>(this.t.lanes).fill(0);
+    this.t.rows.forEach((tm, r) => tm.lanes.forEach((l) => (busy[l] += this.issued[r])));
+    return busy;
+  }
+
+  private commit(tm: RowTiming, r: number, t: number, helperStall: number): void {
     const w = tm.writes;
     for (let k = 0, i = 0; k < w.length; k += 5, i++) {
       const reg = w[k];
       const kind = w[k + 3];
-      const ready = t + this.loadLat[i] + (kind === Producer.HELPER ? helperStall : 0);
+      const lat = w[k + 2];
+      const ready = t + (lat >= 0 ? lat : this.loadLat[i]) + (kind === Producer.HELPER ? helperStall : 0);
       this.sameReady[reg] = ready;
       this.anyReady[reg] = ready + w[k + 4];
       this.lane[reg] = w[k + 1];
       this.kind[reg] = kind;
     }
-    this.rowsIssued++;
-    const lanes = tm.lanes;
-    for (let l = 0; l < lanes.length; l++) this.laneBusy[lanes[l]]++;
+    this.issued[r]++;
   }
 }

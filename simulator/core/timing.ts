@@ -28,6 +28,8 @@ export interface RowTiming {
   readonly laneMask: number;
   /** the lanes holding a syllable, lowest first */
   readonly lanes: Uint8Array;
+  /** whether a result's latency depends on a load's region (resolved before the row runs) */
+  readonly loads: boolean;
   readonly syllables: number;
 }
 
@@ -86,7 +88,7 @@ export function compileTiming(p: RowProgram, core: CoreConfig, obj: LoadedObject
       h++;
     });
     const lanes = Uint8Array.from(row.flatMap((s, lane) => (s ? [lane] : [])));
-    return { reads: Int32Array.from(reads), writes: Int32Array.from(writes), early: Uint8Array.from(early), helper, laneMask, lanes, syllables: h };
+    return { reads: Int32Array.from(reads), writes: Int32Array.from(writes), early: Uint8Array.from(early), helper, laneMask, lanes, loads: writes.some((v, i) => i % 5 === 2 && v < 0), syllables: h };
   });
   const mapLookup = Int32Array.from(obj.maps.map((m) => {
     const f = lookupFamily(m.type);

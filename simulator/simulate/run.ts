@@ -154,7 +154,7 @@ export function simulate(packets: readonly SimPacket[], o: SimulateOptions): Sim
   stalls.io += t.ioCycles;
   stalls.queue += t.queueCycles;
   const busy = cycles.subarray(0, ran).reduce((a, b) => a + b, 0);
-  const perLane = Array.from(pl.laneBusy, (b) => (busy > 0 ? b / busy : 0));
+  const perLane = pl.laneBusy().map((b) => (busy > 0 ? b / busy : 0));
   const span = (t.lastOut - Math.max(t.firstIn, 0)) * nsPerCycle;
   const cyc = summarize(cycles.subarray(0, ran));
   return {
