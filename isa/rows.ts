@@ -37,6 +37,11 @@ export interface Syllable {
   /** jmp, ja: the row it goes to */
   readonly target?: number;
   readonly mapRef?: SyllableMapRef;
+  /**
+   * a load raised above a side exit (the non-faulting speculative-load extension): if it faults
+   * it leaves its register as it was and the run goes on (its value is dead where it would fault)
+   */
+  readonly speculative?: boolean;
   readonly source: SyllableSource;
 }
 

@@ -40,6 +40,7 @@ function hxdpProblem(insn: Insn, lane: number): string | undefined {
 /** The one 64-bit word of a syllable, its jump offset relocated to rows. */
 function word(s: Syllable, row: number, lane: number, format: RomFormat): RawSlot {
   let insn = s.insn;
+  if (s.speculative) throw new RomError(row, lane, 'a speculative (non-faulting) load has no ROM encoding yet');
   if (format === 'hxdp') {
     const why = hxdpProblem(insn, lane);
     if (why) throw new RomError(row, lane, why);

@@ -88,6 +88,22 @@ export function sequentialBlock(g: DepGraph, core: CoreConfig): BlockSchedule {
   return finish(table, place);
 }
 
+/**
+ * Of the free lanes, the one least wanted: with per-lane forwarding, a producer in the row before
+ * passes its result on only in its own lane, so keep the lanes whose producer still has
+ * unplaced data consumers for those consumers.
+ */
+function pickLane(g: DepGraph, lanes: readonly number[], row: number, place: readonly (Placement | undefined)[], table: RowTable): number | undefined {
+  if (lanes.length <= 1 || table.core.forwarding === 'crossbar' || row === 0) return lanes[0];
+  let best = lanes[0], bestWant = Infinity;
+  for (const l of lanes) {
+    const p = table.cells[row - 1]?.[l];
+    const want = p === undefined ? 0 : g.succ[p].filter((e) => e.kind === 'data' && !place[e.to]).length;
+    if (want < bestWant) [best, bestWant] = [l, want];
+  }
+  return best;
+}
+
 /** Cycle by cycle, ready nodes by height (critical path first), ties in program order. */
 export function listBlock(g: DepGraph, core: CoreConfig): BlockSchedule {
   const table = new RowTable(core);
@@ -108,7 +124,7 @@ export function listBlock(g: DepGraph, core: CoreConfig): BlockSchedule {
       ready.sort((a, b) => h[b] - h[a] || a - b);
       for (const n of ready) {
         const req = request(g, n, row, place, core);
-        const lane = req && table.lanes(row, req)[0];
+        const lane = req && pickLane(g, table.lanes(row, req), row, place, table);
         if (!req || lane === undefined) continue;
         table.reserve(row, lane, n, req);
         place[n] = { row, lane };

@@ -10,7 +10,7 @@ import type { IrBlock, IrInsn, IrProgram, Label } from '../ir/types.js';
 import type { LoadedObject } from '../loader/types.js';
 import { listBlock, optimalBlock, sequentialBlock } from './block.js';
 import type { BlockSchedule } from './block.js';
-import { buildDeps, unschedulableHelper } from './deps.js';
+import { buildDeps, isControl, unschedulableHelper } from './deps.js';
 import { regionStates } from './regions.js';
 import { withLanes } from './resources.js';
 import { entryFacts, liveIn, traceDeps, traces } from './trace.js';
@@ -37,6 +37,8 @@ export interface ScheduleOptions {
   readonly strategy: Strategy;
   /** optimal: the search time per block, ms (default 200) */
   readonly timeLimitMs?: number;
+  /** motion: the core extension of non-faulting speculative loads (loads may rise above side exits) */
+  readonly speculativeLoads?: boolean;
 }
 
 export interface ScheduleStats {
@@ -84,7 +86,7 @@ function units(ir: IrProgram, strategy: Strategy): IrBlock[][] {
 }
 
 function scheduleUnit(unit: IrBlock[], states: ReturnType<typeof regionStates>, live: ReturnType<typeof liveIn> | undefined, core: CoreConfig, opts: ScheduleOptions): BlockSchedule {
-  const g = live ? traceDeps(unit, states, live, core) : buildDeps(unit.flatMap((b) => b.insns), states, core);
+  const g = live ? traceDeps(unit, states, live, core, opts.speculativeLoads ?? false) : buildDeps(unit.flatMap((b) => b.insns), states, core);
   switch (opts.strategy) {
     case 'sequential': return sequentialBlock(g, core);
     case 'list': case 'motion': return listBlock(g, core);
@@ -110,9 +112,12 @@ export function scheduleProgram(ir: IrProgram, originalInsns: number, opts: Sche
   const rows: (Syllable | undefined)[][] = Array.from({ length: at }, () => new Array<Syllable | undefined>(core.lanes).fill(undefined));
   blocks.forEach((u, i) => {
     const base = start.get(u[0].label)!;
-    u.flatMap((b) => b.insns).forEach((x, n) => {
-      const p = scheds[i].place[n];
-      rows[base + p.row][p.lane] = syllable(x, start, at);
+    const insns = u.flatMap((b) => b.insns);
+    const place = scheds[i].place;
+    insns.forEach((x, n) => {
+      const p = place[n];
+      const s = syllable(x, start, at);
+      rows[base + p.row][p.lane] = raisedLoad(insns, place, n) ? { ...s, speculative: true } : s;
     });
   });
   const syllables = blocks.reduce((s, u) => s + u.reduce((t, b) => t + b.insns.length, 0), 0);
@@ -123,6 +128,14 @@ export function scheduleProgram(ir: IrProgram, originalInsns: number, opts: Sche
     ...(opts.strategy === 'optimal' ? { exactBlocks: exact.filter(Boolean).length, blockExact: exact } : {}),
   };
   return { program, stats };
+}
+
+/** A load placed at or above a side exit that precedes it in program order (it may run on a path where it would fault). */
+function raisedLoad(insns: readonly IrInsn[], place: BlockSchedule['place'], n: number): boolean {
+  const k = insns[n].insn.kind;
+  if (k !== 'ldx' && k !== 'ldx6') return false;
+  for (let j = 0; j < n; j++) if (isControl(insns[j].insn) && place[j].row >= place[n].row) return true;
+  return false;
 }
 
 function syllable(x: IrInsn, start: ReadonlyMap<Label, number>, total: number): Syllable {

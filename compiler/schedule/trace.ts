@@ -38,12 +38,17 @@ export function liveIn(ir: IrProgram): Map<Label, Set<number>> {
   return live;
 }
 
-/** Instructions that may execute on a path where the original did not: no fault, no side effect. */
-export function speculatable(insn: Insn): boolean {
+/**
+ * Instructions that may execute on a path where the original did not: no fault, no side effect.
+ * `loads`: the core's non-faulting speculative loads (a faulting speculative load yields nothing
+ * and does not trap), so every load qualifies.
+ */
+export function speculatable(insn: Insn, loads = false): boolean {
   switch (insn.kind) {
     case 'alu': case 'alu3': case 'end': case 'lddw': return true;
+    case 'ldx6': return loads;
     // the stack frame is always mapped: a load inside it cannot fault
-    case 'ldx': return insn.src === FP && insn.off < 0 && insn.off + insn.size <= 0 && insn.off >= -512;
+    case 'ldx': return loads || (insn.src === FP && insn.off < 0 && insn.off + insn.size <= 0 && insn.off >= -512);
     default: return false;
   }
 }
@@ -63,7 +68,9 @@ export function traces(fn: IrFunction, preds: ReadonlyMap<Label, number>, jumpTa
 }
 
 /** The dependence graph of a trace: each block's edges, plus side-exit edges that keep unsafe instructions below their exit. */
-export function traceDeps(trace: readonly IrBlock[], states: ReadonlyMap<IrInsn, RegionState>, live: ReadonlyMap<Label, Set<number>>, core: Parameters<typeof buildDeps>[2]): DepGraph {
+export function traceDeps(
+  trace: readonly IrBlock[], states: ReadonlyMap<IrInsn, RegionState>, live: ReadonlyMap<Label, Set<number>>, core: Parameters<typeof buildDeps>[2], loads = false,
+): DepGraph {
   const insns = trace.flatMap((b) => b.insns);
   const g = buildDeps(insns, states, core);
   const extra: Edge[] = [];
@@ -74,7 +81,7 @@ export function traceDeps(trace: readonly IrBlock[], states: ReadonlyMap<IrInsn,
       const y = insns[j].insn;
       if (isControl(y)) continue; // control edges order exits already (latency 0)
       const writes = [...defuse(y).writes, ...defuse(y).clobbers];
-      const safe = speculatable(y) && taken !== undefined && !writes.some((r) => taken.has(r));
+      const safe = speculatable(y, loads) && taken !== undefined && !writes.some((r) => taken.has(r));
       if (!safe) extra.push({ from: k, to: j, kind: 'control', latency: 1 });
     }
   });

@@ -6,7 +6,7 @@
 
 import { defuse } from '../../isa/index.js';
 import type { Insn, Operand, RowProgram, Syllable } from '../../isa/index.js';
-import { lddwValue, semantics } from '../machine/index.js';
+import { lddwValue, semantics, TRAPPED } from '../machine/index.js';
 import type { Handler, LddwValue, Machine } from '../machine/index.js';
 import type { ConstSlots } from './consts.js';
 
@@ -108,5 +108,13 @@ function handlerFor(m: Machine, s: Syllable, pool: ConstSlots, slot: (reg: numbe
     : [0, 0];
   const target = s.target ?? -1;
   if (s.target !== undefined && (s.target < 0 || s.target >= p.rows.length)) throw new RowRuleError(`pc ${pc}: jump to row ${s.target}, outside the ${p.rows.length} rows`);
-  return semantics(m, insn as unknown as Insn, { pc, next: FALL, target, src, value });
+  const h = semantics(m, insn as unknown as Insn, { pc, next: FALL, target, src, value });
+  if (!s.speculative) return h;
+  // a non-faulting speculative load: a fault is no trap (the value is dead on that path)
+  return () => {
+    const out = h();
+    if (out !== TRAPPED) return out;
+    m.trap = undefined;
+    return FALL;
+  };
 }

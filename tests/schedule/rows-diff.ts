@@ -20,6 +20,7 @@ export interface RowsCombo {
   readonly core: CoreConfig;
   /** optimal's time per block */
   readonly timeLimitMs?: number;
+  readonly speculativeLoads?: boolean;
 }
 
 /** `exchanges` fast-check exchanges (seeded by the name) and the first `traffic` packets of the program's own traffic. */
@@ -32,7 +33,7 @@ export function inputsOf(c: ProgramCase, exchanges: number, traffic: number, see
 /** Runs `inputs` through interpreter and rows; returns one line per mismatching input (at most `shown` listed, all counted). */
 export async function rowsDiff(c: ProgramCase, program: string, combo: RowsCombo, inputs: readonly DiffInput[]): Promise<{ packets: number; mismatches: number; shown: string[] }> {
   const schedule = (obj: typeof c.obj, name: string) =>
-    scheduleObject(obj, name, { core: combo.core, lanes: combo.lanes, strategy: combo.strategy, timeLimitMs: combo.timeLimitMs ?? 10 }).program;
+    scheduleObject(obj, name, { core: combo.core, lanes: combo.lanes, strategy: combo.strategy, timeLimitMs: combo.timeLimitMs ?? 10, speculativeLoads: combo.speculativeLoads }).program;
   const set = await EngineSet.open([createEngine('interpreter'), createEngine('rows', { schedule })], c.obj, program, c.fixture);
   const shown: string[] = [];
   let mismatches = 0;

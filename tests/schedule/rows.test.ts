@@ -36,6 +36,12 @@ describe('rows engine = interpreter', () => {
               runs += r.packets;
               shown.push(...r.shown);
             }
+        // the speculative-load extension (motion only)
+        for (const lanes of LANES) {
+          const r = await rowsDiff(c, p.name, { strategy: 'motion', lanes, core: HXDP, speculativeLoads: true }, inputs);
+          mismatches += r.mismatches;
+          shown.push(...r.shown);
+        }
       }
       expect(shown.slice(0, 5).join('\n')).toBe('');
       expect(mismatches).toBe(0);
