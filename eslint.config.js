@@ -11,7 +11,7 @@ const ROOT = fileURLToPath(new URL('.', import.meta.url));
 /** Engine folders of simulator/ (docs/ARCHITECTURE.md): siblings that never import each other. */
 export const ENGINES = ['interpreter', 'kernel', 'core', 'rtl', 'rows'];
 /** What engines stand on: never imports an engine (nor the registry, simulator/engines.ts, that lists them). */
-export const ENGINE_FREE = ['simulator/machine', 'simulator/helpers', 'simulator/xdp', 'simulator/maps', 'simulator/net', 'simulator/engine.ts', 'simulator/pcap-run.ts'];
+export const ENGINE_FREE = ['simulator/machine', 'simulator/helpers', 'simulator/xdp', 'simulator/maps', 'simulator/net', 'simulator/vliw', 'simulator/engine.ts', 'simulator/pcap-run.ts'];
 const engineDirs = (names) => names.map((e) => `simulator/${e}`);
 
 /** no-restricted-paths zones: engines apart from each other, libraries apart from all engines. */

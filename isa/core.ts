@@ -3,6 +3,7 @@
 // Verilog emitter all read; two presets and a validator for configs read from JSON. No behaviour.
 
 import { CoreConfigError } from './errors.js';
+import type { Insn } from './insn.js';
 
 /** What one lane (issue slot of a row) may hold. */
 export interface LaneCaps {
@@ -52,6 +53,20 @@ export interface Latencies {
   readonly earlyExitSaving: number;
 }
 
+/** Where the active packet selector starts the core: when a packet's first frame is queued, or its last. */
+export type SelectorStart = 'first' | 'last';
+
+/** The packet path around the core: input queue, active packet selector, emission. */
+export interface PacketPath {
+  /** bytes of one input-queue frame; one frame enters (and one leaves at emission) per cycle */
+  readonly frameBytes: number;
+  /** input-queue capacity in frames; a packet that does not fit is dropped */
+  readonly queueFrames: number;
+  readonly selectorStart: SelectorStart;
+  /** bytes on the wire around each frame: preamble + start delimiter (8) and inter-frame gap (12) */
+  readonly wireOverheadBytes: number;
+}
+
 export interface CoreConfig {
   readonly name: string;
   /** instructions per row, 1-8 */
@@ -78,6 +93,8 @@ export interface CoreConfig {
   readonly clearsRegisters: boolean;
   /** the shortest frame the core is given, in bytes (Ethernet's minimum, FCS included) */
   readonly minFrameBytes: number;
+  /** the packet path (optional in a JSON core file: the hxdp preset's when absent) */
+  readonly packetPath?: PacketPath;
 }
 
 const ALL_CAPS: LaneCaps = { branch: true, memory: true, helper: true, earlyExit: true };
@@ -100,7 +117,7 @@ export const HXDP: CoreConfig = {
     div: 1, // paper gives no figure; the released VHDL does not implement div/mod (no-ops)
     load: { packet: 1, ctx: 1, stack: 1, map: 1 }, // VHDL: address in ID, read in IE, forwarded to the next row
     store: 1, // VHDL: stores commit in IE
-    helperCall: 1, // VHDL: the call stalls the PC, answers after 1 cycle, the next row is re-run: +1 a call (paper: ≈ +1 cycle per extra call)
+    helperCall: 0, // paper (measured on the FPGA): +1 cycle per additional call (22.4 Mpps with 1 call, 9.8 with 10, 3.35 with 40 = 7.0/15.9/46.6 cycles), i.e. the call's own row and no stall; the VHDL, read but not simulated, suggests a squashed and re-run row (+1): the measurement wins
     mapLookup: { array: 0, hash: 0, lru: 0, lpm: 0 }, // VHDL: combinational lookup (answered within the call's cycle); paper: constant time for 1-16 B keys; lru and lpm are not implemented
     takenBranch: 5, // VHDL: IF, register read and ID flushed; a taken branch costs 5 cycles, not taken 0
     exit: 5, // VHDL: a normal exit is seen 5 cycles after its row's PC
@@ -115,6 +132,12 @@ export const HXDP: CoreConfig = {
   clearsStack: false, // VHDL resets only the registers (the paper says both)
   clearsRegisters: true, // VHDL: registers reset, r1 = 1<<60, r10 = 2<<60
   minFrameBytes: 64, // IEEE 802.3 minimum frame; the paper's throughput figures use 64 B packets
+  packetPath: {
+    frameBytes: 32, // paper §4: the input queue stores 32-byte frames, one per cycle (32 B × 156.25 MHz = 40 Gb/s)
+    queueFrames: 832, // paper Table 1: input queue 6.5 BRAM36 ≈ 26.6 KB of data = 832 frames of 32 B (assumption: all of it frames)
+    selectorStart: 'last', // assumption: the active packet selector copies a whole packet before the core starts (the paper does not say)
+    wireOverheadBytes: 20, // IEEE 802.3: 7 B preamble + 1 B SFD + 12 B inter-frame gap
+  },
 };
 
 /**
@@ -130,6 +153,7 @@ export const XDP2HW: CoreConfig = {
     ...HXDP.latency,
     mul: 3, // design target: a pipelined 64×64 multiplier on DSP slices, 3 stages
     div: 66, // design target: radix-2 iterative divider, one bit a cycle plus 2 (64-bit operands)
+    helperCall: 1, // design target: the helper unit answers one cycle after the call (registered arguments), the PC stalls meanwhile
   },
   imemRows: 1024, // design choice: 1024 × 256-bit rows (≈ 8 BRAM36) so long programs such as l4lb fit
   clearsStack: true, // design choice, as hXDP's paper: zeroed at packet start (zeroing stores can go)
@@ -206,10 +230,27 @@ const CONFIG_KEYS = [
   'name', 'lanes', 'laneCaps', 'forwarding', 'helpersPerRow', 'latency', 'registers', 'imemRows', 'stackBytes',
   'packetReadPorts', 'packetPortBytes', 'clockMHz', 'clearsStack', 'clearsRegisters', 'minFrameBytes',
 ];
+const OPTIONAL_KEYS = ['packetPath'];
+
+/** The packet path a core has (the hxdp preset's when the config names none). */
+export function packetPathOf(core: CoreConfig): PacketPath {
+  return core.packetPath ?? HXDP.packetPath!;
+}
+
+function packetPath(v: unknown): PacketPath {
+  const o = object(v, 'packetPath', ['frameBytes', 'queueFrames', 'selectorStart', 'wireOverheadBytes']);
+  if (o.selectorStart !== 'first' && o.selectorStart !== 'last')
+    throw new CoreConfigError('packetPath.selectorStart', `must be "first" or "last", is ${JSON.stringify(o.selectorStart)}`);
+  return {
+    frameBytes: int(o, 'packetPath', 'frameBytes', 1, 1024), queueFrames: int(o, 'packetPath', 'queueFrames', 1, 1 << 24),
+    selectorStart: o.selectorStart, wireOverheadBytes: int(o, 'packetPath', 'wireOverheadBytes', 0, 64),
+  };
+}
 
 /** A CoreConfig from parsed JSON, every field checked; throws CoreConfigError naming the first bad field. */
 export function checkCoreConfig(value: unknown): CoreConfig {
-  const o = object(value, '', CONFIG_KEYS);
+  const given = typeof value === 'object' && value !== null ? Object.keys(value) : [];
+  const o = object(value, '', [...CONFIG_KEYS, ...OPTIONAL_KEYS.filter((k) => given.includes(k))]);
   if (typeof o.name !== 'string' || o.name === '') throw new CoreConfigError('name', `must be a non-empty string, is ${JSON.stringify(o.name)}`);
   const lanes = int(o, '', 'lanes', 1, 8);
   if (o.forwarding !== 'per-lane' && o.forwarding !== 'crossbar')
@@ -230,5 +271,34 @@ export function checkCoreConfig(value: unknown): CoreConfig {
     stackBytes, packetReadPorts: int(o, '', 'packetReadPorts', 1, 8), packetPortBytes: portBytes, clockMHz: clock,
     clearsStack: bool(o, '', 'clearsStack'), clearsRegisters: bool(o, '', 'clearsRegisters'),
     minFrameBytes: int(o, '', 'minFrameBytes', 14, 9216),
+    ...(o.packetPath === undefined ? {} : { packetPath: packetPath(o.packetPath) }),
   };
+}
+
+/**
+ * Whether a result read in the very next row must be read by the lane that produced it: the
+ * per-lane forwarding rule. A helper's result comes from the helper unit, not a lane, once the
+ * call's row is done, so any lane reads it (the scheduler and the core simulator both ask this).
+ */
+export function forwardsToOwnLaneOnly(core: CoreConfig, producer: Insn): boolean {
+  return core.forwarding === 'per-lane' && producer.kind !== 'call';
+}
+
+/**
+ * The rows after its own at which an instruction's result may be read (the one rule the scheduler's
+ * dependences and the core simulator's interlock both read). `region`: where a load reads, when
+ * known; undefined takes the slowest region.
+ */
+export function resultLatency(core: CoreConfig, insn: Insn, region: LoadRegion | undefined): number {
+  const lat = core.latency;
+  switch (insn.kind) {
+    case 'alu': case 'alu3':
+      if (insn.op === 'mul') return lat.mul;
+      if (insn.op === 'div' || insn.op === 'sdiv' || insn.op === 'mod' || insn.op === 'smod') return lat.div;
+      return lat.alu;
+    case 'ldx': case 'ldx6': case 'atomic':
+      return region === undefined ? Math.max(...LOAD_REGIONS.map((r) => lat.load[r])) : lat.load[region];
+    default:
+      return lat.alu;
+  }
 }

@@ -2,14 +2,17 @@
 // differential tests pick from it. Adding an engine (rows, core, rtl) is one entry here; the
 // engines themselves never import each other.
 
+import { DEFAULT_CORE } from '../isa/index.js';
+import type { CoreConfig } from '../isa/index.js';
 import type { Engine } from './engine.js';
 import { InterpreterEngine } from './interpreter/engine.js';
 import type { InterpreterOptions } from './interpreter/engine.js';
+import { CoreEngine } from './core/engine.js';
 import { KernelEngine } from './kernel/engine.js';
 import { RowsEngine } from './rows/engine.js';
 import type { Scheduler } from './rows/engine.js';
 
-export const ENGINE_NAMES = ['interpreter', 'kernel', 'rows'] as const;
+export const ENGINE_NAMES = ['interpreter', 'kernel', 'rows', 'core'] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
 
 /** Options an engine may take; each engine reads the ones it understands. */
@@ -20,6 +23,8 @@ export interface EngineOptions {
   coverage?: boolean;
   /** rows: turns a program into rows (the caller compiles: engines never import compiler/schedule) */
   schedule?: Scheduler;
+  /** core: the CoreConfig it times (default: the xdp2hw preset) */
+  core?: CoreConfig;
 }
 
 const FACTORIES: Record<EngineName, (opts: EngineOptions) => Engine> = {
@@ -29,6 +34,11 @@ const FACTORIES: Record<EngineName, (opts: EngineOptions) => Engine> = {
     const schedule = opts.schedule;
     if (!schedule) throw new Error('the rows engine needs EngineOptions.schedule (a function that makes the rows)');
     return new RowsEngine({ schedule, budget: opts.budget });
+  },
+  core: (opts) => {
+    const schedule = opts.schedule;
+    if (!schedule) throw new Error('the core engine needs EngineOptions.schedule (a function that makes the rows)');
+    return new CoreEngine({ schedule, core: opts.core ?? DEFAULT_CORE, budget: opts.budget });
   },
 };
 

@@ -94,11 +94,11 @@ export const runCommand: CommandModule<object, RunArgs> = {
   handler: async (argv) => (argv.pcap !== undefined ? runTrace(argv) : runPacket(argv)),
 };
 
-/** For --engine rows: the scheduler the engine runs the program through (the CLI compiles, the engine executes). */
+/** For --engine rows and core: the scheduler the engine runs the program through (the CLI compiles, the engine executes). */
 function rowsOptions(engine: EngineName | undefined, a: Partial<ScheduleArgs> & { passes?: boolean }): EngineOptions {
-  if (engine !== 'rows') return {};
+  if (engine !== 'rows' && engine !== 'core') return {};
   const opts = scheduleOptions({ strategy: a.strategy ?? 'list', core: a.core ?? 'xdp2hw', lanes: a.lanes, 'time-limit': a['time-limit'] ?? 200 });
-  return { schedule: (obj, program) => scheduleOrFail(obj, program, opts, a.passes ?? false).program };
+  return { core: opts.core, schedule: (obj, program) => scheduleOrFail(obj, program, opts, a.passes ?? false).program };
 }
 
 /** A session of the named engine; an engine this machine cannot run is one line for the user. */

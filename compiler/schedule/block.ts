@@ -3,6 +3,7 @@
 // exact branch and bound within a time limit (optimal). They only choose: the graph (deps.ts)
 // says what must stay ordered and the RowTable (resources.ts) what a row can hold.
 
+import { forwardsToOwnLaneOnly } from '../../isa/index.js';
 import type { CoreConfig } from '../../isa/index.js';
 import { isControl } from './deps.js';
 import type { DepGraph } from './deps.js';
@@ -41,7 +42,7 @@ function request(g: DepGraph, n: number, row: number, place: readonly (Placement
   if (core.forwarding === 'per-lane')
     for (const e of g.pred[n]) {
       const p = place[e.from];
-      if (e.kind !== 'data' || !p || p.row !== row - 1) continue;
+      if (e.kind !== 'data' || !p || p.row !== row - 1 || !forwardsToOwnLaneOnly(core, g.nodes[e.from].ir.insn)) continue;
       if (lane !== undefined && lane !== p.lane) return undefined;
       lane = p.lane;
     }

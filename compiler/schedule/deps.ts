@@ -2,7 +2,7 @@
 // anti, output, memory, control) with the latency in rows each demands, from isa's def-use, the
 // region analysis and one CoreConfig. Says what must stay ordered; choosing rows is the strategies'.
 
-import { defuse, helperName } from '../../isa/index.js';
+import { defuse, helperName, resultLatency as coreResultLatency } from '../../isa/index.js';
 import type { CoreConfig, Insn, MemAccess } from '../../isa/index.js';
 import type { IrInsn } from '../ir/types.js';
 import type { Region, RegionState } from './regions.js';
@@ -54,19 +54,9 @@ export function isControl(insn: Insn): boolean {
   return insn.kind === 'jmp' || insn.kind === 'jlen' || insn.kind === 'ja' || insn.kind === 'exit' || insn.kind === 'exit-imm';
 }
 
-/** The latency of an instruction's result, by unit. */
+/** The latency of an instruction's result, by unit (isa/core.ts's rule, which the core simulator reads too). */
 export function resultLatency(insn: Insn, core: CoreConfig, base: Region): number {
-  const lat = core.latency;
-  switch (insn.kind) {
-    case 'alu': case 'alu3':
-      if (insn.op === 'mul') return lat.mul;
-      if (insn.op === 'div' || insn.op === 'sdiv' || insn.op === 'mod' || insn.op === 'smod') return lat.div;
-      return lat.alu;
-    case 'ldx': case 'ldx6': case 'atomic':
-      return base === 'packet' || base === 'ctx' || base === 'stack' || base === 'map' ? lat.load[base] : Math.max(...Object.values(lat.load));
-    default:
-      return lat.alu;
-  }
+  return coreResultLatency(core, insn, base === 'packet' || base === 'ctx' || base === 'stack' || base === 'map' ? base : undefined);
 }
 
 /** Resolves def-use memory accesses to locations, given the region state and base identities. */

@@ -14,9 +14,9 @@ import type { MapFixture } from '../maps/fixture.js';
 import { contextProblem, DEFAULT_IFINDEX } from '../xdp/context.js';
 import { XdpHost } from '../xdp/host.js';
 import { packetProblem } from '../xdp/packet.js';
-import { compileRows, FALL, RowRuleError, shadowCount } from './compile.js';
-import type { CompiledRow } from './compile.js';
-import { ConstSlots } from './consts.js';
+import { compileRows, FALL, RowRuleError, shadowCount } from '../vliw/compile.js';
+import type { CompiledRow } from '../vliw/compile.js';
+import { ConstSlots } from '../vliw/consts.js';
 
 /** Turns a program of the object into rows (the CLI's compile step); throws to refuse it. */
 export type Scheduler = (obj: LoadedObject, program: string) => RowProgram;

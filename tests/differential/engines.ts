@@ -91,8 +91,8 @@ export function trafficInputs(c: ProgramCase, limit: number): DiffInput[] {
 
 /** An engine of the registry as the tests use it: rows with the list schedule on 4 lanes of the default core. */
 export function testEngine(name: EngineName): Engine {
-  if (name !== 'rows') return createEngine(name);
-  return createEngine('rows', { schedule: (obj, program) => scheduleObject(obj, program, { core: DEFAULT_CORE, lanes: 4, strategy: 'list' }).program });
+  if (name !== 'rows' && name !== 'core') return createEngine(name);
+  return createEngine(name, { core: DEFAULT_CORE, schedule: (obj, program) => scheduleObject(obj, program, { core: DEFAULT_CORE, lanes: 4, strategy: 'list' }).program });
 }
 
 /**

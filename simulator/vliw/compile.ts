@@ -1,3 +1,4 @@
+// Shared by the row executor (simulator/rows) and the cycle-accurate core (simulator/core).
 // Compiles a RowProgram (isa/rows.ts) into per-row closures over the shared machine: each
 // syllable's handler comes from machine/semantics (no ALU of its own), with register reads that
 // another syllable of the row writes redirected to copies taken at row start. Checks the row

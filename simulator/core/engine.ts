@@ -1,0 +1,167 @@
+// The cycle-accurate core as an Engine (`--engine core`): the scheduled rows (the caller's
+// scheduler) compiled once on the shared machine (simulator/vliw) and timed by pipeline.ts on one
+// CoreConfig; registers and stack cleared at each packet start only when the core says so.
+// Each run's cycles are `session.pipeline.cycles` (and `durationNs` at the core's clock).
+
+import type { LoadedObject } from '../../compiler/loader/types.js';
+import type { CoreConfig, RowProgram } from '../../isa/index.js';
+import { actionName, RunInputError } from '../engine.js';
+import type { Engine, EngineSession, MapsSnapshot, RunInput, RunOptions, RunResult, SessionCounters } from '../engine.js';
+import { DEFAULT_BUDGET, Machine } from '../machine/index.js';
+import type { MachineProgram } from '../machine/index.js';
+import { mapDefProblem } from '../maps/factory.js';
+import type { MapFixture } from '../maps/fixture.js';
+import { compileRows, RowRuleError, shadowCount } from '../vliw/compile.js';
+import type { CompiledRow } from '../vliw/compile.js';
+import { ConstSlots } from '../vliw/consts.js';
+import { contextProblem, DEFAULT_IFINDEX } from '../xdp/context.js';
+import { XdpHost } from '../xdp/host.js';
+import { packetProblem } from '../xdp/packet.js';
+import { CorePipeline } from './pipeline.js';
+import { compileTiming } from './timing.js';
+
+/** Turns a program of the object into rows for this core (the CLI's compile step); throws to refuse it. */
+export type CoreScheduler = (obj: LoadedObject, program: string) => RowProgram;
+
+export interface CoreOptions {
+  readonly schedule: CoreScheduler;
+  readonly core: CoreConfig;
+  /** syllables one run may execute before it traps ('budget'); default 1,000,000 */
+  readonly budget?: number;
+}
+
+/** Registers r0-r9 (r10 is always the frame pointer; r1 is set to the ctx). */
+const KEPT_REGS = 10;
+
+export class CoreSession implements EngineSession {
+  readonly engine = 'core';
+  readonly host: XdpHost;
+  readonly machine: Machine;
+  readonly rows: RowProgram;
+  readonly pipeline: CorePipeline;
+  readonly core: CoreConfig;
+  private readonly entry: MachineProgram;
+  private readonly budget: number;
+  private readonly counts = { runs: 0, refused: 0, insnsExecuted: 0 } satisfies SessionCounters;
+  /** what the core keeps across packets when it does not clear it */
+  private readonly keptStack: Uint8Array;
+  private readonly keptL = new Int32Array(KEPT_REGS);
+  private readonly keptH = new Int32Array(KEPT_REGS);
+
+  constructor(obj: LoadedObject, program: string, fixture: MapFixture | undefined, opts: CoreOptions) {
+    const index = obj.programs.findIndex((p) => p.name === program);
+    if (index < 0) throw new RunInputError(`${obj.file}: no program named ${program} (programs: ${obj.programs.map((p) => p.name).join(', ') || 'none'})`);
+    for (const def of obj.maps) {
+      const why = mapDefProblem(def);
+      if (why) throw new RunInputError(`${obj.file}: map ${def.name}: ${why}`);
+    }
+    this.core = opts.core;
+    this.rows = opts.schedule(obj, program);
+    this.host = new XdpHost(obj, fixture);
+    const pool = new ConstSlots(this.rows);
+    this.machine = new Machine(this.host, pool.end + shadowCount(this.rows));
+    pool.install(this.machine);
+    this.host.attach(this.machine);
+    let compiled: CompiledRow[];
+    try {
+      compiled = compileRows(this.rows, this.machine, pool, pool.end);
+    } catch (e) {
+      throw e instanceof RowRuleError ? new RunInputError(`${obj.file}: ${program}: ${e.message}`) : e;
+    }
+    this.entry = { name: program, index, size: compiled.length, slots: compiled.map((c) => c.pc) };
+    this.host.programs[index] = this.entry;
+    const m = this.machine;
+    const host = this.host;
+    const mem = m.mem;
+    this.pipeline = new CorePipeline(compileTiming(this.rows, opts.core, obj), compiled, (hi) => host.mapOf(hi), (hi) => mem.regionOf(hi)?.kind ?? 7);
+    m.exec = (r) => this.pipeline.run(m, r);
+    this.budget = opts.budget ?? DEFAULT_BUDGET;
+    this.keptStack = new Uint8Array(m.stacks[0].buf.length);
+  }
+
+  /** One packet, synchronously; `pipeline.cycles` holds its core cycles afterwards. */
+  runSync(input: RunInput, opts: RunOptions = {}): RunResult {
+    const queue = input.ctx?.rxQueueIndex ?? 0;
+    const problem = packetProblem(input.packet.length) ?? contextProblem(input.ctx?.ingressIfindex ?? 0, queue);
+    if (problem) {
+      this.counts.refused++;
+      throw new RunInputError(problem);
+    }
+    const { host, machine: m } = this;
+    host.beginRun();
+    const xdp = host.xdp;
+    xdp.packet.reset(input.packet);
+    xdp.sync();
+    xdp.ingressIfindex = input.ctx?.ingressIfindex || DEFAULT_IFINDEX;
+    xdp.rxQueueIndex = queue;
+    m.start(this.entry, this.budget);
+    this.restoreKept();
+    m.nextPc = this.rows.entry;
+    m.setPtr(1, xdp.ctxRegion, 0);
+    m.run();
+    this.keep();
+    const trap = m.trap;
+    const code = trap ? 0 : m.L[0] >>> 0;
+    const result: RunResult = {
+      action: actionName(code), code, packet: xdp.packet.output(),
+      maps: opts.snapshot === false ? {} : host.maps.snapshot(), insnsExecuted: m.count,
+      durationNs: (this.pipeline.cycles * 1000) / this.core.clockMHz,
+    };
+    if (trap) result.trap = trap;
+    if (code === 4 && host.redirect) result.redirect = host.redirect;
+    this.counts.runs++;
+    this.counts.insnsExecuted += m.count;
+    return result;
+  }
+
+  /** A core that does not clear them starts each packet with the last packet's registers and stack. */
+  private restoreKept(): void {
+    const m = this.machine;
+    if (!this.core.clearsRegisters) {
+      m.L.set(this.keptL, 0);
+      m.H.set(this.keptH, 0);
+    }
+    if (!this.core.clearsStack) m.stacks[0].buf.set(this.keptStack);
+  }
+
+  private keep(): void {
+    const m = this.machine;
+    if (!this.core.clearsRegisters) {
+      this.keptL.set(m.L.subarray(0, KEPT_REGS));
+      this.keptH.set(m.H.subarray(0, KEPT_REGS));
+    }
+    if (!this.core.clearsStack) this.keptStack.set(m.stacks[0].buf);
+  }
+
+  async run(input: RunInput, opts?: RunOptions): Promise<RunResult> {
+    return this.runSync(input, opts);
+  }
+
+  async readMaps(): Promise<MapsSnapshot> {
+    return this.host.maps.snapshot();
+  }
+
+  async writeMaps(state: MapsSnapshot): Promise<void> {
+    this.host.maps.write(state);
+  }
+
+  counters(): SessionCounters {
+    return { ...this.counts };
+  }
+
+  async close(): Promise<void> {}
+}
+
+export class CoreEngine implements Engine {
+  readonly name = 'core';
+
+  constructor(readonly options: CoreOptions) {}
+
+  async unavailable(): Promise<string | undefined> {
+    return undefined;
+  }
+
+  async open(obj: LoadedObject, program: string, fixture?: MapFixture): Promise<CoreSession> {
+    return new CoreSession(obj, program, fixture, this.options);
+  }
+}
