@@ -1,5 +1,6 @@
 // Every bpf_conformance test of ../shared/conformance on every engine that runs raw programs
-// (the interpreter; later engines join ENGINES): the program assembled from the .data file
+// (the interpreter, and a naive per-instruction stepper over the shared machine's semantics,
+// tests/machine/stepper.ts; later engines join ENGINES): the program assembled from the .data file
 // (isa/asm), run on its memory, r0 compared with `-- result` (or the error with `-- error`).
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,11 +9,13 @@ import { dataFileProgram, parseDataFile } from '../../isa/index.js';
 import { runConformance } from '../../simulator/interpreter/conformance.js';
 import type { ConformanceOutcome } from '../../simulator/interpreter/conformance.js';
 import { CONFORMANCE_DIR } from '../helpers/paths.js';
+import { stepConformance } from '../machine/stepper.js';
 
 const files = readdirSync(CONFORMANCE_DIR).filter((f) => f.endsWith('.data')).sort();
 
 const ENGINES: { name: string; run: (program: Uint8Array, mem: Uint8Array) => ConformanceOutcome }[] = [
   { name: 'interpreter', run: (p, m) => runConformance(p, m) },
+  { name: 'machine stepper', run: (p, m) => stepConformance(p, m) },
 ];
 
 describe('bpf_conformance', () => {

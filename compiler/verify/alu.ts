@@ -1,0 +1,89 @@
+// eBPF arithmetic in bit-vector logic, one function per instruction shape: ALU (64/32-bit, with
+// RFC 9669's corner cases), movsx, byte swaps and jump conditions over 64-bit values. Pure: no
+// state, no memory, no pointers (exec.ts decides when an operand is a number).
+
+import type { AluOp, JmpCond, Width } from '../../isa/index.js';
+import type { B, BV, Z3 } from './z3.js';
+
+/** A 64-bit constant (a number is taken as signed 32 and sign-extended, as an imm is). */
+export function bv64(Z: Z3, v: number | bigint): BV {
+  const n = typeof v === 'bigint' ? BigInt.asUintN(64, v) : BigInt.asUintN(64, BigInt(v | 0));
+  return Z.BitVec.val(n, 64);
+}
+
+const zext32 = (x: BV): BV => x.zeroExt(32);
+
+/** x / 0 = 0 and x % 0 = x (RFC 9669); sdiv and smod truncate (smod takes the dividend's sign). */
+function divmod(Z: Z3, op: 'div' | 'mod' | 'sdiv' | 'smod', a: BV, b: BV, bits: number): BV {
+  const zero = Z.BitVec.val(0n, bits);
+  const isZero = b.eq(zero);
+  switch (op) {
+    case 'div': return Z.If(isZero, zero, a.udiv(b));
+    case 'sdiv': return Z.If(isZero, zero, a.sdiv(b));
+    case 'mod': return Z.If(isZero, a, a.urem(b));
+    case 'smod': return Z.If(isZero, a, a.srem(b));
+  }
+}
+
+/** dst op src at `bits` bits (the operands already cut to that width). */
+function op(Z: Z3, o: Exclude<AluOp, 'movsx'>, a: BV, b: BV, bits: number): BV {
+  const mask = Z.BitVec.val(BigInt(bits - 1), bits);
+  switch (o) {
+    case 'add': return a.add(b);
+    case 'sub': return a.sub(b);
+    case 'mul': return a.mul(b);
+    case 'div': case 'mod': case 'sdiv': case 'smod': return divmod(Z, o, a, b, bits);
+    case 'or': return a.or(b);
+    case 'and': return a.and(b);
+    case 'xor': return a.xor(b);
+    case 'lsh': return a.shl(b.and(mask));
+    case 'rsh': return a.lshr(b.and(mask));
+    case 'arsh': return a.shr(b.and(mask));
+    case 'neg': return a.neg();
+    case 'mov': return b;
+  }
+}
+
+/** The result of an ALU instruction on 64-bit values: 32-bit forms work on the low words and zero-extend. */
+export function alu(Z: Z3, o: AluOp, width: Width, dst: BV, src: BV, extBits?: 8 | 16 | 32): BV {
+  if (o === 'movsx') {
+    const bits = extBits ?? 32;
+    const ext = src.extract(bits - 1, 0).signExt(64 - bits);
+    return width === 64 ? ext : zext32(ext.extract(31, 0));
+  }
+  if (width === 64) return op(Z, o, dst, src, 64);
+  return zext32(op(Z, o, dst.extract(31, 0), src.extract(31, 0), 32));
+}
+
+/** Reverses the bytes of a value of `bits` bits. */
+export function bswap(Z: Z3, x: BV, bits: 16 | 32 | 64): BV {
+  const bytes: BV[] = [];
+  for (let i = 0; i < bits / 8; i++) bytes.push(x.extract(i * 8 + 7, i * 8));
+  return Z.Concat(...bytes);
+}
+
+/** Byte-order conversion on a little-endian machine: le truncates, be and bswap swap (both zero-extend). */
+export function end(Z: Z3, order: 'le' | 'be' | 'bswap', bits: 16 | 32 | 64, x: BV): BV {
+  const low = bits === 64 ? x : x.extract(bits - 1, 0);
+  const r = order === 'le' ? low : bswap(Z, low, bits);
+  return bits === 64 ? r : r.zeroExt(64 - bits);
+}
+
+/** A jump condition on 64-bit values; JMP32 compares the low words. */
+export function cond(Z: Z3, c: JmpCond, width: Width, dst: BV, src: BV): B {
+  const a = width === 64 ? dst : dst.extract(31, 0);
+  const b = width === 64 ? src : src.extract(31, 0);
+  switch (c) {
+    case 'jeq': return a.eq(b);
+    case 'jne': return a.neq(b);
+    case 'jset': return a.and(b).neq(Z.BitVec.val(0n, width));
+    case 'jgt': return a.ugt(b);
+    case 'jge': return a.uge(b);
+    case 'jlt': return a.ult(b);
+    case 'jle': return a.ule(b);
+    case 'jsgt': return a.sgt(b);
+    case 'jsge': return a.sge(b);
+    case 'jslt': return a.slt(b);
+    case 'jsle': return a.sle(b);
+  }
+}

@@ -1,0 +1,200 @@
+// Helper calls: map lookup (NULL or a pointer into that map's value memory), update and delete
+// (flags and errors as the kernel's, maps never full), redirect and redirect_map, adjust_head and
+// adjust_tail (the kernel's limits), csum_diff as an uninterpreted function of the bytes it reads,
+// and the scalar helpers (ktime, prandom, ...) as uninterpreted functions of the call number and
+// their arguments. r1-r5 are clobbered after every call. Helpers not listed are outside the model.
+
+import { helperName } from '../../isa/index.js';
+import { bv64 } from './alu.js';
+import { concrete, fail, guard, readNum, readPtr } from './cx.js';
+import type { Cx } from './cx.js';
+import { load, place, writeBytes } from './memory.js';
+import { ETH_HLEN, FRAME_SIZE, isArrayMap, SHARED_INFO_SIZE, XDP_FRAME_SIZE } from './state.js';
+import type { State } from './state.js';
+import { num } from './value.js';
+import type { PtrVal, Val } from './value.js';
+import { iteMem, select, storeMem } from './symmem.js';
+import type { SymMem } from './symmem.js';
+import type { B, BV, Fn, Z3 } from './z3.js';
+
+const EINVAL = -22, EEXIST = -17, ENOENT = -2, E2BIG = -7;
+const XDP_ABORTED = 0, XDP_REDIRECT = 4;
+/** helpers that read no memory and have no effect: their result is f(call number, r1..r5) */
+const SCALAR_HELPERS = new Set([5, 7, 125, 160]);
+const SMP_PROCESSOR_ID = 8;
+
+type Model = (cx: Cx, s: State, i: number) => Promise<State | undefined>;
+
+export async function callHelper(cx: Cx, s: State, id: number, i: number): Promise<State | undefined> {
+  const model = MODELS[id] ?? (SCALAR_HELPERS.has(id) ? scalarHelper(id) : undefined);
+  if (!model) return fail(cx, i, `helper ${helperName(id)} (${id}) is outside the model`);
+  const after = await model(cx, s, i);
+  if (!after) return undefined;
+  const regs = after.regs.slice();
+  for (let r = 1; r <= 5; r++) regs[r] = { t: 'undef', why: `r${r} clobbered by the helper call at instruction ${i}` };
+  return { ...after, regs, calls: after.calls.add(cx.Z.BitVec.val(1n, 32)) };
+}
+
+const MODELS: Record<number, Model> = {
+  1: mapLookup,
+  2: mapUpdate,
+  3: mapDelete,
+  [SMP_PROCESSOR_ID]: async (cx, s) => r0(s, bv64(cx.Z, 0)),
+  23: redirect,
+  28: csumDiff,
+  44: (cx, s, i) => adjust(cx, s, i, 'head'),
+  51: redirectMap,
+  65: (cx, s, i) => adjust(cx, s, i, 'tail'),
+};
+
+/** The state with r0 set: a number (a bit-vector) or a value. */
+function r0(s: State, v: BV | Val): State {
+  const regs = s.regs.slice();
+  regs[0] = isVal(v) ? v : num(v);
+  return { ...s, regs };
+}
+
+const isVal = (v: BV | Val): v is Val => 't' in v && (v.t === 'num' || v.t === 'ptr' || v.t === 'undef');
+
+function fn(cx: Cx, name: string, domain: number[], range: number): Fn {
+  const Z = cx.Z;
+  let f = cx.env.fns.get(name);
+  if (!f) cx.env.fns.set(name, (f = Z.Function.declare(name, ...domain.map((b) => Z.BitVec.sort(b)), Z.BitVec.sort(range)) as unknown as Fn));
+  return f;
+}
+
+function scalarHelper(id: number): Model {
+  return async (cx, s, i) => {
+    const args = [1, 2, 3, 4, 5].map((r) => (s.regs[r].t === 'num' ? (s.regs[r] as { v: BV }).v : bv64(cx.Z, 0)));
+    if ([1, 2, 3, 4, 5].some((r) => s.regs[r].t === 'ptr')) fail(cx, i, `helper ${helperName(id)} is given a pointer: outside the model`);
+    return r0(s, fn(cx, `helper_${id}`, [32, 64, 64, 64, 64, 64], 64).call(s.calls, ...args) as BV);
+  };
+}
+
+/** The map a helper argument names (an lddw of a map). */
+function mapArg(cx: Cx, s: State, r: number, i: number): number {
+  const p = readPtr(cx, s, r, i);
+  if (p.region.kind !== 'map') fail(cx, i, `r${r} should hold a map but holds a pointer to ${p.region.kind}`);
+  return p.region.map;
+}
+
+/** Reads n bytes a helper argument points to (guarded): [bytes, state] or undefined when no path survives. */
+async function bytesArg(cx: Cx, s: State, p: PtrVal, n: number, i: number): Promise<[BV, State] | undefined> {
+  const pl = place(cx.env, s, p, 0, n) ?? fail(cx, i, `a helper reads ${n} bytes through a pointer to ${p.region.kind}`);
+  const ok = guard(cx, s, pl.ok, i);
+  return ok && [load(cx.Z, ok, pl, n), ok];
+}
+
+/** Whether a key is in the map in state s (arrays: every index below max_entries). */
+function present(Z: Z3, cx: Cx, s: State, map: number, key: BV): B {
+  const def = cx.env.maps[map];
+  if (isArrayMap(def)) return key.ult(Z.BitVec.val(BigInt(def.maxEntries), key.size()));
+  return select(Z, s.present[map], key).eq(Z.BitVec.val(1n, 1));
+}
+
+async function keyArg(cx: Cx, s: State, map: number, i: number): Promise<[BV, State] | undefined> {
+  const got = await bytesArg(cx, s, readPtr(cx, s, 2, i), cx.env.maps[map].keySize, i);
+  if (got) cx.env.touched.push({ map, key: got[0] });
+  return got;
+}
+
+async function mapLookup(cx: Cx, s: State, i: number): Promise<State | undefined> {
+  const map = mapArg(cx, s, 1, i);
+  const got = await keyArg(cx, s, map, i);
+  if (!got) return undefined;
+  const [key, st] = got;
+  return r0(st, { t: 'ptr', region: { kind: 'value', map }, off: bv64(cx.Z, 0), key, nul: cx.Z.Not(present(cx.Z, cx, st, map, key)) });
+}
+
+const setMem = (s: State, map: number, values: SymMem, keys: SymMem): State => ({
+  ...s, values: s.values.map((v, j) => (j === map ? values : v)), present: s.present.map((v, j) => (j === map ? keys : v)),
+});
+
+async function mapUpdate(cx: Cx, s: State, i: number): Promise<State | undefined> {
+  const Z = cx.Z;
+  const map = mapArg(cx, s, 1, i);
+  const def = cx.env.maps[map];
+  const got = await keyArg(cx, s, map, i);
+  const val = got && (await bytesArg(cx, got[1], readPtr(cx, got[1], 3, i), def.valueSize, i));
+  if (!got || !val) return undefined;
+  const [key, st] = [got[0], val[1]];
+  const flags = readNum(cx, st, 4, i);
+  const exists = present(Z, cx, st, map, key);
+  const is = (f: number): B => flags.eq(bv64(Z, f));
+  const err = isArrayMap(def)
+    ? Z.If(flags.ugt(bv64(Z, 2)), bv64(Z, EINVAL), Z.If(Z.Not(exists), bv64(Z, E2BIG), Z.If(is(1), bv64(Z, EEXIST), bv64(Z, 0))))
+    : Z.If(flags.ugt(bv64(Z, 2)), bv64(Z, EINVAL), Z.If(Z.And(is(1), exists), bv64(Z, EEXIST), Z.If(Z.And(is(2), Z.Not(exists)), bv64(Z, ENOENT), bv64(Z, 0))));
+  const ok = err.eq(bv64(Z, 0));
+  const written = writeBytes(st.values[map], (j) => Z.Concat(key, Z.BitVec.val(BigInt(j), 16)), def.valueSize, val[0]);
+  const keys = isArrayMap(def) ? st.present[map] : storeMem(st.present[map], key, Z.BitVec.val(1n, 1));
+  return r0(setMem(st, map, iteMem(ok, written, st.values[map]), iteMem(ok, keys, st.present[map])), err);
+}
+
+async function mapDelete(cx: Cx, s: State, i: number): Promise<State | undefined> {
+  const Z = cx.Z;
+  const map = mapArg(cx, s, 1, i);
+  const got = await keyArg(cx, s, map, i);
+  if (!got) return undefined;
+  const [key, st] = got;
+  if (isArrayMap(cx.env.maps[map])) return r0(st, bv64(Z, EINVAL));
+  const res = Z.If(present(Z, cx, st, map, key), bv64(Z, 0), bv64(Z, ENOENT));
+  return r0(setMem(st, map, st.values[map], storeMem(st.present[map], key, Z.BitVec.val(0n, 1))), res);
+}
+
+async function redirect(cx: Cx, s: State, i: number): Promise<State | undefined> {
+  const Z = cx.Z;
+  const bad = readNum(cx, s, 2, i).neq(bv64(Z, 0));
+  const target = bv64(Z, 1n << 63n).or(readNum(cx, s, 1, i).extract(31, 0).zeroExt(32));
+  return r0({ ...s, redirect: Z.If(bad, bv64(Z, 0), target) }, Z.If(bad, bv64(Z, XDP_ABORTED), bv64(Z, XDP_REDIRECT)));
+}
+
+async function redirectMap(cx: Cx, s: State, i: number): Promise<State | undefined> {
+  const Z = cx.Z;
+  const map = mapArg(cx, s, 1, i);
+  const def = cx.env.maps[map];
+  if (def.keySize !== 4) fail(cx, i, `redirect_map on map ${def.name} with a ${def.keySize}-byte key`);
+  const key = readNum(cx, s, 2, i).extract(31, 0);
+  cx.env.touched.push({ map, key });
+  const flags = readNum(cx, s, 3, i);
+  const devmap = def.type === 'devmap' || def.type === 'devmap_hash';
+  const allowed = 3n | (devmap ? 0x18n : 0n);
+  const bad = flags.and(bv64(Z, ~allowed)).neq(bv64(Z, 0));
+  const found = Z.Or(present(Z, cx, s, map, key), devmap ? flags.and(bv64(Z, 8)).neq(bv64(Z, 0)) : Z.Bool.val(false));
+  const target = bv64(Z, BigInt(map + 1) << 32n).or(key.zeroExt(32));
+  const res = Z.If(bad, bv64(Z, XDP_ABORTED), Z.If(found, bv64(Z, XDP_REDIRECT), flags.and(bv64(Z, 3))));
+  return r0({ ...s, redirect: Z.If(bad, s.redirect, Z.If(found, target, bv64(Z, 0))) }, res);
+}
+
+/** csum_diff(from, from_size, to, to_size, seed): a pure function of the bytes it reads and the seed. */
+async function csumDiff(cx: Cx, s: State, i: number): Promise<State | undefined> {
+  const Z = cx.Z;
+  const sizes = [concrete(Z, readNum(cx, s, 2, i)), concrete(Z, readNum(cx, s, 4, i))];
+  if (sizes.some((n) => n === undefined || n < 0 || n > 512)) return fail(cx, i, 'csum_diff with sizes that are not constants (0-512)');
+  let st: State | undefined = s;
+  const parts: BV[] = [];
+  for (const [k, r] of [[0, 1], [1, 3]]) {
+    if (sizes[k] === 0 || !st) {
+      parts.push(Z.BitVec.val(0n, 8));
+      continue;
+    }
+    const got: [BV, State] | undefined = await bytesArg(cx, st, readPtr(cx, st, r, i), sizes[k]!, i);
+    st = got?.[1];
+    if (got) parts.push(got[0]);
+  }
+  if (!st) return undefined;
+  const f = fn(cx, `csum_diff_${sizes[0]}_${sizes[1]}`, [parts[0].size(), parts[1].size(), 64], 64);
+  return r0(st, f.call(parts[0], parts[1], readNum(cx, st, 5, i)) as BV);
+}
+
+/** adjust_head / adjust_tail: the kernel's limits (xdp_frame below, skb_shared_info above, 14 bytes left). */
+async function adjust(cx: Cx, s: State, i: number, which: 'head' | 'tail'): Promise<State | undefined> {
+  const Z = cx.Z;
+  if (readPtr(cx, s, 1, i).region.kind !== 'ctx') fail(cx, i, `adjust_${which} needs the ctx in r1`);
+  const delta = readNum(cx, s, 2, i).extract(31, 0).signExt(32);
+  const at = (which === 'head' ? s.start : s.end).add(delta);
+  const ok = which === 'head'
+    ? Z.And(at.sge(bv64(Z, XDP_FRAME_SIZE)), at.sle(s.end.sub(bv64(Z, ETH_HLEN))))
+    : Z.And(at.sle(bv64(Z, FRAME_SIZE - SHARED_INFO_SIZE)), at.sge(s.start.add(bv64(Z, ETH_HLEN))));
+  const moved = which === 'head' ? { ...s, start: Z.If(ok, at, s.start) } : { ...s, end: Z.If(ok, at, s.end) };
+  return r0(moved, Z.If(ok, bv64(Z, 0), bv64(Z, EINVAL)));
+}

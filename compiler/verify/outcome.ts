@@ -1,0 +1,36 @@
+// The result of one program as formulas: each observable part (action, packet bounds and bytes,
+// map memories, redirect target) an if-then-else over the program's exits. No comparison here.
+
+import type { Exit } from './cx.js';
+import type { State } from './state.js';
+import { iteMem } from './symmem.js';
+import type { SymMem } from './symmem.js';
+import type { BV, Z3 } from './z3.js';
+
+/** The result of one program: each part an ite over its exits. */
+export interface Outcome {
+  readonly action: BV;
+  readonly start: BV;
+  readonly end: BV;
+  readonly pkt: SymMem;
+  readonly values: SymMem[];
+  readonly present: SymMem[];
+  readonly redirect: BV;
+}
+
+export function outcome(Z: Z3, exits: Exit[]): Outcome {
+  const last = exits[exits.length - 1];
+  const rest = exits.slice(0, -1);
+  const pick = (f: (s: State, e: Exit) => BV): BV => rest.reduceRight((acc, e) => Z.If(e.cond, f(e.state, e), acc), f(last.state, last));
+  const pickMem = (f: (s: State) => SymMem): SymMem => rest.reduceRight((acc, e) => iteMem(e.cond, f(e.state), acc), f(last.state));
+  return {
+    action: pick((_s, e) => e.action),
+    start: pick((s) => s.start),
+    end: pick((s) => s.end),
+    pkt: pickMem((s) => s.pkt),
+    values: last.state.values.map((_m, i) => pickMem((s) => s.values[i])),
+    present: last.state.present.map((_m, i) => pickMem((s) => s.present[i])),
+    redirect: pick((s) => s.redirect),
+  };
+}
+

@@ -1,0 +1,115 @@
+// Equivalence of an original and a compiled program: both run symbolically over one Env (same
+// packet, length, ctx fields, initial maps), and each observable part of the result (action,
+// packet length and bytes, redirect target, each map) is one obligation, checked on its own
+// with a time limit. Answers proved, a counterexample (replayable), or unknown (with the part).
+
+import type { MapDef } from '../loader/types.js';
+import type { ProgramInput } from './cx.js';
+import { counterexample } from './counterexample.js';
+import type { Counterexample } from './counterexample.js';
+import { symbolicEnv } from './env.js';
+import { execute } from './exec.js';
+import { outcome } from './outcome.js';
+import type { Outcome } from './outcome.js';
+import { isArrayMap } from './state.js';
+import { select } from './symmem.js';
+import type { Env } from './state.js';
+import { z3 } from './z3.js';
+import type { B, BV, Z3 } from './z3.js';
+
+export type { ProgramInput } from './cx.js';
+
+export interface ProveOptions {
+  /** the object's maps (LoadedObject.maps): the programs' map references index them */
+  readonly maps: readonly MapDef[];
+  /** the shortest packet (bytes), default 60; 14 (an Ethernet header) is allowed */
+  readonly minLength?: number;
+  /** the longest packet (bytes), default 1514 (a 1500-byte MTU) */
+  readonly maxLength?: number;
+  /** the time limit of each obligation, in seconds (default 60) */
+  readonly timeoutSeconds?: number;
+  /** loops: how many back edges a run may take (default 0: a loop is refused); the first
+   *  obligation, `loop bound`, proves that no run of either program takes more */
+  readonly unroll?: number;
+}
+
+export type ProofStatus = 'proved' | 'counterexample' | 'unknown';
+
+/** One obligation (a part of the result that must agree) and how its check went. */
+export interface ProofRegion {
+  readonly name: string;
+  readonly status: ProofStatus;
+  readonly seconds: number;
+}
+
+/** The JSON `proof` of `compile --prove`. */
+export interface Proof {
+  readonly status: ProofStatus;
+  readonly seconds: number;
+  readonly regions: ProofRegion[];
+  /** for unknown: the obligation that ran out of time */
+  readonly region?: string;
+  readonly counterexample?: Counterexample;
+}
+
+/** The obligations: for each part of the result, the condition under which the programs differ. */
+function obligations(Z: Z3, env: Env, a: Outcome, b: Outcome): { name: string; differs: B; trivial: boolean }[] {
+  const zero = Z.BitVec.val(0n, 32);
+  const delivered = Z.And(a.action.neq(zero), b.action.neq(zero));
+  const j: BV = Z.BitVec.const('differing_byte', 64);
+  const lenA = a.end.sub(a.start), lenB = b.end.sub(b.start);
+  const list = [
+    { name: 'action', differs: a.action.neq(b.action), trivial: false },
+    { name: 'packet length', differs: Z.And(delivered, lenA.neq(lenB)), trivial: false },
+    { name: 'packet bytes', differs: Z.And(delivered, j.ult(lenA), j.ult(lenB), select(Z, a.pkt, a.start.add(j)).neq(select(Z, b.pkt, b.start.add(j)))), trivial: a.pkt === b.pkt && a.start === b.start },
+    { name: 'redirect target', differs: Z.And(a.action.eq(Z.BitVec.val(4n, 32)), b.action.eq(Z.BitVec.val(4n, 32)), a.redirect.neq(b.redirect)), trivial: false },
+  ];
+  env.maps.forEach((m, i) => {
+    const k = Z.BitVec.const(`differing_key_${i}`, m.keySize * 8);
+    const o = Z.BitVec.const(`differing_offset_${i}`, 16);
+    const inA = isArrayMap(m) ? k.ult(Z.BitVec.val(BigInt(m.maxEntries), m.keySize * 8)) : select(Z, a.present[i], k).eq(Z.BitVec.val(1n, 1));
+    const at = Z.Concat(k, o);
+    list.push({
+      name: `map ${m.name}`,
+      differs: Z.Or(
+        isArrayMap(m) ? Z.Bool.val(false) : select(Z, a.present[i], k).neq(select(Z, b.present[i], k)),
+        Z.And(inA, o.ult(Z.BitVec.val(BigInt(m.valueSize), 16)), select(Z, a.values[i], at).neq(select(Z, b.values[i], at))),
+      ),
+      trivial: a.values[i] === b.values[i] && a.present[i] === b.present[i],
+    });
+  });
+  return list;
+}
+
+/** Proves that `compiled` does what `original` does, for every packet and initial map state. */
+export async function proveEquivalent(original: ProgramInput, compiled: ProgramInput, options: ProveOptions): Promise<Proof> {
+  const t0 = performance.now();
+  const Z = await z3();
+  const { env, assumptions } = symbolicEnv(Z, options);
+  const exitsA = await execute(env, original, 'original', options.unroll);
+  const exitsB = await execute(env, compiled, 'compiled', options.unroll);
+  const [a, b] = [outcome(Z, exitsA), outcome(Z, exitsB)];
+  const regions: ProofRegion[] = [];
+  const seconds = (): number => (performance.now() - t0) / 1000;
+  const unbounded = [...exitsA, ...exitsB].filter((e) => e.unbounded).map((e) => e.cond);
+  const bound = unbounded.length ? [{ name: 'loop bound', differs: Z.Or(...unbounded), trivial: false }] : [];
+  for (const ob of [...bound, ...obligations(Z, env, a, b)]) {
+    const t = performance.now();
+    if (ob.trivial) {
+      regions.push({ name: ob.name, status: 'proved', seconds: 0 });
+      continue;
+    }
+    const solver = new Z.Solver();
+    solver.set('timeout', Math.round((options.timeoutSeconds ?? 60) * 1000));
+    solver.add(...assumptions, ob.differs);
+    const r = await solver.check();
+    // a run past the unrolling is no difference, but then nothing after it is proved: unknown
+    const status: ProofStatus = r === 'unsat' ? 'proved' : r === 'sat' && ob.name !== 'loop bound' ? 'counterexample' : 'unknown';
+    regions.push({ name: ob.name, status, seconds: (performance.now() - t) / 1000 });
+    if (status === 'counterexample')
+      return { status, seconds: seconds(), regions, counterexample: counterexample(Z, env, solver.model(), ob.name, a, b) };
+    if (status === 'unknown') return { status, seconds: seconds(), regions, region: ob.name };
+  }
+  return { status: 'proved', seconds: seconds(), regions };
+}
+

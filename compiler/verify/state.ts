@@ -1,0 +1,115 @@
+// The symbolic machine state of one path (or of merged paths): registers, stack, packet frame,
+// map memories, helper-call count, redirect target; and the inputs both programs share (Env).
+// Merging states at join points; no instruction semantics (exec.ts, memory.ts, helpers.ts).
+
+import type { MapDef } from '../loader/types.js';
+import { bv64 } from './alu.js';
+import { mergeVal, num } from './value.js';
+import type { Val } from './value.js';
+import { baseMem, constMem, iteMem } from './symmem.js';
+import type { SymMem } from './symmem.js';
+import type { B, BV, Fn, Mem, Z3 } from './z3.js';
+
+/** XDP_PACKET_HEADROOM: data starts this far into the frame */
+export const HEADROOM = 256;
+/** the frame (a page) and what the kernel keeps at its ends (adjust_head/adjust_tail limits) */
+export const FRAME_SIZE = 4096;
+export const XDP_FRAME_SIZE = 40;
+export const SHARED_INFO_SIZE = 320;
+export const ETH_HLEN = 14;
+export const STACK_SIZE = 512;
+
+/** Map types whose keys are indexes below max_entries, every one present. */
+const ARRAY_TYPES = new Set(['array', 'percpu_array']);
+export const isArrayMap = (m: MapDef): boolean => ARRAY_TYPES.has(m.type);
+
+/** The inputs of a run, shared by both programs: packet, length, ctx fields, initial maps. */
+export interface Env {
+  readonly Z: Z3;
+  readonly maps: readonly MapDef[];
+  /** the initial frame (positions HEADROOM .. HEADROOM + len hold the packet) */
+  readonly pkt: Mem;
+  /** the packet length (64-bit), between the options' minimum and maximum */
+  readonly len: BV;
+  readonly ingressIfindex: BV;
+  readonly rxQueueIndex: BV;
+  /** per map: initial values, indexed by concat(key, offset:16) */
+  readonly values: Mem[];
+  /** per map (not arrays): which keys are present at the start */
+  readonly present: Mem[];
+  /** every (map, key) a helper looked at, for the counterexample's map entries */
+  readonly touched: { map: number; key: BV }[];
+  /** uninterpreted functions by name (helper results), shared so both programs call the same one */
+  readonly fns: Map<string, Fn>;
+}
+
+export interface State {
+  /** the path condition: when this state is the one that runs */
+  readonly pc: B;
+  readonly regs: readonly Val[];
+  /** the stack, indexed by (64-bit) offset from the frame top */
+  readonly stack: SymMem;
+  /** pointers spilled to the stack, by the offset of their 8-byte slot */
+  readonly spills: ReadonlyMap<number, Val>;
+  readonly pkt: SymMem;
+  /** data and data_end as frame positions */
+  readonly start: BV;
+  readonly end: BV;
+  readonly values: readonly SymMem[];
+  readonly present: readonly SymMem[];
+  /** helper calls made so far (32-bit): the n-th call's result is a function of n and its inputs */
+  readonly calls: BV;
+  /** redirect target: 0 none; (map + 1) << 32 | key for redirect_map; 1 << 63 | ifindex for redirect */
+  readonly redirect: BV;
+}
+
+export function initialState(env: Env): State {
+  const Z = env.Z;
+  const regs: Val[] = [];
+  for (let r = 0; r <= 10; r++) regs.push(num(bv64(Z, 0)));
+  regs[1] = { t: 'ptr', region: { kind: 'ctx' }, off: bv64(Z, 0) };
+  regs[10] = { t: 'ptr', region: { kind: 'stack' }, off: bv64(Z, 0) };
+  const start = bv64(Z, HEADROOM);
+  return {
+    pc: Z.Bool.val(true), regs, stack: constMem(Z.BitVec.val(0n, 8)),
+    spills: new Map(), pkt: baseMem(env.pkt), start, end: start.add(env.len), values: env.values.map(baseMem), present: env.present.map(baseMem),
+    calls: Z.BitVec.val(0n, 32), redirect: bv64(Z, 0),
+  };
+}
+
+function ite(Z: Z3, c: B, a: BV, b: BV): BV {
+  return a === b ? a : Z.If(c, a, b);
+}
+
+/** The state after two paths join: each part chosen by a's path condition. */
+export function mergeStates(Z: Z3, a: State, b: State): State {
+  const c = a.pc;
+  const spills = new Map<number, Val>();
+  for (const [k, v] of a.spills) {
+    const w = b.spills.get(k);
+    if (w) spills.set(k, mergeVal(Z, c, v, w));
+  }
+  return {
+    pc: Z.Or(a.pc, b.pc),
+    regs: a.regs.map((v, r) => mergeVal(Z, c, v, b.regs[r])),
+    stack: iteMem(c, a.stack, b.stack),
+    spills,
+    pkt: iteMem(c, a.pkt, b.pkt),
+    start: ite(Z, c, a.start, b.start),
+    end: ite(Z, c, a.end, b.end),
+    values: a.values.map((m, i) => iteMem(c, m, b.values[i])),
+    present: a.present.map((m, i) => iteMem(c, m, b.present[i])),
+    calls: ite(Z, c, a.calls, b.calls),
+    redirect: ite(Z, c, a.redirect, b.redirect),
+  };
+}
+
+export function mergeAll(Z: Z3, states: readonly State[]): State {
+  return states.reduce((acc, s) => mergeStates(Z, s, acc));
+}
+
+export function setReg(s: State, r: number, v: Val): State {
+  const regs = s.regs.slice();
+  regs[r] = v;
+  return { ...s, regs };
+}

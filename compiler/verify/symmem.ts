@@ -1,0 +1,67 @@
+// Memories as terms of our own rather than Z3 arrays: an initial array, then stores and
+// if-then-else joins. A read pushes through them (select over store = if index equal then value,
+// select over ite = ite of selects), so formulas hold bit-vectors and reads of the initial arrays
+// only, and constant indexes that differ are skipped without a term. No byte order here.
+
+import type { B, BV, Mem, Z3 } from './z3.js';
+
+export type SymMem =
+  | { readonly k: 'base'; readonly arr: Mem }
+  | { readonly k: 'const'; readonly value: BV }
+  | { readonly k: 'store'; readonly prev: SymMem; readonly index: BV; readonly value: BV }
+  | { readonly k: 'ite'; readonly c: B; readonly a: SymMem; readonly b: SymMem };
+
+export const baseMem = (arr: Mem): SymMem => ({ k: 'base', arr });
+export const constMem = (value: BV): SymMem => ({ k: 'const', value });
+export const storeMem = (prev: SymMem, index: BV, value: BV): SymMem => ({ k: 'store', prev, index, value });
+export const iteMem = (c: B, a: SymMem, b: SymMem): SymMem => (a === b ? a : { k: 'ite', c, a, b });
+
+/** The value of a constant bit-vector, or undefined. */
+export function numeral(Z: Z3, x: BV): bigint | undefined {
+  return Z.isBitVecVal(x) ? x.value() : undefined;
+}
+
+/** a + b, folded when both are constants (so addresses stay constants where they are). */
+export function addBV(Z: Z3, a: BV, b: BV): BV {
+  const x = numeral(Z, a), y = numeral(Z, b);
+  if (x === undefined || y === undefined) return a.add(b);
+  return Z.BitVec.val(BigInt.asUintN(a.size(), x + y), a.size());
+}
+
+/** concat(hi, lo), folded when both are constants. */
+export function concatBV(Z: Z3, hi: BV, lo: BV): BV {
+  const x = numeral(Z, hi), y = numeral(Z, lo);
+  if (x === undefined || y === undefined) return Z.Concat(hi, lo);
+  return Z.BitVec.val((x << BigInt(lo.size())) | y, hi.size() + lo.size());
+}
+
+/** mem[i]: each node of the term visited once (joins share their history). */
+export function select(Z: Z3, mem: SymMem, i: BV): BV {
+  const iv = numeral(Z, i);
+  const memo = new Map<SymMem, BV>();
+  const go = (start: SymMem): BV => {
+    let n = start;
+    // skip stores at other constant indexes without building a term
+    while (n.k === 'store' && iv !== undefined) {
+      const jv = numeral(Z, n.index);
+      if (jv === undefined || jv === iv) break;
+      n = n.prev;
+    }
+    const hit = memo.get(n);
+    if (hit) return hit;
+    let r: BV;
+    switch (n.k) {
+      case 'base': r = n.arr.select(i) as BV; break;
+      case 'const': r = n.value; break;
+      case 'store': r = iv !== undefined && numeral(Z, n.index) === iv ? n.value : Z.If(i.eq(n.index), n.value, go(n.prev)); break;
+      case 'ite': {
+        const a = go(n.a), b = go(n.b);
+        r = a === b ? a : Z.If(n.c, a, b);
+        break;
+      }
+    }
+    memo.set(n, r);
+    return r;
+  };
+  return go(mem);
+}
