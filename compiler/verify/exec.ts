@@ -170,6 +170,8 @@ async function stepOne(cx: Cx, s: State, insn: Insn, i: number): Promise<Next> {
     }
     case 'ja':
       return [[target(cx, i, insn.off), s]];
+    case 'jlen': // the core's `if len < N goto`: the packet's current length (after resizing helpers)
+      return branch(cx, s, s.end.sub(s.start).ult(bv64(Z, insn.len)), false, target(cx, i, insn.off), n);
     case 'exit':
       return exit(cx, s, readNum(cx, s, 0, i).extract(31, 0), i);
     case 'exit-imm':

@@ -10,7 +10,7 @@ import { VerifyError } from './errors.js';
 export function successors(code: DecodedProgram, indexOfSlot: ReadonlyMap<number, number>, i: number): number[] {
   const insn = code.insns[i];
   const out: number[] = [];
-  const t = insn.kind === 'jmp' || insn.kind === 'ja' ? branchTarget(insn, code.pcs[i]) : undefined;
+  const t = insn.kind === 'jmp' || insn.kind === 'ja' || insn.kind === 'jlen' ? branchTarget(insn, code.pcs[i]) : undefined;
   if (t !== undefined) {
     const ti = indexOfSlot.get(t);
     if (ti === undefined) throw new VerifyError(i, `jump to slot ${t}, which starts no instruction`);

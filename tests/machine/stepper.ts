@@ -18,6 +18,7 @@ const HOST: Host = {
   helperName: (id) => `helper ${id}`,
   ctxLoad: () => false,
   mapAddress: () => 'no maps',
+  packetLength: () => 0,
 };
 
 /** The one constant slot the stepper uses for an instruction's immediate. */

@@ -4,7 +4,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ALU_OPS, ATOMIC_OPS, JMP_CONDS, alu3, exitImm, imm, ldx6, reg, stx6 } from '../../isa/index.js';
+import { ALU_OPS, ATOMIC_OPS, JMP_CONDS, alu3, exitImm, imm, jlen, ldx6, reg, stx6 } from '../../isa/index.js';
 import type { AluOp, Insn, Operand } from '../../isa/index.js';
 import { ALU3_OPS } from '../../isa/syllables.js';
 import { evaluate, interpret, programOf } from './harness.js';
@@ -80,6 +80,17 @@ describe('the Z3 encoding equals the interpreter', () => {
           { kind: 'alu', op: 'mov', width: 64, dst: 4, src: imm(0x55) },
         ], a, b, 0n, new Uint8Array(64))), { numRuns: 20 });
     });
+
+  it('jlen: if the packet is shorter than N, at and around its length', async () => {
+    const around = fc.integer({ min: 14, max: 80 }).chain((n) => fc.tuple(fc.uint8Array({ minLength: n, maxLength: n }), fc.integer({ min: n - 2, max: n + 2 })));
+    await fc.assert(fc.asyncProperty(fc.oneof(around, fc.tuple(packetArb, fc.integer({ min: 0, max: 2 ** 31 - 1 }))), async ([pkt, n]) =>
+      agree([
+        jlen(n, 2),
+        { kind: 'alu', op: 'mov', width: 64, dst: 4, src: imm(0x77) },
+        { kind: 'ja', off: 1, wide: false },
+        { kind: 'alu', op: 'mov', width: 64, dst: 4, src: imm(0x55) },
+      ], 0n, 0n, 0n, pkt)), { numRuns: 20 });
+  });
 
   it('exit-imm: any action', async () => {
     await fc.assert(fc.asyncProperty(imm32, async (k) => agree([exitImm(k)], 0n, 0n, 0n, new Uint8Array(64))), RUNS);
