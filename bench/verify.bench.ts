@@ -1,6 +1,7 @@
 // How long the Z3 prover takes per program of programs/: the proof of identity (each program
 // against itself re-encoded and decoded anew, the floor of `compile --prove`), and the proof of
-// the hand-made peephole rewrite of tests/verify (every r0 = A; exit → exit-imm, mov + add → alu3).
+// the hand-made peephole rewrite of tests/verify (every r0 = A; exit → exit-imm, mov + add → alu3),
+// and what `compile --prove` proves: the pipeline's passes, and the passes then 4 lanes of motion.
 // One proof takes seconds, so this times single runs rather than tinybench loops. Run:
 //   npx tsx bench/verify.bench.ts [program ...]
 
@@ -10,15 +11,19 @@ import { fileURLToPath } from 'node:url';
 import { decodeProgram, encodeProgram } from '../isa/index.js';
 import { loadFile } from '../compiler/loader/index.js';
 import type { LoadedObject, Program } from '../compiler/loader/types.js';
+import type { RowProgram } from '../isa/index.js';
+import { DEFAULT_CORE } from '../isa/index.js';
+import { compileObject } from '../compiler/pipeline.js';
+import { scheduleProgram } from '../compiler/schedule/index.js';
 import { proveEquivalent, VerifyError, z3 } from '../compiler/verify/index.js';
 import { peephole } from '../tests/verify/rewrite.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-async function timed(obj: LoadedObject, original: Program, compiled: Program): Promise<string> {
+async function timed(obj: LoadedObject, original: Program, compiled: Program | RowProgram): Promise<string> {
   try {
     const proof = await proveEquivalent(original, compiled, { maps: obj.maps });
-    return `${proof.status.padEnd(14)} ${proof.seconds.toFixed(2).padStart(7)} s`;
+    return `${proof.status.padEnd(14)} ${proof.seconds.toFixed(2).padStart(7)} s${proof.region ? ` (${proof.region})` : ''}`;
   } catch (e) {
     if (e instanceof VerifyError) return `not encoded: ${e.message}`;
     throw e;
@@ -29,13 +34,16 @@ const t0 = performance.now();
 await z3();
 console.log(`z3 init: ${((performance.now() - t0) / 1000).toFixed(2)} s`);
 const names = process.argv.length > 2 ? process.argv.slice(2) : readdirSync(join(ROOT, 'programs')).filter((n) => existsSync(join(ROOT, 'programs', n, `${n}.o`))).sort();
-console.log(`${'program'.padEnd(18)} ${'insns'.padStart(5)}  ${'identity'.padEnd(24)} peephole`);
+console.log(`${'program'.padEnd(18)} ${'insns'.padStart(5)}  ${'identity'.padEnd(24)} ${'peephole'.padEnd(24)} ${'passes'.padEnd(24)} passes + 4 lanes motion`);
 for (const name of names) {
   const obj = loadFile(join(ROOT, 'programs', name, `${name}.o`));
   const p = obj.programs[0];
   const anew: Program = { ...p, code: decodeProgram(encodeProgram(p.code.insns)) };
   const id = await timed(obj, p, anew);
   const ph = await timed(obj, p, peephole(p));
-  console.log(`${name.padEnd(18)} ${String(p.code.insns.length).padStart(5)}  ${id.padEnd(24)} ${ph}`);
+  const c = compileObject(obj);
+  const passes = await timed(obj, p, c.optimized.program);
+  const rows = await timed(obj, p, scheduleProgram(c.ir, c.insns.original, { core: DEFAULT_CORE, lanes: 4, strategy: 'motion' }).program);
+  console.log(`${name.padEnd(18)} ${String(p.code.insns.length).padStart(5)}  ${id.padEnd(24)} ${ph.padEnd(24)} ${passes.padEnd(24)} ${rows}`);
 }
 process.exit(0);

@@ -35,7 +35,8 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof UsageError) process.stderr.write(`xdp2hw: ${oneLine(e.message)}\n(see xdp2hw --help)\n`);
     code = e instanceof UsageError ? 2 : report(e);
   }
-  return code;
+  // a handler that completed but failed (compile: a validation mismatch, a proof not proved) set process.exitCode
+  return code || Number(process.exitCode ?? 0);
 }
 
 

@@ -1,7 +1,7 @@
 // `xdp2hw compile <file> [--program P] --lanes 1 [--passes a,b] [--no-pass c] [--min-frame 60] [--json]
-// [--out PREFIX] [--validate [--pcap F] [--maps F] [--packets N]]`: runs the compiler pipeline
-// (compiler/pipeline.ts) and prints what each pass removed or fused, every change with its proof.
-// Exit 0; 1 for bad input or a validation mismatch; 2 for usage.
+// [--out PREFIX] [--validate [--pcap F] [--maps F] [--packets N]] [--prove [--prove-timeout S]]`: runs the
+// compiler pipeline (compiler/pipeline.ts) and prints what each pass removed or fused, every change with
+// its proof. Exit 0; 1 for bad input, a validation mismatch or a proof that is not `proved`; 2 for usage.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -18,6 +18,7 @@ import { UsageError, UserError } from '../errors.js';
 import { JSON_OUTPUT, MAP_FIXTURE, OBJECT_FILE, traceOptions } from '../options.js';
 import { validateTranslation } from '../validate.js';
 import type { Validation } from '../validate.js';
+import { formatProof, proveTranslation, replayCommands } from '../prove.js';
 import { readFixture } from '../inputs.js';
 import { romHex, RomError, romListing, ROM_FORMATS } from '../../compiler/emit/rom.js';
 import type { RomFormat } from '../../compiler/emit/rom.js';
@@ -44,6 +45,8 @@ interface CompileArgs {
   core: string;
   'time-limit': number;
   format: RomFormat;
+  prove: boolean;
+  'prove-timeout': number;
 }
 
 export const compileCommand: CommandModule<object, CompileArgs> = {
@@ -68,12 +71,15 @@ export const compileCommand: CommandModule<object, CompileArgs> = {
       .option('pcap', { type: 'string', describe: 'with --validate: the traffic (default: traffic.pcap beside the object)' })
       .option('maps', { ...MAP_FIXTURE, describe: 'with --validate: map fixture (default: maps.json beside the object)' })
       .option('packets', { type: 'number', default: 1000, describe: 'with --validate: at least this many packets' })
-      .options(traceOptions('with --validate: ')) as unknown as Argv<CompileArgs>,
+      .options(traceOptions('with --validate: '))
+      .option('prove', { type: 'boolean', default: false, describe: 'prove with Z3 that the compiled program (the rows, when scheduled) equals the original for every packet and map state' })
+      .option('prove-timeout', { type: 'number', default: 60, describe: 'with --prove: time limit per obligation, seconds' }) as unknown as Argv<CompileArgs>,
   handler: async (argv) => {
     if (!Number.isInteger(argv.lanes) || argv.lanes < 1 || argv.lanes > 8) throw new UsageError(`--lanes ${argv.lanes}: lanes must be 1-8`);
     const scheduled = argv.lanes > 1 || argv.strategy !== undefined || argv.out?.endsWith('.hex') === true;
     if (!Number.isInteger(argv['min-frame']) || argv['min-frame'] < 14 || argv['min-frame'] > 9216) throw new UsageError('--min-frame must be an integer from 14 to 9216');
     if (!Number.isInteger(argv.packets) || argv.packets < 1) throw new UsageError('--packets must be a positive integer');
+    if (!(argv['prove-timeout'] > 0)) throw new UsageError('--prove-timeout must be a positive number of seconds');
     const obj = loadFile(argv.file);
     let compiled: Compiled;
     try {
@@ -85,11 +91,12 @@ export const compileCommand: CommandModule<object, CompileArgs> = {
     }
     const rows = scheduled ? schedule(argv, compiled) : undefined;
     if (argv.out !== undefined) writeOutputs(argv.out, compiled, argv.file, rows, argv.format);
-    // `--prove` (compiler/verify, Z3) will run here, beside --validate
     const validation = argv.validate ? await validate(argv, obj, compiled) : undefined;
     const sched = rows && { rows: rows.stats.rows, ipc: Number(rows.stats.ipc.toFixed(3)), strategy: argv.strategy ?? 'list', lanes: argv.lanes, core: rows.core };
-    process.stdout.write(argv.json ? `${JSON.stringify({ ...toJson(argv.file, compiled, validation), ...sched }, null, 2)}\n` : formatText(argv.file, compiled, validation) + (sched ? `rows: ${sched.rows} on ${sched.lanes} lanes of core ${sched.core} (${sched.strategy}), ipc ${sched.ipc}, ${(sched.rows / compiled.insns.original).toFixed(3)} rows per original instruction\n` : ''));
-    if (validation && validation.mismatches > 0) process.exitCode = 1;
+    const proof = argv.prove ? await proveTranslation({ file: argv.file, obj, compiled, rows: rows?.program, timeoutSeconds: argv['prove-timeout'] }) : undefined;
+    const replay = proof ? replayCommands(argv.file, compiled.original.name, proof, sched) : [];
+    process.stdout.write(argv.json ? `${JSON.stringify({ ...toJson(argv.file, compiled, validation), ...sched, ...(proof ? { proof: { ...proof, ...(replay.length ? { replay } : {}) } } : {}) }, null, 2)}\n` : formatText(argv.file, compiled, validation) + (sched ? `rows: ${sched.rows} on ${sched.lanes} lanes of core ${sched.core} (${sched.strategy}), ipc ${sched.ipc}, ${(sched.rows / compiled.insns.original).toFixed(3)} rows per original instruction\n` : '') + (proof ? formatProof(proof, replay).join('\n') + '\n' : ''));
+    if ((validation && validation.mismatches > 0) || (proof && proof.status !== 'proved')) process.exitCode = 1;
   },
 };
 

@@ -108,14 +108,24 @@ function target(cx: Cx, i: number, off: number): number {
   return t ?? fail(cx, i, `jump to slot ${slot}, which starts no instruction`);
 }
 
-type Next = [number, State][];
+export type Next = [number, State][];
 
-async function branch(cx: Cx, s: State, c: B, constantCond: boolean, t: number, n: number): Promise<Next> {
+/**
+ * When a conditional jump (jmp, or the core's jlen: `if len < N`, the packet's current length
+ * after any resizing helper) takes; a condition on constants only is decided here (one solver call).
+ */
+export async function jumpCondition(cx: Cx, s: State, insn: Extract<Insn, { kind: 'jmp' | 'jlen' }>, i: number): Promise<B> {
   const Z = cx.Z;
-  // a condition on constants only is decided here (one solver call); others stay symbolic
-  const r = constantCond ? await Z.simplify(c) : c;
-  if (Z.isTrue(r)) return [[t, s]];
-  if (Z.isFalse(r)) return [[n, s]];
+  if (insn.kind === 'jlen') return s.end.sub(s.start).ult(bv64(Z, insn.len));
+  const [a, b] = [read(cx, s, insn.dst, i), operand(cx, s, insn.src, i)];
+  const c = condVal(cx, insn, a, b, i);
+  return isConst(Z, a) && isConst(Z, b) ? ((await Z.simplify(c)) as B) : c;
+}
+
+function branch(cx: Cx, s: State, c: B, t: number, n: number): Next {
+  const Z = cx.Z;
+  if (Z.isTrue(c)) return [[t, s]];
+  if (Z.isFalse(c)) return [[n, s]];
   return [[t, { ...s, pc: Z.And(s.pc, c) }], [n, { ...s, pc: Z.And(s.pc, Z.Not(c)) }]];
 }
 
@@ -144,7 +154,7 @@ function readsOf(insn: Insn): number[] {
  * Runs one instruction. Where it reads a choice of two pointers, the state splits into one per
  * pointer (each under its condition) and the paths join again at the next instruction.
  */
-async function step(cx: Cx, s: State, insn: Insn, i: number): Promise<Next> {
+export async function step(cx: Cx, s: State, insn: Insn, i: number): Promise<Next> {
   const Z = cx.Z;
   const r = readsOf(insn).find((reg) => s.regs[reg].t === 'choice');
   if (r === undefined) return stepOne(cx, s, insn, i);
@@ -164,14 +174,10 @@ async function stepOne(cx: Cx, s: State, insn: Insn, i: number): Promise<Next> {
       return [[n, setReg(s, insn.dst, await aluVal(cx, insn, read(cx, s, insn.a, i), operand(cx, s, insn.b, i), i))]];
     case 'end':
       return [[n, setReg(s, insn.dst, num(end(Z, insn.order, insn.bits, readNum(cx, s, insn.dst, i))))]];
-    case 'jmp': {
-      const [a, b] = [read(cx, s, insn.dst, i), operand(cx, s, insn.src, i)];
-      return branch(cx, s, condVal(cx, insn, a, b, i), isConst(Z, a) && isConst(Z, b), target(cx, i, insn.off), n);
-    }
+    case 'jmp': case 'jlen':
+      return branch(cx, s, await jumpCondition(cx, s, insn, i), target(cx, i, insn.off), n);
     case 'ja':
       return [[target(cx, i, insn.off), s]];
-    case 'jlen': // the core's `if len < N goto`: the packet's current length (after resizing helpers)
-      return branch(cx, s, s.end.sub(s.start).ult(bv64(Z, insn.len)), false, target(cx, i, insn.off), n);
     case 'exit':
       return exit(cx, s, readNum(cx, s, 0, i).extract(31, 0), i);
     case 'exit-imm':

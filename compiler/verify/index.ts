@@ -2,7 +2,8 @@
 // proveEquivalent; the rest is exported for tests of the encoding.
 
 export { proveEquivalent } from './prove.js';
-export type { Proof, ProofRegion, ProofStatus, ProveOptions, ProgramInput } from './prove.js';
+export type { CompiledInput, Proof, ProofRegion, ProofStatus, ProveOptions, ProgramInput } from './prove.js';
+export { executeRows } from './rows.js';
 export type { Counterexample } from './counterexample.js';
 export { VerifyError } from './errors.js';
 export { execute } from './exec.js';

@@ -32,11 +32,18 @@ export interface Order {
  */
 export function topologicalOrder(code: DecodedProgram, indexOfSlot: ReadonlyMap<number, number>, side: string): Order {
   const n = code.insns.length;
+  return graphOrder(n, 0, (i) => successors(code, indexOfSlot, i), (i) => {
+    throw new VerifyError(i, 'execution can run past the last instruction', side);
+  });
+}
+
+/** The same walk over any graph of n nodes (instructions, rows) from `entry`; `past` reports an edge to n or beyond. */
+export function graphOrder(n: number, entry: number, succ: (i: number) => number[], past: (from: number) => never): Order {
   const state = new Uint8Array(n + 1); // 0 new, 1 on the stack, 2 done
   const post: number[] = [];
   const backEdges = new Set<string>();
-  const stack: [number, number[]][] = [[0, successors(code, indexOfSlot, 0)]];
-  state[0] = 1;
+  const stack: [number, number[]][] = [[entry, succ(entry)]];
+  state[entry] = 1;
   while (stack.length) {
     const top = stack[stack.length - 1];
     const next = top[1].pop();
@@ -46,11 +53,11 @@ export function topologicalOrder(code: DecodedProgram, indexOfSlot: ReadonlyMap<
       stack.pop();
       continue;
     }
-    if (next >= n) throw new VerifyError(top[0], 'execution can run past the last instruction', side);
+    if (next >= n) past(top[0]);
     if (state[next] === 1) backEdges.add(`${top[0]}>${next}`);
     if (state[next] === 0) {
       state[next] = 1;
-      stack.push([next, successors(code, indexOfSlot, next)]);
+      stack.push([next, succ(next)]);
     }
   }
   return { order: post.reverse(), backEdges };

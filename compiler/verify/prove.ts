@@ -3,6 +3,7 @@
 // packet length and bytes, redirect target, each map) is one obligation, checked on its own
 // with a time limit. Answers proved, a counterexample (replayable), or unknown (with the part).
 
+import type { RowProgram } from '../../isa/index.js';
 import type { MapDef } from '../loader/types.js';
 import type { ProgramInput } from './cx.js';
 import { counterexample } from './counterexample.js';
@@ -10,6 +11,7 @@ import type { Counterexample } from './counterexample.js';
 import { symbolicEnv } from './env.js';
 import { execute } from './exec.js';
 import { outcome } from './outcome.js';
+import { executeRows } from './rows.js';
 import type { Outcome } from './outcome.js';
 import { isArrayMap } from './state.js';
 import { select } from './symmem.js';
@@ -81,13 +83,16 @@ function obligations(Z: Z3, env: Env, a: Outcome, b: Outcome): { name: string; d
   return list;
 }
 
+/** What may be proved equal to an original: a program (instructions) or a scheduled one (rows). */
+export type CompiledInput = ProgramInput | RowProgram;
+
 /** Proves that `compiled` does what `original` does, for every packet and initial map state. */
-export async function proveEquivalent(original: ProgramInput, compiled: ProgramInput, options: ProveOptions): Promise<Proof> {
+export async function proveEquivalent(original: ProgramInput, compiled: CompiledInput, options: ProveOptions): Promise<Proof> {
   const t0 = performance.now();
   const Z = await z3();
   const { env, assumptions } = symbolicEnv(Z, options);
   const exitsA = await execute(env, original, 'original', options.unroll);
-  const exitsB = await execute(env, compiled, 'compiled', options.unroll);
+  const exitsB = 'rows' in compiled ? await executeRows(env, compiled, 'scheduled', options.unroll) : await execute(env, compiled, 'compiled', options.unroll);
   const [a, b] = [outcome(Z, exitsA), outcome(Z, exitsB)];
   const regions: ProofRegion[] = [];
   const seconds = (): number => (performance.now() - t0) / 1000;

@@ -1,0 +1,170 @@
+// Symbolic execution of a scheduled program (isa/rows.ts RowProgram) with the row semantics written
+// there: every syllable of a row reads the registers as they were at row start, memory effects in
+// lane order, a taken branch does not cancel its row, the lowest taken lane decides where control
+// goes. Each syllable's meaning is exec.ts's (step, jumpCondition); this module only sequences rows.
+
+import { defuse, layoutProgram } from '../../isa/index.js';
+import type { Insn, Row, RowProgram, Syllable } from '../../isa/index.js';
+import type { MapRef } from '../loader/types.js';
+import { fail } from './cx.js';
+import type { Cx, Exit, ProgramInput } from './cx.js';
+import { VerifyError } from './errors.js';
+import { jumpCondition, step } from './exec.js';
+import { graphOrder } from './order.js';
+import { initialState, mergeAll } from './state.js';
+import type { Env, State } from './state.js';
+import type { Val } from './value.js';
+
+/** The syllables numbered in row-major order (the index an lddw's map reference and errors use). */
+interface Flat {
+  readonly prog: ProgramInput;
+  /** per row, per lane: the syllable's index */
+  readonly index: readonly (readonly number[])[];
+}
+
+function flatten(p: RowProgram): Flat {
+  const insns: Insn[] = [];
+  const mapRefs = new Map<number, MapRef>();
+  const index = p.rows.map((row) => row.map((s) => {
+    if (!s) return -1;
+    if (s.mapRef) mapRefs.set(insns.length, s.mapRef);
+    insns.push(s.insn);
+    return insns.length - 1;
+  }));
+  return { prog: { name: p.name, code: layoutProgram(insns), mapRefs }, index };
+}
+
+const isControl = (insn: Insn): boolean =>
+  insn.kind === 'jmp' || insn.kind === 'jlen' || insn.kind === 'ja' || insn.kind === 'exit' || insn.kind === 'exit-imm';
+const always = (insn: Insn): boolean => insn.kind === 'ja' || insn.kind === 'exit' || insn.kind === 'exit-imm';
+
+/** The rows control can go to after row r (a row without an unconditional control syllable falls through). */
+function rowSuccessors(p: RowProgram, r: number, side: string): number[] {
+  const out: number[] = [];
+  let falls = true;
+  for (const s of p.rows[r]) {
+    if (!s || !isControl(s.insn)) continue;
+    if (always(s.insn)) falls = false;
+    if (s.insn.kind === 'exit' || s.insn.kind === 'exit-imm') continue;
+    if (s.target === undefined || s.target < 0 || s.target >= p.rows.length)
+      throw new VerifyError(-1, `row ${r}: a ${s.insn.kind} to row ${s.target ?? '(none)'}, which does not exist`, side);
+    if (!out.includes(s.target)) out.push(s.target);
+  }
+  if (falls) out.push(r + 1);
+  return out;
+}
+
+/** The row rules the executor relies on (isa/rows.ts): one writer per register; calls, exits, atomics read no register the row writes. */
+function checkRow(row: Row, r: number, side: string): void {
+  const writer = new Map<number, number>();
+  row.forEach((s, lane) => {
+    for (const w of s ? defuse(s.insn).writes : []) {
+      if (writer.has(w)) throw new VerifyError(-1, `row ${r}: lanes ${writer.get(w)} and ${lane} both write r${w}`, side);
+      writer.set(w, lane);
+    }
+  });
+  row.forEach((s, lane) => {
+    if (!s || !['call', 'exit', 'atomic'].includes(s.insn.kind)) return;
+    for (const reg of defuse(s.insn).reads) {
+      const w = writer.get(reg);
+      if (w !== undefined && w !== lane) throw new VerifyError(-1, `row ${r}: lane ${lane} (${s.insn.kind}) reads r${reg}, which lane ${w} writes`, side);
+    }
+  });
+}
+
+/** One path through a row: its state, the registers at row start, and where the lowest taken lane sends it. */
+interface Path {
+  readonly s: State;
+  readonly start: readonly Val[];
+  readonly decided?: { readonly to: number } | { readonly exit: Syllable; readonly index: number };
+}
+
+/** The registers after a syllable: those it writes or clobbers from `after`, the rest from `before`. */
+function written(insn: Insn, before: readonly Val[], after: readonly Val[]): Val[] {
+  const regs = before.slice();
+  const du = defuse(insn);
+  for (const w of [...du.writes, ...du.clobbers]) regs[w] = after[w];
+  return regs;
+}
+
+/** One syllable on every path of its row. */
+async function lane(cx: Cx, paths: Path[], syl: Syllable, i: number): Promise<Path[]> {
+  const Z = cx.Z;
+  const insn = syl.insn;
+  const out: Path[] = [];
+  for (const p of paths) {
+    const view: State = { ...p.s, regs: p.start };
+    if (!isControl(insn)) {
+      for (const [, o] of await step(cx, view, insn, i)) out.push({ ...p, s: { ...o, regs: written(insn, p.s.regs, o.regs) } });
+      continue;
+    }
+    if (p.decided) {
+      out.push(p);
+      continue;
+    }
+    if (insn.kind === 'exit' || insn.kind === 'exit-imm') {
+      out.push({ ...p, decided: { exit: syl, index: i } });
+      continue;
+    }
+    const to = syl.target ?? fail(cx, i, `a ${insn.kind} without a target row`);
+    if (insn.kind === 'ja') {
+      out.push({ ...p, decided: { to } });
+      continue;
+    }
+    if (insn.kind !== 'jmp' && insn.kind !== 'jlen') continue;
+    const c = await jumpCondition(cx, view, insn, i);
+    if (!Z.isFalse(c)) out.push({ ...p, s: Z.isTrue(c) ? p.s : { ...p.s, pc: Z.And(p.s.pc, c) }, decided: { to } });
+    if (!Z.isTrue(c)) out.push(Z.isFalse(c) ? p : { ...p, s: { ...p.s, pc: Z.And(p.s.pc, Z.Not(c)) } });
+  }
+  return out;
+}
+
+/** Runs row r from state s: the (row, state) pairs control goes on to; exits go to cx.exits. */
+async function runRow(cx: Cx, p: RowProgram, flat: Flat, r: number, s: State): Promise<[number, State][]> {
+  let paths: Path[] = [{ s, start: s.regs }];
+  for (const [l, syl] of p.rows[r].entries()) {
+    if (!syl) continue;
+    paths = await lane({ ...cx, side: `${cx.side} row ${r} lane ${l}` }, paths, syl, flat.index[r][l]);
+  }
+  const next: [number, State][] = [];
+  for (const path of paths) {
+    const d = path.decided;
+    if (d && 'exit' in d) await step({ ...cx, side: `${cx.side} row ${r}` }, { ...path.s, regs: path.start }, d.exit.insn, d.index);
+    else next.push([d ? d.to : r + 1, path.s]);
+  }
+  return next;
+}
+
+/**
+ * Runs the rows on env, as execute() runs a program: rows in a topological order, states merged
+ * where control joins, loops unrolled `unroll` times (one past them, an exit marked unbounded).
+ */
+export async function executeRows(env: Env, p: RowProgram, side: string, unroll = 0): Promise<Exit[]> {
+  const flat = flatten(p);
+  const cx: Cx = { env, Z: env.Z, side, prog: flat.prog, exits: [], indexOfSlot: new Map(), unroll };
+  p.rows.forEach((row, r) => checkRow(row, r, side));
+  const n = p.rows.length;
+  const { order, backEdges } = graphOrder(n, p.entry, (r) => rowSuccessors(p, r, side), (r) => {
+    throw new VerifyError(-1, `row ${r}: execution can run past the last row`, side);
+  });
+  if (backEdges.size && unroll === 0) {
+    const [from, to] = [...backEdges][0].split('>').map(Number);
+    throw new VerifyError(-1, `row ${from}: a loop (back to row ${to}): give an unroll bound`, side);
+  }
+  const pending = new Map<number, State[]>([[p.entry, [initialState(env)]]]);
+  for (let round = 0; round <= unroll && pending.size; round++)
+    for (const r of order) {
+      const incoming = pending.get(round * n + r);
+      if (!incoming) continue;
+      pending.delete(round * n + r);
+      for (const [t, st] of await runRow(cx, p, flat, r, mergeAll(cx.Z, incoming))) {
+        const next = backEdges.has(`${r}>${t}`) ? round + 1 : round;
+        if (next > unroll) {
+          cx.exits.push({ cond: st.pc, action: cx.Z.BitVec.val(0n, 32), state: st, index: -1, aborted: true, unbounded: true });
+          continue;
+        }
+        pending.set(next * n + t, [...(pending.get(next * n + t) ?? []), st]);
+      }
+    }
+  return cx.exits;
+}

@@ -1,0 +1,36 @@
+// compile --prove through the built CLI: the JSON proof (status, seconds, regions) for the passes
+// and for passes + 4 lanes; a proof that runs out of time is `unknown` naming its obligation and
+// exits 1; a bad --prove-timeout is a usage error.
+
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PROGRAMS_DIR } from '../helpers/paths.js';
+import { runCli } from './run.js';
+
+const obj = (name: string) => join(PROGRAMS_DIR, name, `${name}.o`);
+
+describe('xdp2hw compile --prove', () => {
+  it('xdp2: proved for the passes and for passes + 4 lanes (motion), with every obligation', () => {
+    for (const extra of [[], ['--lanes', '4', '--strategy', 'motion']]) {
+      const r = runCli(['compile', obj('xdp2'), '--prove', '--json', ...extra]);
+      expect(r.status, r.stderr).toBe(0);
+      const { proof } = JSON.parse(r.stdout);
+      expect(proof.status).toBe('proved');
+      expect(proof.seconds).toBeGreaterThan(0);
+      expect(proof.regions.map((x: { name: string }) => x.name)).toEqual(['action', 'packet length', 'packet bytes', 'redirect target', 'map rxcnt']);
+      expect(proof.counterexample).toBeUndefined();
+    }
+  }, 60_000);
+
+  it('text: the status line; a time limit too short is unknown at its obligation, exit 1', () => {
+    const r = runCli(['compile', obj('csum'), '--prove', '--prove-timeout', '0.5']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^proof: unknown in [\d.]+ s \(time limit in action\)$/m);
+  }, 60_000);
+
+  it('--prove-timeout 0 is a usage error', () => {
+    const r = runCli(['compile', obj('xdp1'), '--prove', '--prove-timeout', '0']);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')[0]).toBe('xdp2hw: --prove-timeout must be a positive number of seconds');
+  });
+});
