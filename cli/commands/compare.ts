@@ -71,7 +71,7 @@ interface SummaryLine {
   rows: number;
   insns: number;
   rowsPerInsn: number;
-  ms: number;
+  seconds: number;
 }
 
 /** Σ rows and Σ instructions per lanes × strategy (programs every strategy scheduled), and the best per program. */
@@ -83,10 +83,10 @@ function summary(cells: readonly CompareCell[], lanes: readonly number[], strate
     const keys = [...new Set(at.map((c) => `${c.file}/${c.program}`))];
     for (const s of strategies) {
       const xs = at.filter((c) => c.strategy === s);
-      totals.push({ lanes: l, strategy: s, rows: sum(xs.map((c) => c.rows!)), insns: sum(xs.map((c) => c.insns)), rowsPerInsn: sum(xs.map((c) => c.rows!)) / Math.max(1, sum(xs.map((c) => c.insns))), ms: sum(xs.map((c) => c.ms ?? 0)) });
+      totals.push({ lanes: l, strategy: s, rows: sum(xs.map((c) => c.rows!)), insns: sum(xs.map((c) => c.insns)), rowsPerInsn: sum(xs.map((c) => c.rows!)) / Math.max(1, sum(xs.map((c) => c.insns))), seconds: sum(xs.map((c) => c.seconds ?? 0)) });
     }
     const best = keys.map((k) => at.filter((c) => `${c.file}/${c.program}` === k && c.strategy !== 'optimal').reduce((a, b) => (b.rows! < a.rows! ? b : a)));
-    totals.push({ lanes: l, strategy: 'best', rows: sum(best.map((c) => c.rows!)), insns: sum(best.map((c) => c.insns)), rowsPerInsn: sum(best.map((c) => c.rows!)) / Math.max(1, sum(best.map((c) => c.insns))), ms: 0 });
+    totals.push({ lanes: l, strategy: 'best', rows: sum(best.map((c) => c.rows!)), insns: sum(best.map((c) => c.insns)), rowsPerInsn: sum(best.map((c) => c.rows!)) / Math.max(1, sum(best.map((c) => c.insns))), seconds: 0 });
     const g = keys.map((k) => gapToOptimal(at.filter((c) => `${c.file}/${c.program}` === k))).filter((x) => x !== undefined);
     if (g.length > 0) {
       const h = sum(g.map((x) => x.heuristic)), o = sum(g.map((x) => x.optimal));
@@ -123,7 +123,7 @@ function format(cells: readonly CompareCell[], lanes: readonly number[], strateg
   for (const c of refused.filter((x, i) => refused.findIndex((y) => y.file === x.file && y.program === x.program) === i)) lines.push(`refused ${c.file}/${c.program}: ${c.refused}`);
   const s = summary(cells, lanes, strategies);
   lines.push('', 'Σ rows / Σ original instructions (and scheduling time):');
-  for (const t of s.totals) lines.push(`  ${String(t.lanes).padStart(2)} lanes ${t.strategy.padEnd(10)} ${String(t.rows).padStart(6)} / ${t.insns} = ${t.rowsPerInsn.toFixed(3)}${t.strategy === 'best' ? '' : `  ${t.ms.toFixed(0)} ms`}`);
+  for (const t of s.totals) lines.push(`  ${String(t.lanes).padStart(2)} lanes ${t.strategy.padEnd(10)} ${String(t.rows).padStart(6)} / ${t.insns} = ${t.rowsPerInsn.toFixed(3)}${t.strategy === 'best' ? '' : `  ${(t.seconds * 1000).toFixed(0)} ms`}`);
   for (const g of s.gaps) lines.push(`  ${g.lanes} lanes: best heuristic ${g.heuristicRows} vs optimal ${g.optimalRows} rows over ${g.blocks} blocks proven minimal (+${(g.gapPercent as number).toFixed(1)} %)`);
   if (cells.some((c) => c.exactBlocks !== undefined && c.exactBlocks < c.blocks!)) lines.push('  * optimal did not finish every block within the time limit (those blocks keep the list schedule)');
   const hx = Object.values(HXDP_ROWS);

@@ -79,12 +79,12 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('egress-ifindex', { type: 'number', describe: 'with --packet: xdp_md.egress_ifindex, for xdp/devmap programs (default 1)' })
       .option('budget', { type: 'number', describe: 'instructions one packet may execute (default 1000000)' })
       .option('perf-out', { type: 'string', describe: 'write the packet samples of bpf_perf_event_output calls to this pcap file' })
-      .option('engine', { choices: ENGINE_NAMES, default: 'interpreter' as EngineName, describe: 'the engine that runs the program (kernel: BPF_PROG_TEST_RUN, needs root and bpftool; rows: the scheduled rows)' })
-      .option('lanes', { ...LANES, describe: `with --engine rows: ${LANES.describe}` })
-      .option('strategy', { ...STRATEGY, describe: `with --engine rows: ${STRATEGY.describe}` })
-      .option('core', { ...CORE, describe: `with --engine rows: ${CORE.describe}` })
-      .option('time-limit', { ...TIME_LIMIT, describe: `with --engine rows: ${TIME_LIMIT.describe}` })
-      .option('passes', { ...PASSES, describe: `with --engine rows: ${PASSES.describe}` })
+      .option('engine', { choices: ENGINE_NAMES, default: 'interpreter' as EngineName, describe: 'the engine that runs the program (kernel: BPF_PROG_TEST_RUN, needs root and bpftool; rows: the scheduled rows; core: the cycle-accurate core)' })
+      .option('lanes', { ...LANES, describe: `with --engine rows or core: ${LANES.describe}` })
+      .option('strategy', { ...STRATEGY, describe: `with --engine rows or core: ${STRATEGY.describe}` })
+      .option('core', { ...CORE, describe: `with --engine rows or core: ${CORE.describe}` })
+      .option('time-limit', { ...TIME_LIMIT, describe: `with --engine rows or core: ${TIME_LIMIT.describe}` })
+      .option('passes', { ...PASSES, describe: `with --engine rows or core: ${PASSES.describe}` })
       .epilog(
         'The packet runs as under the kernel\'s BPF_PROG_TEST_RUN (256 bytes of headroom, 14 to 73152 bytes). '
         + 'Lines the program prints with bpf_printk go to stderr (with --json: the "trace" field; interpreter only). '

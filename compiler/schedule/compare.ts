@@ -26,7 +26,8 @@ export interface CompareCell {
   /** undefined when the program was refused */
   readonly rows?: number;
   readonly ipc?: number;
-  readonly ms?: number;
+  /** time the schedule took */
+  readonly seconds?: number;
   /** optimal: blocks proven minimal / all blocks */
   readonly exactBlocks?: number;
   readonly blocks?: number;
@@ -57,7 +58,7 @@ export function compareSchedules(
           try {
             const r = schedule(obj, p.name, { core, lanes: l, strategy, timeLimitMs: opts.timeLimitMs });
             const s = r.stats;
-            out.push({ ...base, rows: s.rows, ipc: s.ipc, ms: performance.now() - t0, blocks: s.blocks, blockRows: s.blockRows, ...(s.exactBlocks === undefined ? {} : { exactBlocks: s.exactBlocks, blockExact: s.blockExact }) });
+            out.push({ ...base, rows: s.rows, ipc: s.ipc, seconds: (performance.now() - t0) / 1000, blocks: s.blocks, blockRows: s.blockRows, ...(s.exactBlocks === undefined ? {} : { exactBlocks: s.exactBlocks, blockExact: s.blockExact }) });
           } catch (e) {
             if (!(e instanceof ScheduleError)) throw e;
             out.push({ ...base, refused: e.message });

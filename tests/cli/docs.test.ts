@@ -51,7 +51,7 @@ function helpOptions(command: string): Set<string> {
   const help = runCli([command, '--help']).stdout;
   const names = new Set<string>();
   const usage = new RegExp(`^xdp2hw ${command}(.*)$`, 'm').exec(help)?.[1] ?? '';
-  for (const m of usage.matchAll(/[<[][\w-]+[>\]]/g)) names.add(m[0]);
+  for (const m of usage.matchAll(/[<[][\w-]+(?:\.\.\.)?[>\]]/g)) names.add(m[0]);
   for (const m of help.matchAll(/^ {2,8}((?:-{1,2}[\w-]+(?:, )?)+)/gm))
     for (const flag of m[1].split(', ')) if (!['-h', '--help', '--version'].includes(flag)) names.add(flag);
   return names;
@@ -116,6 +116,12 @@ function runsFor(label: string): string[][] {
       ];
     case 'run --pcap':
       return [['run', obj('xdp1'), '--pcap', PCAP, '--json', '--dump-maps'], ['run', PRINTK, '--pcap', PCAP, '--json'], ['run', OOB, '--pcap', PCAP, '--json'], ['run', ...sample, '--pcap', PCAP, '--json']];
+    case 'compile':
+      return [['compile', obj('xdp_pass'), '--json', '--lanes', '4', '--strategy', 'motion', '--validate', '--packets', '20', '--prove', '--prove-timeout', '30']];
+    case 'compare':
+      return [['compare', obj('xdp1'), obj('xdp2'), '--lanes', '1,4', '--strategies', 'list,optimal', '--json']];
+    case 'simulate':
+      return [['simulate', obj('xdp1'), '--pcap', join(PROGRAMS_DIR, 'xdp1', 'traffic.pcap'), '--max-packets', '20', '--baseline', 'both', '--json']];
     case 'coverage':
       return [['coverage', obj('xdp1'), '--pcap', PCAP, '--json']];
     default:
