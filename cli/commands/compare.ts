@@ -11,7 +11,7 @@ import { isStrategy, STRATEGIES } from '../../compiler/schedule/index.js';
 import type { Strategy } from '../../compiler/schedule/index.js';
 import { createProgress } from '../../simulator/io/progress.js';
 import { parseIntList } from '../args.js';
-import { UserError } from '../errors.js';
+import { UsageError, UserError } from '../errors.js';
 import { JSON_OUTPUT } from '../options.js';
 import { checkLanes, CORE, PASSES, readCore, scheduleWith, TIME_LIMIT } from '../schedule-options.js';
 
@@ -49,7 +49,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     lanes.forEach((l) => checkLanes(l));
     const strategies = argv.strategies.split(',').map((s) => s.trim());
     const bad = strategies.find((s) => !isStrategy(s));
-    if (bad !== undefined) throw new UserError(`--strategies: no strategy ${bad} (strategies: ${STRATEGIES.join(', ')})`);
+    if (bad !== undefined) throw new UsageError(`--strategies: no strategy ${bad} (strategies: ${STRATEGIES.join(', ')})`);
     if (!(argv['time-limit'] > 0)) throw new UserError('--time-limit must be above 0');
     const core = readCore(argv.core);
     const inputs = argv.files.map((f) => ({ obj: loadFile(f), name: basename(f).replace(/\.(o|elf|txt|bin|raw)$/i, '') }));

@@ -53,7 +53,7 @@ describe('xdp2hw compile', () => {
     }
   });
   it('usage errors are one line and exit 2', () => {
-    for (const args of [['--passes', 'nope'], ['--no-pass', 'nope'], ['--lanes', '2'], ['--min-frame', '5']]) {
+    for (const args of [['--passes', 'nope'], ['--no-pass', 'nope'], ['--lanes', '9'], ['--min-frame', '5']]) {
       const r = runCli(['compile', XDP1, ...args]);
       expect(r.status, args.join(' ')).toBe(2);
       expect(r.stderr.split('\n')[0]).toMatch(/^xdp2hw: /);

@@ -54,17 +54,21 @@ describe('xdp2hw and the scheduler', () => {
     expect(j.cells[0]).toMatchObject({ program: 'xdp1_prog', lanes: 4, strategy: 'list', insns: 56 });
   });
 
-  it('bad scheduling input is one line: unknown strategy, lanes out of range, a core file with a bad field', () => {
-    const bad = [
-      ['compare', prog('xdp1', 'xdp1.o'), '--strategies', 'list,fast'],
-      ['compare', prog('xdp1', 'xdp1.o'), '--lanes', '9'],
-      ['run', prog('xdp1', 'xdp1.o'), '--packet', '00'.repeat(60), '--engine', 'rows', '--core', prog('xdp1', 'maps.json')],
+  it('bad scheduling input is one line: unknown strategy and lanes out of range are usage errors (exit 2), a core file with a bad field bad input (exit 1)', () => {
+    const bad: [string[], number][] = [
+      [['compare', prog('xdp1', 'xdp1.o'), '--strategies', 'list,fast'], 2],
+      [['compare', prog('xdp1', 'xdp1.o'), '--lanes', '9'], 2],
+      [['run', prog('xdp1', 'xdp1.o'), '--packet', '00'.repeat(60), '--engine', 'rows', '--core', prog('xdp1', 'maps.json')], 1],
     ];
-    for (const args of bad) {
+    for (const [args, status] of bad) {
       const r = runCli(args);
-      expect(r.status).toBe(1);
-      expect(r.stderr.trim().split('\n')).toHaveLength(1);
-      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(r.status, args.join(' ')).toBe(status);
+      const lines = r.stderr.trim().split('\n');
+      // usage errors add the conventional hint line (docs/CLI.md, Conventions)
+      expect(lines, r.stderr).toHaveLength(status === 2 ? 2 : 1);
+      if (status === 2) expect(lines[1]).toBe('(see xdp2hw --help)');
+      expect(lines[0]).toMatch(/^xdp2hw: /);
     }
   });
+
 });
