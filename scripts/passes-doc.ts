@@ -11,7 +11,7 @@ import { PASSES } from '../compiler/passes/index.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** hXDP (OSDI 2020): Table 3 (original, after peephole) and Fig. 7 (% of original instructions removed per optimization), from /work/shared/REFERENCE.md §1. */
+/** hXDP (OSDI 2020): Table 3 (original, after peephole) and Fig. 7 (% of original instructions removed per optimization), from the paper. */
 const HXDP: Record<string, { name: string; original: number; after: number; fig7: [number, number, number, number, number] }> = {
   xdp1: { name: 'xdp1', original: 61, after: 47, fig7: [1.6, 11.5, 13.1, 3.3, 1.6] },
   xdp2: { name: 'xdp2', original: 78, after: 63, fig7: [3.8, 9.0, 10.3, 0, 1.3] },

@@ -19,7 +19,7 @@ export class RomError extends Error {
 
 const NOP = '0'.repeat(16);
 
-/** Why hXDP's core (its released VHDL, ../shared/REFERENCE.md) would not run this syllable, if it would not. */
+/** Why hXDP's core (its released VHDL, as read for the reference notes) would not run this syllable, if it would not. */
 function hxdpProblem(insn: Insn, lane: number): string | undefined {
   switch (insn.kind) {
     case 'alu':

@@ -10,7 +10,7 @@ import type { ScheduleOptions, ScheduleResult, Strategy } from './index.js';
 /** How a program is scheduled (the CLI may run the pipeline's passes first). */
 export type ScheduleFn = (obj: LoadedObject, program: string, opts: ScheduleOptions) => ScheduleResult;
 
-/** hXDP's 4-lane rows and eBPF instruction counts (OSDI 2020, Table 3; ../shared/REFERENCE.md). */
+/** hXDP's 4-lane rows and eBPF instruction counts (OSDI 2020, Table 3). */
 export const HXDP_ROWS: Readonly<Record<string, { readonly rows: number; readonly insns: number }>> = {
   xdp1: { rows: 36, insns: 61 }, xdp2: { rows: 43, insns: 78 }, adjust_tail: { rows: 43, insns: 117 },
   router_ipv4: { rows: 50, insns: 119 }, rxq_info: { rows: 46, insns: 81 }, tx_ip_tunnel: { rows: 100, insns: 283 },

@@ -1,6 +1,6 @@
 // A documented model of one x86 core running the program under the kernel's JIT in the driver,
 // ns per packet: a per-action driver floor plus the program's executed eBPF instructions and
-// helper calls at a JIT cost. Calibrated against the x86 figures of ../shared/REFERENCE.md
+// helper calls at a JIT cost. Calibrated against the x86 figures of the hXDP paper (OSDI 2020)
 // (hXDP's Xeon E5-1630 v3 @ 3.7 GHz); not a measurement (the kernel engine's `time()` is).
 
 /** The model's constants, each with its source. */
