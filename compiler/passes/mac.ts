@@ -48,11 +48,11 @@ function scan(b: IrBlock, at: number): Run | undefined {
   for (let j = at; j < b.insns.length; j++) {
     const insn = b.insns[j].insn;
     if (insn.kind === 'ldx' && insn.size === 2 && !insn.signed && insn.src === base && insn.dst !== base) {
-      if (mem.has(insn.off + 1) || mem.has(insn.off - 1)) break;
+      if (mem.has(insn.off - 1) || mem.has(1 + insn.off)) break; // a half-word overlapping this one
       regs.set(insn.dst, mem.get(insn.off) ?? insn.off);
       written.add(insn.dst);
     } else if (insn.kind === 'stx' && insn.size === 2 && insn.dst === base && regs.has(insn.src)) {
-      if (mem.has(insn.off + 1) || mem.has(insn.off - 1)) break;
+      if (mem.has(insn.off - 1) || mem.has(1 + insn.off)) break; // a half-word overlapping this one
       mem.set(insn.off, regs.get(insn.src)!);
     } else break;
     if (insn.kind === 'stx') best = { end: j + 1, base, moves: new Map(mem), written: new Set(written) };

@@ -3,7 +3,7 @@
 // per exit instruction and per guarded access that can fail. Helpers are in helpers.ts, memory
 // in access.ts; this module does not compare programs (prove.ts does).
 
-import { assertNever, lddwValue, Pseudo } from '../../isa/index.js';
+import { assertNever, branchTarget, lddwValue, Pseudo } from '../../isa/index.js';
 import type { Insn, Operand } from '../../isa/index.js';
 import { memoryStep } from './access.js';
 import { alu, bv64, cond, end } from './alu.js';
@@ -102,8 +102,9 @@ function condVal(cx: Cx, insn: Extract<Insn, { kind: 'jmp' }>, a: Val, b: Val, i
   return fail(cx, i, `${insn.cond} of a ${describe(a)} and a ${describe(b)} is outside the model`);
 }
 
-function target(cx: Cx, i: number, off: number): number {
-  const slot = cx.prog.code.pcs[i] + off + 1;
+/** The instruction a jump goes to (isa's branchTarget gives its slot). */
+function target(cx: Cx, i: number, insn: Insn): number {
+  const slot = branchTarget(insn, cx.prog.code.pcs[i])!;
   const t = cx.indexOfSlot.get(slot);
   return t ?? fail(cx, i, `jump to slot ${slot}, which starts no instruction`);
 }
@@ -175,9 +176,9 @@ async function stepOne(cx: Cx, s: State, insn: Insn, i: number): Promise<Next> {
     case 'end':
       return [[n, setReg(s, insn.dst, num(end(Z, insn.order, insn.bits, readNum(cx, s, insn.dst, i))))]];
     case 'jmp': case 'jlen':
-      return branch(cx, s, await jumpCondition(cx, s, insn, i), target(cx, i, insn.off), n);
+      return branch(cx, s, await jumpCondition(cx, s, insn, i), target(cx, i, insn), n);
     case 'ja':
-      return [[target(cx, i, insn.off), s]];
+      return [[target(cx, i, insn), s]];
     case 'exit':
       return exit(cx, s, readNum(cx, s, 0, i).extract(31, 0), i);
     case 'exit-imm':
