@@ -12,7 +12,7 @@ export async function main(argv: string[]): Promise<number> {
   let code = 0;
   const parser = yargs(argv)
     .scriptName('xdp2hw')
-    .usage('$0 <command> [options]\n\nLoad XDP programs (eBPF from clang), run them on a reference interpreter checked against the Linux\nkernel, measure their coverage, generate and summarise traffic. Coming: the VLIW compiler for the\nFPGA NIC soft core, its cycle-accurate simulator and Verilog.')
+    .usage('$0 <command> [options]\n\nLoad XDP programs (eBPF from clang), run them on a reference interpreter checked against the Linux\nkernel, compile them for the VLIW soft core of an FPGA NIC (proven optimisations, lane scheduling, ROM),\nand simulate the core cycle by cycle. Coming: its Verilog.')
     .command(COMMANDS)
     .demandCommand(1, 'name a command')
     .strict()
