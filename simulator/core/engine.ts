@@ -5,18 +5,16 @@
 
 import type { LoadedObject } from '../../compiler/loader/types.js';
 import type { CoreConfig, RowProgram } from '../../isa/index.js';
-import { actionName, RunInputError } from '../engine.js';
+import { RunInputError } from '../engine.js';
 import type { Engine, EngineSession, MapsSnapshot, RunInput, RunOptions, RunResult, SessionCounters } from '../engine.js';
 import { DEFAULT_BUDGET, Machine } from '../machine/index.js';
 import type { MachineProgram } from '../machine/index.js';
-import { mapDefProblem } from '../maps/factory.js';
 import type { MapFixture } from '../maps/fixture.js';
 import { compileRows, RowRuleError, shadowCount } from '../vliw/compile.js';
 import type { CompiledRow } from '../vliw/compile.js';
 import { ConstSlots } from '../vliw/consts.js';
-import { contextProblem, DEFAULT_IFINDEX } from '../xdp/context.js';
 import { XdpHost } from '../xdp/host.js';
-import { packetProblem } from '../xdp/packet.js';
+import { loadRun, runnableProgram, runResult } from '../xdp/run.js';
 import { CorePipeline } from './pipeline.js';
 import { compileTiming } from './timing.js';
 
@@ -42,6 +40,8 @@ export class CoreSession implements EngineSession {
   readonly core: CoreConfig;
   private readonly entry: MachineProgram;
   private readonly budget: number;
+  /** an xdp/devmap program: it reads egress_ifindex */
+  private readonly devmap: boolean;
   private readonly counts = { runs: 0, refused: 0, insnsExecuted: 0 } satisfies SessionCounters;
   /** what the core keeps across packets when it does not clear it */
   private readonly keptStack: Uint8Array;
@@ -49,12 +49,8 @@ export class CoreSession implements EngineSession {
   private readonly keptH = new Int32Array(KEPT_REGS);
 
   constructor(obj: LoadedObject, program: string, fixture: MapFixture | undefined, opts: CoreOptions) {
-    const index = obj.programs.findIndex((p) => p.name === program);
-    if (index < 0) throw new RunInputError(`${obj.file}: no program named ${program} (programs: ${obj.programs.map((p) => p.name).join(', ') || 'none'})`);
-    for (const def of obj.maps) {
-      const why = mapDefProblem(def);
-      if (why) throw new RunInputError(`${obj.file}: map ${def.name}: ${why}`);
-    }
+    const { index, devmap } = runnableProgram(obj, program);
+    this.devmap = devmap;
     this.core = opts.core;
     this.rows = opts.schedule(obj, program);
     this.host = new XdpHost(obj, fixture);
@@ -81,36 +77,16 @@ export class CoreSession implements EngineSession {
 
   /** One packet, synchronously; `pipeline.cycles` holds its core cycles afterwards. */
   runSync(input: RunInput, opts: RunOptions = {}): RunResult {
-    const queue = input.ctx?.rxQueueIndex ?? 0;
-    const problem = packetProblem(input.packet.length) ?? contextProblem(input.ctx?.ingressIfindex ?? 0, queue);
-    if (problem) {
-      this.counts.refused++;
-      throw new RunInputError(problem);
-    }
     const { host, machine: m } = this;
-    host.beginRun();
-    const xdp = host.xdp;
-    xdp.packet.reset(input.packet);
-    xdp.sync();
-    xdp.ingressIfindex = input.ctx?.ingressIfindex || DEFAULT_IFINDEX;
-    xdp.rxQueueIndex = queue;
+    loadRun(host, input, this.devmap, this.counts);
     m.start(this.entry, this.budget);
     this.restoreKept();
     m.nextPc = this.rows.entry;
-    m.setPtr(1, xdp.ctxRegion, 0);
+    m.setPtr(1, host.xdp.ctxRegion, 0);
     m.run();
     this.keep();
-    const trap = m.trap;
-    const code = trap ? 0 : m.L[0] >>> 0;
-    const result: RunResult = {
-      action: actionName(code), code, packet: xdp.packet.output(),
-      maps: opts.snapshot === false ? {} : host.maps.snapshot(), insnsExecuted: m.count,
-      durationNs: (this.pipeline.cycles * 1000) / this.core.clockMHz,
-    };
-    if (trap) result.trap = trap;
-    if (code === 4 && host.redirect) result.redirect = host.redirect;
-    this.counts.runs++;
-    this.counts.insnsExecuted += m.count;
+    const result = runResult(host, m, opts, this.counts);
+    result.durationNs = (this.pipeline.cycles * 1000) / this.core.clockMHz;
     return result;
   }
 

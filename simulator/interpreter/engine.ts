@@ -3,20 +3,16 @@
 // kernel's BPF_PROG_TEST_RUN does and returns action, packet, maps, instruction count and trap.
 
 import type { LoadedObject } from '../../compiler/loader/types.js';
-import { actionName, RunInputError } from '../engine.js';
 import type { Engine, EngineSession, MapsSnapshot, RunInput, RunOptions, RunResult, SessionCounters } from '../engine.js';
-import { mapDefProblem } from '../maps/factory.js';
 import { FixtureError } from '../maps/fixture.js';
 import type { MapFixture } from '../maps/fixture.js';
-import { contextProblem, DEFAULT_IFINDEX } from '../xdp/context.js';
-import { packetProblem } from '../xdp/packet.js';
 import { DEFAULT_BUDGET, Machine } from '../machine/index.js';
 import { XdpHost } from '../xdp/host.js';
+import { loadRun, runnableProgram, runResult } from '../xdp/run.js';
 import type { XdpHostOptions } from '../xdp/host.js';
 import { ConstPool, compileProgram } from './compile.js';
 import type { CompiledProgram } from './compile.js';
 import { instrumentCoverage } from './coverage.js';
-import { takeTrace } from '../helpers/printk.js';
 import { attachLoop } from './loop.js';
 
 export interface InterpreterOptions extends XdpHostOptions {
@@ -41,19 +37,8 @@ export class InterpreterSession implements EngineSession {
   readonly hits = new Map<string, Uint32Array>();
 
   constructor(obj: LoadedObject, program: string, fixture: MapFixture | undefined, opts: InterpreterOptions = {}) {
-    const index = obj.programs.findIndex((p) => p.name === program);
-    if (index < 0)
-      throw new RunInputError(`${obj.file}: no program named ${program} (programs: ${obj.programs.map((p) => p.name).join(', ') || 'none'})`);
-    const type = obj.programs[index].type;
-    if (type?.kind === 'other') {
-      const xdp = obj.programs.filter((p) => p.type?.kind !== 'other').map((p) => p.name);
-      throw new RunInputError(`${obj.file}: program ${program} is a ${type.type} program (section ${obj.programs[index].section}), not XDP; only XDP programs run (XDP programs: ${xdp.join(', ') || 'none'})`);
-    }
-    this.devmap = type?.kind === 'xdp' && type.attach === 'devmap';
-    for (const def of obj.maps) {
-      const why = mapDefProblem(def);
-      if (why) throw new RunInputError(`${obj.file}: map ${def.name}: ${why}`);
-    }
+    const { index, devmap } = runnableProgram(obj, program);
+    this.devmap = devmap;
     try {
       this.host = new XdpHost(obj, fixture, opts);
     } catch (e) {
@@ -78,44 +63,12 @@ export class InterpreterSession implements EngineSession {
    * `maps` is left empty (read them with readMaps() when needed): the fast path for traffic.
    */
   runSync(input: RunInput, opts: RunOptions = {}): RunResult {
-    const ifindex = input.ctx?.ingressIfindex || DEFAULT_IFINDEX;
-    const queue = input.ctx?.rxQueueIndex ?? 0;
-    const problem = packetProblem(input.packet.length) ?? contextProblem(input.ctx?.ingressIfindex ?? 0, queue);
-    const refuse = (why: string) => {
-      this.counts.refused++;
-      return new RunInputError(why);
-    };
-    if (problem) throw refuse(problem);
-    if (input.ctx?.egressIfindex && !this.devmap)
-      throw refuse(`ctx egress_ifindex ${input.ctx.egressIfindex}: only devmap programs (section xdp/devmap) have one; the kernel's test run refuses it (EINVAL)`);
     const { host, machine: m } = this;
-    host.beginRun();
-    const xdp = host.xdp;
-    xdp.packet.reset(input.packet);
-    xdp.sync();
-    xdp.ingressIfindex = ifindex;
-    xdp.rxQueueIndex = queue;
-    xdp.egressIfindex = this.devmap ? input.ctx?.egressIfindex || DEFAULT_IFINDEX : undefined;
+    loadRun(host, input, this.devmap, this.counts);
     m.start(this.entry, this.budget);
-    m.setPtr(1, xdp.ctxRegion, 0);
+    m.setPtr(1, host.xdp.ctxRegion, 0);
     m.run();
-    const trap = m.trap;
-    const code = trap ? 0 : m.L[0] >>> 0;
-    const result: RunResult = {
-      action: actionName(code),
-      code,
-      packet: xdp.packet.output(),
-      maps: opts.snapshot === false ? {} : host.maps.snapshot(),
-      insnsExecuted: m.count,
-    };
-    if (trap) result.trap = trap;
-    const trace = takeTrace(host);
-    if (trace.length) result.trace = trace;
-    if (code === 4 && host.redirect) result.redirect = host.redirect;
-    if (host.perfEvents.length) result.perfEvents = host.perfEvents;
-    this.counts.runs++;
-    this.counts.insnsExecuted += m.count;
-    return result;
+    return runResult(host, m, opts, this.counts);
   }
 
   async run(input: RunInput, opts?: RunOptions): Promise<RunResult> {

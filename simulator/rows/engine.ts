@@ -5,15 +5,13 @@
 
 import type { LoadedObject } from '../../compiler/loader/types.js';
 import type { RowProgram } from '../../isa/index.js';
-import { actionName, RunInputError } from '../engine.js';
+import { RunInputError } from '../engine.js';
 import type { Engine, EngineSession, MapsSnapshot, RunInput, RunOptions, RunResult, SessionCounters } from '../engine.js';
 import { DEFAULT_BUDGET, EXIT, Machine } from '../machine/index.js';
 import type { MachineProgram } from '../machine/index.js';
-import { mapDefProblem } from '../maps/factory.js';
 import type { MapFixture } from '../maps/fixture.js';
-import { contextProblem, DEFAULT_IFINDEX } from '../xdp/context.js';
 import { XdpHost } from '../xdp/host.js';
-import { packetProblem } from '../xdp/packet.js';
+import { loadRun, runnableProgram, runResult } from '../xdp/run.js';
 import { compileRows, FALL, RowRuleError, shadowCount } from '../vliw/compile.js';
 import type { CompiledRow } from '../vliw/compile.js';
 import { ConstSlots } from '../vliw/consts.js';
@@ -65,15 +63,13 @@ export class RowsSession implements EngineSession {
   readonly rows: RowProgram;
   private readonly entry: MachineProgram;
   private readonly budget: number;
+  /** an xdp/devmap program: it reads egress_ifindex */
+  private readonly devmap: boolean;
   private readonly counts = { runs: 0, refused: 0, insnsExecuted: 0 } satisfies SessionCounters;
 
   constructor(obj: LoadedObject, program: string, fixture: MapFixture | undefined, opts: RowsOptions) {
-    if (!obj.programs.some((p) => p.name === program))
-      throw new RunInputError(`${obj.file}: no program named ${program} (programs: ${obj.programs.map((p) => p.name).join(', ') || 'none'})`);
-    for (const def of obj.maps) {
-      const why = mapDefProblem(def);
-      if (why) throw new RunInputError(`${obj.file}: map ${def.name}: ${why}`);
-    }
+    const { index, devmap } = runnableProgram(obj, program);
+    this.devmap = devmap;
     this.rows = opts.schedule(obj, program);
     this.host = new XdpHost(obj, fixture);
     const pool = new ConstSlots(this.rows);
@@ -86,7 +82,6 @@ export class RowsSession implements EngineSession {
     } catch (e) {
       throw e instanceof RowRuleError ? new RunInputError(`${obj.file}: ${program}: ${e.message}`) : e;
     }
-    const index = obj.programs.findIndex((p) => p.name === program);
     this.entry = { name: program, index, size: compiled.length, slots: compiled.map((c) => c.pc) };
     this.host.programs[index] = this.entry;
     const m = this.machine;
@@ -95,34 +90,13 @@ export class RowsSession implements EngineSession {
   }
 
   runSync(input: RunInput, opts: RunOptions = {}): RunResult {
-    const queue = input.ctx?.rxQueueIndex ?? 0;
-    const problem = packetProblem(input.packet.length) ?? contextProblem(input.ctx?.ingressIfindex ?? 0, queue);
-    if (problem) {
-      this.counts.refused++;
-      throw new RunInputError(problem);
-    }
     const { host, machine: m } = this;
-    host.beginRun();
-    const xdp = host.xdp;
-    xdp.packet.reset(input.packet);
-    xdp.sync();
-    xdp.ingressIfindex = input.ctx?.ingressIfindex || DEFAULT_IFINDEX;
-    xdp.rxQueueIndex = queue;
+    loadRun(host, input, this.devmap, this.counts);
     m.start(this.entry, this.budget);
     m.nextPc = this.rows.entry;
-    m.setPtr(1, xdp.ctxRegion, 0);
+    m.setPtr(1, host.xdp.ctxRegion, 0);
     m.run();
-    const trap = m.trap;
-    const code = trap ? 0 : m.L[0] >>> 0;
-    const result: RunResult = {
-      action: actionName(code), code, packet: xdp.packet.output(),
-      maps: opts.snapshot === false ? {} : host.maps.snapshot(), insnsExecuted: m.count,
-    };
-    if (trap) result.trap = trap;
-    if (code === 4 && host.redirect) result.redirect = host.redirect;
-    this.counts.runs++;
-    this.counts.insnsExecuted += m.count;
-    return result;
+    return runResult(host, m, opts, this.counts);
   }
 
   async run(input: RunInput, opts?: RunOptions): Promise<RunResult> {
