@@ -1,6 +1,7 @@
 // What `xdp2hw run` prints: the JSON objects (field names as docs/CLI.md lists them) and the text
 // for one packet and for a pcap. Formatting only; running is run.ts's.
 
+import type { PacketFinding } from '../../compiler/analysis/packet-check.js';
 import type { MapsSnapshot, RunResult } from '../../simulator/engine.js';
 import type { PcapRunSummary, RefusalReason } from '../../simulator/pcap-run.js';
 import { bytesToHex } from '../../simulator/maps/fixture.js';
@@ -12,7 +13,7 @@ export interface TraceLine {
   line: string;
 }
 
-export function packetJson(program: string, r: RunResult, changed: Record<string, ChangedEntry[]>, maps: MapsSnapshot | undefined) {
+export function packetJson(program: string, r: RunResult, changed: Record<string, ChangedEntry[]>, maps: MapsSnapshot | undefined, warnings: readonly PacketFinding[] = []) {
   const n = r.insnsExecuted;
   return {
     program, action: r.action, code: r.code, packet: bytesToHex(r.packet), changed,
@@ -21,11 +22,12 @@ export function packetJson(program: string, r: RunResult, changed: Record<string
     trace: (r.trace ?? []).map((line) => ({ packet: 0, line })),
     ...(r.trap ? { trap: r.trap } : {}), ...(r.redirect ? { redirect: r.redirect } : {}), ...(maps ? { maps } : {}),
     ...(r.perfEvents ? { perfEvents: r.perfEvents.map((e) => ({ ...e, data: bytesToHex(e.data), sample: bytesToHex(e.sample) })) } : {}),
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
 }
 
-export function traceJson(program: string, s: PcapRunSummary, t: { trace: TraceLine[]; omitted: number }, maps: MapsSnapshot | undefined) {
-  return { program, ...s, trace: t.trace, traceOmitted: t.omitted, ...(maps ? { maps } : {}) };
+export function traceJson(program: string, s: PcapRunSummary, t: { trace: TraceLine[]; omitted: number }, maps: MapsSnapshot | undefined, warnings: readonly PacketFinding[] = []) {
+  return { program, ...s, trace: t.trace, traceOmitted: t.omitted, ...(maps ? { maps } : {}), ...(warnings.length > 0 ? { warnings } : {}) };
 }
 
 /** A classic hex dump: offset, 16 bytes, ASCII. */

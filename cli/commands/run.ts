@@ -7,6 +7,9 @@
 // usage. Output formats: run-output.ts.
 
 import type { Argv, CommandModule } from 'yargs';
+import { packetFindings, findingLine } from '../../compiler/analysis/packet-check.js';
+import type { PacketFinding } from '../../compiler/analysis/packet-check.js';
+import { IrError } from '../../compiler/ir/index.js';
 import { loadFile } from '../../compiler/loader/index.js';
 import type { LoadedObject } from '../../compiler/loader/types.js';
 import { RunInputError } from '../../simulator/engine.js';
@@ -119,11 +122,29 @@ function asUserError(e: unknown): unknown {
 }
 
 /** The object, the fixture and the program to run, checked in the order a user gives them. */
-function inputs(argv: RunArgs): { obj: LoadedObject; fixture: MapFixture | undefined; program: string } {
+function inputs(argv: RunArgs): { obj: LoadedObject; fixture: MapFixture | undefined; program: string; warnings: PacketFinding[] } {
   const obj = loadFile(argv.file);
   const fixture = argv.maps === undefined ? undefined : readFixture(argv.maps);
   const program = argv.program ?? firstXdpProgram(obj, argv.file);
-  return { obj, fixture, program };
+  return { obj, fixture, program, warnings: packetWarnings(obj, program, argv.file) };
+}
+
+/**
+ * Packet accesses the kernel verifier would reject (compiler/analysis/packet-check.ts), each printed
+ * on stderr before the run; the run goes ahead unchanged. A program the IR cannot lift is not judged.
+ */
+function packetWarnings(obj: LoadedObject, program: string, file: string): PacketFinding[] {
+  const p = obj.programs.find((q) => q.name === program);
+  if (!p) return [];
+  let found: PacketFinding[];
+  try {
+    found = packetFindings(p);
+  } catch (e) {
+    if (e instanceof IrError) return [];
+    throw e;
+  }
+  for (const f of found) process.stderr.write(`warning: ${findingLine(file, program, f)}\n`);
+  return found;
 }
 
 /** The program `run` takes when none is named: the object's first XDP program. */
@@ -135,7 +156,7 @@ export function firstXdpProgram(obj: LoadedObject, file: string): string {
 }
 
 async function runPacket(argv: RunArgs): Promise<void> {
-  const { obj, fixture, program } = inputs(argv);
+  const { obj, fixture, program, warnings } = inputs(argv);
   const packet = readPacket(argv.packet ?? '');
   let result: RunResult, before;
   const session = await openSession(argv.engine, obj, program, fixture, { budget: argv.budget, ...rowsOptions(argv.engine, argv) });
@@ -150,7 +171,7 @@ async function runPacket(argv: RunArgs): Promise<void> {
   const changed = diffSnapshots(before, result.maps);
   if (argv['perf-out'] !== undefined) await writePerfSamples(argv['perf-out'], result.perfEvents ?? []);
   const maps = argv['dump-maps'] ? result.maps : undefined;
-  if (argv.json) process.stdout.write(`${JSON.stringify(packetJson(program, result, changed, maps), null, 2)}\n`);
+  if (argv.json) process.stdout.write(`${JSON.stringify(packetJson(program, result, changed, maps, warnings), null, 2)}\n`);
   else {
     for (const line of result.trace ?? []) process.stderr.write(`${line}\n`);
     process.stdout.write(formatPacket(program, result, changed, maps));
@@ -158,7 +179,7 @@ async function runPacket(argv: RunArgs): Promise<void> {
 }
 
 async function runTrace(argv: RunArgs): Promise<void> {
-  const { obj, fixture, program } = inputs(argv);
+  const { obj, fixture, program, warnings } = inputs(argv);
   const trace: TraceLine[] = [];
   let omitted = 0;
   const onTrace = (packet: number, lines: readonly string[]) => {
@@ -181,7 +202,7 @@ async function runTrace(argv: RunArgs): Promise<void> {
   await perf?.close();
   const { session: _session, maps, ...summary } = run;
   process.stdout.write(argv.json
-    ? `${JSON.stringify(traceJson(program, summary, { trace, omitted }, maps), null, 2)}\n`
+    ? `${JSON.stringify(traceJson(program, summary, { trace, omitted }, maps, warnings), null, 2)}\n`
     : formatSummary(program, summary, maps));
 }
 
