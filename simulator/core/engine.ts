@@ -6,7 +6,7 @@
 import type { LoadedObject } from '../../compiler/loader/types.js';
 import type { CoreConfig, RowProgram } from '../../isa/index.js';
 import { RunInputError } from '../engine.js';
-import type { Engine, EngineSession, MapsSnapshot, RunInput, RunOptions, RunResult, SessionCounters } from '../engine.js';
+import type { Engine, RunInput, RunOptions, RunResult } from '../engine.js';
 import { DEFAULT_BUDGET, Machine } from '../machine/index.js';
 import type { MachineProgram } from '../machine/index.js';
 import type { MapFixture } from '../maps/fixture.js';
@@ -14,7 +14,7 @@ import { compileRows, RowRuleError, shadowCount } from '../vliw/compile.js';
 import type { CompiledRow } from '../vliw/compile.js';
 import { ConstSlots } from '../vliw/consts.js';
 import { XdpHost } from '../xdp/host.js';
-import { loadRun, runnableProgram, runResult } from '../xdp/run.js';
+import { loadRun, MachineSession, runnableProgram, runResult } from '../xdp/run.js';
 import { CorePipeline } from './pipeline.js';
 import { compileTiming } from './timing.js';
 
@@ -31,7 +31,7 @@ export interface CoreOptions {
 /** Registers r0-r9 (r10 is always the frame pointer; r1 is set to the ctx). */
 const KEPT_REGS = 10;
 
-export class CoreSession implements EngineSession {
+export class CoreSession extends MachineSession {
   readonly engine = 'core';
   readonly host: XdpHost;
   readonly machine: Machine;
@@ -42,13 +42,13 @@ export class CoreSession implements EngineSession {
   private readonly budget: number;
   /** an xdp/devmap program: it reads egress_ifindex */
   private readonly devmap: boolean;
-  private readonly counts = { runs: 0, refused: 0, insnsExecuted: 0 } satisfies SessionCounters;
   /** what the core keeps across packets when it does not clear it */
   private readonly keptStack: Uint8Array;
   private readonly keptL = new Int32Array(KEPT_REGS);
   private readonly keptH = new Int32Array(KEPT_REGS);
 
   constructor(obj: LoadedObject, program: string, fixture: MapFixture | undefined, opts: CoreOptions) {
+    super();
     const { index, devmap } = runnableProgram(obj, program);
     this.devmap = devmap;
     this.core = opts.core;
@@ -108,24 +108,6 @@ export class CoreSession implements EngineSession {
     }
     if (!this.core.clearsStack) this.keptStack.set(m.stacks[0].buf);
   }
-
-  async run(input: RunInput, opts?: RunOptions): Promise<RunResult> {
-    return this.runSync(input, opts);
-  }
-
-  async readMaps(): Promise<MapsSnapshot> {
-    return this.host.maps.snapshot();
-  }
-
-  async writeMaps(state: MapsSnapshot): Promise<void> {
-    this.host.maps.write(state);
-  }
-
-  counters(): SessionCounters {
-    return { ...this.counts };
-  }
-
-  async close(): Promise<void> {}
 }
 
 export class CoreEngine implements Engine {

@@ -3,12 +3,12 @@
 // kernel's BPF_PROG_TEST_RUN does and returns action, packet, maps, instruction count and trap.
 
 import type { LoadedObject } from '../../compiler/loader/types.js';
-import type { Engine, EngineSession, MapsSnapshot, RunInput, RunOptions, RunResult, SessionCounters } from '../engine.js';
+import type { Engine, RunInput, RunOptions, RunResult } from '../engine.js';
 import { FixtureError } from '../maps/fixture.js';
 import type { MapFixture } from '../maps/fixture.js';
 import { DEFAULT_BUDGET, Machine } from '../machine/index.js';
 import { XdpHost } from '../xdp/host.js';
-import { loadRun, runnableProgram, runResult } from '../xdp/run.js';
+import { loadRun, MachineSession, runnableProgram, runResult } from '../xdp/run.js';
 import type { XdpHostOptions } from '../xdp/host.js';
 import { ConstPool, compileProgram } from './compile.js';
 import type { CompiledProgram } from './compile.js';
@@ -24,7 +24,7 @@ export interface InterpreterOptions extends XdpHostOptions {
 
 export { RunInputError } from '../engine.js';
 
-export class InterpreterSession implements EngineSession {
+export class InterpreterSession extends MachineSession {
   readonly engine = 'interpreter';
   readonly host: XdpHost;
   readonly machine: Machine;
@@ -32,11 +32,11 @@ export class InterpreterSession implements EngineSession {
   private readonly budget: number;
   /** an xdp/devmap program: it reads egress_ifindex */
   private readonly devmap: boolean;
-  private readonly counts = { runs: 0, refused: 0, insnsExecuted: 0 } satisfies SessionCounters;
   /** with `coverage`: per program name, executions of each instruction (index into code.insns) */
   readonly hits = new Map<string, Uint32Array>();
 
   constructor(obj: LoadedObject, program: string, fixture: MapFixture | undefined, opts: InterpreterOptions = {}) {
+    super();
     const { index, devmap } = runnableProgram(obj, program);
     this.devmap = devmap;
     try {
@@ -70,24 +70,6 @@ export class InterpreterSession implements EngineSession {
     m.run();
     return runResult(host, m, opts, this.counts);
   }
-
-  async run(input: RunInput, opts?: RunOptions): Promise<RunResult> {
-    return this.runSync(input, opts);
-  }
-
-  async readMaps(): Promise<MapsSnapshot> {
-    return this.host.maps.snapshot();
-  }
-
-  async writeMaps(state: MapsSnapshot): Promise<void> {
-    this.host.maps.write(state);
-  }
-
-  counters(): SessionCounters {
-    return { ...this.counts };
-  }
-
-  async close(): Promise<void> {}
 }
 
 export class InterpreterEngine implements Engine {

@@ -6,12 +6,12 @@
 import type { LoadedObject } from '../../compiler/loader/types.js';
 import type { RowProgram } from '../../isa/index.js';
 import { RunInputError } from '../engine.js';
-import type { Engine, EngineSession, MapsSnapshot, RunInput, RunOptions, RunResult, SessionCounters } from '../engine.js';
+import type { Engine, RunInput, RunOptions, RunResult } from '../engine.js';
 import { DEFAULT_BUDGET, EXIT, Machine } from '../machine/index.js';
 import type { MachineProgram } from '../machine/index.js';
 import type { MapFixture } from '../maps/fixture.js';
 import { XdpHost } from '../xdp/host.js';
-import { loadRun, runnableProgram, runResult } from '../xdp/run.js';
+import { loadRun, MachineSession, runnableProgram, runResult } from '../xdp/run.js';
 import { compileRows, FALL, RowRuleError, shadowCount } from '../vliw/compile.js';
 import type { CompiledRow } from '../vliw/compile.js';
 import { ConstSlots } from '../vliw/consts.js';
@@ -56,7 +56,7 @@ function execute(m: Machine, rows: readonly CompiledRow[], start: number): numbe
   }
 }
 
-export class RowsSession implements EngineSession {
+export class RowsSession extends MachineSession {
   readonly engine = 'rows';
   readonly host: XdpHost;
   readonly machine: Machine;
@@ -65,9 +65,9 @@ export class RowsSession implements EngineSession {
   private readonly budget: number;
   /** an xdp/devmap program: it reads egress_ifindex */
   private readonly devmap: boolean;
-  private readonly counts = { runs: 0, refused: 0, insnsExecuted: 0 } satisfies SessionCounters;
 
   constructor(obj: LoadedObject, program: string, fixture: MapFixture | undefined, opts: RowsOptions) {
+    super();
     const { index, devmap } = runnableProgram(obj, program);
     this.devmap = devmap;
     this.rows = opts.schedule(obj, program);
@@ -98,24 +98,6 @@ export class RowsSession implements EngineSession {
     m.run();
     return runResult(host, m, opts, this.counts);
   }
-
-  async run(input: RunInput, opts?: RunOptions): Promise<RunResult> {
-    return this.runSync(input, opts);
-  }
-
-  async readMaps(): Promise<MapsSnapshot> {
-    return this.host.maps.snapshot();
-  }
-
-  async writeMaps(state: MapsSnapshot): Promise<void> {
-    this.host.maps.write(state);
-  }
-
-  counters(): SessionCounters {
-    return { ...this.counts };
-  }
-
-  async close(): Promise<void> {}
 }
 
 export class RowsEngine implements Engine {

@@ -5,7 +5,7 @@
 
 import type { LoadedObject } from '../../compiler/loader/types.js';
 import { actionName, RunInputError } from '../engine.js';
-import type { RunInput, RunOptions, RunResult, SessionCounters } from '../engine.js';
+import type { EngineSession, MapsSnapshot, RunInput, RunOptions, RunResult, SessionCounters } from '../engine.js';
 import { takeTrace } from '../helpers/printk.js';
 import type { Machine } from '../machine/index.js';
 import { mapDefProblem } from '../maps/factory.js';
@@ -75,4 +75,35 @@ export function runResult(host: XdpHost, m: Machine, opts: RunOptions, counts: S
   counts.runs++;
   counts.insnsExecuted = (counts.insnsExecuted ?? 0) + m.count;
   return result;
+}
+
+/** A session on the shared machine: everything but the engine's own runSync (its loop). */
+export abstract class MachineSession implements EngineSession {
+  abstract readonly engine: string;
+  abstract readonly host: XdpHost;
+  protected readonly counts: SessionCounters = { runs: 0, refused: 0, insnsExecuted: 0 };
+
+  /**
+   * One packet, synchronously (run() wraps this). With `snapshot: false` the result's `maps` is
+   * left empty (read them with readMaps() when needed): the fast path for traffic.
+   */
+  abstract runSync(input: RunInput, opts?: RunOptions): RunResult;
+
+  async run(input: RunInput, opts?: RunOptions): Promise<RunResult> {
+    return this.runSync(input, opts);
+  }
+
+  async readMaps(): Promise<MapsSnapshot> {
+    return this.host.maps.snapshot();
+  }
+
+  async writeMaps(state: MapsSnapshot): Promise<void> {
+    this.host.maps.write(state);
+  }
+
+  counters(): SessionCounters {
+    return { ...this.counts };
+  }
+
+  async close(): Promise<void> {}
 }
