@@ -5,16 +5,13 @@
 
 import type { LoadedObject } from '../../compiler/loader/types.js';
 import type { CoreConfig, RowProgram } from '../../isa/index.js';
-import { RunInputError } from '../engine.js';
 import type { Engine, RunInput, RunOptions, RunResult } from '../engine.js';
-import { DEFAULT_BUDGET, Machine } from '../machine/index.js';
-import type { MachineProgram } from '../machine/index.js';
+import { DEFAULT_BUDGET } from '../machine/index.js';
+import type { Machine, MachineProgram } from '../machine/index.js';
 import type { MapFixture } from '../maps/fixture.js';
-import { compileRows, RowRuleError, shadowCount } from '../vliw/compile.js';
-import type { CompiledRow } from '../vliw/compile.js';
-import { ConstSlots } from '../vliw/consts.js';
-import { XdpHost } from '../xdp/host.js';
-import { loadRun, MachineSession, runnableProgram, runResult } from '../xdp/run.js';
+import type { XdpHost } from '../xdp/host.js';
+import { loadRun, MachineSession, runResult } from '../xdp/run.js';
+import { openRows } from '../vliw/open.js';
 import { CorePipeline } from './pipeline.js';
 import { compileTiming } from './timing.js';
 
@@ -49,23 +46,10 @@ export class CoreSession extends MachineSession {
 
   constructor(obj: LoadedObject, program: string, fixture: MapFixture | undefined, opts: CoreOptions) {
     super();
-    const { index, devmap } = runnableProgram(obj, program);
-    this.devmap = devmap;
+    const o = openRows(obj, program, fixture, opts.schedule);
     this.core = opts.core;
-    this.rows = opts.schedule(obj, program);
-    this.host = new XdpHost(obj, fixture);
-    const pool = new ConstSlots(this.rows);
-    this.machine = new Machine(this.host, pool.end + shadowCount(this.rows));
-    pool.install(this.machine);
-    this.host.attach(this.machine);
-    let compiled: CompiledRow[];
-    try {
-      compiled = compileRows(this.rows, this.machine, pool, pool.end);
-    } catch (e) {
-      throw e instanceof RowRuleError ? new RunInputError(`${obj.file}: ${program}: ${e.message}`) : e;
-    }
-    this.entry = { name: program, index, size: compiled.length, slots: compiled.map((c) => c.pc) };
-    this.host.programs[index] = this.entry;
+    ({ rows: this.rows, host: this.host, machine: this.machine, entry: this.entry, devmap: this.devmap } = o);
+    const compiled = o.compiled;
     const m = this.machine;
     const host = this.host;
     const mem = m.mem;

@@ -5,16 +5,15 @@
 
 import type { LoadedObject } from '../../compiler/loader/types.js';
 import type { RowProgram } from '../../isa/index.js';
-import { RunInputError } from '../engine.js';
 import type { Engine, RunInput, RunOptions, RunResult } from '../engine.js';
-import { DEFAULT_BUDGET, EXIT, Machine } from '../machine/index.js';
-import type { MachineProgram } from '../machine/index.js';
+import { DEFAULT_BUDGET, EXIT } from '../machine/index.js';
+import type { Machine, MachineProgram } from '../machine/index.js';
 import type { MapFixture } from '../maps/fixture.js';
-import { XdpHost } from '../xdp/host.js';
-import { loadRun, MachineSession, runnableProgram, runResult } from '../xdp/run.js';
-import { compileRows, FALL, RowRuleError, shadowCount } from '../vliw/compile.js';
+import type { XdpHost } from '../xdp/host.js';
+import { loadRun, MachineSession, runResult } from '../xdp/run.js';
+import { openRows } from '../vliw/open.js';
+import { FALL } from '../vliw/compile.js';
 import type { CompiledRow } from '../vliw/compile.js';
-import { ConstSlots } from '../vliw/consts.js';
 
 /** Turns a program of the object into rows (the CLI's compile step); throws to refuse it. */
 export type Scheduler = (obj: LoadedObject, program: string) => RowProgram;
@@ -68,22 +67,9 @@ export class RowsSession extends MachineSession {
 
   constructor(obj: LoadedObject, program: string, fixture: MapFixture | undefined, opts: RowsOptions) {
     super();
-    const { index, devmap } = runnableProgram(obj, program);
-    this.devmap = devmap;
-    this.rows = opts.schedule(obj, program);
-    this.host = new XdpHost(obj, fixture);
-    const pool = new ConstSlots(this.rows);
-    this.machine = new Machine(this.host, pool.end + shadowCount(this.rows));
-    pool.install(this.machine);
-    this.host.attach(this.machine);
-    let compiled: CompiledRow[];
-    try {
-      compiled = compileRows(this.rows, this.machine, pool, pool.end);
-    } catch (e) {
-      throw e instanceof RowRuleError ? new RunInputError(`${obj.file}: ${program}: ${e.message}`) : e;
-    }
-    this.entry = { name: program, index, size: compiled.length, slots: compiled.map((c) => c.pc) };
-    this.host.programs[index] = this.entry;
+    const o = openRows(obj, program, fixture, opts.schedule);
+    ({ rows: this.rows, host: this.host, machine: this.machine, entry: this.entry, devmap: this.devmap } = o);
+    const compiled = o.compiled;
     const m = this.machine;
     m.exec = (r) => execute(m, compiled, r);
     this.budget = opts.budget ?? DEFAULT_BUDGET;
