@@ -8,6 +8,8 @@ import { EXIT } from '../machine/index.js';
 import type { Machine } from '../machine/index.js';
 import { FALL } from '../vliw/compile.js';
 import type { CompiledRow } from '../vliw/compile.js';
+import { specializeRows, STATE_SIZE, T } from './specialize.js';
+import type { RowFn } from './specialize.js';
 import { Stall, STALL_KINDS, Producer } from './timing.js';
 import type { CoreTiming, RowTiming } from './timing.js';
 
@@ -53,8 +55,31 @@ export class CorePipeline {
     this.issued = new Float64Array(t.rows.length);
   }
 
+  /** the rows specialised (specialize.ts), made at the first untraced run */
+  private fns: RowFn[] | undefined;
+  private readonly state = new Int32Array(STATE_SIZE);
+
   /** Runs from row `start` until exit or trap; returns EXIT or the trap code; sets `cycles`. */
   run(m: Machine, start: number): number {
+    if (this.trace) return this.runTraced(m, start);
+    const fns = (this.fns ??= specializeRows({
+      m, timing: this.t, S: this.state, stalls: this.stalls, issued: this.issued, sink: this, mapOf: this.mapOf, regionKind: this.regionKind,
+    }, this.rows));
+    const S = this.state;
+    S.fill(0);
+    this.calls = 0;
+    let r = start;
+    for (;;) {
+      const f = fns[r];
+      if (f === undefined) return this.end(S[T], m.fail('invalid-insn', `execution ran past the last row (${this.rows.length})`, this.rows[this.rows.length - 1]?.pc ?? 0));
+      if (m.count >= m.budget) return this.end(S[T], m.fail('budget', `syllable budget of ${m.budget} exhausted (an unbounded loop?)`, this.rows[r].pc));
+      r = f();
+      if (r < 0) return r;
+    }
+  }
+
+  /** The generic loop, row by row through the timing tables, telling the trace sink everything. */
+  private runTraced(m: Machine, start: number): number {
     this.sameReady.fill(0);
     this.anyReady.fill(0);
     let t = 0;

@@ -30,6 +30,23 @@ export function packetProblem(length: number): string | undefined {
   return undefined;
 }
 
+/** Output copies are cut from shared slabs (as Node's Buffer pool does): a fresh view per packet, no allocator call per packet. */
+const SLAB = 64 * 1024;
+let slab = new Uint8Array(SLAB);
+let slabAt = 0;
+
+/** `n` bytes no one else holds (the caller fills them all). */
+function outputBytes(n: number): Uint8Array {
+  if (n > SLAB / 8) return new Uint8Array(n);
+  if (slabAt + n > SLAB) {
+    slab = new Uint8Array(SLAB);
+    slabAt = 0;
+  }
+  const out = slab.subarray(slabAt, slabAt + n);
+  slabAt += n;
+  return out;
+}
+
 export class PacketBuffer {
   /** the frame: data_hard_start at 0 */
   readonly frame = new Uint8Array(FRAME_SIZE);
@@ -44,14 +61,17 @@ export class PacketBuffer {
 
   /** Loads a packet as test_run does (the rest of the frame zero); the caller checks packetProblem() first. */
   reset(packet: Uint8Array): void {
-    this.frame.fill(0, this.low, this.high);
     const linear = Math.min(packet.length, MAX_LINEAR);
-    this.frame.set(packet.subarray(0, linear), HEADROOM);
+    const end = HEADROOM + linear;
+    // zero what the last packet touched and this one does not overwrite
+    if (this.low < HEADROOM) this.frame.fill(0, this.low, HEADROOM);
+    if (this.high > end) this.frame.fill(0, Math.max(this.low, end), this.high);
+    this.frame.set(linear === packet.length ? packet : packet.subarray(0, linear), HEADROOM);
     this.meta = this.data = HEADROOM;
-    this.end = HEADROOM + linear;
+    this.end = end;
     this.low = this.meta;
     this.high = this.end;
-    this.frags = [];
+    if (this.frags.length > 0) this.frags = [];
     for (let at = linear; at < packet.length; at += FRAME_SIZE) this.frags.push(packet.slice(at, Math.min(at + FRAME_SIZE, packet.length)));
   }
 
@@ -66,7 +86,11 @@ export class PacketBuffer {
 
   /** What test_run copies out: data_meta to data_end, then the fragments. */
   output(): Uint8Array {
-    if (!this.frags.length) return this.frame.slice(this.meta, this.end);
+    if (!this.frags.length) {
+      const out = outputBytes(this.end - this.meta);
+      out.set(this.frame.subarray(this.meta, this.end));
+      return out;
+    }
     const out = new Uint8Array(this.end - this.meta + this.fragsSize);
     out.set(this.frame.subarray(this.meta, this.end));
     let at = this.end - this.meta;
