@@ -8,7 +8,7 @@ import { EXIT } from '../machine/index.js';
 import type { Machine } from '../machine/index.js';
 import { FALL } from '../vliw/compile.js';
 import type { CompiledRow } from '../vliw/compile.js';
-import { specializeRows, STATE_SIZE, T } from './specialize.js';
+import { CHUNK_SHIFT, specializeRows, STATE_SIZE, T } from './specialize.js';
 import type { RowFn } from './specialize.js';
 import { Stall, STALL_KINDS, Producer } from './timing.js';
 import type { CoreTiming, RowTiming } from './timing.js';
@@ -69,11 +69,11 @@ export class CorePipeline {
     S.fill(0);
     this.calls = 0;
     let r = start;
+    const n = this.rows.length;
     for (;;) {
-      const f = fns[r];
-      if (f === undefined) return this.end(S[T], m.fail('invalid-insn', `execution ran past the last row (${this.rows.length})`, this.rows[this.rows.length - 1]?.pc ?? 0));
+      if (r >= n) return this.end(S[T], m.fail('invalid-insn', `execution ran past the last row (${this.rows.length})`, this.rows[this.rows.length - 1]?.pc ?? 0));
       if (m.count >= m.budget) return this.end(S[T], m.fail('budget', `syllable budget of ${m.budget} exhausted (an unbounded loop?)`, this.rows[r].pc));
-      r = f();
+      r = fns[r >> CHUNK_SHIFT](r);
       if (r < 0) return r;
     }
   }

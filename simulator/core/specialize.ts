@@ -8,7 +8,7 @@
 // read per row. bench/simulate-digest.ts proves both paths give the same cycles, stalls and results.
 
 import { EXIT } from '../machine/index.js';
-import type { Handler, Machine } from '../machine/index.js';
+import type { Machine } from '../machine/index.js';
 import { FALL } from '../vliw/compile.js';
 import type { CompiledRow } from '../vliw/compile.js';
 import { Producer, Stall } from './timing.js';
@@ -29,8 +29,8 @@ export interface RowSink {
   calls: number;
 }
 
-/** Runs one row at cycle S[T]: returns the next row, or (run over) EXIT or a trap code with `cycles` set. */
-export type RowFn = () => number;
+/** Runs from row r (of its chunk) at cycle S[T]: returns the next row, or (run over) EXIT or a trap code with `cycles` set. */
+export type RowFn = (r: number) => number;
 
 export interface RowEnv {
   readonly m: Machine;
@@ -43,9 +43,12 @@ export interface RowEnv {
   readonly regionKind: (hi: number) => number;
 }
 
-/** The body of row r's function: the generic loop's steps for this row, constants written in. */
-function rowSource(r: number, tm: RowTiming, row: CompiledRow, t: CoreTiming): string {
-  const out: string[] = ['let t = S[T];'];
+/** Rows per generated function: a row falls through into the next one inline within its chunk. */
+export const CHUNK_SHIFT = 4;
+
+/** Row r's steps, constants written in; its handlers are h<r>_<k>, its early-exit table e<r>; `t` is the cycle. */
+function rowSource(r: number, tm: RowTiming, row: CompiledRow, t: CoreTiming, lastOfChunk: boolean): string {
+  const out: string[] = [];
   const rd = tm.reads;
   if (rd.length > 0) {
     out.push('let at = t, why = 0, need = 0;');
@@ -64,7 +67,7 @@ function rowSource(r: number, tm: RowTiming, row: CompiledRow, t: CoreTiming): s
   out.push('let next = FALL, win = 0, out = 0;');
   for (let k = 0; k < row.handlers.length; k++)
     out.push(
-      `m.count++; out = h${k}();`,
+      `m.count++; out = h${r}_${k}();`,
       `if (out !== FALL) { if (out === EXIT || out >= 0) { if (next === FALL) { next = out; win = ${k}; } } else { sink.cycles = t + 1; return out; } }`,
     );
   for (let k = 0, i = 0; k < w.length; k += 5, i++) {
@@ -74,24 +77,40 @@ function rowSource(r: number, tm: RowTiming, row: CompiledRow, t: CoreTiming): s
   }
   out.push(`issued[${r}]++;`);
   const early = Array.from(tm.early);
-  const drain = (e: number) => `${e === 1 ? t.earlyExit : t.exit}`;
-  const exitCycles = early.every((e) => e === early[0]) ? drain(early[0] ?? 0) : `(early[win] === 1 ? ${t.earlyExit} : ${t.exit})`;
+  const exitCycles = early.every((e) => e === early[0]) ? `${early[0] === 1 ? t.earlyExit : t.exit}` : `(e${r}[win] === 1 ? ${t.earlyExit} : ${t.exit})`;
   out.push(`if (next === EXIT) { sink.cycles = t + 1 + ${exitCycles}; return EXIT; }`);
   out.push(helper ? `stalls[${Stall.HELPER}] += hs; t += 1 + hs;` : 't += 1;');
-  out.push(`if (next !== FALL) { t += ${t.takenBranch}; stalls[${Stall.BRANCH}] += ${t.takenBranch}; S[T] = t; return next; }`, `S[T] = t; return ${r + 1};`);
+  out.push(`if (next !== FALL) { t += ${t.takenBranch}; stalls[${Stall.BRANCH}] += ${t.takenBranch}; S[T] = t; return next; }`);
+  // falling through: the next row runs here unless the budget is out (the caller then traps on it)
+  out.push(lastOfChunk ? `S[T] = t; return ${r + 1};` : `if (m.count >= m.budget) { S[T] = t; return ${r + 1}; }`);
   return out.join('\n');
 }
 
-/** One function per row, over `env`; the handlers are the compiled rows' own. */
+/**
+ * The rows as functions of 2^CHUNK_SHIFT rows each (chunk c runs from any of its rows `r` given,
+ * falling through inline), over `env`; the handlers are the compiled rows' own.
+ */
 export function specializeRows(env: RowEnv, rows: readonly CompiledRow[]): RowFn[] {
   const { m, timing } = env;
-  return rows.map((row, r) => {
-    const tm = timing.rows[r];
-    const names = row.handlers.map((_, k) => `h${k}`);
-    const params = ['m', 'L', 'H', 'S', 'T', 'stalls', 'issued', 'sink', 'mapOf', 'regionKind', 'mapLookup', 'loadLatency', 'early', 'FALL', 'EXIT', ...names];
+  const fns: RowFn[] = [];
+  const size = 1 << CHUNK_SHIFT;
+  for (let first = 0; first < rows.length; first += size) {
+    const last = Math.min(rows.length, first + size) - 1;
+    const names: string[] = [];
+    const values: unknown[] = [];
+    const cases: string[] = [];
+    for (let r = first; r <= last; r++) {
+      const row = rows[r];
+      row.handlers.forEach((h, k) => (names.push(`h${r}_${k}`), values.push(h)));
+      names.push(`e${r}`);
+      values.push(timing.rows[r].early);
+      cases.push(`case ${r}: {\n${rowSource(r, timing.rows[r], row, timing, r === last)}\n}`);
+    }
+    const params = ['m', 'L', 'H', 'S', 'T', 'stalls', 'issued', 'sink', 'mapOf', 'regionKind', 'mapLookup', 'loadLatency', 'FALL', 'EXIT', ...names];
+    const body = `return function rows${first}to${last}(r) {\nlet t = S[T];\nswitch (r) {\n${cases.join('\n')}\n}\nreturn ${rows.length};\n};`;
     // built from the timing tables' numbers only (no input text reaches the source)
-    const make = new Function(...params, `return function row${r}() {\n${rowSource(r, tm, row, timing)}\n};`) as (...a: unknown[]) => RowFn;
-    const handlers: readonly Handler[] = row.handlers;
-    return make(m, m.L, m.H, env.S, T, env.stalls, env.issued, env.sink, env.mapOf, env.regionKind, timing.mapLookup, timing.loadLatency, tm.early, FALL, EXIT, ...handlers);
-  });
+    const make = new Function(...params, body) as (...a: unknown[]) => RowFn;
+    fns.push(make(m, m.L, m.H, env.S, T, env.stalls, env.issued, env.sink, env.mapOf, env.regionKind, timing.mapLookup, timing.loadLatency, FALL, EXIT, ...values));
+  }
+  return fns;
 }

@@ -89,7 +89,7 @@ export class Memory {
 
   /** A new run: drops the regions of the last one. */
   reset(): void {
-    this.regions.length = this.fixed;
+    if (this.regions.length !== this.fixed) this.regions.length = this.fixed;
     this.generation++;
   }
 
