@@ -7,7 +7,7 @@ import type { LoadedObject } from '../../compiler/loader/types.js';
 import { packetPathOf } from '../../isa/index.js';
 import type { CoreConfig } from '../../isa/index.js';
 import { RunInputError } from '../engine.js';
-import type { RunResult } from '../engine.js';
+import type { MapsSnapshot, RunResult } from '../engine.js';
 import { CoreSession } from '../core/engine.js';
 import type { CoreScheduler } from '../core/engine.js';
 import type { TraceSink } from '../core/pipeline.js';
@@ -81,16 +81,54 @@ function firstDifference(a: Uint8Array, b: Uint8Array): string {
   return '';
 }
 
-function compare(i: number, ref: RunResult, got: RunResult): Mismatch | undefined {
+type Entries = MapsSnapshot[string];
+
+function sameEntries(a: Entries | undefined, b: Entries | undefined): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined || a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k].key !== b[k].key || a[k].value !== b[k].value) return false;
+  return true;
+}
+
+/**
+ * The first map whose entries differ between the two snapshots ('?' when only the map lists
+ * differ), or undefined. A snapshot hands out the same entries array for a map that did not change
+ * (MapSet caches them), so a map whose arrays on both sides are the ones compared last packet
+ * keeps last packet's answer: per packet only the maps that changed are compared.
+ */
+export class MapsComparer {
+  private ref: MapsSnapshot = {};
+  private got: MapsSnapshot = {};
+  private readonly equal = new Map<string, boolean>();
+
+  firstDifference(ref: MapsSnapshot, got: MapsSnapshot): string | undefined {
+    const names = Object.keys(ref);
+    const other = Object.keys(got);
+    let found: string | undefined;
+    for (const name of names) {
+      const a = ref[name];
+      const b = got[name];
+      let same = this.equal.get(name);
+      if (same === undefined || a !== this.ref[name] || b !== this.got[name]) {
+        same = sameEntries(a, b);
+        this.equal.set(name, same);
+      }
+      if (!same && found === undefined) found = name;
+    }
+    this.ref = ref;
+    this.got = got;
+    if (found !== undefined) return found;
+    return names.length === other.length && names.every((n, k) => n === other[k]) ? undefined : '?';
+  }
+}
+
+function compare(i: number, ref: RunResult, got: RunResult, maps: MapsComparer): Mismatch | undefined {
   if (ref.action !== got.action) return { packet: i, field: 'action', reference: ref.action, core: got.action };
   const d = firstDifference(ref.packet, got.packet);
   if (d) return { packet: i, field: 'output', reference: d, core: d };
-  const rm = JSON.stringify(ref.maps);
-  const cm = JSON.stringify(got.maps);
-  if (rm !== cm) {
-    const name = Object.keys(ref.maps).find((k) => JSON.stringify(ref.maps[k]) !== JSON.stringify(got.maps[k])) ?? '?';
+  const name = maps.firstDifference(ref.maps, got.maps);
+  if (name !== undefined)
     return { packet: i, field: 'maps', reference: `${name}: ${JSON.stringify(ref.maps[name]).slice(0, 200)}`, core: `${name}: ${JSON.stringify(got.maps[name]).slice(0, 200)}` };
-  }
   return undefined;
 }
 
@@ -107,6 +145,7 @@ export function simulate(packets: readonly SimPacket[], o: SimulateOptions): Sim
   let modelNs = 0;
   const actions: Record<string, number> = {};
   const list: Mismatch[] = [];
+  const maps = new MapsComparer();
   let mismatches = 0;
   const nsPerCycle = 1000 / o.core.clockMHz;
   for (let i = 0; i < n; i++) {
@@ -134,7 +173,7 @@ export function simulate(packets: readonly SimPacket[], o: SimulateOptions): Sim
       if (list.length < (o.maxMismatches ?? 20)) list.push({ packet: i, field: 'refused', reference: want.action, core: e.message });
       continue;
     }
-    const bad = compare(i, want, got);
+    const bad = compare(i, want, got, maps);
     if (bad) {
       mismatches++;
       if (list.length < (o.maxMismatches ?? 20)) list.push(bad);
