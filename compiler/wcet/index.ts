@@ -1,0 +1,227 @@
+// The static worst case of a scheduled program (RowProgram) on one CoreConfig: the longest and the
+// shortest path from the entry row to a verdict, in the core's cycles (operand interlocks, helper
+// and map-lookup stalls, taken-branch flushes, exit drains: isa/timing.ts's rules, the simulator's),
+// the branch decisions and packet class of each, how many paths there are, and the packet rate the
+// worst case guarantees. Exact per path (the state of pending results is carried along the path,
+// memoised per row and state); a loop makes the bound infinite and is reported, never guessed.
+
+import { rowTiming } from '../../isa/index.js';
+import type { CoreConfig, RowProgram, RowTiming } from '../../isa/index.js';
+import { EXIT_ROW, rowOutcomes } from './outcomes.js';
+import type { Decision, Outcome } from './outcomes.js';
+import { exitCycles, rowCycles, shift, startState, stateKey, stepRow } from './step.js';
+import type { StepContext, TimingState } from './step.js';
+import { describePath } from './describe.js';
+import type { PathInfo } from './describe.js';
+
+export type { Decision } from './outcomes.js';
+export type { PathInfo } from './describe.js';
+
+/** A back edge: the rows of a loop the bound cannot cross. */
+export interface LoopEdge {
+  readonly from: number;
+  readonly to: number;
+  /** the jump that closes the loop */
+  readonly decision?: Decision;
+}
+
+export interface WcetOptions {
+  /** map types by map index (LoadedObject.maps), for the map-lookup latency of a helper call */
+  readonly mapTypes: readonly string[];
+  /** Gb/s of back-to-back minimum frames (default 40) */
+  readonly lineRateGbps?: number;
+}
+
+export interface WcetPath extends PathInfo {
+  readonly cycles: number;
+}
+
+export interface Wcet {
+  /** the worst case: cycles of the longest path (first fetch to verdict) */
+  readonly cycles: number;
+  readonly path: WcetPath;
+  readonly best: WcetPath;
+  /** entry-to-exit row paths (a count; the bound covers every one) */
+  readonly paths: number;
+  readonly clockMHz: number;
+  /** the core alone at the worst case: clock / cycles */
+  readonly coreMpps: number;
+  readonly lineRateGbps: number;
+  /** minimum frames (the core's minFrameBytes plus wire overhead) at the line rate */
+  readonly lineMpps: number;
+  /** packets per µs the core sustains whatever the traffic: min(core, line) */
+  readonly mppsGuaranteed: number;
+}
+
+export type WcetResult = { readonly bounded: true; readonly wcet: Wcet } | { readonly bounded: false; readonly loops: readonly LoopEdge[] };
+
+interface Analysis {
+  readonly ctx: StepContext;
+  readonly rows: RowProgram;
+  readonly timing: readonly RowTiming[];
+  readonly outcomes: readonly Outcome[][];
+}
+
+function prepare(rows: RowProgram, core: CoreConfig, mapTypes: readonly string[]): Analysis {
+  return {
+    ctx: { core, mapTypes }, rows, timing: rows.rows.map((r) => rowTiming(r, core)),
+    outcomes: rows.rows.map((r, i) => rowOutcomes(r, i)),
+  };
+}
+
+/** The back edges reachable from the entry (a depth-first search over rows). */
+export function loopEdges(rows: RowProgram): LoopEdge[] {
+  const outs = rows.rows.map((r, i) => rowOutcomes(r, i));
+  const color = new Uint8Array(rows.rows.length); // 0 new, 1 on the stack, 2 done
+  const loops: LoopEdge[] = [];
+  const stack: { r: number; k: number }[] = [{ r: rows.entry, k: 0 }];
+  color[rows.entry] = 1;
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    const o = outs[top.r][top.k++];
+    if (o === undefined) {
+      color[top.r] = 2;
+      stack.pop();
+      continue;
+    }
+    if (o.next === EXIT_ROW || o.next >= rows.rows.length) continue;
+    if (color[o.next] === 1) loops.push({ from: top.r, to: o.next, decision: o.decisions.find((d) => d.taken) });
+    else if (color[o.next] === 0) {
+      color[o.next] = 1;
+      stack.push({ r: o.next, k: 0 });
+    }
+  }
+  return loops;
+}
+
+interface Best {
+  readonly cycles: number;
+  /** the outcome index taken at this row, and the key of the state at the next row */
+  readonly choice: number;
+  readonly nextKey: string;
+  readonly nextState?: TimingState;
+}
+
+/** Longest (sign 1) or shortest (sign -1) cycles from row r's fetch in state s to the verdict, memoised. */
+function extreme(a: Analysis, r: number, s: TimingState, sign: 1 | -1, memo: Map<string, Best>): number {
+  const key = `${r}/${stateKey(s)}`;
+  const hit = memo.get(key);
+  if (hit) return hit.cycles;
+  const tm = a.timing[r];
+  const step = stepRow(a.ctx, a.rows.rows[r], tm, s);
+  let best: Best | undefined;
+  a.outcomes[r].forEach((o, i) => {
+    let c: number;
+    let next: TimingState | undefined;
+    if (o.next === EXIT_ROW) c = exitCycles(a.ctx, step, tm.early[o.handler] === 1);
+    else if (o.next >= a.rows.rows.length) return; // falls off the end: the core traps there, no verdict
+    else {
+      const d = rowCycles(a.ctx, step, o.taken);
+      next = shift(step.committed, d);
+      c = d + extreme(a, o.next, next, sign, memo);
+    }
+    if (best === undefined || sign * c > sign * best.cycles) best = { cycles: c, choice: i, nextKey: next ? `${o.next}/${stateKey(next)}` : '', nextState: next };
+  });
+  const b = best ?? { cycles: sign > 0 ? 0 : Infinity, choice: -1, nextKey: '' };
+  memo.set(key, b);
+  return b.cycles;
+}
+
+/** Replays the memoised choices from the entry: the rows and outcomes of the extreme path. */
+function replay(a: Analysis, memo: Map<string, Best>): { rows: number[]; outcomes: Outcome[] } {
+  const rows: number[] = [];
+  const outcomes: Outcome[] = [];
+  let r = a.rows.entry;
+  let key = `${r}/${stateKey(startState())}`;
+  for (;;) {
+    const b = memo.get(key);
+    if (!b || b.choice < 0) break;
+    const o = a.outcomes[r][b.choice];
+    rows.push(r);
+    outcomes.push(o);
+    if (o.next === EXIT_ROW) break;
+    r = o.next;
+    key = b.nextKey;
+  }
+  return { rows, outcomes };
+}
+
+/** Entry-to-exit paths over rows (memoised per row; the graph must be acyclic). */
+function countPaths(a: Analysis): number {
+  const memo = new Map<number, number>();
+  const count = (r: number): number => {
+    const m = memo.get(r);
+    if (m !== undefined) return m;
+    let n = 0;
+    for (const o of a.outcomes[r]) n += o.next === EXIT_ROW ? 1 : o.next < a.rows.rows.length ? count(o.next) : 0;
+    memo.set(r, n);
+    return n;
+  };
+  return count(a.rows.entry);
+}
+
+/** The static worst case (and best case) of a scheduled program on a core. */
+export function staticWcet(rows: RowProgram, core: CoreConfig, opts: WcetOptions): WcetResult {
+  const loops = loopEdges(rows);
+  if (loops.length > 0) return { bounded: false, loops };
+  const a = prepare(rows, core, opts.mapTypes);
+  const worst = new Map<string, Best>();
+  const least = new Map<string, Best>();
+  const cycles = extreme(a, rows.entry, startState(), 1, worst);
+  const bestCycles = extreme(a, rows.entry, startState(), -1, least);
+  const w = replay(a, worst);
+  const b = replay(a, least);
+  const line = opts.lineRateGbps ?? 40;
+  const wire = core.minFrameBytes + (core.packetPath?.wireOverheadBytes ?? 20);
+  const lineMpps = (line * 1000) / (8 * wire);
+  const coreMpps = cycles > 0 ? core.clockMHz / cycles : Infinity;
+  return {
+    bounded: true,
+    wcet: {
+      cycles, path: { cycles, ...describePath(rows, w.rows, w.outcomes) },
+      best: { cycles: bestCycles, ...describePath(rows, b.rows, b.outcomes) },
+      paths: countPaths(a), clockMHz: core.clockMHz, coreMpps, lineRateGbps: line, lineMpps,
+      mppsGuaranteed: Math.min(coreMpps, lineMpps),
+    },
+  };
+}
+
+/**
+ * The bound of one concrete path (the rows a packet issued, in order, as the core's trace gives
+ * them): the cycles the core takes on it at worst. undefined when the rows are no path of the program.
+ */
+export function pathCycles(rows: RowProgram, core: CoreConfig, opts: WcetOptions, issued: readonly IssuedRow[]): number | undefined {
+  const a = prepare(rows, core, opts.mapTypes);
+  let s = startState();
+  let total = 0;
+  for (let i = 0; i < issued.length; i++) {
+    const r = issued[i].row;
+    if (r < 0 || r >= rows.rows.length) return undefined;
+    const tm = a.timing[r];
+    const step = stepRow(a.ctx, rows.rows[r], tm, s);
+    const next = i + 1 < issued.length ? issued[i + 1].row : EXIT_ROW;
+    const o = pickOutcome(a.outcomes[r], next, issued[i].taken);
+    if (!o) return undefined;
+    if (o.next === EXIT_ROW) return total + exitCycles(a.ctx, step, tm.early[o.handler] === 1);
+    const d = rowCycles(a.ctx, step, o.taken);
+    total += d;
+    s = shift(step.committed, d);
+  }
+  return undefined;
+}
+
+/** The outcome that leads to `next`, taken or falling through (the first: the lowest lane wins). */
+function pickOutcome(outs: readonly Outcome[], next: number, taken: boolean): Outcome | undefined {
+  return outs.find((o) => o.next === next && (next === EXIT_ROW || o.taken === taken));
+}
+
+/** A row a packet issued and whether control left it by a taken jump (the core trace's `taken`). */
+export interface IssuedRow {
+  readonly row: number;
+  readonly taken: boolean;
+}
+
+/** The (row, taken) sequence of a path, as one string: equal for packets that took the same path. */
+export function pathKey(issued: readonly IssuedRow[]): string {
+  return issued.map((x) => `${x.row}${x.taken ? 't' : ''}`).join(',');
+}
