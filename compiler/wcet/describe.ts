@@ -82,9 +82,10 @@ function lengthClass(decisions: readonly Decision[]): string | undefined {
 export function describePath(rows: RowProgram, path: readonly number[], outcomes: readonly Outcome[]): PathInfo {
   const decisions = outcomes.flatMap((o) => o.decisions);
   const action = actionOf(rows, path, outcomes[outcomes.length - 1]);
+  // the jump's own condition, as the bytecode tests it (clang often inverts the C condition)
   const conds = decisions.filter((d) => d.syllable.insn.kind === 'jmp').map((d) => {
-    const text = d.syllable.source.line?.text.trim() || disassembleInsn(d.syllable.insn, 0).replace(/ goto .*$/, '');
-    return `${d.taken ? '' : 'not '}(${text})`;
+    const text = disassembleInsn(d.syllable.insn, 0).replace(/^if /, '').replace(/ goto .*$/, '');
+    return d.taken ? text : `!(${text})`;
   });
   const len = lengthClass(decisions);
   const cls = [len ?? 'any frame', ...conds].join(', ');
