@@ -4,14 +4,15 @@
 // with --pcap, the simulated packets beside the bound. Exit 0 when it fits, 1 when it does not.
 
 import type { Argv, CommandModule } from 'yargs';
-import { checkProgram } from '../../compiler/check/index.js';
-import type { CheckReport } from '../../compiler/check/index.js';
+import { checkProgram, doesNotFit } from '../../compiler/check/index.js';
+import type { CheckOptions, CheckReport } from '../../compiler/check/index.js';
+import type { LoadedObject } from '../../compiler/loader/types.js';
 import { loadFile } from '../../compiler/loader/index.js';
 import { PipelineError } from '../../compiler/pipeline.js';
 import type { WcetVsRuns } from '../../compiler/wcet/compare.js';
 import { RunInputError } from '../../simulator/engine.js';
 import { readPcapFile } from '../../simulator/pcap/index.js';
-import { UserError } from '../errors.js';
+import { oneLine, UserError } from '../errors.js';
 import { JSON_OUTPUT, MAP_FIXTURE, OBJECT_FILE } from '../options.js';
 import { CORE, LANES, scheduleOptions, STRATEGY, TIME_LIMIT } from '../schedule-options.js';
 import type { ScheduleArgs } from '../schedule-options.js';
@@ -76,6 +77,20 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       }
     }
     process.stdout.write(a.json ? `${JSON.stringify(checkJson(report, runs), null, 2)}\n` : formatCheck(report, runs));
+    // exit 1 says why on one stderr line, as every failing command does
+    if (!report.fits) process.stderr.write(`xdp2hw: ${oneLine(doesNotFit(report))}\n`);
+    else if (runs && runs.violations.length > 0) process.stderr.write(`xdp2hw: ${a.file}: ${runs.violations.length} packets above the static bound (a bug of xdp2hw: please report it)\n`);
     if (!report.fits || (runs && runs.violations.length > 0)) process.exitCode = 1;
   },
 };
+
+/** `compile` and `simulate` refuse a program that does not fit the core, with check's findings on one line. */
+export function refuseUnfit(obj: LoadedObject, o: CheckOptions): void {
+  let report: CheckReport;
+  try {
+    report = checkProgram(obj, o);
+  } catch (e) {
+    throw e instanceof PipelineError ? new UserError(e.message) : e;
+  }
+  if (!report.fits) throw new UserError(`${doesNotFit(report)} (xdp2hw check shows the details)`);
+}

@@ -13,6 +13,7 @@ import type { Strategy } from '../schedule/index.js';
 import { loopEdges, staticWcet } from '../wcet/index.js';
 import type { WcetResult } from '../wcet/index.js';
 import { sourceText } from '../wcet/describe.js';
+import { findingText } from './findings.js';
 import type { Finding } from './findings.js';
 import { insnFindings, locator, mapFindings, stackDepth, stackFindings, tryLift } from './program.js';
 
@@ -59,6 +60,11 @@ export interface CheckReport {
   readonly rows?: RowProgram;
   /** the static worst case, when there are rows */
   readonly wcet?: WcetResult;
+}
+
+/** The refusal in one line: `file: program P does not fit core C: finding | finding`. */
+export function doesNotFit(r: CheckReport): string {
+  return `${r.file}: program ${r.program} does not fit core ${r.core} (${r.lanes} lanes): ${r.findings.map(findingText).join(' | ')}`;
 }
 
 /** Kinds that already explain why the scheduler refuses a program (no second finding for it). */
