@@ -17,6 +17,7 @@ export function wcetJson(w: WcetResult | undefined, runs?: WcetVsRuns): Record<s
   const x = w.wcet;
   return {
     cycles: x.cycles, path: x.path, mppsGuaranteed: round(x.mppsGuaranteed), best: x.best, paths: x.paths,
+    loops: x.loops.map((l) => ({ fromRow: l.from, toRow: l.to, backEdges: l.backEdges, counter: l.counter })),
     clockMHz: x.clockMHz, coreMpps: round(x.coreMpps), lineRateGbps: x.lineRateGbps, lineMpps: round(x.lineMpps),
     ...(runs ? { simulated: simulatedJson(runs) } : {}),
   };
@@ -48,6 +49,7 @@ function pathLines(label: string, p: WcetPath, clockMHz: number): string[] {
 export function wcetLines(w: Wcet): string[] {
   return [
     `worst case ${w.cycles} cycles over ${w.paths} paths: ${f(w.mppsGuaranteed)} Mpps guaranteed (core ${f(w.coreMpps)} Mpps at ${w.clockMHz} MHz; line ${w.lineRateGbps} Gb/s of minimum frames ${f(w.lineMpps)} Mpps)`,
+    ...w.loops.map((l) => `  loop rows ${l.to}-${l.from}: counted on r${l.counter}, jumps back at most ${l.backEdges} times per entry`),
     ...pathLines('  worst path', w.path, w.clockMHz),
     ...pathLines('  best path ', w.best, w.clockMHz),
   ];

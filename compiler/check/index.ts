@@ -10,7 +10,7 @@ import { compileObject, pickProgram } from '../pipeline.js';
 import type { Compiled } from '../pipeline.js';
 import { scheduleProgram } from '../schedule/index.js';
 import type { Strategy } from '../schedule/index.js';
-import { loopEdges, staticWcet } from '../wcet/index.js';
+import { staticWcet } from '../wcet/index.js';
 import type { WcetResult } from '../wcet/index.js';
 import { sourceText } from '../wcet/describe.js';
 import { findingText } from './findings.js';
@@ -102,15 +102,16 @@ export function checkProgram(obj: LoadedObject, o: CheckOptions): CheckReport {
     usage.rows = rows.rows.length;
     if (rows.rows.length > core.imemRows)
       findings.push({ kind: 'rows', what: `${rows.rows.length} rows on ${lanes} lanes; the instruction memory of core ${core.name} holds ${core.imemRows}`, fix: `${lanes < 8 ? `more lanes (--lanes ${Math.min(8, lanes * 2)}), ` : ''}--strategy motion, a core with more rows, or split the program (fewer features per program)` });
-    for (const l of loopEdges(rows)) {
+    wcet = staticWcet(rows, core, { mapTypes: obj.maps.map((m) => m.type), lineRateGbps: o.lineRateGbps });
+    for (const l of wcet.bounded ? [] : wcet.loops) {
       const s = l.decision?.syllable ?? rows.rows[l.from].find((x) => x && (x.insn.kind === 'ja' || x.insn.kind === 'jmp'));
       const line = s ? sourceText(s) : undefined;
       findings.push({
         kind: 'loop', ...(s?.source.index !== undefined ? { index: s.source.index, pc: s.source.pc } : {}), ...(line ? { line } : {}),
-        what: `a loop (row ${l.from} back to row ${l.to}) without a provable bound: no worst case exists`, fix: 'unroll it with a constant trip count (#pragma unroll), so every path is straight',
+        what: `a loop (row ${l.from} back to row ${l.to}) without a provable bound (not a counted loop: one entry, counter += constant once per round, compared with a constant): no worst case exists`,
+        fix: 'unroll it with a constant trip count (#pragma unroll), or count it with one counter from a constant to a constant',
       });
     }
-    wcet = staticWcet(rows, core, { mapTypes: obj.maps.map((m) => m.type), lineRateGbps: o.lineRateGbps });
   }
   return { file: obj.file, program: program.name, core: core.name, lanes, strategy, fits: findings.length === 0, findings, usage, compiled, rows, wcet };
 }

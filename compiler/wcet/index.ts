@@ -13,17 +13,14 @@ import { exitCycles, rowCycles, shift, startState, stateKey, stepRow } from './s
 import type { StepContext, TimingState } from './step.js';
 import { describePath } from './describe.js';
 import type { PathInfo } from './describe.js';
+import { boundLoops } from './loops.js';
+import type { LoopBound, LoopEdge } from './loops.js';
+
+export { loopEdges, MAX_BACK_EDGES } from './loops.js';
+export type { LoopBound, LoopEdge } from './loops.js';
 
 export type { Decision } from './outcomes.js';
 export type { PathInfo } from './describe.js';
-
-/** A back edge: the rows of a loop the bound cannot cross. */
-export interface LoopEdge {
-  readonly from: number;
-  readonly to: number;
-  /** the jump that closes the loop */
-  readonly decision?: Decision;
-}
 
 export interface WcetOptions {
   /** map types by map index (LoadedObject.maps), for the map-lookup latency of a helper call */
@@ -43,6 +40,8 @@ export interface Wcet {
   readonly best: WcetPath;
   /** entry-to-exit row paths (a count; the bound covers every one) */
   readonly paths: number;
+  /** loops bounded by the analysis, each with the most times its latch jumps back per entry */
+  readonly loops: readonly LoopBound[];
   readonly clockMHz: number;
   /** the core alone at the worst case: clock / cycles */
   readonly coreMpps: number;
@@ -60,38 +59,37 @@ interface Analysis {
   readonly rows: RowProgram;
   readonly timing: readonly RowTiming[];
   readonly outcomes: readonly Outcome[][];
+  /** bounded back edges by `from>to`: the loop's index and bound */
+  readonly backEdges: ReadonlyMap<string, { readonly loop: number; readonly max: number }>;
+  /** loops by header row (entering it other than by its back edge starts the count again) */
+  readonly headers: ReadonlyMap<number, readonly number[]>;
 }
 
-function prepare(rows: RowProgram, core: CoreConfig, mapTypes: readonly string[]): Analysis {
+function prepare(rows: RowProgram, core: CoreConfig, mapTypes: readonly string[], loops: readonly LoopBound[] = []): Analysis {
+  const backEdges = new Map(loops.map((l, i) => [`${l.from}>${l.to}`, { loop: i, max: l.backEdges }]));
+  const headers = new Map<number, number[]>();
+  loops.forEach((l, i) => headers.set(l.to, [...(headers.get(l.to) ?? []), i]));
   return {
     ctx: { core, mapTypes }, rows, timing: rows.rows.map((r) => rowTiming(r, core)),
-    outcomes: rows.rows.map((r, i) => rowOutcomes(r, i)),
+    outcomes: rows.rows.map((r, i) => rowOutcomes(r, i)), backEdges, headers,
   };
 }
 
-/** The back edges reachable from the entry (a depth-first search over rows). */
-export function loopEdges(rows: RowProgram): LoopEdge[] {
-  const outs = rows.rows.map((r, i) => rowOutcomes(r, i));
-  const color = new Uint8Array(rows.rows.length); // 0 new, 1 on the stack, 2 done
-  const loops: LoopEdge[] = [];
-  const stack: { r: number; k: number }[] = [{ r: rows.entry, k: 0 }];
-  color[rows.entry] = 1;
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1];
-    const o = outs[top.r][top.k++];
-    if (o === undefined) {
-      color[top.r] = 2;
-      stack.pop();
-      continue;
-    }
-    if (o.next === EXIT_ROW || o.next >= rows.rows.length) continue;
-    if (color[o.next] === 1) loops.push({ from: top.r, to: o.next, decision: o.decisions.find((d) => d.taken) });
-    else if (color[o.next] === 0) {
-      color[o.next] = 1;
-      stack.push({ r: o.next, k: 0 });
-    }
+/** The loop counts after going from row r to row n; undefined when a bounded loop would go round once too often. */
+function counted(a: Analysis, r: number, n: number, counts: readonly number[]): readonly number[] | undefined {
+  if (counts.length === 0) return counts;
+  const back = a.backEdges.get(`${r}>${n}`);
+  if (back) {
+    if (counts[back.loop] >= back.max) return undefined;
+    const c = [...counts];
+    c[back.loop]++;
+    return c;
   }
-  return loops;
+  const entered = a.headers.get(n);
+  if (!entered) return counts;
+  const c = [...counts];
+  for (const l of entered) c[l] = 0;
+  return c;
 }
 
 interface Best {
@@ -99,12 +97,11 @@ interface Best {
   /** the outcome index taken at this row, and the key of the state at the next row */
   readonly choice: number;
   readonly nextKey: string;
-  readonly nextState?: TimingState;
 }
 
 /** Longest (sign 1) or shortest (sign -1) cycles from row r's fetch in state s to the verdict, memoised. */
-function extreme(a: Analysis, r: number, s: TimingState, sign: 1 | -1, memo: Map<string, Best>): number {
-  const key = `${r}/${stateKey(s)}`;
+function extreme(a: Analysis, r: number, s: TimingState, counts: readonly number[], sign: 1 | -1, memo: Map<string, Best>): number {
+  const key = `${r}/${stateKey(s)}/${counts.join(',')}`;
   const hit = memo.get(key);
   if (hit) return hit.cycles;
   const tm = a.timing[r];
@@ -113,14 +110,18 @@ function extreme(a: Analysis, r: number, s: TimingState, sign: 1 | -1, memo: Map
   a.outcomes[r].forEach((o, i) => {
     let c: number;
     let next: TimingState | undefined;
+    let nextCounts: readonly number[] = counts;
     if (o.next === EXIT_ROW) c = exitCycles(a.ctx, step, tm.early[o.handler] === 1);
     else if (o.next >= a.rows.rows.length) return; // falls off the end: the core traps there, no verdict
     else {
+      const nc = counted(a, r, o.next, counts);
+      if (!nc) return; // a bounded loop at its last round
       const d = rowCycles(a.ctx, step, o.taken);
       next = shift(step.committed, d);
-      c = d + extreme(a, o.next, next, sign, memo);
+      c = d + extreme(a, o.next, next, nc, sign, memo);
+      nextCounts = nc;
     }
-    if (best === undefined || sign * c > sign * best.cycles) best = { cycles: c, choice: i, nextKey: next ? `${o.next}/${stateKey(next)}` : '', nextState: next };
+    if (best === undefined || sign * c > sign * best.cycles) best = { cycles: c, choice: i, nextKey: next ? `${o.next}/${stateKey(next)}/${nextCounts.join(',')}` : '' };
   });
   const b = best ?? { cycles: sign > 0 ? 0 : Infinity, choice: -1, nextKey: '' };
   memo.set(key, b);
@@ -128,11 +129,11 @@ function extreme(a: Analysis, r: number, s: TimingState, sign: 1 | -1, memo: Map
 }
 
 /** Replays the memoised choices from the entry: the rows and outcomes of the extreme path. */
-function replay(a: Analysis, memo: Map<string, Best>): { rows: number[]; outcomes: Outcome[] } {
+function replay(a: Analysis, memo: Map<string, Best>, counts: readonly number[]): { rows: number[]; outcomes: Outcome[] } {
   const rows: number[] = [];
   const outcomes: Outcome[] = [];
   let r = a.rows.entry;
-  let key = `${r}/${stateKey(startState())}`;
+  let key = `${r}/${stateKey(startState())}/${counts.join(',')}`;
   for (;;) {
     const b = memo.get(key);
     if (!b || b.choice < 0) break;
@@ -146,31 +147,39 @@ function replay(a: Analysis, memo: Map<string, Best>): { rows: number[]; outcome
   return { rows, outcomes };
 }
 
-/** Entry-to-exit paths over rows (memoised per row; the graph must be acyclic). */
-function countPaths(a: Analysis): number {
-  const memo = new Map<number, number>();
-  const count = (r: number): number => {
-    const m = memo.get(r);
+/** Entry-to-exit paths over rows (memoised per row and loop counts). */
+function countPaths(a: Analysis, counts0: readonly number[]): number {
+  const memo = new Map<string, number>();
+  const count = (r: number, counts: readonly number[]): number => {
+    const key = `${r}/${counts.join(',')}`;
+    const m = memo.get(key);
     if (m !== undefined) return m;
     let n = 0;
-    for (const o of a.outcomes[r]) n += o.next === EXIT_ROW ? 1 : o.next < a.rows.rows.length ? count(o.next) : 0;
-    memo.set(r, n);
+    for (const o of a.outcomes[r]) {
+      if (o.next === EXIT_ROW) n++;
+      else if (o.next < a.rows.rows.length) {
+        const nc = counted(a, r, o.next, counts);
+        if (nc) n += count(o.next, nc);
+      }
+    }
+    memo.set(key, n);
     return n;
   };
-  return count(a.rows.entry);
+  return count(a.rows.entry, counts0);
 }
 
 /** The static worst case (and best case) of a scheduled program on a core. */
 export function staticWcet(rows: RowProgram, core: CoreConfig, opts: WcetOptions): WcetResult {
-  const loops = loopEdges(rows);
-  if (loops.length > 0) return { bounded: false, loops };
-  const a = prepare(rows, core, opts.mapTypes);
+  const { bounded, unbounded } = boundLoops(rows, core, rows.rows.map((r, i) => rowOutcomes(r, i)));
+  if (unbounded.length > 0) return { bounded: false, loops: unbounded };
+  const a = prepare(rows, core, opts.mapTypes, bounded);
+  const zero = bounded.map(() => 0);
   const worst = new Map<string, Best>();
   const least = new Map<string, Best>();
-  const cycles = extreme(a, rows.entry, startState(), 1, worst);
-  const bestCycles = extreme(a, rows.entry, startState(), -1, least);
-  const w = replay(a, worst);
-  const b = replay(a, least);
+  const cycles = extreme(a, rows.entry, startState(), zero, 1, worst);
+  const bestCycles = extreme(a, rows.entry, startState(), zero, -1, least);
+  const w = replay(a, worst, zero);
+  const b = replay(a, least, zero);
   const line = opts.lineRateGbps ?? 40;
   const wire = core.minFrameBytes + (core.packetPath?.wireOverheadBytes ?? 20);
   const lineMpps = (line * 1000) / (8 * wire);
@@ -180,7 +189,7 @@ export function staticWcet(rows: RowProgram, core: CoreConfig, opts: WcetOptions
     wcet: {
       cycles, path: { cycles, ...describePath(rows, w.rows, w.outcomes) },
       best: { cycles: bestCycles, ...describePath(rows, b.rows, b.outcomes) },
-      paths: countPaths(a), clockMHz: core.clockMHz, coreMpps, lineRateGbps: line, lineMpps,
+      paths: countPaths(a, zero), loops: bounded, clockMHz: core.clockMHz, coreMpps, lineRateGbps: line, lineMpps,
       mppsGuaranteed: Math.min(coreMpps, lineMpps),
     },
   };

@@ -9,6 +9,8 @@ import type { Finding } from '../../compiler/check/index.js';
 import { loadFile } from '../../compiler/loader/index.js';
 import { checkCoreConfig, CoreConfigError, HXDP, XDP2HW } from '../../isa/index.js';
 import { PROGRAMS } from '../core/sim-case.js';
+import { simulateAgainstBound } from '../../cli/check-runs.js';
+import { readPcapFile } from '../../simulator/pcap/index.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 const fixture = (n: string) => loadFile(join(FIXTURES, `${n}.o`));
@@ -45,12 +47,31 @@ describe('check: obstacles in a program', () => {
     expect(byKind(x2.findings, 'map-type').map((f) => f.what)).not.toContainEqual(expect.stringMatching(/last_seen/));
   });
 
-  it('a loop clang kept is a finding, and no worst case is given for it', () => {
-    const r = checkProgram(fixture('loop'), { core: XDP2HW });
+  it('a loop whose trip count comes from the packet is a finding, and no worst case is given for it', () => {
+    const r = checkProgram(fixture('loop_var'), { core: XDP2HW });
     expect(r.findings.map((f) => f.kind)).toEqual(['loop']);
-    expect(r.findings[0].line).toMatch(/loop\.c:\d+: for \(int i = 0; i < 32; i\+\+\)/);
+    expect(r.findings[0].line).toMatch(/loop_var\.c:\d+: for \(__u32 i = 0; i < n; i\+\+\)/);
     expect(r.findings[0].fix).toMatch(/#pragma unroll/);
     expect(r.wcet?.bounded).toBe(false);
+  });
+
+  it('a counted loop clang kept is bounded: 31 jumps back, every packet within the bound', () => {
+    for (const core of [HXDP, XDP2HW])
+      for (const lanes of [1, 4]) {
+        const obj = fixture('loop');
+        const r = checkProgram(obj, { core, lanes });
+        expect(r.fits).toBe(true);
+        if (!r.wcet?.bounded || !r.rows || !r.compiled) throw new Error('bounded loop expected');
+        expect(r.wcet.wcet.loops.map((l) => l.backEdges)).toEqual([31]);
+        const packets = readPcapFile(join(PROGRAMS, 'xdp1', 'traffic.pcap')).slice(0, 100).map((p) => ({ data: p.data }));
+        const sim = simulateAgainstBound(obj, r.rows, r.compiled, core, packets, undefined, 40)!;
+        expect(sim.report.mismatches).toBe(0);
+        expect(sim.runs.violations).toEqual([]);
+        expect(sim.runs.maxSimulated).toBeLessThanOrEqual(r.wcet.wcet.cycles);
+        // the whole loop (32 rounds) runs on every frame of 60 B or more: the bound is within the last round's break test
+        expect(r.wcet.wcet.cycles - sim.runs.maxSimulated).toBeLessThanOrEqual(core.latency.takenBranch);
+        for (const p of sim.paths) expect(p.issued.filter((x) => x.row === r.wcet.wcet.loops[0].from && x.taken)).toHaveLength(31);
+      }
   });
 
   it('map memory beyond the budget names the largest map and how far to shrink it', () => {
