@@ -12,7 +12,7 @@ import { PipelineError } from '../../compiler/pipeline.js';
 import type { WcetVsRuns } from '../../compiler/wcet/compare.js';
 import { RunInputError } from '../../simulator/engine.js';
 import { readPcapFile } from '../../simulator/pcap/index.js';
-import { oneLine, UserError } from '../errors.js';
+import { UserError } from '../errors.js';
 import { JSON_OUTPUT, MAP_FIXTURE, OBJECT_FILE } from '../options.js';
 import { CORE, LANES, scheduleOptions, STRATEGY, TIME_LIMIT } from '../schedule-options.js';
 import type { ScheduleArgs } from '../schedule-options.js';
@@ -77,10 +77,9 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       }
     }
     process.stdout.write(a.json ? `${JSON.stringify(checkJson(report, runs), null, 2)}\n` : formatCheck(report, runs));
-    // exit 1 says why on one stderr line, as every failing command does
-    if (!report.fits) process.stderr.write(`xdp2hw: ${oneLine(doesNotFit(report))}\n`);
-    else if (runs && runs.violations.length > 0) process.stderr.write(`xdp2hw: ${a.file}: ${runs.violations.length} packets above the static bound (a bug of xdp2hw: please report it)\n`);
-    if (!report.fits || (runs && runs.violations.length > 0)) process.exitCode = 1;
+    // exit 1 says why on one stderr line, as every failing command does (a UserError: main prints it)
+    if (!report.fits) throw new UserError(doesNotFit(report));
+    if (runs && runs.violations.length > 0) throw new UserError(`${a.file}: ${runs.violations.length} packets above the static bound (a bug of xdp2hw: please report it)`);
   },
 };
 

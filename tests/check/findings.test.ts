@@ -62,15 +62,16 @@ describe('check: obstacles in a program', () => {
         const r = checkProgram(obj, { core, lanes });
         expect(r.fits).toBe(true);
         if (!r.wcet?.bounded || !r.rows || !r.compiled) throw new Error('bounded loop expected');
-        expect(r.wcet.wcet.loops.map((l) => l.backEdges)).toEqual([31]);
+        const w = r.wcet.wcet;
+        expect(w.loops.map((l) => l.backEdges)).toEqual([31]);
         const packets = readPcapFile(join(PROGRAMS, 'xdp1', 'traffic.pcap')).slice(0, 100).map((p) => ({ data: p.data }));
         const sim = simulateAgainstBound(obj, r.rows, r.compiled, core, packets, undefined, 40)!;
         expect(sim.report.mismatches).toBe(0);
         expect(sim.runs.violations).toEqual([]);
-        expect(sim.runs.maxSimulated).toBeLessThanOrEqual(r.wcet.wcet.cycles);
+        expect(sim.runs.maxSimulated).toBeLessThanOrEqual(w.cycles);
         // the whole loop (32 rounds) runs on every frame of 60 B or more: the bound is within the last round's break test
-        expect(r.wcet.wcet.cycles - sim.runs.maxSimulated).toBeLessThanOrEqual(core.latency.takenBranch);
-        for (const p of sim.paths) expect(p.issued.filter((x) => x.row === r.wcet.wcet.loops[0].from && x.taken)).toHaveLength(31);
+        expect(w.cycles - sim.runs.maxSimulated).toBeLessThanOrEqual(core.latency.takenBranch);
+        for (const p of sim.paths) expect(p.issued.filter((x) => x.row === w.loops[0].from && x.taken)).toHaveLength(31);
       }
   });
 
