@@ -179,13 +179,10 @@ export const HXDP: CoreConfig = {
     wireOverheadBytes: 20, // IEEE 802.3: 7 B preamble + 1 B SFD + 12 B inter-frame gap
   },
   offload: {
-    // VHDL: map lookup/update/delete and redirect_map; paper §6: the programs it ran also call csum_diff (28, the
-    // helper microbenchmark's checksum), xdp_adjust_head (44: tx_ip_tunnel, Katran) and xdp_adjust_tail (65);
-    // assumption: get_smp_processor_id (8) is the constant 0 of a one-core NIC (programs/helper_calls_* call it)
-    helpers: [1, 2, 3, 8, 28, 44, 51, 65],
+    helpers: [1, 2, 3, 8, 28, 44, 51, 65], // VHDL: map lookup/update/delete (1-3) and redirect_map (51); paper §6: its programs also call csum_diff (28, the helper microbenchmark's checksum), xdp_adjust_head (44: tx_ip_tunnel, Katran), xdp_adjust_tail (65); assumption: get_smp_processor_id (8) is the constant 0 of a one-core NIC
     kfuncs: [], // kfuncs are kernel code: no NIC runs them
     mapTypes: ['array', 'percpu_array', 'hash', 'percpu_hash', 'devmap'], // paper: array and hash maps; VHDL: redirect_map's device map; one core, so per-CPU maps are plain maps
-    mapFlags: ONCHIP_MAP_FLAGS,
+    mapFlags: ONCHIP_MAP_FLAGS, // a preallocated on-chip memory the host cannot mmap (ONCHIP_MAP_FLAGS above)
     mapMemoryBytes: 16 * 4096, // paper Table 1: maps take 16 BRAM36, 4 KiB of data each
     maxMaps: 16, // VHDL: at most 16 maps
     missingOps: ['div32', 'div64', 'mod32', 'mod64'], // VHDL: no divider (div/mod are no-ops), Table 1 lists none; the paper's programs never divide (Katran's modulo by a constant compiles to mul, so mul stays)
@@ -213,9 +210,9 @@ export const XDP2HW: CoreConfig = {
   clearsRegisters: true, // as hXDP
   offload: {
     helpers: HXDP.offload!.helpers, // design target: hXDP's helper unit (the hardware helpers are a later issue)
-    kfuncs: [],
+    kfuncs: [], // as hxdp
     mapTypes: [...HXDP.offload!.mapTypes, 'lru_hash', 'lru_percpu_hash', 'lpm_trie'], // design target: the lookup families of latency.mapLookup (docs/CORE.md)
-    mapFlags: ONCHIP_MAP_FLAGS,
+    mapFlags: ONCHIP_MAP_FLAGS, // as hxdp
     mapMemoryBytes: 32 << 20, // design target: 32 MiB of UltraRAM (a Virtex UltraScale+ VU9P has 960 × 36 KiB)
     maxMaps: 64, // design choice: a 6-bit map index
     missingOps: [], // mul and div units above
