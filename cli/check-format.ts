@@ -18,6 +18,7 @@ export function wcetJson(w: WcetResult | undefined, runs?: WcetVsRuns): Record<s
   return {
     cycles: x.cycles, path: x.path, mppsGuaranteed: round(x.mppsGuaranteed), best: x.best, paths: x.paths,
     loops: x.loops.map((l) => ({ fromRow: l.from, toRow: l.to, backEdges: l.backEdges, counter: l.counter })),
+    ...(x.perPath ? { perPath: x.perPath.map((p) => ({ cycles: p.cycles, rows: p.rows, action: p.action, packetClass: p.packetClass })) } : {}),
     clockMHz: x.clockMHz, coreMpps: round(x.coreMpps), lineRateGbps: x.lineRateGbps, lineMpps: round(x.lineMpps),
     ...(runs ? { simulated: simulatedJson(runs) } : {}),
   };
@@ -52,6 +53,7 @@ export function wcetLines(w: Wcet): string[] {
     ...w.loops.map((l) => `  loop rows ${l.to}-${l.from}: counted on r${l.counter}, jumps back at most ${l.backEdges} times per entry`),
     ...pathLines('  worst path', w.path, w.clockMHz),
     ...pathLines('  best path ', w.best, w.clockMHz),
+    ...(w.perPath ? [`  every path (${w.perPath.length}), longest first:`, ...w.perPath.map((p) => `    ${String(p.cycles).padStart(5)} cycles: ${p.packetClass}`)] : []),
   ];
 }
 

@@ -42,6 +42,8 @@ export interface Wcet {
   readonly paths: number;
   /** loops bounded by the analysis, each with the most times its latch jumps back per entry */
   readonly loops: readonly LoopBound[];
+  /** every path with its cycles, longest first, when there are at most PER_PATH_LIMIT */
+  readonly perPath?: readonly WcetPath[];
   readonly clockMHz: number;
   /** the core alone at the worst case: clock / cycles */
   readonly coreMpps: number;
@@ -168,6 +170,30 @@ function countPaths(a: Analysis, counts0: readonly number[]): number {
   return count(a.rows.entry, counts0);
 }
 
+/** Paths listed one by one (`perPath`) up to this many. */
+export const PER_PATH_LIMIT = 64;
+
+/** Every path from row r in state s with its cycles (the caller bounds how many there are). */
+function enumerate(a: Analysis, r: number, s: TimingState, counts: readonly number[], rows: number[], outs: Outcome[], t: number, out: { cycles: number; rows: number[]; outcomes: Outcome[] }[]): void {
+  const tm = a.timing[r];
+  const step = stepRow(a.ctx, a.rows.rows[r], tm, s);
+  for (const o of a.outcomes[r]) {
+    if (o.next === EXIT_ROW) {
+      out.push({ cycles: t + exitCycles(a.ctx, step, tm.early[o.handler] === 1), rows: [...rows, r], outcomes: [...outs, o] });
+      continue;
+    }
+    if (o.next >= a.rows.rows.length) continue;
+    const nc = counted(a, r, o.next, counts);
+    if (!nc) continue;
+    const d = rowCycles(a.ctx, step, o.taken);
+    rows.push(r);
+    outs.push(o);
+    enumerate(a, o.next, shift(step.committed, d), nc, rows, outs, t + d, out);
+    rows.pop();
+    outs.pop();
+  }
+}
+
 /** The static worst case (and best case) of a scheduled program on a core. */
 export function staticWcet(rows: RowProgram, core: CoreConfig, opts: WcetOptions): WcetResult {
   const { bounded, unbounded } = boundLoops(rows, core, rows.rows.map((r, i) => rowOutcomes(r, i)));
@@ -180,6 +206,13 @@ export function staticWcet(rows: RowProgram, core: CoreConfig, opts: WcetOptions
   const bestCycles = extreme(a, rows.entry, startState(), zero, -1, least);
   const w = replay(a, worst, zero);
   const b = replay(a, least, zero);
+  const paths = countPaths(a, zero);
+  let perPath: WcetPath[] | undefined;
+  if (paths <= PER_PATH_LIMIT) {
+    const all: { cycles: number; rows: number[]; outcomes: Outcome[] }[] = [];
+    enumerate(a, rows.entry, startState(), zero, [], [], 0, all);
+    perPath = all.sort((x, y) => y.cycles - x.cycles).map((p) => ({ cycles: p.cycles, ...describePath(rows, p.rows, p.outcomes) }));
+  }
   const line = opts.lineRateGbps ?? 40;
   const wire = core.minFrameBytes + (core.packetPath?.wireOverheadBytes ?? 20);
   const lineMpps = (line * 1000) / (8 * wire);
@@ -189,7 +222,7 @@ export function staticWcet(rows: RowProgram, core: CoreConfig, opts: WcetOptions
     wcet: {
       cycles, path: { cycles, ...describePath(rows, w.rows, w.outcomes) },
       best: { cycles: bestCycles, ...describePath(rows, b.rows, b.outcomes) },
-      paths: countPaths(a, zero), loops: bounded, clockMHz: core.clockMHz, coreMpps, lineRateGbps: line, lineMpps,
+      paths, loops: bounded, ...(perPath ? { perPath } : {}), clockMHz: core.clockMHz, coreMpps, lineRateGbps: line, lineMpps,
       mppsGuaranteed: Math.min(coreMpps, lineMpps),
     },
   };
