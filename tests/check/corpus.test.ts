@@ -68,6 +68,14 @@ function runCase(name: string, preset: string, lanes: number): void {
     if (!bound.has(key)) bound.set(key, pathCycles(r.rows, core, opts, p.issued));
     expect(p.cycles, `packet ${p.packet}`).toBe(bound.get(key));
   }
+  if (w.perPath) {
+    // small programs list every path: the longest is the bound, the shortest the best case, each simulated path one of them
+    expect(w.perPath).toHaveLength(w.paths);
+    expect(w.perPath[0].cycles).toBe(w.cycles);
+    expect(w.perPath[w.perPath.length - 1].cycles).toBe(w.best.cycles);
+    const listed = new Map(w.perPath.map((p) => [p.key, p.cycles]));
+    for (const [key, cycles] of bound) expect(listed.get(key), key).toBe(cycles);
+  }
   expect(runs.maxSimulated).toBeLessThanOrEqual(w.cycles);
   if (runs.onWorstPath > 0) expect(runs.reached).toBe(true);
   if (runs.reached) expect(runs.onWorstPath).toBeGreaterThan(0);
