@@ -8,7 +8,7 @@
 import { rowTiming } from '../../isa/index.js';
 import type { CoreConfig, RowProgram, RowTiming } from '../../isa/index.js';
 import { EXIT_ROW, rowOutcomes } from './outcomes.js';
-import type { Decision, Outcome } from './outcomes.js';
+import type { Outcome } from './outcomes.js';
 import { exitCycles, rowCycles, shift, startState, stateKey, stepRow } from './step.js';
 import type { StepContext, TimingState } from './step.js';
 import { describePath } from './describe.js';
