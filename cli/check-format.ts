@@ -28,6 +28,7 @@ function simulatedJson(r: WcetVsRuns): Record<string, unknown> {
   return {
     packets: r.packets, maxSimulated: r.maxSimulated, bound: r.bound, reached: r.reached, onWorstPath: r.onWorstPath,
     pathsTaken: r.pathsTaken, violations: r.violations, ...(r.untested ? { untestedPath: { cycles: r.untested.cycles, rows: r.untested.rows, packetClass: r.untested.packetClass } } : {}),
+    ...(r.untestedPaths ? { untestedPaths: r.untestedPaths.map((p) => ({ cycles: p.cycles, packetClass: p.packetClass })) } : {}),
   };
 }
 
@@ -60,6 +61,8 @@ export function wcetLines(w: Wcet): string[] {
 export function runsLines(r: WcetVsRuns): string[] {
   const out = [`simulated  ${r.packets} packets over ${r.pathsTaken} paths: max ${r.maxSimulated} cycles of the bound ${r.bound}${r.bound > 0 ? ` (${f((100 * r.maxSimulated) / r.bound, 1)} %)` : ''}; ${r.reached ? `reached by ${r.onWorstPath} packets on the worst path` : 'not reached'}`];
   if (r.untested) out.push(`  untested: the worst path (${r.untested.cycles} cycles, rows ${r.untested.rows.join(',')}): ${r.untested.packetClass}`);
+  if (r.untestedPaths && r.untestedPaths.length > 0)
+    out.push(`  no packet took ${r.untestedPaths.length} of the paths:`, ...r.untestedPaths.slice(0, 8).map((p) => `    ${String(p.cycles).padStart(5)} cycles: ${p.packetClass}`));
   for (const v of r.violations.slice(0, 10)) out.push(`  BOUND EXCEEDED: packet ${v.packet}: ${v.cycles} cycles, its path's bound ${v.pathBound ?? 'none (not a path of the rows)'}`);
   return out;
 }

@@ -35,6 +35,8 @@ export interface WcetVsRuns {
   readonly violations: readonly BoundViolation[];
   /** when the bound is not reached: the worst path, which no packet took */
   readonly untested?: WcetPath;
+  /** when every path is listed (Wcet.perPath): the paths no packet took, longest first */
+  readonly untestedPaths?: readonly WcetPath[];
 }
 
 export function compareRuns(rows: RowProgram, core: CoreConfig, opts: WcetOptions, wcet: Wcet, runs: readonly RunPath[]): WcetVsRuns {
@@ -54,5 +56,6 @@ export function compareRuns(rows: RowProgram, core: CoreConfig, opts: WcetOption
   return {
     packets: runs.length, bound: wcet.cycles, maxSimulated: max, reached, onWorstPath: onWorst, pathsTaken: bounds.size, violations,
     ...(reached ? {} : { untested: wcet.path }),
+    ...(wcet.perPath ? { untestedPaths: wcet.perPath.filter((p) => !bounds.has(p.key)) } : {}),
   };
 }

@@ -75,6 +75,7 @@ function runCase(name: string, preset: string, lanes: number): void {
     expect(w.perPath[w.perPath.length - 1].cycles).toBe(w.best.cycles);
     const listed = new Map(w.perPath.map((p) => [p.key, p.cycles]));
     for (const [key, cycles] of bound) expect(listed.get(key), key).toBe(cycles);
+    expect(runs.untestedPaths?.map((p) => p.key).sort()).toEqual(w.perPath.filter((p) => !bound.has(p.key)).map((p) => p.key).sort());
   }
   expect(runs.maxSimulated).toBeLessThanOrEqual(w.cycles);
   if (runs.onWorstPath > 0) expect(runs.reached).toBe(true);
