@@ -95,7 +95,47 @@ export interface CoreConfig {
   readonly minFrameBytes: number;
   /** the packet path (optional in a JSON core file: the hxdp preset's when absent) */
   readonly packetPath?: PacketPath;
+  /** what a program may use on this core (optional in a JSON core file: the xdp2hw preset's when absent) */
+  readonly offload?: OffloadCaps;
 }
+
+/** ALU operations a core may lack, by operation and width (sdiv/smod count as div/mod). */
+export const CORE_OPS = ['mul32', 'mul64', 'div32', 'div64', 'mod32', 'mod64'] as const;
+export type CoreOp = (typeof CORE_OPS)[number];
+
+/** What the hardware around the core offers a program: helpers, maps, instructions, tail calls. */
+export interface OffloadCaps {
+  /** helper ids the helper unit implements (linux/bpf.h numbering) */
+  readonly helpers: readonly number[];
+  /** kernel functions (kfuncs) it implements, by name */
+  readonly kfuncs: readonly string[];
+  /** map types the map memory implements (the kernel's names: 'array', 'hash', ...) */
+  readonly mapTypes: readonly string[];
+  /** map flags (BPF_F_*) it honours or may ignore, as a bit mask; any other flag is refused */
+  readonly mapFlags: number;
+  /** bytes of map memory (keys and values of every entry of every map) */
+  readonly mapMemoryBytes: number;
+  /** maps one program may use */
+  readonly maxMaps: number;
+  /** ALU operations the core has no unit for */
+  readonly missingOps: readonly CoreOp[];
+  /** tail calls a packet may chain (0: none) */
+  readonly tailCallDepth: number;
+}
+
+/** BPF_F_* map flags, by bit (linux/bpf.h). */
+export const MAP_FLAG_NAMES: Readonly<Record<number, string>> = {
+  0x1: 'BPF_F_NO_PREALLOC', 0x2: 'BPF_F_NO_COMMON_LRU', 0x4: 'BPF_F_NUMA_NODE', 0x8: 'BPF_F_RDONLY', 0x10: 'BPF_F_WRONLY',
+  0x20: 'BPF_F_STACK_BUILD_ID', 0x40: 'BPF_F_ZERO_SEED', 0x80: 'BPF_F_RDONLY_PROG', 0x100: 'BPF_F_WRONLY_PROG', 0x200: 'BPF_F_CLONE',
+  0x400: 'BPF_F_MMAPABLE', 0x800: 'BPF_F_PRESERVE_ELEMS', 0x1000: 'BPF_F_INNER_MAP',
+};
+
+/**
+ * Flags a preallocated on-chip map memory can honour: preallocation is the only mode (NO_PREALLOC
+ * is moot), one core (NUMA node, common LRU moot), access restrictions are the loader's. Refused:
+ * host mmap of the map memory, stack traces, map-in-map and pinning semantics.
+ */
+const ONCHIP_MAP_FLAGS = 0x1 | 0x2 | 0x4 | 0x8 | 0x10 | 0x40 | 0x80 | 0x100;
 
 const ALL_CAPS: LaneCaps = { branch: true, memory: true, helper: true, earlyExit: true };
 const NO_EARLY_EXIT: LaneCaps = { ...ALL_CAPS, earlyExit: false };
@@ -138,6 +178,16 @@ export const HXDP: CoreConfig = {
     selectorStart: 'last', // assumption: the active packet selector copies a whole packet before the core starts (the paper does not say)
     wireOverheadBytes: 20, // IEEE 802.3: 7 B preamble + 1 B SFD + 12 B inter-frame gap
   },
+  offload: {
+    helpers: [1, 2, 3, 8, 28, 44, 51, 65], // VHDL: map lookup/update/delete (1-3) and redirect_map (51); paper §6: its programs also call csum_diff (28, the helper microbenchmark's checksum), xdp_adjust_head (44: tx_ip_tunnel, Katran), xdp_adjust_tail (65); assumption: get_smp_processor_id (8) is the constant 0 of a one-core NIC
+    kfuncs: [], // kfuncs are kernel code: no NIC runs them
+    mapTypes: ['array', 'percpu_array', 'hash', 'percpu_hash', 'devmap'], // paper: array and hash maps; VHDL: redirect_map's device map; one core, so per-CPU maps are plain maps
+    mapFlags: ONCHIP_MAP_FLAGS, // a preallocated on-chip memory the host cannot mmap (ONCHIP_MAP_FLAGS above)
+    mapMemoryBytes: 16 * 4096, // paper Table 1: maps take 16 BRAM36, 4 KiB of data each
+    maxMaps: 16, // VHDL: at most 16 maps
+    missingOps: ['div32', 'div64', 'mod32', 'mod64'], // VHDL: no divider (div/mod are no-ops), Table 1 lists none; the paper's programs never divide (Katran's modulo by a constant compiles to mul, so mul stays)
+    tailCallDepth: 0, // paper §7 and VHDL: no tail calls
+  },
 };
 
 /**
@@ -158,6 +208,16 @@ export const XDP2HW: CoreConfig = {
   imemRows: 1024, // design choice: 1024 × 256-bit rows (≈ 8 BRAM36) so long programs such as l4lb fit
   clearsStack: true, // design choice, as hXDP's paper: zeroed at packet start (zeroing stores can go)
   clearsRegisters: true, // as hXDP
+  offload: {
+    helpers: HXDP.offload!.helpers, // design target: hXDP's helper unit (the hardware helpers are a later issue)
+    kfuncs: [], // as hxdp
+    mapTypes: [...HXDP.offload!.mapTypes, 'lru_hash', 'lru_percpu_hash', 'lpm_trie'], // design target: the lookup families of latency.mapLookup (docs/CORE.md)
+    mapFlags: ONCHIP_MAP_FLAGS, // as hxdp
+    mapMemoryBytes: 32 << 20, // design target: 32 MiB of UltraRAM (a Virtex UltraScale+ VU9P has 960 × 36 KiB)
+    maxMaps: 64, // design choice: a 6-bit map index
+    missingOps: [], // mul and div units above
+    tailCallDepth: 0, // the row schedule runs one program (compiler/schedule refuses tail calls)
+  },
 };
 
 /** The named presets; `xdp2hw` is the default. */
@@ -230,7 +290,35 @@ const CONFIG_KEYS = [
   'name', 'lanes', 'laneCaps', 'forwarding', 'helpersPerRow', 'latency', 'registers', 'imemRows', 'stackBytes',
   'packetReadPorts', 'packetPortBytes', 'clockMHz', 'clearsStack', 'clearsRegisters', 'minFrameBytes',
 ];
-const OPTIONAL_KEYS = ['packetPath'];
+const OPTIONAL_KEYS = ['packetPath', 'offload'];
+
+/** What a core offers programs (the xdp2hw preset's when the config names nothing). */
+export function offloadOf(core: CoreConfig): OffloadCaps {
+  return core.offload ?? XDP2HW.offload!;
+}
+
+function intList(v: unknown, path: string, max: number): number[] {
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= max))
+    throw new CoreConfigError(path, `must be a list of integers from 0 to ${max}, is ${JSON.stringify(v)}`);
+  return v as number[];
+}
+
+function stringList<T extends string>(v: unknown, path: string, allowed?: readonly T[]): T[] {
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string' && (allowed === undefined || (allowed as readonly string[]).includes(x))))
+    throw new CoreConfigError(path, `must be a list of ${allowed ? `names from ${allowed.join(', ')}` : 'names'}, is ${JSON.stringify(v)}`);
+  return v as T[];
+}
+
+function offloadCaps(v: unknown): OffloadCaps {
+  const path = 'offload';
+  const o = object(v, path, ['helpers', 'kfuncs', 'mapTypes', 'mapFlags', 'mapMemoryBytes', 'maxMaps', 'missingOps', 'tailCallDepth']);
+  return {
+    helpers: intList(o.helpers, at(path, 'helpers'), 1 << 16), kfuncs: stringList(o.kfuncs, at(path, 'kfuncs')),
+    mapTypes: stringList(o.mapTypes, at(path, 'mapTypes')), mapFlags: int(o, path, 'mapFlags', 0, 0xffffffff),
+    mapMemoryBytes: int(o, path, 'mapMemoryBytes', 0, 2 ** 40), maxMaps: int(o, path, 'maxMaps', 0, 1 << 16),
+    missingOps: stringList(o.missingOps, at(path, 'missingOps'), CORE_OPS), tailCallDepth: int(o, path, 'tailCallDepth', 0, 33),
+  };
+}
 
 /** The packet path a core has (the hxdp preset's when the config names none). */
 export function packetPathOf(core: CoreConfig): PacketPath {
@@ -272,6 +360,7 @@ export function checkCoreConfig(value: unknown): CoreConfig {
     clearsStack: bool(o, '', 'clearsStack'), clearsRegisters: bool(o, '', 'clearsRegisters'),
     minFrameBytes: int(o, '', 'minFrameBytes', 14, 9216),
     ...(o.packetPath === undefined ? {} : { packetPath: packetPath(o.packetPath) }),
+    ...(o.offload === undefined ? {} : { offload: offloadCaps(o.offload) }),
   };
 }
 

@@ -14,3 +14,4 @@ export * from './defuse.js';
 export * from './core.js';
 export * from './asm/index.js';
 export * from './rows.js';
+export * from './timing.js';

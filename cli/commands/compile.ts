@@ -25,6 +25,7 @@ import type { RomFormat } from '../../compiler/emit/rom.js';
 import { scheduleProgram, ScheduleError } from '../../compiler/schedule/index.js';
 import type { ScheduleResult, Strategy } from '../../compiler/schedule/index.js';
 import { CORE, readCore, scheduleOptions, STRATEGY, TIME_LIMIT } from '../schedule-options.js';
+import { refuseUnfit } from './check.js';
 
 interface CompileArgs {
   file: string;
@@ -84,6 +85,7 @@ export const compileCommand: CommandModule<object, CompileArgs> = {
     let compiled: Compiled;
     try {
       compiled = compileObject(obj, { program: argv.program, passes: selectPasses(argv.passes, argv['no-pass']), minFrame: argv['min-frame'], core: readCore(argv.core) });
+      refuseUnfit(obj, { program: compiled.original.name, core: readCore(argv.core), lanes: scheduled ? argv.lanes : undefined, strategy: argv.strategy, timeLimitMs: argv['time-limit'], minFrame: argv['min-frame'] });
     } catch (e) {
       if (e instanceof PassNameError) throw new UsageError(e.message);
       if (e instanceof PipelineError) throw new UserError(e.message);

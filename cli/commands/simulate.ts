@@ -21,6 +21,13 @@ import { CORE, LANES, scheduleOptions, scheduleOrFail, STRATEGY, TIME_LIMIT } fr
 import type { ScheduleArgs } from '../schedule-options.js';
 import { readFixture, readPacket } from '../inputs.js';
 import { formatReport } from './simulate-format.js';
+import { refuseUnfit } from './check.js';
+import { PathRecorder } from '../check-runs.js';
+import { wcetJson } from '../check-format.js';
+import { staticWcet } from '../../compiler/wcet/index.js';
+import { compareRuns } from '../../compiler/wcet/compare.js';
+import type { LoadedObject } from '../../compiler/loader/types.js';
+import type { CoreConfig, RowProgram } from '../../isa/index.js';
 
 const BASELINES = ['kernel', 'model', 'both', 'none'] as const;
 type Baseline = (typeof BASELINES)[number];
@@ -81,6 +88,7 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
     let compiled;
     try {
       compiled = compileObject(obj, { program, core });
+      refuseUnfit(obj, { program, core, lanes: sched.lanes, strategy: sched.strategy, timeLimitMs: sched.timeLimitMs });
     } catch (e) {
       throw e instanceof PipelineError ? new UserError(e.message) : e;
     }
@@ -91,11 +99,14 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
     if (a.trace) sinks.push(new TextTrace((l) => process.stdout.write(`${l}\n`)));
     const vcd = a.vcd === undefined ? undefined : new VcdTrace(a.lanes ?? core.lanes, core.clockMHz);
     if (vcd) sinks.push(vcd);
+    const paths = a.json ? new PathRecorder() : undefined; // the static bound beside the packets (the wcet block)
+    if (paths) sinks.push(paths);
+    let rows: RowProgram | undefined;
     let report: SimulateReport;
     try {
       report = simulate(packets, {
         reference: obj, compiled: compiled.object, program: compiled.optimized.program.name, core,
-        schedule: (o, p) => scheduleOrFail(o, p, { ...sched, core }).program, fixture, lineRateGbps: a['line-rate'],
+        schedule: (o, p) => (rows = scheduleOrFail(o, p, { ...sched, core }).program), fixture, lineRateGbps: a['line-rate'],
         minFrame: DEFAULT_MIN_FRAME, trace: fanOut(sinks), progress: (i) => progress.update(i, packets.length),
       });
     } catch (e) {
@@ -113,12 +124,20 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
     }
     if (a.json) {
       const { mismatchList, ...rest } = report;
-      process.stdout.write(`${JSON.stringify({ program, core: core.name, strategy: a.strategy, ...rest, mismatchList, ...(kernelWhy ? { kernelUnavailable: kernelWhy } : {}) }, null, 2)}\n`);
+      const wcet = rows && paths ? boundBeside(obj, rows, core, a['line-rate'], paths) : null;
+      process.stdout.write(`${JSON.stringify({ program, core: core.name, strategy: a.strategy, ...rest, mismatchList, wcet, ...(kernelWhy ? { kernelUnavailable: kernelWhy } : {}) }, null, 2)}\n`);
     } else process.stdout.write(formatReport(program, core.name, a.strategy, report, kernelWhy));
     for (const m of report.mismatchList) process.stderr.write(`${a.file}: packet ${m.packet}: ${m.field} differs: reference ${m.reference}, core ${m.core}\n`);
     if (report.mismatches > 0) process.exitCode = 1;
   },
 };
+
+/** The static worst case of the rows simulated, with the packets' paths beside it (simulate --json's `wcet`). */
+function boundBeside(obj: LoadedObject, rows: RowProgram, core: CoreConfig, lineRateGbps: number, paths: PathRecorder): Record<string, unknown> | null {
+  const opts = { mapTypes: obj.maps.map((m) => m.type), lineRateGbps };
+  const w = staticWcet(rows, core, opts);
+  return wcetJson(w, w.bounded ? compareRuns(rows, core, opts, w.wcet, paths.runs) : undefined);
+}
 
 function fanOut(sinks: TraceSink[]): TraceSink | undefined {
   if (sinks.length === 0) return undefined;

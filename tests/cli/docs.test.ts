@@ -122,6 +122,8 @@ function runsFor(label: string): string[][] {
       return [['compare', obj('xdp1'), obj('xdp2'), '--lanes', '1,4', '--strategies', 'list,optimal', '--json']];
     case 'simulate':
       return [['simulate', obj('xdp1'), '--pcap', join(PROGRAMS_DIR, 'xdp1', 'traffic.pcap'), '--max-packets', '20', '--baseline', 'both', '--json']];
+    case 'check':
+      return [['check', obj('xdp1'), '--pcap', join(PROGRAMS_DIR, 'xdp1', 'traffic.pcap'), '--maps', join(PROGRAMS_DIR, 'xdp1', 'maps.json'), '--json']];
     case 'coverage':
       return [['coverage', obj('xdp1'), '--pcap', PCAP, '--json']];
     default:

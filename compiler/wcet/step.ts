@@ -1,0 +1,109 @@
+// One row of the core's timing, statically: the operand interlock, the helper stall and when each
+// result becomes readable, from the row tables of isa/timing.ts (the ones simulator/core/pipeline.ts
+// runs), on a state of ready times relative to the row's fetch. What the simulator learns at run
+// time (a load's region, the map r1 names) is taken at its worst unless the path shows it.
+
+import { exitDrain, helperStallCycles, Producer, slowestLoad } from '../../isa/index.js';
+import type { CoreConfig, Row, RowTiming } from '../../isa/index.js';
+
+/** Registers the core tracks (r0-r10 and the renaming registers up to 16). */
+const REGS = 16;
+/** r1 names no map we know of (anything: the worst lookup is taken). */
+export const UNKNOWN_MAP = -1;
+
+/** Ready times relative to the fetch of the next row (≤ 0: readable now), and the map r1 names. */
+export interface TimingState {
+  readonly same: Int32Array;
+  readonly any: Int32Array;
+  readonly lane: Int8Array;
+  readonly r1map: number;
+}
+
+export function startState(): TimingState {
+  return { same: new Int32Array(REGS), any: new Int32Array(REGS), lane: new Int8Array(REGS).fill(-1), r1map: UNKNOWN_MAP };
+}
+
+/** A key equal for states that time every later row the same (registers still pending, r1's map). */
+export function stateKey(s: TimingState): string {
+  let k = `${s.r1map}`;
+  for (let r = 0; r < REGS; r++) if (s.any[r] > 0) k += `|${r}:${Math.max(0, s.same[r])}:${s.any[r]}:${s.lane[r]}`;
+  return k;
+}
+
+/** What a core and an object fix for the whole walk. */
+export interface StepContext {
+  readonly core: CoreConfig;
+  /** map types by map index (LoadedObject.maps) */
+  readonly mapTypes: readonly string[];
+}
+
+export interface RowStep {
+  /** cycles the row waited for operands */
+  readonly stall: number;
+  /** cycles the helper call added after the row (0 without a call) */
+  readonly helperStall: number;
+  /** the state after the row's results are committed, relative to the row's issue */
+  readonly committed: TimingState;
+}
+
+function helperStall(ctx: StepContext, r1map: number): number {
+  if (r1map !== UNKNOWN_MAP) return helperStallCycles(ctx.core, ctx.mapTypes[r1map]);
+  let worst = helperStallCycles(ctx.core, undefined);
+  for (const t of ctx.mapTypes) worst = Math.max(worst, helperStallCycles(ctx.core, t));
+  return worst;
+}
+
+/** The map r1 names after the row: an lddw of a map into r1 names it; any other write forgets it. */
+function r1After(row: Row, before: number): number {
+  let m = before;
+  for (const s of row) {
+    if (!s) continue;
+    const i = s.insn;
+    if (i.kind === 'lddw' && i.dst === 1) m = s.mapRef?.kind === 'fd' ? s.mapRef.map : UNKNOWN_MAP;
+    else if (i.kind === 'call' || ('dst' in i && i.dst === 1 && i.kind !== 'st' && i.kind !== 'stx' && i.kind !== 'stx6' && i.kind !== 'atomic')) m = UNKNOWN_MAP;
+  }
+  return m;
+}
+
+/** Times one row fetched at relative cycle 0 in state `s` (the pipeline's interlock and commit). */
+export function stepRow(ctx: StepContext, row: Row, tm: RowTiming, s: TimingState): RowStep {
+  const rd = tm.reads;
+  let at = 0;
+  for (let k = 0; k < rd.length; k += 2) {
+    const reg = rd[k];
+    const need = s.lane[reg] !== rd[k + 1] ? s.any[reg] : s.same[reg];
+    if (need > at) at = need;
+  }
+  const hs = tm.helper < 0 ? 0 : helperStall(ctx, s.r1map);
+  const same = s.same.slice();
+  const any = s.any.slice();
+  const lane = s.lane.slice();
+  const w = tm.writes;
+  const load = slowestLoad(ctx.core);
+  for (let k = 0; k < w.length; k += 5) {
+    const reg = w[k];
+    const lat = w[k + 2];
+    const ready = at + (lat >= 0 ? lat : load) + (w[k + 3] === Producer.HELPER ? hs : 0);
+    same[reg] = ready;
+    any[reg] = ready + w[k + 4];
+    lane[reg] = w[k + 1];
+  }
+  return { stall: at, helperStall: hs, committed: { same, any, lane, r1map: r1After(row, s.r1map) } };
+}
+
+/** The state at the next row's fetch, `delta` cycles after this row's fetch. */
+export function shift(s: TimingState, delta: number): TimingState {
+  const same = s.same.map((v) => Math.max(0, v - delta));
+  const any = s.any.map((v) => Math.max(0, v - delta));
+  return { same, any, lane: s.lane, r1map: s.r1map };
+}
+
+/** Cycles from the fetch of an exit's row to the verdict. */
+export function exitCycles(ctx: StepContext, step: RowStep, early: boolean): number {
+  return step.stall + 1 + exitDrain(ctx.core, early);
+}
+
+/** Cycles from a row's fetch to the next row's fetch. */
+export function rowCycles(ctx: StepContext, step: RowStep, taken: boolean): number {
+  return step.stall + 1 + step.helperStall + (taken ? ctx.core.latency.takenBranch : 0);
+}

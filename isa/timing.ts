@@ -1,0 +1,92 @@
+// The core's pure timing rules, per row, from a RowProgram row and a CoreConfig: which registers
+// each lane reads, which results it writes and when they are readable, which syllable calls the
+// helper unit, which exit is caught at fetch, and the drain and stall figures. Data only: the
+// cycle-accurate core (simulator/core) runs these tables packet by packet, the static worst case
+// (compiler/wcet) walks them over every path; neither keeps a rule of its own.
+
+import { forwardsToOwnLaneOnly, resultLatency } from './core.js';
+import type { CoreConfig, LookupMap } from './core.js';
+import { defuse } from './defuse.js';
+import type { Row } from './rows.js';
+
+/** Why the core lost cycles; the stall breakdown's keys, in this order. */
+export const STALL_KINDS = ['branch', 'helper', 'memory', 'data', 'io', 'queue'] as const;
+export type StallKind = (typeof STALL_KINDS)[number];
+export const Stall = { BRANCH: 0, HELPER: 1, MEMORY: 2, DATA: 3, IO: 4, QUEUE: 5 } as const;
+
+/** What produced a register's value (its stall kind when a reader waits for it). */
+export const Producer = { ALU: Stall.DATA, LOAD: Stall.MEMORY, HELPER: Stall.HELPER } as const;
+
+export interface RowTiming {
+  /** [register, lane] pairs the row reads */
+  readonly reads: Int32Array;
+  /** [register, lane, latency, producer, own lane only (forwarding)] per result; a load's latency is -1 - its address register (resolved at run) */
+  readonly writes: Int32Array;
+  /** per handler (syllables in lane order, empty lanes skipped): 1 when it is an exit caught at fetch */
+  readonly early: Uint8Array;
+  /** the handler index of the row's helper call, -1 when none (a row holds at most helpersPerRow; the first is timed) */
+  readonly helper: number;
+  /** bit per lane holding a syllable */
+  readonly laneMask: number;
+  /** the lanes holding a syllable, lowest first */
+  readonly lanes: Uint8Array;
+  /** whether a result's latency depends on a load's region (resolved before the row runs) */
+  readonly loads: boolean;
+  readonly syllables: number;
+}
+
+/** The timing table of one row on a core. */
+export function rowTiming(row: Row, core: CoreConfig): RowTiming {
+  const reads: number[] = [];
+  const writes: number[] = [];
+  const early: number[] = [];
+  let helper = -1;
+  let laneMask = 0;
+  let h = 0;
+  row.forEach((s, lane) => {
+    if (!s) return;
+    laneMask |= 1 << lane;
+    const du = defuse(s.insn);
+    for (const r of du.reads) reads.push(r, lane);
+    const load = s.insn.kind === 'ldx' || s.insn.kind === 'ldx6' || s.insn.kind === 'atomic';
+    const call = s.insn.kind === 'call';
+    const own = forwardsToOwnLaneOnly(core, s.insn) ? 1 : 0;
+    for (const w of du.writes) {
+      if (call) writes.push(w, lane, 1, Producer.HELPER, own);
+      else if (load) writes.push(w, lane, -1 - (s.insn as { src: number }).src, Producer.LOAD, own);
+      else writes.push(w, lane, resultLatency(core, s.insn, undefined), Producer.ALU, own);
+    }
+    if (call && helper < 0) helper = h;
+    early.push(s.insn.kind === 'exit-imm' && (core.laneCaps[lane]?.earlyExit ?? false) ? 1 : 0);
+    h++;
+  });
+  const lanes = Uint8Array.from(row.flatMap((s, lane) => (s ? [lane] : [])));
+  return { reads: Int32Array.from(reads), writes: Int32Array.from(writes), early: Uint8Array.from(early), helper, laneMask, lanes, loads: writes.some((v, i) => i % 5 === 2 && v < 0), syllables: h };
+}
+
+/** The lookup unit a map type uses (undefined: no lookup unit, e.g. devmap indexes a table). */
+export function lookupFamily(type: string): LookupMap | undefined {
+  switch (type) {
+    case 'array': case 'percpu_array': return 'array';
+    case 'hash': case 'percpu_hash': return 'hash';
+    case 'lru_hash': case 'lru_percpu_hash': return 'lru';
+    case 'lpm_trie': return 'lpm';
+    default: return undefined;
+  }
+}
+
+/** Extra cycles of a helper call whose r1 names a map of `type` (undefined: r1 names no map). */
+export function helperStallCycles(core: CoreConfig, mapType: string | undefined): number {
+  const f = mapType === undefined ? undefined : lookupFamily(mapType);
+  return core.latency.helperCall + (f === undefined ? 0 : core.latency.mapLookup[f]);
+}
+
+/** Cycles from an exit's row to the verdict: `exit`, or less for an exit caught at fetch. */
+export function exitDrain(core: CoreConfig, early: boolean): number {
+  return early ? core.latency.exit - core.latency.earlyExitSaving : core.latency.exit;
+}
+
+/** The slowest load latency of any region (a load whose region is not known). */
+export function slowestLoad(core: CoreConfig): number {
+  return Math.max(...Object.values(core.latency.load));
+}
