@@ -5,7 +5,7 @@
 // It measures and returns data; it prints nothing and draws nothing.
 
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { compileObject, DEFAULT_MIN_FRAME, PipelineError } from '../compiler/pipeline.js';
 import type { Compiled } from '../compiler/pipeline.js';
 import type { LoadedObject } from '../compiler/loader/types.js';
@@ -22,6 +22,7 @@ import type { MapFixture } from '../simulator/maps/fixture.js';
 import { readPcapFile } from '../simulator/pcap/index.js';
 import { kernelNsPerPacket } from '../simulator/simulate/baseline.js';
 import { simulate } from '../simulator/simulate/run.js';
+import { displayName } from './inputs.js';
 import type { InsnClass, LaneMap, MapCell, Measured, ProgramFigures, RowsCell, SimFigures } from './types.js';
 
 export interface CollectOptions {
@@ -41,11 +42,6 @@ export interface CollectOptions {
   readonly laneMap: boolean;
   /** 40 Gb/s by default, as `simulate` */
   readonly lineRateGbps?: number;
-}
-
-/** The name shown for a file: its base name without the extension (hXDP's tables use these). */
-export function displayName(file: string): string {
-  return basename(file).replace(/\.(o|elf|txt|bin|raw|lst)$/i, '');
 }
 
 export function classOf(insn: Insn): InsnClass {

@@ -26,7 +26,7 @@ export const HXDP_FIG7: Readonly<Record<string, readonly number[]>> = {
 
 /** Which of our passes does each Fig. 7 optimisation (docs/PASSES.md). */
 export const OUR_PASS_FOR_FIG7: Readonly<Record<(typeof HXDP_FIG7_COLUMNS)[number], readonly string[]>> = {
-  'no-zeroing': ['zeroing'], 'bounds checks': ['bounds', 'jlen'], '3-operand': ['alu3'], 'param. exit': ['exit'], '6B ld/st': ['mac', 'wide'],
+  'no-zeroing': ['zeroing'], 'bounds checks': ['bounds', 'jlen'], '3-operand': ['alu3'], 'param. exit': ['exit-imm'], '6B ld/st': ['mac6', 'wide'],
 };
 
 /** Table 3: instructions after the peephole optimisations (≈, 1 lane). */

@@ -4,6 +4,7 @@
 // file that cannot be read, or a synthesis file without any synthesis figures, is an error.
 
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { readProblem } from '../simulator/io/files.js';
 import { parseJson } from '../simulator/io/json.js';
 import type { SweepPoint, SynthPoint } from './types.js';
@@ -24,15 +25,21 @@ function readText(path: string): string {
   }
 }
 
+/** The name shown for a file: its base name without the extension (hXDP's tables use these). */
+export function displayName(file: string): string {
+  return basename(file).replace(/\.(o|elf|txt|bin|raw|lst)$/i, '');
+}
+
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
-/** One sweep line as a point, or undefined when it lacks program, lanes, strategy or core. */
+/** One sweep line as a point, or undefined when it lacks program, lanes, strategy or core; named by its file when it has one. */
 export function sweepPoint(v: unknown): SweepPoint | undefined {
   if (!isObject(v)) return undefined;
-  const program = str(v.program);
+  const file = str(v.file);
+  const program = file === undefined ? str(v.program) : displayName(file);
   const lanes = num(v.lanes);
   const strategy = str(v.strategy);
   const core = str(v.core);
@@ -68,6 +75,12 @@ export function readSweep(paths: readonly string[]): { points: SweepPoint[]; ski
   return { points, skipped };
 }
 
+/** `synth-4.json`, `xdp1-4lanes.json`, `lanes4.json`: a lane count in a file name, when the JSON has none. */
+function lanesInName(path: string): number | undefined {
+  const m = /(?:lanes?[-_]?([1-8])(?![0-9]))|(?:(?<![0-9])([1-8])[-_]?lanes?)|(?:[-_]([1-8])\.json$)/i.exec(basename(path));
+  return m ? Number(m[1] ?? m[2] ?? m[3]) : undefined;
+}
+
 /** The synthesis figures of one `xdp2hw verilog --synth --json` document. */
 export function synthPoint(v: unknown, path: string): SynthPoint {
   if (!isObject(v)) throw new ReportInputError(`${path}: not a JSON object`);
@@ -77,7 +90,7 @@ export function synthPoint(v: unknown, path: string): SynthPoint {
   const ffs = num(s.ffs);
   if (luts === undefined || ffs === undefined) throw new ReportInputError(`${path}: synth: "luts" and "ffs" must be numbers`);
   const core = isObject(s.core) ? s.core : {};
-  const lanes = num(v.lanes) ?? num(s.lanes);
+  const lanes = num(v.lanes) ?? num(s.lanes) ?? (isObject(v.design) ? num(v.design.lanes) : undefined) ?? lanesInName(path);
   const coreName = str(v.core) ?? (isObject(v.core) ? str(v.core.name) : undefined);
   const program = str(v.program);
   const opt = (k: string, x: number | undefined) => (x === undefined ? {} : { [k]: x });

@@ -9,8 +9,8 @@ export function esc(s: string | number): string {
   return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-/** Colour-blind friendly categorical colours (Okabe–Ito), then greys. */
-export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000', '#999999', '#666666'];
+/** Colour-blind friendly categorical colours (Okabe–Ito; black is kept for published figures), then a few more. */
+export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#7B3294', '#999999', '#A6761D', '#1B9E77', '#E7298A'];
 export const colour = (i: number): string => PALETTE[i % PALETTE.length];
 
 export const fmt = (v: number): string => (Math.abs(v) >= 100 || Number.isInteger(v) ? String(Math.round(v)) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
@@ -101,7 +101,7 @@ export function barChart(s: BarChartSpec): string {
   const groupW = barW * s.series.length + 18;
   const left = 62, plotH = 220;
   const width = Math.max(480, left + 20 + groupW * s.groups.length);
-  const items = s.series.map((se, i) => ({ name: se.name, colour: se.colour ?? colour(i) }));
+  const items: { name: string; colour: string; line?: boolean }[] = s.series.map((se, i) => ({ name: se.name, colour: se.colour ?? colour(i) }));
   if (s.refs?.length) items.push({ name: s.refName ?? 'published', colour: '#000', line: true });
   const leg = legend(left, 16, items, width - 10);
   const top = leg.height + 18;

@@ -132,3 +132,13 @@ export interface ReportData {
   /** why the kernel JIT column is empty for every program, when it is */
   readonly baseline: 'kernel' | 'model' | 'both' | 'none';
 }
+
+/** One figure of the page: its data-chart name, title, caption and svg (and an optional table). */
+export interface Chart {
+  readonly name: string;
+  readonly title: string;
+  readonly caption: string;
+  readonly svg: string;
+  /** extra HTML below the svg (a small table) */
+  readonly extra?: string;
+}
