@@ -17,6 +17,12 @@ const ARTIFACTS = join(ROOT, 'tests/report/artifacts');
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const missing = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is not installed (run: npm run tools, which installs Debian's chromium)`;
 
+/** What the test reads of an svg element in the page (tests are compiled without the DOM's types). */
+interface SvgLike {
+  getBBox(): { width: number; height: number };
+  querySelectorAll(selector: string): { length: number };
+}
+
 describe.skipIf(needs(missing))('report in headless Chromium', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'xdp2hw-report-browser-'));
   const page = join(ARTIFACTS, 'report.html');
@@ -45,8 +51,8 @@ describe.skipIf(needs(missing))('report in headless Chromium', () => {
       tab.on('request', (r) => requests.push(r.url()));
       const url = pathToFileURL(page).href;
       await tab.goto(url, { waitUntil: 'load' });
-      const found = await tab.evaluate(() => [...document.querySelectorAll('figure[data-chart]')].map((f) => {
-        const svg = f.querySelector('svg');
+      const found = await tab.locator('figure[data-chart]').evaluateAll((figs) => figs.map((f) => {
+        const svg = f.querySelector('svg') as unknown as SvgLike | null;
         const box = svg?.getBBox();
         return { name: f.getAttribute('data-chart'), marks: svg ? svg.querySelectorAll('rect, line, circle, text').length : 0, width: box?.width ?? 0, height: box?.height ?? 0, titles: svg ? svg.querySelectorAll('title').length : 0 };
       }));
