@@ -10,7 +10,7 @@ import { compileObject, DEFAULT_MIN_FRAME, PipelineError } from '../compiler/pip
 import type { Compiled } from '../compiler/pipeline.js';
 import type { LoadedObject } from '../compiler/loader/types.js';
 import { PASS_NAMES } from '../compiler/passes/index.js';
-import { scheduleObject, scheduleProgram, ScheduleError } from '../compiler/schedule/index.js';
+import { scheduleProgram, ScheduleError } from '../compiler/schedule/index.js';
 import type { ScheduleOptions, Strategy } from '../compiler/schedule/index.js';
 import { disassembleInsn } from '../isa/index.js';
 import type { CoreConfig, Insn, RowProgram, Syllable } from '../isa/index.js';
@@ -99,9 +99,11 @@ interface SimOutcome {
   readonly fixture?: MapFixture;
 }
 
-function simulateProgram(obj: LoadedObject, c: Compiled, file: string, o: CollectOptions): SimOutcome {
+function simulateProgram(obj: LoadedObject, c: Compiled, file: string, o: CollectOptions, sched: { cell: RowsCell; program?: RowProgram }): SimOutcome {
   const none = (why: string): SimOutcome => ({ sim: { why }, modelNs: null, packets: [] });
   if (o.maxPackets === 0) return none('not simulated (--max-packets 0)');
+  const rows = sched.program;
+  if (!rows) return none(`refused by the scheduler: ${sched.cell.refused}`);
   const t = trafficOf(file);
   if (!t.pcap) return none(`no traffic.pcap beside ${file}`);
   const packets = readPcapFile(t.pcap).slice(0, o.maxPackets).map((r) => r.data);
@@ -109,11 +111,10 @@ function simulateProgram(obj: LoadedObject, c: Compiled, file: string, o: Collec
   const coreNs: number[] = [];
   const nsPerCycle = 1000 / o.core.clockMHz;
   const sink: TraceSink = { packet: () => undefined, row: () => undefined, exit: (cycle) => void coreNs.push(cycle * nsPerCycle) };
-  const sched: ScheduleOptions = { core: o.core, strategy: o.strategy, timeLimitMs: o.timeLimitMs };
   try {
     const r = simulate(packets.map((data) => ({ data })), {
       reference: obj, compiled: c.object, program: c.optimized.program.name, core: o.core,
-      schedule: (ob, p) => scheduleObject(ob, p, sched).program, fixture, lineRateGbps: o.lineRateGbps ?? 40,
+      schedule: () => rows, fixture, lineRateGbps: o.lineRateGbps ?? 40,
       minFrame: DEFAULT_MIN_FRAME, trace: sink,
     });
     if (r.packets === 0) return { ...none(`no packet of ${t.pcap} reached the core`), fixture };
@@ -124,7 +125,7 @@ function simulateProgram(obj: LoadedObject, c: Compiled, file: string, o: Collec
     };
     return { sim, modelNs: r.baseline.modelNsPerPacket, packets, fixture };
   } catch (e) {
-    if (e instanceof ScheduleError || e instanceof RunInputError) return none(e.message);
+    if (e instanceof RunInputError) return none(e.message);
     throw e;
   }
 }
@@ -140,15 +141,16 @@ export async function collectProgram(obj: LoadedObject, file: string, program: s
     return { file, name, program, insns: { original: 0, optimized: 0 }, passAlone: [], lanes: [], strategies: [], sim: { why: e.message }, kernelNs: { why: e.message }, modelNs: null, refused: e.message };
   }
   const passAlone = PASS_NAMES.map((pass) => ({ pass, insns: compileObject(obj, { program, core: o.core, passes: [pass] }).insns.optimized }));
-  let mapRows: RowProgram | undefined;
-  const lanes = o.laneCounts.map((l) => {
-    const r = rowsCell(c, { core: o.core, lanes: l, strategy: o.strategy, timeLimitMs: o.timeLimitMs });
-    if (l === o.core.lanes) mapRows = r.program;
-    return r.cell;
-  });
-  const strategies = o.strategies.map((s) => rowsCell(c, { core: o.core, lanes: o.core.lanes, strategy: s, timeLimitMs: o.timeLimitMs }).cell);
-  if (o.laneMap && mapRows === undefined) mapRows = rowsCell(c, { core: o.core, strategy: o.strategy, timeLimitMs: o.timeLimitMs }).program;
-  const s = simulateProgram(obj, c, file, o);
+  const done = new Map<string, ReturnType<typeof rowsCell>>();
+  const rows = (lanes: number, strategy: Strategy) => {
+    const key = `${lanes}/${strategy}`;
+    if (!done.has(key)) done.set(key, rowsCell(c, { core: o.core, lanes, strategy, timeLimitMs: o.timeLimitMs }));
+    return done.get(key)!;
+  };
+  const lanes = o.laneCounts.map((l) => rows(l, o.strategy).cell);
+  const strategies = o.strategies.map((s) => rows(o.core.lanes, s).cell);
+  const mapRows = o.laneMap ? rows(o.core.lanes, o.strategy).program : undefined;
+  const s = simulateProgram(obj, c, file, o, rows(o.core.lanes, o.strategy));
   const kernelNs = await kernelFigure(obj, program, s, o.kernel);
   return {
     file, name, program, insns: c.insns, passAlone, lanes, strategies,

@@ -84,6 +84,6 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       bar.end();
     }
     writeFileAtomicSync(a.out, html);
-    process.stdout.write(`${a.out}: ${CHART_NAMES.length} charts (${CHART_NAMES.join(', ')}) for ${programs} program${programs === 1 ? '' : 's'}, ${(html.length / 1024).toFixed(0)} KiB\n`);
+    process.stdout.write(`${a.out}: ${CHART_NAMES.length} charts (${CHART_NAMES.join(', ')}) for ${programs} program${programs === 1 ? '' : 's'}, ${Math.round(Buffer.byteLength(html) / 1024)} KiB\n`);
   },
 };
