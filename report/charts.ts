@@ -77,7 +77,7 @@ export const CLASS_COLOURS: Readonly<Record<InsnClass, string>> = {
 export function laneMapChart(d: ReportData): Chart {
   const title = 'Lane utilisation map';
   const map = compiled(d).find((p) => p.map)?.map;
-  if (!map) return none('lane-map', title, '', ['no schedule to draw: the first program was refused by the scheduler']);
+  if (!map) return none('lane-map', title, '', ['no schedule to draw: the scheduler refused every program']);
   return { name: 'lane-map', title, caption: laneMapCaption(map), svg: laneMapSvg(map) };
 }
 

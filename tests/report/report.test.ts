@@ -14,6 +14,8 @@ import { buildReport, CHART_NAMES, readSweep, readSynth, renderHtml, ReportInput
 import type { ReportData } from '../../report/index.js';
 import { SYNTH_COMMAND } from '../../report/hxdp.js';
 import { isMeasured } from '../../report/types.js';
+import { loadFile } from '../../compiler/loader/index.js';
+import { ROOT } from '../helpers/paths.js';
 import { inputs, OPTIONS, SWEEP_FIXTURE, synthDoc } from './common.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'xdp2hw-report-'));
@@ -118,5 +120,20 @@ describe('sweep and synthesis inputs', () => {
     expect(fig('resources')).toContain('hXDP whole: 42000 LUTs');
     expect(fig('resources')).toContain('<td>4 lanes (xdp2hw)</td><td>20000</td>');
     expect(fig('mpps')).toContain('not measured');
+  });
+
+  it('a program the scheduler refuses (BPF-to-BPF calls): each cell says why, and the page still draws every chart', async () => {
+    const file = join(ROOT, 'tests/fuzz/seeds/subprog.o');
+    const d = await buildReport([{ file, obj: loadFile(file) }], { ...OPTIONS, maxPackets: 10 });
+    const p = d.programs[0];
+    expect(p.insns.original).toBeGreaterThan(0);
+    for (const c of [...p.lanes, ...p.strategies]) {
+      expect(c.rows).toBeNull();
+      expect(c.refused).toMatch(/BPF-to-BPF calls/);
+    }
+    expect('why' in p.sim && p.sim.why).toMatch(/^(refused by the scheduler|no traffic.pcap beside)/);
+    const html = renderHtml(d);
+    for (const n of CHART_NAMES) expect(html).toContain(`data-chart="${n}"`);
+    expect(html).toContain('no schedule to draw');
   });
 });
