@@ -87,7 +87,8 @@ function laneMapCaption(m: LaneMap): string {
 }
 
 export function laneMapSvg(m: LaneMap): string {
-  const cw = 9, ch = 12, perBand = 96, left = 52;
+  // cells as large as the page allows: short programs get wide cells, long ones wrap in bands of rows
+  const cw = m.rows.length <= 48 ? 18 : m.rows.length <= 96 ? 11 : 9, ch = cw <= 9 ? 12 : 16, perBand = Math.floor(880 / cw), left = 52;
   const bands = Math.max(1, Math.ceil(m.rows.length / perBand));
   const bandH = m.lanes * ch + 24;
   const leg = legend(left, 16, Object.entries(CLASS_COLOURS).map(([name, c]) => ({ name, colour: c })).concat([{ name: 'empty', colour: '#f0f0f0' }]), left + perBand * cw);
