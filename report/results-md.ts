@@ -53,8 +53,10 @@ Each optimisation run alone on the original program, % of its instructions remov
 Our bounds-check column is the better of \`bounds\` (removal) and \`jlen\` (a 1-instruction length
 check); 6-byte load/store is the better of \`mac6\` and \`wide\`. Last column: all our passes
 together, instructions left (hXDP's count after its peephole optimisations, ≈). Our programs are
-our own C sources of the programs hXDP names, compiled by our clang, so their sizes differ from
-hXDP's (second column: ours (hXDP's)); l4lb stands in for Katran. Core: ${d.core}.
+written from scratch after the programs hXDP names, with full header parsing (programs/README.md),
+so most are larger than hXDP's (second column: ours (hXDP's)); l4lb stands in for Katran. Rows and
+cycles below follow from these sizes: compare ratios (rows per instruction), not absolute counts.
+Core: ${d.core}.
 
 ${table(['program', 'eBPF insns', ...HXDP_FIG7_COLUMNS.map((c) => `${c} %`), 'after all passes'], [...rows, total])}
 
