@@ -168,7 +168,7 @@ export function resourcesChart(d: ReportData): Chart {
     `produce one per lane count with: ${SYNTH_COMMAND}`,
     `hXDP (Virtex-7): Sephirot core ${HXDP_RESOURCES.core.luts / 1000}K LUT / ${HXDP_RESOURCES.core.ffs / 1000}K FF; whole design ${HXDP_RESOURCES.whole.luts / 1000}K LUT / ${HXDP_RESOURCES.whole.ffs / 1000}K FF / ${HXDP_RESOURCES.whole.brams} BRAM36`,
   ]);
-  const groups = d.synth.map((s) => `${s.lanes === undefined ? s.file.split('/').pop() : `${s.lanes} lanes`}${s.core ? ` (${s.core})` : ''}`);
+  const groups = d.synth.map((s) => `${s.lanes === undefined ? s.file.split('/').pop() : `${s.lanes} lane${s.lanes === 1 ? '' : 's'}`}${s.core || s.flow ? ` (${[s.core, s.flow].filter(Boolean).join(', ')})` : ''}`);
   const series = [{ name: 'LUTs (whole)' }, { name: 'FFs (whole)' }, { name: 'LUTs (core)' }, { name: 'FFs (core)' }];
   const values = d.synth.map((s) => [s.luts, s.ffs, s.coreLuts ?? null, s.coreFfs ?? null]);
   const refs: BarRef[] = [];
@@ -181,7 +181,7 @@ export function resourcesChart(d: ReportData): Chart {
   const rows = d.synth.map((s, i) => `<tr><td>${esc(groups[i])}</td><td>${s.luts}</td><td>${s.ffs}</td><td>${s.brams ?? '–'}</td><td>${s.dsps ?? '–'}</td><td>${s.logicLevels ?? '–'}</td><td>${s.coreLuts ?? '–'}</td><td>${s.coreFfs ?? '–'}</td><td>${esc(s.file)}</td></tr>`).join('');
   return {
     name: 'resources', title,
-    caption: 'From the synthesis JSON files given (xdp2hw verilog --synth --json). Black marks at 4 lanes: hXDP on a Virtex-7 (Sephirot core 27K LUT / 4K FF; whole 42K LUT / 18K FF).',
+    caption: 'From the synthesis JSON files given (xdp2hw verilog --synth --json; the flow in brackets: xilinx counts 7-series LUT6s, generic counts Yosys\'s own cells, which do not compare with a Virtex-7). Black marks at 4 lanes: hXDP on a Virtex-7 (Sephirot core 27K LUT / 4K FF; whole 42K LUT / 18K FF).',
     svg: barChart({ label: title, yLabel: 'count', groups, series, values, refs, refName: 'hXDP (4 lanes)' }),
     extra: `<table><tr><th>design</th><th>LUTs</th><th>FFs</th><th>BRAMs</th><th>DSPs</th><th>logic levels</th><th>core LUTs</th><th>core FFs</th><th>file</th></tr>${rows}</table>`,
   };

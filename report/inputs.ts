@@ -93,9 +93,10 @@ export function synthPoint(v: unknown, path: string): SynthPoint {
   const lanes = num(v.lanes) ?? num(s.lanes) ?? (isObject(v.design) ? num(v.design.lanes) : undefined) ?? lanesInName(path);
   const coreName = str(v.core) ?? (isObject(v.core) ? str(v.core.name) : undefined);
   const program = str(v.program);
+  const flow = str(s.flow);
   const opt = (k: string, x: number | undefined) => (x === undefined ? {} : { [k]: x });
   return {
-    file: path, luts, ffs, ...opt('lanes', lanes), ...(coreName ? { core: coreName } : {}), ...(program ? { program } : {}),
+    file: path, luts, ffs, ...opt('lanes', lanes), ...(coreName ? { core: coreName } : {}), ...(program ? { program } : {}), ...(flow ? { flow } : {}),
     ...opt('brams', num(s.brams)), ...opt('dsps', num(s.dsps)), ...opt('logicLevels', num(s.logicLevels)),
     ...opt('coreLuts', num(core.luts)), ...opt('coreFfs', num(core.ffs)),
   };

@@ -187,12 +187,12 @@ function resourcesSection(r: ResultsInput): string {
 **Not measured** in this run: give synthesis JSON files (\`npm run results -- --synth F.json ...\`),
 one per lane count, written by \`${SYNTH_COMMAND}\`. ${ref}
 `;
-  const rows = r.synth.map((s) => [s.lanes ?? '?', s.core ?? '–', s.luts, s.ffs, s.brams ?? '–', s.dsps ?? '–', s.logicLevels ?? '–', s.coreLuts ?? '–', s.coreFfs ?? '–']);
+  const rows = r.synth.map((s) => [s.lanes ?? '?', s.core ?? '–', s.flow ?? '–', s.luts, s.ffs, s.brams ?? '–', s.dsps ?? '–', s.logicLevels ?? '–', s.coreLuts ?? '–', s.coreFfs ?? '–']);
   return `## Resources
 
 From \`xdp2hw verilog --synth --json\` (Yosys; see docs/HARDWARE.md for the flow). ${ref}
 
-${table(['lanes', 'core', 'LUTs', 'FFs', 'BRAMs', 'DSPs', 'logic levels', 'core LUTs', 'core FFs'], rows)}
+${table(['lanes', 'core', 'flow', 'LUTs', 'FFs', 'BRAMs', 'DSPs', 'logic levels', 'core LUTs', 'core FFs'], rows)}
 `;
 }
 

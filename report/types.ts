@@ -107,6 +107,8 @@ export interface SynthPoint {
   readonly lanes?: number;
   readonly core?: string;
   readonly program?: string;
+  /** the Yosys flow (xilinx: 7-series LUT6 counts; generic: Yosys's own cells, not comparable) */
+  readonly flow?: string;
   readonly luts: number;
   readonly ffs: number;
   readonly brams?: number;

@@ -1,7 +1,8 @@
 // What the report tests share: the programs they report on (small ones, each with traffic.pcap and
 // maps.json beside it), the options, a synthesis document in the `verilog --synth --json` format
 // and the sweep fixture (real `xdp2hw sweep` output of xdp1 and xdp2, lanes 1, 2, 4, list and
-// motion, 50 packets each).
+// motion, 50 packets each, written by the h-sweep branch's command). fixtures/synth-*.json is a
+// real `xdp2hw verilog --synth --json` document (the h-synth branch's command, Yosys 0.23).
 
 import { join } from 'node:path';
 import { loadFile } from '../../compiler/loader/index.js';

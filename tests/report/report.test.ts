@@ -110,6 +110,13 @@ describe('sweep and synthesis inputs', () => {
     expect(() => readSweep([join(tmp, 'missing.jsonl')])).toThrow(/missing\.jsonl: no such file/);
   });
 
+  it('synth: a real `verilog --synth --json` document (xdp_drop, 1 lane, generic flow, from the h-synth branch) reads as written', () => {
+    const [s] = readSynth([join(ROOT, 'tests/report/fixtures/synth-xdp_drop-1lane-generic.json')]);
+    const doc = JSON.parse(readFileSync(join(ROOT, 'tests/report/fixtures/synth-xdp_drop-1lane-generic.json'), 'utf8'));
+    expect(s).toMatchObject({ lanes: doc.lanes, core: doc.core, program: doc.program, flow: doc.synth.flow, luts: doc.synth.luts, ffs: doc.synth.ffs,
+      brams: doc.synth.brams, dsps: doc.synth.dsps, logicLevels: doc.synth.logicLevels, coreLuts: doc.synth.core.luts, coreFfs: doc.synth.core.ffs });
+  });
+
   it('a report with sweep and synthesis files draws them, with hXDP\'s resources marked at 4 lanes', async () => {
     const synth = [2, 4].map((l) => put(`s-${l}.json`, JSON.stringify(synthDoc(l))));
     const d = await buildReport(inputs(['xdp_tx']), { ...OPTIONS, core: CORE_PRESETS.hxdp, maxPackets: 0, sweep: [SWEEP_FIXTURE], synth });
