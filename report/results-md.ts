@@ -40,7 +40,7 @@ function passesSection(d: ReportData, ours: ReportData): string {
       return (100 * (p.insns.original - best)) / p.insns.original;
     };
     const fig = HXDP_FIG7[p.name];
-    return [`${p.name} (${HXDP_NAMES[p.name] ?? ''})`, `${p.insns.original} (${HXDP_ROWS[p.name]?.insns ?? '–'})`,
+    return [`${p.name}${HXDP_NAMES[p.name] && HXDP_NAMES[p.name] !== p.name ? ` (${HXDP_NAMES[p.name]})` : ''}`, `${p.insns.original} (${HXDP_ROWS[p.name]?.insns ?? '–'})`,
       ...HXDP_FIG7_COLUMNS.map((col, i) => `${f1(pct(OUR_PASS_FOR_FIG7[col]))} (${fig ? f1(fig[i]) : '–'})`),
       `${p.insns.optimized} = ${f1((100 * p.insns.optimized) / p.insns.original)} % (${HXDP_AFTER_PEEPHOLE[p.name] ?? '–'} ≈ ${HXDP_AFTER_PEEPHOLE[p.name] ? f1((100 * HXDP_AFTER_PEEPHOLE[p.name]) / HXDP_ROWS[p.name].insns) : '–'} %)`];
   });
@@ -73,8 +73,10 @@ function rowsSection(d: ReportData): string {
   const lanes = d.laneCounts;
   const rows = ok(d).map((p) => {
     const h = HXDP_FIG8[p.name];
+    const r4 = rowsAt(p, 4);
+    const hx = HXDP_ROWS[p.name];
     return [p.name, p.insns.original, ...lanes.map((l) => cell(rowsAt(p, l))), cell(Math.min(...p.strategies.filter((s) => s.rows !== null && s.strategy !== 'sequential').map((s) => s.rows!))),
-      h ? h.join(' / ') : '–'];
+      h ? h.join(' / ') : '–', `${r4 === null ? '–' : (r4 / p.insns.original).toFixed(3)} (${hx ? (hx.rows / hx.insns).toFixed(3) : '–'})`];
   });
   const at4 = ok(d).map((p) => rowsAt(p, 4)).filter((v): v is number => v !== null);
   const best4 = ok(d).map((p) => Math.min(...p.strategies.filter((s) => s.rows !== null && s.strategy !== 'sequential').map((s) => s.rows!)));
@@ -86,7 +88,7 @@ function rowsSection(d: ReportData): string {
 VLIW rows of the optimized program, ${d.strategy} strategy, core ${d.core}; "best" is the fewest
 rows of list, motion and optimal at ${d.coreLanes} lanes. hXDP's rows for 1 / 2 / 3 / 4 lanes (≈).
 
-${table(['program', 'eBPF insns', ...lanes.map((l) => `${l} lane${l > 1 ? 's' : ''}`), `best (${d.coreLanes} lanes)`, 'hXDP 1 / 2 / 3 / 4'], rows)}
+${table(['program', 'eBPF insns', ...lanes.map((l) => `${l} lane${l > 1 ? 's' : ''}`), `best (${d.coreLanes} lanes)`, 'hXDP 1 / 2 / 3 / 4', '4-lane rows per original insn (hXDP)'], rows)}
 
 Σ rows at 4 lanes / Σ original instructions: list ${sum(at4)} / ${insns} = ${(sum(at4) / insns).toFixed(3)}, best ${sum(best4)} / ${insns} = ${(sum(best4) / insns).toFixed(3)};
 hXDP ${hxRows} of ${hxInsns.toLocaleString('en-US')} = ${(hxRows / hxInsns).toFixed(3)}.
