@@ -1,6 +1,6 @@
 // Lint rules that guard the layering of docs/ARCHITECTURE.md:
 // isa/ is a leaf; simulator/ never imports compiler passes, scheduling or emitters;
-// engines and libraries never import the CLI; no import cycles (type-only imports aside);
+// engines and libraries never import the CLI; compiler/ and simulator/ never import report/; no import cycles (type-only imports aside);
 // engines never import each other, and what engines stand on never imports an engine.
 import { fileURLToPath } from 'node:url';
 import { importX } from 'eslint-plugin-import-x';
@@ -53,7 +53,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['isa/**/*.ts', 'compiler/**/*.ts', 'simulator/**/*.ts', 'cli/**/*.ts', 'bench/**/*.ts', 'tests/**/*.ts'],
+    files: ['isa/**/*.ts', 'compiler/**/*.ts', 'simulator/**/*.ts', 'report/**/*.ts', 'cli/**/*.ts', 'bench/**/*.ts', 'tests/**/*.ts'],
     rules: {
       'no-restricted-exports': ['error', { restrictDefaultExports: { direct: true, named: true, defaultFrom: true, namedFrom: true, namespaceFrom: true } }],
     },
@@ -84,6 +84,7 @@ export default tseslint.config(
         patterns: [
           { group: ['**/compiler/passes/**', '**/compiler/schedule/**', '**/compiler/emit/**', '**/compiler/analysis/**', '**/compiler/pipeline*'], message: 'simulator/ imports isa/ and compiled-program types, never compiler passes.' },
           { group: outside(['cli']), message: 'libraries never import the CLI.' },
+          { group: outside(['report']), message: 'simulator/ never imports report/ (the report reads the simulator, not the reverse).' },
         ],
       }],
     },
@@ -92,7 +93,17 @@ export default tseslint.config(
     files: ['compiler/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
-        patterns: [{ group: outside(['cli', 'simulator']), message: 'compiler/ does not import the simulator or the CLI.' }],
+        patterns: [{ group: outside(['cli', 'simulator']), message: 'compiler/ does not import the simulator or the CLI.' },
+          { group: outside(['report']), message: 'compiler/ never imports report/ (the report reads the compiler, not the reverse).' }],
+      }],
+    },
+  },
+  {
+    // report/ reads compiler/ and simulator/ and draws; the CLI calls it, never the reverse
+    files: ['report/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: outside(['cli']), message: 'report/ never imports the CLI.' }],
       }],
     },
   },

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian tools the tests use (clang, llvm, bpftool, libbpf-dev, tcpdump, iverilog,
-# verilator, yosys) when some are missing and we are root; mounts the BPF filesystem.
+# verilator, yosys, chromium for the report's browser test) when some are missing and we are root; mounts the BPF filesystem.
 # Prints what it did; never fails the test run by itself (tests report what they cannot do).
 set -u
 need=()
@@ -12,6 +12,7 @@ command -v tcpdump >/dev/null || need+=(tcpdump)
 command -v iverilog >/dev/null || need+=(iverilog)
 command -v verilator >/dev/null || need+=(verilator)
 command -v yosys >/dev/null || need+=(yosys)
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "install-tools: installing ${need[*]}"

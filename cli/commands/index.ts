@@ -11,6 +11,7 @@ import { compileCommand } from './compile.js';
 import { compareCommand } from './compare.js';
 import { simulateCommand } from './simulate.js';
 import { checkCommand } from './check.js';
+import { reportCommand } from './report.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const COMMANDS: CommandModule<any, any>[] = [infoCommand, disasmCommand, trafficCommand, pcapInfoCommand, runCommand, simulateCommand, checkCommand, coverageCommand, compileCommand, compareCommand, conformancePluginCommand];
+export const COMMANDS: CommandModule<any, any>[] = [infoCommand, disasmCommand, trafficCommand, pcapInfoCommand, runCommand, simulateCommand, checkCommand, coverageCommand, compileCommand, compareCommand, reportCommand, conformancePluginCommand];
