@@ -15,9 +15,8 @@ import { parseIntList } from '../args.js';
 import { UsageError } from '../errors.js';
 import { JSON_OUTPUT } from '../options.js';
 import { checkLanes, readCore, TIME_LIMIT } from '../schedule-options.js';
-import { rejectOutOfMode } from '../validate-options.js';
 import { parseShard } from '../sweep/points.js';
-import { mergeSweeps, objectPaths, runSweep, sweepInputs } from '../sweep/sweep.js';
+import { mergeSweeps, objectPaths, pendingPoints, runSweep, sweepInputs } from '../sweep/sweep.js';
 
 interface SweepArgs {
   files: string[];
@@ -33,11 +32,12 @@ interface SweepArgs {
   'line-rate': number;
   jobs?: number;
   shard?: string;
+  'dry-run': boolean;
   json: boolean;
 }
 
 /** Options that only a sweep (not `sweep merge`) takes. */
-const SWEEP_ONLY = ['programs', 'lanes', 'strategies', 'core', 'clock', 'passes', 'packets', 'time-limit', 'line-rate', 'jobs', 'shard'];
+const SWEEP_ONLY = ['programs', 'lanes', 'strategies', 'core', 'clock', 'passes', 'packets', 'time-limit', 'line-rate', 'jobs', 'shard', 'dry-run'];
 
 export const sweepCommand: CommandModule<object, SweepArgs> = {
   command: 'sweep [files...]',
@@ -58,6 +58,7 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
       .option('line-rate', { type: 'number', default: 40, describe: 'Gb/s of back-to-back arrivals (as simulate)', coerce: last })
       .option('jobs', { type: 'number', describe: 'worker threads (default: the machine\'s cores)', coerce: last })
       .option('shard', { type: 'string', describe: 'run only the i-th of n disjoint slices, e.g. 0/4', coerce: last })
+      .option('dry-run', { type: 'boolean', default: false, describe: 'print the points this run would run (this shard\'s, not yet in --out), one JSON line each, and run nothing', coerce: last })
       .option('json', { ...JSON_OUTPUT, coerce: last })
       .epilog('`xdp2hw sweep merge a.jsonl b.jsonl ... --out all.jsonl` joins shard outputs: one line per point id, sorted; '
         + 'a point given twice with different figures (compileMs, simulateMs aside) is refused. '
@@ -70,6 +71,11 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
     if (a.shard !== undefined && shard === undefined) throw new UsageError(`--shard ${a.shard}: expected i/n with 0 <= i < n, e.g. 0/4`);
     const jobs = a.jobs ?? availableParallelism();
     if (!Number.isInteger(jobs) || jobs < 1 || jobs > 256) throw new UsageError(`--jobs ${jobs}: expected a whole number from 1 to 256`);
+    if (a['dry-run']) {
+      for (const p of pendingPoints({ out: a.out, grid, shard, jobs }))
+        process.stdout.write(`${JSON.stringify({ id: p.id, program: p.input.program, file: p.input.file, lanes: p.lanes, strategy: p.strategy, core: p.core.name, passes: p.passes, clockMHz: p.clockMHz })}\n`);
+      return;
+    }
     const bar = createProgress('sweep', 'points');
     let result;
     try {
@@ -126,7 +132,8 @@ function checkPassSet(set: string): string {
 }
 
 function merge(a: SweepArgs): void {
-  rejectOutOfMode(a as unknown as Record<string, unknown>, 'merge', SWEEP_ONLY.filter((k) => !isDefault(a, k)));
+  const given = SWEEP_ONLY.find((k) => !isDefault(a, k));
+  if (given !== undefined) throw new UsageError(`--${given} does not apply to sweep merge`);
   const inputs = a.files.slice(1);
   if (inputs.length === 0) throw new UsageError('sweep merge: name the shard outputs to join');
   const s = mergeSweeps(inputs, a.out);
@@ -138,5 +145,5 @@ function merge(a: SweepArgs): void {
 function isDefault(a: SweepArgs, k: string): boolean {
   const defaults: Record<string, unknown> = { strategies: 'list', core: 'xdp2hw', passes: 'all', packets: 1000, 'time-limit': 200, 'line-rate': 40 };
   const v = (a as unknown as Record<string, unknown>)[k];
-  return v === undefined || (k in defaults && v === defaults[k]);
+  return v === undefined || v === false || (k in defaults && v === defaults[k]);
 }

@@ -95,14 +95,23 @@ export interface SweepSummary {
   seconds: number;
 }
 
-/** Runs the points of the grid (this shard's) not yet in `out`, appending each as it completes. */
-export async function runSweep(o: SweepRun): Promise<{ summary: SweepSummary; records: PointRecord[] }> {
-  const t0 = performance.now();
+/** The points of the grid (this shard's) not yet in `out`: what a run would run. */
+export function pendingPoints(o: SweepRun): PointSpec[] {
+  return plan(o).todo;
+}
+
+function plan(o: SweepRun) {
   const all = dedupe(expandGrid(o.grid));
   const mine = o.shard ? shardOf(all, o.shard.index, o.shard.count) : all;
   const existing = readPoints(o.out, true);
   const done = new Map(existing.points.map((p) => [p.id, p]));
-  const todo = mine.filter((p) => !done.has(p.id));
+  return { all, mine, existing, done, todo: mine.filter((p) => !done.has(p.id)) };
+}
+
+/** Runs the points of the grid (this shard's) not yet in `out`, appending each as it completes. */
+export async function runSweep(o: SweepRun): Promise<{ summary: SweepSummary; records: PointRecord[] }> {
+  const t0 = performance.now();
+  const { all, mine, existing, done, todo } = plan(o);
   const writer = new PointWriter(o.out, existing.wholeBytes, existing.torn);
   const records: PointRecord[] = mine.flatMap((p) => (done.has(p.id) ? [done.get(p.id)!] : []));
   let n = 0;
