@@ -122,6 +122,11 @@ function runsFor(label: string): string[][] {
       return [['compare', obj('xdp1'), obj('xdp2'), '--lanes', '1,4', '--strategies', 'list,optimal', '--json']];
     case 'simulate':
       return [['simulate', obj('xdp1'), '--pcap', join(PROGRAMS_DIR, 'xdp1', 'traffic.pcap'), '--max-packets', '20', '--baseline', 'both', '--json']];
+    case 'sweep':
+      return [['sweep', obj('xdp_pass'), '--lanes', '2', '--packets', '20', '--out', join(tmp, 'sweep.jsonl'), '--json']];
+    case 'sweep merge':
+      writeFileSync(join(tmp, 'torn.jsonl'), '{"id":"a"}\n{"id":"b"');
+      return [['sweep', 'merge', join(tmp, 'torn.jsonl'), '--out', join(tmp, 'merged.jsonl'), '--json']];
     case 'coverage':
       return [['coverage', obj('xdp1'), '--pcap', PCAP, '--json']];
     default:

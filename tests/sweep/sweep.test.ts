@@ -50,6 +50,13 @@ describe('xdp2hw sweep', () => {
     expect(new Set(ps.map((p) => `${p.program}/${p.lanes}/${p.strategy}`)).size).toBe(8);
   });
 
+  it('each line has exactly the point fields docs/CLI.md lists (refused only on a refused point)', () => {
+    const cli = readFileSync(join(ROOT, 'docs/CLI.md'), 'utf8');
+    const table = cli.slice(cli.indexOf('| point field |'));
+    const documented = [...table.slice(0, table.indexOf('\n\n')).matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]);
+    for (const p of points(at('all.jsonl'))) expect(Object.keys(p).sort()).toEqual(documented.filter((f) => f !== 'refused').sort());
+  });
+
   it('--shard 0/2 and 1/2, then sweep merge, give the points of one unsharded run', () => {
     ok([...GRID, '--out', at('s0.jsonl'), '--shard', '0/2', '--jobs', '1']);
     ok([...GRID, '--out', at('s1.jsonl'), '--shard', '1/2', '--jobs', '2']);
