@@ -85,7 +85,7 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
     }
     const s = result.summary;
     if (json) process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
-    else process.stdout.write(`sweep: ${s.points} points${s.shard === '0/1' ? '' : ` (shard ${s.shard} of ${s.total})`} in ${s.out}: ${s.skipped} already there, ${s.ran} run (${s.jobs} job${s.jobs > 1 ? 's' : ''}, ${s.seconds} s), ${s.refused} refused, ${s.mismatchPoints} with mismatches\n`);
+    else process.stdout.write(`sweep: ${s.points} point${s.points === 1 ? '' : 's'}${s.shard === '0/1' ? '' : ` (shard ${s.shard} of ${s.total})`} in ${s.out}: ${s.skipped} already there, ${s.ran} run (${s.jobs} job${s.jobs > 1 ? 's' : ''}, ${s.seconds} s), ${s.refused} refused, ${s.mismatchPoints} with mismatches\n`);
     const bad = result.records.filter((r) => (r.mismatches ?? 0) > 0);
     for (const r of bad.slice(0, 10)) process.stderr.write(`${r.file}: point ${r.id} (${r.lanes} lanes, ${r.strategy}, ${r.core}, passes ${r.passes}): ${r.mismatches} packets differ from the reference interpreter\n`);
     for (const r of result.records.filter((x) => x.refused !== undefined).slice(0, 10)) process.stderr.write(`${r.file}: point ${r.id} refused: ${r.refused}\n`);

@@ -117,6 +117,18 @@ describe('xdp2hw sweep', () => {
     expect(existsSync(at('none.jsonl'))).toBe(false); // --dry-run writes nothing
   });
 
+  it('a program the scheduler refuses is one line with `refused` and null figures, and is not redone', () => {
+    // mov r0, 2; call local +1; exit; mov r0, 1; exit: a BPF-to-BPF call, which rows cannot hold
+    const bin = at('call.bin');
+    writeFileSync(bin, Buffer.from(['b700000002000000', '8510000001000000', '9500000000000000', 'b700000001000000', '9500000000000000'].join(''), 'hex'));
+    const s = JSON.parse(ok(['sweep', bin, '--out', at('call.jsonl'), '--json'])) as Record<string, number>;
+    expect(s).toMatchObject({ ran: 1, refused: 1 });
+    const [p] = points(at('call.jsonl'));
+    expect(p.refused).toMatch(/BPF-to-BPF calls/);
+    expect(p).toMatchObject({ rows: null, cyclesMean: null, mismatches: null, traffic: 'generic' });
+    expect(JSON.parse(ok(['sweep', bin, '--out', at('call.jsonl'), '--json']))).toMatchObject({ skipped: 1, ran: 0 });
+  });
+
   it('merge refuses a point given twice with different figures, and accepts one that differs in timing only', () => {
     const ps = lines(at('s0.jsonl')).map((l) => JSON.parse(l) as Point);
     const timing = ps.map((p) => ({ ...p, compileMs: 12345, simulateMs: 1 }));
