@@ -138,7 +138,7 @@ function merge(a: SweepArgs): void {
   if (inputs.length === 0) throw new UsageError('sweep merge: name the shard outputs to join');
   const s = mergeSweeps(inputs, a.out);
   for (const f of s.torn) process.stderr.write(`${f}: a torn last line (a killed run) was left out\n`);
-  process.stdout.write(a.json ? `${JSON.stringify(s, null, 2)}\n` : `sweep merge: ${s.points} points from ${s.inputs} files into ${s.out} (${s.duplicates} duplicates)\n`);
+  process.stdout.write(a.json ? `${JSON.stringify(s, null, 2)}\n` : `sweep merge: ${s.points} point${s.points === 1 ? '' : 's'} from ${s.inputs} file${s.inputs === 1 ? '' : 's'} into ${s.out} (${s.duplicates} duplicates)\n`);
 }
 
 /** Whether option `k` holds its default (yargs fills defaults, so "given" means "not the default"). */
