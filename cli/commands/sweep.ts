@@ -48,7 +48,7 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
       .positional('files', { type: 'string', array: true, default: [] as string[], describe: 'objects to sweep (their traffic.pcap and maps.json beside them); after merge: the shard outputs to join' })
       .option('out', { type: 'string', demandOption: true, describe: 'the output, one JSON point a line: points already there are skipped, new ones appended', coerce: last })
       .option('programs', { type: 'string', describe: 'programs of programs/ by name, comma-separated, or all', coerce: last })
-      .option('lanes', { type: 'string', describe: 'lane counts, e.g. 1,2,4,8 (default: the core\'s)', coerce: last })
+      .option('lanes', { type: 'string', describe: 'lane counts, e.g. 1,2,4,8 (default: each core\'s)', coerce: last })
       .option('strategies', { type: 'string', default: 'list', describe: `strategies: ${STRATEGIES.join(', ')}`, coerce: last })
       .option('core', { type: 'string', default: 'xdp2hw', describe: `cores, comma-separated: ${Object.keys(CORE_PRESETS).join(', ')} or JSON core files`, coerce: last })
       .option('clock', { type: 'string', describe: 'core clocks, MHz, comma-separated, e.g. 156.25,250 (default: each core\'s)', coerce: last })
@@ -66,11 +66,11 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
   handler: async (a) => {
     if (a.files[0] === 'merge') return merge(a);
     const json = a.json;
-    const grid = gridOf(a);
     const shard = a.shard === undefined ? undefined : parseShard(a.shard);
     if (a.shard !== undefined && shard === undefined) throw new UsageError(`--shard ${a.shard}: expected i/n with 0 <= i < n, e.g. 0/4`);
     const jobs = a.jobs ?? availableParallelism();
     if (!Number.isInteger(jobs) || jobs < 1 || jobs > 256) throw new UsageError(`--jobs ${jobs}: expected a whole number from 1 to 256`);
+    const grid = gridOf(a);
     if (a['dry-run']) {
       for (const p of pendingPoints({ out: a.out, grid, shard, jobs }))
         process.stdout.write(`${JSON.stringify({ id: p.id, program: p.input.program, file: p.input.file, lanes: p.lanes, strategy: p.strategy, core: p.core.name, passes: p.passes, clockMHz: p.clockMHz })}\n`);
@@ -100,12 +100,10 @@ function last<T>(v: T | T[]): T {
 
 const list = (text: string): string[] => String(text).split(',').map((s) => s.trim()).filter((s) => s !== '');
 
+/** The grid from the options: usage checked first, then the core files and the objects read. */
 function gridOf(a: SweepArgs) {
-  const inputs = sweepInputs(objectPaths(a.files, a.programs));
-  const cores = list(a.core).map((arg) => ({ arg, core: readCore(arg) }));
-  if (cores.length === 0) throw new UsageError('--core: name at least one core');
-  const lanes = a.lanes === undefined ? [cores[0].core.lanes] : parseIntList(a.lanes, 'lanes', 1, 8);
-  lanes.forEach((l) => checkLanes(l));
+  const lanesGiven = a.lanes === undefined ? undefined : parseIntList(a.lanes, 'lanes', 1, 8);
+  lanesGiven?.forEach((l) => checkLanes(l));
   const strategies = list(a.strategies);
   const bad = strategies.find((s) => !isStrategy(s));
   if (bad !== undefined || strategies.length === 0) throw new UsageError(`--strategies: no strategy ${bad ?? '(none given)'} (strategies: ${STRATEGIES.join(', ')})`);
@@ -120,7 +118,12 @@ function gridOf(a: SweepArgs) {
   if (!Number.isInteger(a.packets) || a.packets < 1) throw new UsageError(`--packets ${a.packets}: expected a whole number of 1 or more`);
   if (!(a['time-limit'] > 0)) throw new UsageError('--time-limit must be above 0');
   if (!(a['line-rate'] > 0 && a['line-rate'] <= 10_000)) throw new UsageError(`--line-rate must be above 0 and at most 10000, not ${a['line-rate']}`);
-  return { inputs, lanes, strategies: strategies as Strategy[], cores, passes, clocks, packets: a.packets, timeLimitMs: a['time-limit'], lineRateGbps: a['line-rate'] };
+  const coreArgs = list(a.core);
+  if (coreArgs.length === 0) throw new UsageError('--core: name at least one core');
+  const paths = objectPaths(a.files, a.programs);
+  const cores = coreArgs.map((arg) => ({ arg, core: readCore(arg) }));
+  const inputs = sweepInputs(paths);
+  return { inputs, lanes: lanesGiven, strategies: strategies as Strategy[], cores, passes, clocks, packets: a.packets, timeLimitMs: a['time-limit'], lineRateGbps: a['line-rate'] };
 }
 
 function checkPassSet(set: string): string {

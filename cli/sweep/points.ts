@@ -42,7 +42,8 @@ export interface PointSpec {
 /** The dimensions of a sweep, every list already checked. */
 export interface SweepGrid {
   readonly inputs: readonly SweepInput[];
-  readonly lanes: readonly number[];
+  /** undefined: each core's own lane count */
+  readonly lanes?: readonly number[];
   readonly strategies: readonly Strategy[];
   readonly cores: readonly { arg: string; core: CoreConfig }[];
   readonly passes: readonly string[];
@@ -93,7 +94,7 @@ export function expandGrid(g: SweepGrid): PointSpec[] {
     for (const { arg, core: base } of g.cores)
       for (const passes of g.passes)
         for (const clock of g.clocks)
-          for (const lanes of g.lanes)
+          for (const lanes of g.lanes ?? [base.lanes])
             for (const strategy of g.strategies) {
               const clockMHz = clock ?? base.clockMHz;
               const core = clockMHz === base.clockMHz ? base : { ...base, clockMHz };

@@ -159,6 +159,7 @@ describe('xdp2hw sweep: bad options and input', () => {
     ['zero jobs', ['sweep', obj, '--out', at('u.jsonl'), '--jobs', '0'], /--jobs 0/],
     ['an unknown corpus program', ['sweep', '--programs', 'nope', '--out', at('u.jsonl')], /--programs: no program nope/],
     ['a sweep option with merge', ['sweep', 'merge', at('all.jsonl'), '--out', at('u.jsonl'), '--lanes', '4'], /--lanes does not apply to sweep merge/],
+    ['a usage error before any file is read', ['sweep', at('nope.o'), '--out', at('u.jsonl'), '--strategies', 'fast'], /--strategies: no strategy fast/],
     ['merge with nothing to merge', ['sweep', 'merge', '--out', at('u.jsonl')], /name the shard outputs/],
   ];
   for (const [what, args, want] of usage)
