@@ -3,7 +3,7 @@
 // an appender first cuts off; appending writes each line with one write(2) on an O_APPEND file, so
 // a killed run leaves whole lines only (or a torn last line, which the next run redoes).
 
-import { closeSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, ftruncateSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { readProblem } from '../../simulator/io/files.js';
 import { UserError } from '../errors.js';
 import { TIMING_FIELDS } from './run-point.js';
@@ -16,13 +16,17 @@ export interface ReadPoints {
   readonly torn: boolean;
 }
 
-/** Reads a sweep output; a missing file is empty when `missingOk`. */
-export function readPoints(path: string, missingOk = false): ReadPoints {
+/**
+ * Reads a sweep output. As the output of a run (`asOutput`), a missing file or one that is not a
+ * regular file (a device such as /dev/null or /dev/full, a pipe) holds no points and is not read.
+ */
+export function readPoints(path: string, asOutput = false): ReadPoints {
   let bytes: Buffer;
   try {
+    if (asOutput && !statSync(path).isFile() && !statSync(path).isDirectory()) return { points: [], wholeBytes: 0, torn: false };
     bytes = readFileSync(path);
   } catch (e) {
-    if (missingOk && (e as NodeJS.ErrnoException).code === 'ENOENT') return { points: [], wholeBytes: 0, torn: false };
+    if (asOutput && (e as NodeJS.ErrnoException).code === 'ENOENT') return { points: [], wholeBytes: 0, torn: false };
     throw new UserError(`${path}: ${readProblem(e)}`);
   }
   const end = bytes.lastIndexOf(0x0a) + 1;
@@ -64,7 +68,11 @@ export class PointWriter {
   append(p: PointRecord): void {
     const line = Buffer.from(`${JSON.stringify(p)}\n`, 'utf8');
     let off = 0;
-    while (off < line.length) off += writeSync(this.fd, line, off, line.length - off);
+    try {
+      while (off < line.length) off += writeSync(this.fd, line, off, line.length - off);
+    } catch (e) {
+      throw new UserError(`${this.path}: cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
   }
 
   close(): void {

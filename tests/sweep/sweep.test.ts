@@ -182,6 +182,7 @@ describe('xdp2hw sweep: bad options and input', () => {
       return ['sweep', obj, '--out', at('bin.pcap')];
     }, /bin\.pcap: line 1: not a sweep point/],
     ['an --out that is a directory', () => ['sweep', obj, '--out', tmp], /is a directory/],
+    ['an --out device that cannot be written (not read: /dev/full reads zeros forever)', () => ['sweep', obj, '--packets', '10', '--out', '/dev/full'], /^xdp2hw: \/dev\/full: cannot write: ENOSPC\n$/],
     ['a missing shard file to merge', () => ['sweep', 'merge', at('missing.jsonl'), '--out', at('i.jsonl')], /missing\.jsonl: no such file/],
     ['a bad core file', () => {
       writeFileSync(at('core.json'), '{"name": "x"}');
