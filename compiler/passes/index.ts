@@ -11,17 +11,18 @@ import { alu3Pass, exitPass } from './fuse.js';
 import { constPropPass, redundantPass, zeroingPass, zext32Pass } from './scalar.js';
 import { widePass } from './wide.js';
 import { macPass } from './mac.js';
+import { layoutPass } from './layout.js';
 import type { Change, Pass, PassContext, PassOptions } from './types.js';
 import { absintOptions, pcOf } from './types.js';
 
 export type { Change, Pass, PassOptions } from './types.js';
 
 /** Every pass, in the order they run within a round. */
-export const PASSES: readonly Pass[] = [constPropPass, boundsPass, branchesPass, redundantPass, zext32Pass, zeroingPass, widePass, macPass, dcePass, jlenPass, alu3Pass, exitPass]
+export const PASSES: readonly Pass[] = [constPropPass, boundsPass, branchesPass, redundantPass, zext32Pass, zeroingPass, widePass, macPass, dcePass, jlenPass, alu3Pass, exitPass, layoutPass]
   .filter((p, i, all) => all.indexOf(p) === i);
 
 /** Pass order within a round (dce runs after each group that frees instructions). */
-const ROUND: readonly Pass[] = [constPropPass, boundsPass, branchesPass, redundantPass, zext32Pass, zeroingPass, widePass, macPass, dcePass, jlenPass, dcePass, alu3Pass, exitPass, dcePass];
+const ROUND: readonly Pass[] = [constPropPass, boundsPass, branchesPass, redundantPass, zext32Pass, zeroingPass, widePass, macPass, dcePass, jlenPass, dcePass, alu3Pass, exitPass, layoutPass, dcePass];
 
 export const PASS_NAMES: readonly string[] = PASSES.map((p) => p.name);
 
