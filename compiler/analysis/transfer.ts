@@ -17,10 +17,12 @@ export function transfer(s: AState, ir: IrInsn): void {
   const insn = ir.insn;
   switch (insn.kind) {
     case 'alu':
+      if (insn.width === 64 && insn.src.type === 'imm' && frameOffset(s.regs[insn.dst], insn.op, insn.src.value, s, insn.dst)) return;
       if (insn.op === 'neg' || insn.op === 'movsx' || insn.op === 'sdiv' || insn.op === 'smod') s.regs[insn.dst] = insn.width === 32 ? U32 : TOP;
       else s.regs[insn.dst] = (insn.width === 64 ? alu64 : alu32)(insn.op, s.regs[insn.dst], operandVal(s, insn.src, insn.width));
       return;
     case 'alu3':
+      if (insn.width === 64 && insn.b.type === 'imm' && frameOffset(s.regs[insn.a], insn.op, insn.b.value, s, insn.dst)) return;
       if (insn.op === 'sdiv' || insn.op === 'smod') s.regs[insn.dst] = insn.width === 32 ? U32 : TOP;
       else s.regs[insn.dst] = (insn.width === 64 ? alu64 : alu32)(insn.op, s.regs[insn.a], operandVal(s, insn.b, insn.width));
       return;
@@ -47,6 +49,13 @@ export function transfer(s: AState, ir: IrInsn): void {
     default:
       assertNever(insn);
   }
+}
+
+/** r10 + c ± imm (imm may be negative, which the scalar ranges cannot hold) stays a frame pointer. */
+function frameOffset(a: AVal, op: string, imm: number, s: AState, dst: number): boolean {
+  if (a.k !== 'fp' || (op !== 'add' && op !== 'sub')) return false;
+  s.regs[dst] = { k: 'fp', off: a.off + (op === 'add' ? imm : -imm) };
+  return true;
 }
 
 function loadVal(s: AState, base: number, off: number, size: number, signed: boolean): AVal {

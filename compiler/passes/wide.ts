@@ -3,7 +3,9 @@
 // the core supports. Only when nothing in between stores, calls or touches rA, rB or rP.
 
 import { defuse } from '../../isa/index.js';
-import type { AccessSize, Insn, LdxInsn } from '../../isa/index.js';
+import type { AccessSize, Insn, LdxInsn, StxInsn } from '../../isa/index.js';
+import { FRAME } from '../analysis/state.js';
+import type { AVal } from '../analysis/values.js';
 import type { IrBlock, IrProgram } from '../ir/index.js';
 import { replaceInsn } from '../ir/index.js';
 import { has, liveness } from '../analysis/liveness.js';
@@ -13,15 +15,15 @@ import { show } from './types.js';
 
 export const widePass: Pass = {
   name: 'wide',
-  summary: 'merge two adjacent 1/2/4-byte loads combined by shift and or into one load of twice the width',
-  soundness: 'Two unsigned loads of S bytes at p + k and p + k + S, the upper one shifted left by 8S and or-ed with the lower, are the little-endian 2S-byte value at p + k. Nothing between them stores, calls or changes p, the two registers or their intermediate values, and the lower register is dead after: one load of 2S bytes at the or reads the same bytes and faults exactly when one of the two would.',
+  summary: 'merge two adjacent 1/2/4-byte loads combined by shift and or into one load of twice the width, and two stores of a value\'s halves into one store',
+  soundness: 'Two unsigned loads of S bytes at p + k and p + k + S, the upper one shifted left by 8S and or-ed with the lower, are the little-endian 2S-byte value at p + k. Nothing between them stores, calls or changes p, the two registers or their intermediate values, and the lower register is dead after: one load of 2S bytes at the or reads the same bytes and faults exactly when one of the two would. Stores: `*(uS *)(p + k) = x` and `*(uS *)(p + k + S) = x >> 8S` (the shift in place or into a temporary, three consecutive instructions) write the low 2S bytes of x little-endian, which is one 2S-byte store of x at p + k; the domain proves every byte in the frame or in the proven packet length (neither store can trap, so no partial write is lost), and the shifted register is dead after.',
   syllables: [],
   run(ir: IrProgram, cx: PassContext): number {
     let n = 0;
     for (;;) {
       const live = liveness(ir);
       let found = false;
-      for (const fn of ir.functions) for (const b of fn.blocks) for (let at = 0; at < b.insns.length && !found; at++) found = mergeAt(b, at, live, cx);
+      for (const fn of ir.functions) for (const b of fn.blocks) for (let at = 0; at < b.insns.length && !found; at++) found = mergeAt(b, at, live, cx) || storeAt(b, at, live, cx);
       if (!found) return n;
       n++;
     }
@@ -72,4 +74,58 @@ function mergeAt(b: IrBlock, at: number, live: Liveness, cx: PassContext): boole
     { fused: 3 });
   for (const j of [iHi, iShift, iLoB, at].filter((j) => j !== place).sort((x, y) => y - x)) b.insns.splice(j, 1);
   return true;
+}
+
+/** `rY = rX >> 8S` (in place: `rX >>= 8S`), S bytes, as one instruction, or undefined. */
+function shiftOf(insn: Insn): { dst: number; src: number; bits: number; width: 32 | 64 } | undefined {
+  if (insn.kind === 'alu' && insn.op === 'rsh' && insn.src.type === 'imm') return { dst: insn.dst, src: insn.dst, bits: insn.src.value, width: insn.width };
+  if (insn.kind === 'alu3' && insn.op === 'rsh' && insn.b.type === 'imm') return { dst: insn.dst, src: insn.a, bits: insn.b.value, width: insn.width };
+  return undefined;
+}
+
+const stx = (insn: Insn | undefined) => (insn?.kind === 'stx' && insn.size !== 8 ? insn : undefined);
+
+/**
+ * Stores of a value's two halves: `*(uS *)(p + k) = x; x >>= 8S; *(uS *)(p + k + S) = x`, or
+ * `y = x >> 8S` followed by the two stores of x at k and y at k + S in either order → one store of
+ * 2S bytes of x at k. Only where the domain proves the 2S bytes in the frame or the packet.
+ */
+function storeAt(b: IrBlock, at: number, live: Liveness, cx: PassContext): boolean {
+  const w = [b.insns[at], b.insns[at + 1], b.insns[at + 2]];
+  if (!w[2]) return false;
+  let x: number, lo: StxInsn, hi: StxInsn, tmp: number;
+  const s0 = stx(w[0].insn), sh1 = shiftOf(w[1].insn), s2 = stx(w[2].insn), sh0 = shiftOf(w[0].insn), s1 = stx(w[1].insn);
+  if (s0 && sh1 && s2 && sh1.dst === s0.src && sh1.src === s0.src) {
+    // in place: the low half first, then the shifted register
+    [x, lo, hi, tmp] = [s0.src, s0, s2, sh1.dst];
+    if (s2.src !== x) return false;
+  } else if (sh0 && s1 && s2 && sh0.dst !== sh0.src) {
+    [x, tmp] = [sh0.src, sh0.dst];
+    const pair = s1.src === tmp && s2.src === x ? [s2, s1] : s2.src === tmp && s1.src === x ? [s1, s2] : undefined;
+    if (!pair) return false;
+    [lo, hi] = pair;
+  } else return false;
+  const sh = (sh1 && s0 ? sh1 : sh0)!;
+  const size = lo.size;
+  if (hi.size !== size || hi.dst !== lo.dst || hi.off !== lo.off + size || sh.bits !== 8 * size || (sh.width === 32 && size > 2)) return false;
+  if (lo.dst === tmp || lo.dst === x) return false;
+  if (has(live.liveOut.get(w[2])!, tmp)) return false;
+  const s = cx.analysis().before.get(w[0]);
+  const base = s?.regs[lo.dst];
+  const where = inside(base, lo.off, 2 * size, s?.minLen ?? 0);
+  if (!s || !where) return false;
+  const text = w.map(show).join('; ');
+  const made = replaceInsn(b, at + 2, { kind: 'stx', size: (2 * size) as AccessSize, dst: lo.dst, src: x, off: lo.off });
+  b.insns.splice(at, 2);
+  cx.report(w[0], `${text} -> ${show(made)}`,
+    `bytes ${lo.off}..${lo.off + size - 1} of r${lo.dst} get the low ${size} bytes of r${x} and bytes ${hi.off}..${hi.off + size - 1} its next ${size} (the shift by ${8 * size}), which a little-endian ${2 * size}-byte store of r${x} writes; ${where}, so neither store can trap; r${tmp} is dead after`,
+    { fused: 2 });
+  return true;
+}
+
+/** Where the domain places [off, off + size) from a pointer so that no access there traps, or undefined. */
+function inside(base: AVal | undefined, off: number, size: number, minLen: number): string | undefined {
+  if (base?.k === 'fp' && base.off + off >= -FRAME && base.off + off + size <= 0) return `the bytes are r10${base.off + off}..r10${base.off + off + size - 1}, inside the frame`;
+  if (base?.k === 'pkt' && base.lo + off >= 0 && base.hi + off + size <= minLen) return `the bytes lie in data + [0, ${base.hi + off + size}), inside the proven packet length ${minLen}`;
+  return undefined;
 }
