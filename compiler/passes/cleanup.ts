@@ -17,8 +17,10 @@ function pure(i: IrInsn, a: Absint): boolean {
   switch (insn.kind) {
     case 'alu': case 'alu3': case 'end': case 'lddw': return true;
     case 'ldx': {
-      const base = a.before.get(i)?.regs[insn.src];
-      return base?.k === 'fp' || base?.k === 'ctx';
+      const s = a.before.get(i);
+      const base = s?.regs[insn.src];
+      // a packet load inside the proven length cannot trap either
+      return base?.k === 'fp' || base?.k === 'ctx' || (base?.k === 'pkt' && base.lo + insn.off >= 0 && base.hi + insn.off + insn.size <= s!.minLen);
     }
     default: return false;
   }
@@ -32,7 +34,7 @@ const written = (i: IrInsn): number => {
 export const dcePass: Pass = {
   name: 'dce',
   summary: 'remove pure instructions whose result no path reads, unreachable blocks and jumps to the next instruction',
-  soundness: 'An ALU operation, byte swap, 64-bit immediate load or a load from the stack or the ctx writes only its destination register and cannot trap; when liveness shows no path reads that register before it is written again, removing it changes nothing observable. A block the domain proves unreachable is never executed. A jump to where control falls anyway has no effect.',
+  soundness: 'An ALU operation, byte swap, 64-bit immediate load, a load from the stack or the ctx, or a load from the packet inside the length the domain proves on every path writes only its destination register and cannot trap; when liveness shows no path reads that register before it is written again, removing it changes nothing observable. A block the domain proves unreachable is never executed. A jump to where control falls anyway has no effect.',
   syllables: [],
   run(ir: IrProgram, cx: PassContext): number {
     let total = 0;

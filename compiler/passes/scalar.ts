@@ -78,6 +78,10 @@ function noOp(insn: Insn, s: AState): string | undefined {
     const want = insn.src.type === 'imm' ? (insn.width === 64 ? insn.src.value : insn.src.value >>> 0) : undefined;
     if (c !== undefined && want !== undefined && c === want) return `r${insn.dst} already holds ${c} on every path here`;
   }
+  if (insn.kind === 'lddw' && insn.pseudo === 0 && insn.hi === 0) {
+    const c = constOf(s.regs[insn.dst]);
+    if (c !== undefined && c === insn.lo) return `r${insn.dst} already holds ${c} on every path here`;
+  }
   if (insn.kind === 'alu' && insn.op === 'and' && insn.src.type === 'imm') {
     const v = s.regs[insn.dst];
     const mask = insn.src.value >>> 0;

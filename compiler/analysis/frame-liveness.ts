@@ -1,0 +1,137 @@
+// Liveness of the bytes of each function's stack frame: after every instruction, the frame bytes
+// some later instruction may still read before they are written again (a backward fixpoint over
+// ir/flow's successors). Addresses come from the pointer domain (absint.ts): a load, a helper's
+// pointer argument or an atomic through r10 + c reads exactly those bytes; one through a pointer
+// the domain cannot place, a local or indirect call, or an unknown helper may read any of them.
+// A frame dies at exit. Only stores through r10 + c with the whole span known kill.
+
+import { defuse, FP } from '../../isa/index.js';
+import type { HelperSize } from '../../isa/index.js';
+import type { IrFunction, IrInsn, IrProgram, Label } from '../ir/index.js';
+import { successors } from '../ir/index.js';
+import type { Absint } from './absint.js';
+import { FRAME } from './state.js';
+import type { AState } from './state.js';
+
+/** live[FRAME + off] = 1: the byte at r10 + off may still be read. */
+export type FrameSet = Uint8Array;
+
+export interface FrameLiveness {
+  /** frame bytes live after each reachable instruction */
+  readonly liveOut: ReadonlyMap<IrInsn, FrameSet>;
+}
+
+const none = (): FrameSet => new Uint8Array(FRAME);
+const all = (): FrameSet => new Uint8Array(FRAME).fill(1);
+
+function mark(set: FrameSet, off: number, size: number, v: 0 | 1): void {
+  for (let i = Math.max(0, FRAME + off); i < Math.min(FRAME, FRAME + off + size); i++) set[i] = v;
+}
+
+/** The frame span [off, off + size) an access through register r reaches, 'any' when unknown, undefined when it is no frame memory. */
+function span(s: AState, r: number, off: number, size: number | undefined): { off: number; size: number } | 'any' | undefined {
+  const v = r === FP ? { k: 'fp' as const, off: 0 } : s.regs[r];
+  if (v.k === 'fp') return { off: v.off + off, size: size ?? -(v.off + off) };
+  if (v.k === 'top') return 'any';
+  return undefined;
+}
+
+function helperSize(s: AState, size: HelperSize): number | undefined {
+  if (typeof size === 'number') return size;
+  if (typeof size === 'object') {
+    const v = s.regs[size.reg];
+    return v.k === 'num' ? v.hi : undefined;
+  }
+  return undefined; // a map's key or value size: up to the end of the frame
+}
+
+/** Live before `i` from live after it (a new set); s is the domain's state before i (undefined: unreachable, all live). */
+export function frameStep(i: IrInsn, after: FrameSet, s: AState | undefined): FrameSet {
+  if (!s) return all();
+  const insn = i.insn;
+  const out = after.slice();
+  const read = (r: number, off: number, size: number | undefined): boolean => {
+    const sp = span(s, r, off, size);
+    if (sp === 'any') return false;
+    if (sp) mark(out, sp.off, sp.size, 1);
+    return true;
+  };
+  switch (insn.kind) {
+    case 'exit': case 'exit-imm': return none();
+    case 'ldx': return read(insn.src, insn.off, insn.size) ? out : all();
+    case 'ldx6': return read(insn.src, insn.off, 6) ? out : all();
+    case 'st': case 'stx': case 'stx6': {
+      const size = insn.kind === 'stx6' ? 6 : insn.size;
+      const sp = span(s, insn.dst, insn.off, size);
+      if (sp && sp !== 'any') mark(out, sp.off, sp.size, 0);
+      return out;
+    }
+    case 'atomic': return read(insn.dst, insn.off, insn.size) ? out : all();
+    case 'call': {
+      const du = defuse(insn);
+      for (const m of du.memReads) {
+        if (m.region === 'any') return all();
+        if (m.region === 'stack') mark(out, m.off, m.size, 1);
+        if (m.region === 'pointer' && !read(m.base, m.off, helperSize(s, m.size))) return all();
+      }
+      return out;
+    }
+    case 'call-local': case 'callx': return all();
+    default: {
+      const du = defuse(insn);
+      if (du.memReads.some((m) => m.region === 'any' || m.region === 'pointer' || m.region === 'stack')) return all();
+      return out;
+    }
+  }
+}
+
+export function frameLiveness(ir: IrProgram, a: Absint): FrameLiveness {
+  const succ = successors(ir);
+  const liveOut = new Map<IrInsn, FrameSet>();
+  for (const fn of ir.functions) {
+    const liveIn = solve(fn, succ, a);
+    for (const b of fn.blocks) {
+      let live = join(succ.get(b.label) ?? [], liveIn);
+      for (let k = b.insns.length - 1; k >= 0; k--) {
+        liveOut.set(b.insns[k], live);
+        live = frameStep(b.insns[k], live, a.before.get(b.insns[k]));
+      }
+    }
+  }
+  return { liveOut };
+}
+
+function join(labels: readonly Label[], liveIn: ReadonlyMap<Label, FrameSet>): FrameSet {
+  const out = none();
+  for (const l of labels) {
+    const s = liveIn.get(l);
+    if (s) for (let i = 0; i < FRAME; i++) out[i] |= s[i];
+  }
+  return out;
+}
+
+function solve(fn: IrFunction, succ: ReadonlyMap<Label, Label[]>, a: Absint): Map<Label, FrameSet> {
+  const liveIn = new Map<Label, FrameSet>();
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (let k = fn.blocks.length - 1; k >= 0; k--) {
+      const b = fn.blocks[k];
+      let live = join(succ.get(b.label) ?? [], liveIn);
+      for (let i = b.insns.length - 1; i >= 0; i--) live = frameStep(b.insns[i], live, a.before.get(b.insns[i]));
+      const old = liveIn.get(b.label);
+      if (!old || old.some((v, i) => v !== live[i])) {
+        liveIn.set(b.label, live);
+        changed = true;
+      }
+    }
+  }
+  return liveIn;
+}
+
+/** Whether every byte of [off, off + size) is dead in `set`. */
+export function deadSpan(set: FrameSet, off: number, size: number): boolean {
+  if (off < -FRAME || off + size > 0) return false;
+  for (let i = FRAME + off; i < FRAME + off + size; i++) if (set[i]) return false;
+  return true;
+}
+
