@@ -5,7 +5,7 @@
 import { FP } from '../../isa/index.js';
 import type { IrBlock, IrFunction, IrInsn, IrProgram, Label } from '../ir/index.js';
 import { successors } from '../ir/index.js';
-import { cloneState, FROM_FRAME, FROM_NOTHING, FRAME, joinState, sameState } from './state.js';
+import { cloneState, FROM_FRAME, FROM_NOTHING, FRAME, joinState, sameState, UNKNOWN } from './state.js';
 import type { AState } from './state.js';
 import { refine, transfer } from './transfer.js';
 import { num, TOP } from './values.js';
@@ -35,8 +35,8 @@ function entryState(fn: IrFunction, isMain: boolean, o: AbsintOptions): AState {
   const regs = Array.from({ length: 11 }, () => (isMain && o.clearsRegisters ? num(0) : TOP));
   if (isMain) regs[1] = { k: 'ctx' };
   regs[FP] = { k: 'fp', off: 0 };
-  const zero = new Uint8Array(FRAME).fill(isMain && o.clearsStack ? 1 : 0);
-  return { regs, minLen: isMain ? o.minFrame : 0, lenFrom: isMain ? FROM_FRAME : FROM_NOTHING, stack: new Map(), zero };
+  const bytes = new Int16Array(FRAME).fill(isMain && o.clearsStack ? 0 : UNKNOWN);
+  return { regs, minLen: isMain ? o.minFrame : 0, lenFrom: isMain ? FROM_FRAME : FROM_NOTHING, stack: new Map(), bytes };
 }
 
 /** Runs the analysis on every function of the program. */
@@ -61,6 +61,7 @@ function fixpoint(fn: IrFunction, entry: AState, succ: ReadonlyMap<Label, Label[
   const byLabel = new Map(fn.blocks.map((b) => [b.label, b]));
   const ins = new Map<Label, AState>([[fn.blocks[0].label, entry]]);
   const visits = new Map<Label, number>();
+  const heads = loopHeads(fn, succ);
   const work: Label[] = [fn.blocks[0].label];
   while (work.length > 0) {
     const label = work.shift()!;
@@ -70,7 +71,8 @@ function fixpoint(fn: IrFunction, entry: AState, succ: ReadonlyMap<Label, Label[
       const old = ins.get(to);
       const n = (visits.get(to) ?? 0) + 1;
       visits.set(to, n);
-      const next = old ? joinState(old, s, n > WIDEN_AFTER) : s;
+      // only a loop head widens: every cycle passes one, and acyclic paths keep their ranges
+      const next = old ? joinState(old, s, heads.has(to) && n > WIDEN_AFTER) : s;
       if (!old || !sameState(old, next)) {
         ins.set(to, next);
         if (!work.includes(to)) work.push(to);
@@ -78,6 +80,27 @@ function fixpoint(fn: IrFunction, entry: AState, succ: ReadonlyMap<Label, Label[
     }
   }
   return ins;
+}
+
+/** Targets of the back edges of a depth-first walk from the entry: every cycle of the CFG contains one. */
+function loopHeads(fn: IrFunction, succ: ReadonlyMap<Label, Label[]>): Set<Label> {
+  const heads = new Set<Label>();
+  const state = new Map<Label, 1 | 2>(); // 1 on the stack, 2 done
+  const stack: [Label, number][] = [[fn.blocks[0].label, 0]];
+  state.set(fn.blocks[0].label, 1);
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    const next = (succ.get(top[0]) ?? [])[top[1]++];
+    if (next === undefined) {
+      state.set(top[0], 2);
+      stack.pop();
+    } else if (state.get(next) === 1) heads.add(next);
+    else if (!state.has(next)) {
+      state.set(next, 1);
+      stack.push([next, 0]);
+    }
+  }
+  return heads;
 }
 
 /** The states leaving a block along each feasible edge (s is consumed). */

@@ -5,7 +5,7 @@
 import { assertNever, defuse, FP, helperName } from '../../isa/index.js';
 import type { Insn, JmpCond, Operand } from '../../isa/index.js';
 import type { IrInsn } from '../ir/index.js';
-import { clobberPacket, clobberStack, FRAME } from './state.js';
+import { bytesOf, clobberPacket, clobberStack, FRAME, knownBytes } from './state.js';
 import type { AState } from './state.js';
 import { alu32, alu64, constOf, immVal, num, TOP, U32 } from './values.js';
 import type { AVal } from './values.js';
@@ -36,8 +36,12 @@ export function transfer(s: AState, ir: IrInsn): void {
       return;
     case 'ldx': s.regs[insn.dst] = loadVal(s, insn.src, insn.off, insn.size, insn.signed); return;
     case 'ldx6': s.regs[insn.dst] = loadVal(s, insn.src, insn.off, 6, false); return;
-    case 'st': store(s, insn.dst, insn.off, insn.size, insn.imm === 0 ? num(0) : TOP); return;
-    case 'stx': store(s, insn.dst, insn.off, insn.size, s.regs[insn.src]); return;
+    case 'st': store(s, insn.dst, insn.off, insn.size, immVal(insn.imm, 64), BigInt(insn.imm)); return;
+    case 'stx': {
+      const c = constOf(s.regs[insn.src]);
+      store(s, insn.dst, insn.off, insn.size, s.regs[insn.src], c === undefined ? undefined : BigInt(c));
+      return;
+    }
     case 'stx6': store(s, insn.dst, insn.off, 6, TOP); return;
     case 'atomic':
       store(s, insn.dst, insn.off, insn.size, TOP);
@@ -65,11 +69,13 @@ function loadVal(s: AState, base: number, off: number, size: number, signed: boo
   if (b.k !== 'fp') return plain;
   const at = b.off + off;
   if (size === 8 && s.stack.has(at)) return s.stack.get(at)!;
-  if (!signed && at >= -FRAME && at + size <= 0 && s.zero.subarray(FRAME + at, FRAME + at + size).every((z) => z === 1)) return num(0);
+  const known = signed ? undefined : knownBytes(s, at, size);
+  if (known) return num(known.reduceRight((v, b) => v * 256 + b, 0));
   return plain;
 }
 
-function store(s: AState, base: number, off: number, size: number, v: AVal): void {
+/** A store of v (its 64-bit value c when constant: the low `size` bytes land in the frame). */
+function store(s: AState, base: number, off: number, size: number, v: AVal, c?: bigint): void {
   const b = s.regs[base];
   if (b.k !== 'fp') {
     // a pointer of unknown origin may point into the frame
@@ -79,7 +85,9 @@ function store(s: AState, base: number, off: number, size: number, v: AVal): voi
   const at = b.off + off;
   clobberStack(s, at, size);
   if (size === 8 && v.k !== 'top') s.stack.set(at, v);
-  if (constOf(v) === 0) for (let i = Math.max(0, FRAME + at); i < Math.min(FRAME, FRAME + at + size); i++) s.zero[i] = 1;
+  if (c !== undefined) bytesOf(c, size).forEach((byte, i) => {
+    if (FRAME + at + i >= 0 && at + i < 0) s.bytes[FRAME + at + i] = byte;
+  });
 }
 
 /** Helper, local and indirect calls, legacy loads: r0 written, r1-r5 clobbered, memory as defuse says. */

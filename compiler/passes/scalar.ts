@@ -5,7 +5,7 @@
 import type { Insn, JmpCond, Operand } from '../../isa/index.js';
 import type { IrProgram } from '../ir/index.js';
 import { replaceInsn, walk } from '../ir/index.js';
-import { FRAME } from '../analysis/state.js';
+import { bytesOf, knownBytes } from '../analysis/state.js';
 import type { AState } from '../analysis/state.js';
 import { constOf } from '../analysis/values.js';
 import type { Pass, PassContext } from './types.js';
@@ -136,8 +136,8 @@ function shiftPair(a: Insn, b: Insn, s: AState): string | undefined {
 
 export const zeroingPass: Pass = {
   name: 'zeroing',
-  summary: 'remove stores of zero to stack bytes already zero (the core clears the stack at every packet when CoreConfig.clearsStack)',
-  soundness: 'The domain tracks which frame bytes are known zero: all of them at entry only when CoreConfig.clearsStack (the xdp2hw core; not hxdp, whose VHDL never clears the stack), kept by stores of zero, lost by any other store, by helpers writing through stack pointers and by stores through pointers of unknown origin. Storing zero to bytes already zero changes nothing.',
+  summary: 'remove stores of zero (or of any constant) to stack bytes that already hold it (the core clears the stack at every packet when CoreConfig.clearsStack)',
+  soundness: 'The domain tracks the value of each frame byte when it is the same on every path: zero for all of them at entry only when CoreConfig.clearsStack (the xdp2hw core; not hxdp, whose VHDL never clears the stack), the bytes of every store of a constant (little-endian), forgotten by any other store, by helpers writing through stack pointers and by stores through pointers of unknown origin. A store of a constant whose bytes the frame already holds writes nothing new; as it changes no memory at any point of any execution, every such store can go at once.',
   syllables: [],
   run(ir: IrProgram, cx: PassContext): number {
     const a = cx.analysis();
@@ -146,13 +146,17 @@ export const zeroingPass: Pass = {
       const s = a.before.get(site.insn);
       const insn = site.insn.insn;
       if (!s || (insn.kind !== 'st' && insn.kind !== 'stx')) continue;
-      const zero = insn.kind === 'st' ? insn.imm === 0 : constOf(s.regs[insn.src]) === 0;
+      const c = insn.kind === 'st' ? BigInt(insn.imm) : constOf(s.regs[insn.src]) !== undefined ? BigInt(constOf(s.regs[insn.src])!) : undefined;
       const base = s.regs[insn.dst];
-      if (!zero || base.k !== 'fp') continue;
+      if (c === undefined || base.k !== 'fp') continue;
       const at = base.off + insn.off;
-      if (at < -FRAME || at + insn.size > 0 || !s.zero.subarray(FRAME + at, FRAME + at + insn.size).every((z) => z === 1)) continue;
-      const why = cx.options.core.clearsStack ? 'the core zeroes the stack at every packet start and' : '';
-      cx.report(site.insn, `${show(site.insn)}: removed`, `${why} no store of a non-zero value reaches r10${at} (${insn.size} bytes) on any path here: they are already zero`.trim(), { removed: 1 });
+      const held = knownBytes(s, at, insn.size);
+      const want = bytesOf(c, insn.size);
+      if (!held || held.some((b, i) => b !== want[i])) continue;
+      const zero = want.every((b) => b === 0);
+      const why = zero && cx.options.core.clearsStack ? 'the core zeroes the stack at every packet start and' : '';
+      cx.report(site.insn, `${show(site.insn)}: removed`,
+        `${why} on every path here r10${at}..r10${at + insn.size - 1} already hold ${zero ? 'zero' : `the bytes [${held.join(', ')}]`} (no other store reaches them), so the store writes nothing new`.trim(), { removed: 1 });
       site.block.insns.splice(site.at, 1);
       n++;
     }
