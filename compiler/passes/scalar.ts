@@ -8,6 +8,8 @@ import { replaceInsn, walk } from '../ir/index.js';
 import { bytesOf, knownBytes } from '../analysis/state.js';
 import type { AState } from '../analysis/state.js';
 import { constOf } from '../analysis/values.js';
+import { availableCopies, equal } from '../analysis/copies.js';
+import type { Copies } from '../analysis/copies.js';
 import type { Pass, PassContext } from './types.js';
 import { show } from './types.js';
 
@@ -66,8 +68,10 @@ export const constPropPass: Pass = {
 };
 
 /** Why `insn` cannot change anything in state s, or undefined. */
-function noOp(insn: Insn, s: AState): string | undefined {
+function noOp(insn: Insn, s: AState, eq: Copies | undefined): string | undefined {
   if (insn.kind === 'alu' && insn.op === 'mov') {
+    if (insn.width === 64 && insn.src.type === 'reg' && insn.src.reg !== insn.dst && eq && equal(eq, insn.dst, insn.src.reg))
+      return `r${insn.dst} already equals r${insn.src.reg} on every path here (copied from it, and neither written since)`;
     if (insn.src.type === 'reg' && insn.src.reg === insn.dst) {
       const v = s.regs[insn.dst];
       if (insn.width === 64) return 'a register moved to itself';
@@ -95,15 +99,16 @@ function noOp(insn: Insn, s: AState): string | undefined {
 export const redundantPass: Pass = {
   name: 'redundant',
   summary: 'remove operations that cannot change their register: masks wider than the value, zero-extending shift pairs and moves, moves of the value already held',
-  soundness: 'For every value in the proven range the operation returns its input: a mask keeping all bits the range can set; `<<= k; >>= k` (or s>>=) on a value below 2^(64-k) (2^(63-k)); `w = w` on a value below 2^32; `r = c` when r is already c.',
+  soundness: 'For every value in the proven range the operation returns its input: a mask keeping all bits the range can set; `<<= k; >>= k` (or s>>=) on a value below 2^(64-k) (2^(63-k)); `w = w` on a value below 2^32; `r = c` when r is already c; `rX = rY` when available copies (a forward must-analysis: rX was copied from rY, or both from one register, and neither written since, on every path) show they are already equal. Removing several at once is sound: each leaves every register as it was, so none changes what the others see.',
   syllables: [],
   run(ir: IrProgram, cx: PassContext): number {
     const a = cx.analysis();
+    const copies = availableCopies(ir);
     let n = 0;
     for (const site of [...walk(ir)].reverse()) {
       const s = a.before.get(site.insn);
       if (!s) continue;
-      const why = noOp(site.insn.insn, s);
+      const why = noOp(site.insn.insn, s, copies.before.get(site.insn));
       if (why) {
         cx.report(site.insn, `${show(site.insn)}: removed`, why, { removed: 1 });
         site.block.insns.splice(site.at, 1);
