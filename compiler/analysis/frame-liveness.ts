@@ -45,44 +45,86 @@ function helperSize(s: AState, size: HelperSize): number | undefined {
   return undefined; // a map's key or value size: up to the end of the frame
 }
 
+/** A span of the frame: bytes r10 + off .. r10 + off + size - 1. */
+export interface Span {
+  readonly off: number;
+  readonly size: number;
+}
+
+/** The frame bytes `i` may read (its domain state before it: s), or 'any' when the domain cannot place them. */
+export function frameReads(i: IrInsn, s: AState | undefined): Span[] | 'any' {
+  if (!s) return [];
+  const insn = i.insn;
+  const at = (r: number, off: number, size: number | undefined): Span[] | 'any' => {
+    const sp = span(s, r, off, size);
+    return sp === 'any' ? 'any' : sp ? [sp] : [];
+  };
+  switch (insn.kind) {
+    case 'ldx': return at(insn.src, insn.off, insn.size);
+    case 'ldx6': return at(insn.src, insn.off, 6);
+    case 'atomic': return at(insn.dst, insn.off, insn.size);
+    case 'call': {
+      const out: Span[] = [];
+      for (const m of defuse(insn).memReads) {
+        if (m.region === 'any') return 'any';
+        if (m.region === 'stack') out.push({ off: m.off, size: m.size });
+        if (m.region === 'pointer') {
+          const r = at(m.base, m.off, helperSize(s, m.size));
+          if (r === 'any') return 'any';
+          out.push(...r);
+        }
+      }
+      return out;
+    }
+    case 'call-local': case 'callx': return 'any';
+    default: return defuse(insn).memReads.some((m) => m.region === 'any' || m.region === 'pointer' || m.region === 'stack') ? 'any' : [];
+  }
+}
+
+/** The frame bytes `i` may write, or 'any'. */
+export function frameWrites(i: IrInsn, s: AState | undefined): Span[] | 'any' {
+  if (!s) return [];
+  const insn = i.insn;
+  const at = (r: number, off: number, size: number | undefined): Span[] | 'any' => {
+    const sp = span(s, r, off, size);
+    return sp === 'any' ? 'any' : sp ? [sp] : [];
+  };
+  switch (insn.kind) {
+    case 'st': case 'stx': case 'atomic': return at(insn.dst, insn.off, insn.size);
+    case 'stx6': return at(insn.dst, insn.off, 6);
+    case 'call': {
+      const out: Span[] = [];
+      for (const m of defuse(insn).memWrites) {
+        if (m.region === 'any') return 'any';
+        if (m.region === 'stack') out.push({ off: m.off, size: m.size });
+        if (m.region === 'pointer') {
+          const r = at(m.base, m.off, helperSize(s, m.size));
+          if (r === 'any') return 'any';
+          out.push(...r);
+        }
+      }
+      return out;
+    }
+    case 'call-local': case 'callx': return 'any';
+    default: return defuse(insn).memWrites.some((m) => m.region === 'any' || m.region === 'pointer' || m.region === 'stack') ? 'any' : [];
+  }
+}
+
 /** Live before `i` from live after it (a new set); s is the domain's state before i (undefined: unreachable, all live). */
 export function frameStep(i: IrInsn, after: FrameSet, s: AState | undefined): FrameSet {
   if (!s) return all();
   const insn = i.insn;
+  if (insn.kind === 'exit' || insn.kind === 'exit-imm') return none();
   const out = after.slice();
-  const read = (r: number, off: number, size: number | undefined): boolean => {
-    const sp = span(s, r, off, size);
-    if (sp === 'any') return false;
-    if (sp) mark(out, sp.off, sp.size, 1);
-    return true;
-  };
-  switch (insn.kind) {
-    case 'exit': case 'exit-imm': return none();
-    case 'ldx': return read(insn.src, insn.off, insn.size) ? out : all();
-    case 'ldx6': return read(insn.src, insn.off, 6) ? out : all();
-    case 'st': case 'stx': case 'stx6': {
-      const size = insn.kind === 'stx6' ? 6 : insn.size;
-      const sp = span(s, insn.dst, insn.off, size);
-      if (sp && sp !== 'any') mark(out, sp.off, sp.size, 0);
-      return out;
-    }
-    case 'atomic': return read(insn.dst, insn.off, insn.size) ? out : all();
-    case 'call': {
-      const du = defuse(insn);
-      for (const m of du.memReads) {
-        if (m.region === 'any') return all();
-        if (m.region === 'stack') mark(out, m.off, m.size, 1);
-        if (m.region === 'pointer' && !read(m.base, m.off, helperSize(s, m.size))) return all();
-      }
-      return out;
-    }
-    case 'call-local': case 'callx': return all();
-    default: {
-      const du = defuse(insn);
-      if (du.memReads.some((m) => m.region === 'any' || m.region === 'pointer' || m.region === 'stack')) return all();
-      return out;
-    }
+  // only a store whose whole span the domain places kills
+  if (insn.kind === 'st' || insn.kind === 'stx' || insn.kind === 'stx6') {
+    const sp = span(s, insn.dst, insn.off, insn.kind === 'stx6' ? 6 : insn.size);
+    if (sp && sp !== 'any') mark(out, sp.off, sp.size, 0);
   }
+  const reads = frameReads(i, s);
+  if (reads === 'any') return all();
+  for (const r of reads) mark(out, r.off, r.size, 1);
+  return out;
 }
 
 export function frameLiveness(ir: IrProgram, a: Absint): FrameLiveness {
