@@ -17,6 +17,8 @@ export interface AbsintOptions {
   readonly clearsStack: boolean;
   /** the core zeroes r0-r9 at every packet start */
   readonly clearsRegisters: boolean;
+  /** value size of each map of the object (index as in MapRef.map), when known */
+  readonly mapValueSizes?: readonly number[];
 }
 
 export interface Absint {
@@ -45,19 +47,20 @@ export function analyze(ir: IrProgram, o: AbsintOptions): Absint {
   const before = new Map<IrInsn, AState>();
   const unreachable = new Set<Label>();
   const decided = new Map<IrInsn, 'taken' | 'fall'>();
+  const sizes = o.mapValueSizes ?? [];
   ir.functions.forEach((fn, i) => {
-    const ins = fixpoint(fn, entryState(fn, i === 0, o), succ);
+    const ins = fixpoint(fn, entryState(fn, i === 0, o), succ, sizes);
     for (const b of fn.blocks) {
       const s = ins.get(b.label);
       if (!s) unreachable.add(b.label);
-      else record(b, cloneState(s), before, decided);
+      else record(b, cloneState(s), before, decided, sizes);
     }
   });
   return { before, unreachable, decided };
 }
 
 /** The state at the start of each reachable block. */
-function fixpoint(fn: IrFunction, entry: AState, succ: ReadonlyMap<Label, Label[]>): Map<Label, AState> {
+function fixpoint(fn: IrFunction, entry: AState, succ: ReadonlyMap<Label, Label[]>, sizes: readonly number[]): Map<Label, AState> {
   const byLabel = new Map(fn.blocks.map((b) => [b.label, b]));
   const ins = new Map<Label, AState>([[fn.blocks[0].label, entry]]);
   const visits = new Map<Label, number>();
@@ -66,7 +69,7 @@ function fixpoint(fn: IrFunction, entry: AState, succ: ReadonlyMap<Label, Label[
   while (work.length > 0) {
     const label = work.shift()!;
     const block = byLabel.get(label)!;
-    const out = runBlock(block, cloneState(ins.get(label)!), succ.get(label) ?? []);
+    const out = runBlock(block, cloneState(ins.get(label)!), succ.get(label) ?? [], sizes);
     for (const [to, s] of out) {
       const old = ins.get(to);
       const n = (visits.get(to) ?? 0) + 1;
@@ -104,8 +107,8 @@ function loopHeads(fn: IrFunction, succ: ReadonlyMap<Label, Label[]>): Set<Label
 }
 
 /** The states leaving a block along each feasible edge (s is consumed). */
-function runBlock(block: IrBlock, s: AState, succs: readonly Label[]): [Label, AState][] {
-  for (const i of block.insns) transfer(s, i);
+function runBlock(block: IrBlock, s: AState, succs: readonly Label[], sizes: readonly number[]): [Label, AState][] {
+  for (const i of block.insns) transfer(s, i, sizes);
   return edges(block, s, succs);
 }
 
@@ -128,10 +131,10 @@ function edges(block: IrBlock, s: AState, succs: readonly Label[]): [Label, ASta
   return out;
 }
 
-function record(block: IrBlock, s: AState, before: Map<IrInsn, AState>, decided: Map<IrInsn, 'taken' | 'fall'>): void {
+function record(block: IrBlock, s: AState, before: Map<IrInsn, AState>, decided: Map<IrInsn, 'taken' | 'fall'>, sizes: readonly number[]): void {
   for (const i of block.insns) {
     before.set(i, cloneState(s));
-    transfer(s, i);
+    transfer(s, i, sizes);
   }
   const last = block.insns[block.insns.length - 1];
   if (!last || (last.insn.kind !== 'jmp' && last.insn.kind !== 'jlen')) return;

@@ -13,7 +13,7 @@ import type { AVal } from './values.js';
 const operandVal = (s: AState, o: Operand, width: 32 | 64): AVal => (o.type === 'reg' ? s.regs[o.reg] : immVal(o.value, width));
 
 /** Applies `ir`'s effect to `s` in place (jumps change nothing here: see refine). */
-export function transfer(s: AState, ir: IrInsn): void {
+export function transfer(s: AState, ir: IrInsn, sizes: readonly number[] = []): void {
   const insn = ir.insn;
   switch (insn.kind) {
     case 'alu':
@@ -32,7 +32,7 @@ export function transfer(s: AState, ir: IrInsn): void {
     case 'jmp': case 'ja': case 'jlen': case 'exit': case 'exit-imm':
       return;
     case 'lddw':
-      s.regs[insn.dst] = ir.mapRef || insn.pseudo !== 0 || insn.hi !== 0 ? TOP : num(insn.lo);
+      s.regs[insn.dst] = ir.mapRef?.kind === 'fd' ? { k: 'map', map: ir.mapRef.map } : ir.mapRef || insn.pseudo !== 0 || insn.hi !== 0 ? TOP : num(insn.lo);
       return;
     case 'ldx': s.regs[insn.dst] = loadVal(s, insn.src, insn.off, insn.size, insn.signed); return;
     case 'ldx6': s.regs[insn.dst] = loadVal(s, insn.src, insn.off, 6, false); return;
@@ -48,7 +48,7 @@ export function transfer(s: AState, ir: IrInsn): void {
       for (const r of defuse(insn).writes) s.regs[r] = TOP;
       return;
     case 'call': case 'call-local': case 'callx': case 'ld-abs': case 'ld-ind':
-      call(s, insn);
+      call(s, insn, sizes);
       return;
     default:
       assertNever(insn);
@@ -91,7 +91,8 @@ function store(s: AState, base: number, off: number, size: number, v: AVal, c?: 
 }
 
 /** Helper, local and indirect calls, legacy loads: r0 written, r1-r5 clobbered, memory as defuse says. */
-function call(s: AState, insn: Insn): void {
+function call(s: AState, insn: Insn, sizes: readonly number[]): void {
+  const r1 = s.regs[1];
   const du = defuse(insn);
   const fp = (r: number) => s.regs[r];
   for (const w of du.memWrites) {
@@ -107,7 +108,8 @@ function call(s: AState, insn: Insn): void {
     }
   }
   for (const r of [...du.writes, ...du.clobbers]) s.regs[r] = TOP;
-  if (insn.kind === 'call' && insn.target === 'helper' && helperName(insn.id) === 'bpf_map_lookup_elem') s.regs[0] = { k: 'mapval', nullable: true };
+  if (insn.kind === 'call' && insn.target === 'helper' && helperName(insn.id) === 'bpf_map_lookup_elem')
+    s.regs[0] = { k: 'mapval', nullable: true, size: r1.k === 'map' ? (sizes[r1.map] ?? 0) : 0 };
   s.regs[FP] = { k: 'fp', off: 0 };
 }
 
@@ -156,7 +158,8 @@ function packetEdge(s: AState, cond: JmpCond, p: { lo: number; hi: number }, pc:
 function nullEdge(s: AState, r: number, cond: JmpCond): AState {
   if (cond !== 'jeq' && cond !== 'jne') return s;
   const out = { ...s, regs: [...s.regs] };
-  out.regs[r] = cond === 'jeq' ? num(0) : { k: 'mapval', nullable: false };
+  const v = s.regs[r];
+  out.regs[r] = cond === 'jeq' ? num(0) : { k: 'mapval', nullable: false, size: v.k === 'mapval' ? v.size : 0 };
   return out;
 }
 

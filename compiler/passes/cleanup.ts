@@ -4,6 +4,7 @@
 import type { IrBlock, IrFunction, IrInsn, IrProgram } from '../ir/index.js';
 import { removeBlock, walk } from '../ir/index.js';
 import { liveness, has, step } from '../analysis/liveness.js';
+import { safeAccess } from '../analysis/access.js';
 import type { Absint } from '../analysis/absint.js';
 import type { AState } from '../analysis/state.js';
 import { packetCheck } from '../analysis/obligations.js';
@@ -19,8 +20,8 @@ function pure(i: IrInsn, a: Absint): boolean {
     case 'ldx': {
       const s = a.before.get(i);
       const base = s?.regs[insn.src];
-      // a packet load inside the proven length cannot trap either
-      return base?.k === 'fp' || base?.k === 'ctx' || (base?.k === 'pkt' && base.lo + insn.off >= 0 && base.hi + insn.off + insn.size <= s!.minLen);
+      // a packet or map value load the domain proves in bounds cannot trap either
+      return base?.k === 'fp' || base?.k === 'ctx' || (base !== undefined && safeAccess(s!, base, insn.off, insn.size) !== undefined);
     }
     default: return false;
   }
@@ -34,7 +35,7 @@ const written = (i: IrInsn): number => {
 export const dcePass: Pass = {
   name: 'dce',
   summary: 'remove pure instructions whose result no path reads, unreachable blocks and jumps to the next instruction',
-  soundness: 'An ALU operation, byte swap, 64-bit immediate load, a load from the stack or the ctx, or a load from the packet inside the length the domain proves on every path writes only its destination register and cannot trap; when liveness shows no path reads that register before it is written again, removing it changes nothing observable. A block the domain proves unreachable is never executed. A jump to where control falls anyway has no effect.',
+  soundness: 'An ALU operation, byte swap, 64-bit immediate load, a load from the stack or the ctx, or a load from the packet inside the length the domain proves on every path or from a null-checked map value inside its value size writes only its destination register and cannot trap; when liveness shows no path reads that register before it is written again, removing it changes nothing observable. A block the domain proves unreachable is never executed. A jump to where control falls anyway has no effect.',
   syllables: [],
   run(ir: IrProgram, cx: PassContext): number {
     let total = 0;

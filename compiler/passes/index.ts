@@ -19,11 +19,11 @@ import { absintOptions, pcOf } from './types.js';
 export type { Change, Pass, PassOptions } from './types.js';
 
 /** Every pass, in the order they run within a round. */
-export const PASSES: readonly Pass[] = [constPropPass, boundsPass, branchesPass, redundantPass, zext32Pass, zeroingPass, deadStorePass, widePass, macPass, macSpillPass, dcePass, jlenPass, alu3Pass, coalescePass, exitPass, layoutPass]
+export const PASSES: readonly Pass[] = [constPropPass, boundsPass, branchesPass, redundantPass, zext32Pass, zeroingPass, deadStorePass, macPass, widePass, macSpillPass, dcePass, jlenPass, alu3Pass, coalescePass, exitPass, layoutPass]
   .filter((p, i, all) => all.indexOf(p) === i);
 
 /** Pass order within a round (dce runs after each group that frees instructions). */
-const ROUND: readonly Pass[] = [constPropPass, boundsPass, branchesPass, redundantPass, zext32Pass, zeroingPass, deadStorePass, widePass, macPass, macSpillPass, dcePass, jlenPass, dcePass, alu3Pass, coalescePass, exitPass, layoutPass, dcePass];
+const ROUND: readonly Pass[] = [constPropPass, boundsPass, branchesPass, redundantPass, zext32Pass, zeroingPass, deadStorePass, macPass, widePass, macSpillPass, dcePass, jlenPass, dcePass, alu3Pass, coalescePass, exitPass, layoutPass, dcePass];
 
 export const PASS_NAMES: readonly string[] = PASSES.map((p) => p.name);
 

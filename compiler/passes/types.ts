@@ -11,6 +11,8 @@ export interface PassOptions {
   /** the shortest frame the NIC delivers to the core (bytes; 14 = every length the kernel accepts) */
   readonly minFrame: number;
   readonly core: CoreConfig;
+  /** value size of each map of the object (MapRef.map), so the domain knows how far a map value reaches */
+  readonly mapValueSizes?: readonly number[];
 }
 
 /** One change: where (the pc in the original program, -1 for an instruction a pass made), what, why. */
@@ -55,5 +57,5 @@ export function show(i: IrInsn): string {
 export const pcOf = (i: IrInsn): number => i.origin?.pc ?? -1;
 
 export function absintOptions(o: PassOptions): Parameters<typeof analyze>[1] {
-  return { minFrame: o.minFrame, clearsStack: o.core.clearsStack, clearsRegisters: o.core.clearsRegisters };
+  return { minFrame: o.minFrame, clearsStack: o.core.clearsStack, clearsRegisters: o.core.clearsRegisters, mapValueSizes: o.mapValueSizes };
 }

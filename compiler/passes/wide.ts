@@ -6,6 +6,7 @@ import { defuse } from '../../isa/index.js';
 import type { AccessSize, Insn, LdxInsn, StxInsn } from '../../isa/index.js';
 import { FRAME } from '../analysis/state.js';
 import type { AVal } from '../analysis/values.js';
+import { place, safeAccess } from '../analysis/access.js';
 import type { IrBlock, IrProgram } from '../ir/index.js';
 import { replaceInsn } from '../ir/index.js';
 import { has, liveness } from '../analysis/liveness.js';
@@ -16,14 +17,14 @@ import { show } from './types.js';
 export const widePass: Pass = {
   name: 'wide',
   summary: 'merge two adjacent 1/2/4-byte loads combined by shift and or into one load of twice the width, and two stores of a value\'s halves into one store',
-  soundness: 'Two unsigned loads of S bytes at p + k and p + k + S, the upper one shifted left by 8S and or-ed with the lower, are the little-endian 2S-byte value at p + k. Nothing between them stores, calls or changes p, the two registers or their intermediate values, and the lower register is dead after: one load of 2S bytes at the or reads the same bytes and faults exactly when one of the two would. Stores: `*(uS *)(p + k) = x` and `*(uS *)(p + k + S) = x >> 8S` (the shift in place or into a temporary, three consecutive instructions) write the low 2S bytes of x little-endian, which is one 2S-byte store of x at p + k; the domain proves every byte in the frame or in the proven packet length (neither store can trap, so no partial write is lost), and the shifted register is dead after.',
+  soundness: 'Two unsigned loads of S bytes at p + k and p + k + S, the upper one shifted left by 8S and or-ed with the lower, are the little-endian 2S-byte value at p + k. Nothing between them stores, calls or changes p, the two registers or their intermediate values, and the lower register is dead after: one load of 2S bytes at the or reads the same bytes and faults exactly when one of the two would. Copies: two adjacent copies `t = *(uS *)(a + k); *(uS *)(d + m) = t` of S1 and S2 bytes, at k, m and k + S1, m + S1 (or the other way round), are one copy of S1 + S2 bytes (2, 4, 6 with ldx6/stx6, or 8) when the domain proves all four accesses in bounds (the packet length, the frame, a null-checked map value within its value size: no trap, so no partial copy is lost), the first store does not write the bytes the second load reads (different regions, or disjoint known offsets), and both temporaries are dead after. Stores: `*(uS *)(p + k) = x` and `*(uS *)(p + k + S) = x >> 8S` (the shift in place or into a temporary, three consecutive instructions) write the low 2S bytes of x little-endian, which is one 2S-byte store of x at p + k; the domain proves every byte in the frame or in the proven packet length (neither store can trap, so no partial write is lost), and the shifted register is dead after.',
   syllables: [],
   run(ir: IrProgram, cx: PassContext): number {
     let n = 0;
     for (;;) {
       const live = liveness(ir);
       let found = false;
-      for (const fn of ir.functions) for (const b of fn.blocks) for (let at = 0; at < b.insns.length && !found; at++) found = mergeAt(b, at, live, cx) || storeAt(b, at, live, cx);
+      for (const fn of ir.functions) for (const b of fn.blocks) for (let at = 0; at < b.insns.length && !found; at++) found = mergeAt(b, at, live, cx) || storeAt(b, at, live, cx) || copyAt(b, at, live, cx);
       if (!found) return n;
       n++;
     }
@@ -128,4 +129,49 @@ function inside(base: AVal | undefined, off: number, size: number, minLen: numbe
   if (base?.k === 'fp' && base.off + off >= -FRAME && base.off + off + size <= 0) return `the bytes are r10${base.off + off}..r10${base.off + off + size - 1}, inside the frame`;
   if (base?.k === 'pkt' && base.lo + off >= 0 && base.hi + off + size <= minLen) return `the bytes lie in data + [0, ${base.hi + off + size}), inside the proven packet length ${minLen}`;
   return undefined;
+}
+
+/** `rT = *(uS *)(a + k); *(uS *)(d + m) = rT` at index at, or undefined. */
+function copyPair(b: IrBlock, at: number): { t: number; a: number; k: number; d: number; m: number; size: number } | undefined {
+  const [l, st] = [b.insns[at]?.insn, b.insns[at + 1]?.insn];
+  if (!l || !st) return undefined;
+  const ls = l.kind === 'ldx' && !l.signed ? l.size : l.kind === 'ldx6' ? 6 : 0;
+  const ss = st.kind === 'stx' ? st.size : st.kind === 'stx6' ? 6 : 0;
+  if (!ls || ls !== ss || (l.kind !== 'ldx' && l.kind !== 'ldx6') || (st.kind !== 'stx' && st.kind !== 'stx6') || st.src !== l.dst) return undefined;
+  if (l.dst === l.src || l.dst === st.dst) return undefined;
+  return { t: l.dst, a: l.src, k: l.off, d: st.dst, m: st.off, size: ls };
+}
+
+/** Two adjacent copies of neighbouring bytes → one copy of their total width (2, 4, 6 or 8). */
+function copyAt(b: IrBlock, at: number, live: Liveness, cx: PassContext): boolean {
+  const p = copyPair(b, at), q = copyPair(b, at + 2);
+  if (!p || !q || p.a !== q.a || p.d !== q.d || q.t === p.a || q.t === p.d) return false;
+  const total = p.size + q.size;
+  if (![2, 4, 6, 8].includes(total)) return false;
+  const up = q.k === p.k + p.size && q.m === p.m + p.size, down = p.k === q.k + q.size && p.m === q.m + q.size;
+  if (!up && !down) return false;
+  const k = up ? p.k : q.k, m = up ? p.m : q.m;
+  const a = cx.analysis();
+  const s0 = a.before.get(b.insns[at]), s2 = a.before.get(b.insns[at + 2]);
+  if (!s0 || !s2) return false;
+  const src = s0.regs[p.a], dst = s0.regs[p.d];
+  const why = [safeAccess(s0, src, p.k, p.size), safeAccess(s0, dst, p.m, p.size), safeAccess(s2, s2.regs[q.a], q.k, q.size), safeAccess(s2, s2.regs[q.d], q.m, q.size)];
+  if (why.some((w) => w === undefined)) return false;
+  // the first store must not write what the second load reads
+  const ps = place(dst, p.m), ql = place(src, q.k);
+  if (!ps || !ql) return false;
+  const disjoint = ps.region !== ql.region ? ps.region !== 'mapval' || ql.region !== 'mapval' : ps.at + p.size <= ql.at || ql.at + q.size <= ps.at;
+  if (!disjoint || (ps.region === 'mapval' && ql.region === 'mapval')) return false;
+  const after = live.liveOut.get(b.insns[at + 3]);
+  if (!after || has(after, p.t) || has(after, q.t)) return false;
+  const text = [0, 1, 2, 3].map((j) => show(b.insns[at + j])).join('; ');
+  const load: Insn = total === 6 ? { kind: 'ldx6', dst: p.t, src: p.a, off: k } : { kind: 'ldx', size: total as AccessSize, signed: false, dst: p.t, src: p.a, off: k };
+  const store: Insn = total === 6 ? { kind: 'stx6', dst: p.d, src: p.t, off: m } : { kind: 'stx', size: total as AccessSize, dst: p.d, src: p.t, off: m };
+  const l = replaceInsn(b, at, load);
+  const st = replaceInsn(b, at + 1, store);
+  b.insns.splice(at + 2, 2);
+  cx.report(l, `${text} -> ${show(l)}; ${show(st)}`,
+    `the two copies move neighbouring bytes ${k}..${k + total - 1} of r${p.a} to ${m}..${m + total - 1} of r${p.d}, which one ${total}-byte copy moves; ${[...new Set(why)].join('; ')} (no access can trap); the first store writes none of the bytes the second load reads (${ps.region !== ql.region ? `${ps.region} and ${ql.region} are different memory` : 'disjoint offsets'}); r${p.t} and r${q.t} are dead after`,
+    { fused: 2 });
+  return true;
 }
