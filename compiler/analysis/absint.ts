@@ -7,7 +7,8 @@ import type { IrBlock, IrFunction, IrInsn, IrProgram, Label } from '../ir/index.
 import { successors } from '../ir/index.js';
 import { cloneState, FROM_FRAME, FROM_NOTHING, FRAME, joinState, sameState, UNKNOWN } from './state.js';
 import type { AState } from './state.js';
-import { refine, transfer } from './transfer.js';
+import { refine, transfer, transferContext } from './transfer.js';
+import type { MapSizes, TransferContext } from './transfer.js';
 import { num, TOP } from './values.js';
 
 export interface AbsintOptions {
@@ -17,8 +18,8 @@ export interface AbsintOptions {
   readonly clearsStack: boolean;
   /** the core zeroes r0-r9 at every packet start */
   readonly clearsRegisters: boolean;
-  /** value size of each map of the object (index as in MapRef.map), when known */
-  readonly mapValueSizes?: readonly number[];
+  /** key and value sizes of each map of the object (index as in MapRef.map), when known */
+  readonly maps?: readonly MapSizes[];
 }
 
 export interface Absint {
@@ -28,6 +29,8 @@ export interface Absint {
   readonly unreachable: ReadonlySet<Label>;
   /** the jumps proven to go one way only: always 'taken' or never ('fall') */
   readonly decided: ReadonlyMap<IrInsn, 'taken' | 'fall'>;
+  /** the maps' key and value sizes the analysis was given */
+  readonly maps: readonly MapSizes[];
 }
 
 /** Visits of a block after which its ranges widen to TOP. */
@@ -47,7 +50,7 @@ export function analyze(ir: IrProgram, o: AbsintOptions): Absint {
   const before = new Map<IrInsn, AState>();
   const unreachable = new Set<Label>();
   const decided = new Map<IrInsn, 'taken' | 'fall'>();
-  const sizes = o.mapValueSizes ?? [];
+  const sizes = transferContext(o.maps ?? []);
   ir.functions.forEach((fn, i) => {
     const ins = fixpoint(fn, entryState(fn, i === 0, o), succ, sizes);
     for (const b of fn.blocks) {
@@ -56,11 +59,11 @@ export function analyze(ir: IrProgram, o: AbsintOptions): Absint {
       else record(b, cloneState(s), before, decided, sizes);
     }
   });
-  return { before, unreachable, decided };
+  return { before, unreachable, decided, maps: o.maps ?? [] };
 }
 
 /** The state at the start of each reachable block. */
-function fixpoint(fn: IrFunction, entry: AState, succ: ReadonlyMap<Label, Label[]>, sizes: readonly number[]): Map<Label, AState> {
+function fixpoint(fn: IrFunction, entry: AState, succ: ReadonlyMap<Label, Label[]>, sizes: TransferContext): Map<Label, AState> {
   const byLabel = new Map(fn.blocks.map((b) => [b.label, b]));
   const ins = new Map<Label, AState>([[fn.blocks[0].label, entry]]);
   const visits = new Map<Label, number>();
@@ -107,7 +110,7 @@ function loopHeads(fn: IrFunction, succ: ReadonlyMap<Label, Label[]>): Set<Label
 }
 
 /** The states leaving a block along each feasible edge (s is consumed). */
-function runBlock(block: IrBlock, s: AState, succs: readonly Label[], sizes: readonly number[]): [Label, AState][] {
+function runBlock(block: IrBlock, s: AState, succs: readonly Label[], sizes: TransferContext): [Label, AState][] {
   for (const i of block.insns) transfer(s, i, sizes);
   return edges(block, s, succs);
 }
@@ -131,7 +134,7 @@ function edges(block: IrBlock, s: AState, succs: readonly Label[]): [Label, ASta
   return out;
 }
 
-function record(block: IrBlock, s: AState, before: Map<IrInsn, AState>, decided: Map<IrInsn, 'taken' | 'fall'>, sizes: readonly number[]): void {
+function record(block: IrBlock, s: AState, before: Map<IrInsn, AState>, decided: Map<IrInsn, 'taken' | 'fall'>, sizes: TransferContext): void {
   for (const i of block.insns) {
     before.set(i, cloneState(s));
     transfer(s, i, sizes);

@@ -12,6 +12,7 @@ import { successors } from '../ir/index.js';
 import type { Absint } from './absint.js';
 import { FRAME } from './state.js';
 import type { AState } from './state.js';
+import type { MapSizes } from './transfer.js';
 
 /** live[FRAME + off] = 1: the byte at r10 + off may still be read. */
 export type FrameSet = Uint8Array;
@@ -36,13 +37,15 @@ function span(s: AState, r: number, off: number, size: number | undefined): { of
   return undefined;
 }
 
-function helperSize(s: AState, size: HelperSize): number | undefined {
+function helperSize(s: AState, size: HelperSize, maps: readonly MapSizes[]): number | undefined {
   if (typeof size === 'number') return size;
+  const m = s.regs[1];
+  if ((size === 'map-key' || size === 'map-value') && m.k === 'map' && maps[m.map]) return size === 'map-key' ? maps[m.map].keySize : maps[m.map].valueSize;
   if (typeof size === 'object') {
     const v = s.regs[size.reg];
     return v.k === 'num' ? v.hi : undefined;
   }
-  return undefined; // a map's key or value size: up to the end of the frame
+  return undefined; // a map's key or value size not known: up to the end of the frame
 }
 
 /** A span of the frame: bytes r10 + off .. r10 + off + size - 1. */
@@ -52,7 +55,7 @@ export interface Span {
 }
 
 /** The frame bytes `i` may read (its domain state before it: s), or 'any' when the domain cannot place them. */
-export function frameReads(i: IrInsn, s: AState | undefined): Span[] | 'any' {
+export function frameReads(i: IrInsn, s: AState | undefined, maps: readonly MapSizes[] = []): Span[] | 'any' {
   if (!s) return [];
   const insn = i.insn;
   const at = (r: number, off: number, size: number | undefined): Span[] | 'any' => {
@@ -69,7 +72,7 @@ export function frameReads(i: IrInsn, s: AState | undefined): Span[] | 'any' {
         if (m.region === 'any') return 'any';
         if (m.region === 'stack') out.push({ off: m.off, size: m.size });
         if (m.region === 'pointer') {
-          const r = at(m.base, m.off, helperSize(s, m.size));
+          const r = at(m.base, m.off, helperSize(s, m.size, maps));
           if (r === 'any') return 'any';
           out.push(...r);
         }
@@ -82,7 +85,7 @@ export function frameReads(i: IrInsn, s: AState | undefined): Span[] | 'any' {
 }
 
 /** The frame bytes `i` may write, or 'any'. */
-export function frameWrites(i: IrInsn, s: AState | undefined): Span[] | 'any' {
+export function frameWrites(i: IrInsn, s: AState | undefined, maps: readonly MapSizes[] = []): Span[] | 'any' {
   if (!s) return [];
   const insn = i.insn;
   const at = (r: number, off: number, size: number | undefined): Span[] | 'any' => {
@@ -98,7 +101,7 @@ export function frameWrites(i: IrInsn, s: AState | undefined): Span[] | 'any' {
         if (m.region === 'any') return 'any';
         if (m.region === 'stack') out.push({ off: m.off, size: m.size });
         if (m.region === 'pointer') {
-          const r = at(m.base, m.off, helperSize(s, m.size));
+          const r = at(m.base, m.off, helperSize(s, m.size, maps));
           if (r === 'any') return 'any';
           out.push(...r);
         }
@@ -111,7 +114,7 @@ export function frameWrites(i: IrInsn, s: AState | undefined): Span[] | 'any' {
 }
 
 /** Live before `i` from live after it (a new set); s is the domain's state before i (undefined: unreachable, all live). */
-export function frameStep(i: IrInsn, after: FrameSet, s: AState | undefined): FrameSet {
+export function frameStep(i: IrInsn, after: FrameSet, s: AState | undefined, maps: readonly MapSizes[] = []): FrameSet {
   if (!s) return all();
   const insn = i.insn;
   if (insn.kind === 'exit' || insn.kind === 'exit-imm') return none();
@@ -121,7 +124,7 @@ export function frameStep(i: IrInsn, after: FrameSet, s: AState | undefined): Fr
     const sp = span(s, insn.dst, insn.off, insn.kind === 'stx6' ? 6 : insn.size);
     if (sp && sp !== 'any') mark(out, sp.off, sp.size, 0);
   }
-  const reads = frameReads(i, s);
+  const reads = frameReads(i, s, maps);
   if (reads === 'any') return all();
   for (const r of reads) mark(out, r.off, r.size, 1);
   return out;
@@ -136,7 +139,7 @@ export function frameLiveness(ir: IrProgram, a: Absint): FrameLiveness {
       let live = join(succ.get(b.label) ?? [], liveIn);
       for (let k = b.insns.length - 1; k >= 0; k--) {
         liveOut.set(b.insns[k], live);
-        live = frameStep(b.insns[k], live, a.before.get(b.insns[k]));
+        live = frameStep(b.insns[k], live, a.before.get(b.insns[k]), a.maps);
       }
     }
   }
@@ -159,7 +162,7 @@ function solve(fn: IrFunction, succ: ReadonlyMap<Label, Label[]>, a: Absint): Ma
     for (let k = fn.blocks.length - 1; k >= 0; k--) {
       const b = fn.blocks[k];
       let live = join(succ.get(b.label) ?? [], liveIn);
-      for (let i = b.insns.length - 1; i >= 0; i--) live = frameStep(b.insns[i], live, a.before.get(b.insns[i]));
+      for (let i = b.insns.length - 1; i >= 0; i--) live = frameStep(b.insns[i], live, a.before.get(b.insns[i]), a.maps);
       const old = liveIn.get(b.label);
       if (!old || old.some((v, i) => v !== live[i])) {
         liveIn.set(b.label, live);

@@ -13,7 +13,26 @@ import type { AVal } from './values.js';
 const operandVal = (s: AState, o: Operand, width: 32 | 64): AVal => (o.type === 'reg' ? s.regs[o.reg] : immVal(o.value, width));
 
 /** Applies `ir`'s effect to `s` in place (jumps change nothing here: see refine). */
-export function transfer(s: AState, ir: IrInsn, sizes: readonly number[] = []): void {
+/** Key and value size of one map of the object. */
+export interface MapSizes {
+  readonly keySize: number;
+  readonly valueSize: number;
+}
+
+/** What transfer needs beyond the state: the maps' sizes, and a number for each map lookup call (a map value's identity). */
+export interface TransferContext {
+  readonly maps: readonly MapSizes[];
+  id(i: IrInsn): number;
+}
+
+export function transferContext(maps: readonly MapSizes[]): TransferContext {
+  const ids = new Map<IrInsn, number>();
+  return { maps, id: (i) => ids.get(i) ?? (ids.set(i, ids.size + 1), ids.size) };
+}
+
+const NO_CONTEXT = transferContext([]);
+
+export function transfer(s: AState, ir: IrInsn, sizes: TransferContext = NO_CONTEXT): void {
   const insn = ir.insn;
   switch (insn.kind) {
     case 'alu':
@@ -48,7 +67,7 @@ export function transfer(s: AState, ir: IrInsn, sizes: readonly number[] = []): 
       for (const r of defuse(insn).writes) s.regs[r] = TOP;
       return;
     case 'call': case 'call-local': case 'callx': case 'ld-abs': case 'ld-ind':
-      call(s, insn, sizes);
+      call(s, ir, sizes);
       return;
     default:
       assertNever(insn);
@@ -91,7 +110,8 @@ function store(s: AState, base: number, off: number, size: number, v: AVal, c?: 
 }
 
 /** Helper, local and indirect calls, legacy loads: r0 written, r1-r5 clobbered, memory as defuse says. */
-function call(s: AState, insn: Insn, sizes: readonly number[]): void {
+function call(s: AState, ir: IrInsn, cx: TransferContext): void {
+  const insn = ir.insn;
   const r1 = s.regs[1];
   const du = defuse(insn);
   const fp = (r: number) => s.regs[r];
@@ -109,7 +129,12 @@ function call(s: AState, insn: Insn, sizes: readonly number[]): void {
   }
   for (const r of [...du.writes, ...du.clobbers]) s.regs[r] = TOP;
   if (insn.kind === 'call' && insn.target === 'helper' && helperName(insn.id) === 'bpf_map_lookup_elem')
-    s.regs[0] = { k: 'mapval', nullable: true, size: r1.k === 'map' ? (sizes[r1.map] ?? 0) : 0 };
+  {
+    // a new value of this call: older copies of its previous value are a different pointer now
+    const id = cx.id(ir);
+    forget(s, (v) => v.k === 'mapval' && v.id === id);
+    s.regs[0] = { k: 'mapval', nullable: true, size: r1.k === 'map' ? (cx.maps[r1.map]?.valueSize ?? 0) : 0, id };
+  }
   s.regs[FP] = { k: 'fp', off: 0 };
 }
 
@@ -155,12 +180,27 @@ function packetEdge(s: AState, cond: JmpCond, p: { lo: number; hi: number }, pc:
   return s;
 }
 
+/** A null check of a map value: every copy of it (same lookup, registers and spills) is null or not. */
 function nullEdge(s: AState, r: number, cond: JmpCond): AState {
   if (cond !== 'jeq' && cond !== 'jne') return s;
-  const out = { ...s, regs: [...s.regs] };
+  const out = { ...s, regs: [...s.regs], stack: new Map(s.stack) };
   const v = s.regs[r];
-  out.regs[r] = cond === 'jeq' ? num(0) : { k: 'mapval', nullable: false, size: v.k === 'mapval' ? v.size : 0 };
+  if (v.k !== 'mapval') return s;
+  const same = (w: AVal) => w === v || (v.id > 0 && w.k === 'mapval' && w.id === v.id && w.size === v.size);
+  const to: AVal = cond === 'jeq' ? num(0) : { ...v, nullable: false };
+  out.regs.forEach((w, k) => {
+    if (same(w)) out.regs[k] = to;
+  });
+  for (const [k, w] of out.stack) if (same(w)) out.stack.set(k, to);
   return out;
+}
+
+/** Sets every register and spill matching `p` to TOP. */
+function forget(s: AState, p: (v: AVal) => boolean): void {
+  s.regs.forEach((v, r) => {
+    if (p(v)) s.regs[r] = TOP;
+  });
+  for (const [k, v] of s.stack) if (p(v)) s.stack.delete(k);
 }
 
 type Range = { lo: number; hi: number };

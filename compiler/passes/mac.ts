@@ -219,7 +219,7 @@ function slotsPrivate(fn: IrFunction, a: Absint, slots: number[], mine: Set<IrIn
     for (const i of b.insns) {
       if (mine.has(i)) continue;
       const s = a.before.get(i);
-      if (s && (hits(frameReads(i, s)) || hits(frameWrites(i, s)))) return false;
+      if (s && (hits(frameReads(i, s, a.maps)) || hits(frameWrites(i, s, a.maps)))) return false;
     }
   return true;
 }
