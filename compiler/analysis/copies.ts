@@ -68,3 +68,60 @@ function solve(fn: IrFunction, succ: ReadonlyMap<Label, Label[]>, before: Map<Ir
   }
 }
 
+
+/** root[x] = the register x was copied from (through any chain of copies), or -1. */
+export type Roots = Int8Array;
+
+export interface CopyRoots {
+  /** before each reachable instruction */
+  readonly before: ReadonlyMap<IrInsn, Roots>;
+}
+
+/** The roots after `i` (a new array): a write to r ends every copy of r and r's own. */
+export function rootStep(i: IrInsn, src: Roots): Roots {
+  const out = src.slice();
+  const du = defuse(i.insn);
+  for (const w of [...du.writes, ...du.clobbers]) {
+    out[w] = -1;
+    for (let r = 0; r < out.length; r++) if (out[r] === w) out[r] = -1;
+  }
+  const insn = i.insn;
+  if (insn.kind === 'alu' && insn.op === 'mov' && insn.width === 64 && insn.src.type === 'reg' && insn.src.reg !== insn.dst) {
+    const y = insn.src.reg;
+    out[insn.dst] = out[y] >= 0 ? out[y] : y;
+  }
+  return out;
+}
+
+/** Copy roots on every path (a forward must-analysis: a root survives a join only when both sides agree). */
+export function copyRoots(ir: IrProgram): CopyRoots {
+  const succ = successors(ir);
+  const before = new Map<IrInsn, Roots>();
+  for (const fn of ir.functions) {
+    const byLabel = new Map(fn.blocks.map((b) => [b.label, b]));
+    const ins = new Map<Label, Roots>([[fn.blocks[0].label, new Int8Array(11).fill(-1)]]);
+    const work: Label[] = [fn.blocks[0].label];
+    while (work.length > 0) {
+      const label = work.shift()!;
+      let src = ins.get(label)!;
+      for (const i of byLabel.get(label)!.insns) src = rootStep(i, src);
+      for (const to of succ.get(label) ?? []) {
+        const old = ins.get(to);
+        const next = old ? old.map((r, k) => (r === src[k] ? r : -1)) : src;
+        if (!old || next.some((r, k) => r !== old[k])) {
+          ins.set(to, next);
+          if (!work.includes(to)) work.push(to);
+        }
+      }
+    }
+    for (const b of fn.blocks) {
+      let src = ins.get(b.label);
+      if (!src) continue;
+      for (const i of b.insns) {
+        before.set(i, src);
+        src = rootStep(i, src);
+      }
+    }
+  }
+  return { before };
+}

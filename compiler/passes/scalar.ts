@@ -8,7 +8,7 @@ import { replaceInsn, walk } from '../ir/index.js';
 import { bytesOf, knownBytes } from '../analysis/state.js';
 import type { AState } from '../analysis/state.js';
 import { constOf } from '../analysis/values.js';
-import { availableCopies, equal } from '../analysis/copies.js';
+import { availableCopies, copyRoots, equal } from '../analysis/copies.js';
 import type { Copies } from '../analysis/copies.js';
 import type { Pass, PassContext } from './types.js';
 import { show } from './types.js';
@@ -203,3 +203,42 @@ export const zext32Pass: Pass = {
 function isShift(insn: Insn, op: 'lsh' | 'rsh'): insn is Extract<Insn, { kind: 'alu' }> {
   return insn.kind === 'alu' && insn.op === op && insn.width === 64 && insn.src.type === 'imm' && insn.src.value === 32;
 }
+
+/** The instruction with its read-only register operands replaced by their copy roots, or undefined when none changes. */
+function withRoots(insn: Insn, root: (r: number) => number): Insn | undefined {
+  const op = (o: Operand): Operand => (o.type === 'reg' ? { type: 'reg', reg: root(o.reg) } : o);
+  let out: Insn;
+  switch (insn.kind) {
+    case 'jmp': out = { ...insn, dst: root(insn.dst), src: op(insn.src) }; break;
+    case 'alu': out = insn.op === 'movsx' ? insn : { ...insn, src: op(insn.src) }; break;
+    case 'alu3': out = { ...insn, a: root(insn.a), b: op(insn.b) }; break;
+    case 'ldx': case 'ldx6': out = { ...insn, src: root(insn.src) }; break;
+    case 'st': out = { ...insn, dst: root(insn.dst) }; break;
+    case 'stx': case 'stx6': out = { ...insn, dst: root(insn.dst), src: root(insn.src) }; break;
+    default: return undefined;
+  }
+  return JSON.stringify(out) === JSON.stringify(insn) ? undefined : out;
+}
+
+export const copyPropPass: Pass = {
+  name: 'copy-prop',
+  summary: 'read the register a value was copied from instead of the copy (`rX = rY; ... use rX` → `use rY`), so the copy can die',
+  soundness: 'Copy roots are a forward must-analysis: after `rX = rY` (64-bit) rX holds the value of rY\'s root (rY itself, or what rY was copied from), until rX or the root is written; at a join a root survives only when every path agrees. Where it holds, rX and its root have the same value, so an operand that only reads rX (a compare, an ALU source, a load or store base, a stored register) reads the same value from the root. Destinations are never renamed.',
+  syllables: [],
+  run(ir: IrProgram, cx: PassContext): number {
+    const roots = copyRoots(ir);
+    let n = 0;
+    for (const site of [...walk(ir)]) {
+      const src = roots.before.get(site.insn);
+      if (!src) continue;
+      const next = withRoots(site.insn.insn, (r) => (src[r] >= 0 ? src[r] : r));
+      if (!next) continue;
+      const before = show(site.insn);
+      const made = replaceInsn(site.block, site.at, next, { target: site.insn.target, mapRef: site.insn.mapRef });
+      const used = [...new Set([...before.matchAll(/r(\d+)/g)].map((m) => Number(m[1])).filter((r) => r < 11 && src[r] >= 0))];
+      cx.report(site.insn, `${before} -> ${show(made)}`, `${used.map((r) => `r${r} is a copy of r${src[r]}`).join(', ')} on every path here (neither written since the copy)`, {});
+      n++;
+    }
+    return n;
+  },
+};
