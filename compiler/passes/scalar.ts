@@ -2,6 +2,7 @@
 // removal of operations that cannot change their register (a mask wider than the value, a
 // zero-extending shift pair, `rX = c` when rX is c), and zeroing stores the core makes redundant.
 
+import { defuse } from '../../isa/index.js';
 import type { Insn, JmpCond, Operand } from '../../isa/index.js';
 import type { IrProgram } from '../ir/index.js';
 import { replaceInsn, walk } from '../ir/index.js';
@@ -174,8 +175,8 @@ const LOW_BITS_OPS = new Set(['add', 'sub', 'mul', 'and', 'or', 'xor', 'mov']);
 
 export const zext32Pass: Pass = {
   name: 'zext32',
-  summary: '32-bit operations instead of zero-extending shift pairs: `rX op= Y; rX <<= 32; rX >>= 32` → `wX op= wY`, a lone pair → `wX = wX`',
-  soundness: 'Shifting left then right by 32 keeps the low 32 bits and clears the rest, which is what every 32-bit ALU operation does with its result. The low 32 bits of add, sub, mul, and, or, xor and mov depend only on the low 32 bits of their operands (a 32-bit immediate is the same low word either way), so the 64-bit operation followed by the pair equals the 32-bit operation.',
+  summary: '32-bit operations instead of zero-extending shift pairs (`rX op= Y; rX <<= 32; rX >>= 32` → `wX op= wY`, a lone pair → `wX = wX`) and of masks before a right shift (`rX = rY & 0xffffffff << k; rX >>= k` → `wX = wY >> k`)',
+  soundness: 'Shifting left then right by 32 keeps the low 32 bits and clears the rest, which is what every 32-bit ALU operation does with its result. The low 32 bits of add, sub, mul, and, or, xor and mov depend only on the low 32 bits of their operands (a 32-bit immediate is the same low word either way), so the 64-bit operation followed by the pair equals the 32-bit operation. A mask M = 2^32 - 2^k (the domain proves the mask register holds it) keeps bits k..31 of y; shifting right by k leaves them at 0..31-k, which is exactly the 32-bit shift of y\'s low word by k (zero-extended). Nothing between the mask and the shift reads or writes rX or writes rY, so the 32-bit shift at the shift\'s place computes the same rX from the same y, and the mask goes.',
   syllables: [],
   run(ir: IrProgram, cx: PassContext): number {
     let n = 0;
@@ -196,9 +197,44 @@ export const zext32Pass: Pass = {
           at = start;
           n++;
         }
-    return n;
+    return n + maskShifts(ir, cx);
   },
 };
+
+/** `rX = rY & M` (or `rX &= M`) ... `rX >>= k` with M = 2^32 - 2^k → `wX = wY >> k` at the shift. */
+function maskShifts(ir: IrProgram, cx: PassContext): number {
+  const a = cx.analysis();
+  let n = 0;
+  for (const fn of ir.functions)
+    for (const b of fn.blocks)
+      for (let at = 0; at < b.insns.length; at++) {
+        const and = b.insns[at].insn;
+        const s = a.before.get(b.insns[at]);
+        if (!s) continue;
+        const [x, y, m] = and.kind === 'alu' && and.op === 'and' && and.width === 64 ? [and.dst, and.dst, and.src]
+          : and.kind === 'alu3' && and.op === 'and' && and.width === 64 ? [and.dst, and.a, and.b] : [];
+        if (x === undefined || y === undefined || !m) continue;
+        const mask = m.type === 'reg' ? constOf(s.regs[m.reg]) : m.value >= 0 ? m.value : undefined;
+        if (mask === undefined) continue;
+        for (let j = at + 1; j < b.insns.length; j++) {
+          const sh = b.insns[j].insn;
+          const du = defuse(sh);
+          if (sh.kind === 'alu' && sh.op === 'rsh' && sh.width === 64 && sh.dst === x && sh.src.type === 'imm') {
+            const k = sh.src.value;
+            if (k < 1 || k > 31 || mask !== 2 ** 32 - 2 ** k) break;
+            const text = `${show(b.insns[at])}; ${show(b.insns[j])}`;
+            const made = replaceInsn(b, j, y === x ? { kind: 'alu', op: 'rsh', width: 32, dst: x, src: { type: 'imm', value: k } } : { kind: 'alu3', op: 'rsh', width: 32, dst: x, a: y, b: { type: 'imm', value: k } });
+            cx.report(b.insns[at], `${text} -> ${show(made)}`, `the mask is 0x${mask.toString(16)} = 2^32 - 2^${k} (${m.type === 'reg' ? `r${m.reg} holds it on every path here` : 'an immediate'}): it keeps bits ${k}..31, which the shift by ${k} moves down, exactly as a 32-bit shift of the low word does; nothing between reads or writes r${x} or writes r${y}`, { fused: 1 });
+            b.insns.splice(at, 1);
+            at--;
+            n++;
+            break;
+          }
+          if (du.reads.includes(x) || du.writes.includes(x) || du.clobbers.includes(x) || du.writes.includes(y) || du.clobbers.includes(y) || sh.kind === 'call-local') break;
+        }
+      }
+  return n;
+}
 
 function isShift(insn: Insn, op: 'lsh' | 'rsh'): insn is Extract<Insn, { kind: 'alu' }> {
   return insn.kind === 'alu' && insn.op === op && insn.width === 64 && insn.src.type === 'imm' && insn.src.value === 32;
