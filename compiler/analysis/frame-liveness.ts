@@ -14,19 +14,24 @@ import { FRAME } from './state.js';
 import type { AState } from './state.js';
 import type { MapSizes } from './transfer.js';
 
-/** live[FRAME + off] = 1: the byte at r10 + off may still be read. */
-export type FrameSet = Uint8Array;
+/** Bit FRAME + off set: the byte at r10 + off may still be read (FRAME bits in 32-bit words). */
+export type FrameSet = Uint32Array;
+
+const WORDS = FRAME / 32;
+const bit = (set: FrameSet, i: number): boolean => (set[i >>> 5] & (1 << (i & 31))) !== 0;
 
 export interface FrameLiveness {
   /** frame bytes live after each reachable instruction */
   readonly liveOut: ReadonlyMap<IrInsn, FrameSet>;
 }
 
-const none = (): FrameSet => new Uint8Array(FRAME);
-const all = (): FrameSet => new Uint8Array(FRAME).fill(1);
+const none = (): FrameSet => new Uint32Array(WORDS);
+const all = (): FrameSet => new Uint32Array(WORDS).fill(0xffffffff);
 
 function mark(set: FrameSet, off: number, size: number, v: 0 | 1): void {
-  for (let i = Math.max(0, FRAME + off); i < Math.min(FRAME, FRAME + off + size); i++) set[i] = v;
+  for (let i = Math.max(0, FRAME + off); i < Math.min(FRAME, FRAME + off + size); i++)
+    if (v) set[i >>> 5] |= 1 << (i & 31);
+    else set[i >>> 5] &= ~(1 << (i & 31));
 }
 
 /** The frame span [off, off + size) an access through register r reaches, 'any' when unknown, undefined when it is no frame memory. */
@@ -150,7 +155,7 @@ function join(labels: readonly Label[], liveIn: ReadonlyMap<Label, FrameSet>): F
   const out = none();
   for (const l of labels) {
     const s = liveIn.get(l);
-    if (s) for (let i = 0; i < FRAME; i++) out[i] |= s[i];
+    if (s) for (let i = 0; i < WORDS; i++) out[i] |= s[i];
   }
   return out;
 }
@@ -176,7 +181,7 @@ function solve(fn: IrFunction, succ: ReadonlyMap<Label, Label[]>, a: Absint): Ma
 /** Whether every byte of [off, off + size) is dead in `set`. */
 export function deadSpan(set: FrameSet, off: number, size: number): boolean {
   if (off < -FRAME || off + size > 0) return false;
-  for (let i = FRAME + off; i < FRAME + off + size; i++) if (set[i]) return false;
+  for (let i = FRAME + off; i < FRAME + off + size; i++) if (bit(set, i)) return false;
   return true;
 }
 

@@ -80,11 +80,11 @@ function unreachable(ir: IrProgram, cx: PassContext, a: Absint): number {
       n += b.insns.length;
       b.insns.length = 0;
     }
-  for (const fn of ir.functions) for (const b of [...fn.blocks]) if (b.insns.length === 0 && fn.blocks[0] !== b && !referenced(ir, b)) removeBlock(ir, b.label);
+  const targets = new Set<string>();
+  for (const s of walk(ir)) if (s.insn.target !== undefined) targets.add(s.insn.target);
+  for (const fn of ir.functions) for (const b of [...fn.blocks]) if (b.insns.length === 0 && fn.blocks[0] !== b && !targets.has(b.label)) removeBlock(ir, b.label);
   return n;
 }
-
-const referenced = (ir: IrProgram, b: IrBlock): boolean => [...walk(ir)].some((s) => s.insn.target === b.label);
 
 /** The first block after `k` with an instruction (where control falls to). */
 function nextFull(fn: IrFunction, k: number): IrBlock | undefined {

@@ -22,14 +22,11 @@ export const macPass: Pass = {
   syllables: ['ldx6', 'stx6'],
   run(ir: IrProgram, cx: PassContext): number {
     let n = 0;
-    for (;;) {
-      const a = cx.analysis();
-      const live = liveness(ir);
-      let done = false;
-      for (const fn of ir.functions) for (const b of fn.blocks) for (let at = 0; at < b.insns.length && !done; at++) done = tryRun(b, at, a, live, cx);
-      if (!done) return n;
-      n++;
-    }
+    // as in wide: a rewrite changes only registers dead after it, so one analysis serves the run
+    const a = cx.analysis();
+    const live = liveness(ir);
+    for (const fn of ir.functions) for (const b of fn.blocks) for (let at = 0; at < b.insns.length; at++) if (tryRun(b, at, a, live, cx)) n++;
+    return n;
   },
 };
 
@@ -172,6 +169,8 @@ export const macSpillPass: Pass = {
     let n = 0;
     const succ = successors(ir);
     for (const fn of ir.functions) {
+      const first = cx.analysis();
+      if (!fn.blocks.some((b) => carries(b, first, 'reload').length > 0)) continue;
       for (;;) {
         const a = cx.analysis();
         const live = liveness(ir);

@@ -11,6 +11,7 @@ import type { IrBlock, IrProgram } from '../ir/index.js';
 import { replaceInsn } from '../ir/index.js';
 import { has, liveness } from '../analysis/liveness.js';
 import type { Liveness } from '../analysis/liveness.js';
+import type { Absint } from '../analysis/absint.js';
 import type { Pass, PassContext } from './types.js';
 import { show } from './types.js';
 
@@ -21,13 +22,19 @@ export const widePass: Pass = {
   syllables: [],
   run(ir: IrProgram, cx: PassContext): number {
     let n = 0;
-    for (;;) {
-      const live = liveness(ir);
-      let found = false;
-      for (const fn of ir.functions) for (const b of fn.blocks) for (let at = 0; at < b.insns.length && !found; at++) found = mergeAt(b, at, live, cx) || storeAt(b, at, live, cx) || copyAt(b, at, live, cx);
-      if (!found) return n;
-      n++;
-    }
+    // one analysis and one liveness serve the whole run: a merge changes only registers dead after
+    // it (liveness only shrinks) and keeps every pointer and the packet length where they were;
+    // instructions a merge made have no facts and wait for the next round
+    const a = cx.analysis();
+    const live = liveness(ir);
+    for (const fn of ir.functions)
+      for (const b of fn.blocks)
+        for (let at = 0; at < b.insns.length; at++)
+          if (mergeAt(b, at, live, a, cx) || storeAt(b, at, live, a, cx) || copyAt(b, at, live, a, cx)) {
+            n++;
+            at = Math.max(-1, at - 4);
+          }
+    return n;
   },
 };
 
@@ -42,7 +49,7 @@ function lastDef(b: IrBlock, at: number, r: number): number {
 
 const load = (insn: Insn): LdxInsn | undefined => (insn.kind === 'ldx' && !insn.signed && insn.size !== 8 ? insn : undefined);
 
-function mergeAt(b: IrBlock, at: number, live: Liveness, cx: PassContext): boolean {
+function mergeAt(b: IrBlock, at: number, live: Liveness, an: Absint, cx: PassContext): boolean {
   const or = b.insns[at].insn;
   if (or.kind !== 'alu' || or.op !== 'or' || or.src.type !== 'reg' || or.src.reg === or.dst) return false;
   const a = or.dst, rb = or.src.reg;
@@ -62,7 +69,7 @@ function mergeAt(b: IrBlock, at: number, live: Liveness, cx: PassContext): boole
     const insn = b.insns[j].insn;
     const du = defuse(insn);
     // a store between may change the bytes, unless it writes the frame and the loads read the packet, a map value or the ctx
-    const frameOnly = du.memWrites.every((w) => w.region === 'stack') && ['pkt', 'mapval', 'ctx'].includes(cx.analysis().before.get(b.insns[iHi])?.regs[hi.src].k ?? '');
+    const frameOnly = du.memWrites.every((w) => w.region === 'stack') && ['pkt', 'mapval', 'ctx'].includes(an.before.get(b.insns[iHi])?.regs[hi.src].k ?? '');
     if ((du.memWrites.length > 0 && !frameOnly) || insn.kind === 'call' || insn.kind === 'call-local' || insn.kind === 'callx') return false;
     if ([a, rb].some((r) => du.reads.includes(r) || du.writes.includes(r)) || du.writes.includes(hi.src)) return false;
   }
@@ -91,7 +98,7 @@ const stx = (insn: Insn | undefined) => (insn?.kind === 'stx' && insn.size !== 8
  * `y = x >> 8S` followed by the two stores of x at k and y at k + S in either order → one store of
  * 2S bytes of x at k. Only where the domain proves the 2S bytes in the frame or the packet.
  */
-function storeAt(b: IrBlock, at: number, live: Liveness, cx: PassContext): boolean {
+function storeAt(b: IrBlock, at: number, live: Liveness, an: Absint, cx: PassContext): boolean {
   const w = [b.insns[at], b.insns[at + 1], b.insns[at + 2]];
   if (!w[2]) return false;
   let x: number, lo: StxInsn, hi: StxInsn, tmp: number;
@@ -111,7 +118,7 @@ function storeAt(b: IrBlock, at: number, live: Liveness, cx: PassContext): boole
   if (hi.size !== size || hi.dst !== lo.dst || hi.off !== lo.off + size || sh.bits !== 8 * size || (sh.width === 32 && size > 2)) return false;
   if (lo.dst === tmp || lo.dst === x) return false;
   if (has(live.liveOut.get(w[2])!, tmp)) return false;
-  const s = cx.analysis().before.get(w[0]);
+  const s = an.before.get(w[0]);
   const base = s?.regs[lo.dst];
   const where = inside(base, lo.off, 2 * size, s?.minLen ?? 0);
   if (!s || !where) return false;
@@ -143,7 +150,7 @@ function copyPair(b: IrBlock, at: number): { t: number; a: number; k: number; d:
 }
 
 /** Two adjacent copies of neighbouring bytes → one copy of their total width (2, 4, 6 or 8). */
-function copyAt(b: IrBlock, at: number, live: Liveness, cx: PassContext): boolean {
+function copyAt(b: IrBlock, at: number, live: Liveness, a: Absint, cx: PassContext): boolean {
   const p = copyPair(b, at), q = copyPair(b, at + 2);
   if (!p || !q || p.a !== q.a || p.d !== q.d || q.t === p.a || q.t === p.d) return false;
   const total = p.size + q.size;
@@ -151,7 +158,6 @@ function copyAt(b: IrBlock, at: number, live: Liveness, cx: PassContext): boolea
   const up = q.k === p.k + p.size && q.m === p.m + p.size, down = p.k === q.k + q.size && p.m === q.m + q.size;
   if (!up && !down) return false;
   const k = up ? p.k : q.k, m = up ? p.m : q.m;
-  const a = cx.analysis();
   const s0 = a.before.get(b.insns[at]), s2 = a.before.get(b.insns[at + 2]);
   if (!s0 || !s2) return false;
   const src = s0.regs[p.a], dst = s0.regs[p.d];
