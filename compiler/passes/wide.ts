@@ -169,7 +169,7 @@ function copyAt(b: IrBlock, at: number, live: Liveness, a: Absint, cx: PassConte
   const disjoint = ps.region !== ql.region ? ps.region !== 'mapval' || ql.region !== 'mapval' : ps.at + p.size <= ql.at || ql.at + q.size <= ps.at;
   if (!disjoint || (ps.region === 'mapval' && ql.region === 'mapval')) return false;
   const after = live.liveOut.get(b.insns[at + 3]);
-  if (!after || has(after, p.t) || has(after, q.t)) return false;
+  if (after === undefined || has(after, p.t) || has(after, q.t)) return false;
   const text = [0, 1, 2, 3].map((j) => show(b.insns[at + j])).join('; ');
   const load: Insn = total === 6 ? { kind: 'ldx6', dst: p.t, src: p.a, off: k } : { kind: 'ldx', size: total as AccessSize, signed: false, dst: p.t, src: p.a, off: k };
   const store: Insn = total === 6 ? { kind: 'stx6', dst: p.d, src: p.t, off: m } : { kind: 'stx', size: total as AccessSize, dst: p.d, src: p.t, off: m };
