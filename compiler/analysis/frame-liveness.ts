@@ -45,7 +45,11 @@ function span(s: AState, r: number, off: number, size: number | undefined): { of
 function helperSize(s: AState, size: HelperSize, maps: readonly MapSizes[]): number | undefined {
   if (typeof size === 'number') return size;
   const m = s.regs[1];
-  if ((size === 'map-key' || size === 'map-value') && m.k === 'map' && maps[m.map]) return size === 'map-key' ? maps[m.map].keySize : maps[m.map].valueSize;
+  if ((size === 'map-key' || size === 'map-value') && m.k === 'map' && maps[m.map]) {
+    // 0: a map whose sizes the object does not say (an llvm-objdump listing): unknown
+    const n = size === 'map-key' ? maps[m.map].keySize : maps[m.map].valueSize;
+    if (n > 0) return n;
+  }
   if (typeof size === 'object') {
     const v = s.regs[size.reg];
     return v.k === 'num' ? v.hi : undefined;
