@@ -13,17 +13,18 @@ import { widePass } from './wide.js';
 import { macPass, macSpillPass } from './mac.js';
 import { layoutPass } from './layout.js';
 import { deadStorePass } from './frame.js';
+import { csumFoldPass } from './csum.js';
 import type { Change, Pass, PassContext, PassOptions } from './types.js';
 import { absintOptions, pcOf } from './types.js';
 
 export type { Change, Pass, PassOptions } from './types.js';
 
 /** Every pass, in the order they run within a round. */
-export const PASSES: readonly Pass[] = [constPropPass, copyPropPass, boundsPass, branchesPass, redundantPass, zext32Pass, zeroingPass, deadStorePass, macPass, widePass, macSpillPass, dcePass, jlenPass, alu3Pass, coalescePass, exitPass, layoutPass]
+export const PASSES: readonly Pass[] = [constPropPass, copyPropPass, boundsPass, branchesPass, redundantPass, csumFoldPass, zext32Pass, zeroingPass, deadStorePass, macPass, widePass, macSpillPass, dcePass, jlenPass, alu3Pass, coalescePass, exitPass, layoutPass]
   .filter((p, i, all) => all.indexOf(p) === i);
 
 /** Pass order within a round (dce runs after each group that frees instructions). */
-const ROUND: readonly Pass[] = [constPropPass, copyPropPass, boundsPass, branchesPass, redundantPass, zext32Pass, zeroingPass, deadStorePass, macPass, widePass, macSpillPass, dcePass, jlenPass, dcePass, alu3Pass, coalescePass, exitPass, layoutPass, dcePass];
+const ROUND: readonly Pass[] = [constPropPass, copyPropPass, boundsPass, branchesPass, redundantPass, csumFoldPass, zext32Pass, zeroingPass, deadStorePass, macPass, widePass, macSpillPass, dcePass, jlenPass, dcePass, alu3Pass, coalescePass, exitPass, layoutPass, dcePass];
 
 export const PASS_NAMES: readonly string[] = PASSES.map((p) => p.name);
 

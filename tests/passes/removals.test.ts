@@ -135,3 +135,19 @@ describe('mac6-spill', () => {
     kept(only('mac6-spill', src('ldxdw %r5, [%r10-16]\n')), 'mac6-spill');
   });
 });
+
+describe('csum-fold', () => {
+  // a sum of three 16-bit words, folded three times (csum_fold of programs/common/csum.h)
+  const SUM = 'ldxh %r4, [%r2+14]\nldxh %r5, [%r2+16]\nadd %r4, %r5\nldxh %r5, [%r2+18]\nadd %r4, %r5\n';
+  const fold = 'mov %r5, %r4\nrsh %r5, 16\nand %r4, 0xffff\nadd %r4, %r5\n';
+  it('the fold of a value already below 2^16 goes (its shift becomes 0, its mask and add go)', async () => {
+    // csum-fold removes the mask and the add, and leaves `r5 = r4; r5 = 0` to dce (which also
+    // drops the unused data_end load of HEAD: 5 in all)
+    const c = compileObject(obj(`${SUM}${fold}${fold}${fold}mov %r0, %r4\nexit`), { minFrame: 60, passes: ['csum-fold', 'dce'] });
+    await removed(c, 'csum-fold', 5, /at most 65535/);
+    expect(changes(c, 'csum-fold').filter((x) => x.removed === 1)).toHaveLength(2);
+  });
+  it('not the first fold of a value the domain cannot bound', () => {
+    kept(only('csum-fold', `ldxdw %r4, [%r2+14]\n${fold}mov %r0, %r4\nexit`), 'csum-fold');
+  });
+});
