@@ -67,10 +67,17 @@ function fixpoint(fn: IrFunction, entry: AState, succ: ReadonlyMap<Label, Label[
   const byLabel = new Map(fn.blocks.map((b) => [b.label, b]));
   const ins = new Map<Label, AState>([[fn.blocks[0].label, entry]]);
   const visits = new Map<Label, number>();
-  const heads = loopHeads(fn, succ);
-  const work: Label[] = [fn.blocks[0].label];
-  while (work.length > 0) {
-    const label = work.shift()!;
+  const { heads, rpo } = loopHeads(fn, succ);
+  // the pending block first in reverse postorder: in acyclic code every block runs once, after all its predecessors
+  const work = new Set<Label>([fn.blocks[0].label]);
+  const take = (): Label => {
+    let best: Label | undefined;
+    for (const l of work) if (best === undefined || (rpo.get(l) ?? Infinity) < (rpo.get(best) ?? Infinity)) best = l;
+    work.delete(best!);
+    return best!;
+  };
+  while (work.size > 0) {
+    const label = take();
     const block = byLabel.get(label)!;
     const out = runBlock(block, cloneState(ins.get(label)!), succ.get(label) ?? [], sizes);
     for (const [to, s] of out) {
@@ -81,16 +88,17 @@ function fixpoint(fn: IrFunction, entry: AState, succ: ReadonlyMap<Label, Label[
       const next = old ? joinState(old, s, heads.has(to) && n > WIDEN_AFTER) : s;
       if (!old || !sameState(old, next)) {
         ins.set(to, next);
-        if (!work.includes(to)) work.push(to);
+        work.add(to);
       }
     }
   }
   return ins;
 }
 
-/** Targets of the back edges of a depth-first walk from the entry: every cycle of the CFG contains one. */
-function loopHeads(fn: IrFunction, succ: ReadonlyMap<Label, Label[]>): Set<Label> {
+/** Targets of the back edges of a depth-first walk from the entry (every cycle of the CFG contains one), and the walk's reverse postorder. */
+function loopHeads(fn: IrFunction, succ: ReadonlyMap<Label, Label[]>): { heads: Set<Label>; rpo: Map<Label, number> } {
   const heads = new Set<Label>();
+  const post: Label[] = [];
   const state = new Map<Label, 1 | 2>(); // 1 on the stack, 2 done
   const stack: [Label, number][] = [[fn.blocks[0].label, 0]];
   state.set(fn.blocks[0].label, 1);
@@ -99,6 +107,7 @@ function loopHeads(fn: IrFunction, succ: ReadonlyMap<Label, Label[]>): Set<Label
     const next = (succ.get(top[0]) ?? [])[top[1]++];
     if (next === undefined) {
       state.set(top[0], 2);
+      post.push(top[0]);
       stack.pop();
     } else if (state.get(next) === 1) heads.add(next);
     else if (!state.has(next)) {
@@ -106,7 +115,7 @@ function loopHeads(fn: IrFunction, succ: ReadonlyMap<Label, Label[]>): Set<Label
       stack.push([next, 0]);
     }
   }
-  return heads;
+  return { heads, rpo: new Map(post.reverse().map((l, i) => [l, i])) };
 }
 
 /** The states leaving a block along each feasible edge (s is consumed). */

@@ -127,6 +127,8 @@ export function frameStep(i: IrInsn, after: FrameSet, s: AState | undefined, map
   if (!s) return all();
   const insn = i.insn;
   if (insn.kind === 'exit' || insn.kind === 'exit-imm') return none();
+  // no memory access: the same set (sets are never changed once made, so they can be shared)
+  if (insn.kind === 'alu' || insn.kind === 'alu3' || insn.kind === 'end' || insn.kind === 'jmp' || insn.kind === 'ja' || insn.kind === 'jlen' || insn.kind === 'lddw') return after;
   const out = after.slice();
   // only a store whose whole span the domain places kills
   if (insn.kind === 'st' || insn.kind === 'stx' || insn.kind === 'stx6') {

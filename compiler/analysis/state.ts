@@ -35,12 +35,13 @@ export interface AState {
   lenFrom: number;
   /** 8-byte spills of the frame, by offset from r10 */
   readonly stack: Map<number, AVal>;
-  /** bytes[FRAME + off]: the value (0-255) of the byte at r10 + off when known, else UNKNOWN */
-  readonly bytes: Int16Array;
+  /** bytes[FRAME + off]: the value (0-255) of the byte at r10 + off when known, else UNKNOWN;
+   * shared between states (copy on write: whoever changes it puts a copy in place first) */
+  bytes: Int16Array;
 }
 
 export function cloneState(s: AState): AState {
-  return { regs: [...s.regs], minLen: s.minLen, lenFrom: s.lenFrom, stack: new Map(s.stack), bytes: s.bytes.slice() };
+  return { regs: [...s.regs], minLen: s.minLen, lenFrom: s.lenFrom, stack: new Map(s.stack), bytes: s.bytes };
 }
 
 export function sameState(a: AState, b: AState): boolean {
@@ -50,7 +51,7 @@ export function sameState(a: AState, b: AState): boolean {
     const w = b.stack.get(off);
     if (!w || !eqVal(v, w)) return false;
   }
-  for (let i = 0; i < FRAME; i++) if (a.bytes[i] !== b.bytes[i]) return false;
+  if (a.bytes !== b.bytes) for (let i = 0; i < FRAME; i++) if (a.bytes[i] !== b.bytes[i]) return false;
   return true;
 }
 
@@ -65,8 +66,11 @@ export function joinState(a: AState, b: AState, widen: boolean): AState {
       if (j.k !== 'top') stack.set(off, j);
     }
   }
-  const bytes = a.bytes.slice();
-  for (let i = 0; i < FRAME; i++) if (bytes[i] !== b.bytes[i]) bytes[i] = UNKNOWN;
+  let bytes = a.bytes;
+  if (a.bytes !== b.bytes) {
+    bytes = a.bytes.slice();
+    for (let i = 0; i < FRAME; i++) if (bytes[i] !== b.bytes[i]) bytes[i] = UNKNOWN;
+  }
   const minLen = Math.min(a.minLen, b.minLen);
   const lenFrom = a.minLen <= b.minLen ? a.lenFrom : b.lenFrom;
   return { regs, minLen, lenFrom, stack, bytes };
@@ -76,10 +80,11 @@ export function joinState(a: AState, b: AState, widen: boolean): AState {
 export function clobberStack(s: AState, off?: number, size?: number): void {
   if (off === undefined || size === undefined) {
     s.stack.clear();
-    s.bytes.fill(UNKNOWN);
+    s.bytes = new Int16Array(FRAME).fill(UNKNOWN);
     return;
   }
   for (const k of [...s.stack.keys()]) if (k < off + size && off < k + 8) s.stack.delete(k);
+  s.bytes = s.bytes.slice();
   for (let i = Math.max(0, FRAME + off); i < Math.min(FRAME, FRAME + off + size); i++) s.bytes[i] = UNKNOWN;
 }
 

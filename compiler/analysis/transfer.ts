@@ -104,6 +104,7 @@ function store(s: AState, base: number, off: number, size: number, v: AVal, c?: 
   const at = b.off + off;
   clobberStack(s, at, size);
   if (size === 8 && v.k !== 'top') s.stack.set(at, v);
+  // clobberStack above put a copy of the bytes in place: writing them changes no other state
   if (c !== undefined) bytesOf(c, size).forEach((byte, i) => {
     if (FRAME + at + i >= 0 && at + i < 0) s.bytes[FRAME + at + i] = byte;
   });
