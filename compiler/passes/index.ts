@@ -5,7 +5,7 @@
 import type { IrProgram } from '../ir/index.js';
 import { analyze } from '../analysis/absint.js';
 import type { Absint } from '../analysis/absint.js';
-import { boundsPass, jlenPass } from './bounds.js';
+import { boundsPass, jlenPass, mergePass } from './bounds.js';
 import { branchesPass, dcePass } from './cleanup.js';
 import { alu3Pass, coalescePass, exitPass } from './fuse.js';
 import { constPropPass, copyPropPass, redundantPass, zeroingPass, zext32Pass } from './scalar.js';
@@ -20,11 +20,11 @@ import { absintOptions, pcOf } from './types.js';
 export type { Change, Pass, PassOptions } from './types.js';
 
 /** Every pass, in the order they run within a round. */
-export const PASSES: readonly Pass[] = [constPropPass, copyPropPass, boundsPass, branchesPass, redundantPass, csumFoldPass, zext32Pass, zeroingPass, deadStorePass, macPass, widePass, macSpillPass, dcePass, jlenPass, alu3Pass, coalescePass, exitPass, layoutPass]
+export const PASSES: readonly Pass[] = [constPropPass, copyPropPass, boundsPass, branchesPass, redundantPass, csumFoldPass, zext32Pass, zeroingPass, deadStorePass, macPass, widePass, macSpillPass, dcePass, mergePass, jlenPass, alu3Pass, coalescePass, exitPass, layoutPass]
   .filter((p, i, all) => all.indexOf(p) === i);
 
 /** Pass order within a round (dce runs after each group that frees instructions). */
-const ROUND: readonly Pass[] = [constPropPass, copyPropPass, boundsPass, branchesPass, redundantPass, csumFoldPass, zext32Pass, zeroingPass, deadStorePass, macPass, widePass, macSpillPass, dcePass, jlenPass, dcePass, alu3Pass, coalescePass, exitPass, layoutPass, dcePass];
+const ROUND: readonly Pass[] = [constPropPass, copyPropPass, boundsPass, branchesPass, redundantPass, csumFoldPass, zext32Pass, zeroingPass, deadStorePass, macPass, widePass, macSpillPass, dcePass, mergePass, jlenPass, dcePass, alu3Pass, coalescePass, exitPass, layoutPass, dcePass];
 
 export const PASS_NAMES: readonly string[] = PASSES.map((p) => p.name);
 

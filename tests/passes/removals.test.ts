@@ -151,3 +151,16 @@ describe('csum-fold', () => {
     kept(only('csum-fold', `ldxdw %r4, [%r2+14]\n${fold}mov %r0, %r4\nexit`), 'csum-fold');
   });
 });
+
+describe('bounds-merge (c)', () => {
+  const chk = (n: number) => `mov %r4, %r2\nadd %r4, ${n}\njgt %r4, %r3, drop\n`;
+  const src = (mid: string) => `${chk(20)}ldxb %r5, [%r2+12]\n${mid}jeq %r5, 9, drop\n${chk(40)}ldxb %r0, [%r2+33]\nexit\ndrop:\nmov %r0, 1\nexit`;
+  it('a chain of checks failing to one block becomes one check of the largest length at the first', async () => {
+    const c = only('bounds-merge', src(''), 14);
+    await removed(c, 'bounds-merge', 1, /^\(c\)/);
+    expect(c.optimized.program.code.insns.filter((i) => i.kind === 'jlen')).toEqual([{ kind: 'jlen', len: 40, off: expect.any(Number) }]);
+  });
+  it('not when the chain writes the packet (a short packet would leave it changed in the original)', () => {
+    kept(only('bounds-merge', src('stb [%r2+12], 1\n'), 14), 'bounds-merge');
+  });
+});
