@@ -151,13 +151,14 @@ module xdp2hw_top #(
                     default: ctxv = 64'd0;                           // egress_ifindex: not a devmap program
                 endcase
             end
-            assign pkt_addr[l*PAW +: PAW] = idx[PAW-1:0];
+            // each memory sees only the addresses that point into it (the others' inputs stay still)
+            assign pkt_addr[l*PAW +: PAW] = (hi == TAG_PKT) ? idx[PAW-1:0] : {PAW{1'b0}};
             assign pkt_we[l*8 +: 8] = (hi == TAG_PKT) ? wm : 8'd0;
             assign pkt_wdata[l*64 +: 64] = mem_wdata[l*64 +: 64];
-            assign stk_addr[l*SAW +: SAW] = idx[SAW-1:0];
+            assign stk_addr[l*SAW +: SAW] = (hi == TAG_STK) ? idx[SAW-1:0] : {SAW{1'b0}};
             assign stk_we[l*8 +: 8] = (hi == TAG_STK) ? wm : 8'd0;
             assign stk_wdata[l*64 +: 64] = mem_wdata[l*64 +: 64];
-            assign map_addr[l*MAW +: MAW] = idx[MAW-1:0];
+            assign map_addr[l*MAW +: MAW] = (hi == TAG_MAPV) ? idx[MAW-1:0] : {MAW{1'b0}};
             assign map_we[l*8 +: 8] = (hi == TAG_MAPV) ? wm : 8'd0;
             assign mem_full[l] = (hi == TAG_CTX);
             assign mem_rdata[l*64 +: 64] = (hi == TAG_PKT) ? pkt_rdata[l*64 +: 64] : (hi == TAG_STK) ? stk_rdata[l*64 +: 64]
