@@ -82,6 +82,7 @@ module xdp2hw_tb;
             @(negedge clk);
             host_we <= 8'd0;
             pkt_len <= len;
+            while (!ready) @(negedge clk);
             start <= 1'b1;
             @(negedge clk);
             start <= 1'b0;

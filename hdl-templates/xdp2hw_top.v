@@ -86,29 +86,33 @@ module xdp2hw_top #(
     reg  [63:0]         call_r0;
     wire                core_busy;
 
-    // ---- start: clear the stack (when the core says so), then run ------------------------------
+    // ---- the stack clear and the start -----------------------------------------------------------
+    // The clear engine zeroes the stack a row a cycle after reset and, when CLEAR_STACK, after every
+    // packet's verdict, while the next packet comes into the buffer; `ready` waits for it.
+    reg        need_clear;
     reg        clearing;
     reg [31:0] clear_row;
     reg        core_start;
     always @(posedge clk) begin
         core_start <= 1'b0;
         if (rst) begin
+            need_clear <= 1'b1;
             clearing <= 1'b0;
             clear_row <= 32'd0;
-        end else if (start && !clearing && !core_busy) begin
-            if (CLEAR_STACK != 0) begin
+        end else begin
+            if (clearing) begin
+                if (clear_row == STK_ROWS - 1) clearing <= 1'b0;
+                clear_row <= clear_row + 32'd1;
+            end else if (need_clear && !core_busy) begin
+                need_clear <= 1'b0;
                 clearing <= 1'b1;
                 clear_row <= 32'd0;
-            end else core_start <= 1'b1;
-        end else if (clearing) begin
-            if (clear_row == STK_ROWS - 1) begin
-                clearing <= 1'b0;
-                core_start <= 1'b1;
             end
-            clear_row <= clear_row + 32'd1;
+            if (done && CLEAR_STACK != 0) need_clear <= 1'b1;
+            if (start && ready) core_start <= 1'b1;
         end
     end
-    assign ready = !clearing && !core_busy && !core_start;
+    assign ready = !clearing && !need_clear && !core_busy && !core_start && !done;
 
     xdp2hw_core #(
         .LANES(LANES), .ROWS(ROWS), .ROM_FILE(ROM_FILE), .ENTRY(ENTRY), .REGS(REGS), .STACK_BYTES(STACK_BYTES),
