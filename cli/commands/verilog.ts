@@ -105,7 +105,7 @@ export const verilogCommand: CommandModule<object, VerilogArgs> = {
     if (a.json) {
       const out = {
         program, core: sched.core.name, lanes: rows.lanes, rows: rows.rows.length, out: a.out, files,
-        ...(cosim ? { cosim } : {}),
+        ...(cosim ? { cosim: { simulator: cosim.simulator, packets: cosim.packets, refused: cosim.refused, mismatches: cosim.mismatches, cycleMismatches: cosim.cycleMismatches, cycles: cosim.cycles } } : {}),
       };
       process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     } else {

@@ -124,6 +124,8 @@ function runsFor(label: string): string[][] {
       return [['simulate', obj('xdp1'), '--pcap', join(PROGRAMS_DIR, 'xdp1', 'traffic.pcap'), '--max-packets', '20', '--baseline', 'both', '--json']];
     case 'coverage':
       return [['coverage', obj('xdp1'), '--pcap', PCAP, '--json']];
+    case 'verilog':
+      return [['verilog', obj('xdp1'), '--out', join(tmp, 'verilog'), '--lanes', '2', '--cosim', 'icarus', '--pcap', PCAP, '--json']];
     default:
       throw new Error(`docs/CLI.md has a JSON table "${label}" that this test does not know how to produce`);
   }
