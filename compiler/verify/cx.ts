@@ -58,6 +58,7 @@ export function concrete(Z: Z3, v: BV): number | undefined {
 /** Continues only where `ok` holds; where it fails, the run ends XDP_ABORTED (the packet guard). */
 export function guard(cx: Cx, s: State, ok: B, i: number): State | undefined {
   const Z = cx.Z;
+  ok = cx.env.ranges.fold(ok);
   if (Z.isTrue(ok)) return s;
   cx.exits.push({ cond: Z.And(s.pc, Z.Not(ok)), action: Z.BitVec.val(XDP_ABORTED, 32), state: s, index: i, aborted: true });
   return Z.isFalse(ok) ? undefined : { ...s, pc: Z.And(s.pc, ok) };

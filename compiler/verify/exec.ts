@@ -84,7 +84,8 @@ async function aluVal(cx: Cx, insn: Extract<Insn, { kind: 'alu' | 'alu3' }>, a: 
   if (width === 64 && a.t === 'ptr' && b.t === 'num' && (op === 'add' || op === 'sub'))
     return { ...a, off: op === 'add' ? addBV(Z, a.off, b.v) : addBV(Z, a.off, negBV(Z, b.v)) };
   if (width === 64 && a.t === 'num' && b.t === 'ptr' && op === 'add') return { ...b, off: addBV(Z, b.off, a.v) };
-  if (width === 64 && a.t === 'ptr' && b.t === 'ptr' && op === 'sub' && oneObject(a, b)) return num(a.off.sub(b.off));
+  // the regions' base addresses cancel, in the low 32 bits as in all 64 (a 32-bit sub is the core's, after a pass)
+  if (a.t === 'ptr' && b.t === 'ptr' && op === 'sub' && oneObject(a, b)) return num(width === 64 ? a.off.sub(b.off) : alu(Z, 'sub', 32, a.off, b.off));
   return fail(cx, i, `${width}-bit ${op} of a ${describe(a)} and a ${describe(b)} is outside the model`);
 }
 
@@ -117,10 +118,10 @@ export type Next = [number, State][];
  */
 export async function jumpCondition(cx: Cx, s: State, insn: Extract<Insn, { kind: 'jmp' | 'jlen' }>, i: number): Promise<B> {
   const Z = cx.Z;
-  if (insn.kind === 'jlen') return s.end.sub(s.start).ult(bv64(Z, insn.len));
+  if (insn.kind === 'jlen') return cx.env.ranges.fold(s.end.sub(s.start).ult(bv64(Z, insn.len)));
   const [a, b] = [read(cx, s, insn.dst, i), operand(cx, s, insn.src, i)];
   const c = condVal(cx, insn, a, b, i);
-  return isConst(Z, a) && isConst(Z, b) ? ((await Z.simplify(c)) as B) : c;
+  return isConst(Z, a) && isConst(Z, b) ? ((await Z.simplify(c)) as B) : cx.env.ranges.fold(c);
 }
 
 function branch(cx: Cx, s: State, c: B, t: number, n: number): Next {

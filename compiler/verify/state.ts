@@ -3,6 +3,7 @@
 // Merging states at join points; no instruction semantics (exec.ts, memory.ts, helpers.ts).
 
 import type { MapDef } from '../loader/types.js';
+import type { Ranges } from './ranges.js';
 import { bv64 } from './alu.js';
 import { mergeVal, num } from './value.js';
 import type { Val } from './value.js';
@@ -41,6 +42,8 @@ export interface Env {
   readonly touched: { map: number; key: BV }[];
   /** uninterpreted functions by name (helper results), shared so both programs call the same one */
   readonly fns: Map<string, Fn>;
+  /** the inputs' ranges: conditions they decide are folded to constants (ranges.ts) */
+  readonly ranges: Ranges;
 }
 
 export interface State {
