@@ -3,6 +3,7 @@
 // state, no memory, no pointers (exec.ts decides when an operand is a number).
 
 import type { AluOp, JmpCond, Width } from '../../isa/index.js';
+import { orPieces, shiftLeft, shiftRight } from './pieces.js';
 import type { B, BV, Z3 } from './z3.js';
 
 /** A 64-bit constant (a number is taken as signed 32 and sign-extended, as an imm is). */
@@ -33,11 +34,11 @@ function op(Z: Z3, o: Exclude<AluOp, 'movsx'>, a: BV, b: BV, bits: number): BV {
     case 'sub': return a.sub(b);
     case 'mul': return a.mul(b);
     case 'div': case 'mod': case 'sdiv': case 'smod': return divmod(Z, o, a, b, bits);
-    case 'or': return a.or(b);
+    case 'or': return orPieces(Z, a, b) ?? a.or(b);
     case 'and': return a.and(b);
     case 'xor': return a.xor(b);
-    case 'lsh': return a.shl(b.and(mask));
-    case 'rsh': return a.lshr(b.and(mask));
+    case 'lsh': return (Z.isBitVecVal(b) && shiftLeft(Z, a, Number(b.value() & BigInt(bits - 1)))) || a.shl(b.and(mask));
+    case 'rsh': return (Z.isBitVecVal(b) && shiftRight(Z, a, Number(b.value() & BigInt(bits - 1)))) || a.lshr(b.and(mask));
     case 'arsh': return a.shr(b.and(mask));
     case 'neg': return a.neg();
     case 'mov': return b;
@@ -77,12 +78,13 @@ export function cond(Z: Z3, c: JmpCond, width: Width, dst: BV, src: BV): B {
     case 'jeq': return a.eq(b);
     case 'jne': return a.neq(b);
     case 'jset': return a.and(b).neq(Z.BitVec.val(0n, width));
-    case 'jgt': return a.ugt(b);
-    case 'jge': return a.uge(b);
+    // one orientation (< and <=), so that `a > b` and `b < a` are one term
+    case 'jgt': return b.ult(a);
+    case 'jge': return b.ule(a);
     case 'jlt': return a.ult(b);
     case 'jle': return a.ule(b);
-    case 'jsgt': return a.sgt(b);
-    case 'jsge': return a.sge(b);
+    case 'jsgt': return b.slt(a);
+    case 'jsge': return b.sle(a);
     case 'jslt': return a.slt(b);
     case 'jsle': return a.sle(b);
   }

@@ -20,6 +20,8 @@ export interface ProgramInput {
 /** One way a run ends: when (cond), with which action (32 bits), in which state. */
 export interface Exit {
   readonly cond: B;
+  /** the flow condition (State.flow) of the exit; for a failed guard, flow and not ok */
+  readonly flow: B;
   readonly action: BV;
   readonly state: State;
   /** the instruction index of the exit or of the access that failed the guard */
@@ -60,7 +62,7 @@ export function guard(cx: Cx, s: State, ok: B, i: number): State | undefined {
   const Z = cx.Z;
   ok = cx.env.ranges.fold(ok);
   if (Z.isTrue(ok)) return s;
-  cx.exits.push({ cond: Z.And(s.pc, Z.Not(ok)), action: Z.BitVec.val(XDP_ABORTED, 32), state: s, index: i, aborted: true });
+  cx.exits.push({ cond: Z.And(s.pc, Z.Not(ok)), flow: Z.And(s.flow, Z.Not(ok)), action: Z.BitVec.val(XDP_ABORTED, 32), state: s, index: i, aborted: true });
   return Z.isFalse(ok) ? undefined : { ...s, pc: Z.And(s.pc, ok) };
 }
 

@@ -12,7 +12,7 @@ import type { Cx, Exit, ProgramInput } from './cx.js';
 import { VerifyError } from './errors.js';
 import { topologicalOrder } from './order.js';
 import { callHelper } from './helpers.js';
-import { initialState, mergeAll, setReg } from './state.js';
+import { initialState, mergeAll, restrict, setReg } from './state.js';
 import { addBV, numeral } from './symmem.js';
 import type { Env, State } from './state.js';
 import { describe, num, sameRegion } from './value.js';
@@ -44,7 +44,7 @@ export async function execute(env: Env, prog: ProgramInput, side: string, unroll
       for (const [t, st] of await step(cx, mergeAll(cx.Z, incoming), insns[i], i)) {
         const next = backEdges.has(`${i}>${t}`) ? round + 1 : round;
         if (next > unroll) {
-          cx.exits.push({ cond: st.pc, action: cx.Z.BitVec.val(0n, 32), state: st, index: i, aborted: true, unbounded: true });
+          cx.exits.push({ cond: st.pc, flow: st.flow, action: cx.Z.BitVec.val(0n, 32), state: st, index: i, aborted: true, unbounded: true });
           continue;
         }
         const list = pending.get(next * n + t) ?? [];
@@ -128,11 +128,11 @@ function branch(cx: Cx, s: State, c: B, t: number, n: number): Next {
   const Z = cx.Z;
   if (Z.isTrue(c)) return [[t, s]];
   if (Z.isFalse(c)) return [[n, s]];
-  return [[t, { ...s, pc: Z.And(s.pc, c) }], [n, { ...s, pc: Z.And(s.pc, Z.Not(c)) }]];
+  return [[t, restrict(Z, s, c)], [n, restrict(Z, s, Z.Not(c))]];
 }
 
 function exit(cx: Cx, s: State, action: BV, i: number): Next {
-  cx.exits.push({ cond: s.pc, action, state: s, index: i, aborted: false });
+  cx.exits.push({ cond: s.pc, flow: s.flow, action, state: s, index: i, aborted: false });
   return [];
 }
 
@@ -161,8 +161,8 @@ export async function step(cx: Cx, s: State, insn: Insn, i: number): Promise<Nex
   const r = readsOf(insn).find((reg) => s.regs[reg].t === 'choice');
   if (r === undefined) return stepOne(cx, s, insn, i);
   const v = s.regs[r] as ChoiceVal;
-  const a = setReg({ ...s, pc: Z.And(s.pc, v.c) }, r, v.a);
-  const b = setReg({ ...s, pc: Z.And(s.pc, Z.Not(v.c)) }, r, v.b);
+  const a = setReg(restrict(Z, s, v.c), r, v.a);
+  const b = setReg(restrict(Z, s, Z.Not(v.c)), r, v.b);
   return [...(await step(cx, a, insn, i)), ...(await step(cx, b, insn, i))];
 }
 

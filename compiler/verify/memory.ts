@@ -70,7 +70,9 @@ export function readBytes(Z: Z3, mem: SymMem, index: (i: number) => BV, n: numbe
 /** Stores the low 8n bits of v, little-endian. */
 export function writeBytes(mem: SymMem, index: (i: number) => BV, n: number, v: BV): SymMem {
   let m = mem;
-  for (let i = 0; i < n; i++) m = storeMem(m, index(i), v.extract(i * 8 + 7, i * 8));
+  const Z = v.ctx;
+  const c = Z.isBitVecVal(v) ? v.value() : undefined;
+  for (let i = 0; i < n; i++) m = storeMem(m, index(i), c === undefined ? v.extract(i * 8 + 7, i * 8) : Z.BitVec.val((c >> BigInt(8 * i)) & 0xffn, 8));
   return m;
 }
 

@@ -10,6 +10,12 @@ import type { BV, Z3 } from './z3.js';
 /** The result of one program: each part an ite over its exits. */
 export interface Outcome {
   readonly action: BV;
+  /**
+   * The same action by flow conditions: XDP_ABORTED where some guard on the run's flow path
+   * fails (the first one that fails is real: the flow before it is), else the action of the exit
+   * the flow reaches. Equal to `action` on every input; alike in two programs whose guards differ.
+   */
+  readonly flowAction: BV;
   readonly start: BV;
   readonly end: BV;
   readonly pkt: SymMem;
@@ -23,8 +29,13 @@ export function outcome(Z: Z3, exits: Exit[]): Outcome {
   const rest = exits.slice(0, -1);
   const pick = (f: (s: State, e: Exit) => BV): BV => rest.reduceRight((acc, e) => Z.If(e.cond, f(e.state, e), acc), f(last.state, last));
   const pickMem = (f: (s: State) => SymMem): SymMem => rest.reduceRight((acc, e) => iteMem(e.cond, f(e.state), acc), f(last.state));
+  const normal = exits.filter((e) => !e.aborted);
+  const aborted = Z.Or(...exits.filter((e) => e.aborted).map((e) => e.flow));
+  const zero = Z.BitVec.val(0n, 32);
+  const reached = normal.length ? normal.slice(0, -1).reduceRight((acc, e) => Z.If(e.flow, e.action, acc), normal[normal.length - 1].action) : zero;
   return {
     action: pick((_s, e) => e.action),
+    flowAction: Z.If(aborted, zero, reached),
     start: pick((s) => s.start),
     end: pick((s) => s.end),
     pkt: pickMem((s) => s.pkt),

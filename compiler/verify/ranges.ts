@@ -20,8 +20,9 @@ type Interval = readonly [bigint, bigint];
 
 /** What the ranges know: the bounds of named inputs (by the id of their constant). */
 export class Ranges {
-  private readonly memo = new Map<number, Interval>();
-  private readonly decided = new Map<number, boolean | undefined>();
+  // by AST id; each entry keeps its term alive, so that Z3 cannot give the id to another term
+  private readonly memo = new Map<number, { readonly e: BV; readonly r: Interval }>();
+  private readonly decided = new Map<number, { readonly c: B; readonly r: boolean | undefined }>();
 
   constructor(private readonly Z: Z3, private readonly inputs: ReadonlyMap<number, Interval>) {}
 
@@ -29,9 +30,9 @@ export class Ranges {
   interval(e: BV): Interval {
     const id = e.id();
     const hit = this.memo.get(id);
-    if (hit) return hit;
+    if (hit) return hit.r;
     const r = this.compute(e);
-    this.memo.set(id, r);
+    this.memo.set(id, { e, r });
     return r;
   }
 
@@ -87,9 +88,10 @@ export class Ranges {
   /** true or false when the intervals decide the condition, else undefined. */
   decide(c: B): boolean | undefined {
     const id = c.id();
-    if (this.decided.has(id)) return this.decided.get(id);
+    const hit = this.decided.get(id);
+    if (hit) return hit.r;
     const r = this.decideNew(c);
-    this.decided.set(id, r);
+    this.decided.set(id, { c, r });
     return r;
   }
 

@@ -49,6 +49,13 @@ export interface Env {
 export interface State {
   /** the path condition: when this state is the one that runs */
   readonly pc: B;
+  /**
+   * the flow condition: the path condition without the packet guards (only branch conditions).
+   * Runs that pass every guard have pc = flow; the flow conditions of the states meeting at a join
+   * are disjoint, and values there are chosen by them, so the values a program computes do not
+   * depend on its guards (two programs that check bounds differently compute alike terms).
+   */
+  readonly flow: B;
   readonly regs: readonly Val[];
   /** the stack, indexed by (64-bit) offset from the frame top */
   readonly stack: SymMem;
@@ -74,19 +81,19 @@ export function initialState(env: Env): State {
   regs[10] = { t: 'ptr', region: { kind: 'stack' }, off: bv64(Z, 0) };
   const start = bv64(Z, HEADROOM);
   return {
-    pc: Z.Bool.val(true), regs, stack: constMem(Z.BitVec.val(0n, 8)),
+    pc: Z.Bool.val(true), flow: Z.Bool.val(true), regs, stack: constMem(Z.BitVec.val(0n, 8)),
     spills: new Map(), pkt: baseMem(env.pkt), start, end: start.add(env.len), values: env.values.map(baseMem), present: env.present.map(baseMem),
     calls: Z.BitVec.val(0n, 32), redirect: bv64(Z, 0),
   };
 }
 
 function ite(Z: Z3, c: B, a: BV, b: BV): BV {
-  return a === b ? a : Z.If(c, a, b);
+  return a === b || a.eqIdentity(b) ? a : Z.If(c, a, b);
 }
 
 /** The state after two paths join: each part chosen by a's path condition. */
 export function mergeStates(Z: Z3, a: State, b: State): State {
-  const c = a.pc;
+  const c = a.flow;
   const spills = new Map<number, Val>();
   for (const [k, v] of a.spills) {
     const w = b.spills.get(k);
@@ -94,6 +101,7 @@ export function mergeStates(Z: Z3, a: State, b: State): State {
   }
   return {
     pc: Z.Or(a.pc, b.pc),
+    flow: Z.Or(a.flow, b.flow),
     regs: a.regs.map((v, r) => mergeVal(Z, c, v, b.regs[r])),
     stack: iteMem(c, a.stack, b.stack),
     spills,
@@ -109,6 +117,11 @@ export function mergeStates(Z: Z3, a: State, b: State): State {
 
 export function mergeAll(Z: Z3, states: readonly State[]): State {
   return states.reduce((acc, s) => mergeStates(Z, s, acc));
+}
+
+/** The state on the side of a branch (or a choice) where c holds. */
+export function restrict(Z: Z3, s: State, c: B): State {
+  return { ...s, pc: Z.And(s.pc, c), flow: Z.And(s.flow, c) };
 }
 
 export function setReg(s: State, r: number, v: Val): State {

@@ -5,6 +5,9 @@
 
 import type { B, BV, Mem, Z3 } from './z3.js';
 
+/** Z3_OP_BADD */
+const BVADD = 1028;
+
 export type SymMem =
   | { readonly k: 'base'; readonly arr: Mem }
   | { readonly k: 'const'; readonly value: BV }
@@ -21,11 +24,29 @@ export function numeral(Z: Z3, x: BV): bigint | undefined {
   return Z.isBitVecVal(x) ? x.value() : undefined;
 }
 
-/** a + b, folded when both are constants (so addresses stay constants where they are). */
+/** x as (term, constant) with x = term + constant: a constant (no term), term + constant, or x + 0. */
+function affine(Z: Z3, x: BV): [BV | undefined, bigint] {
+  const v = numeral(Z, x);
+  if (v !== undefined) return [undefined, v];
+  if (Z.isApp(x) && x.decl().kind() === BVADD && x.numArgs() === 2) {
+    const c = numeral(Z, x.arg(1) as BV);
+    if (c !== undefined) return [x.arg(0) as BV, c];
+  }
+  return [x, 0n];
+}
+
+/**
+ * a + b, folded when both are constants (so addresses stay constants where they are), and with
+ * the constants of both gathered at the end (term + constant), so that one address reached two
+ * ways (p + 20, or p + 16 then + 4) is one term.
+ */
 export function addBV(Z: Z3, a: BV, b: BV): BV {
-  const x = numeral(Z, a), y = numeral(Z, b);
-  if (x === undefined || y === undefined) return a.add(b);
-  return Z.BitVec.val(BigInt.asUintN(a.size(), x + y), a.size());
+  const [ta, ca] = affine(Z, a), [tb, cb] = affine(Z, b);
+  const n = a.size();
+  const c = BigInt.asUintN(n, ca + cb);
+  const t = ta && tb ? ta.add(tb) : ta ?? tb;
+  if (!t) return Z.BitVec.val(c, n);
+  return c === 0n ? t : t.add(Z.BitVec.val(c, n));
 }
 
 /** concat(hi, lo), folded when both are constants. */
@@ -56,7 +77,7 @@ export function select(Z: Z3, mem: SymMem, i: BV): BV {
       case 'store': r = iv !== undefined && numeral(Z, n.index) === iv ? n.value : Z.If(i.eq(n.index), n.value, go(n.prev)); break;
       case 'ite': {
         const a = go(n.a), b = go(n.b);
-        r = a === b ? a : Z.If(n.c, a, b);
+        r = a === b || a.eqIdentity(b) ? a : Z.If(n.c, a, b);
         break;
       }
     }

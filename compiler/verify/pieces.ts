@@ -1,0 +1,133 @@
+// Values as pieces: a bit-vector seen as a concatenation of opaque terms and zero runs (loads are
+// concatenations of bytes, zero-extended). A shift by a constant and an `or` of values whose
+// non-zero pieces do not overlap are built as the concatenation they equal, in the form a load
+// of the combined width takes. So two narrow loads combined by shift and or, and one wide load of
+// the same bytes, give the same term, and the solver is left nothing to prove about them.
+// Exact rewrites (each result equals the operation on every value); no memory, no state.
+
+import type { BV, Z3 } from './z3.js';
+
+/** Z3's kinds of application (Z3_decl_kind) looked at here. */
+const CONCAT = 1056, ZERO_EXT = 1058, EXTRACT = 1059;
+
+/** From the most significant end: an opaque term, or `width` zero bits. */
+type Piece = { readonly w: number; readonly t?: BV };
+
+function pieces(Z: Z3, x: BV, out: Piece[]): void {
+  if (Z.isBitVecVal(x)) {
+    if (x.value() === 0n) out.push({ w: x.size() });
+    else out.push({ w: x.size(), t: x });
+    return;
+  }
+  if (Z.isApp(x)) {
+    const k = x.decl().kind() as number;
+    if (k === CONCAT) {
+      for (const a of x.children()) pieces(Z, a as BV, out);
+      return;
+    }
+    if (k === ZERO_EXT) {
+      const inner = x.arg(0) as BV;
+      out.push({ w: x.size() - inner.size() });
+      pieces(Z, inner, out);
+      return;
+    }
+    if (k === EXTRACT) {
+      const [hi, lo] = x.params() as number[];
+      const inner = split(x.arg(0) as BV, Z);
+      // the inner pieces' bits [hi, lo], counted from the inner value's least significant bit
+      let top = (x.arg(0) as BV).size() - 1;
+      for (const p of inner) {
+        const pLo = top - p.w + 1;
+        const a = Math.min(hi, top), b = Math.max(lo, pLo);
+        if (a >= b) out.push(cut(p, a - pLo, b - pLo));
+        top -= p.w;
+      }
+      return;
+    }
+  }
+  out.push({ w: x.size(), t: x });
+}
+
+function split(x: BV, Z: Z3): Piece[] {
+  const out: Piece[] = [];
+  pieces(Z, x, out);
+  return out;
+}
+
+/** The piece cut to bits [hi, lo] of itself (counted from its least significant bit). */
+function cut(p: Piece, hi: number, lo: number): Piece {
+  if (lo === 0 && hi === p.w - 1) return p;
+  return p.t ? { w: hi - lo + 1, t: p.t.extract(hi, lo) } : { w: hi - lo + 1 };
+}
+
+/** The value again from its pieces, in the form a zero-extended load has (zext of a concatenation). */
+function build(Z: Z3, ps: Piece[]): BV {
+  const merged: Piece[] = [];
+  for (const p of ps) {
+    const last = merged[merged.length - 1];
+    if (last && !last.t && !p.t) merged[merged.length - 1] = { w: last.w + p.w };
+    else merged.push(p);
+  }
+  const total = merged.reduce((n, p) => n + p.w, 0);
+  const lead = merged[0].t ? 0 : merged[0].w;
+  const rest = merged.slice(lead ? 1 : 0).map((p) => p.t ?? Z.BitVec.val(0n, p.w));
+  if (!rest.length) return Z.BitVec.val(0n, total);
+  const body = rest.length === 1 ? rest[0] : Z.Concat(...rest);
+  return lead ? body.zeroExt(lead) : body;
+}
+
+/** x << k for a constant k below the width, as pieces: the top k bits go, k zero bits come in. */
+export function shiftLeft(Z: Z3, x: BV, k: number): BV | undefined {
+  const n = x.size();
+  if (k <= 0 || k >= n) return undefined;
+  const ps = split(x, Z);
+  if (ps.length === 1 && ps[0].t) return undefined;
+  const out: Piece[] = [];
+  let drop = k;
+  for (const p of ps) {
+    if (drop >= p.w) {
+      drop -= p.w;
+      continue;
+    }
+    out.push(drop ? cut(p, p.w - 1 - drop, 0) : p);
+    drop = 0;
+  }
+  out.push({ w: k });
+  return build(Z, out);
+}
+
+/** x >> k (logical) for a constant k below the width, as pieces: k zero bits come in at the top. */
+export function shiftRight(Z: Z3, x: BV, k: number): BV | undefined {
+  const n = x.size();
+  if (k <= 0 || k >= n) return undefined;
+  const ps = split(x, Z);
+  if (ps.length === 1 && ps[0].t) return undefined;
+  const out: Piece[] = [{ w: k }];
+  let keep = n - k;
+  for (const p of ps) {
+    if (keep <= 0) break;
+    out.push(keep >= p.w ? p : cut(p, p.w - 1, p.w - keep));
+    keep -= p.w;
+  }
+  return build(Z, out);
+}
+
+/** a | b when, at every bit, at most one of them has a non-zero piece; else undefined. */
+export function orPieces(Z: Z3, a: BV, b: BV): BV | undefined {
+  const pa = split(a, Z), pb = split(b, Z);
+  if ((pa.length === 1 && pa[0].t) && (pb.length === 1 && pb[0].t)) return undefined;
+  const out: Piece[] = [];
+  let i = 0, j = 0, usedA = 0, usedB = 0; // bits of pa[i] / pb[j] already consumed (from the top)
+  while (i < pa.length && j < pb.length) {
+    const x = pa[i], y = pb[j];
+    const w = Math.min(x.w - usedA, y.w - usedB);
+    const px = cut(x, x.w - 1 - usedA, x.w - usedA - w), py = cut(y, y.w - 1 - usedB, y.w - usedB - w);
+    if (px.t && py.t) return undefined;
+    out.push(px.t ? px : py);
+    usedA += w;
+    usedB += w;
+    if (usedA === x.w) [i, usedA] = [i + 1, 0];
+    if (usedB === y.w) [j, usedB] = [j + 1, 0];
+  }
+  return build(Z, out);
+}
