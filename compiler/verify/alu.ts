@@ -13,6 +13,8 @@ export function bv64(Z: Z3, v: number | bigint): BV {
 }
 
 const zext32 = (x: BV): BV => x.zeroExt(32);
+/** operations whose low 32 bits depend only on the operands' low 32 bits */
+const RING = new Set<AluOp>(['add', 'sub', 'mul', 'and', 'or', 'xor', 'mov', 'neg']);
 
 /** x / 0 = 0 and x % 0 = x (RFC 9669); sdiv and smod truncate (smod takes the dividend's sign). */
 function divmod(Z: Z3, op: 'div' | 'mod' | 'sdiv' | 'smod', a: BV, b: BV, bits: number): BV {
@@ -53,6 +55,9 @@ export function alu(Z: Z3, o: AluOp, width: Width, dst: BV, src: BV, extBits?: 8
     return width === 64 ? ext : zext32(ext.extract(31, 0));
   }
   if (width === 64) return op(Z, o, dst, src, 64);
+  // ring operations: the low word of the 64-bit result (equal, and alike to what a 64-bit op
+  // followed by a 32-bit truncation gives, as a pass may rewrite one into the other)
+  if (RING.has(o)) return zext32(op(Z, o, dst, src, 64).extract(31, 0));
   return zext32(op(Z, o, dst.extract(31, 0), src.extract(31, 0), 32));
 }
 

@@ -118,7 +118,9 @@ export type Next = [number, State][];
  */
 export async function jumpCondition(cx: Cx, s: State, insn: Extract<Insn, { kind: 'jmp' | 'jlen' }>, i: number): Promise<B> {
   const Z = cx.Z;
-  if (insn.kind === 'jlen') return cx.env.ranges.fold(s.end.sub(s.start).ult(bv64(Z, insn.len)));
+  // len < N as end < start + N (start <= end, both frame positions far below 2^63: no wrap),
+  // the form a program's own `data + N > data_end` check takes
+  if (insn.kind === 'jlen') return cx.env.ranges.fold(s.end.ult(addBV(Z, s.start, bv64(Z, insn.len))));
   const [a, b] = [read(cx, s, insn.dst, i), operand(cx, s, insn.src, i)];
   const c = condVal(cx, insn, a, b, i);
   return isConst(Z, a) && isConst(Z, b) ? ((await Z.simplify(c)) as B) : cx.env.ranges.fold(c);

@@ -81,7 +81,6 @@ export function shiftLeft(Z: Z3, x: BV, k: number): BV | undefined {
   const n = x.size();
   if (k <= 0 || k >= n) return undefined;
   const ps = split(x, Z);
-  if (ps.length === 1 && ps[0].t) return undefined;
   const out: Piece[] = [];
   let drop = k;
   for (const p of ps) {
@@ -101,7 +100,6 @@ export function shiftRight(Z: Z3, x: BV, k: number): BV | undefined {
   const n = x.size();
   if (k <= 0 || k >= n) return undefined;
   const ps = split(x, Z);
-  if (ps.length === 1 && ps[0].t) return undefined;
   const out: Piece[] = [{ w: k }];
   let keep = n - k;
   for (const p of ps) {
