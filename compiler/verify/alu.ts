@@ -3,7 +3,7 @@
 // state, no memory, no pointers (exec.ts decides when an operand is a number).
 
 import type { AluOp, JmpCond, Width } from '../../isa/index.js';
-import { orPieces, shiftLeft, shiftRight } from './pieces.js';
+import { extractBits, leadingZeros, maskKeeps, orPieces, shiftLeft, shiftRight } from './pieces.js';
 import type { B, BV, Z3 } from './z3.js';
 
 /** A 64-bit constant (a number is taken as signed 32 and sign-extended, as an imm is). */
@@ -37,7 +37,7 @@ function op(Z: Z3, o: Exclude<AluOp, 'movsx'>, a: BV, b: BV, bits: number): BV {
     case 'mul': return a.mul(b);
     case 'div': case 'mod': case 'sdiv': case 'smod': return divmod(Z, o, a, b, bits);
     case 'or': return orPieces(Z, a, b) ?? a.or(b);
-    case 'and': return a.and(b);
+    case 'and': return maskKeeps(Z, a, b) ?? maskKeeps(Z, b, a) ?? a.and(b);
     case 'xor': return a.xor(b);
     case 'lsh': return (Z.isBitVecVal(b) && shiftLeft(Z, a, Number(b.value() & BigInt(bits - 1)))) || a.shl(b.and(mask));
     case 'rsh': return (Z.isBitVecVal(b) && shiftRight(Z, a, Number(b.value() & BigInt(bits - 1)))) || a.lshr(b.and(mask));
@@ -51,38 +51,45 @@ function op(Z: Z3, o: Exclude<AluOp, 'movsx'>, a: BV, b: BV, bits: number): BV {
 export function alu(Z: Z3, o: AluOp, width: Width, dst: BV, src: BV, extBits?: 8 | 16 | 32): BV {
   if (o === 'movsx') {
     const bits = extBits ?? 32;
-    const ext = src.extract(bits - 1, 0).signExt(64 - bits);
-    return width === 64 ? ext : zext32(ext.extract(31, 0));
+    const ext = extractBits(Z, src, bits - 1, 0).signExt(64 - bits);
+    return width === 64 ? ext : zext32(extractBits(Z, ext, 31, 0));
   }
   if (width === 64) return op(Z, o, dst, src, 64);
   // ring operations: the low word of the 64-bit result (equal, and alike to what a 64-bit op
   // followed by a 32-bit truncation gives, as a pass may rewrite one into the other)
-  if (RING.has(o)) return zext32(op(Z, o, dst, src, 64).extract(31, 0));
-  return zext32(op(Z, o, dst.extract(31, 0), src.extract(31, 0), 32));
+  if (RING.has(o)) return zext32(extractBits(Z, op(Z, o, dst, src, 64), 31, 0));
+  return zext32(op(Z, o, extractBits(Z, dst, 31, 0), extractBits(Z, src, 31, 0), 32));
 }
 
 /** Reverses the bytes of a value of `bits` bits. */
 export function bswap(Z: Z3, x: BV, bits: 16 | 32 | 64): BV {
   const bytes: BV[] = [];
-  for (let i = 0; i < bits / 8; i++) bytes.push(x.extract(i * 8 + 7, i * 8));
+  for (let i = 0; i < bits / 8; i++) bytes.push(extractBits(Z, x, i * 8 + 7, i * 8));
   return Z.Concat(...bytes);
 }
 
 /** Byte-order conversion on a little-endian machine: le truncates, be and bswap swap (both zero-extend). */
 export function end(Z: Z3, order: 'le' | 'be' | 'bswap', bits: 16 | 32 | 64, x: BV): BV {
-  const low = bits === 64 ? x : x.extract(bits - 1, 0);
+  const low = bits === 64 ? x : extractBits(Z, x, bits - 1, 0);
   const r = order === 'le' ? low : bswap(Z, low, bits);
   return bits === 64 ? r : r.zeroExt(64 - bits);
 }
 
 /** A jump condition on 64-bit values; JMP32 compares the low words. */
 export function cond(Z: Z3, c: JmpCond, width: Width, dst: BV, src: BV): B {
-  const a = width === 64 ? dst : dst.extract(31, 0);
-  const b = width === 64 ? src : src.extract(31, 0);
+  let a = width === 64 ? dst : extractBits(Z, dst, 31, 0);
+  let b = width === 64 ? src : extractBits(Z, src, 31, 0);
+  // unsigned comparisons and equality of values whose top bits are zero by their form compare
+  // the rest only: a 32-bit and a 64-bit compare of a zero-extended load are one term
+  if (!c.startsWith('js') && c !== 'jset') {
+    const n = a.size(), k = Math.min(leadingZeros(Z, a), leadingZeros(Z, b), n - 1);
+    if (k > 0) [a, b] = [extractBits(Z, a, n - k - 1, 0), extractBits(Z, b, n - k - 1, 0)];
+  }
   switch (c) {
     case 'jeq': return a.eq(b);
-    case 'jne': return a.neq(b);
-    case 'jset': return a.and(b).neq(Z.BitVec.val(0n, width));
+    // not-equal as the negation of equal, so that `if a != k` and `if a == k` share their term
+    case 'jne': return Z.Not(a.eq(b));
+    case 'jset': return Z.Not(a.and(b).eq(Z.BitVec.val(0n, a.size())));
     // one orientation (< and <=), so that `a > b` and `b < a` are one term
     case 'jgt': return b.ult(a);
     case 'jge': return b.ule(a);

@@ -14,6 +14,7 @@ import { topologicalOrder } from './order.js';
 import { callHelper } from './helpers.js';
 import { initialState, mergeAll, restrict, setReg } from './state.js';
 import { addBV, numeral } from './symmem.js';
+import { extractBits } from './pieces.js';
 import type { Env, State } from './state.js';
 import { describe, num, sameRegion } from './value.js';
 import type { ChoiceVal, PtrVal, Val } from './value.js';
@@ -183,7 +184,7 @@ async function stepOne(cx: Cx, s: State, insn: Insn, i: number): Promise<Next> {
     case 'ja':
       return [[target(cx, i, insn), s]];
     case 'exit':
-      return exit(cx, s, readNum(cx, s, 0, i).extract(31, 0), i);
+      return exit(cx, s, extractBits(Z, readNum(cx, s, 0, i), 31, 0), i);
     case 'exit-imm':
       return exit(cx, { ...setReg(s, 0, num(bv64(Z, insn.action))) }, Z.BitVec.val(BigInt(insn.action >>> 0), 32), i);
     case 'call': {

@@ -8,7 +8,7 @@
 import type { BV, Z3 } from './z3.js';
 
 /** Z3's kinds of application (Z3_decl_kind) looked at here. */
-const CONCAT = 1056, ZERO_EXT = 1058, EXTRACT = 1059;
+const CONCAT = 1056, ZERO_EXT = 1058, EXTRACT = 1059, ITE = 260, BAND = 1049, BOR = 1050;
 
 /** From the most significant end: an opaque term, or `width` zero bits. */
 type Piece = { readonly w: number; readonly t?: BV };
@@ -33,19 +33,63 @@ function pieces(Z: Z3, x: BV, out: Piece[]): void {
     }
     if (k === EXTRACT) {
       const [hi, lo] = x.params() as number[];
-      const inner = split(x.arg(0) as BV, Z);
-      // the inner pieces' bits [hi, lo], counted from the inner value's least significant bit
-      let top = (x.arg(0) as BV).size() - 1;
-      for (const p of inner) {
-        const pLo = top - p.w + 1;
-        const a = Math.min(hi, top), b = Math.max(lo, pLo);
-        if (a >= b) out.push(cut(p, a - pLo, b - pLo));
-        top -= p.w;
-      }
+      out.push(...range(Z, x.arg(0) as BV, hi, lo));
       return;
     }
   }
   out.push({ w: x.size(), t: x });
+}
+
+/** The pieces of bits [hi, lo] of x (counted from its least significant bit). */
+function range(Z: Z3, x: BV, hi: number, lo: number): Piece[] {
+  const out: Piece[] = [];
+  let top = x.size() - 1;
+  for (const p of split(x, Z)) {
+    const pLo = top - p.w + 1;
+    const a = Math.min(hi, top), b = Math.max(lo, pLo);
+    if (a >= b) out.push(cut(p, a - pLo, b - pLo));
+    top -= p.w;
+  }
+  return out;
+}
+
+/** Bits [hi, lo] of x: the piece itself where they are one piece (a loaded byte, zeros). */
+export function extractBits(Z: Z3, x: BV, hi: number, lo: number): BV {
+  if (lo === 0 && hi === x.size() - 1) return x;
+  return build(Z, range(Z, x, hi, lo));
+}
+
+/** concat(parts), most significant first, in the pieces' form (zero bytes as one zero extension). */
+export function concatPieces(Z: Z3, parts: BV[]): BV {
+  if (parts.length === 1) return parts[0];
+  const ps: Piece[] = [];
+  for (const p of parts) pieces(Z, p, ps);
+  return build(Z, ps);
+}
+
+/** How many of x's top bits are zero by its form (a numeral's, a zero extension's, through and, or, if-then-else). */
+export function leadingZeros(Z: Z3, x: BV, depth = 0): number {
+  if (Z.isBitVecVal(x)) return x.size() - x.value().toString(2).length + (x.value() === 0n ? 1 : 0);
+  const first = split(x, Z)[0];
+  if (!first.t) return first.w;
+  if (depth > 6 || !Z.isApp(x)) return 0;
+  const k = x.decl().kind() as number;
+  const args = (): BV[] => x.children() as BV[];
+  switch (k) {
+    case ITE: return Math.min(leadingZeros(Z, x.arg(1) as BV, depth + 1), leadingZeros(Z, x.arg(2) as BV, depth + 1));
+    case BAND: return Math.max(...args().map((a) => leadingZeros(Z, a, depth + 1)));
+    case BOR: return Math.min(...args().map((a) => leadingZeros(Z, a, depth + 1)));
+    default: return 0;
+  }
+}
+
+/** x & mask when the mask keeps every bit x can have set (by its form): x itself; else undefined. */
+export function maskKeeps(Z: Z3, x: BV, mask: BV): BV | undefined {
+  if (!Z.isBitVecVal(mask)) return undefined;
+  const m = mask.value(), n = x.size();
+  const ones = m.toString(2).length;
+  if (m !== (1n << BigInt(ones)) - 1n) return undefined;
+  return leadingZeros(Z, x) >= n - ones ? x : undefined;
 }
 
 function split(x: BV, Z: Z3): Piece[] {
