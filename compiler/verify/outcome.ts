@@ -22,12 +22,17 @@ export interface Outcome {
   readonly values: SymMem[];
   readonly present: SymMem[];
   readonly redirect: BV;
+  readonly events: BV;
+  readonly log: SymMem;
 }
 
 export function outcome(Z: Z3, exits: Exit[]): Outcome {
   const last = exits[exits.length - 1];
   const rest = exits.slice(0, -1);
-  const pick = (f: (s: State, e: Exit) => BV): BV => rest.reduceRight((acc, e) => Z.If(e.cond, f(e.state, e), acc), f(last.state, last));
+  const pick = (f: (s: State, e: Exit) => BV): BV => rest.reduceRight((acc, e) => {
+    const v = f(e.state, e);
+    return v.eqIdentity(acc) ? acc : Z.If(e.cond, v, acc);
+  }, f(last.state, last));
   const pickMem = (f: (s: State) => SymMem): SymMem => rest.reduceRight((acc, e) => iteMem(e.cond, f(e.state), acc), f(last.state));
   const normal = exits.filter((e) => !e.aborted);
   const aborted = Z.Or(...exits.filter((e) => e.aborted).map((e) => e.flow));
@@ -42,6 +47,8 @@ export function outcome(Z: Z3, exits: Exit[]): Outcome {
     values: last.state.values.map((_m, i) => pickMem((s) => s.values[i])),
     present: last.state.present.map((_m, i) => pickMem((s) => s.present[i])),
     redirect: pick((s) => s.redirect),
+    events: pick((s) => s.events),
+    log: pickMem((s) => s.log),
   };
 }
 

@@ -66,6 +66,12 @@ function obligations(Z: Z3, env: Env, a: Outcome, b: Outcome): { name: string; d
     { name: 'packet bytes', differs: Z.And(delivered, j.ult(lenA), j.ult(lenB), select(Z, a.pkt, a.start.add(j)).neq(select(Z, b.pkt, b.start.add(j)))), trivial: a.pkt === b.pkt && a.start === b.start },
     { name: 'redirect target', differs: Z.And(a.action.eq(Z.BitVec.val(4n, 32)), b.action.eq(Z.BitVec.val(4n, 32)), a.redirect.neq(b.redirect)), trivial: false },
   ];
+  const ev = Z.BitVec.const('differing_event', 64);
+  list.push({
+    name: 'perf events',
+    differs: Z.Or(a.events.neq(b.events), Z.And(ev.extract(63, 32).ult(a.events), select(Z, a.log, ev).neq(select(Z, b.log, ev)))),
+    trivial: a.log === b.log && a.events.eqIdentity(b.events),
+  });
   env.maps.forEach((m, i) => {
     const k = Z.BitVec.const(`differing_key_${i}`, m.keySize * 8);
     const o = Z.BitVec.const(`differing_offset_${i}`, 16);

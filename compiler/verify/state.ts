@@ -71,6 +71,9 @@ export interface State {
   readonly calls: BV;
   /** redirect target: 0 none; (map + 1) << 32 | key for redirect_map; 1 << 63 | ifindex for redirect */
   readonly redirect: BV;
+  /** perf events sent (32-bit) and their records: bytes at concat(event:32, offset:32) (helpers.ts) */
+  readonly events: BV;
+  readonly log: SymMem;
 }
 
 export function initialState(env: Env): State {
@@ -83,7 +86,7 @@ export function initialState(env: Env): State {
   return {
     pc: Z.Bool.val(true), flow: Z.Bool.val(true), regs, stack: constMem(Z.BitVec.val(0n, 8)),
     spills: new Map(), pkt: baseMem(env.pkt), start, end: start.add(env.len), values: env.values.map(baseMem), present: env.present.map(baseMem),
-    calls: Z.BitVec.val(0n, 32), redirect: bv64(Z, 0),
+    calls: Z.BitVec.val(0n, 32), redirect: bv64(Z, 0), events: Z.BitVec.val(0n, 32), log: constMem(Z.BitVec.val(0n, 8)),
   };
 }
 
@@ -112,6 +115,8 @@ export function mergeStates(Z: Z3, a: State, b: State): State {
     present: a.present.map((m, i) => iteMem(c, m, b.present[i])),
     calls: ite(Z, c, a.calls, b.calls),
     redirect: ite(Z, c, a.redirect, b.redirect),
+    events: ite(Z, c, a.events, b.events),
+    log: iteMem(c, a.log, b.log),
   };
 }
 

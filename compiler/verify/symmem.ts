@@ -12,7 +12,12 @@ export type SymMem =
   | { readonly k: 'base'; readonly arr: Mem }
   | { readonly k: 'const'; readonly value: BV }
   | { readonly k: 'store'; readonly prev: SymMem; readonly index: BV; readonly value: BV }
-  | { readonly k: 'ite'; readonly c: B; readonly a: SymMem; readonly b: SymMem };
+  | { readonly k: 'ite'; readonly c: B; readonly a: SymMem; readonly b: SymMem }
+  /** a perf event's packet sample: at (event, SAMPLE_AT + j) for j < len, the byte pkt[start + j] */
+  | { readonly k: 'sample'; readonly prev: SymMem; readonly event: BV; readonly len: BV; readonly pkt: SymMem; readonly start: BV };
+
+/** where a perf event's packet sample starts in its record (the log is indexed by concat(event:32, offset:32)) */
+export const SAMPLE_AT = 1024;
 
 export const baseMem = (arr: Mem): SymMem => ({ k: 'base', arr });
 export const constMem = (value: BV): SymMem => ({ k: 'const', value });
@@ -75,6 +80,12 @@ export function select(Z: Z3, mem: SymMem, i: BV): BV {
       case 'base': r = n.arr.select(i) as BV; break;
       case 'const': r = n.value; break;
       case 'store': r = iv !== undefined && numeral(Z, n.index) === iv ? n.value : Z.If(i.eq(n.index), n.value, go(n.prev)); break;
+      case 'sample': {
+        const o = i.extract(31, 0), j = o.sub(Z.BitVec.val(BigInt(SAMPLE_AT), 32)).zeroExt(32);
+        const inside = Z.And(i.extract(63, 32).eq(n.event), o.uge(Z.BitVec.val(BigInt(SAMPLE_AT), 32)), j.ult(n.len));
+        r = Z.If(inside, select(Z, n.pkt, addBV(Z, n.start, j)), go(n.prev));
+        break;
+      }
       case 'ite': {
         const a = go(n.a), b = go(n.b);
         r = a === b || a.eqIdentity(b) ? a : Z.If(n.c, a, b);
