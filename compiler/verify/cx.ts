@@ -5,6 +5,7 @@
 import type { DecodedProgram } from '../../isa/index.js';
 import type { MapRef } from '../loader/types.js';
 import { VerifyError } from './errors.js';
+import { and, negate } from './state.js';
 import type { Env, State } from './state.js';
 import { describe } from './value.js';
 import type { PtrVal, Val } from './value.js';
@@ -62,8 +63,8 @@ export function guard(cx: Cx, s: State, ok: B, i: number): State | undefined {
   const Z = cx.Z;
   ok = cx.env.ranges.fold(ok);
   if (Z.isTrue(ok)) return s;
-  cx.exits.push({ cond: Z.And(s.pc, Z.Not(ok)), flow: Z.And(s.flow, Z.Not(ok)), action: Z.BitVec.val(XDP_ABORTED, 32), state: s, index: i, aborted: true });
-  return Z.isFalse(ok) ? undefined : { ...s, pc: Z.And(s.pc, ok) };
+  cx.exits.push({ cond: and(Z, s.pc, negate(Z, ok)), flow: and(Z, s.flow, negate(Z, ok)), action: Z.BitVec.val(XDP_ABORTED, 32), state: s, index: i, aborted: true });
+  return Z.isFalse(ok) ? undefined : { ...s, pc: and(Z, s.pc, ok) };
 }
 
 export function read(cx: Cx, s: State, r: number, i: number): Val {

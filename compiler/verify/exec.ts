@@ -12,7 +12,7 @@ import type { Cx, Exit, ProgramInput } from './cx.js';
 import { VerifyError } from './errors.js';
 import { topologicalOrder } from './order.js';
 import { callHelper } from './helpers.js';
-import { initialState, mergeAll, restrict, setReg } from './state.js';
+import { initialState, mergeAll, negate, restrict, setReg } from './state.js';
 import { addBV, numeral } from './symmem.js';
 import { extractBits } from './pieces.js';
 import type { Env, State } from './state.js';
@@ -98,7 +98,7 @@ function condVal(cx: Cx, insn: Extract<Insn, { kind: 'jmp' }>, a: Val, b: Val, i
   const p = a.t === 'ptr' ? a : b.t === 'ptr' ? b : undefined;
   if (p && (zero(a) || zero(b)) && (insn.cond === 'jeq' || insn.cond === 'jne')) {
     const isNull = p.nul ?? Z.Bool.val(false);
-    return insn.cond === 'jeq' ? isNull : Z.Not(isNull);
+    return insn.cond === 'jeq' ? isNull : negate(Z, isNull);
   }
   if (a.t === 'ptr' && b.t === 'ptr' && oneObject(a, b) && insn.width === 64) return cond(Z, insn.cond, 64, a.off, b.off);
   return fail(cx, i, `${insn.cond} of a ${describe(a)} and a ${describe(b)} is outside the model`);
@@ -131,7 +131,7 @@ function branch(cx: Cx, s: State, c: B, t: number, n: number): Next {
   const Z = cx.Z;
   if (Z.isTrue(c)) return [[t, s]];
   if (Z.isFalse(c)) return [[n, s]];
-  return [[t, restrict(Z, s, c)], [n, restrict(Z, s, Z.Not(c))]];
+  return [[t, restrict(Z, s, c)], [n, restrict(Z, s, negate(Z, c))]];
 }
 
 function exit(cx: Cx, s: State, action: BV, i: number): Next {
@@ -165,7 +165,7 @@ export async function step(cx: Cx, s: State, insn: Insn, i: number): Promise<Nex
   if (r === undefined) return stepOne(cx, s, insn, i);
   const v = s.regs[r] as ChoiceVal;
   const a = setReg(restrict(Z, s, v.c), r, v.a);
-  const b = setReg(restrict(Z, s, Z.Not(v.c)), r, v.b);
+  const b = setReg(restrict(Z, s, negate(Z, v.c)), r, v.b);
   return [...(await step(cx, a, insn, i)), ...(await step(cx, b, insn, i))];
 }
 

@@ -1,5 +1,16 @@
 // The result of one program as formulas: each observable part (action, packet bounds and bytes,
-// map memories, redirect target) an if-then-else over the program's exits. No comparison here.
+// map memories, redirect target, perf events) an if-then-else over the program's exits, chosen by
+// their flow conditions. No comparison here.
+//
+// Why flow conditions (State.flow: branch conditions only, no guards) choose exactly: an input's
+// flow path is one path of the control-flow graph, and the exits on it are, in the order the
+// executor records exits (the order it visits instructions, a topological one), the guards it
+// passes, then its exit instruction. The first exit in that order whose flow condition holds is
+// the first guard on the path that fails (the flow before it is the real run's, since every
+// guard before it passed) or, when none fails, the exit the run ends at. Values in that exit's
+// state were computed before it, on the real run. So the choice equals the one by path
+// conditions, and two programs whose guards differ (a bounds check removed, two accesses
+// merged) give alike terms for everything else.
 
 import type { Exit } from './cx.js';
 import type { State } from './state.js';
@@ -10,12 +21,6 @@ import type { BV, Z3 } from './z3.js';
 /** The result of one program: each part an ite over its exits. */
 export interface Outcome {
   readonly action: BV;
-  /**
-   * The same action by flow conditions: XDP_ABORTED where some guard on the run's flow path
-   * fails (the first one that fails is real: the flow before it is), else the action of the exit
-   * the flow reaches. Equal to `action` on every input; alike in two programs whose guards differ.
-   */
-  readonly flowAction: BV;
   readonly start: BV;
   readonly end: BV;
   readonly pkt: SymMem;
@@ -29,18 +34,14 @@ export interface Outcome {
 export function outcome(Z: Z3, exits: Exit[]): Outcome {
   const last = exits[exits.length - 1];
   const rest = exits.slice(0, -1);
+  // the first exit (in recording order) whose flow condition holds; the last one otherwise
   const pick = (f: (s: State, e: Exit) => BV): BV => rest.reduceRight((acc, e) => {
     const v = f(e.state, e);
-    return v.eqIdentity(acc) ? acc : Z.If(e.cond, v, acc);
+    return v.eqIdentity(acc) ? acc : Z.If(e.flow, v, acc);
   }, f(last.state, last));
-  const pickMem = (f: (s: State) => SymMem): SymMem => rest.reduceRight((acc, e) => iteMem(e.cond, f(e.state), acc), f(last.state));
-  const normal = exits.filter((e) => !e.aborted);
-  const aborted = Z.Or(...exits.filter((e) => e.aborted).map((e) => e.flow));
-  const zero = Z.BitVec.val(0n, 32);
-  const reached = normal.length ? normal.slice(0, -1).reduceRight((acc, e) => Z.If(e.flow, e.action, acc), normal[normal.length - 1].action) : zero;
+  const pickMem = (f: (s: State) => SymMem): SymMem => rest.reduceRight((acc, e) => iteMem(e.flow, f(e.state), acc), f(last.state));
   return {
     action: pick((_s, e) => e.action),
-    flowAction: Z.If(aborted, zero, reached),
     start: pick((s) => s.start),
     end: pick((s) => s.end),
     pkt: pickMem((s) => s.pkt),
@@ -51,4 +52,3 @@ export function outcome(Z: Z3, exits: Exit[]): Outcome {
     log: pickMem((s) => s.log),
   };
 }
-

@@ -70,15 +70,32 @@ export function concatPieces(Z: Z3, parts: BV[]): BV {
 /** How many of x's top bits are zero by its form (a numeral's, a zero extension's, through and, or, if-then-else). */
 export function leadingZeros(Z: Z3, x: BV, depth = 0): number {
   if (Z.isBitVecVal(x)) return x.size() - x.value().toString(2).length + (x.value() === 0n ? 1 : 0);
-  const first = split(x, Z)[0];
-  if (!first.t) return first.w;
-  if (depth > 6 || !Z.isApp(x)) return 0;
+  if (depth > 8) return 0;
+  const ps = split(x, Z);
+  if (ps.length > 1 || !ps[0].t) {
+    // zero pieces at the top, then the leading zeros of the first term
+    let n = 0;
+    for (const p of ps) {
+      if (!p.t) {
+        n += p.w;
+        continue;
+      }
+      return n + leadingZeros(Z, p.t, depth + 1);
+    }
+    return n;
+  }
+  if (!Z.isApp(x)) return 0;
   const k = x.decl().kind() as number;
   const args = (): BV[] => x.children() as BV[];
   switch (k) {
     case ITE: return Math.min(leadingZeros(Z, x.arg(1) as BV, depth + 1), leadingZeros(Z, x.arg(2) as BV, depth + 1));
     case BAND: return Math.max(...args().map((a) => leadingZeros(Z, a, depth + 1)));
     case BOR: return Math.min(...args().map((a) => leadingZeros(Z, a, depth + 1)));
+    case EXTRACT: {
+      const [hi, lo] = x.params() as number[];
+      const inner = x.arg(0) as BV;
+      return lo === 0 ? Math.max(0, leadingZeros(Z, inner, depth + 1) - (inner.size() - 1 - hi)) : 0;
+    }
     default: return 0;
   }
 }
@@ -101,7 +118,18 @@ function split(x: BV, Z: Z3): Piece[] {
 /** The piece cut to bits [hi, lo] of itself (counted from its least significant bit). */
 function cut(p: Piece, hi: number, lo: number): Piece {
   if (lo === 0 && hi === p.w - 1) return p;
-  return p.t ? { w: hi - lo + 1, t: p.t.extract(hi, lo) } : { w: hi - lo + 1 };
+  if (!p.t) return { w: hi - lo + 1 };
+  // an extract of an extract is one extract
+  const t = p.t;
+  if (t.ctx.isBitVecVal(t)) {
+    const v = (t.value() >> BigInt(lo)) & ((1n << BigInt(hi - lo + 1)) - 1n);
+    return v === 0n ? { w: hi - lo + 1 } : { w: hi - lo + 1, t: t.ctx.BitVec.val(v, hi - lo + 1) };
+  }
+  if (t.ctx.isApp(t) && t.decl().kind() === EXTRACT) {
+    const low = (t.params() as number[])[1];
+    return { w: hi - lo + 1, t: (t.arg(0) as BV).extract(hi + low, lo + low) };
+  }
+  return { w: hi - lo + 1, t: t.extract(hi, lo) };
 }
 
 /** The value again from its pieces, in the form a zero-extended load has (zext of a concatenation). */

@@ -61,7 +61,7 @@ function obligations(Z: Z3, env: Env, a: Outcome, b: Outcome): { name: string; d
   const j: BV = Z.BitVec.const('differing_byte', 64);
   const lenA = a.end.sub(a.start), lenB = b.end.sub(b.start);
   const list = [
-    { name: 'action', differs: a.flowAction.neq(b.flowAction), trivial: false },
+    { name: 'action', differs: a.action.neq(b.action), trivial: false },
     { name: 'packet length', differs: Z.And(delivered, lenA.neq(lenB)), trivial: false },
     { name: 'packet bytes', differs: Z.And(delivered, j.ult(lenA), j.ult(lenB), select(Z, a.pkt, a.start.add(j)).neq(select(Z, b.pkt, b.start.add(j)))), trivial: a.pkt === b.pkt && a.start === b.start },
     { name: 'redirect target', differs: Z.And(a.action.eq(Z.BitVec.val(4n, 32)), b.action.eq(Z.BitVec.val(4n, 32)), a.redirect.neq(b.redirect)), trivial: false },

@@ -11,7 +11,7 @@ import type { Cx, Exit, ProgramInput } from './cx.js';
 import { VerifyError } from './errors.js';
 import { jumpCondition, step } from './exec.js';
 import { graphOrder } from './order.js';
-import { initialState, mergeAll, restrict } from './state.js';
+import { initialState, mergeAll, negate, restrict } from './state.js';
 import type { Env, State } from './state.js';
 import type { Val } from './value.js';
 
@@ -114,7 +114,7 @@ async function lane(cx: Cx, paths: Path[], syl: Syllable, i: number): Promise<Pa
     if (insn.kind !== 'jmp' && insn.kind !== 'jlen') continue;
     const c = await jumpCondition(cx, view, insn, i);
     if (!Z.isFalse(c)) out.push({ ...p, s: Z.isTrue(c) ? p.s : restrict(Z, p.s, c), decided: { to } });
-    if (!Z.isTrue(c)) out.push(Z.isFalse(c) ? p : { ...p, s: restrict(Z, p.s, Z.Not(c)) });
+    if (!Z.isTrue(c)) out.push(Z.isFalse(c) ? p : { ...p, s: restrict(Z, p.s, negate(Z, c)) });
   }
   return out;
 }

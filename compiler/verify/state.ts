@@ -120,13 +120,34 @@ export function mergeStates(Z: Z3, a: State, b: State): State {
   };
 }
 
+/**
+ * The states meeting at a join merged, in the order of their flow conditions' term ids: two
+ * programs whose paths meet in another order (a pass moved or removed a block) then build the
+ * same if-then-else wherever their flow conditions are the same terms.
+ */
 export function mergeAll(Z: Z3, states: readonly State[]): State {
-  return states.reduce((acc, s) => mergeStates(Z, s, acc));
+  const sorted = [...states].sort((a, b) => a.flow.id() - b.flow.id());
+  return sorted.reduce((acc, s) => mergeStates(Z, s, acc));
+}
+
+/** Z3's kind of negation (Z3_OP_NOT) */
+const NOT = 265;
+
+/** not c, without a double negation (so `if a != k` taken and `if a == k` not taken are one term). */
+export function negate(Z: Z3, c: B): B {
+  if (Z.isTrue(c)) return Z.Bool.val(false);
+  if (Z.isFalse(c)) return Z.Bool.val(true);
+  return Z.isApp(c) && c.decl().kind() === NOT ? (c.arg(0) as B) : Z.Not(c);
+}
+
+/** a and c (no `true` left in it). */
+export function and(Z: Z3, a: B, c: B): B {
+  return Z.isTrue(a) ? c : Z.isTrue(c) ? a : Z.And(a, c);
 }
 
 /** The state on the side of a branch (or a choice) where c holds. */
 export function restrict(Z: Z3, s: State, c: B): State {
-  return { ...s, pc: Z.And(s.pc, c), flow: Z.And(s.flow, c) };
+  return { ...s, pc: and(Z, s.pc, c), flow: and(Z, s.flow, c) };
 }
 
 export function setReg(s: State, r: number, v: Val): State {
