@@ -79,7 +79,7 @@ async function aluVal(cx: Cx, insn: Extract<Insn, { kind: 'alu' | 'alu3' }>, a: 
   if (op === 'movsx' || op === 'mov' || op === 'neg') a = op === 'neg' ? a : b;
   if (!a || a.t === 'undef') return fail(cx, i, `r${insn.dst} is read while it holds an ${a ? describe(a) : 'undefined value'}`);
   if (a.t === 'num' && b.t === 'num') {
-    const r = alu(Z, op, width, a.v, b.v, insn.kind === 'alu' ? insn.extBits : undefined);
+    const r = alu(Z, op, width, a.v, b.v, insn.kind === 'alu' ? insn.extBits : undefined, (x) => cx.env.ranges.leadingZeros(x));
     return num(isConst(Z, a) && isConst(Z, b) ? ((await Z.simplify(r)) as BV) : r);
   }
   if (width === 64 && a.t === 'ptr' && b.t === 'num' && (op === 'add' || op === 'sub'))
@@ -93,7 +93,7 @@ async function aluVal(cx: Cx, insn: Extract<Insn, { kind: 'alu' | 'alu3' }>, a: 
 /** A jump condition on values: numbers, a pointer against 0 (the NULL check), two pointers into one region. */
 function condVal(cx: Cx, insn: Extract<Insn, { kind: 'jmp' }>, a: Val, b: Val, i: number): B {
   const Z = cx.Z;
-  if (a.t === 'num' && b.t === 'num') return cond(Z, insn.cond, insn.width, a.v, b.v);
+  if (a.t === 'num' && b.t === 'num') return cond(Z, insn.cond, insn.width, a.v, b.v, (x) => cx.env.ranges.leadingZeros(x));
   const zero = (v: Val): boolean => v.t === 'num' && Z.isBitVecVal(v.v) && v.v.value() === 0n;
   const p = a.t === 'ptr' ? a : b.t === 'ptr' ? b : undefined;
   if (p && (zero(a) || zero(b)) && (insn.cond === 'jeq' || insn.cond === 'jne')) {

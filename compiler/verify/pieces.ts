@@ -68,7 +68,12 @@ export function concatPieces(Z: Z3, parts: BV[]): BV {
 }
 
 /** How many of x's top bits are zero by its form (a numeral's, a zero extension's, through and, or, if-then-else). */
-export function leadingZeros(Z: Z3, x: BV, depth = 0): number {
+export function leadingZeros(Z: Z3, x: BV, depth = 0, known?: (x: BV) => number): number {
+  const own = structuralZeros(Z, x, depth);
+  return known ? Math.max(own, known(x)) : own;
+}
+
+function structuralZeros(Z: Z3, x: BV, depth: number): number {
   if (Z.isBitVecVal(x)) return x.size() - x.value().toString(2).length + (x.value() === 0n ? 1 : 0);
   if (depth > 8) return 0;
   const ps = split(x, Z);
@@ -101,12 +106,12 @@ export function leadingZeros(Z: Z3, x: BV, depth = 0): number {
 }
 
 /** x & mask when the mask keeps every bit x can have set (by its form): x itself; else undefined. */
-export function maskKeeps(Z: Z3, x: BV, mask: BV): BV | undefined {
+export function maskKeeps(Z: Z3, x: BV, mask: BV, known?: (x: BV) => number): BV | undefined {
   if (!Z.isBitVecVal(mask)) return undefined;
   const m = mask.value(), n = x.size();
   const ones = m.toString(2).length;
   if (m !== (1n << BigInt(ones)) - 1n) return undefined;
-  return leadingZeros(Z, x) >= n - ones ? x : undefined;
+  return leadingZeros(Z, x, 0, known) >= n - ones ? x : undefined;
 }
 
 function split(x: BV, Z: Z3): Piece[] {

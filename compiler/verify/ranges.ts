@@ -13,7 +13,7 @@ import type { B, BV, Z3 } from './z3.js';
 const OP = {
   TRUE: 256, FALSE: 257, EQ: 258, ITE: 260, AND: 261, OR: 262, NOT: 265,
   BNUM: 1024, BADD: 1028, BSUB: 1029, ULEQ: 1041, SLEQ: 1042, UGEQ: 1043, SGEQ: 1044, ULT: 1045,
-  SLT: 1046, UGT: 1047, SGT: 1048, BAND: 1049, CONCAT: 1056, ZERO_EXT: 1058, EXTRACT: 1059, UNINTERPRETED: 49167,
+  SLT: 1046, UGT: 1047, SGT: 1048, BAND: 1049, BOR: 1050, CONCAT: 1056, ZERO_EXT: 1058, EXTRACT: 1059, UNINTERPRETED: 49167,
 } as const;
 
 type Interval = readonly [bigint, bigint];
@@ -72,6 +72,25 @@ export class Ranges {
         const a = this.interval(arg(0));
         return loBit === 0 && a[1] <= full[1] && hiBit === n - 1 ? a : full;
       }
+      case OP.BOR: {
+        let lo = 0n, hi = 0n;
+        for (let i = 0; i < e.numArgs(); i++) {
+          const [a, b] = this.interval(arg(i));
+          if (a > lo) lo = a;
+          if (b > hi) hi = b;
+        }
+        return [lo, (1n << BigInt(hi.toString(2).length)) - 1n];
+      }
+      case OP.CONCAT: {
+        let lo = 0n, hi = 0n;
+        for (let i = 0; i < e.numArgs(); i++) {
+          const x = arg(i), w = BigInt(x.size());
+          const [a, b] = this.interval(x);
+          lo = (lo << w) | a;
+          hi = (hi << w) | b;
+        }
+        return [lo, hi];
+      }
       case OP.BAND: {
         let hi = full[1];
         for (let i = 0; i < e.numArgs(); i++) {
@@ -83,6 +102,12 @@ export class Ranges {
       default:
         return full;
     }
+  }
+
+  /** How many top bits of x are zero by its interval. */
+  leadingZeros(x: BV): number {
+    const hi = this.interval(x)[1];
+    return x.size() - (hi === 0n ? 0 : hi.toString(2).length);
   }
 
   /** true or false when the intervals decide the condition, else undefined. */
