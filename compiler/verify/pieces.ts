@@ -27,7 +27,7 @@ function pieces(Z: Z3, x: BV, out: Piece[]): void {
     }
     if (k === ZERO_EXT) {
       const inner = x.arg(0) as BV;
-      out.push({ w: x.size() - inner.size() });
+      if (x.size() > inner.size()) out.push({ w: x.size() - inner.size() });
       pieces(Z, inner, out);
       return;
     }
