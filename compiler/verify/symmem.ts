@@ -61,16 +61,33 @@ export function concatBV(Z: Z3, hi: BV, lo: BV): BV {
   return Z.BitVec.val((x << BigInt(lo.size())) | y, hi.size() + lo.size());
 }
 
+/** Z3_OP_CONCAT */
+const CONCAT = 1056;
+
+/** For concat(..., k) with a constant last part: [its width, k]; else undefined. */
+function lowConstant(Z: Z3, x: BV): [number, bigint] | undefined {
+  if (!Z.isApp(x) || x.decl().kind() !== CONCAT) return undefined;
+  const last = x.arg(x.numArgs() - 1) as BV;
+  return Z.isBitVecVal(last) ? [last.size(), last.value()] : undefined;
+}
+
 /** mem[i]: each node of the term visited once (joins share their history). */
 export function select(Z: Z3, mem: SymMem, i: BV): BV {
   const iv = numeral(Z, i);
   const memo = new Map<SymMem, BV>();
+  const low = lowConstant(Z, i);
   const go = (start: SymMem): BV => {
     let n = start;
-    // skip stores at other constant indexes without building a term
-    while (n.k === 'store' && iv !== undefined) {
-      const jv = numeral(Z, n.index);
-      if (jv === undefined || jv === iv) break;
+    // skip stores at other constant indexes, or (map values: concat(key, offset)) at other
+    // constant offsets, without building a term
+    while (n.k === 'store') {
+      if (iv !== undefined) {
+        const jv = numeral(Z, n.index);
+        if (jv === undefined || jv === iv) break;
+      } else {
+        const jl = low === undefined ? undefined : lowConstant(Z, n.index);
+        if (jl === undefined || jl[0] !== low![0] || jl[1] === low![1]) break;
+      }
       n = n.prev;
     }
     const hit = memo.get(n);
