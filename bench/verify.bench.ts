@@ -7,6 +7,7 @@
 //                                                        output): status and seconds per program
 //   npx tsx bench/verify.bench.ts --all [program ...]    identity, peephole, passes, passes + 4 lanes
 
+import { spawnSync } from 'node:child_process';
 import { readdirSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +19,7 @@ import { DEFAULT_CORE } from '../isa/index.js';
 import { compileObject } from '../compiler/pipeline.js';
 import { scheduleProgram } from '../compiler/schedule/index.js';
 import { proveEquivalent, VerifyError, z3 } from '../compiler/verify/index.js';
+import type { Proof } from '../compiler/verify/index.js';
 import { peephole } from '../tests/verify/rewrite.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -39,15 +41,25 @@ const all = process.argv.includes('--all');
 const args = process.argv.slice(2).filter((a) => a !== '--all');
 const names = args.length ? args : readdirSync(join(ROOT, 'programs')).filter((n) => existsSync(join(ROOT, 'programs', n, `${n}.o`))).sort();
 if (!all) {
-  // compile --prove: the pipeline's output against the loaded program, packets from --min-frame
-  console.log(`${'program'.padEnd(18)} ${'insns'.padStart(5)} ${'compiled'.padStart(8)}  status          seconds`);
+  // `xdp2hw compile X.o --prove --json` as the acceptance runs it: one process per program (the
+  // built CLI, dist/: npm run build first), its proof's status and seconds, and the wall time
+  console.log(`${'program'.padEnd(18)} ${'insns'.padStart(5)} ${'compiled'.padStart(8)}  ${'status'.padEnd(14)} ${'proof s'.padStart(8)} ${'wall s'.padStart(7)}  region`);
   let proved = 0;
   for (const name of names) {
-    const obj = loadFile(join(ROOT, 'programs', name, `${name}.o`));
-    const c = compileObject(obj);
-    const row = await timed(obj, c.original, c.optimized.program, c.options.minFrame);
-    if (row.startsWith('proved')) proved++;
-    console.log(`${name.padEnd(18)} ${String(c.original.code.insns.length).padStart(5)} ${String(c.optimized.program.code.insns.length).padStart(8)}  ${row}`);
+    const t = performance.now();
+    const run = spawnSync(process.execPath, [join(ROOT, 'dist/cli/xdp2hw.js'), 'compile', join(ROOT, 'programs', name, `${name}.o`), '--prove', '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const wall = (performance.now() - t) / 1000;
+    let json: { proof?: Proof; instructions?: { original: number; optimized: number } } = {};
+    try {
+      json = JSON.parse(run.stdout);
+    } catch {
+      console.log(`${name.padEnd(18)} error: ${(run.stderr || run.stdout).split('\n')[0]}`);
+      continue;
+    }
+    const p = json.proof!;
+    if (p.status === 'proved') proved++;
+    const c = compileObject(loadFile(join(ROOT, 'programs', name, `${name}.o`)));
+    console.log(`${name.padEnd(18)} ${String(c.original.code.insns.length).padStart(5)} ${String(c.optimized.program.code.insns.length).padStart(8)}  ${p.status.padEnd(14)} ${p.seconds.toFixed(1).padStart(8)} ${wall.toFixed(1).padStart(7)}  ${p.region ?? ''}`);
   }
   console.log(`${proved} of ${names.length} proved`);
   process.exit(0);
