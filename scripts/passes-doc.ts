@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadFile } from '../compiler/loader/index.js';
 import { compileObject } from '../compiler/pipeline.js';
-import { PASSES } from '../compiler/passes/index.js';
+import { PASSES, UNPROVEN_PASSES } from '../compiler/passes/index.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -49,6 +49,7 @@ const passDocs = PASSES.map((p) => [
   '',
   `*Syllables.* ${p.syllables.length ? p.syllables.map((s) => `\`${s}\``).join(', ') : 'base eBPF only'}.`,
   '',
+  ...(UNPROVEN_PASSES.includes(p.name) ? ['*Off.* The Z3 proof cannot yet confirm its changes on every program (router_ipv4 ends `unknown` at the action obligation with it), so no command runs it; only its unit tests call it by name.', ''] : []),
 ].join('\n'));
 
 const doc = `# Passes
@@ -96,8 +97,8 @@ Share of the original instructions each pass removed or fused away (%), beside h
 arithmetic of a removed or fused check, the \`r0 = A\` before a parametrized exit reached by a goto)
 count under dce.
 
-| program | ${PASSES.map((p) => p.name).join(' | ')} | hXDP Fig. 7 |
-|---|${PASSES.map(() => '---|').join('')}---|
+| program | ${PASSES.filter((p) => !UNPROVEN_PASSES.includes(p.name)).map((p) => p.name).join(' | ')} | hXDP Fig. 7 |
+|---|${PASSES.filter((p) => !UNPROVEN_PASSES.includes(p.name)).map(() => '---|').join('')}---|
 ${perPass.join('\n')}
 `;
 

@@ -26,7 +26,17 @@ export const PASSES: readonly Pass[] = [constPropPass, copyPropPass, boundsPass,
 /** Pass order within a round (dce runs after each group that frees instructions). */
 const ROUND: readonly Pass[] = [constPropPass, copyPropPass, boundsPass, branchesPass, redundantPass, csumFoldPass, zext32Pass, zeroingPass, deadStorePass, macPass, widePass, macSpillPass, dcePass, mergePass, jlenPass, dcePass, alu3Pass, coalescePass, exitPass, layoutPass, dcePass];
 
-export const PASS_NAMES: readonly string[] = PASSES.map((p) => p.name);
+/**
+ * Passes whose changes the Z3 proof (compiler/verify) cannot yet confirm on every program of
+ * programs/ within its time limit: they never run from the CLI (a pass that cannot be proven does
+ * not run). `csum-fold`: router_ipv4's proof ends `unknown` at the action obligation with it
+ * (proved without it). Library callers (its tests) may still name them.
+ */
+export const UNPROVEN_PASSES: readonly string[] = ['csum-fold'];
+
+/** The passes `compile` and every other command run by default and accept by name. */
+export const PASS_NAMES: readonly string[] = PASSES.map((p) => p.name).filter((n) => !UNPROVEN_PASSES.includes(n));
+const KNOWN_NAMES: readonly string[] = PASSES.map((p) => p.name);
 
 /** Rounds after which the manager stops even if passes still change things. */
 const MAX_ROUNDS = 6;
@@ -58,7 +68,7 @@ export class PassNameError extends Error {
 
 export function runPasses(ir: IrProgram, options: RunPassesOptions): { ir: IrProgram; report: PassReport } {
   const enabled = new Set(options.passes ?? PASS_NAMES);
-  for (const n of enabled) if (!PASS_NAMES.includes(n)) throw new PassNameError(n);
+  for (const n of enabled) if (!KNOWN_NAMES.includes(n)) throw new PassNameError(n);
   const changes: Change[] = [];
   let cached: Absint | undefined;
   let current = '';

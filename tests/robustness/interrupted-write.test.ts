@@ -20,9 +20,17 @@ const RECIPES: Readonly<Record<string, { big: (out: string) => string[]; small: 
  * Commands whose outputs are too small to be caught mid-write (a few KB, each written whole with
  * writeFileAtomicSync: temp file + rename); instead: their targets are replaced whole, no temp left.
  */
-const SMALL: Readonly<Record<string, (out: string) => string[]>> = {
-  compile: (out) => ['compile', join(ROOT, 'programs/xdp1/xdp1.o'), '--out', out],
+const SMALL: Readonly<Record<string, { args: (out: string) => string[]; targets: (out: string) => string[] }>> = {
+  compile: { args: (out) => ['compile', join(ROOT, 'programs/xdp1/xdp1.o'), '--out', out], targets: (out) => [`${out}.bin`, `${out}.lst`] },
+  report: { args: (out) => ['report', join(ROOT, 'programs/xdp_pass/xdp_pass.o'), '--max-packets', '5', '--out', `${out}.html`], targets: (out) => [`${out}.html`] },
 };
+/**
+ * Commands that write another way, each tested where it is built: `sweep` appends one whole JSON
+ * line per point with one write(2) and cuts a torn last line on resume (tests/sweep: killed runs
+ * and torn lines); `verilog` writes its design directory beside the target and renames it into
+ * place, whole or not at all (tests/rtl).
+ */
+const ELSEWHERE: Readonly<Record<string, string>> = { sweep: 'tests/sweep', verilog: 'tests/rtl' };
 const SIGNALS = ['SIGKILL', 'SIGINT', 'SIGTERM'] as const;
 const MID_WRITE = 4 << 20;
 
@@ -37,18 +45,19 @@ beforeAll(async () => {
 
 it('every command with an output option has a recipe here', () => {
   expect(writers.length).toBeGreaterThan(0);
-  for (const w of writers) expect([...Object.keys(RECIPES), ...Object.keys(SMALL)], `command ${w} writes files: add a recipe`).toContain(w);
+  for (const w of writers) expect([...Object.keys(RECIPES), ...Object.keys(SMALL), ...Object.keys(ELSEWHERE)], `command ${w} writes files: add a recipe`).toContain(w);
 });
 
 describe.each(Object.keys(SMALL))('xdp2hw %s writes its small outputs whole', (cmd) => {
   it('over existing targets: replaced, no temp file left', () => {
     const prefix = join(dir, `${cmd}-small`);
-    for (const ext of ['.bin', '.lst']) writeFileSync(prefix + ext, 'old content');
-    const r = spawnSync(process.execPath, [CLI, ...SMALL[cmd](prefix)], { encoding: 'utf8' });
+    const targets = SMALL[cmd].targets(prefix);
+    for (const t of targets) writeFileSync(t, 'old content');
+    const r = spawnSync(process.execPath, [CLI, ...SMALL[cmd].args(prefix)], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
-    for (const ext of ['.bin', '.lst']) {
-      expect(readFileSync(prefix + ext, 'utf8')).not.toBe('old content');
-      expect(temps(prefix + ext)).toEqual([]);
+    for (const t of targets) {
+      expect(readFileSync(t, 'utf8')).not.toBe('old content');
+      expect(temps(t)).toEqual([]);
     }
   });
 });
