@@ -87,7 +87,7 @@ function readIfThere(file: string): string {
 /** The first "ERROR: ..." line of the log or stderr, with the location Yosys gives. */
 export function firstError(log: string, stderr = ''): string | undefined {
   for (const text of [log, stderr]) {
-    const m = /^(?:.*?)(ERROR: .*)$/m.exec(text);
+    const m = /^(.*ERROR: .*)$/m.exec(text);
     if (m) return m[1].trim();
   }
   const s = stderr.trim().split('\n')[0];
