@@ -4,10 +4,10 @@
 // technology-mapped netlist). It does not emit Verilog (compiler/emit/verilog) nor simulate it.
 
 import { readdirSync } from 'node:fs';
-import { onePath } from './ltp.js';
+import { onePath, parseLtp } from './ltp.js';
 import type { LongestPath } from './ltp.js';
 import { synthScript } from './script.js';
-import type { ScriptTarget, SynthFlow } from './script.js';
+import type { SynthFlow } from './script.js';
 import { countResources, memoryBits, parseStat } from './stat.js';
 import type { Resources } from './stat.js';
 import { runYosys, SynthError } from './yosys.js';
@@ -83,37 +83,47 @@ export function designFiles(dir: string): string[] {
 export async function synthesize(dir: string, opts: SynthOptions): Promise<SynthReport> {
   const flow = opts.flow ?? 'xilinx';
   const files = opts.files ?? designFiles(dir);
-  const targets: ScriptTarget[] = [{ module: opts.top, key: 'top' }];
-  if (opts.core !== undefined) targets.push({ module: opts.core, key: 'core' });
-  const run = await runYosys(synthScript(files, targets, flow), { cwd: dir, timeoutMs: opts.timeoutMs, nice: opts.nice });
+  const run = await runYosys(synthScript(files, opts.top, opts.core, flow), { cwd: dir, timeoutMs: opts.timeoutMs, nice: opts.nice });
   const yosys = /^Yosys .*$/m.exec(run.log)?.[0] ?? 'Yosys';
-  const figures = (t: ScriptTarget): ModuleFigures => {
-    const stat = run.outputs.get(`${t.key}.stat.json`) ?? '';
-    const res = countResources(parseStat(stat));
-    res.memoryBits = memoryBits(run.outputs.get(`${t.key}.mem.txt`) ?? '');
-    const path = onePath(run.outputs.get(`${t.key}.ltp.txt`) ?? '', t.module);
-    return { module: t.module, ...res, path: pathFigures(path, flow, run.outputs.get(`${t.key}.carry.txt`), run.outputs.get(`${t.key}.mux.txt`)) };
-  };
-  const top = figures(targets[0]);
-  const core = opts.core !== undefined ? figures(targets[1]) : undefined;
+  const out = (name: string) => run.outputs.get(name) ?? '';
+  const stat = out('stat.json');
+  const topRes = countResources(parseStat(stat));
+  if (flow === 'generic') topRes.memoryBits = memoryBits(out('mem.txt'));
+  const carriesTop = listed(out('carry.txt'));
+  const muxesTop = listed(out('mux.txt'));
+  const top: ModuleFigures = { module: opts.top, ...topRes, path: pathFigures(onePath(out('top.ltp.txt'), opts.top), flow, carriesTop, muxesTop) };
+  let core: ModuleFigures | undefined;
+  if (opts.core !== undefined) {
+    const name = coreModuleName(stat, opts.core);
+    if (name === undefined) throw new SynthError(`yosys: no module '${opts.core}' under '${opts.top}' (is it instantiated?)`);
+    const res = countResources(parseStat(stat, name));
+    if (flow === 'generic') res.memoryBits = memoryBits(out('mem.txt'), name);
+    const path = parseLtp(out('modules.ltp.txt')).find((p) => p.module === name);
+    if (!path) throw new SynthError(`yosys: ltp printed no longest path for '${opts.core}'`);
+    core = { module: opts.core, ...res, path: pathFigures(path, flow, listed(out('carry-modules.txt')), listed(out('mux-modules.txt'))) };
+  }
   const fmaxMHz = top.path.ns !== undefined ? Math.round(1000 / (top.path.ns + XC7_DELAYS.register)) : undefined;
   return { flow, yosys, luts: top.luts, ffs: top.ffs, brams: top.brams, dsps: top.dsps, logicLevels: top.path.levels, fmaxMHz, core, top, seconds: run.seconds };
 }
 
+/** The name `stat -json` gives the core's module: itself or its copy with the top's parameters. */
+function coreModuleName(stat: string, core: string): string | undefined {
+  const modules = Object.keys((JSON.parse(stat) as { modules?: Record<string, unknown> }).modules ?? {}).map((m) => m.replace(/^\\/, ''));
+  return modules.find((m) => m === core) ?? modules.find((m) => m.startsWith('$paramod') && (m.endsWith(`\\${core}`) || m.includes(`\\${core}\\`)));
+}
+
 /** Names listed by `select -list` ("module/cell" lines), cell part only. */
-function listed(text: string | undefined): Set<string> {
+function listed(text: string): Set<string> {
   const names = new Set<string>();
-  for (const line of (text ?? '').split('\n')) {
+  for (const line of text.split('\n')) {
     const t = line.trim();
     if (t) names.add(t.slice(t.indexOf('/') + 1).replace(/^\\/, ''));
   }
   return names;
 }
 
-function pathFigures(path: LongestPath, flow: SynthFlow, carryList: string | undefined, muxList: string | undefined): PathFigures {
+function pathFigures(path: LongestPath, flow: SynthFlow, carrySet: Set<string>, muxSet: Set<string>): PathFigures {
   if (flow !== 'xilinx') return { levels: path.length, carries: 0, muxes: 0 };
-  const carrySet = listed(carryList);
-  const muxSet = listed(muxList);
   let carries = 0;
   let muxes = 0;
   let chains = 0;

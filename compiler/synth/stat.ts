@@ -79,10 +79,15 @@ export function countResources(cells: CellCounts): Resources {
   return r;
 }
 
-/** Total bits (SIZE × WIDTH) of the `$mem_v2` cells in the RTLIL `dump` text. */
-export function memoryBits(dump: string): number {
+/** Total bits (SIZE × WIDTH) of the `$mem_v2` cells in the RTLIL `dump` text (of `module` only when given). */
+export function memoryBits(dump: string, module?: string): number {
+  let text = dump;
+  if (module !== undefined) {
+    const blocks = dump.split(/^module /m).filter((b) => b.split('\n')[0].trim().replace(/^\\/, '') === module);
+    text = blocks.join('\n');
+  }
   let bits = 0;
-  for (const cell of dump.split(/^\s*cell /m).slice(1)) {
+  for (const cell of text.split(/^\s*cell /m).slice(1)) {
     if (!/^\$mem(_v2)?\s/.test(cell)) continue;
     const size = /parameter \\SIZE (\d+)/.exec(cell);
     const width = /parameter \\WIDTH (\d+)/.exec(cell);

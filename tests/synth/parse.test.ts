@@ -1,5 +1,5 @@
 // The Yosys readers on real Yosys 0.23 output of the tiny fixture design (captured in
-// fixtures/tiny/yosys-0.23 by the script compiler/synth/script.ts writes), and on small
+// fixtures/tiny/yosys-0.23/<flow> by the script compiler/synth/script.ts writes), and on small
 // hand-made cases for what that design does not have (RAMB18, LUTRAM, unknown cells).
 
 import { readFileSync } from 'node:fs';
@@ -12,8 +12,8 @@ const CAPTURED = join(import.meta.dirname, 'fixtures/tiny/yosys-0.23');
 const read = (name: string) => readFileSync(join(CAPTURED, name), 'utf8');
 
 describe('stat -json', () => {
-  it('counts the 7-series cells of the whole tiny top', () => {
-    const cells = parseStat(read('xilinx-top.stat.json'));
+  it('counts the 7-series cells of the whole tiny top (the hierarchy, core included)', () => {
+    const cells = parseStat(read('xilinx/stat.json'));
     const r = countResources(cells);
     // LUT2..LUT6 of the captured statistics, FDRE, one RAMB36E1 (the 1024 x 32 buffer), 6 DSP48E1
     const lutCells = Object.entries(cells).filter(([t]) => /^LUT\d$/.test(t)).reduce((s, [, n]) => s + n, 0);
@@ -22,10 +22,16 @@ describe('stat -json', () => {
     expect(r.carries).toBe(cells.CARRY4);
   });
 
-  it('reads a module by name and says which modules there are when it is missing', () => {
-    const json = read('xilinx-core.stat.json');
-    expect(parseStat(json, 'tiny_core')).toEqual(parseStat(json));
-    expect(() => parseStat(json, 'nope')).toThrow(/no module 'nope'.*tiny_core/);
+  it('reads the core kept apart (its copy with the parameters the top gives it) and the top without it', () => {
+    const json = read('xilinx/stat.json');
+    const core = countResources(parseStat(json, "$paramod\\tiny_core\\LANES=s32'00000000000000000000000000000011"));
+    const topOnly = parseStat(json, 'tiny_top');
+    const whole = countResources(parseStat(json));
+    expect(Object.keys(topOnly)).toContain("$paramod\\tiny_core\\LANES=s32'00000000000000000000000000000011");
+    expect(core.brams).toBe(0);
+    expect(core.luts + countResources(topOnly).luts).toBe(whole.luts);
+    expect(core.ffs + countResources(topOnly).ffs).toBe(whole.ffs);
+    expect(() => parseStat(json, 'nope')).toThrow(/no module 'nope'.*tiny_top/);
   });
 
   it('rejects what is not stat -json output with one line', () => {
@@ -39,32 +45,32 @@ describe('stat -json', () => {
   });
 
   it('counts the generic flow: $lut cells, fine-grained flip-flops, memories kept whole with their bits', () => {
-    const r = countResources(parseStat(read('generic-top.stat.json')));
+    const r = countResources(parseStat(read('generic/stat.json')));
     expect(r.luts).toBeGreaterThan(0);
     expect(r.ffs).toBeGreaterThan(0);
     expect(r.memories).toBe(2); // the buffer and the core's ROM
-    expect(memoryBits(read('generic-top.mem.txt'))).toBe(1024 * 32 + 16 * 8);
-    expect(memoryBits(read('generic-core.mem.txt'))).toBe(16 * 8);
+    expect(memoryBits(read('generic/mem.txt'))).toBe(1024 * 32 + 16 * 8);
+    expect(memoryBits(read('generic/mem.txt'), 'tiny_top')).toBe(1024 * 32);
   });
 });
 
 describe('ltp', () => {
   it('reads the longest path, its length and the cells it goes through', () => {
-    const [p] = parseLtp(read('xilinx-top.ltp.txt'));
+    const [p] = parseLtp(read('xilinx/top.ltp.txt'));
     expect(p.module).toBe('tiny_top');
     expect(p.length).toBeGreaterThan(1);
     expect(p.cells).toHaveLength(p.length);
     // the tiny core's deepest path is its 32-bit accumulate: a carry chain of CARRY4 cells
-    const carries = new Set(read('xilinx-top.carry.txt').split('\n').filter(Boolean).map((l) => l.slice(l.indexOf('/') + 1)));
+    const carries = new Set(read('xilinx/carry.txt').split('\n').filter(Boolean).map((l) => l.slice(l.indexOf('/') + 1)));
     expect(p.cells.filter((c) => carries.has(c)).length).toBeGreaterThanOrEqual(8);
   });
 
-  it('reads every path of a log, stops at the flip-flop line, and reads an empty selection as 0', () => {
-    const text = read('generic-top.ltp.txt') + '\nLongest topological path in m (length=-1):\n\n';
+  it('reads one path per module before flattening, stops at the flip-flop line, reads an empty selection as 0', () => {
+    const text = read('generic/modules.ltp.txt') + '\nLongest topological path in m (length=-1):\n\n';
     const paths = parseLtp(text);
-    expect(paths.map((p) => p.module)).toEqual(['tiny_top', 'm']);
+    expect(paths.map((p) => p.module)).toEqual(["$paramod\\tiny_core\\LANES=s32'00000000000000000000000000000011", 'tiny_top', 'm']);
     expect(paths[0].cells).toHaveLength(paths[0].length);
-    expect(paths[1]).toEqual({ module: 'm', length: 0, cells: [] });
+    expect(paths[2]).toEqual({ module: 'm', length: 0, cells: [] });
   });
 });
 

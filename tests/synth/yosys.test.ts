@@ -33,10 +33,11 @@ describe.skipIf(needs(toolMissing('yosys')))('synthesize() with Yosys on the tin
 
   it('generic flow: the top and the core alone, as the captured output says', async () => {
     const r = await synthesize(TINY, { top: 'tiny_top', core: 'tiny_core', flow: 'generic' });
-    const top = countResources(parseStat(captured('generic-top.stat.json')));
-    const core = countResources(parseStat(captured('generic-core.stat.json')));
+    const stat = captured('generic/stat.json');
+    const top = countResources(parseStat(stat));
+    const core = countResources(parseStat(stat, "$paramod\\tiny_core\\LANES=s32'00000000000000000000000000000011"));
     expect(r).toMatchObject({ flow: 'generic', luts: top.luts, ffs: top.ffs, brams: 0, dsps: 0 });
-    expect(r.top.memoryBits).toBe(memoryBits(captured('generic-top.mem.txt')));
+    expect(r.top.memoryBits).toBe(memoryBits(captured('generic/mem.txt')));
     expect(r.core).toMatchObject({ module: 'tiny_core', luts: core.luts, ffs: core.ffs, memories: 1 });
     expect(r.logicLevels).toBeGreaterThan(1);
     expect(r.yosys).toMatch(/^Yosys \d+\.\d+/);
@@ -44,7 +45,7 @@ describe.skipIf(needs(toolMissing('yosys')))('synthesize() with Yosys on the tin
 
   it('xilinx flow: LUTs, FFs, one RAMB36 for the buffer, DSPs for the multipliers, a priced path', async () => {
     const r = await synthesize(TINY, { top: 'tiny_top' });
-    const top = countResources(parseStat(captured('xilinx-top.stat.json')));
+    const top = countResources(parseStat(captured('xilinx/stat.json')));
     expect(r).toMatchObject({ flow: 'xilinx', luts: top.luts, ffs: top.ffs, brams: 1, dsps: top.dsps });
     expect(r.core).toBeUndefined();
     expect(r.top.path.carries).toBeGreaterThan(0);
@@ -63,6 +64,10 @@ describe.skipIf(needs(toolMissing('yosys')))('synthesize() with Yosys on the tin
 
   it('an unknown top module is one line', async () => {
     await expect(synthesize(TINY, { top: 'no_such_top', flow: 'generic' })).rejects.toThrow(/^yosys: .*ERROR: .*no_such_top/);
+  });
+
+  it('a core the top does not instantiate is one line', async () => {
+    await expect(synthesize(TINY, { top: 'tiny_top', core: 'tiny_alu', flow: 'generic' })).rejects.toThrow(/^yosys: no module 'tiny_alu' under 'tiny_top'/);
   });
 
   it('a timeout is one line', async () => {
