@@ -1,0 +1,73 @@
+// xdp2hw_bytemem: a byte-addressed memory of BYTES bytes with PORTS ports, each reading 8 bytes
+// at any byte address (little-endian, unaligned) and writing up to 8 bytes under a byte mask.
+// Eight byte-wide banks (byte i of the memory lives in bank i mod 8), so an unaligned access
+// touches each bank once: every port's bank row is its address's row, plus one for the banks
+// below the address's offset. Reads are asynchronous and writes synchronous, with no reset on
+// the arrays: the style Yosys maps to distributed RAM (LUTRAM), replicated per read port.
+// INIT_PREFIX non-empty: bank b starts from "<INIT_PREFIX><b>.hex" ($readmemh, one byte a line).
+`default_nettype none
+
+module xdp2hw_bytemem #(
+    parameter integer BYTES = 512,                 // capacity, a multiple of 8
+    parameter integer PORTS = 1,                   // read/write ports
+    parameter integer AW = $clog2(BYTES),          // byte address width (derived)
+    parameter INIT_PREFIX = ""                     // initial contents, bank by bank; "" = none (X until written)
+) (
+    input  wire                 clk,
+    input  wire [PORTS*AW-1:0]  addr,              // byte address per port
+    input  wire [PORTS*8-1:0]   we,                // byte write enables per port (bit i: byte addr + i)
+    input  wire [PORTS*64-1:0]  wdata,             // write data per port, byte i at bits 8i+7:8i
+    output wire [PORTS*64-1:0]  rdata              // the 8 bytes from addr, per port
+);
+    localparam integer DEPTH = (BYTES + 7) / 8;    // rows of each bank
+    localparam integer RW = (DEPTH > 1) ? $clog2(DEPTH) : 1;
+
+    genvar b, p;
+    generate
+        for (b = 0; b < 8; b = b + 1) begin : bank
+            reg [7:0] mem [0:DEPTH-1];
+            if (INIT_PREFIX != "") begin : init
+                localparam [7:0] DIGIT = 8'd48 + b[7:0];   // the bank's digit in the file name
+                initial $readmemh({INIT_PREFIX, DIGIT, ".hex"}, mem);
+            end
+            for (p = 0; p < PORTS; p = p + 1) begin : port
+                wire [AW-1:0] a = addr[p*AW +: AW];
+                wire [2:0] lo = a[2:0];
+                // the byte of the access this bank holds: (b - lo) mod 8
+                wire [2:0] i = b[2:0] - lo;
+                /* verilator lint_off WIDTHEXPAND */ // the row index widens to the address width by design
+                wire [AW-1:0] rowa = (a >> 3) + ((b[2:0] < lo) ? 1 : 0);
+                /* verilator lint_on WIDTHEXPAND */
+                wire [RW-1:0] row = rowa[RW-1:0];
+                wire [7:0] q = (row < DEPTH) ? mem[row] : 8'd0;
+                wire wen = we[p*8 + i] && (row < DEPTH);
+                wire [7:0] d = wdata[p*64 + 8*i +: 8];
+                always @(posedge clk) if (wen) mem[row] <= d;
+            end
+        end
+        // rotate the banks' bytes into access order
+        for (p = 0; p < PORTS; p = p + 1) begin : out
+            wire [2:0] lo = addr[p*AW +: 3];
+            genvar k;
+            for (k = 0; k < 8; k = k + 1) begin : byte_
+                wire [2:0] sel = lo + k[2:0];
+                reg [7:0] v;
+                always @(*) begin
+                    case (sel)
+                        3'd0: v = bank[0].port[p].q;
+                        3'd1: v = bank[1].port[p].q;
+                        3'd2: v = bank[2].port[p].q;
+                        3'd3: v = bank[3].port[p].q;
+                        3'd4: v = bank[4].port[p].q;
+                        3'd5: v = bank[5].port[p].q;
+                        3'd6: v = bank[6].port[p].q;
+                        default: v = bank[7].port[p].q;
+                    endcase
+                end
+                assign rdata[p*64 + 8*k +: 8] = v;
+            end
+        end
+    endgenerate
+endmodule
+
+`default_nettype wire
