@@ -21,6 +21,7 @@ module xdp2hw_bytemem #(
 );
     localparam integer DEPTH = (BYTES + 7) / 8;    // rows of each bank
     localparam integer RW = (DEPTH > 1) ? $clog2(DEPTH) : 1;
+    localparam [AW-1:0] DEPTH_A = DEPTH[AW-1:0];           // rows, at the address width
 
     genvar b, p;
     generate
@@ -35,12 +36,15 @@ module xdp2hw_bytemem #(
                 wire [2:0] lo = a[2:0];
                 // the byte of the access this bank holds: (b - lo) mod 8
                 wire [2:0] i = b[2:0] - lo;
-                /* verilator lint_off WIDTHEXPAND */ // the row index widens to the address width by design
+                /* verilator lint_off WIDTH */ // the row index widens to the address width by design
+                /* verilator lint_off CMPCONST */ // bank 0 is never below the offset: constant there, by design
                 wire [AW-1:0] rowa = (a >> 3) + ((b[2:0] < lo) ? 1 : 0);
-                /* verilator lint_on WIDTHEXPAND */
+                /* verilator lint_on CMPCONST */
+                /* verilator lint_on WIDTH */
+                wire in_range = rowa < DEPTH_A;               // the access's last row may lie past the end
                 wire [RW-1:0] row = rowa[RW-1:0];
-                wire [7:0] q = (row < DEPTH) ? mem[row] : 8'd0;
-                wire wen = we[p*8 + i] && (row < DEPTH);
+                wire [7:0] q = in_range ? mem[row] : 8'd0;
+                wire wen = we[p*8 + i] && in_range;
                 wire [7:0] d = wdata[p*64 + 8*i +: 8];
                 always @(posedge clk) if (wen) mem[row] <= d;
             end

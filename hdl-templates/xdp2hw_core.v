@@ -87,7 +87,8 @@ module xdp2hw_core #(
     localparam [23:0] TAG_MAP_HI = 24'hff0001;   // map handle: hi = {TAG_MAP_HI, map index}
     localparam [31:0] OFF_BASE = 32'h40000000;
 
-    localparam [3:0] C_ALU = 4'd0, C_JMP = 4'd1, C_JA = 4'd2, C_JLEN = 4'd3, C_LDX = 4'd4, C_ST = 4'd5,
+    // syllable classes (0 is the ALU: every class not named below)
+    localparam [3:0] C_JMP = 4'd1, C_JA = 4'd2, C_JLEN = 4'd3, C_LDX = 4'd4, C_ST = 4'd5,
                      C_STX = 4'd6, C_CALL = 4'd7, C_EXIT = 4'd8, C_EXITIMM = 4'd9;
     localparam [1:0] K_HELPER = 2'd1, K_MEMORY = 2'd2, K_DATA = 2'd3;
     localparam [1:0] S_IDLE = 2'd0, S_RUN = 2'd1, S_DRAIN = 2'd2, S_DONE = 2'd3;
@@ -102,6 +103,7 @@ module xdp2hw_core #(
     reg [CW-1:0]  drain_cnt;
     reg           first_row;
 
+    localparam [4:0] REGS5 = REGS[4:0];   // the register count, at a register field's width + 1
     reg [63:0]    rf       [0:REGS-1];
     reg [CW-1:0]  cnt_same [0:15];   // cycles until the producer's lane may read the register
     reg [CW-1:0]  cnt_any  [0:15];   // ... until any lane may
@@ -126,7 +128,9 @@ module xdp2hw_core #(
     genvar l;
     generate
         for (l = 0; l < LANES; l = l + 1) begin : lane
+            /* verilator lint_off UNUSEDSIGNAL */ // bits above 144 are reserved (zero in every ROM)
             wire [SW-1:0] s = row[l*SW +: SW];
+            /* verilator lint_on UNUSEDSIGNAL */
             wire        valid = s[0];
             wire [3:0]  cls = s[4:1];
             wire [3:0]  op = s[8:5];
@@ -146,10 +150,10 @@ module xdp2hw_core #(
             wire [15:0] reads = s[143:128];
             wire        mul = s[144];
 
-            /* verilator lint_off WIDTHTRUNC */ // register fields index a file of REGS (<= 16) entries
+            /* verilator lint_off WIDTH */ // register fields index a file of REGS (<= 16) entries
             wire [63:0] va = (ra < REGS) ? rf[ra] : 64'd0;
             wire [63:0] vb = bimm ? imm : ((rb < REGS) ? rf[rb] : 64'd0);
-            /* verilator lint_on WIDTHTRUNC */
+            /* verilator lint_on WIDTH */
 
             wire [63:0] y;
             xdp2hw_alu alu (.op(op), .w32(w32), .sx(sx), .bits(bits), .a(va), .b(vb), .y(y));
@@ -240,7 +244,9 @@ module xdp2hw_core #(
 
     // the lowest lane that takes (jump or exit) wins
     reg        win_found, win_exit, win_early;
+    /* verilator lint_off UNUSEDSIGNAL */ // the ROM's row field is 16 bits; a smaller ROM uses the low PCW
     reg [15:0] win_target;
+    /* verilator lint_on UNUSEDSIGNAL */
     reg        call_found;
     reg [2:0]  call_lane;
     integer k;
@@ -310,7 +316,7 @@ module xdp2hw_core #(
                     if (wait_cnt != {CW{1'b0}}) wait_cnt <= wait_cnt - 1'b1;
                     if (issue) begin
                         for (j = 0; j < LANES; j = j + 1)
-                            if (l_write[j] && l_dst[j*4 +: 4] < REGS) begin
+                            if (l_write[j] && {1'b0, l_dst[j*4 +: 4]} < REGS5) begin
                                 rf[l_dst[j*4 +: 4]] <= l_res[j*64 +: 64];
                                 // ready at (this cycle + latency): readable when the countdown is 0
                                 cnt_same[l_dst[j*4 +: 4]] <= l_lat[j*CW +: CW] + ((l_kind[j*2 +: 2] == K_HELPER) ? helper_stall : {CW{1'b0}}) - 1'b1;
@@ -353,8 +359,8 @@ module xdp2hw_core #(
         worst = {CW{1'b0}};
         for (q = 0; q < LANES; q = q + 1)
             for (m = 0; m < 16; m = m + 1)
-                if (l_valid[q] && l_reads[q*16 + m] && ((plane[m] == q) ? cnt_same[m] : cnt_any[m]) > worst) begin
-                    worst = (plane[m] == q) ? cnt_same[m] : cnt_any[m];
+                if (l_valid[q] && l_reads[q*16 + m] && ((plane[m] == q[2:0]) ? cnt_same[m] : cnt_any[m]) > worst) begin
+                    worst = (plane[m] == q[2:0]) ? cnt_same[m] : cnt_any[m];
                     stall_cause = {1'b0, pkind[m]};
                 end
         if (wait_cnt != {CW{1'b0}}) stall_cause = 3'd0;

@@ -73,7 +73,9 @@ module xdp2hw_top #(
     wire [LANES*8-1:0]  mem_mask;
     wire                call_valid;
     wire [31:0]         call_id;
+    /* verilator lint_off UNUSEDSIGNAL */ // r3-r5 reach the helper unit for the helpers of issue 15; these read r1, r2
     wire [5*64-1:0]     call_args;
+    /* verilator lint_on UNUSEDSIGNAL */
     reg  [63:0]         call_r0;
     wire                core_busy;
 
@@ -123,7 +125,10 @@ module xdp2hw_top #(
     wire [(LANES+1)*64-1:0]  pkt_wdata, pkt_rdata;
     wire [(LANES+1)*SAW-1:0] stk_addr;
     wire [(LANES+1)*8-1:0]   stk_we;
-    wire [(LANES+1)*64-1:0]  stk_wdata, stk_rdata;
+    wire [(LANES+1)*64-1:0]  stk_wdata;
+    /* verilator lint_off UNUSEDSIGNAL */ // the key port reads 8 bytes; an array key is the low 4
+    wire [(LANES+1)*64-1:0]  stk_rdata;
+    /* verilator lint_on UNUSEDSIGNAL */
     wire [LANES*MAW-1:0]     map_addr;
     wire [LANES*8-1:0]       map_we;
     wire [LANES*64-1:0]      map_rdata;
@@ -171,10 +176,12 @@ module xdp2hw_top #(
     assign pkt_wdata[LANES*64 +: 64] = host_wdata;
     assign host_rdata = pkt_rdata[LANES*64 +: 64];
     wire [63:0] key_ptr = call_args[64 +: 64];   // r2
+    /* verilator lint_off UNUSEDSIGNAL */ // a stack key's offset fits the stack's address width
     wire [31:0] key_idx = key_ptr[31:0] - OFF_BASE;
-    /* verilator lint_off WIDTHTRUNC */ // a clear row times 8 is a stack byte address
+    /* verilator lint_on UNUSEDSIGNAL */
+    /* verilator lint_off WIDTH */ // a clear row times 8 is a stack byte address
     assign stk_addr[LANES*SAW +: SAW] = clearing ? (clear_row[SAW-1:0] << 3) : key_idx[SAW-1:0];
-    /* verilator lint_on WIDTHTRUNC */
+    /* verilator lint_on WIDTH */
     assign stk_we[LANES*8 +: 8] = clearing ? 8'hff : 8'h00;
     assign stk_wdata[LANES*64 +: 64] = 64'd0;
 

@@ -10,6 +10,7 @@ import { conformancePluginCommand } from './conformance-plugin.js';
 import { compileCommand } from './compile.js';
 import { compareCommand } from './compare.js';
 import { simulateCommand } from './simulate.js';
+import { verilogCommand } from './verilog.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const COMMANDS: CommandModule<any, any>[] = [infoCommand, disasmCommand, trafficCommand, pcapInfoCommand, runCommand, simulateCommand, coverageCommand, compileCommand, compareCommand, conformancePluginCommand];
+export const COMMANDS: CommandModule<any, any>[] = [infoCommand, disasmCommand, trafficCommand, pcapInfoCommand, runCommand, simulateCommand, coverageCommand, compileCommand, compareCommand, verilogCommand, conformancePluginCommand];

@@ -195,7 +195,12 @@ export function emitVerilog(p: RowProgram, core: CoreConfig, obj: LoadedObject, 
   if (p.rows.length > core.imemRows) throw new RtlRefusal(`${obj.file}: ${p.name}: ${p.rows.length} rows do not fit the core's ${core.imemRows}-row ROM`);
   if (p.rows.length > 0xffff) throw new RtlRefusal(`${obj.file}: ${p.name}: ${p.rows.length} rows, more than the ROM's 16-bit row index`);
   const layout = mapLayout(obj);
-  const rom = rtlRom(p, core, layout);
+  let rom: string;
+  try {
+    rom = rtlRom(p, core, layout);
+  } catch (e) {
+    throw e instanceof RtlRefusal ? new RtlRefusal(`${obj.file}: ${p.name}: ${e.message}`) : e;
+  }
   const tdir = templatesDir();
   const files: Record<string, string> = {};
   for (const f of [...HDL_MODULES, TESTBENCH]) files[f] = readFileSync(join(tdir, f), 'utf8');
