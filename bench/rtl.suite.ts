@@ -19,6 +19,7 @@ import type { EngineOptions } from '../simulator/engines.js';
 import { parseFixture } from '../simulator/maps/fixture.js';
 import { readPcapFile } from '../simulator/pcap/index.js';
 import type { RtlSession, RtlSimulator } from '../simulator/rtl/engine.js';
+import { packetProblem } from '../simulator/xdp/packet.js';
 import { simulatorMissing } from '../simulator/rtl/sim.js';
 
 interface Table {
@@ -47,8 +48,9 @@ interface Speed {
   buildSeconds?: number;
 }
 
+/** The pcap's packets the kernel's test run (and so every engine) accepts. */
 function inputsOf(dir: string): RunInput[] {
-  return readPcapFile(join(dir, 'traffic.pcap')).map((r) => ({ packet: r.data }));
+  return readPcapFile(join(dir, 'traffic.pcap')).filter((r) => packetProblem(r.data.length) === undefined).map((r) => ({ packet: r.data }));
 }
 
 /** The TypeScript core: passes over `inputs` for at least `seconds` of CPU, after one warm-up pass. */
