@@ -234,7 +234,9 @@ module xdp2hw_core #(
 
             assign mem_rd[l] = issue && valid && cls == C_LDX;
             assign mem_wr[l] = issue && valid && (cls == C_ST || cls == C_STX);
-            assign mem_addr[l*64 +: 64] = addr;
+            // the address only for a memory syllable (else 0: the memories' inputs stay still)
+            wire memop = valid && (cls == C_LDX || cls == C_ST || cls == C_STX);
+            assign mem_addr[l*64 +: 64] = memop ? addr : 64'd0;
             assign mem_mask[l*8 +: 8] = mask;
             assign mem_wdata[l*64 +: 64] = (cls == C_ST) ? imm : vb;
         end

@@ -33,6 +33,8 @@ module xdp2hw_top #(
     parameter integer FWD_PER_LANE = 1,        // forwarding: 1 per-lane, 0 crossbar
     parameter integer CLEAR_REGS = 1,          // clearsRegisters
     parameter integer CLEAR_STACK = 1,         // clearsStack
+    parameter integer LOAD_LANES = (1 << LANES) - 1,  // lanes whose syllables load (bit per lane): they get read ports
+    parameter integer STORE_LANES = (1 << LANES) - 1, // lanes whose syllables store: they get write ports
     parameter integer PAW = $clog2(PKT_BYTES), // packet address width (derived)
     parameter integer SAW = $clog2(STACK_BYTES), // stack address width (derived)
     parameter integer MAW = (MAP_BYTES > 8) ? $clog2(MAP_BYTES) : 3 // map address width (derived)
@@ -47,8 +49,10 @@ module xdp2hw_top #(
     // a packet: start when it is in the buffer
     input  wire                  start,
     input  wire [31:0]           pkt_len,
+    /* verilator lint_off UNUSEDSIGNAL */ // read by ctx loads; a program with no load reads neither
     input  wire [31:0]           ingress_ifindex,
     input  wire [31:0]           rx_queue_index,
+    /* verilator lint_on UNUSEDSIGNAL */
     output wire                  ready,        // idle: a packet may be loaded and started
     output wire                  done,         // pulse: the verdict
     output wire [31:0]           action,
@@ -68,7 +72,10 @@ module xdp2hw_top #(
     localparam [31:0] OFF_BASE = 32'h40000000;
     localparam integer STK_ROWS = STACK_BYTES / 8;
 
-    wire [LANES-1:0]    mem_rd, mem_wr, mem_full;
+    wire [LANES-1:0]    mem_wr, mem_full;
+    /* verilator lint_off UNUSEDSIGNAL */ // loads read combinationally; the strobe is there for traces and other memories
+    wire [LANES-1:0]    mem_rd;
+    /* verilator lint_on UNUSEDSIGNAL */
     wire [LANES*64-1:0] mem_addr, mem_wdata, mem_rdata;
     wire [LANES*8-1:0]  mem_mask;
     wire                call_valid;
@@ -79,29 +86,33 @@ module xdp2hw_top #(
     reg  [63:0]         call_r0;
     wire                core_busy;
 
-    // ---- start: clear the stack (when the core says so), then run ------------------------------
+    // ---- the stack clear and the start -----------------------------------------------------------
+    // The clear engine zeroes the stack a row a cycle after reset and, when CLEAR_STACK, after every
+    // packet's verdict, while the next packet comes into the buffer; `ready` waits for it.
+    reg        need_clear;
     reg        clearing;
     reg [31:0] clear_row;
     reg        core_start;
     always @(posedge clk) begin
         core_start <= 1'b0;
         if (rst) begin
+            need_clear <= 1'b1;
             clearing <= 1'b0;
             clear_row <= 32'd0;
-        end else if (start && !clearing && !core_busy) begin
-            if (CLEAR_STACK != 0) begin
+        end else begin
+            if (clearing) begin
+                if (clear_row == STK_ROWS - 1) clearing <= 1'b0;
+                clear_row <= clear_row + 32'd1;
+            end else if (need_clear && !core_busy) begin
+                need_clear <= 1'b0;
                 clearing <= 1'b1;
                 clear_row <= 32'd0;
-            end else core_start <= 1'b1;
-        end else if (clearing) begin
-            if (clear_row == STK_ROWS - 1) begin
-                clearing <= 1'b0;
-                core_start <= 1'b1;
             end
-            clear_row <= clear_row + 32'd1;
+            if (done && CLEAR_STACK != 0) need_clear <= 1'b1;
+            if (start && ready) core_start <= 1'b1;
         end
     end
-    assign ready = !clearing && !core_busy && !core_start;
+    assign ready = !clearing && !need_clear && !core_busy && !core_start && !done;
 
     xdp2hw_core #(
         .LANES(LANES), .ROWS(ROWS), .ROM_FILE(ROM_FILE), .ENTRY(ENTRY), .REGS(REGS), .STACK_BYTES(STACK_BYTES),
@@ -120,82 +131,128 @@ module xdp2hw_top #(
     );
 
     // ---- memories ------------------------------------------------------------------------------
-    wire [(LANES+1)*PAW-1:0] pkt_addr;
-    wire [(LANES+1)*8-1:0]   pkt_we;
-    wire [(LANES+1)*64-1:0]  pkt_wdata, pkt_rdata;
-    wire [(LANES+1)*SAW-1:0] stk_addr;
-    wire [(LANES+1)*8-1:0]   stk_we;
-    wire [(LANES+1)*64-1:0]  stk_wdata;
+    // Read ports for the lanes that load, write ports for the lanes that store (LOAD_LANES,
+    // STORE_LANES); the packet buffer has one more of each (the host's), the stack one more read
+    // (a helper's key) and write (the clear engine).
+    function integer below;   // set bits of `mask` under bit `upto`: a lane's port index
+        input integer mask;
+        input integer upto;
+        integer z;
+        begin
+            below = 0;
+            for (z = 0; z < upto; z = z + 1) if (((mask >> z) & 1) != 0) below = below + 1;
+        end
+    endfunction
+    localparam integer NLD = below(LOAD_LANES, LANES);     // lanes that load (derived)
+    localparam integer NST = below(STORE_LANES, LANES);    // lanes that store (derived)
+    localparam integer MRP = (NLD > 0) ? NLD : 1;          // map memory read ports (derived)
+    localparam integer MWP = (NST > 0) ? NST : 1;          // map memory write ports (derived)
+
+    wire [(NLD+1)*PAW-1:0] pkt_raddr;
+    wire [(NLD+1)*64-1:0]  pkt_rdata;
+    wire [(NST+1)*PAW-1:0] pkt_waddr;
+    wire [(NST+1)*8-1:0]   pkt_we;
+    wire [(NST+1)*64-1:0]  pkt_wdata;
+    wire [(NLD+1)*SAW-1:0] stk_raddr;
     /* verilator lint_off UNUSEDSIGNAL */ // the key port reads 8 bytes; an array key is the low 4
-    wire [(LANES+1)*64-1:0]  stk_rdata;
+    wire [(NLD+1)*64-1:0]  stk_rdata;
     /* verilator lint_on UNUSEDSIGNAL */
-    wire [LANES*MAW-1:0]     map_addr;
-    wire [LANES*8-1:0]       map_we;
-    wire [LANES*64-1:0]      map_rdata;
+    wire [(NST+1)*SAW-1:0] stk_waddr;
+    wire [(NST+1)*8-1:0]   stk_we;
+    wire [(NST+1)*64-1:0]  stk_wdata;
+    wire [MRP*MAW-1:0]     map_raddr;
+    /* verilator lint_off UNUSEDSIGNAL */ // a program with no load reads no map (its port is tied off)
+    wire [MRP*64-1:0]      map_rdata;
+    /* verilator lint_on UNUSEDSIGNAL */
+    wire [MWP*MAW-1:0]     map_waddr;
+    wire [MWP*8-1:0]       map_we;
+    wire [MWP*64-1:0]      map_wdata;
 
     genvar l;
     generate
         for (l = 0; l < LANES; l = l + 1) begin : route
+            localparam integer RP = below(LOAD_LANES, l);   // this lane's read port, if it loads
+            localparam integer WP = below(STORE_LANES, l);  // its write port, if it stores
             wire [63:0] a = mem_addr[l*64 +: 64];
             wire [31:0] hi = a[63:32];
             wire [31:0] idx = a[31:0] - OFF_BASE;
-            wire [7:0]  wm = mem_wr[l] ? mem_mask[l*8 +: 8] : 8'd0;
-            reg  [63:0] ctxv;
-            always @(*) begin
-                case (idx)
-                    32'd0:  ctxv = {TAG_PKT, OFF_BASE};              // data
-                    32'd4:  ctxv = {TAG_PKT, OFF_BASE + pkt_len};    // data_end
-                    32'd8:  ctxv = {TAG_PKT, OFF_BASE};              // data_meta (none: = data)
-                    32'd12: ctxv = {32'd0, ingress_ifindex};
-                    32'd16: ctxv = {32'd0, rx_queue_index};
-                    default: ctxv = 64'd0;                           // egress_ifindex: not a devmap program
-                endcase
+            // each memory sees only the addresses that point into it (the others' inputs stay still)
+            if (((LOAD_LANES >> l) & 1) != 0) begin : ld
+                reg  [63:0] ctxv;
+                always @(*) begin
+                    case (idx)
+                        32'd0:  ctxv = {TAG_PKT, OFF_BASE};              // data
+                        32'd4:  ctxv = {TAG_PKT, OFF_BASE + pkt_len};    // data_end
+                        32'd8:  ctxv = {TAG_PKT, OFF_BASE};              // data_meta (none: = data)
+                        32'd12: ctxv = {32'd0, ingress_ifindex};
+                        32'd16: ctxv = {32'd0, rx_queue_index};
+                        default: ctxv = 64'd0;                           // egress_ifindex: not a devmap program
+                    endcase
+                end
+                assign pkt_raddr[RP*PAW +: PAW] = (hi == TAG_PKT) ? idx[PAW-1:0] : {PAW{1'b0}};
+                assign stk_raddr[RP*SAW +: SAW] = (hi == TAG_STK) ? idx[SAW-1:0] : {SAW{1'b0}};
+                assign map_raddr[RP*MAW +: MAW] = (hi == TAG_MAPV) ? idx[MAW-1:0] : {MAW{1'b0}};
+                assign mem_rdata[l*64 +: 64] = (hi == TAG_PKT) ? pkt_rdata[RP*64 +: 64] : (hi == TAG_STK) ? stk_rdata[RP*64 +: 64]
+                                             : (hi == TAG_MAPV) ? map_rdata[RP*64 +: 64] : (hi == TAG_CTX) ? ctxv : 64'd0;
+            end else begin : no_ld
+                assign mem_rdata[l*64 +: 64] = 64'd0;
             end
-            assign pkt_addr[l*PAW +: PAW] = idx[PAW-1:0];
-            assign pkt_we[l*8 +: 8] = (hi == TAG_PKT) ? wm : 8'd0;
-            assign pkt_wdata[l*64 +: 64] = mem_wdata[l*64 +: 64];
-            assign stk_addr[l*SAW +: SAW] = idx[SAW-1:0];
-            assign stk_we[l*8 +: 8] = (hi == TAG_STK) ? wm : 8'd0;
-            assign stk_wdata[l*64 +: 64] = mem_wdata[l*64 +: 64];
-            assign map_addr[l*MAW +: MAW] = idx[MAW-1:0];
-            assign map_we[l*8 +: 8] = (hi == TAG_MAPV) ? wm : 8'd0;
+            if (((STORE_LANES >> l) & 1) != 0) begin : st
+                wire [7:0] wm = mem_wr[l] ? mem_mask[l*8 +: 8] : 8'd0;
+                assign pkt_waddr[WP*PAW +: PAW] = (hi == TAG_PKT) ? idx[PAW-1:0] : {PAW{1'b0}};
+                assign pkt_we[WP*8 +: 8] = (hi == TAG_PKT) ? wm : 8'd0;
+                assign pkt_wdata[WP*64 +: 64] = mem_wdata[l*64 +: 64];
+                assign stk_waddr[WP*SAW +: SAW] = (hi == TAG_STK) ? idx[SAW-1:0] : {SAW{1'b0}};
+                assign stk_we[WP*8 +: 8] = (hi == TAG_STK) ? wm : 8'd0;
+                assign stk_wdata[WP*64 +: 64] = mem_wdata[l*64 +: 64];
+                assign map_waddr[WP*MAW +: MAW] = (hi == TAG_MAPV) ? idx[MAW-1:0] : {MAW{1'b0}};
+                assign map_we[WP*8 +: 8] = (hi == TAG_MAPV) ? wm : 8'd0;
+                assign map_wdata[WP*64 +: 64] = mem_wdata[l*64 +: 64];
+            end
             assign mem_full[l] = (hi == TAG_CTX);
-            assign mem_rdata[l*64 +: 64] = (hi == TAG_PKT) ? pkt_rdata[l*64 +: 64] : (hi == TAG_STK) ? stk_rdata[l*64 +: 64]
-                                         : (hi == TAG_MAPV) ? map_rdata[l*64 +: 64] : (hi == TAG_CTX) ? ctxv : 64'd0;
             assign mw_valid[l] = mem_wr[l] && hi == TAG_MAPV;
             assign mw_addr[l*32 +: 32] = idx;
             assign mw_mask[l*8 +: 8] = mem_mask[l*8 +: 8];
             assign mw_data[l*64 +: 64] = mem_wdata[l*64 +: 64];
-            wire unused_rd = mem_rd[l];
+        end
+        if (NLD == 0) begin : no_map_read
+            assign map_raddr = {MAW{1'b0}};
+        end
+        if (NST == 0) begin : no_map_write
+            assign map_waddr = {MAW{1'b0}};
+            assign map_we = 8'd0;
+            assign map_wdata = 64'd0;
         end
     endgenerate
 
-    // the extra packet port is the host's; the extra stack port clears, or reads a helper's key
-    assign pkt_addr[LANES*PAW +: PAW] = host_addr;
-    assign pkt_we[LANES*8 +: 8] = host_we;
-    assign pkt_wdata[LANES*64 +: 64] = host_wdata;
-    assign host_rdata = pkt_rdata[LANES*64 +: 64];
+    // the extra packet ports are the host's; the extra stack ports read a helper's key and clear
+    assign pkt_raddr[NLD*PAW +: PAW] = host_addr;
+    assign host_rdata = pkt_rdata[NLD*64 +: 64];
+    assign pkt_waddr[NST*PAW +: PAW] = host_addr;
+    assign pkt_we[NST*8 +: 8] = host_we;
+    assign pkt_wdata[NST*64 +: 64] = host_wdata;
     wire [63:0] key_ptr = call_args[64 +: 64];   // r2
     /* verilator lint_off UNUSEDSIGNAL */ // a stack key's offset fits the stack's address width
     wire [31:0] key_idx = key_ptr[31:0] - OFF_BASE;
     /* verilator lint_on UNUSEDSIGNAL */
+    assign stk_raddr[NLD*SAW +: SAW] = key_idx[SAW-1:0];
     /* verilator lint_off WIDTH */ // a clear row times 8 is a stack byte address
-    assign stk_addr[LANES*SAW +: SAW] = clearing ? (clear_row[SAW-1:0] << 3) : key_idx[SAW-1:0];
+    assign stk_waddr[NST*SAW +: SAW] = clear_row[SAW-1:0] << 3;
     /* verilator lint_on WIDTH */
-    assign stk_we[LANES*8 +: 8] = clearing ? 8'hff : 8'h00;
-    assign stk_wdata[LANES*64 +: 64] = 64'd0;
+    assign stk_we[NST*8 +: 8] = clearing ? 8'hff : 8'h00;
+    assign stk_wdata[NST*64 +: 64] = 64'd0;
 
-    xdp2hw_bytemem #(.BYTES(PKT_BYTES), .PORTS(LANES + 1)) packet (
-        .clk(clk), .addr(pkt_addr), .we(pkt_we), .wdata(pkt_wdata), .rdata(pkt_rdata));
-    xdp2hw_bytemem #(.BYTES(STACK_BYTES), .PORTS(LANES + 1)) stack (
-        .clk(clk), .addr(stk_addr), .we(stk_we), .wdata(stk_wdata), .rdata(stk_rdata));
-    xdp2hw_bytemem #(.BYTES(MAP_BYTES), .PORTS(LANES), .INIT_PREFIX("maps_b")) maps (
-        .clk(clk), .addr(map_addr), .we(map_we), .wdata(mem_wdata), .rdata(map_rdata));
+    xdp2hw_bytemem #(.BYTES(PKT_BYTES), .RPORTS(NLD + 1), .WPORTS(NST + 1)) packet (
+        .clk(clk), .raddr(pkt_raddr), .rdata(pkt_rdata), .waddr(pkt_waddr), .we(pkt_we), .wdata(pkt_wdata));
+    xdp2hw_bytemem #(.BYTES(STACK_BYTES), .RPORTS(NLD + 1), .WPORTS(NST + 1)) stack (
+        .clk(clk), .raddr(stk_raddr), .rdata(stk_rdata), .waddr(stk_waddr), .we(stk_we), .wdata(stk_wdata));
+    xdp2hw_bytemem #(.BYTES(MAP_BYTES), .RPORTS(MRP), .WPORTS(MWP), .INIT_PREFIX("maps_b")) maps (
+        .clk(clk), .raddr(map_raddr), .rdata(map_rdata), .waddr(map_waddr), .we(map_we), .wdata(map_wdata));
 
     // ---- the helper unit -------------------------------------------------------------------------
     wire [63:0] r1 = call_args[0 +: 64];
     wire [63:0] r2 = call_args[64 +: 64];
-    wire [31:0] key = stk_rdata[LANES*64 +: 32];
+    wire [31:0] key = stk_rdata[NLD*64 +: 32];
     wire        is_map = r1[63:40] == TAG_MAP_HI;
     wire [7:0]  mi = r1[39:32];
     reg  [31:0] m_base, m_max, m_stride;

@@ -41,8 +41,15 @@ function firstDifference(a: RunResult, b: RunResult): { field: string; core: str
   if (hex(a.packet) !== hex(b.packet)) return { field: 'packet', core: hex(a.packet), rtl: hex(b.packet) };
   if (a.code === 4 && a.redirect?.ifindex !== b.redirect?.ifindex)
     return { field: 'redirect', core: String(a.redirect?.ifindex), rtl: String(b.redirect?.ifindex) };
-  for (const name of new Set([...Object.keys(a.maps), ...Object.keys(b.maps)]))
-    if (mapsText(a.maps, name) !== mapsText(b.maps, name)) return { field: `map ${name}`, core: mapsText(a.maps, name), rtl: mapsText(b.maps, name) };
+  for (const name of new Set([...Object.keys(a.maps), ...Object.keys(b.maps)])) {
+    if (mapsText(a.maps, name) === mapsText(b.maps, name)) continue;
+    // the first entry that differs
+    const want = new Map((a.maps[name] ?? []).map((e) => [e.key, e.value]));
+    const got = new Map((b.maps[name] ?? []).map((e) => [e.key, e.value]));
+    for (const key of new Set([...want.keys(), ...got.keys()]))
+      if (want.get(key) !== got.get(key)) return { field: `map ${name}[${key}]`, core: want.get(key) ?? 'absent', rtl: got.get(key) ?? 'absent' };
+    return { field: `map ${name}`, core: mapsText(a.maps, name), rtl: mapsText(b.maps, name) };
+  }
   return undefined;
 }
 

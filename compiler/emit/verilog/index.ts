@@ -89,12 +89,23 @@ function params(p: RowProgram, core: CoreConfig, layout: MapLayout, packetBytes:
     ['P_FWD_PER_LANE', core.forwarding === 'per-lane' ? 1 : 0, `forwarding: ${core.forwarding}`],
     ['P_CLEAR_REGS', core.clearsRegisters ? 1 : 0, 'clearsRegisters'],
     ['P_CLEAR_STACK', core.clearsStack ? 1 : 0, 'clearsStack'],
+    ['P_LOAD_LANES', laneMask(p, ['ldx', 'ldx6']), 'lanes holding a load (they get memory read ports)'],
+    ['P_STORE_LANES', laneMask(p, ['st', 'stx', 'stx6']), 'lanes holding a store (they get memory write ports)'],
   ];
   return [
     `// Parameters of ${p.name} on core ${core.name}, ${p.lanes} lane${p.lanes > 1 ? 's' : ''} (written by compiler/emit/verilog).`,
     ...lines.map(([k, v, c]) => `localparam ${typeof v === 'string' ? `[${Number(v.split("'")[0]) - 1}:0] ` : 'integer '}${k} = ${v}; // ${c}`),
     '',
   ].join('\n');
+}
+
+/** Bit per lane that holds a syllable of one of `kinds` in some row. */
+function laneMask(p: RowProgram, kinds: readonly string[]): number {
+  let mask = 0;
+  for (const row of p.rows) row.forEach((s, lane) => {
+    if (s && kinds.includes(s.insn.kind)) mask |= 1 << lane;
+  });
+  return mask;
 }
 
 function programTop(): string {
@@ -129,7 +140,8 @@ module ${SYNTH_TOP} (clk, rst, host_we, host_addr, host_wdata, host_rdata, start
         .MAP_STRIDE(P_MAP_STRIDE), .ALU_LAT(P_ALU_LAT), .MUL_LAT(P_MUL_LAT), .LD_LAT_PKT(P_LD_LAT_PKT),
         .LD_LAT_CTX(P_LD_LAT_CTX), .LD_LAT_STK(P_LD_LAT_STK), .LD_LAT_MAP(P_LD_LAT_MAP), .HELPER_CALL(P_HELPER_CALL),
         .MAP_LOOKUP(P_MAP_LOOKUP), .TAKEN_BRANCH(P_TAKEN_BRANCH), .EXIT_DRAIN(P_EXIT_DRAIN), .EARLY_DRAIN(P_EARLY_DRAIN),
-        .FWD_PER_LANE(P_FWD_PER_LANE), .CLEAR_REGS(P_CLEAR_REGS), .CLEAR_STACK(P_CLEAR_STACK)
+        .FWD_PER_LANE(P_FWD_PER_LANE), .CLEAR_REGS(P_CLEAR_REGS), .CLEAR_STACK(P_CLEAR_STACK),
+        .LOAD_LANES(P_LOAD_LANES), .STORE_LANES(P_STORE_LANES)
     ) top (
         .clk(clk), .rst(rst), .host_we(host_we), .host_addr(host_addr), .host_wdata(host_wdata), .host_rdata(host_rdata),
         .start(start), .pkt_len(pkt_len), .ingress_ifindex(ingress_ifindex), .rx_queue_index(rx_queue_index),
