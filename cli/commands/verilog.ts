@@ -46,7 +46,7 @@ export const verilogCommand: CommandModule<object, VerilogArgs> = {
   command: 'verilog <file>',
   describe: 'Write the Verilog of a program on the VLIW core (hdl-templates + ROM + maps + testbench), optionally co-simulated against the TypeScript core',
   builder: (y: Argv) =>
-    synthOptions(y)
+    synthOptions(y
       .positional('file', OBJECT_FILE)
       .option('program', { type: 'string', describe: 'program to emit (default: the first XDP program)' })
       .option('out', { type: 'string', demandOption: true, describe: 'the design directory to write (new or empty, or one this command wrote)' })
@@ -59,7 +59,7 @@ export const verilogCommand: CommandModule<object, VerilogArgs> = {
       .option('cosim', { choices: RTL_SIMULATORS, describe: 'run --pcap through the RTL in this simulator and through the TypeScript core, packet by packet' })
       .option('pcap', { type: 'string', describe: 'with --cosim: the traffic' })
       .options(traceOptions('with --cosim: '))
-      .option('json', JSON_OUTPUT)
+      .option('json', JSON_OUTPUT))
       .check((a) => {
         if (a.cosim !== undefined && a.pcap === undefined) throw new UsageError('--cosim needs --pcap (the traffic to co-simulate)');
         if (a.cosim === undefined) for (const k of ['pcap', 'max-packets', 'ingress-ifindex', 'rx-queues'] as const)
