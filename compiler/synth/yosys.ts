@@ -61,7 +61,7 @@ export async function runYosys(script: string, opts: YosysOptions): Promise<Yosy
     const { code, signal, stderr, timedOut } = await spawnWithTimeout(cmd, args, opts.cwd, timeoutMs);
     const seconds = (Date.now() - t0) / 1000;
     const log = readIfThere(logFile);
-    if (timedOut) throw new SynthError(`yosys: timed out after ${Math.round(timeoutMs / 1000)} s (raise --synth-timeout or synthesize fewer lanes)`);
+    if (timedOut) throw new SynthError(`yosys: timed out after ${+(timeoutMs / 1000).toFixed(1)} s (raise --synth-timeout or synthesize fewer lanes)`);
     if (code !== 0) throw new SynthError(`yosys: ${firstError(log, stderr) ?? (signal ? `killed by ${signal}` : `exited with status ${code}`)}`);
     const outputs = new Map<string, string>();
     for (const name of outputsNamed(script)) outputs.set(name, readIfThere(join(scratch, name)));
