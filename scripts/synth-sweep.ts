@@ -3,6 +3,7 @@
 // LUT / FF / BRAM36 / DSP and the longest path of the core alone (hXDP's Sephirot) and of the
 // whole top, beside hXDP's published figures. One Yosys at a time, under nice.
 //   npx tsx scripts/synth-sweep.ts [--lanes 1,2,4,8] [--cores xdp2hw,hxdp] [--program xdp1] [--flow xilinx|generic] [--json]
+//     [--blackbox xdp2hw_bytemem]  (modules left out: the figures are then those of the rest)
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +20,7 @@ const { values } = parseArgs({
   options: {
     lanes: { type: 'string', default: '1,2,4,8' }, cores: { type: 'string', default: 'xdp2hw' },
     program: { type: 'string', default: 'xdp1' }, flow: { type: 'string', default: 'xilinx' },
-    json: { type: 'boolean', default: false }, timeout: { type: 'string', default: '1800' },
+    json: { type: 'boolean', default: false }, timeout: { type: 'string', default: '1800' }, blackbox: { type: 'string' },
   },
 });
 
@@ -43,7 +44,7 @@ async function main(): Promise<number> {
       const dir = mkdtempSync(join(tmpdir(), `synth-${name}-${lanes}-`));
       try {
         writeDesign(emitVerilog(rows, core, obj), join(dir, 'design'));
-        const report = await synthesize(join(dir, 'design'), { top: SYNTH_TOP, core: CORE_MODULE, flow, timeoutMs: Number(values.timeout) * 1000 });
+        const report = await synthesize(join(dir, 'design'), { top: SYNTH_TOP, core: CORE_MODULE, flow, timeoutMs: Number(values.timeout) * 1000, blackboxes: values.blackbox?.split(',') });
         out.push({ core: coreName, lanes, rows: rows.rows.length, report });
         console.error(`${name} ${coreName} ${lanes} lane(s), ${report.seconds.toFixed(0)} s: core ${report.core?.luts} LUT ${report.core?.ffs} FF ${report.core?.path.levels} levels; whole ${report.luts} LUT ${report.ffs} FF ${report.brams} BRAM36 ${report.dsps} DSP ${report.logicLevels} levels (${report.top.path.ns} ns)`);
       } finally {

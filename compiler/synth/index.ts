@@ -33,6 +33,8 @@ export interface SynthOptions {
   files?: string[];
   timeoutMs?: number;
   nice?: number;
+  /** modules to leave out as black boxes (e.g. the memories, to size the logic around them) */
+  blackboxes?: string[];
 }
 
 export interface PathFigures {
@@ -83,7 +85,7 @@ export function designFiles(dir: string): string[] {
 export async function synthesize(dir: string, opts: SynthOptions): Promise<SynthReport> {
   const flow = opts.flow ?? 'xilinx';
   const files = opts.files ?? designFiles(dir);
-  const run = await runYosys(synthScript(files, opts.top, opts.core, flow), { cwd: dir, timeoutMs: opts.timeoutMs, nice: opts.nice });
+  const run = await runYosys(synthScript(files, opts.top, opts.core, flow, 'xc7', opts.blackboxes), { cwd: dir, timeoutMs: opts.timeoutMs, nice: opts.nice });
   const yosys = /^Yosys .*$/m.exec(run.log)?.[0] ?? 'Yosys';
   const out = (name: string) => run.outputs.get(name) ?? '';
   const stat = out('stat.json');

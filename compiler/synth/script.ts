@@ -25,9 +25,12 @@ export function coreSelection(core: string): string {
  * modules.ltp.txt (per module, before flattening), top.ltp.txt (flattened), and for the xilinx
  * flow the carry and mux cell lists; for the generic flow the memories (mem.txt).
  */
-export function synthScript(files: string[], top: string, core: string | undefined, flow: SynthFlow, family = 'xc7'): string {
+export function synthScript(files: string[], top: string, core: string | undefined, flow: SynthFlow, family = 'xc7', blackboxes: readonly string[] = []): string {
   const t = literal(top, 'module name');
-  const lines = [`read_verilog -I. ${files.map((f) => literal(f, 'file name')).join(' ')}`, `hierarchy -top ${t}`];
+  const lines = [`read_verilog -I. ${files.map((f) => literal(f, 'file name')).join(' ')}`];
+  // modules left out of the figures (their cells are not counted; their ports end paths)
+  for (const b of blackboxes) lines.push(`blackbox ${literal(b, 'module name')}`);
+  lines.push(`hierarchy -top ${t}`);
   if (core !== undefined) lines.push(`setattr -mod -set keep_hierarchy 1 ${coreSelection(literal(core, 'module name'))}`);
   if (flow === 'xilinx') {
     // no I/O buffers, no global clock buffer: the core is a block inside a NIC design, as in hXDP

@@ -4,7 +4,7 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** A synthesis that could not run or finish; `message` is one line for the user. */
@@ -26,7 +26,7 @@ export interface YosysOptions {
   cwd: string;
   /** kill Yosys after this many milliseconds (default 15 minutes) */
   timeoutMs?: number;
-  /** nice level for the run (default 10; 0 runs without nice) */
+  /** niceness Yosys runs at (default 10; this process's own if it is already nicer) */
   nice?: number;
   /** the Yosys binary (default `yosys` on PATH) */
   yosys?: string;
@@ -53,7 +53,8 @@ export async function runYosys(script: string, opts: YosysOptions): Promise<Yosy
     const scriptFile = join(scratch, 'synth.ys');
     const logFile = join(scratch, 'yosys.log');
     writeFileSync(scriptFile, script.replaceAll('@OUT@', scratch));
-    const nice = opts.nice ?? 10;
+    // the niceness Yosys runs at, whatever this process's own is (nice -n adds to it)
+    const nice = Math.max(0, (opts.nice ?? 10) - getPriority());
     const argv = ['-q', '-l', logFile, '-s', scriptFile];
     const [cmd, args] = nice > 0 ? ['nice', ['-n', String(nice), yosys, ...argv]] : [yosys, argv];
     const t0 = Date.now();
