@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { CORE_MODULE, emitVerilog, SYNTH_TOP, writeDesign } from '../compiler/emit/verilog/index.js';
 import { loadFile } from '../compiler/loader/index.js';
 import { scheduleObject } from '../compiler/schedule/index.js';
-import { synthesize, SYNTH_FLOWS, XC7_DELAYS } from '../compiler/synth/index.js';
+import { DEFAULT_TIMEOUT_MS, synthesize, SYNTH_FLOWS, XC7_DELAYS } from '../compiler/synth/index.js';
 import type { SynthFlow, SynthReport } from '../compiler/synth/index.js';
 import { CORE_PRESETS } from '../isa/index.js';
 
@@ -20,7 +20,7 @@ const { values } = parseArgs({
   options: {
     lanes: { type: 'string', default: '1,2,4,8' }, cores: { type: 'string', default: 'xdp2hw' },
     program: { type: 'string', default: 'xdp1' }, flow: { type: 'string', default: 'xilinx' },
-    json: { type: 'boolean', default: false }, timeout: { type: 'string', default: '1800' }, blackbox: { type: 'string' },
+    json: { type: 'boolean', default: false }, timeout: { type: 'string', default: String(DEFAULT_TIMEOUT_MS / 1000) }, blackbox: { type: 'string' },
   },
 });
 

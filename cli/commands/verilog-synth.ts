@@ -3,7 +3,7 @@
 
 import type { Argv } from 'yargs';
 import { CORE_MODULE, SYNTH_TOP } from '../../compiler/emit/verilog/index.js';
-import { synthesize, SYNTH_FLOWS, SynthError } from '../../compiler/synth/index.js';
+import { DEFAULT_TIMEOUT_MS, synthesize, SYNTH_FLOWS, SynthError } from '../../compiler/synth/index.js';
 import type { SynthFlow, SynthReport } from '../../compiler/synth/index.js';
 import { UsageError, UserError } from '../errors.js';
 
@@ -13,7 +13,7 @@ export interface SynthArgs {
   'synth-timeout'?: number;
 }
 
-const DEFAULT_TIMEOUT_S = 1800;
+const DEFAULT_TIMEOUT_S = DEFAULT_TIMEOUT_MS / 1000;
 
 /** --synth, --synth-flow, --synth-timeout. */
 export function synthOptions<T>(y: Argv<T>): Argv<T & SynthArgs> {

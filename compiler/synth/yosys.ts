@@ -24,7 +24,7 @@ export interface YosysRun {
 export interface YosysOptions {
   /** working directory: where the design's relative paths ($readmemh files) resolve */
   cwd: string;
-  /** kill Yosys after this many milliseconds (default 15 minutes) */
+  /** kill Yosys after this many milliseconds (default 30 minutes) */
   timeoutMs?: number;
   /** niceness Yosys runs at (default 10; this process's own if it is already nicer) */
   nice?: number;
@@ -32,7 +32,7 @@ export interface YosysOptions {
   yosys?: string;
 }
 
-export const DEFAULT_TIMEOUT_MS = 15 * 60 * 1000;
+export const DEFAULT_TIMEOUT_MS = 30 * 60 * 1000;
 
 /** Yosys's version line ("Yosys 0.23 (git sha1 ...)"), or undefined when it is not installed. */
 export function yosysVersion(yosys = 'yosys'): string | undefined {
