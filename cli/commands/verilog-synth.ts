@@ -39,6 +39,18 @@ export async function runSynth(a: SynthArgs, out: string): Promise<SynthReport |
   }
 }
 
+/** The figures for --json: a fixed set of fields (null where the flow has none: no clock estimate for generic). */
+export function synthJson(r: SynthReport): Record<string, unknown> {
+  const part = (m: NonNullable<SynthReport['core']>) => ({
+    luts: m.luts, ffs: m.ffs, brams: m.brams, dsps: m.dsps, lutMemory: m.lutMemory, memoryBits: m.memoryBits, logicLevels: m.path.levels, pathNs: m.path.ns ?? null,
+  });
+  return {
+    flow: r.flow, yosys: r.yosys, luts: r.luts, ffs: r.ffs, brams: r.brams, dsps: r.dsps, logicLevels: r.logicLevels,
+    lutMemory: r.top.lutMemory, memoryBits: r.top.memoryBits, pathNs: r.top.path.ns ?? null, fmaxMHz: r.fmaxMHz ?? null,
+    core: r.core ? part(r.core) : null, seconds: r.seconds,
+  };
+}
+
 /** The figures as one line of text. */
 export function synthLine(r: SynthReport): string {
   const c = r.core;

@@ -25,7 +25,7 @@ import { JSON_OUTPUT, MAP_FIXTURE, OBJECT_FILE, traceOptions } from '../options.
 import { CORE, LANES, PASSES, scheduleOptions, scheduleOrFail, STRATEGY, TIME_LIMIT } from '../schedule-options.js';
 import type { ScheduleArgs } from '../schedule-options.js';
 import { firstXdpProgram } from './run.js';
-import { runSynth, synthLine, synthOptions } from './verilog-synth.js';
+import { runSynth, synthJson, synthLine, synthOptions } from './verilog-synth.js';
 import type { SynthArgs } from './verilog-synth.js';
 
 interface VerilogArgs extends ScheduleArgs, SynthArgs {
@@ -107,8 +107,8 @@ export const verilogCommand: CommandModule<object, VerilogArgs> = {
     if (a.json) {
       const out = {
         program, core: sched.core.name, lanes: rows.lanes, rows: rows.rows.length, out: a.out, files,
-        ...(cosim ? { cosim } : {}),
-        ...(synth ? { synth } : {}),
+        ...(cosim ? { cosim: { simulator: cosim.simulator, packets: cosim.packets, refused: cosim.refused, mismatches: cosim.mismatches, cycleMismatches: cosim.cycleMismatches, cycles: cosim.cycles } } : {}),
+        ...(synth ? { synth: synthJson(synth) } : {}),
       };
       process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     } else {

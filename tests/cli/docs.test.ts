@@ -124,6 +124,10 @@ function runsFor(label: string): string[][] {
       return [['simulate', obj('xdp1'), '--pcap', join(PROGRAMS_DIR, 'xdp1', 'traffic.pcap'), '--max-packets', '20', '--baseline', 'both', '--json']];
     case 'coverage':
       return [['coverage', obj('xdp1'), '--pcap', PCAP, '--json']];
+    case 'verilog':
+      return [['verilog', obj('xdp1'), '--out', join(tmp, 'verilog'), '--lanes', '2', '--cosim', 'icarus', '--pcap', PCAP, '--json']];
+    case 'verilog --synth':
+      return [['verilog', obj('xdp_drop'), '--out', join(tmp, 'verilog-synth'), '--lanes', '1', '--synth', '--synth-flow', 'generic', '--json']];
     default:
       throw new Error(`docs/CLI.md has a JSON table "${label}" that this test does not know how to produce`);
   }

@@ -4,7 +4,7 @@
 // Verilator and Yosys, and a README. Pure: returns the files; writeDesign puts them in a directory.
 
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CoreConfig, RowProgram } from '../../../isa/index.js';
@@ -243,19 +243,30 @@ function initialImage(obj: LoadedObject, layout: MapLayout): Uint8Array {
  */
 export function writeDesign(design: VerilogDesign, out: string, extra: Record<string, string> = {}): string[] {
   const dir = resolve(out);
-  if (existsSync(dir) && readdirSync(dir).length > 0 && !existsSync(join(dir, 'params.vh')))
-    throw new RtlRefusal(`--out ${out}: a non-empty directory that holds no design; give a new or empty directory`);
-  const tmp = `${dir}.tmp-${process.pid}`;
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
+  const ours = ['params.vh', 'rom.hex', 'xdp2hw_core.v'];
   try {
-    const all = { ...design.files, ...extra };
-    for (const [name, text] of Object.entries(all)) writeFileSync(join(tmp, name), text);
-    rmSync(dir, { recursive: true, force: true });
-    renameSync(tmp, dir);
-    return Object.keys(all).sort();
-  } catch (e) {
+    if (existsSync(dir)) {
+      if (!statSync(dir).isDirectory()) throw new RtlRefusal(`--out ${out}: not a directory`);
+      if (readdirSync(dir).length > 0 && !ours.every((f) => existsSync(join(dir, f))))
+        throw new RtlRefusal(`--out ${out}: a non-empty directory that holds no design; give a new or empty directory`);
+    }
+    if (!existsSync(dirname(dir)) || !statSync(dirname(dir)).isDirectory()) throw new RtlRefusal(`--out ${out}: ${dirname(dir)} is not an existing directory`);
+    const tmp = `${dir}.tmp-${process.pid}`;
     rmSync(tmp, { recursive: true, force: true });
+    mkdirSync(tmp);
+    try {
+      const all = { ...design.files, ...extra };
+      for (const [name, text] of Object.entries(all)) writeFileSync(join(tmp, name), text);
+      rmSync(dir, { recursive: true, force: true });
+      renameSync(tmp, dir);
+      return Object.keys(all).sort();
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  } catch (e) {
+    if (e instanceof RtlRefusal) throw e;
+    const err = e as NodeJS.ErrnoException;
+    if (err.code) throw new RtlRefusal(`--out ${out}: ${err.message}`);
     throw e;
   }
 }
