@@ -25,8 +25,10 @@ import { JSON_OUTPUT, MAP_FIXTURE, OBJECT_FILE, traceOptions } from '../options.
 import { CORE, LANES, PASSES, scheduleOptions, scheduleOrFail, STRATEGY, TIME_LIMIT } from '../schedule-options.js';
 import type { ScheduleArgs } from '../schedule-options.js';
 import { firstXdpProgram } from './run.js';
+import { runSynth, synthJson, synthLine, synthOptions } from './verilog-synth.js';
+import type { SynthArgs } from './verilog-synth.js';
 
-interface VerilogArgs extends ScheduleArgs {
+interface VerilogArgs extends ScheduleArgs, SynthArgs {
   file: string;
   program?: string;
   out: string;
@@ -44,7 +46,7 @@ export const verilogCommand: CommandModule<object, VerilogArgs> = {
   command: 'verilog <file>',
   describe: 'Write the Verilog of a program on the VLIW core (hdl-templates + ROM + maps + testbench), optionally co-simulated against the TypeScript core',
   builder: (y: Argv) =>
-    y
+    synthOptions(y
       .positional('file', OBJECT_FILE)
       .option('program', { type: 'string', describe: 'program to emit (default: the first XDP program)' })
       .option('out', { type: 'string', demandOption: true, describe: 'the design directory to write (new or empty, or one this command wrote)' })
@@ -57,8 +59,7 @@ export const verilogCommand: CommandModule<object, VerilogArgs> = {
       .option('cosim', { choices: RTL_SIMULATORS, describe: 'run --pcap through the RTL in this simulator and through the TypeScript core, packet by packet' })
       .option('pcap', { type: 'string', describe: 'with --cosim: the traffic' })
       .options(traceOptions('with --cosim: '))
-      .option('json', JSON_OUTPUT)
-      // --synth (Yosys figures) is added by the synthesis work beside --cosim
+      .option('json', JSON_OUTPUT))
       .check((a) => {
         if (a.cosim !== undefined && a.pcap === undefined) throw new UsageError('--cosim needs --pcap (the traffic to co-simulate)');
         if (a.cosim === undefined) for (const k of ['pcap', 'max-packets', 'ingress-ifindex', 'rx-queues'] as const)
@@ -101,11 +102,13 @@ export const verilogCommand: CommandModule<object, VerilogArgs> = {
       const core = await createEngine('core', opts).open(obj, program, fixture) as CoreSession;
       cosim = await cosimulate(core, rtl, a.cosim, inputs);
     }
+    const synth = await runSynth(a, a.out);
     const rows = rtl.rows;
     if (a.json) {
       const out = {
         program, core: sched.core.name, lanes: rows.lanes, rows: rows.rows.length, out: a.out, files,
         ...(cosim ? { cosim: { simulator: cosim.simulator, packets: cosim.packets, refused: cosim.refused, mismatches: cosim.mismatches, cycleMismatches: cosim.cycleMismatches, cycles: cosim.cycles } } : {}),
+        ...(synth ? { synth: synthJson(synth) } : {}),
       };
       process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     } else {
@@ -115,6 +118,7 @@ export const verilogCommand: CommandModule<object, VerilogArgs> = {
           + `${cosim.mismatches} mismatches, ${cosim.cycleMismatches} cycle mismatches, ${cosim.cycles} cycles\n`);
         for (const m of cosim.firstMismatches) process.stdout.write(`  packet ${m.packet}: ${m.field}: core ${m.core}, rtl ${m.rtl}\n`);
       }
+      if (synth) process.stdout.write(synthLine(synth));
     }
     if (cosim && (cosim.mismatches > 0 || cosim.cycleMismatches > 0)) process.exitCode = 1;
   },

@@ -33,6 +33,9 @@ interface CommandSpec {
   readonly options: readonly OptionSpec[];
 }
 
+/** Options that start a tool meant to run for minutes (Yosys synthesis): never given, the bound is 2 s. */
+export const SLOW_OPTIONS: readonly string[] = ['verilog.synth'];
+
 /** Options that name a file the command writes: only sandbox paths are given to them. */
 export const isOutputOption = (name: string): boolean => /^(o|out|output|out-dir|dir)$/.test(name);
 
@@ -47,7 +50,7 @@ export async function discoverCommands(): Promise<CommandSpec[]> {
     const positionals = [...usage.matchAll(/([<[])([\w-]+)[>\]]/g)].map((m) => ({ name: m[2], required: m[1] === '<' }));
     const options = [...help.matchAll(/^ +(?:-\w, )?--([\w-]+).*?(\[(?:boolean|number|string)\])(.*)$/gm)]
       .map((m) => ({ name: m[1], type: m[2].slice(1, -1) as OptionSpec['type'], required: m[3].includes('[required]') }))
-      .filter((o) => o.name !== 'help');
+      .filter((o) => o.name !== 'help' && !SLOW_OPTIONS.includes(`${name}.${o.name}`));
     out.push({ name, positionals, options });
   }
   return out;
