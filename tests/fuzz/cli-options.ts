@@ -34,7 +34,7 @@ interface CommandSpec {
 }
 
 /** Options that start a tool meant to run for minutes (Yosys synthesis): never given, the bound is 2 s. */
-export const SLOW_OPTIONS: readonly string[] = ['verilog.synth'];
+export const SLOW_OPTIONS: readonly string[] = ['verilog.synth', 'verilog.cosim'];
 
 /** Options that name a file the command writes: only sandbox paths are given to them. */
 export const isOutputOption = (name: string): boolean => /^(o|out|output|out-dir|dir)$/.test(name);
