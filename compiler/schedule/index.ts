@@ -78,11 +78,14 @@ function checkSchedulable(ir: IrProgram, core: CoreConfig): void {
       }
 }
 
-/** What is scheduled as one: a block, or (motion) a chain of blocks entered only at its head. */
+/**
+ * What is scheduled as one: a straight-line region (blocks joined only by fall-through, no branch
+ * between them: one basic block of the lowered program), or (motion) a chain of blocks entered
+ * only at its head, side exits included.
+ */
 function units(ir: IrProgram, strategy: Strategy): IrBlock[][] {
-  if (strategy !== 'motion') return ir.functions.flatMap((f) => f.blocks.map((b) => [b]));
   const { preds, jumpTargets } = entryFacts(ir);
-  return ir.functions.flatMap((f) => traces(f, preds, jumpTargets));
+  return ir.functions.flatMap((f) => traces(f, preds, jumpTargets, strategy !== 'motion'));
 }
 
 function scheduleUnit(unit: IrBlock[], states: ReturnType<typeof regionStates>, live: ReturnType<typeof liveIn> | undefined, core: CoreConfig, opts: ScheduleOptions): BlockSchedule {
