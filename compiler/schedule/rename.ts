@@ -2,8 +2,9 @@
 // already read or written earlier in the trace (an anti or output dependence), or is live where an
 // earlier side exit goes (so the definition could not rise above it), moves to a register the
 // trace never names and nothing reads after it. Only whole webs move: a plain definition (mov,
-// three-operand ALU, load, lddw) and every later explicit read of it up to the register's next
-// definition, when the old register is dead wherever the trace can leave before that. r0-r9 only,
+// three-operand ALU, load, lddw) and every later instruction reading the register (read-modify-
+// write ones like `add r, 1` included) up to its next plain definition, when the old register is
+// dead wherever the trace can leave before that. r0-r9 only,
 // so the renamed program still runs on an hXDP-like core. The result is an ordinary IR program:
 // regions, liveness and the dependence graph are computed again on it.
 
@@ -33,16 +34,15 @@ function renameOperand(o: Operand, from: number, to: number): Operand {
   return o.type === 'reg' && o.reg === from ? { type: 'reg', reg: to } : o;
 }
 
-/** `insn` with its explicit reads of `from` reading `to`; undefined when a read is implicit or the insn also writes `from`. */
+/** `insn` with every explicit use of `from` (read, or read and written) naming `to`; undefined when one is implicit. */
 function renameUses(insn: Insn, from: number, to: number): Insn | undefined {
-  const du = defuse(insn);
-  if (du.writes.includes(from) || du.clobbers.includes(from)) return undefined;
   const r = (x: number) => (x === from ? to : x);
   switch (insn.kind) {
-    case 'alu': return { ...insn, src: renameOperand(insn.src, from, to) }; // dst is read only by ops that write it too
-    case 'alu3': return { ...insn, a: r(insn.a), b: renameOperand(insn.b, from, to) };
+    case 'alu': return { ...insn, dst: r(insn.dst), src: renameOperand(insn.src, from, to) };
+    case 'alu3': return { ...insn, dst: r(insn.dst), a: r(insn.a), b: renameOperand(insn.b, from, to) };
+    case 'end': return { ...insn, dst: r(insn.dst) };
     case 'jmp': return { ...insn, dst: r(insn.dst), src: renameOperand(insn.src, from, to) };
-    case 'ldx': case 'ldx6': return { ...insn, src: r(insn.src) };
+    case 'ldx': case 'ldx6': return { ...insn, dst: r(insn.dst), src: r(insn.src) };
     case 'st': return { ...insn, dst: r(insn.dst) };
     case 'stx': case 'stx6': return { ...insn, dst: r(insn.dst), src: r(insn.src) };
     default: return undefined; // calls, exits, atomics, legacy packet loads: implicit or fetched registers
@@ -101,9 +101,10 @@ function webOf(insns: readonly IrInsn[], k: number, r: number, live: ReadonlyMap
     const x = insns[j];
     const du = defuse(x.insn);
     if (du.reads.includes(r)) {
-      if (renameUses(x.insn, r, r) === undefined) return undefined;
+      // a read, or a read and write (add r, 1: the web goes on through it)
+      if (du.clobbers.includes(r) || renameUses(x.insn, r, r) === undefined) return undefined;
       uses.set(j, x.insn);
-    } else if (du.writes.includes(r) || du.clobbers.includes(r)) return uses; // the next definition ends the web
+    } else if (du.writes.includes(r) || du.clobbers.includes(r)) return uses; // the next plain definition ends the web
     if (isControl(x.insn)) {
       if (x.insn.kind === 'exit' || x.insn.kind === 'exit-imm') return uses; // the program ends: r is read no more
       if (x.target === undefined || (live.get(x.target)?.has(r) ?? true)) return undefined;
