@@ -28,7 +28,7 @@ const CROSSBAR: CoreConfig = { ...HXDP, name: 'hxdp+crossbar', forwarding: 'cros
 const SPEC = 'hxdp+speculative-loads';
 
 type Sched = (obj: LoadedObject, program: string, core: CoreConfig, lanes: number, strategy: Strategy, rename?: boolean) => ScheduleResult;
-const spec = (core: CoreConfig) => core.name.endsWith(SPEC);
+const spec = (core: CoreConfig) => core.name.endsWith('+speculative-loads');
 const plain: Sched = (obj, program, core, lanes, strategy, rename) => scheduleObject(obj, program, { core, lanes, strategy, timeLimitMs: 50, speculativeLoads: spec(core), rename });
 const passed: Sched = (obj, program, core, lanes, strategy, rename) => {
   const c = compileObject(obj, { program, core });
