@@ -12,6 +12,7 @@ import { runConformance } from '../simulator/interpreter/conformance.js';
 import { InterpreterSession } from '../simulator/interpreter/engine.js';
 import { parseFixture } from '../simulator/maps/fixture.js';
 import { generateTraffic, loadTrafficSpec } from '../simulator/traffic/index.js';
+import { isMain } from './suite.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -78,23 +79,35 @@ function programCase(prog: string, snapshot: boolean, packets = 256): Case {
   };
 }
 
-async function main(): Promise<void> {
+export interface InterpreterRate {
+  readonly case: string;
+  readonly insnsPerRun: number;
+  readonly msPerRun: number;
+  /** instructions per second */
+  readonly insnsPerSecond: number;
+}
+
+/** Instructions per second of the reference interpreter on each case (tinybench, `timeMs` per case). */
+export async function interpreterRates(o: { timeMs: number; packets?: number; programs?: readonly string[] } = { timeMs: 1500 }): Promise<InterpreterRate[]> {
   const cases = [loopCase('alu loop', ALU_LOOP), loopCase('stack loop', MEM_LOOP),
-    ...['router_ipv4', 'l4lb', 'simple_firewall', 'xdp1'].map((p) => programCase(p, false)), programCase('xdp1', true)];
-  const bench = new Bench({ time: 1500, warmup: true });
+    ...(o.programs ?? ['router_ipv4', 'l4lb', 'simple_firewall', 'xdp1']).map((p) => programCase(p, false, o.packets)), programCase('xdp1', true, o.packets)];
+  const bench = new Bench({ time: o.timeMs, warmup: true });
   const insns = new Map<string, number>();
   for (const c of cases) {
     insns.set(c.name, c.run());
     bench.add(c.name, () => void c.run());
   }
   await bench.run();
-  const rows = bench.tasks.map((t) => {
+  return bench.tasks.map((t) => {
     const r = t.result as unknown as { latency: { mean: number } };
     const n = insns.get(t.name)!;
-    const perSec = (n / r.latency.mean) * 1000;
-    return { case: t.name, 'insns/run': n, 'ms/run': r.latency.mean.toFixed(3), 'Minsns/s': (perSec / 1e6).toFixed(1) };
+    return { case: t.name, insnsPerRun: n, msPerRun: r.latency.mean, insnsPerSecond: (n / r.latency.mean) * 1000 };
   });
+}
+
+async function main(): Promise<void> {
+  const rows = (await interpreterRates()).map((r) => ({ case: r.case, 'insns/run': r.insnsPerRun, 'ms/run': r.msPerRun.toFixed(3), 'Minsns/s': (r.insnsPerSecond / 1e6).toFixed(1) }));
   console.table(rows);
 }
 
-await main();
+if (isMain(import.meta.url)) await main();

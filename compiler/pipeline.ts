@@ -55,7 +55,7 @@ export function compileObject(obj: LoadedObject, opts: CompileOptions = {}): Com
   const minFrame = opts.minFrame ?? DEFAULT_MIN_FRAME;
   const core = opts.core ?? DEFAULT_CORE;
   const ir = lift(original);
-  const { report } = runPasses(ir, { minFrame, core, passes: opts.passes });
+  const { report } = runPasses(ir, { minFrame, core, passes: opts.passes, maps: obj.maps });
   const optimized = lower(ir);
   return {
     original, optimized, ir, report,

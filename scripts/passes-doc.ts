@@ -59,9 +59,15 @@ const doc = `# Passes
 this order, round after round until none changes anything. Each is switchable (\`--passes\`,
 \`--no-pass\`), and each change is reported as \`pc: what\` with its proof. The proofs come from one
 abstract interpretation (compiler/analysis/absint.ts): packet pointers as data + [lo, hi] in the
-current packet with a proven minimum length, frame spills and known-zero frame bytes, scalars as
-unsigned ranges, map values null-checked or not. Obligations (analysis/obligations.ts) are listed
-apart from the domain that discharges them.
+current packet with a proven minimum length, frame pointers r10 + c, frame spills and the value of
+every frame byte the same on all paths, scalars as unsigned ranges, maps, and map values
+null-checked or not with their map's value size and the lookup that made them (a null check covers
+every copy); ranges widen only at loop heads. Beside it, compiler/analysis/ holds the CFG
+(graphlib), dominators and post-dominators (dominators.ts, Cooper-Harvey-Kennedy on a graphlib
+graph), register liveness, frame-byte liveness with each instruction's frame reads and writes
+(frame-liveness.ts), available copies and copy roots (copies.ts: forward must-analyses over the
+reaching copies), and the in-bounds test every removal of a possible trap uses (access.ts).
+Obligations (analysis/obligations.ts) are listed apart from the domain that discharges them.
 
 Translation validation by execution (\`xdp2hw compile --validate\`, \`npm run validate-corpus\` for
 every program of programs/ at --min-frame 60 and 14) runs the original and the optimized program on

@@ -2,7 +2,7 @@
 // passes at --min-frame 60 and at 14 (every length the kernel accepts), run ≥ N packets each
 // (traffic, every truncation to 128 bytes and at every header boundary, every length, fast-check)
 // through the original and the optimized program, print one line per program, exit 1 on a mismatch.
-//   npx tsx scripts/validate-corpus.ts [--packets 1000]
+//   npx tsx scripts/validate-corpus.ts [--packets 1000] [--only name,name]
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -17,11 +17,13 @@ import { readPcapFile } from '../simulator/pcap/index.js';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const at = process.argv.indexOf('--packets');
 const packets = at > 0 ? Number(process.argv[at + 1]) : 1000;
+const only = process.argv.indexOf('--only');
+const names = only > 0 ? new Set(process.argv[only + 1].split(',')) : undefined;
 let failed = 0;
 
 for (const name of readdirSync(join(ROOT, 'programs')).sort()) {
   const dir = join(ROOT, 'programs', name);
-  if (!existsSync(join(dir, `${name}.o`))) continue;
+  if (!existsSync(join(dir, `${name}.o`)) || (names && !names.has(name))) continue;
   const obj = loadFile(join(dir, `${name}.o`));
   const fixture = existsSync(join(dir, 'maps.json')) ? parseFixture(JSON.parse(readFileSync(join(dir, 'maps.json'), 'utf8')), 'maps.json') : undefined;
   const pcap = existsSync(join(dir, 'traffic.pcap')) ? readPcapFile(join(dir, 'traffic.pcap')).map((r) => r.data) : [];

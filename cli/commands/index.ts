@@ -12,6 +12,7 @@ import { compareCommand } from './compare.js';
 import { simulateCommand } from './simulate.js';
 import { checkCommand } from './check.js';
 import { reportCommand } from './report.js';
+import { sweepCommand } from './sweep.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const COMMANDS: CommandModule<any, any>[] = [infoCommand, disasmCommand, trafficCommand, pcapInfoCommand, runCommand, simulateCommand, checkCommand, coverageCommand, compileCommand, compareCommand, reportCommand, conformancePluginCommand];
+export const COMMANDS: CommandModule<any, any>[] = [infoCommand, disasmCommand, trafficCommand, pcapInfoCommand, runCommand, simulateCommand, checkCommand, coverageCommand, compileCommand, compareCommand, reportCommand, sweepCommand, conformancePluginCommand];

@@ -11,6 +11,21 @@ export const FRAME = 512;
 export const FROM_FRAME = -1;
 /** lenFrom when nothing is known (length 0). */
 export const FROM_NOTHING = -2;
+/** A frame byte whose value is not known. */
+export const UNKNOWN = -1;
+
+/** The little-endian bytes of the low `size` bytes of v (a 64-bit two's-complement integer). */
+export function bytesOf(v: bigint, size: number): number[] {
+  const u = BigInt.asUintN(64, v);
+  return Array.from({ length: size }, (_, i) => Number((u >> BigInt(8 * i)) & 0xffn));
+}
+
+/** The frame bytes [off, off + size) when all are known, else undefined. */
+export function knownBytes(s: AState, off: number, size: number): number[] | undefined {
+  if (off < -FRAME || off + size > 0) return undefined;
+  const out = Array.from(s.bytes.subarray(FRAME + off, FRAME + off + size));
+  return out.every((b) => b !== UNKNOWN) ? out : undefined;
+}
 
 export interface AState {
   readonly regs: AVal[];
@@ -20,12 +35,13 @@ export interface AState {
   lenFrom: number;
   /** 8-byte spills of the frame, by offset from r10 */
   readonly stack: Map<number, AVal>;
-  /** known[FRAME + off] = 1: the byte at r10 + off is known to be zero */
-  readonly zero: Uint8Array;
+  /** bytes[FRAME + off]: the value (0-255) of the byte at r10 + off when known, else UNKNOWN;
+   * shared between states (copy on write: whoever changes it puts a copy in place first) */
+  bytes: Int16Array;
 }
 
 export function cloneState(s: AState): AState {
-  return { regs: [...s.regs], minLen: s.minLen, lenFrom: s.lenFrom, stack: new Map(s.stack), zero: s.zero.slice() };
+  return { regs: [...s.regs], minLen: s.minLen, lenFrom: s.lenFrom, stack: new Map(s.stack), bytes: s.bytes };
 }
 
 export function sameState(a: AState, b: AState): boolean {
@@ -35,7 +51,7 @@ export function sameState(a: AState, b: AState): boolean {
     const w = b.stack.get(off);
     if (!w || !eqVal(v, w)) return false;
   }
-  for (let i = 0; i < FRAME; i++) if (a.zero[i] !== b.zero[i]) return false;
+  if (a.bytes !== b.bytes) for (let i = 0; i < FRAME; i++) if (a.bytes[i] !== b.bytes[i]) return false;
   return true;
 }
 
@@ -50,22 +66,26 @@ export function joinState(a: AState, b: AState, widen: boolean): AState {
       if (j.k !== 'top') stack.set(off, j);
     }
   }
-  const zero = a.zero.slice();
-  for (let i = 0; i < FRAME; i++) zero[i] &= b.zero[i];
+  let bytes = a.bytes;
+  if (a.bytes !== b.bytes) {
+    bytes = a.bytes.slice();
+    for (let i = 0; i < FRAME; i++) if (bytes[i] !== b.bytes[i]) bytes[i] = UNKNOWN;
+  }
   const minLen = Math.min(a.minLen, b.minLen);
   const lenFrom = a.minLen <= b.minLen ? a.lenFrom : b.lenFrom;
-  return { regs, minLen, lenFrom, stack, zero };
+  return { regs, minLen, lenFrom, stack, bytes };
 }
 
 /** Forget what the frame held at [off, off + size) (size undefined: the whole frame). */
 export function clobberStack(s: AState, off?: number, size?: number): void {
   if (off === undefined || size === undefined) {
     s.stack.clear();
-    s.zero.fill(0);
+    s.bytes = new Int16Array(FRAME).fill(UNKNOWN);
     return;
   }
   for (const k of [...s.stack.keys()]) if (k < off + size && off < k + 8) s.stack.delete(k);
-  for (let i = Math.max(0, FRAME + off); i < Math.min(FRAME, FRAME + off + size); i++) s.zero[i] = 0;
+  s.bytes = s.bytes.slice();
+  for (let i = Math.max(0, FRAME + off); i < Math.min(FRAME, FRAME + off + size); i++) s.bytes[i] = UNKNOWN;
 }
 
 /** A helper moved or resized the packet: every packet pointer is stale and nothing is known of its length. */

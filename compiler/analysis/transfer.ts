@@ -5,7 +5,7 @@
 import { assertNever, defuse, FP, helperName } from '../../isa/index.js';
 import type { Insn, JmpCond, Operand } from '../../isa/index.js';
 import type { IrInsn } from '../ir/index.js';
-import { clobberPacket, clobberStack, FRAME } from './state.js';
+import { bytesOf, clobberPacket, clobberStack, FRAME, knownBytes } from './state.js';
 import type { AState } from './state.js';
 import { alu32, alu64, constOf, immVal, num, TOP, U32 } from './values.js';
 import type { AVal } from './values.js';
@@ -13,14 +13,35 @@ import type { AVal } from './values.js';
 const operandVal = (s: AState, o: Operand, width: 32 | 64): AVal => (o.type === 'reg' ? s.regs[o.reg] : immVal(o.value, width));
 
 /** Applies `ir`'s effect to `s` in place (jumps change nothing here: see refine). */
-export function transfer(s: AState, ir: IrInsn): void {
+/** Key and value size of one map of the object. */
+export interface MapSizes {
+  readonly keySize: number;
+  readonly valueSize: number;
+}
+
+/** What transfer needs beyond the state: the maps' sizes, and a number for each map lookup call (a map value's identity). */
+export interface TransferContext {
+  readonly maps: readonly MapSizes[];
+  id(i: IrInsn): number;
+}
+
+export function transferContext(maps: readonly MapSizes[]): TransferContext {
+  const ids = new Map<IrInsn, number>();
+  return { maps, id: (i) => ids.get(i) ?? (ids.set(i, ids.size + 1), ids.size) };
+}
+
+const NO_CONTEXT = transferContext([]);
+
+export function transfer(s: AState, ir: IrInsn, sizes: TransferContext = NO_CONTEXT): void {
   const insn = ir.insn;
   switch (insn.kind) {
     case 'alu':
+      if (insn.width === 64 && insn.src.type === 'imm' && frameOffset(s.regs[insn.dst], insn.op, insn.src.value, s, insn.dst)) return;
       if (insn.op === 'neg' || insn.op === 'movsx' || insn.op === 'sdiv' || insn.op === 'smod') s.regs[insn.dst] = insn.width === 32 ? U32 : TOP;
       else s.regs[insn.dst] = (insn.width === 64 ? alu64 : alu32)(insn.op, s.regs[insn.dst], operandVal(s, insn.src, insn.width));
       return;
     case 'alu3':
+      if (insn.width === 64 && insn.b.type === 'imm' && frameOffset(s.regs[insn.a], insn.op, insn.b.value, s, insn.dst)) return;
       if (insn.op === 'sdiv' || insn.op === 'smod') s.regs[insn.dst] = insn.width === 32 ? U32 : TOP;
       else s.regs[insn.dst] = (insn.width === 64 ? alu64 : alu32)(insn.op, s.regs[insn.a], operandVal(s, insn.b, insn.width));
       return;
@@ -30,23 +51,34 @@ export function transfer(s: AState, ir: IrInsn): void {
     case 'jmp': case 'ja': case 'jlen': case 'exit': case 'exit-imm':
       return;
     case 'lddw':
-      s.regs[insn.dst] = ir.mapRef || insn.pseudo !== 0 || insn.hi !== 0 ? TOP : num(insn.lo);
+      s.regs[insn.dst] = ir.mapRef?.kind === 'fd' ? { k: 'map', map: ir.mapRef.map } : ir.mapRef || insn.pseudo !== 0 || insn.hi !== 0 ? TOP : num(insn.lo);
       return;
     case 'ldx': s.regs[insn.dst] = loadVal(s, insn.src, insn.off, insn.size, insn.signed); return;
     case 'ldx6': s.regs[insn.dst] = loadVal(s, insn.src, insn.off, 6, false); return;
-    case 'st': store(s, insn.dst, insn.off, insn.size, insn.imm === 0 ? num(0) : TOP); return;
-    case 'stx': store(s, insn.dst, insn.off, insn.size, s.regs[insn.src]); return;
+    case 'st': store(s, insn.dst, insn.off, insn.size, immVal(insn.imm, 64), BigInt(insn.imm)); return;
+    case 'stx': {
+      const c = constOf(s.regs[insn.src]);
+      store(s, insn.dst, insn.off, insn.size, s.regs[insn.src], c === undefined ? undefined : BigInt(c));
+      return;
+    }
     case 'stx6': store(s, insn.dst, insn.off, 6, TOP); return;
     case 'atomic':
       store(s, insn.dst, insn.off, insn.size, TOP);
       for (const r of defuse(insn).writes) s.regs[r] = TOP;
       return;
     case 'call': case 'call-local': case 'callx': case 'ld-abs': case 'ld-ind':
-      call(s, insn);
+      call(s, ir, sizes);
       return;
     default:
       assertNever(insn);
   }
+}
+
+/** r10 + c ± imm (imm may be negative, which the scalar ranges cannot hold) stays a frame pointer. */
+function frameOffset(a: AVal, op: string, imm: number, s: AState, dst: number): boolean {
+  if (a.k !== 'fp' || (op !== 'add' && op !== 'sub')) return false;
+  s.regs[dst] = { k: 'fp', off: a.off + (op === 'add' ? imm : -imm) };
+  return true;
 }
 
 function loadVal(s: AState, base: number, off: number, size: number, signed: boolean): AVal {
@@ -56,11 +88,13 @@ function loadVal(s: AState, base: number, off: number, size: number, signed: boo
   if (b.k !== 'fp') return plain;
   const at = b.off + off;
   if (size === 8 && s.stack.has(at)) return s.stack.get(at)!;
-  if (!signed && at >= -FRAME && at + size <= 0 && s.zero.subarray(FRAME + at, FRAME + at + size).every((z) => z === 1)) return num(0);
+  const known = signed ? undefined : knownBytes(s, at, size);
+  if (known) return num(known.reduceRight((v, b) => v * 256 + b, 0));
   return plain;
 }
 
-function store(s: AState, base: number, off: number, size: number, v: AVal): void {
+/** A store of v (its 64-bit value c when constant: the low `size` bytes land in the frame). */
+function store(s: AState, base: number, off: number, size: number, v: AVal, c?: bigint): void {
   const b = s.regs[base];
   if (b.k !== 'fp') {
     // a pointer of unknown origin may point into the frame
@@ -70,11 +104,16 @@ function store(s: AState, base: number, off: number, size: number, v: AVal): voi
   const at = b.off + off;
   clobberStack(s, at, size);
   if (size === 8 && v.k !== 'top') s.stack.set(at, v);
-  if (constOf(v) === 0) for (let i = Math.max(0, FRAME + at); i < Math.min(FRAME, FRAME + at + size); i++) s.zero[i] = 1;
+  // clobberStack above put a copy of the bytes in place: writing them changes no other state
+  if (c !== undefined) bytesOf(c, size).forEach((byte, i) => {
+    if (FRAME + at + i >= 0 && at + i < 0) s.bytes[FRAME + at + i] = byte;
+  });
 }
 
 /** Helper, local and indirect calls, legacy loads: r0 written, r1-r5 clobbered, memory as defuse says. */
-function call(s: AState, insn: Insn): void {
+function call(s: AState, ir: IrInsn, cx: TransferContext): void {
+  const insn = ir.insn;
+  const r1 = s.regs[1];
   const du = defuse(insn);
   const fp = (r: number) => s.regs[r];
   for (const w of du.memWrites) {
@@ -90,7 +129,13 @@ function call(s: AState, insn: Insn): void {
     }
   }
   for (const r of [...du.writes, ...du.clobbers]) s.regs[r] = TOP;
-  if (insn.kind === 'call' && insn.target === 'helper' && helperName(insn.id) === 'bpf_map_lookup_elem') s.regs[0] = { k: 'mapval', nullable: true };
+  if (insn.kind === 'call' && insn.target === 'helper' && helperName(insn.id) === 'bpf_map_lookup_elem')
+  {
+    // a new value of this call: older copies of its previous value are a different pointer now
+    const id = cx.id(ir);
+    forget(s, (v) => v.k === 'mapval' && v.id === id);
+    s.regs[0] = { k: 'mapval', nullable: true, size: r1.k === 'map' ? (cx.maps[r1.map]?.valueSize ?? 0) : 0, id };
+  }
   s.regs[FP] = { k: 'fp', off: 0 };
 }
 
@@ -136,11 +181,27 @@ function packetEdge(s: AState, cond: JmpCond, p: { lo: number; hi: number }, pc:
   return s;
 }
 
+/** A null check of a map value: every copy of it (same lookup, registers and spills) is null or not. */
 function nullEdge(s: AState, r: number, cond: JmpCond): AState {
   if (cond !== 'jeq' && cond !== 'jne') return s;
-  const out = { ...s, regs: [...s.regs] };
-  out.regs[r] = cond === 'jeq' ? num(0) : { k: 'mapval', nullable: false };
+  const out = { ...s, regs: [...s.regs], stack: new Map(s.stack) };
+  const v = s.regs[r];
+  if (v.k !== 'mapval') return s;
+  const same = (w: AVal) => w === v || (v.id > 0 && w.k === 'mapval' && w.id === v.id && w.size === v.size);
+  const to: AVal = cond === 'jeq' ? num(0) : { ...v, nullable: false };
+  out.regs.forEach((w, k) => {
+    if (same(w)) out.regs[k] = to;
+  });
+  for (const [k, w] of out.stack) if (same(w)) out.stack.set(k, to);
   return out;
+}
+
+/** Sets every register and spill matching `p` to TOP. */
+function forget(s: AState, p: (v: AVal) => boolean): void {
+  s.regs.forEach((v, r) => {
+    if (p(v)) s.regs[r] = TOP;
+  });
+  for (const [k, v] of s.stack) if (p(v)) s.stack.delete(k);
 }
 
 type Range = { lo: number; hi: number };

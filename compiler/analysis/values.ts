@@ -19,8 +19,10 @@ export type AVal =
   | { readonly k: 'fp'; readonly off: number }
   /** an unsigned 64-bit scalar in [lo, hi] */
   | { readonly k: 'num'; readonly lo: number; readonly hi: number }
-  /** a map value pointer from map_lookup_elem: maybe null until a null check passes */
-  | { readonly k: 'mapval'; readonly nullable: boolean };
+  /** a map value pointer from map_lookup_elem: maybe null until a null check passes; `size` bytes (0: unknown); `id` the lookup that made it (0: several) */
+  | { readonly k: 'mapval'; readonly nullable: boolean; readonly size: number; readonly id: number }
+  /** a map itself (lddw of a map reference), index into the object's maps */
+  | { readonly k: 'map'; readonly map: number };
 
 export const TOP: AVal = { k: 'top' };
 export const num = (lo: number, hi = lo): AVal => (lo < 0 || hi >= MAX_NUM || lo > hi ? TOP : { k: 'num', lo, hi });
@@ -36,7 +38,8 @@ export function eqVal(a: AVal, b: AVal): boolean {
   switch (a.k) {
     case 'pkt': case 'num': return a.lo === (b as typeof a).lo && a.hi === (b as typeof a).hi;
     case 'fp': return a.off === (b as typeof a).off;
-    case 'mapval': return a.nullable === (b as typeof a).nullable;
+    case 'mapval': return a.nullable === (b as typeof a).nullable && a.size === (b as typeof a).size && a.id === (b as typeof a).id;
+    case 'map': return a.map === (b as typeof a).map;
     default: return true;
   }
 }
@@ -46,7 +49,7 @@ export function joinVal(a: AVal, b: AVal, widen: boolean): AVal {
   if (eqVal(a, b)) return a;
   if (a.k === 'num' && b.k === 'num') return widen ? TOP : num(Math.min(a.lo, b.lo), Math.max(a.hi, b.hi));
   if (a.k === 'pkt' && b.k === 'pkt') return widen ? TOP : { k: 'pkt', lo: Math.min(a.lo, b.lo), hi: Math.max(a.hi, b.hi) };
-  if (a.k === 'mapval' && b.k === 'mapval') return { k: 'mapval', nullable: true };
+  if (a.k === 'mapval' && b.k === 'mapval') return { k: 'mapval', nullable: a.nullable || b.nullable, size: Math.min(a.size, b.size), id: a.id === b.id ? a.id : 0 };
   return TOP;
 }
 

@@ -4,6 +4,7 @@
 import type { IrBlock, IrFunction, IrInsn, IrProgram } from '../ir/index.js';
 import { removeBlock, walk } from '../ir/index.js';
 import { liveness, has, step } from '../analysis/liveness.js';
+import { safeAccess } from '../analysis/access.js';
 import type { Absint } from '../analysis/absint.js';
 import type { AState } from '../analysis/state.js';
 import { packetCheck } from '../analysis/obligations.js';
@@ -17,8 +18,10 @@ function pure(i: IrInsn, a: Absint): boolean {
   switch (insn.kind) {
     case 'alu': case 'alu3': case 'end': case 'lddw': return true;
     case 'ldx': {
-      const base = a.before.get(i)?.regs[insn.src];
-      return base?.k === 'fp' || base?.k === 'ctx';
+      const s = a.before.get(i);
+      const base = s?.regs[insn.src];
+      // a packet or map value load the domain proves in bounds cannot trap either
+      return base?.k === 'fp' || base?.k === 'ctx' || (base !== undefined && safeAccess(s!, base, insn.off, insn.size) !== undefined);
     }
     default: return false;
   }
@@ -32,7 +35,7 @@ const written = (i: IrInsn): number => {
 export const dcePass: Pass = {
   name: 'dce',
   summary: 'remove pure instructions whose result no path reads, unreachable blocks and jumps to the next instruction',
-  soundness: 'An ALU operation, byte swap, 64-bit immediate load or a load from the stack or the ctx writes only its destination register and cannot trap; when liveness shows no path reads that register before it is written again, removing it changes nothing observable. A block the domain proves unreachable is never executed. A jump to where control falls anyway has no effect.',
+  soundness: 'An ALU operation, byte swap, 64-bit immediate load, a load from the stack or the ctx, or a load from the packet inside the length the domain proves on every path or from a null-checked map value inside its value size writes only its destination register and cannot trap; when liveness shows no path reads that register before it is written again, removing it changes nothing observable. A block the domain proves unreachable is never executed. A jump to where control falls anyway has no effect.',
   syllables: [],
   run(ir: IrProgram, cx: PassContext): number {
     let total = 0;
@@ -77,11 +80,11 @@ function unreachable(ir: IrProgram, cx: PassContext, a: Absint): number {
       n += b.insns.length;
       b.insns.length = 0;
     }
-  for (const fn of ir.functions) for (const b of [...fn.blocks]) if (b.insns.length === 0 && fn.blocks[0] !== b && !referenced(ir, b)) removeBlock(ir, b.label);
+  const targets = new Set<string>();
+  for (const s of walk(ir)) if (s.insn.target !== undefined) targets.add(s.insn.target);
+  for (const fn of ir.functions) for (const b of [...fn.blocks]) if (b.insns.length === 0 && fn.blocks[0] !== b && !targets.has(b.label)) removeBlock(ir, b.label);
   return n;
 }
-
-const referenced = (ir: IrProgram, b: IrBlock): boolean => [...walk(ir)].some((s) => s.insn.target === b.label);
 
 /** The first block after `k` with an instruction (where control falls to). */
 function nextFull(fn: IrFunction, k: number): IrBlock | undefined {

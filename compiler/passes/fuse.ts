@@ -5,6 +5,8 @@
 import { ALU3_OPS, defuse, exitImm } from '../../isa/index.js';
 import type { Alu3Op, Insn, Operand } from '../../isa/index.js';
 import type { IrBlock, IrProgram } from '../ir/index.js';
+import { has, liveness } from '../analysis/liveness.js';
+import type { Liveness } from '../analysis/liveness.js';
 import { replaceInsn, walk } from '../ir/index.js';
 import { constOf } from '../analysis/values.js';
 import type { Pass, PassContext } from './types.js';
@@ -77,3 +79,58 @@ export const exitPass: Pass = {
     return n;
   },
 };
+
+export const coalescePass: Pass = {
+  name: 'coalesce',
+  summary: 'write a value straight into the register it is copied to: `rA = E; ...; rB = rA` → `rB = E` (a 2-operand op becomes the 3-operand syllable)',
+  soundness: 'E is a load, a move, an ALU operation or a 64-bit immediate that writes only rA. Between it and the copy nothing reads or writes rA or rB, and rA is dead after the copy (liveness), so the only reader of the value E put in rA is the copy. Writing E into rB directly gives rB the same value at the copy and every later point; rA is left holding its old value, which nothing reads. `rA op= X` reads the old rA, so its replacement is `rB = rA op X` (alu3), which reads the same old rA.',
+  syllables: ['alu3'],
+  run(ir: IrProgram, cx: PassContext): number {
+    let n = 0;
+    let live = liveness(ir);
+    for (const fn of ir.functions)
+      for (const b of fn.blocks)
+        for (let at = 0; at < b.insns.length; at++)
+          if (coalesceAt(b, at, live, cx)) {
+            n++;
+            at--;
+            live = liveness(ir);
+          }
+    return n;
+  },
+};
+
+/** The instruction at j rewritten to write rB instead of rA, or undefined. */
+function retarget(insn: Insn, a: number, rB: number): Insn | undefined {
+  switch (insn.kind) {
+    case 'ldx': case 'lddw': case 'alu3': return insn.dst === a ? { ...insn, dst: rB } : undefined;
+    case 'alu':
+      if (insn.dst !== a) return undefined;
+      if (insn.op === 'mov' || insn.op === 'movsx') return { ...insn, dst: rB };
+      if (!(ALU3_OPS as readonly string[]).includes(insn.op)) return undefined;
+      return { kind: 'alu3', op: insn.op as Alu3Op, width: insn.width, dst: rB, a, b: insn.src };
+    default: return undefined;
+  }
+}
+
+function coalesceAt(b: IrBlock, at: number, live: Liveness, cx: PassContext): boolean {
+  const copy = b.insns[at].insn;
+  if (copy.kind !== 'alu' || copy.op !== 'mov' || copy.width !== 64 || copy.src.type !== 'reg' || copy.src.reg === copy.dst) return false;
+  const rA = copy.src.reg, rB = copy.dst;
+  if (has(live.liveOut.get(b.insns[at])!, rA)) return false;
+  for (let j = at - 1; j >= 0; j--) {
+    const insn = b.insns[j].insn;
+    const du = defuse(insn);
+    if (du.writes.includes(rA) || du.clobbers.includes(rA)) {
+      const made = du.writes.length === 1 && du.clobbers.length === 0 ? retarget(insn, rA, rB) : undefined;
+      if (!made) return false;
+      const text = `${show(b.insns[j])}; ${show(b.insns[at])}`;
+      const out = replaceInsn(b, j, made, { target: b.insns[j].target, mapRef: b.insns[j].mapRef });
+      cx.report(b.insns[at], `${text} -> ${show(out)}`, `nothing between reads or writes r${rA} or r${rB}, and r${rA} is dead after the copy: the value goes straight to r${rB}`, { fused: 1 });
+      b.insns.splice(at, 1);
+      return true;
+    }
+    if (touches(insn, rA, 'reads') || touches(insn, rB, 'reads') || touches(insn, rB, 'writes') || insn.kind === 'call-local') return false;
+  }
+  return false;
+}

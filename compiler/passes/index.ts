@@ -5,23 +5,26 @@
 import type { IrProgram } from '../ir/index.js';
 import { analyze } from '../analysis/absint.js';
 import type { Absint } from '../analysis/absint.js';
-import { boundsPass, jlenPass } from './bounds.js';
+import { boundsPass, jlenPass, mergePass } from './bounds.js';
 import { branchesPass, dcePass } from './cleanup.js';
-import { alu3Pass, exitPass } from './fuse.js';
-import { constPropPass, redundantPass, zeroingPass, zext32Pass } from './scalar.js';
+import { alu3Pass, coalescePass, exitPass } from './fuse.js';
+import { constPropPass, copyPropPass, redundantPass, zeroingPass, zext32Pass } from './scalar.js';
 import { widePass } from './wide.js';
-import { macPass } from './mac.js';
+import { macPass, macSpillPass } from './mac.js';
+import { layoutPass } from './layout.js';
+import { deadStorePass } from './frame.js';
+import { csumFoldPass } from './csum.js';
 import type { Change, Pass, PassContext, PassOptions } from './types.js';
 import { absintOptions, pcOf } from './types.js';
 
 export type { Change, Pass, PassOptions } from './types.js';
 
 /** Every pass, in the order they run within a round. */
-export const PASSES: readonly Pass[] = [constPropPass, boundsPass, branchesPass, redundantPass, zext32Pass, zeroingPass, widePass, macPass, dcePass, jlenPass, alu3Pass, exitPass]
+export const PASSES: readonly Pass[] = [constPropPass, copyPropPass, boundsPass, branchesPass, redundantPass, csumFoldPass, zext32Pass, zeroingPass, deadStorePass, macPass, widePass, macSpillPass, dcePass, mergePass, jlenPass, alu3Pass, coalescePass, exitPass, layoutPass]
   .filter((p, i, all) => all.indexOf(p) === i);
 
 /** Pass order within a round (dce runs after each group that frees instructions). */
-const ROUND: readonly Pass[] = [constPropPass, boundsPass, branchesPass, redundantPass, zext32Pass, zeroingPass, widePass, macPass, dcePass, jlenPass, dcePass, alu3Pass, exitPass, dcePass];
+const ROUND: readonly Pass[] = [constPropPass, copyPropPass, boundsPass, branchesPass, redundantPass, csumFoldPass, zext32Pass, zeroingPass, deadStorePass, macPass, widePass, macSpillPass, dcePass, mergePass, jlenPass, dcePass, alu3Pass, coalescePass, exitPass, layoutPass, dcePass];
 
 export const PASS_NAMES: readonly string[] = PASSES.map((p) => p.name);
 

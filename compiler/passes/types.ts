@@ -6,11 +6,14 @@ import type { CoreConfig } from '../../isa/index.js';
 import type { IrInsn, IrProgram } from '../ir/index.js';
 import type { analyze } from '../analysis/absint.js';
 import type { Absint } from '../analysis/absint.js';
+import type { MapSizes } from '../analysis/transfer.js';
 
 export interface PassOptions {
   /** the shortest frame the NIC delivers to the core (bytes; 14 = every length the kernel accepts) */
   readonly minFrame: number;
   readonly core: CoreConfig;
+  /** key and value sizes of each map of the object (MapRef.map): how far a map value and a key reach */
+  readonly maps?: readonly MapSizes[];
 }
 
 /** One change: where (the pc in the original program, -1 for an instruction a pass made), what, why. */
@@ -55,5 +58,5 @@ export function show(i: IrInsn): string {
 export const pcOf = (i: IrInsn): number => i.origin?.pc ?? -1;
 
 export function absintOptions(o: PassOptions): Parameters<typeof analyze>[1] {
-  return { minFrame: o.minFrame, clearsStack: o.core.clearsStack, clearsRegisters: o.core.clearsRegisters };
+  return { minFrame: o.minFrame, clearsStack: o.core.clearsStack, clearsRegisters: o.core.clearsRegisters, maps: o.maps };
 }

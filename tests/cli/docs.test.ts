@@ -124,6 +124,11 @@ function runsFor(label: string): string[][] {
       return [['simulate', obj('xdp1'), '--pcap', join(PROGRAMS_DIR, 'xdp1', 'traffic.pcap'), '--max-packets', '20', '--baseline', 'both', '--json']];
     case 'check':
       return [['check', obj('xdp1'), '--pcap', join(PROGRAMS_DIR, 'xdp1', 'traffic.pcap'), '--maps', join(PROGRAMS_DIR, 'xdp1', 'maps.json'), '--json']];
+    case 'sweep':
+      return [['sweep', obj('xdp_pass'), '--lanes', '2', '--packets', '20', '--out', join(tmp, 'sweep.jsonl'), '--json']];
+    case 'sweep merge':
+      writeFileSync(join(tmp, 'torn.jsonl'), '{"id":"a"}\n{"id":"b"');
+      return [['sweep', 'merge', join(tmp, 'torn.jsonl'), '--out', join(tmp, 'merged.jsonl'), '--json']];
     case 'coverage':
       return [['coverage', obj('xdp1'), '--pcap', PCAP, '--json']];
     default:

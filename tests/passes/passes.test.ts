@@ -58,11 +58,11 @@ describe('passes', () => {
     expect(zeroing('hxdp')).toHaveLength(0);
   });
   it('a zero store after a non-zero store to the same bytes stays', () => {
-    const src = HEAD + 'stdw [%r10-8], 7\nstdw [%r10-8], 0\nldxdw %r0, [%r10-8]\nexit';
+    const src = HEAD + 'stdw [%r10-8], 7\nldxdw %r6, [%r10-8]\nstdw [%r10-8], 0\nldxdw %r0, [%r10-8]\nadd %r0, %r6\nexit';
     expect(kinds(src, 60).report.changes.filter((c) => c.pass === 'zeroing')).toHaveLength(0);
   });
   it('alu3, exit-imm and wide loads', () => {
-    const src = HEAD + check(20) + 'ldxw %r5, [%r2+16]\nlsh %r5, 32\nldxw %r6, [%r2+12]\nor %r5, %r6\nmov %r7, %r5\nadd %r7, %r2\nstxdw [%r10-8], %r7\nmov %r0, 2\nexit\ndrop:\nmov %r0, 1\nexit';
+    const src = HEAD + check(20) + 'ldxw %r5, [%r2+16]\nlsh %r5, 32\nldxw %r6, [%r2+12]\nor %r5, %r6\nmov %r7, %r5\nadd %r7, %r2\nstxdw [%r2+40], %r7\nstxdw [%r2+48], %r5\nmov %r0, 2\nexit\ndrop:\nmov %r0, 1\nexit';
     const c = kinds(src, 60);
     const out = c.optimized.program.code.insns;
     expect(out.some((i) => i.kind === 'ldx' && i.size === 8 && i.off === 12)).toBe(true);
