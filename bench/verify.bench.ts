@@ -3,8 +3,11 @@
 // the hand-made peephole rewrite of tests/verify (every r0 = A; exit → exit-imm, mov + add → alu3),
 // and what `compile --prove` proves: the pipeline's passes, and the passes then 4 lanes of motion.
 // One proof takes seconds, so this times single runs rather than tinybench loops. Run:
-//   npx tsx bench/verify.bench.ts [program ...]
+//   npx tsx bench/verify.bench.ts [program ...]          what `compile --prove` proves (the passes'
+//                                                        output): status and seconds per program
+//   npx tsx bench/verify.bench.ts --all [program ...]    identity, peephole, passes, passes + 4 lanes
 
+import { spawnSync } from 'node:child_process';
 import { readdirSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,13 +19,14 @@ import { DEFAULT_CORE } from '../isa/index.js';
 import { compileObject } from '../compiler/pipeline.js';
 import { scheduleProgram } from '../compiler/schedule/index.js';
 import { proveEquivalent, VerifyError, z3 } from '../compiler/verify/index.js';
+import type { Proof } from '../compiler/verify/index.js';
 import { peephole } from '../tests/verify/rewrite.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-async function timed(obj: LoadedObject, original: Program, compiled: Program | RowProgram): Promise<string> {
+async function timed(obj: LoadedObject, original: Program, compiled: Program | RowProgram, minLength?: number): Promise<string> {
   try {
-    const proof = await proveEquivalent(original, compiled, { maps: obj.maps });
+    const proof = await proveEquivalent(original, compiled, { maps: obj.maps, minLength });
     return `${proof.status.padEnd(14)} ${proof.seconds.toFixed(2).padStart(7)} s${proof.region ? ` (${proof.region})` : ''}`;
   } catch (e) {
     if (e instanceof VerifyError) return `not encoded: ${e.message}`;
@@ -33,7 +37,33 @@ async function timed(obj: LoadedObject, original: Program, compiled: Program | R
 const t0 = performance.now();
 await z3();
 console.log(`z3 init: ${((performance.now() - t0) / 1000).toFixed(2)} s`);
-const names = process.argv.length > 2 ? process.argv.slice(2) : readdirSync(join(ROOT, 'programs')).filter((n) => existsSync(join(ROOT, 'programs', n, `${n}.o`))).sort();
+const all = process.argv.includes('--all');
+const args = process.argv.slice(2).filter((a) => a !== '--all');
+const names = args.length ? args : readdirSync(join(ROOT, 'programs')).filter((n) => existsSync(join(ROOT, 'programs', n, `${n}.o`))).sort();
+if (!all) {
+  // `xdp2hw compile X.o --prove --json` as the acceptance runs it: one process per program (the
+  // built CLI, dist/: npm run build first), its proof's status and seconds, and the wall time
+  console.log(`${'program'.padEnd(18)} ${'insns'.padStart(5)} ${'compiled'.padStart(8)}  ${'status'.padEnd(14)} ${'proof s'.padStart(8)} ${'wall s'.padStart(7)}  region`);
+  let proved = 0;
+  for (const name of names) {
+    const t = performance.now();
+    const run = spawnSync(process.execPath, [join(ROOT, 'dist/cli/xdp2hw.js'), 'compile', join(ROOT, 'programs', name, `${name}.o`), '--prove', '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const wall = (performance.now() - t) / 1000;
+    let json: { proof?: Proof; instructions?: { original: number; optimized: number } } = {};
+    try {
+      json = JSON.parse(run.stdout);
+    } catch {
+      console.log(`${name.padEnd(18)} error: ${(run.stderr || run.stdout).split('\n')[0]}`);
+      continue;
+    }
+    const p = json.proof!;
+    if (p.status === 'proved') proved++;
+    const c = compileObject(loadFile(join(ROOT, 'programs', name, `${name}.o`)));
+    console.log(`${name.padEnd(18)} ${String(c.original.code.insns.length).padStart(5)} ${String(c.optimized.program.code.insns.length).padStart(8)}  ${p.status.padEnd(14)} ${p.seconds.toFixed(1).padStart(8)} ${wall.toFixed(1).padStart(7)}  ${p.region ?? ''}`);
+  }
+  console.log(`${proved} of ${names.length} proved`);
+  process.exit(0);
+}
 console.log(`${'program'.padEnd(18)} ${'insns'.padStart(5)}  ${'identity'.padEnd(24)} ${'peephole'.padEnd(24)} ${'passes'.padEnd(24)} passes + 4 lanes motion`);
 for (const name of names) {
   const obj = loadFile(join(ROOT, 'programs', name, `${name}.o`));

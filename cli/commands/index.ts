@@ -13,6 +13,7 @@ import { simulateCommand } from './simulate.js';
 import { checkCommand } from './check.js';
 import { reportCommand } from './report.js';
 import { sweepCommand } from './sweep.js';
+import { verilogCommand } from './verilog.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const COMMANDS: CommandModule<any, any>[] = [infoCommand, disasmCommand, trafficCommand, pcapInfoCommand, runCommand, simulateCommand, checkCommand, coverageCommand, compileCommand, compareCommand, reportCommand, sweepCommand, conformancePluginCommand];
+export const COMMANDS: CommandModule<any, any>[] = [infoCommand, disasmCommand, trafficCommand, pcapInfoCommand, runCommand, simulateCommand, checkCommand, coverageCommand, compileCommand, compareCommand, reportCommand, sweepCommand, verilogCommand, conformancePluginCommand];

@@ -32,6 +32,10 @@ import { rejectOutOfMode } from '../validate-options.js';
 import { formatPacket, formatSummary, packetJson, traceJson } from './run-output.js';
 import type { TraceLine } from './run-output.js';
 import { CORE, LANES, PASSES, scheduleOptions, scheduleOrFail, STRATEGY, TIME_LIMIT } from '../schedule-options.js';
+import { emitVerilog, mapBankFiles } from '../../compiler/emit/verilog/index.js';
+import { RTL_SIMULATORS } from '../../simulator/rtl/engine.js';
+import type { RtlSession, RtlSimulator } from '../../simulator/rtl/engine.js';
+import { readPcapFile } from '../../simulator/pcap/index.js';
 import type { ScheduleArgs } from '../schedule-options.js';
 
 interface RunArgs extends Partial<ScheduleArgs> {
@@ -52,6 +56,7 @@ interface RunArgs extends Partial<ScheduleArgs> {
   engine: EngineName;
   'perf-out'?: string;
   'egress-ifindex'?: number;
+  cosim?: RtlSimulator;
 }
 
 /** The most trace lines a --pcap --json run keeps (the rest are counted in traceOmitted). */
@@ -82,12 +87,13 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('egress-ifindex', { type: 'number', describe: 'with --packet: xdp_md.egress_ifindex, for xdp/devmap programs (default 1)' })
       .option('budget', { type: 'number', describe: 'instructions one packet may execute (default 1000000)' })
       .option('perf-out', { type: 'string', describe: 'write the packet samples of bpf_perf_event_output calls to this pcap file' })
-      .option('engine', { choices: ENGINE_NAMES, default: 'interpreter' as EngineName, describe: 'the engine that runs the program (kernel: BPF_PROG_TEST_RUN, needs root and bpftool; rows: the scheduled rows; core: the cycle-accurate core)' })
-      .option('lanes', { ...LANES, describe: `with --engine rows or core: ${LANES.describe}` })
-      .option('strategy', { ...STRATEGY, describe: `with --engine rows or core: ${STRATEGY.describe}` })
-      .option('core', { ...CORE, describe: `with --engine rows or core: ${CORE.describe}` })
-      .option('time-limit', { ...TIME_LIMIT, describe: `with --engine rows or core: ${TIME_LIMIT.describe}` })
-      .option('passes', { ...PASSES, describe: `with --engine rows or core: ${PASSES.describe}` })
+      .option('engine', { choices: ENGINE_NAMES, default: 'interpreter' as EngineName, describe: 'the engine that runs the program (kernel: BPF_PROG_TEST_RUN, needs root and bpftool; rows: the scheduled rows; core: the cycle-accurate core; rtl: the core\'s Verilog in a simulator)' })
+      .option('cosim', { choices: RTL_SIMULATORS, describe: 'with --engine rtl: the Verilog simulator (default icarus)' })
+      .option('lanes', { ...LANES, describe: `with --engine rows, core or rtl: ${LANES.describe}` })
+      .option('strategy', { ...STRATEGY, describe: `with --engine rows, core or rtl: ${STRATEGY.describe}` })
+      .option('core', { ...CORE, describe: `with --engine rows, core or rtl: ${CORE.describe}` })
+      .option('time-limit', { ...TIME_LIMIT, describe: `with --engine rows, core or rtl: ${TIME_LIMIT.describe}` })
+      .option('passes', { ...PASSES, describe: `with --engine rows, core or rtl: ${PASSES.describe}` })
       .epilog(
         'The packet runs as under the kernel\'s BPF_PROG_TEST_RUN (256 bytes of headroom, 14 to 73152 bytes). '
         + 'Lines the program prints with bpf_printk go to stderr (with --json: the "trace" field; interpreter only). '
@@ -98,10 +104,13 @@ export const runCommand: CommandModule<object, RunArgs> = {
 };
 
 /** For --engine rows and core: the scheduler the engine runs the program through (the CLI compiles, the engine executes). */
-function rowsOptions(engine: EngineName | undefined, a: Partial<ScheduleArgs> & { passes?: boolean }): EngineOptions {
-  if (engine !== 'rows' && engine !== 'core') return {};
+function rowsOptions(engine: EngineName | undefined, a: Partial<ScheduleArgs> & { passes?: boolean; cosim?: RtlSimulator }): EngineOptions {
+  if (engine !== 'rows' && engine !== 'core' && engine !== 'rtl') return {};
   const opts = scheduleOptions({ strategy: a.strategy ?? 'list', core: a.core ?? 'xdp2hw', lanes: a.lanes, 'time-limit': a['time-limit'] ?? 200 });
-  return { core: opts.core, schedule: (obj, program) => scheduleOrFail(obj, program, opts, a.passes ?? false).program };
+  const rows: EngineOptions = { core: opts.core, schedule: (obj, program) => scheduleOrFail(obj, program, opts, a.passes ?? false).program };
+  if (engine !== 'rtl') return rows;
+  // the RTL engine: the Verilog of the rows (compiler/emit/verilog), run by Icarus or Verilator
+  return { ...rows, emit: (r, core, obj) => emitVerilog(r, core, obj), mapBanks: mapBankFiles, cosim: a.cosim ?? 'icarus' };
 }
 
 /** A session of the named engine; an engine this machine cannot run is one line for the user. */
@@ -206,7 +215,7 @@ async function runTrace(argv: RunArgs): Promise<void> {
     : formatSummary(program, summary, maps));
 }
 
-type TraceArgs = Pick<RunArgs, 'pcap' | 'max-packets' | 'ingress-ifindex' | 'rx-queues' | 'budget'> & Partial<ScheduleArgs> & { engine?: EngineName; passes?: boolean };
+type TraceArgs = Pick<RunArgs, 'pcap' | 'max-packets' | 'ingress-ifindex' | 'rx-queues' | 'budget' | 'cosim'> & Partial<ScheduleArgs> & { engine?: EngineName; passes?: boolean };
 
 interface TraceHooks {
   /** the lines bpf_trace_printk printed while running packet `packet` */
@@ -236,6 +245,7 @@ export async function runTraceOn(
   const session = await openSession(engine, obj, program, fixture, { budget: argv.budget, coverage, ...rowsOptions(engine, argv) });
   const bar = createProgress('run', 'pkts');
   try {
+    if (engine === 'rtl') await primeRtl(session as RtlSession, argv.pcap!, max, ingressIfindexes, rxQueues);
     const summary = await runPcap(session, argv.pcap!, { maxPackets: max, ingressIfindexes, rxQueues, onTrace: hooks.onTrace, onResult: hooks.onResult, onProgress: (n) => bar.update(n, max) });
     const maps = hooks.dumpMaps ? await session.readMaps() : undefined;
     return { ...summary, session, ...(maps ? { maps } : {}) };
@@ -243,6 +253,18 @@ export async function runTraceOn(
     bar.end();
     await session.close();
   }
+}
+
+/** The RTL runs the whole trace in one simulator process; the runs that follow read its results. */
+async function primeRtl(session: RtlSession, pcap: string, max: number | undefined, ifs: number[] | undefined, queues: number[] | undefined): Promise<void> {
+  let recs;
+  try {
+    recs = readPcapFile(pcap);
+  } catch {
+    return; // runPcap reports the pcap's problem in its own words
+  }
+  const inputs = recs.slice(0, max ?? recs.length).map((r, i) => ({ packet: r.data, ctx: { ingressIfindex: ifs?.[i % ifs.length], rxQueueIndex: queues?.[i % queues.length] } }));
+  await session.prime(inputs, { snapshot: false });
 }
 
 /** The samples of one run as a pcap (a record per call that sampled bytes; the original length is the packet's). */

@@ -5,6 +5,7 @@
 import type { DecodedProgram } from '../../isa/index.js';
 import type { MapRef } from '../loader/types.js';
 import { VerifyError } from './errors.js';
+import { and, negate } from './state.js';
 import type { Env, State } from './state.js';
 import { describe } from './value.js';
 import type { PtrVal, Val } from './value.js';
@@ -20,6 +21,8 @@ export interface ProgramInput {
 /** One way a run ends: when (cond), with which action (32 bits), in which state. */
 export interface Exit {
   readonly cond: B;
+  /** the flow condition (State.flow) of the exit; for a failed guard, flow and not ok */
+  readonly flow: B;
   readonly action: BV;
   readonly state: State;
   /** the instruction index of the exit or of the access that failed the guard */
@@ -58,9 +61,10 @@ export function concrete(Z: Z3, v: BV): number | undefined {
 /** Continues only where `ok` holds; where it fails, the run ends XDP_ABORTED (the packet guard). */
 export function guard(cx: Cx, s: State, ok: B, i: number): State | undefined {
   const Z = cx.Z;
+  ok = cx.env.ranges.fold(ok);
   if (Z.isTrue(ok)) return s;
-  cx.exits.push({ cond: Z.And(s.pc, Z.Not(ok)), action: Z.BitVec.val(XDP_ABORTED, 32), state: s, index: i, aborted: true });
-  return Z.isFalse(ok) ? undefined : { ...s, pc: Z.And(s.pc, ok) };
+  cx.exits.push({ cond: and(Z, s.pc, negate(Z, ok)), flow: and(Z, s.flow, negate(Z, ok)), action: Z.BitVec.val(XDP_ABORTED, 32), state: s, index: i, aborted: true });
+  return Z.isFalse(ok) ? undefined : { ...s, pc: and(Z, s.pc, ok) };
 }
 
 export function read(cx: Cx, s: State, r: number, i: number): Val {

@@ -3,6 +3,7 @@
 // (one packet, empty maps) that tests use to evaluate the encoding on known inputs.
 
 import type { MapDef } from '../loader/types.js';
+import { Ranges } from './ranges.js';
 import { HEADROOM } from './state.js';
 import type { Env } from './state.js';
 import type { B, BV, Mem, Z3 } from './z3.js';
@@ -18,8 +19,10 @@ export function symbolicEnv(Z: Z3, o: EnvOptions): { env: Env; assumptions: B[] 
   const len = Z.BitVec.const('packet_length', 64);
   const ingressIfindex = Z.BitVec.const('ingress_ifindex', 32);
   const rxQueueIndex = Z.BitVec.const('rx_queue_index', 32);
+  const minLength = BigInt(o.minLength ?? 60), maxLength = BigInt(o.maxLength ?? 1514);
+  const ranges = new Ranges(Z, new Map([[len.id(), [minLength, maxLength]], [ingressIfindex.id(), [1n, 8n]], [rxQueueIndex.id(), [0n, 63n]]]));
   const env: Env = {
-    Z, maps: o.maps, len, ingressIfindex, rxQueueIndex,
+    Z, maps: o.maps, len, ingressIfindex, rxQueueIndex, ranges,
     pkt: Z.Array.const('packet', sort(64), sort(8)) as unknown as Mem,
     values: o.maps.map((m, i) => Z.Array.const(`map${i}_${m.name}_values`, sort(m.keySize * 8 + 16), sort(8)) as unknown as Mem),
     present: o.maps.map((m, i) => Z.Array.const(`map${i}_${m.name}_keys`, sort(m.keySize * 8), sort(1)) as unknown as Mem),
@@ -28,7 +31,7 @@ export function symbolicEnv(Z: Z3, o: EnvOptions): { env: Env; assumptions: B[] 
   const v64 = (n: number) => Z.BitVec.val(BigInt(n), 64);
   const v32 = (n: number) => Z.BitVec.val(BigInt(n), 32);
   const assumptions = [
-    len.uge(v64(o.minLength ?? 60)), len.ule(v64(o.maxLength ?? 1514)),
+    len.uge(v64(Number(minLength))), len.ule(v64(Number(maxLength))),
     // the ifindexes a test run can use (docs/FIXTURES.md), and a queue other than 0 only on a device
     ingressIfindex.uge(v32(1)), ingressIfindex.ule(v32(8)), Z.Or(rxQueueIndex.eq(v32(0)), ingressIfindex.neq(v32(1))),
     rxQueueIndex.ult(v32(64)),
@@ -72,6 +75,6 @@ export function concreteEnv(Z: Z3, packet: Uint8Array, maps: readonly MapDef[] =
   return {
     Z, maps, pkt, len: Z.BitVec.val(BigInt(packet.length), 64) as BV,
     ingressIfindex: Z.BitVec.val(1n, 32), rxQueueIndex: Z.BitVec.val(0n, 32),
-    values, present, touched: [], fns: new Map(),
+    values, present, touched: [], fns: new Map(), ranges: new Ranges(Z, new Map()),
   };
 }

@@ -12,8 +12,9 @@ import type { Cx, Exit, ProgramInput } from './cx.js';
 import { VerifyError } from './errors.js';
 import { topologicalOrder } from './order.js';
 import { callHelper } from './helpers.js';
-import { initialState, mergeAll, setReg } from './state.js';
+import { initialState, mergeAll, negate, restrict, setReg } from './state.js';
 import { addBV, numeral } from './symmem.js';
+import { extractBits } from './pieces.js';
 import type { Env, State } from './state.js';
 import { describe, num, sameRegion } from './value.js';
 import type { ChoiceVal, PtrVal, Val } from './value.js';
@@ -44,7 +45,7 @@ export async function execute(env: Env, prog: ProgramInput, side: string, unroll
       for (const [t, st] of await step(cx, mergeAll(cx.Z, incoming), insns[i], i)) {
         const next = backEdges.has(`${i}>${t}`) ? round + 1 : round;
         if (next > unroll) {
-          cx.exits.push({ cond: st.pc, action: cx.Z.BitVec.val(0n, 32), state: st, index: i, aborted: true, unbounded: true });
+          cx.exits.push({ cond: st.pc, flow: st.flow, action: cx.Z.BitVec.val(0n, 32), state: st, index: i, aborted: true, unbounded: true });
           continue;
         }
         const list = pending.get(next * n + t) ?? [];
@@ -78,25 +79,26 @@ async function aluVal(cx: Cx, insn: Extract<Insn, { kind: 'alu' | 'alu3' }>, a: 
   if (op === 'movsx' || op === 'mov' || op === 'neg') a = op === 'neg' ? a : b;
   if (!a || a.t === 'undef') return fail(cx, i, `r${insn.dst} is read while it holds an ${a ? describe(a) : 'undefined value'}`);
   if (a.t === 'num' && b.t === 'num') {
-    const r = alu(Z, op, width, a.v, b.v, insn.kind === 'alu' ? insn.extBits : undefined);
+    const r = alu(Z, op, width, a.v, b.v, insn.kind === 'alu' ? insn.extBits : undefined, (x) => cx.env.ranges.leadingZeros(x));
     return num(isConst(Z, a) && isConst(Z, b) ? ((await Z.simplify(r)) as BV) : r);
   }
   if (width === 64 && a.t === 'ptr' && b.t === 'num' && (op === 'add' || op === 'sub'))
     return { ...a, off: op === 'add' ? addBV(Z, a.off, b.v) : addBV(Z, a.off, negBV(Z, b.v)) };
   if (width === 64 && a.t === 'num' && b.t === 'ptr' && op === 'add') return { ...b, off: addBV(Z, b.off, a.v) };
-  if (width === 64 && a.t === 'ptr' && b.t === 'ptr' && op === 'sub' && oneObject(a, b)) return num(a.off.sub(b.off));
+  // the regions' base addresses cancel, in the low 32 bits as in all 64 (a 32-bit sub is the core's, after a pass)
+  if (a.t === 'ptr' && b.t === 'ptr' && op === 'sub' && oneObject(a, b)) return num(width === 64 ? a.off.sub(b.off) : alu(Z, 'sub', 32, a.off, b.off));
   return fail(cx, i, `${width}-bit ${op} of a ${describe(a)} and a ${describe(b)} is outside the model`);
 }
 
 /** A jump condition on values: numbers, a pointer against 0 (the NULL check), two pointers into one region. */
 function condVal(cx: Cx, insn: Extract<Insn, { kind: 'jmp' }>, a: Val, b: Val, i: number): B {
   const Z = cx.Z;
-  if (a.t === 'num' && b.t === 'num') return cond(Z, insn.cond, insn.width, a.v, b.v);
+  if (a.t === 'num' && b.t === 'num') return cond(Z, insn.cond, insn.width, a.v, b.v, (x) => cx.env.ranges.leadingZeros(x));
   const zero = (v: Val): boolean => v.t === 'num' && Z.isBitVecVal(v.v) && v.v.value() === 0n;
   const p = a.t === 'ptr' ? a : b.t === 'ptr' ? b : undefined;
   if (p && (zero(a) || zero(b)) && (insn.cond === 'jeq' || insn.cond === 'jne')) {
     const isNull = p.nul ?? Z.Bool.val(false);
-    return insn.cond === 'jeq' ? isNull : Z.Not(isNull);
+    return insn.cond === 'jeq' ? isNull : negate(Z, isNull);
   }
   if (a.t === 'ptr' && b.t === 'ptr' && oneObject(a, b) && insn.width === 64) return cond(Z, insn.cond, 64, a.off, b.off);
   return fail(cx, i, `${insn.cond} of a ${describe(a)} and a ${describe(b)} is outside the model`);
@@ -117,21 +119,23 @@ export type Next = [number, State][];
  */
 export async function jumpCondition(cx: Cx, s: State, insn: Extract<Insn, { kind: 'jmp' | 'jlen' }>, i: number): Promise<B> {
   const Z = cx.Z;
-  if (insn.kind === 'jlen') return s.end.sub(s.start).ult(bv64(Z, insn.len));
+  // len < N as end < start + N (start <= end, both frame positions far below 2^63: no wrap),
+  // the form a program's own `data + N > data_end` check takes
+  if (insn.kind === 'jlen') return cx.env.ranges.fold(s.end.ult(addBV(Z, s.start, bv64(Z, insn.len))));
   const [a, b] = [read(cx, s, insn.dst, i), operand(cx, s, insn.src, i)];
   const c = condVal(cx, insn, a, b, i);
-  return isConst(Z, a) && isConst(Z, b) ? ((await Z.simplify(c)) as B) : c;
+  return isConst(Z, a) && isConst(Z, b) ? ((await Z.simplify(c)) as B) : cx.env.ranges.fold(c);
 }
 
 function branch(cx: Cx, s: State, c: B, t: number, n: number): Next {
   const Z = cx.Z;
   if (Z.isTrue(c)) return [[t, s]];
   if (Z.isFalse(c)) return [[n, s]];
-  return [[t, { ...s, pc: Z.And(s.pc, c) }], [n, { ...s, pc: Z.And(s.pc, Z.Not(c)) }]];
+  return [[t, restrict(Z, s, c)], [n, restrict(Z, s, negate(Z, c))]];
 }
 
 function exit(cx: Cx, s: State, action: BV, i: number): Next {
-  cx.exits.push({ cond: s.pc, action, state: s, index: i, aborted: false });
+  cx.exits.push({ cond: s.pc, flow: s.flow, action, state: s, index: i, aborted: false });
   return [];
 }
 
@@ -160,8 +164,8 @@ export async function step(cx: Cx, s: State, insn: Insn, i: number): Promise<Nex
   const r = readsOf(insn).find((reg) => s.regs[reg].t === 'choice');
   if (r === undefined) return stepOne(cx, s, insn, i);
   const v = s.regs[r] as ChoiceVal;
-  const a = setReg({ ...s, pc: Z.And(s.pc, v.c) }, r, v.a);
-  const b = setReg({ ...s, pc: Z.And(s.pc, Z.Not(v.c)) }, r, v.b);
+  const a = setReg(restrict(Z, s, v.c), r, v.a);
+  const b = setReg(restrict(Z, s, negate(Z, v.c)), r, v.b);
   return [...(await step(cx, a, insn, i)), ...(await step(cx, b, insn, i))];
 }
 
@@ -180,7 +184,7 @@ async function stepOne(cx: Cx, s: State, insn: Insn, i: number): Promise<Next> {
     case 'ja':
       return [[target(cx, i, insn), s]];
     case 'exit':
-      return exit(cx, s, readNum(cx, s, 0, i).extract(31, 0), i);
+      return exit(cx, s, extractBits(Z, readNum(cx, s, 0, i), 31, 0), i);
     case 'exit-imm':
       return exit(cx, { ...setReg(s, 0, num(bv64(Z, insn.action))) }, Z.BitVec.val(BigInt(insn.action >>> 0), 32), i);
     case 'call': {

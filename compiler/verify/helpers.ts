@@ -17,7 +17,7 @@ import { iteMem, select, storeMem } from './symmem.js';
 import type { SymMem } from './symmem.js';
 import type { B, BV, Fn, Z3 } from './z3.js';
 
-const EINVAL = -22, EEXIST = -17, ENOENT = -2, E2BIG = -7;
+const EINVAL = -22, EEXIST = -17, ENOENT = -2, E2BIG = -7, EFAULT = -14;
 const XDP_ABORTED = 0, XDP_REDIRECT = 4;
 /** helpers that read no memory and have no effect: their result is f(call number, r1..r5) */
 const SCALAR_HELPERS = new Set([5, 7, 125, 160]);
@@ -41,6 +41,7 @@ const MODELS: Record<number, Model> = {
   3: mapDelete,
   [SMP_PROCESSOR_ID]: async (cx, s) => r0(s, bv64(cx.Z, 0)),
   23: redirect,
+  25: perfEventOutput,
   28: csumDiff,
   44: (cx, s, i) => adjust(cx, s, i, 'head'),
   51: redirectMap,
@@ -163,6 +164,50 @@ async function redirectMap(cx: Cx, s: State, i: number): Promise<State | undefin
   const target = bv64(Z, BigInt(map + 1) << 32n).or(key.zeroExt(32));
   const res = Z.If(bad, bv64(Z, XDP_ABORTED), Z.If(found, bv64(Z, XDP_REDIRECT), flags.and(bv64(Z, 3))));
   return r0({ ...s, redirect: Z.If(bad, s.redirect, Z.If(found, target, bv64(Z, 0))) }, res);
+}
+
+/**
+ * perf_event_output(ctx, map, flags, data, size) on a perf event array, as the kernel's test run
+ * sees it (no perf event open): -EINVAL for flag bits outside the index (0-31) and the sample
+ * length (32-51), -EFAULT for a sample longer than the packet, -E2BIG for an index past the
+ * array (BPF_F_CURRENT_CPU: CPU 0), else -ENOENT. Each call is an event in the log, an observable
+ * result the proof compares: its index, result, packet length, the data bytes and, unless
+ * EINVAL or EFAULT, the packet's first bytes (the sample).
+ */
+async function perfEventOutput(cx: Cx, s: State, i: number): Promise<State | undefined> {
+  const Z = cx.Z;
+  if (readPtr(cx, s, 1, i).region.kind !== 'ctx') fail(cx, i, 'perf_event_output needs the ctx in r1');
+  const map = mapArg(cx, s, 2, i);
+  const def = cx.env.maps[map];
+  if (def.type !== 'perf_event_array') fail(cx, i, `perf_event_output on map ${def.name}, a ${def.type}`);
+  if (def.maxEntries === 0) fail(cx, i, `perf_event_output on map ${def.name} sized by the host's CPUs (max_entries 0)`);
+  const r5 = readNum(cx, s, 5, i);
+  const size = Z.isBitVecVal(r5) ? Number(r5.value() & 0xffffffffn) : undefined;
+  if (size === undefined || size < 0 || size > 512) return fail(cx, i, 'perf_event_output with a size that is not a constant (0-512)');
+  const got = size ? await bytesArg(cx, s, readPtr(cx, s, 4, i), size, i) : [Z.BitVec.val(0n, 8), s] as [BV, State];
+  if (!got) return undefined;
+  const [data, st] = got;
+  const flags = readNum(cx, st, 3, i);
+  const hi = flags.extract(63, 32), lo = flags.extract(31, 0);
+  const sampleLen = hi.and(Z.BitVec.val(0xfffffn, 32)).zeroExt(32);
+  const len = st.end.sub(st.start);
+  const index = Z.If(lo.eq(Z.BitVec.val(0xffffffffn, 32)), Z.BitVec.val(0n, 32), lo);
+  const einval = Z.Not(hi.and(Z.BitVec.val(0xfff00000n, 32)).eq(Z.BitVec.val(0n, 32)));
+  const efault = len.ult(sampleLen);
+  const res = Z.If(einval, bv64(Z, EINVAL), Z.If(efault, bv64(Z, EFAULT), Z.If(index.uge(Z.BitVec.val(BigInt(def.maxEntries), 32)), bv64(Z, E2BIG), bv64(Z, ENOENT))));
+  const sampled = Z.If(Z.Or(einval, efault), bv64(Z, 0), sampleLen);
+  const at = (o: number): BV => Z.Concat(st.events, Z.BitVec.val(BigInt(o), 32));
+  let log = st.log;
+  const field = (o: number, n: number, v: BV): void => void (log = writeBytes(log, (j) => at(o + j), n, v));
+  field(0, 4, index);
+  field(4, 8, res);
+  field(12, 8, len);
+  field(20, 4, Z.BitVec.val(BigInt(size), 32));
+  field(24, 8, sampled);
+  field(32, 1, Z.BitVec.val(BigInt(map), 8));
+  if (size) field(40, size, data);
+  log = { k: 'sample', prev: log, event: st.events, len: sampled, pkt: st.pkt, start: st.start };
+  return r0({ ...st, events: st.events.add(Z.BitVec.val(1n, 32)), log }, res);
 }
 
 /** csum_diff(from, from_size, to, to_size, seed): a pure function of the bytes it reads and the seed. */

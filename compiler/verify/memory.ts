@@ -3,6 +3,7 @@
 // turns a failed condition into XDP_ABORTED (the core's packet guard) and handles ctx and spills.
 
 import { bv64 } from './alu.js';
+import { concatPieces, extractBits } from './pieces.js';
 import { STACK_SIZE } from './state.js';
 import type { Env, State } from './state.js';
 import type { PtrVal } from './value.js';
@@ -64,13 +65,15 @@ function low16(Z: Z3, x: BV): BV {
 export function readBytes(Z: Z3, mem: SymMem, index: (i: number) => BV, n: number): BV {
   const bytes: BV[] = [];
   for (let i = n - 1; i >= 0; i--) bytes.push(select(Z, mem, index(i)));
-  return n === 1 ? bytes[0] : Z.Concat(...bytes);
+  return concatPieces(Z, bytes);
 }
 
 /** Stores the low 8n bits of v, little-endian. */
 export function writeBytes(mem: SymMem, index: (i: number) => BV, n: number, v: BV): SymMem {
   let m = mem;
-  for (let i = 0; i < n; i++) m = storeMem(m, index(i), v.extract(i * 8 + 7, i * 8));
+  const Z = v.ctx;
+  const c = Z.isBitVecVal(v) ? v.value() : undefined;
+  for (let i = 0; i < n; i++) m = storeMem(m, index(i), c === undefined ? extractBits(Z, v, i * 8 + 7, i * 8) : Z.BitVec.val((c >> BigInt(8 * i)) & 0xffn, 8));
   return m;
 }
 

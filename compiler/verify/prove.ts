@@ -55,28 +55,49 @@ export interface Proof {
 }
 
 /** The obligations: for each part of the result, the condition under which the programs differ. */
-function obligations(Z: Z3, env: Env, a: Outcome, b: Outcome): { name: string; differs: B; trivial: boolean }[] {
+/**
+ * One obligation: the programs differ when one of `differs` holds (checked one at a time, in the
+ * obligation's time limit: a map's value bytes are checked per byte offset, each query then seeing
+ * only the stores at that offset).
+ */
+interface Obligation {
+  readonly name: string;
+  readonly differs: B[];
+  readonly trivial: boolean;
+}
+
+/** Map values up to this size are checked offset by offset. */
+const SPLIT_VALUE = 64;
+
+function obligations(Z: Z3, env: Env, a: Outcome, b: Outcome): Obligation[] {
   const zero = Z.BitVec.val(0n, 32);
   const delivered = Z.And(a.action.neq(zero), b.action.neq(zero));
   const j: BV = Z.BitVec.const('differing_byte', 64);
   const lenA = a.end.sub(a.start), lenB = b.end.sub(b.start);
-  const list = [
-    { name: 'action', differs: a.action.neq(b.action), trivial: false },
-    { name: 'packet length', differs: Z.And(delivered, lenA.neq(lenB)), trivial: false },
-    { name: 'packet bytes', differs: Z.And(delivered, j.ult(lenA), j.ult(lenB), select(Z, a.pkt, a.start.add(j)).neq(select(Z, b.pkt, b.start.add(j)))), trivial: a.pkt === b.pkt && a.start === b.start },
-    { name: 'redirect target', differs: Z.And(a.action.eq(Z.BitVec.val(4n, 32)), b.action.eq(Z.BitVec.val(4n, 32)), a.redirect.neq(b.redirect)), trivial: false },
+  const list: Obligation[] = [
+    { name: 'action', differs: [a.action.neq(b.action)], trivial: false },
+    { name: 'packet length', differs: [Z.And(delivered, lenA.neq(lenB))], trivial: false },
+    { name: 'packet bytes', differs: [Z.And(delivered, j.ult(lenA), j.ult(lenB), select(Z, a.pkt, a.start.add(j)).neq(select(Z, b.pkt, b.start.add(j))))], trivial: a.pkt === b.pkt && a.start === b.start },
+    { name: 'redirect target', differs: [Z.And(a.action.eq(Z.BitVec.val(4n, 32)), b.action.eq(Z.BitVec.val(4n, 32)), a.redirect.neq(b.redirect))], trivial: false },
   ];
+  const ev = Z.BitVec.const('differing_event', 64);
+  list.push({
+    name: 'perf events',
+    differs: [Z.Or(a.events.neq(b.events), Z.And(ev.extract(63, 32).ult(a.events), select(Z, a.log, ev).neq(select(Z, b.log, ev))))],
+    trivial: a.log === b.log && a.events.eqIdentity(b.events),
+  });
   env.maps.forEach((m, i) => {
     const k = Z.BitVec.const(`differing_key_${i}`, m.keySize * 8);
-    const o = Z.BitVec.const(`differing_offset_${i}`, 16);
     const inA = isArrayMap(m) ? k.ult(Z.BitVec.val(BigInt(m.maxEntries), m.keySize * 8)) : select(Z, a.present[i], k).eq(Z.BitVec.val(1n, 1));
-    const at = Z.Concat(k, o);
+    const keys = isArrayMap(m) ? [] : [select(Z, a.present[i], k).neq(select(Z, b.present[i], k))];
+    const byte = (o: BV): B => Z.And(inA, select(Z, a.values[i], Z.Concat(k, o)).neq(select(Z, b.values[i], Z.Concat(k, o))));
+    const o = Z.BitVec.const(`differing_offset_${i}`, 16);
+    const bytes = m.valueSize <= SPLIT_VALUE
+      ? [...Array(m.valueSize).keys()].map((off) => byte(Z.BitVec.val(BigInt(off), 16)))
+      : [Z.And(o.ult(Z.BitVec.val(BigInt(m.valueSize), 16)), byte(o))];
     list.push({
       name: `map ${m.name}`,
-      differs: Z.Or(
-        isArrayMap(m) ? Z.Bool.val(false) : select(Z, a.present[i], k).neq(select(Z, b.present[i], k)),
-        Z.And(inA, o.ult(Z.BitVec.val(BigInt(m.valueSize), 16)), select(Z, a.values[i], at).neq(select(Z, b.values[i], at))),
-      ),
+      differs: [...keys, ...bytes],
       trivial: a.values[i] === b.values[i] && a.present[i] === b.present[i],
     });
   });
@@ -97,17 +118,28 @@ export async function proveEquivalent(original: ProgramInput, compiled: Compiled
   const regions: ProofRegion[] = [];
   const seconds = (): number => (performance.now() - t0) / 1000;
   const unbounded = [...exitsA, ...exitsB].filter((e) => e.unbounded).map((e) => e.cond);
-  const bound = unbounded.length ? [{ name: 'loop bound', differs: Z.Or(...unbounded), trivial: false }] : [];
+  const bound: Obligation[] = unbounded.length ? [{ name: 'loop bound', differs: [Z.Or(...unbounded)], trivial: false }] : [];
   for (const ob of [...bound, ...obligations(Z, env, a, b)]) {
     const t = performance.now();
     if (ob.trivial) {
       regions.push({ name: ob.name, status: 'proved', seconds: 0 });
       continue;
     }
-    const solver = new Z.Solver();
-    solver.set('timeout', Math.round((options.timeoutSeconds ?? 60) * 1000));
-    solver.add(...assumptions, ob.differs);
-    const r = await solver.check();
+    const limit = (options.timeoutSeconds ?? 60) * 1000;
+    let r: 'sat' | 'unsat' | 'unknown' = 'unsat';
+    let solver = new Z.Solver();
+    for (const differs of ob.differs) {
+      const left = limit - (performance.now() - t);
+      if (left <= 0) {
+        r = 'unknown';
+        break;
+      }
+      solver = new Z.Solver();
+      solver.set('timeout', Math.max(1, Math.round(left)));
+      solver.add(...assumptions, differs);
+      r = await solver.check();
+      if (r !== 'unsat') break;
+    }
     // a run past the unrolling is no difference, but then nothing after it is proved: unknown
     const status: ProofStatus = r === 'unsat' ? 'proved' : r === 'sat' && ob.name !== 'loop bound' ? 'counterexample' : 'unknown';
     regions.push({ name: ob.name, status, seconds: (performance.now() - t) / 1000 });

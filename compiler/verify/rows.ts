@@ -11,7 +11,7 @@ import type { Cx, Exit, ProgramInput } from './cx.js';
 import { VerifyError } from './errors.js';
 import { jumpCondition, step } from './exec.js';
 import { graphOrder } from './order.js';
-import { initialState, mergeAll } from './state.js';
+import { initialState, mergeAll, negate, restrict } from './state.js';
 import type { Env, State } from './state.js';
 import type { Val } from './value.js';
 
@@ -113,8 +113,8 @@ async function lane(cx: Cx, paths: Path[], syl: Syllable, i: number): Promise<Pa
     }
     if (insn.kind !== 'jmp' && insn.kind !== 'jlen') continue;
     const c = await jumpCondition(cx, view, insn, i);
-    if (!Z.isFalse(c)) out.push({ ...p, s: Z.isTrue(c) ? p.s : { ...p.s, pc: Z.And(p.s.pc, c) }, decided: { to } });
-    if (!Z.isTrue(c)) out.push(Z.isFalse(c) ? p : { ...p, s: { ...p.s, pc: Z.And(p.s.pc, Z.Not(c)) } });
+    if (!Z.isFalse(c)) out.push({ ...p, s: Z.isTrue(c) ? p.s : restrict(Z, p.s, c), decided: { to } });
+    if (!Z.isTrue(c)) out.push(Z.isFalse(c) ? p : { ...p, s: restrict(Z, p.s, negate(Z, c)) });
   }
   return out;
 }
@@ -160,7 +160,7 @@ export async function executeRows(env: Env, p: RowProgram, side: string, unroll 
       for (const [t, st] of await runRow(cx, p, flat, r, mergeAll(cx.Z, incoming))) {
         const next = backEdges.has(`${r}>${t}`) ? round + 1 : round;
         if (next > unroll) {
-          cx.exits.push({ cond: st.pc, action: cx.Z.BitVec.val(0n, 32), state: st, index: -1, aborted: true, unbounded: true });
+          cx.exits.push({ cond: st.pc, flow: st.flow, action: cx.Z.BitVec.val(0n, 32), state: st, index: -1, aborted: true, unbounded: true });
           continue;
         }
         pending.set(next * n + t, [...(pending.get(next * n + t) ?? []), st]);

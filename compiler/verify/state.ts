@@ -3,6 +3,7 @@
 // Merging states at join points; no instruction semantics (exec.ts, memory.ts, helpers.ts).
 
 import type { MapDef } from '../loader/types.js';
+import type { Ranges } from './ranges.js';
 import { bv64 } from './alu.js';
 import { mergeVal, num } from './value.js';
 import type { Val } from './value.js';
@@ -41,11 +42,20 @@ export interface Env {
   readonly touched: { map: number; key: BV }[];
   /** uninterpreted functions by name (helper results), shared so both programs call the same one */
   readonly fns: Map<string, Fn>;
+  /** the inputs' ranges: conditions they decide are folded to constants (ranges.ts) */
+  readonly ranges: Ranges;
 }
 
 export interface State {
   /** the path condition: when this state is the one that runs */
   readonly pc: B;
+  /**
+   * the flow condition: the path condition without the packet guards (only branch conditions).
+   * Runs that pass every guard have pc = flow; the flow conditions of the states meeting at a join
+   * are disjoint, and values there are chosen by them, so the values a program computes do not
+   * depend on its guards (two programs that check bounds differently compute alike terms).
+   */
+  readonly flow: B;
   readonly regs: readonly Val[];
   /** the stack, indexed by (64-bit) offset from the frame top */
   readonly stack: SymMem;
@@ -61,6 +71,9 @@ export interface State {
   readonly calls: BV;
   /** redirect target: 0 none; (map + 1) << 32 | key for redirect_map; 1 << 63 | ifindex for redirect */
   readonly redirect: BV;
+  /** perf events sent (32-bit) and their records: bytes at concat(event:32, offset:32) (helpers.ts) */
+  readonly events: BV;
+  readonly log: SymMem;
 }
 
 export function initialState(env: Env): State {
@@ -71,19 +84,19 @@ export function initialState(env: Env): State {
   regs[10] = { t: 'ptr', region: { kind: 'stack' }, off: bv64(Z, 0) };
   const start = bv64(Z, HEADROOM);
   return {
-    pc: Z.Bool.val(true), regs, stack: constMem(Z.BitVec.val(0n, 8)),
+    pc: Z.Bool.val(true), flow: Z.Bool.val(true), regs, stack: constMem(Z.BitVec.val(0n, 8)),
     spills: new Map(), pkt: baseMem(env.pkt), start, end: start.add(env.len), values: env.values.map(baseMem), present: env.present.map(baseMem),
-    calls: Z.BitVec.val(0n, 32), redirect: bv64(Z, 0),
+    calls: Z.BitVec.val(0n, 32), redirect: bv64(Z, 0), events: Z.BitVec.val(0n, 32), log: constMem(Z.BitVec.val(0n, 8)),
   };
 }
 
 function ite(Z: Z3, c: B, a: BV, b: BV): BV {
-  return a === b ? a : Z.If(c, a, b);
+  return a === b || a.eqIdentity(b) ? a : Z.If(c, a, b);
 }
 
 /** The state after two paths join: each part chosen by a's path condition. */
 export function mergeStates(Z: Z3, a: State, b: State): State {
-  const c = a.pc;
+  const c = a.flow;
   const spills = new Map<number, Val>();
   for (const [k, v] of a.spills) {
     const w = b.spills.get(k);
@@ -91,6 +104,7 @@ export function mergeStates(Z: Z3, a: State, b: State): State {
   }
   return {
     pc: Z.Or(a.pc, b.pc),
+    flow: Z.Or(a.flow, b.flow),
     regs: a.regs.map((v, r) => mergeVal(Z, c, v, b.regs[r])),
     stack: iteMem(c, a.stack, b.stack),
     spills,
@@ -101,11 +115,39 @@ export function mergeStates(Z: Z3, a: State, b: State): State {
     present: a.present.map((m, i) => iteMem(c, m, b.present[i])),
     calls: ite(Z, c, a.calls, b.calls),
     redirect: ite(Z, c, a.redirect, b.redirect),
+    events: ite(Z, c, a.events, b.events),
+    log: iteMem(c, a.log, b.log),
   };
 }
 
+/**
+ * The states meeting at a join merged, in the order of their flow conditions' term ids: two
+ * programs whose paths meet in another order (a pass moved or removed a block) then build the
+ * same if-then-else wherever their flow conditions are the same terms.
+ */
 export function mergeAll(Z: Z3, states: readonly State[]): State {
-  return states.reduce((acc, s) => mergeStates(Z, s, acc));
+  const sorted = [...states].sort((a, b) => a.flow.id() - b.flow.id());
+  return sorted.reduce((acc, s) => mergeStates(Z, s, acc));
+}
+
+/** Z3's kind of negation (Z3_OP_NOT) */
+const NOT = 265;
+
+/** not c, without a double negation (so `if a != k` taken and `if a == k` not taken are one term). */
+export function negate(Z: Z3, c: B): B {
+  if (Z.isTrue(c)) return Z.Bool.val(false);
+  if (Z.isFalse(c)) return Z.Bool.val(true);
+  return Z.isApp(c) && c.decl().kind() === NOT ? (c.arg(0) as B) : Z.Not(c);
+}
+
+/** a and c (no `true` left in it). */
+export function and(Z: Z3, a: B, c: B): B {
+  return Z.isTrue(a) ? c : Z.isTrue(c) ? a : Z.And(a, c);
+}
+
+/** The state on the side of a branch (or a choice) where c holds. */
+export function restrict(Z: Z3, s: State, c: B): State {
+  return { ...s, pc: and(Z, s.pc, c), flow: and(Z, s.flow, c) };
 }
 
 export function setReg(s: State, r: number, v: Val): State {

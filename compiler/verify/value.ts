@@ -60,11 +60,11 @@ export function mergeVal(Z: Z3, c: B, a: Val, b: Val): Val {
   if (a === b) return a;
   if (a.t === 'undef') return a;
   if (b.t === 'undef') return b;
-  if (a.t === 'num' && b.t === 'num') return num(Z.If(c, a.v, b.v));
+  if (a.t === 'num' && b.t === 'num') return a.v.eqIdentity(b.v) ? a : num(Z.If(c, a.v, b.v));
   if (a.t === 'ptr' && b.t === 'ptr' && sameRegion(a.region, b.region)) {
     const key = a.key && b.key ? Z.If(c, a.key, b.key) : undefined;
     const nul = a.nul || b.nul ? Z.If(c, a.nul ?? Z.Bool.val(false), b.nul ?? Z.Bool.val(false)) : undefined;
-    return { t: 'ptr', region: a.region, off: a.off === b.off ? a.off : Z.If(c, a.off, b.off), key, nul };
+    return { t: 'ptr', region: a.region, off: a.off.eqIdentity(b.off) ? a.off : Z.If(c, a.off, b.off), key, nul };
   }
   if (a.t !== 'num' && b.t !== 'num') return { t: 'choice', c, a, b };
   return { t: 'undef', why: `a ${describe(a)} on one path and a ${describe(b)} on another` };

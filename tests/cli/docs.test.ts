@@ -131,6 +131,8 @@ function runsFor(label: string): string[][] {
       return [['sweep', 'merge', join(tmp, 'torn.jsonl'), '--out', join(tmp, 'merged.jsonl'), '--json']];
     case 'coverage':
       return [['coverage', obj('xdp1'), '--pcap', PCAP, '--json']];
+    case 'verilog':
+      return [['verilog', obj('xdp1'), '--out', join(tmp, 'verilog'), '--lanes', '2', '--cosim', 'icarus', '--pcap', PCAP, '--json']];
     default:
       throw new Error(`docs/CLI.md has a JSON table "${label}" that this test does not know how to produce`);
   }

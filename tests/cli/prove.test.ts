@@ -17,13 +17,13 @@ describe('xdp2hw compile --prove', () => {
       const { proof } = JSON.parse(r.stdout);
       expect(proof.status).toBe('proved');
       expect(proof.seconds).toBeGreaterThan(0);
-      expect(proof.regions.map((x: { name: string }) => x.name)).toEqual(['action', 'packet length', 'packet bytes', 'redirect target', 'map rxcnt']);
+      expect(proof.regions.map((x: { name: string }) => x.name)).toEqual(['action', 'packet length', 'packet bytes', 'redirect target', 'perf events', 'map rxcnt']);
       expect(proof.counterexample).toBeUndefined();
     }
   }, 60_000);
 
   it('text: the status line; a time limit too short is unknown at its obligation, exit 1', () => {
-    const r = runCli(['compile', obj('csum'), '--prove', '--prove-timeout', '0.5']);
+    const r = runCli(['compile', obj('simple_firewall'), '--prove', '--prove-timeout', '0.001']);
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/^proof: unknown in [\d.]+ s \(time limit in action\)$/m);
   }, 60_000);

@@ -106,9 +106,10 @@ export async function evaluate(program: Program, packet: Uint8Array, maps?: MapS
 export { HEADROOM };
 
 /** Runs a counterexample on the interpreter: the packet, its ctx fields and map entries. */
-export async function replay(obj: LoadedObject, program: string, cex: Counterexample): Promise<{ code: number; packet: string; maps: string }> {
+export async function replay(obj: LoadedObject, program: string, cex: Counterexample): Promise<{ code: number; packet: string; maps: string; perf: string }> {
   const fixture = parseFixture({ maps: cex.maps }, 'counterexample');
   const s = await new InterpreterEngine().open(obj, program, fixture);
   const r = await s.run({ packet: Buffer.from(cex.packet, 'hex'), ctx: { ingressIfindex: cex.ingressIfindex, rxQueueIndex: cex.rxQueueIndex } });
-  return { code: r.code >>> 0, packet: r.code === 0 ? '' : hex(r.packet), maps: JSON.stringify(r.maps) };
+  const perf = (r.perfEvents ?? []).map((e) => ({ ...e, data: hex(e.data), sample: hex(e.sample) }));
+  return { code: r.code >>> 0, packet: r.code === 0 ? '' : hex(r.packet), maps: JSON.stringify(r.maps), perf: JSON.stringify(perf) };
 }

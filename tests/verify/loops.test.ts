@@ -50,8 +50,12 @@ describe('bounded loops', () => {
     const renamed = loop(true).map((x) => ((x.kind === 'alu' || x.kind === 'ldx') && x.dst === 9 ? { ...x, dst: 1 } : x.kind === 'jmp' ? { ...x, src: reg(1) } : x));
     const proof = await proveEquivalent(program(loop(true)), program(renamed), { maps: [], unroll: 7 });
     expect(proof.status, JSON.stringify(proof.regions)).toBe('proved');
-    // the bound depends on the packet: that no run needs an 8th round is proved, not assumed
-    expect(proof.regions[0]).toMatchObject({ name: 'loop bound', status: 'proved' });
+    // the bound depends on the packet: that no run needs an 8th round is proved (by the solver, or
+    // by the byte's range: then no run reaches one and there is no obligation), not assumed
+    const bound = proof.regions.find((r) => r.name === 'loop bound');
+    if (bound) expect(bound.status).toBe('proved');
+    const short = await proveEquivalent(program(loop(true)), program(renamed), { maps: [], unroll: 6 });
+    expect(short).toMatchObject({ status: 'unknown', region: 'loop bound' });
   }, 60_000);
 
   it('a wrong unrolling (7 bytes of 8): a counterexample that replays as a real difference', async () => {

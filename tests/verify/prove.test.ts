@@ -16,7 +16,7 @@ describe('proveEquivalent', () => {
     const proof = await proveEquivalent(obj.programs[0], peephole(obj.programs[0]), { maps: obj.maps });
     expect(proof.status).toBe('proved');
     expect(proof.seconds).toBeGreaterThan(0);
-    expect(proof.regions.map((r) => r.name)).toEqual(['action', 'packet length', 'packet bytes', 'redirect target', 'map rxcnt']);
+    expect(proof.regions.map((r) => r.name)).toEqual(['action', 'packet length', 'packet bytes', 'redirect target', 'perf events', 'map rxcnt']);
     expect(proof.counterexample).toBeUndefined();
     expect(JSON.parse(JSON.stringify({ proof }))).toMatchObject({ proof: { status: 'proved' } });
   }, 60_000);

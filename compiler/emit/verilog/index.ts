@@ -1,0 +1,272 @@
+// The Verilog of one scheduled program: the hdl-templates modules, a parameter header from the
+// CoreConfig and the program (params.vh), a top for synthesis (xdp2hw_program.v), the ROM
+// (rom.hex), the map memory's initial banks (maps_b*.hex), the testbench, a Makefile for Icarus,
+// Verilator and Yosys, and a README. Pure: returns the files; writeDesign puts them in a directory.
+
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CoreConfig, RowProgram } from '../../../isa/index.js';
+import type { LoadedObject } from '../../loader/types.js';
+import { mapBankFiles, mapLayout } from './maps.js';
+import type { MapLayout } from './maps.js';
+import { RtlRefusal, rtlRom } from './rom.js';
+
+export { RtlRefusal } from './rom.js';
+export { mapBankFiles, mapLayout } from './maps.js';
+export type { MapLayout, MapPlace } from './maps.js';
+
+/** The Verilog modules the design copies from hdl-templates/, in dependency order. */
+export const HDL_MODULES = ['xdp2hw_alu.v', 'xdp2hw_bytemem.v', 'xdp2hw_core.v', 'xdp2hw_top.v'] as const;
+export const TESTBENCH = 'xdp2hw_tb.v';
+/** The module to synthesise: the whole design with the program's parameters. */
+export const SYNTH_TOP = 'xdp2hw_program';
+/** The VLIW core alone (hXDP's Sephirot): what synthesis reports apart. */
+export const CORE_MODULE = 'xdp2hw_core';
+/** The largest packet the packet buffer holds (the longest Ethernet frame with VLAN tags, rounded up). */
+export const DEFAULT_PACKET_BYTES = 2048;
+
+export interface VerilogOptions {
+  /** packet buffer bytes (default 2048) */
+  packetBytes?: number;
+  /** map memory image to start from (default: the object's initial contents, zeros elsewhere) */
+  mapImage?: Uint8Array;
+}
+
+export interface VerilogDesign {
+  readonly program: string;
+  /** file name → contents */
+  readonly files: Readonly<Record<string, string>>;
+  readonly layout: MapLayout;
+  readonly packetBytes: number;
+  /** sha256 of everything the built simulator depends on (not the map banks, read at run time) */
+  readonly hash: string;
+}
+
+/** hdl-templates/, from dist/compiler/emit/verilog or compiler/emit/verilog alike. */
+export function templatesDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    const c = join(dir, 'hdl-templates');
+    if (existsSync(join(c, 'xdp2hw_core.v'))) return c;
+    dir = dirname(dir);
+  }
+  throw new Error('hdl-templates/ not found above the emitter');
+}
+
+function pack(values: readonly number[]): string {
+  const v = values.length ? values : [0];
+  return `${v.length * 32}'h${[...v].reverse().map((x) => (x >>> 0).toString(16).padStart(8, '0')).join('_')}`;
+}
+
+function params(p: RowProgram, core: CoreConfig, layout: MapLayout, packetBytes: number): string {
+  const l = core.latency;
+  const lines: [string, string | number, string][] = [
+    ['P_LANES', p.lanes, 'syllables per row'],
+    ['P_ROWS', p.rows.length, `ROM rows (the program's; the core holds up to ${core.imemRows})`],
+    ['P_ENTRY', p.entry, 'the row a packet starts at'],
+    ['P_REGS', core.registers, 'registers'],
+    ['P_STACK_BYTES', core.stackBytes, 'stack bytes'],
+    ['P_PKT_BYTES', packetBytes, 'packet buffer bytes'],
+    ['P_PAW', Math.ceil(Math.log2(packetBytes)), 'packet address width (derived)'],
+    ['P_MAP_BYTES', layout.bytes, 'map memory bytes'],
+    ['P_MAPS', Math.max(1, layout.maps.length), 'maps in the table'],
+    ['P_MAP_BASE', pack(layout.maps.map((m) => m.base)), `value 0 of each map: ${layout.maps.map((m) => m.name).join(', ') || 'none'}`],
+    ['P_MAP_MAX', pack(layout.maps.map((m) => m.maxEntries)), 'max_entries of each map'],
+    ['P_MAP_STRIDE', pack(layout.maps.map((m) => m.stride)), 'bytes between values of each map'],
+    ['P_ALU_LAT', l.alu, 'latency.alu'],
+    ['P_MUL_LAT', l.mul, 'latency.mul'],
+    ['P_LD_LAT_PKT', l.load.packet, 'latency.load.packet'],
+    ['P_LD_LAT_CTX', l.load.ctx, 'latency.load.ctx'],
+    ['P_LD_LAT_STK', l.load.stack, 'latency.load.stack'],
+    ['P_LD_LAT_MAP', l.load.map, 'latency.load.map'],
+    ['P_HELPER_CALL', l.helperCall, 'latency.helperCall'],
+    ['P_MAP_LOOKUP', l.mapLookup.array, 'latency.mapLookup.array'],
+    ['P_TAKEN_BRANCH', l.takenBranch, 'latency.takenBranch'],
+    ['P_EXIT_DRAIN', l.exit, 'latency.exit'],
+    ['P_EARLY_DRAIN', l.exit - l.earlyExitSaving, 'latency.exit - latency.earlyExitSaving'],
+    ['P_FWD_PER_LANE', core.forwarding === 'per-lane' ? 1 : 0, `forwarding: ${core.forwarding}`],
+    ['P_CLEAR_REGS', core.clearsRegisters ? 1 : 0, 'clearsRegisters'],
+    ['P_CLEAR_STACK', core.clearsStack ? 1 : 0, 'clearsStack'],
+    ['P_LOAD_LANES', laneMask(p, ['ldx', 'ldx6']), 'lanes holding a load (they get memory read ports)'],
+    ['P_STORE_LANES', laneMask(p, ['st', 'stx', 'stx6']), 'lanes holding a store (they get memory write ports)'],
+  ];
+  return [
+    `// Parameters of ${p.name} on core ${core.name}, ${p.lanes} lane${p.lanes > 1 ? 's' : ''} (written by compiler/emit/verilog).`,
+    ...lines.map(([k, v, c]) => `localparam ${typeof v === 'string' ? `[${Number(v.split("'")[0]) - 1}:0] ` : 'integer '}${k} = ${v}; // ${c}`),
+    '',
+  ].join('\n');
+}
+
+/** Bit per lane that holds a syllable of one of `kinds` in some row. */
+function laneMask(p: RowProgram, kinds: readonly string[]): number {
+  let mask = 0;
+  for (const row of p.rows) row.forEach((s, lane) => {
+    if (s && kinds.includes(s.insn.kind)) mask |= 1 << lane;
+  });
+  return mask;
+}
+
+function programTop(): string {
+  return `// xdp2hw_program: xdp2hw_top with this program's parameters (params.vh), the module to synthesise.
+\`default_nettype none
+
+module ${SYNTH_TOP} (clk, rst, host_we, host_addr, host_wdata, host_rdata, start, pkt_len, ingress_ifindex, rx_queue_index,
+    ready, done, action, cycles, redirect_ifindex, mw_valid, mw_addr, mw_mask, mw_data);
+    \`include "params.vh"
+    input  wire clk;
+    input  wire rst;
+    input  wire [7:0] host_we;
+    input  wire [P_PAW-1:0] host_addr;
+    input  wire [63:0] host_wdata;
+    output wire [63:0] host_rdata;
+    input  wire start;
+    input  wire [31:0] pkt_len;
+    input  wire [31:0] ingress_ifindex;
+    input  wire [31:0] rx_queue_index;
+    output wire ready;
+    output wire done;
+    output wire [31:0] action;
+    output wire [31:0] cycles;
+    output wire [31:0] redirect_ifindex;
+    output wire [P_LANES-1:0] mw_valid;
+    output wire [P_LANES*32-1:0] mw_addr;
+    output wire [P_LANES*8-1:0] mw_mask;
+    output wire [P_LANES*64-1:0] mw_data;
+    xdp2hw_top #(
+        .LANES(P_LANES), .ROWS(P_ROWS), .ROM_FILE("rom.hex"), .ENTRY(P_ENTRY), .REGS(P_REGS), .STACK_BYTES(P_STACK_BYTES),
+        .PKT_BYTES(P_PKT_BYTES), .MAP_BYTES(P_MAP_BYTES), .MAPS(P_MAPS), .MAP_BASE(P_MAP_BASE), .MAP_MAX(P_MAP_MAX),
+        .MAP_STRIDE(P_MAP_STRIDE), .ALU_LAT(P_ALU_LAT), .MUL_LAT(P_MUL_LAT), .LD_LAT_PKT(P_LD_LAT_PKT),
+        .LD_LAT_CTX(P_LD_LAT_CTX), .LD_LAT_STK(P_LD_LAT_STK), .LD_LAT_MAP(P_LD_LAT_MAP), .HELPER_CALL(P_HELPER_CALL),
+        .MAP_LOOKUP(P_MAP_LOOKUP), .TAKEN_BRANCH(P_TAKEN_BRANCH), .EXIT_DRAIN(P_EXIT_DRAIN), .EARLY_DRAIN(P_EARLY_DRAIN),
+        .FWD_PER_LANE(P_FWD_PER_LANE), .CLEAR_REGS(P_CLEAR_REGS), .CLEAR_STACK(P_CLEAR_STACK),
+        .LOAD_LANES(P_LOAD_LANES), .STORE_LANES(P_STORE_LANES)
+    ) top (
+        .clk(clk), .rst(rst), .host_we(host_we), .host_addr(host_addr), .host_wdata(host_wdata), .host_rdata(host_rdata),
+        .start(start), .pkt_len(pkt_len), .ingress_ifindex(ingress_ifindex), .rx_queue_index(rx_queue_index),
+        .ready(ready), .done(done), .action(action), .cycles(cycles), .redirect_ifindex(redirect_ifindex),
+        .mw_valid(mw_valid), .mw_addr(mw_addr), .mw_mask(mw_mask), .mw_data(mw_data)
+    );
+endmodule
+
+\`default_nettype wire
+`;
+}
+
+const SOURCES = [...HDL_MODULES].join(' ');
+
+function makefile(): string {
+  return `# Simulate, lint and synthesise this design (written by compiler/emit/verilog).
+# Inputs of a run, in the working directory: packets.txt, rom.hex, maps_b0..7.hex; output: results.txt.
+SRC = ${SOURCES}
+TB = ${TESTBENCH}
+
+.PHONY: icarus verilator lint yosys clean
+icarus: sim.vvp
+\tvvp -n sim.vvp
+sim.vvp: $(SRC) $(TB) params.vh
+\tiverilog -g2005 -I. -s xdp2hw_tb -o $@ $(SRC) $(TB)
+
+verilator: obj_dir/sim
+\t./obj_dir/sim
+obj_dir/sim: $(SRC) $(TB) params.vh
+\tverilator --binary --timing -Wno-fatal -Wno-lint -Wno-style -I. --top-module xdp2hw_tb -o sim $(SRC) $(TB)
+
+lint:
+\tverilator --lint-only -Wall -I. --top-module ${SYNTH_TOP} $(SRC) ${SYNTH_TOP}.v
+
+yosys:
+\tyosys -q -p "read_verilog -I. $(SRC) ${SYNTH_TOP}.v; synth -top ${SYNTH_TOP} -flatten; stat" 
+
+clean:
+\trm -rf sim.vvp obj_dir results.txt trace.vcd
+`;
+}
+
+function readme(p: RowProgram, core: CoreConfig, layout: MapLayout): string {
+  return `# ${p.name} on the xdp2hw RTL core
+
+Written by \`xdp2hw verilog\` (compiler/emit/verilog) for core \`${core.name}\`, ${p.lanes} lane(s), ${p.rows.length} rows.
+
+- \`xdp2hw_alu.v\`, \`xdp2hw_bytemem.v\`, \`xdp2hw_core.v\`, \`xdp2hw_top.v\`: the modules from hdl-templates/
+  (\`${CORE_MODULE}\` is the VLIW core alone; \`xdp2hw_top\` adds packet buffer, stack, maps, ctx, helpers).
+- \`params.vh\`: every parameter, from the CoreConfig and the program; \`${SYNTH_TOP}.v\`: the top to synthesise.
+- \`rom.hex\`: the ROM, one row a line (the syllable fields are drawn in xdp2hw_core.v).
+- \`maps_b0.hex\` .. \`maps_b7.hex\`: the map memory's initial contents, bank by bank (byte i in bank i mod 8).
+  Maps: ${layout.maps.map((m) => `${m.name} (${m.type}, ${m.maxEntries} × ${m.valueSize} B at ${m.base})`).join(', ') || 'none'}.
+- \`xdp2hw_tb.v\`: reads \`packets.txt\` (a count, then per packet "length ifindex rx_queue" and its bytes in hex),
+  writes \`results.txt\` ("P index action cycles redirect_ifindex", "W address mask data" per map write, "O bytes").
+- \`make icarus\`, \`make verilator\`, \`make lint\` (verilator -Wall), \`make yosys\` (generic synth).
+`;
+}
+
+/** The design of one scheduled program. Throws RtlRefusal for what the RTL does not run. */
+export function emitVerilog(p: RowProgram, core: CoreConfig, obj: LoadedObject, opts: VerilogOptions = {}): VerilogDesign {
+  const packetBytes = opts.packetBytes ?? DEFAULT_PACKET_BYTES;
+  if (p.rows.length > core.imemRows) throw new RtlRefusal(`${obj.file}: ${p.name}: ${p.rows.length} rows do not fit the core's ${core.imemRows}-row ROM`);
+  if (p.rows.length > 0xffff) throw new RtlRefusal(`${obj.file}: ${p.name}: ${p.rows.length} rows, more than the ROM's 16-bit row index`);
+  const layout = mapLayout(obj);
+  let rom: string;
+  try {
+    rom = rtlRom(p, core, layout);
+  } catch (e) {
+    throw e instanceof RtlRefusal ? new RtlRefusal(`${obj.file}: ${p.name}: ${e.message}`) : e;
+  }
+  const tdir = templatesDir();
+  const files: Record<string, string> = {};
+  for (const f of [...HDL_MODULES, TESTBENCH]) files[f] = readFileSync(join(tdir, f), 'utf8');
+  files['params.vh'] = params(p, core, layout, packetBytes);
+  files[`${SYNTH_TOP}.v`] = programTop();
+  files['rom.hex'] = rom;
+  files.Makefile = makefile();
+  files['README.md'] = readme(p, core, layout);
+  const hash = createHash('sha256');
+  for (const k of Object.keys(files).sort()) hash.update(k).update('\0').update(files[k]).update('\0');
+  const image = opts.mapImage ?? initialImage(obj, layout);
+  Object.assign(files, mapBankFiles(image));
+  return { program: p.name, files, layout, packetBytes, hash: hash.digest('hex') };
+}
+
+/** The maps' initial contents as the object gives them (global data), zeros elsewhere. */
+function initialImage(obj: LoadedObject, layout: MapLayout): Uint8Array {
+  const image = new Uint8Array(layout.bytes);
+  obj.maps.forEach((d, i) => {
+    if (d.initial && d.maxEntries > 0) image.set(d.initial.subarray(0, d.valueSize), layout.maps[i].base);
+  });
+  return image;
+}
+
+/**
+ * Writes a design into `out` whole or not at all: the files go to a sibling temporary directory
+ * that replaces `out` at the end (an existing `out` must be a directory this command wrote, or empty).
+ */
+export function writeDesign(design: VerilogDesign, out: string, extra: Record<string, string> = {}): string[] {
+  const dir = resolve(out);
+  const ours = ['params.vh', 'rom.hex', 'xdp2hw_core.v'];
+  try {
+    if (existsSync(dir)) {
+      if (!statSync(dir).isDirectory()) throw new RtlRefusal(`--out ${out}: not a directory`);
+      if (readdirSync(dir).length > 0 && !ours.every((f) => existsSync(join(dir, f))))
+        throw new RtlRefusal(`--out ${out}: a non-empty directory that holds no design; give a new or empty directory`);
+    }
+    if (!existsSync(dirname(dir)) || !statSync(dirname(dir)).isDirectory()) throw new RtlRefusal(`--out ${out}: ${dirname(dir)} is not an existing directory`);
+    const tmp = `${dir}.tmp-${process.pid}`;
+    rmSync(tmp, { recursive: true, force: true });
+    mkdirSync(tmp);
+    try {
+      const all = { ...design.files, ...extra };
+      for (const [name, text] of Object.entries(all)) writeFileSync(join(tmp, name), text);
+      rmSync(dir, { recursive: true, force: true });
+      renameSync(tmp, dir);
+      return Object.keys(all).sort();
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  } catch (e) {
+    if (e instanceof RtlRefusal) throw e;
+    const err = e as NodeJS.ErrnoException;
+    if (err.code) throw new RtlRefusal(`--out ${out}: ${err.message}`);
+    throw e;
+  }
+}

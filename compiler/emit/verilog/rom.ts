@@ -1,0 +1,139 @@
+// The RTL core's ROM: each syllable of a RowProgram pre-decoded into the fields xdp2hw_core.v
+// reads (hdl-templates/xdp2hw_core.v draws them), one row a line of $readmemh hex, lane 0 in the
+// low bits. Registers read and written come from isa's defuse, the one source the TypeScript
+// core's timing tables read too. What the RTL cannot run is refused with row, lane and why.
+
+import { defuse, helperName } from '../../../isa/index.js';
+import type { CoreConfig, Insn, RowProgram, Syllable } from '../../../isa/index.js';
+import type { MapLayout } from './maps.js';
+
+/** A syllable or program the RTL does not run (issue 15 adds hash/LRU/LPM maps and more helpers). */
+export class RtlRefusal extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RtlRefusal';
+  }
+}
+
+/** Bits of one ROM syllable (xdp2hw_core.v parameter SW). */
+export const SYLLABLE_BITS = 160;
+
+const CLS = { alu: 0, jmp: 1, ja: 2, jlen: 3, ldx: 4, st: 5, stx: 6, call: 7, exit: 8, exitImm: 9 } as const;
+const ALU_CODE: Record<string, number> = { add: 0, sub: 1, mul: 2, or: 4, and: 5, lsh: 6, rsh: 7, neg: 8, xor: 10, mov: 11, movsx: 11, arsh: 12 };
+const JMP_CODE: Record<string, number> = { jeq: 1, jgt: 2, jge: 3, jset: 4, jne: 5, jsgt: 6, jsge: 7, jlt: 10, jle: 11, jslt: 12, jsle: 13 };
+const BITS_CODE: Record<number, number> = { 8: 0, 16: 1, 32: 2, 64: 3 };
+/** Helpers the RTL helper unit answers, by id. */
+export const RTL_HELPERS: Readonly<Record<number, string>> = { 1: 'bpf_map_lookup_elem', 8: 'bpf_get_smp_processor_id', 23: 'bpf_redirect' };
+
+/** Pointer tags (high word) and the offset base, as xdp2hw_core.v and xdp2hw_top.v define them. */
+export const TAG = { ctx: 0xff000000n, packet: 0xff000001n, stack: 0xff000002n, mapValue: 0xff000003n, mapHandle: 0xff000100n } as const;
+export const OFF_BASE = 0x40000000n;
+
+interface Fields {
+  cls: number; op?: number; w32?: boolean; dst?: number; ra?: number; rb?: number; bImm?: boolean; bytes?: number;
+  sx?: boolean; bits?: number; early?: boolean; off?: number; target?: number; imm?: bigint; mul?: boolean;
+}
+
+const M64 = (1n << 64n) - 1n;
+const sext32 = (v: number): bigint => BigInt.asUintN(64, BigInt(v | 0));
+
+function fields(s: Syllable, where: string, lane: number, core: CoreConfig, maps: MapLayout): Fields {
+  const insn: Insn = s.insn;
+  const b = (op: { type: 'reg'; reg: number } | { type: 'imm'; value: number }) =>
+    op.type === 'reg' ? { rb: op.reg } : { bImm: true, imm: sext32(op.value) };
+  switch (insn.kind) {
+    case 'alu': case 'alu3': {
+      if (!(insn.op in ALU_CODE)) throw new RtlRefusal(`${where}: ${insn.op} (division and modulo) is not in the RTL core; it has no divider`);
+      const ra = insn.kind === 'alu' ? insn.dst : insn.a;
+      const src = insn.kind === 'alu' ? insn.src : insn.b;
+      const ext = insn.kind === 'alu' && insn.op === 'movsx' ? BITS_CODE[insn.extBits ?? 32] : 0;
+      return { cls: CLS.alu, op: ALU_CODE[insn.op], w32: insn.width === 32, dst: insn.dst, ra, ...b(src), sx: insn.op === 'movsx', bits: ext, mul: insn.op === 'mul' };
+    }
+    case 'end':
+      return { cls: CLS.alu, op: 13, dst: insn.dst, ra: insn.dst, sx: insn.order !== 'le', bits: BITS_CODE[insn.bits] };
+    case 'jmp':
+      return { cls: CLS.jmp, op: JMP_CODE[insn.cond], w32: insn.width === 32, ra: insn.dst, ...b(insn.src), target: s.target };
+    case 'ja':
+      return { cls: CLS.ja, target: s.target };
+    case 'jlen':
+      return { cls: CLS.jlen, imm: BigInt(insn.len), target: s.target };
+    case 'ldx':
+      return { cls: CLS.ldx, dst: insn.dst, ra: insn.src, bytes: insn.size, sx: insn.signed, off: insn.off };
+    case 'ldx6':
+      return { cls: CLS.ldx, dst: insn.dst, ra: insn.src, bytes: 6, off: insn.off };
+    case 'st':
+      return { cls: CLS.st, ra: insn.dst, bytes: insn.size, off: insn.off, imm: sext32(insn.imm) };
+    case 'stx':
+      return { cls: CLS.stx, ra: insn.dst, rb: insn.src, bytes: insn.size, off: insn.off };
+    case 'stx6':
+      return { cls: CLS.stx, ra: insn.dst, rb: insn.src, bytes: 6, off: insn.off };
+    case 'call':
+      if (insn.target !== 'helper') throw new RtlRefusal(`${where}: a kfunc call (BTF id ${insn.id}) is not in the RTL helper unit`);
+      if (!(insn.id in RTL_HELPERS))
+        throw new RtlRefusal(`${where}: helper ${helperName(insn.id)} (${insn.id}) is not in the RTL helper unit (it has ${Object.values(RTL_HELPERS).join(', ')})`);
+      return { cls: CLS.call, imm: BigInt(insn.id) };
+    case 'exit':
+      return { cls: CLS.exit };
+    case 'exit-imm':
+      return { cls: CLS.exitImm, imm: BigInt(insn.action >>> 0), dst: 0, early: core.laneCaps[lane]?.earlyExit ?? false };
+    case 'lddw': {
+      const ref = s.mapRef;
+      if (ref) {
+        const m = maps.maps[ref.map];
+        if (!m) throw new RtlRefusal(`${where}: lddw of map ${ref.map}, which the object does not have`);
+        const imm = ref.kind === 'fd'
+          ? ((TAG.mapHandle | BigInt(ref.map)) << 32n) | OFF_BASE
+          : (TAG.mapValue << 32n) | (OFF_BASE + BigInt(m.base + ref.offset));
+        return { cls: CLS.alu, op: ALU_CODE.mov, dst: insn.dst, bImm: true, imm };
+      }
+      if (insn.pseudo !== 0) throw new RtlRefusal(`${where}: lddw with pseudo source ${insn.pseudo} is not in the RTL core`);
+      return { cls: CLS.alu, op: ALU_CODE.mov, dst: insn.dst, bImm: true, imm: (BigInt(insn.hi >>> 0) << 32n) | BigInt(insn.lo >>> 0) };
+    }
+    case 'atomic': case 'ld-abs': case 'ld-ind': case 'call-local': case 'callx':
+      throw new RtlRefusal(`${where}: ${insn.kind} is not in the RTL core`);
+  }
+}
+
+/** The SYLLABLE_BITS-bit word of a syllable (0 for an empty lane). */
+export function syllableWord(s: Syllable | undefined, row: number, lane: number, core: CoreConfig, maps: MapLayout): bigint {
+  if (!s) return 0n;
+  const where = `row ${row} lane ${lane} (pc ${s.source.pc ?? '?'})`;
+  const f = fields(s, where, lane, core, maps);
+  const du = defuse(s.insn);
+  let reads = 0;
+  for (const r of du.reads) reads |= 1 << r;
+  const writes = du.writes.length > 0;
+  if (du.writes.length > 1) throw new RtlRefusal(`${where}: a syllable writing ${du.writes.length} registers is not in the RTL core`);
+  const dst = writes ? du.writes[0] : f.dst ?? 0;
+  const target = f.target ?? 0;
+  if (target > 0xffff) throw new RtlRefusal(`${where}: jump target row ${target} is past the ROM's 16-bit row field`);
+  let w = 1n;
+  w |= BigInt(f.cls) << 1n;
+  w |= BigInt(f.op ?? 0) << 5n;
+  w |= (f.w32 ? 1n : 0n) << 9n;
+  w |= BigInt(dst) << 10n;
+  w |= BigInt(f.ra ?? 0) << 14n;
+  w |= BigInt(f.rb ?? 0) << 18n;
+  w |= (f.bImm ? 1n : 0n) << 22n;
+  w |= BigInt(f.bytes ?? 8) << 23n;
+  w |= (f.sx ? 1n : 0n) << 27n;
+  w |= BigInt(f.bits ?? 0) << 28n;
+  w |= (f.early ? 1n : 0n) << 30n;
+  w |= (writes ? 1n : 0n) << 31n;
+  w |= BigInt((f.off ?? 0) & 0xffff) << 32n;
+  w |= BigInt(target) << 48n;
+  w |= ((f.imm ?? 0n) & M64) << 64n;
+  w |= BigInt(reads) << 128n;
+  w |= (f.mul ? 1n : 0n) << 144n;
+  return w;
+}
+
+/** The ROM image: one row a line, LANES × SYLLABLE_BITS bits in hex, lane 0 lowest. */
+export function rtlRom(p: RowProgram, core: CoreConfig, maps: MapLayout): string {
+  const digits = (p.lanes * SYLLABLE_BITS) / 4;
+  return p.rows.map((row, r) => {
+    let word = 0n;
+    for (let lane = p.lanes - 1; lane >= 0; lane--) word = (word << BigInt(SYLLABLE_BITS)) | syllableWord(row[lane], r, lane, core, maps);
+    return `${word.toString(16).padStart(digits, '0')}\n`;
+  }).join('');
+}

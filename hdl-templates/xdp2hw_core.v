@@ -1,0 +1,398 @@
+// xdp2hw_core: the VLIW core alone (hXDP calls it Sephirot): row ROM, register file, one ALU,
+// branch unit and address generator per lane, the interlock and the control of a packet's run.
+// Memories (packet buffer, stack, maps, ctx) and the helper unit are outside, in xdp2hw_top; the
+// core reaches them through one memory port per lane and one helper port.
+//
+// Timing is the TypeScript core's (simulator/core/pipeline.ts), cycle for cycle, from the same
+// CoreConfig numbers given as parameters: a row issues in one clock (operand read, execute, memory,
+// commit) when every register it reads is readable; each result carries a per-register countdown
+// to when its own lane (and, one later under per-lane forwarding, the other lanes) may read it; a
+// taken branch and a helper call hold fetch for their penalty; an exit drains for EXIT_DRAIN
+// cycles (EARLY_DRAIN when caught at fetch). `cycles` counts from the packet's first fetch to its
+// verdict, as `pipeline.cycles` does.
+//
+// ROM row: LANES syllables of SW bits, lane 0 in the low bits. A syllable is pre-decoded by the
+// emitter (compiler/emit/verilog/rom.ts writes exactly these fields):
+//   [0] valid  [4:1] cls  [8:5] op  [9] w32  [13:10] dst  [17:14] ra  [21:18] rb  [22] b is imm
+//   [26:23] access bytes  [27] sx  [29:28] bits  [30] early exit  [31] writes dst  [47:32] off
+//   [63:48] target row  [127:64] imm (64-bit, pre-extended)  [143:128] registers read  [144] mul
+`default_nettype none
+
+module xdp2hw_core #(
+    parameter integer LANES = 4,               // syllables per row (CoreConfig.lanes)
+    parameter integer ROWS = 1024,             // ROM rows (CoreConfig.imemRows)
+    parameter ROM_FILE = "rom.hex",            // $readmemh image, one row a line
+    parameter integer ENTRY = 0,               // the row a packet starts at
+    parameter integer REGS = 11,               // registers (CoreConfig.registers)
+    parameter integer STACK_BYTES = 512,       // stack size: r10 points past its end
+    parameter integer ALU_LAT = 1,             // latency.alu
+    parameter integer MUL_LAT = 3,             // latency.mul
+    parameter integer LD_LAT_PKT = 1,          // latency.load.packet
+    parameter integer LD_LAT_CTX = 1,          // latency.load.ctx
+    parameter integer LD_LAT_STK = 1,          // latency.load.stack
+    parameter integer LD_LAT_MAP = 1,          // latency.load.map
+    parameter integer LD_LAT_MAX = (LD_LAT_PKT > LD_LAT_CTX ? LD_LAT_PKT : LD_LAT_CTX) > (LD_LAT_STK > LD_LAT_MAP ? LD_LAT_STK : LD_LAT_MAP)
+                                  ? (LD_LAT_PKT > LD_LAT_CTX ? LD_LAT_PKT : LD_LAT_CTX) : (LD_LAT_STK > LD_LAT_MAP ? LD_LAT_STK : LD_LAT_MAP),
+                                               // a load into no known region: the slowest (derived)
+    parameter integer HELPER_CALL = 1,         // latency.helperCall: fetch held after a call
+    parameter integer MAP_LOOKUP = 0,          // latency.mapLookup.array: more when r1 names a map
+    parameter integer TAKEN_BRANCH = 5,        // latency.takenBranch
+    parameter integer EXIT_DRAIN = 5,          // latency.exit
+    parameter integer EARLY_DRAIN = 2,         // latency.exit - latency.earlyExitSaving
+    parameter integer FWD_PER_LANE = 1,        // forwarding 'per-lane' (1) or 'crossbar' (0)
+    parameter integer CLEAR_REGS = 1,          // clearsRegisters: r0-r9 zeroed at each packet
+    parameter integer SW = 160,                // bits of a ROM syllable (fixed by the emitter)
+    parameter integer PCW = (ROWS > 1) ? $clog2(ROWS) : 1, // ROM address width (derived)
+    parameter integer CW = 16                  // countdown width: latencies below 2^CW
+) (
+    input  wire                   clk,
+    input  wire                   rst,
+    input  wire                   start,       // pulse: a packet is in place, run it
+    input  wire [31:0]            pkt_len,     // its length (the jlen guard reads it)
+    output wire                   busy,
+    output reg                    done,        // pulse: verdict out
+    output reg  [31:0]            action,      // r0 at the exit
+    output reg  [31:0]            cycles,      // core cycles of the packet
+    // one memory port per lane
+    output wire [LANES-1:0]       mem_rd,
+    output wire [LANES-1:0]       mem_wr,
+    output wire [LANES*64-1:0]    mem_addr,    // tagged pointer + offset
+    output wire [LANES*8-1:0]     mem_mask,    // bytes written (and read)
+    output wire [LANES*64-1:0]    mem_wdata,
+    input  wire [LANES*64-1:0]    mem_rdata,   // 8 bytes at mem_addr, combinational
+    input  wire [LANES-1:0]       mem_full,    // rdata is a whole 64-bit value (a ctx pointer field)
+    // the helper unit
+    output wire                   call_valid,
+    output wire [31:0]            call_id,
+    output wire [5*64-1:0]        call_args,   // r1..r5, r1 lowest
+    input  wire [63:0]            call_r0,
+    // trace signals, named as `simulate --vcd` names them
+    output wire [15:0]            pc,
+    output wire                   issue_valid,
+    output wire [LANES-1:0]       lane_valid,
+    output wire                   stall,
+    output reg  [2:0]             stall_cause, // 0 branch, 1 helper, 2 memory, 3 data
+    output wire                   flush,
+    output wire                   exit_valid,
+    output wire [2:0]             exit_action,
+    output wire                   early_exit,
+    output wire                   pkt_start,
+    output wire [15:0]            fwd_regs
+);
+    // pointer tags (high word), shared with xdp2hw_top
+    localparam [31:0] TAG_CTX = 32'hff000000;
+    localparam [31:0] TAG_PKT = 32'hff000001;
+    localparam [31:0] TAG_STK = 32'hff000002;
+    localparam [31:0] TAG_MAPV = 32'hff000003;
+    localparam [23:0] TAG_MAP_HI = 24'hff0001;   // map handle: hi = {TAG_MAP_HI, map index}
+    localparam [31:0] OFF_BASE = 32'h40000000;
+
+    // syllable classes (0 is the ALU: every class not named below)
+    localparam [3:0] C_JMP = 4'd1, C_JA = 4'd2, C_JLEN = 4'd3, C_LDX = 4'd4, C_ST = 4'd5,
+                     C_STX = 4'd6, C_CALL = 4'd7, C_EXIT = 4'd8, C_EXITIMM = 4'd9;
+    localparam [1:0] K_HELPER = 2'd1, K_MEMORY = 2'd2, K_DATA = 2'd3;
+    localparam [1:0] S_IDLE = 2'd0, S_RUN = 2'd1, S_DRAIN = 2'd2, S_DONE = 2'd3;
+
+    reg [LANES*SW-1:0] rom [0:ROWS-1];
+    initial $readmemh(ROM_FILE, rom);
+
+    reg [1:0]     state;
+    reg [PCW-1:0] pcr;
+    reg [31:0]    cyc;
+    reg [CW-1:0]  wait_cnt;    // cycles fetch is held (branch flush, helper)
+    reg [CW-1:0]  drain_cnt;
+    reg           first_row;
+
+    localparam [4:0] REGS5 = REGS[4:0];   // the register count, at a register field's width + 1
+    reg [63:0]    rf       [0:REGS-1];
+    reg [CW-1:0]  cnt_same [0:15];   // cycles until the producer's lane may read the register
+    reg [CW-1:0]  cnt_any  [0:15];   // ... until any lane may
+    reg [2:0]     plane    [0:15];   // the producing lane
+    reg [1:0]     pkind    [0:15];   // what produced it (the stall cause)
+
+    wire [LANES*SW-1:0] row = rom[pcr];
+    wire running = (state == S_RUN);
+
+    // ---- per lane: decode, operands, ALU, branch, address, load value -------------------------
+    wire [LANES-1:0] l_valid, l_ready, l_take, l_exit, l_call, l_early, l_write;
+    wire [LANES*4-1:0]  l_dst;
+    wire [LANES*64-1:0] l_res;
+    wire [LANES*CW-1:0] l_lat;
+    wire [LANES-1:0]    l_own;
+    wire [LANES*2-1:0]  l_kind;
+    wire [LANES*16-1:0] l_target;
+    wire [LANES*64-1:0] l_imm;
+    wire [LANES*16-1:0] l_reads;
+    wire                issue;       // the row at pc issues this cycle
+
+    genvar l;
+    generate
+        for (l = 0; l < LANES; l = l + 1) begin : lane
+            /* verilator lint_off UNUSEDSIGNAL */ // bits above 144 are reserved (zero in every ROM)
+            wire [SW-1:0] s = row[l*SW +: SW];
+            /* verilator lint_on UNUSEDSIGNAL */
+            wire        valid = s[0];
+            wire [3:0]  cls = s[4:1];
+            wire [3:0]  op = s[8:5];
+            wire        w32 = s[9];
+            wire [3:0]  dst = s[13:10];
+            wire [3:0]  ra = s[17:14];
+            wire [3:0]  rb = s[21:18];
+            wire        bimm = s[22];
+            wire [3:0]  nbytes = s[26:23];
+            wire        sx = s[27];
+            wire [1:0]  bits = s[29:28];
+            wire        early = s[30];
+            wire        writes = s[31];
+            wire [15:0] off = s[47:32];
+            wire [15:0] target = s[63:48];
+            wire [63:0] imm = s[127:64];
+            wire [15:0] reads = s[143:128];
+            wire        mul = s[144];
+
+            /* verilator lint_off WIDTH */ // register fields index a file of REGS (<= 16) entries
+            wire [63:0] va = (ra < REGS) ? rf[ra] : 64'd0;
+            wire [63:0] vb = bimm ? imm : ((rb < REGS) ? rf[rb] : 64'd0);
+            /* verilator lint_on WIDTH */
+
+            wire [63:0] y;
+            xdp2hw_alu alu (.op(op), .w32(w32), .sx(sx), .bits(bits), .a(va), .b(vb), .y(y));
+
+            // branch condition (eBPF jmp op codes)
+            wire [63:0] ca = w32 ? {32'd0, va[31:0]} : va;
+            wire [63:0] cb = w32 ? {32'd0, vb[31:0]} : vb;
+            wire signed [63:0] sa = w32 ? {{32{va[31]}}, va[31:0]} : va;
+            wire signed [63:0] sb = w32 ? {{32{vb[31]}}, vb[31:0]} : vb;
+            reg cond;
+            always @(*) begin
+                case (op)
+                    4'h1: cond = ca == cb;
+                    4'h2: cond = ca > cb;
+                    4'h3: cond = ca >= cb;
+                    4'h4: cond = (ca & cb) != 64'd0;
+                    4'h5: cond = ca != cb;
+                    4'h6: cond = sa > sb;
+                    4'h7: cond = sa >= sb;
+                    4'ha: cond = ca < cb;
+                    4'hb: cond = ca <= cb;
+                    4'hc: cond = sa < sb;
+                    4'hd: cond = sa <= sb;
+                    default: cond = 1'b0;
+                endcase
+            end
+
+            // memory: address, store data and mask, the loaded value
+            wire [63:0] addr = va + {{48{off[15]}}, off};
+            reg  [7:0]  mask;
+            always @(*) begin
+                case (nbytes)
+                    4'd1: mask = 8'h01;
+                    4'd2: mask = 8'h03;
+                    4'd4: mask = 8'h0f;
+                    4'd6: mask = 8'h3f;
+                    default: mask = 8'hff;
+                endcase
+            end
+            wire [63:0] rd = mem_rdata[l*64 +: 64];
+            reg  [63:0] ldv;
+            always @(*) begin
+                case (nbytes)
+                    4'd1: ldv = sx ? {{56{rd[7]}}, rd[7:0]} : {56'd0, rd[7:0]};
+                    4'd2: ldv = sx ? {{48{rd[15]}}, rd[15:0]} : {48'd0, rd[15:0]};
+                    4'd4: ldv = sx ? {{32{rd[31]}}, rd[31:0]} : {32'd0, rd[31:0]};
+                    4'd6: ldv = {16'd0, rd[47:0]};
+                    default: ldv = rd;
+                endcase
+                if (mem_full[l]) ldv = rd;
+            end
+            // the register the load's latency is timed by is its address register (timing.ts)
+            wire [CW-1:0] ldlat_a = ((va[63:32] == TAG_PKT) ? LD_LAT_PKT[CW-1:0] : (va[63:32] == TAG_CTX) ? LD_LAT_CTX[CW-1:0]
+                                : (va[63:32] == TAG_STK) ? LD_LAT_STK[CW-1:0] : (va[63:32] == TAG_MAPV) ? LD_LAT_MAP[CW-1:0] : LD_LAT_MAX[CW-1:0]);
+
+            // interlock: every register read is readable by this lane now
+            wire [15:0] blocked;
+            genvar r;
+            for (r = 0; r < 16; r = r + 1) begin : rd_
+                assign blocked[r] = reads[r] && (((plane[r] == l) ? cnt_same[r] : cnt_any[r]) != {CW{1'b0}});
+            end
+            assign l_ready[l] = !valid || (blocked == 16'd0);
+
+            assign l_valid[l] = valid;
+            assign l_take[l] = valid && ((cls == C_JMP && cond) || cls == C_JA || (cls == C_JLEN && pkt_len < imm[31:0]));
+            assign l_exit[l] = valid && (cls == C_EXIT || cls == C_EXITIMM);
+            assign l_call[l] = valid && cls == C_CALL;
+            assign l_early[l] = early;
+            assign l_write[l] = valid && writes;
+            assign l_dst[l*4 +: 4] = dst;
+            assign l_res[l*64 +: 64] = (cls == C_LDX) ? ldv : (cls == C_CALL) ? call_r0 : (cls == C_EXITIMM) ? imm : y;
+            assign l_lat[l*CW +: CW] = (cls == C_LDX) ? ldlat_a : (cls == C_CALL) ? {{(CW - 1){1'b0}}, 1'b1} : mul ? MUL_LAT[CW-1:0] : ALU_LAT[CW-1:0];
+            assign l_own[l] = (FWD_PER_LANE != 0) && cls != C_CALL;
+            assign l_kind[l*2 +: 2] = (cls == C_LDX) ? K_MEMORY : (cls == C_CALL) ? K_HELPER : K_DATA;
+            assign l_target[l*16 +: 16] = target;
+            assign l_imm[l*64 +: 64] = imm;
+            assign l_reads[l*16 +: 16] = reads;
+
+            assign mem_rd[l] = issue && valid && cls == C_LDX;
+            assign mem_wr[l] = issue && valid && (cls == C_ST || cls == C_STX);
+            // the address only for a memory syllable (else 0: the memories' inputs stay still)
+            wire memop = valid && (cls == C_LDX || cls == C_ST || cls == C_STX);
+            assign mem_addr[l*64 +: 64] = memop ? addr : 64'd0;
+            assign mem_mask[l*8 +: 8] = mask;
+            assign mem_wdata[l*64 +: 64] = (cls == C_ST) ? imm : vb;
+        end
+    endgenerate
+
+    assign issue = running && wait_cnt == {CW{1'b0}} && (&l_ready);
+
+    // the lowest lane that takes (jump or exit) wins
+    reg        win_found, win_exit, win_early;
+    /* verilator lint_off UNUSEDSIGNAL */ // the ROM's row field is 16 bits; a smaller ROM uses the low PCW
+    reg [15:0] win_target;
+    /* verilator lint_on UNUSEDSIGNAL */
+    reg        call_found;
+    reg [2:0]  call_lane;
+    integer k;
+    always @(*) begin
+        win_found = 1'b0; win_exit = 1'b0; win_early = 1'b0; win_target = 16'd0;
+        call_found = 1'b0; call_lane = 3'd0;
+        for (k = 0; k < LANES; k = k + 1) begin
+            if (!win_found && (l_take[k] || l_exit[k])) begin
+                win_found = 1'b1;
+                win_exit = l_exit[k];
+                win_early = l_early[k];
+                win_target = l_target[k*16 +: 16];
+            end
+            if (!call_found && l_call[k]) begin
+                call_found = 1'b1;
+                call_lane = k[2:0];
+            end
+        end
+    end
+
+    // the helper port: r1..r5 as the row reads them
+    assign call_valid = issue && call_found;
+    assign call_id = l_imm[call_lane*64 +: 32];
+    assign call_args = {rf[5], rf[4], rf[3], rf[2], rf[1]};
+    wire [CW-1:0] helper_stall = !call_found ? {CW{1'b0}}
+        : HELPER_CALL[CW-1:0] + ((rf[1][63:40] == TAG_MAP_HI) ? MAP_LOOKUP[CW-1:0] : {CW{1'b0}});
+
+    // ---- state -------------------------------------------------------------------------------
+    integer i, j;
+    always @(posedge clk) begin
+        done <= 1'b0;
+        if (rst) begin
+            state <= S_IDLE;
+            pcr <= {PCW{1'b0}};
+            cyc <= 32'd0;
+            wait_cnt <= {CW{1'b0}};
+            drain_cnt <= {CW{1'b0}};
+            first_row <= 1'b0;
+            action <= 32'd0;
+            cycles <= 32'd0;
+        end else begin
+            case (state)
+                S_IDLE: if (start) begin
+                    state <= S_RUN;
+                    pcr <= ENTRY[PCW-1:0];
+                    cyc <= 32'd0;
+                    wait_cnt <= {CW{1'b0}};
+                    first_row <= 1'b1;
+                    for (i = 0; i < REGS; i = i + 1)
+                        if (i == 1) rf[i] <= {TAG_CTX, OFF_BASE};
+                        else if (i == 10) rf[i] <= {TAG_STK, OFF_BASE + STACK_BYTES};
+                        else if (CLEAR_REGS != 0 || i > 10) rf[i] <= 64'd0;
+                    for (i = 0; i < 16; i = i + 1) begin
+                        cnt_same[i] <= {CW{1'b0}};
+                        cnt_any[i] <= {CW{1'b0}};
+                        plane[i] <= 3'd0;
+                        pkind[i] <= K_DATA;
+                    end
+                end
+                S_RUN: begin
+                    cyc <= cyc + 32'd1;
+                    first_row <= 1'b0;
+                    for (i = 0; i < 16; i = i + 1) begin
+                        if (cnt_same[i] != {CW{1'b0}}) cnt_same[i] <= cnt_same[i] - 1'b1;
+                        if (cnt_any[i] != {CW{1'b0}}) cnt_any[i] <= cnt_any[i] - 1'b1;
+                    end
+                    if (wait_cnt != {CW{1'b0}}) wait_cnt <= wait_cnt - 1'b1;
+                    if (issue) begin
+                        for (j = 0; j < LANES; j = j + 1)
+                            if (l_write[j] && {1'b0, l_dst[j*4 +: 4]} < REGS5) begin
+                                rf[l_dst[j*4 +: 4]] <= l_res[j*64 +: 64];
+                                // ready at (this cycle + latency): readable when the countdown is 0
+                                cnt_same[l_dst[j*4 +: 4]] <= l_lat[j*CW +: CW] + ((l_kind[j*2 +: 2] == K_HELPER) ? helper_stall : {CW{1'b0}}) - 1'b1;
+                                cnt_any[l_dst[j*4 +: 4]] <= l_lat[j*CW +: CW] + ((l_kind[j*2 +: 2] == K_HELPER) ? helper_stall : {CW{1'b0}}) - 1'b1
+                                                            + {{(CW - 1){1'b0}}, l_own[j]};
+                                plane[l_dst[j*4 +: 4]] <= j[2:0];
+                                pkind[l_dst[j*4 +: 4]] <= l_kind[j*2 +: 2];
+                            end
+                        if (win_found && win_exit) begin
+                            cycles <= cyc + 32'd1 + (win_early ? EARLY_DRAIN : EXIT_DRAIN);
+                            if ((win_early ? EARLY_DRAIN : EXIT_DRAIN) == 0) state <= S_DONE;
+                            else begin
+                                state <= S_DRAIN;
+                                drain_cnt <= (win_early ? EARLY_DRAIN[CW-1:0] : EXIT_DRAIN[CW-1:0]) - 1'b1;
+                            end
+                        end else begin
+                            wait_cnt <= helper_stall + ((win_found) ? TAKEN_BRANCH[CW-1:0] : {CW{1'b0}});
+                            pcr <= win_found ? win_target[PCW-1:0] : pcr + 1'b1;
+                        end
+                    end
+                end
+                S_DRAIN: begin
+                    if (drain_cnt == {CW{1'b0}}) state <= S_DONE;
+                    else drain_cnt <= drain_cnt - 1'b1;
+                end
+                default: begin   // S_DONE
+                    action <= rf[0][31:0];
+                    done <= 1'b1;
+                    state <= S_IDLE;
+                end
+            endcase
+        end
+    end
+
+    // stall cause: the producer of the latest operand a waiting row needs (or the fetch hold)
+    reg [CW-1:0] worst;
+    integer q, m;
+    always @(*) begin
+        stall_cause = 3'd3;
+        worst = {CW{1'b0}};
+        for (q = 0; q < LANES; q = q + 1)
+            for (m = 0; m < 16; m = m + 1)
+                if (l_valid[q] && l_reads[q*16 + m] && ((plane[m] == q[2:0]) ? cnt_same[m] : cnt_any[m]) > worst) begin
+                    worst = (plane[m] == q[2:0]) ? cnt_same[m] : cnt_any[m];
+                    stall_cause = {1'b0, pkind[m]};
+                end
+        if (wait_cnt != {CW{1'b0}}) stall_cause = 3'd0;
+    end
+
+    assign busy = state != S_IDLE;
+    assign pc = {{(16 - PCW){1'b0}}, pcr};
+    assign issue_valid = issue;
+    assign lane_valid = l_valid;
+    assign stall = running && !issue;
+    assign flush = issue && win_found && !win_exit;
+    assign exit_valid = done;
+    assign exit_action = action[2:0];
+    assign early_exit = issue && win_found && win_exit && win_early;
+    assign pkt_start = first_row;
+    // registers the issuing row reads that the row issued just before wrote (taken by forwarding)
+    reg [15:0] reads_any, written_last;
+    integer g;
+    always @(*) begin
+        reads_any = 16'd0;
+        for (g = 0; g < LANES; g = g + 1) reads_any = reads_any | l_reads[g*16 +: 16];
+    end
+    always @(posedge clk) begin
+        if (rst || start) written_last <= 16'd0;
+        else if (issue) begin
+            written_last <= 16'd0;
+            for (g = 0; g < LANES; g = g + 1) if (l_write[g]) written_last[l_dst[g*4 +: 4]] <= 1'b1;
+        end
+    end
+    assign fwd_regs = issue ? (reads_any & written_last) : 16'd0;
+endmodule
+
+`default_nettype wire

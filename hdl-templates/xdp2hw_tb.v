@@ -1,0 +1,107 @@
+// xdp2hw_tb: runs a batch of packets through xdp2hw_top. Reads packets.txt (from the working
+// directory): a count, then per packet "length ingress_ifindex rx_queue_index" and its bytes in
+// hex. Writes results.txt: per packet "P index action cycles redirect_ifindex", every map write
+// as "W address mask data" (hex) while it runs, and "O bytes" (the packet as it leaves). Map
+// memory starts from maps_b<bank>.hex; the ROM from rom.hex. +vcd writes trace.vcd.
+`default_nettype none
+`timescale 1ps/1ps
+
+module xdp2hw_tb;
+    `include "params.vh"
+
+    reg clk = 1'b0;
+    reg rst = 1'b1;
+    reg [7:0] host_we = 8'd0;
+    reg [P_PAW-1:0] host_addr = {P_PAW{1'b0}};
+    reg [63:0] host_wdata = 64'd0;
+    wire [63:0] host_rdata;
+    reg start = 1'b0;
+    reg [31:0] pkt_len = 32'd0, ifindex = 32'd0, rxq = 32'd0;
+    wire ready, done;
+    wire [31:0] action, cycles, redirect_ifindex;
+    wire [P_LANES-1:0] mw_valid;
+    wire [P_LANES*32-1:0] mw_addr;
+    wire [P_LANES*8-1:0] mw_mask;
+    wire [P_LANES*64-1:0] mw_data;
+
+    xdp2hw_top #(
+        .LANES(P_LANES), .ROWS(P_ROWS), .ROM_FILE("rom.hex"), .ENTRY(P_ENTRY), .REGS(P_REGS), .STACK_BYTES(P_STACK_BYTES),
+        .PKT_BYTES(P_PKT_BYTES), .MAP_BYTES(P_MAP_BYTES), .MAPS(P_MAPS), .MAP_BASE(P_MAP_BASE), .MAP_MAX(P_MAP_MAX),
+        .MAP_STRIDE(P_MAP_STRIDE), .ALU_LAT(P_ALU_LAT), .MUL_LAT(P_MUL_LAT), .LD_LAT_PKT(P_LD_LAT_PKT),
+        .LD_LAT_CTX(P_LD_LAT_CTX), .LD_LAT_STK(P_LD_LAT_STK), .LD_LAT_MAP(P_LD_LAT_MAP), .HELPER_CALL(P_HELPER_CALL),
+        .MAP_LOOKUP(P_MAP_LOOKUP), .TAKEN_BRANCH(P_TAKEN_BRANCH), .EXIT_DRAIN(P_EXIT_DRAIN), .EARLY_DRAIN(P_EARLY_DRAIN),
+        .FWD_PER_LANE(P_FWD_PER_LANE), .CLEAR_REGS(P_CLEAR_REGS), .CLEAR_STACK(P_CLEAR_STACK),
+        .LOAD_LANES(P_LOAD_LANES), .STORE_LANES(P_STORE_LANES)
+    ) dut (
+        .clk(clk), .rst(rst), .host_we(host_we), .host_addr(host_addr), .host_wdata(host_wdata), .host_rdata(host_rdata),
+        .start(start), .pkt_len(pkt_len), .ingress_ifindex(ifindex), .rx_queue_index(rxq), .ready(ready), .done(done),
+        .action(action), .cycles(cycles), .redirect_ifindex(redirect_ifindex), .mw_valid(mw_valid), .mw_addr(mw_addr),
+        .mw_mask(mw_mask), .mw_data(mw_data)
+    );
+
+    always #5 clk = ~clk;
+
+    integer fin, fout, n, p, b, len, got, v;
+    reg [7:0] bytes [0:P_PKT_BYTES-1];
+    integer li;
+
+    // map writes, reported at the edge that commits them
+    always @(posedge clk)
+        for (li = 0; li < P_LANES; li = li + 1)
+            if (mw_valid[li]) $fdisplay(fout, "W %h %h %h", mw_addr[li*32 +: 32], mw_mask[li*8 +: 8], mw_data[li*64 +: 64]);
+
+    initial begin
+        if ($test$plusargs("vcd")) begin
+            $dumpfile("trace.vcd");
+            $dumpvars(0, xdp2hw_tb.dut.core);
+        end
+        fin = $fopen("packets.txt", "r");
+        fout = $fopen("results.txt", "w");
+        if (fin == 0) begin
+            $display("xdp2hw_tb: cannot open packets.txt");
+            $finish;
+        end
+        got = $fscanf(fin, "%d", n);
+        repeat (2) @(posedge clk);
+        rst <= 1'b0;
+        for (p = 0; p < n; p = p + 1) begin
+            got = $fscanf(fin, "%d %d %d", len, v, b);
+            ifindex <= v;
+            rxq <= b;
+            for (b = 0; b < len; b = b + 1) begin
+                got = $fscanf(fin, "%h", v);
+                bytes[b] = v[7:0];
+            end
+            // the packet into the buffer, 8 bytes a cycle
+            for (b = 0; b < len; b = b + 8) begin
+                @(negedge clk);
+                host_addr <= b[P_PAW-1:0];
+                host_we <= (len - b >= 8) ? 8'hff : ((8'h01 << (len - b)) - 8'h01);
+                host_wdata <= {bytes[b + 7], bytes[b + 6], bytes[b + 5], bytes[b + 4], bytes[b + 3], bytes[b + 2], bytes[b + 1], bytes[b]};
+            end
+            @(negedge clk);
+            host_we <= 8'd0;
+            pkt_len <= len;
+            while (!ready) @(negedge clk);
+            start <= 1'b1;
+            @(negedge clk);
+            start <= 1'b0;
+            @(posedge done);
+            @(negedge clk);
+            $fdisplay(fout, "P %0d %0d %0d %0d", p, action, cycles, redirect_ifindex);
+            // emission: read the packet back
+            $fwrite(fout, "O ");
+            for (b = 0; b < len; b = b + 8) begin
+                host_addr <= b[P_PAW-1:0];
+                @(negedge clk);
+                for (v = 0; v < 8; v = v + 1)
+                    if (b + v < len) $fwrite(fout, "%h", host_rdata[8*v +: 8]);
+            end
+            $fwrite(fout, "\n");
+        end
+        $fclose(fout);
+        $finish;
+    end
+endmodule
+
+`default_nettype wire

@@ -1,0 +1,284 @@
+// xdp2hw_top: the VLIW core (xdp2hw_core) with what surrounds it: the packet buffer the active
+// packet selector fills and emission reads (one 8-byte host port), the stack (cleared before a
+// packet starts when CLEAR_STACK, by a row-a-cycle clear engine that runs while the packet comes
+// in), the map memory holding every array and per-CPU array map's values (initialised from
+// maps_b<bank>.hex), the xdp_md ctx fields and the helper unit (bpf_map_lookup_elem on arrays,
+// bpf_get_smp_processor_id, bpf_redirect). Memory ports are routed by the pointer's tag.
+`default_nettype none
+
+module xdp2hw_top #(
+    parameter integer LANES = 4,               // syllables per row (CoreConfig.lanes)
+    parameter integer ROWS = 1024,             // ROM rows (CoreConfig.imemRows)
+    parameter ROM_FILE = "rom.hex",            // the ROM image
+    parameter integer ENTRY = 0,               // the row a packet starts at
+    parameter integer REGS = 11,               // CoreConfig.registers
+    parameter integer STACK_BYTES = 512,       // CoreConfig.stackBytes
+    parameter integer PKT_BYTES = 2048,        // packet buffer: the longest packet
+    parameter integer MAP_BYTES = 8,           // map memory: every map's values, 8-byte aligned
+    parameter integer MAPS = 1,                // maps in the table below (at least 1)
+    parameter [MAPS*32-1:0] MAP_BASE = 0,      // per map: byte offset of value 0 in map memory
+    parameter [MAPS*32-1:0] MAP_MAX = 0,       // per map: max_entries (0: not an array; lookups fail)
+    parameter [MAPS*32-1:0] MAP_STRIDE = 8,    // per map: bytes between values (value size rounded to 8)
+    parameter integer ALU_LAT = 1,             // latency.alu
+    parameter integer MUL_LAT = 3,             // latency.mul
+    parameter integer LD_LAT_PKT = 1,          // latency.load.packet
+    parameter integer LD_LAT_CTX = 1,          // latency.load.ctx
+    parameter integer LD_LAT_STK = 1,          // latency.load.stack
+    parameter integer LD_LAT_MAP = 1,          // latency.load.map
+    parameter integer HELPER_CALL = 1,         // latency.helperCall
+    parameter integer MAP_LOOKUP = 0,          // latency.mapLookup.array
+    parameter integer TAKEN_BRANCH = 5,        // latency.takenBranch
+    parameter integer EXIT_DRAIN = 5,          // latency.exit
+    parameter integer EARLY_DRAIN = 2,         // latency.exit - latency.earlyExitSaving
+    parameter integer FWD_PER_LANE = 1,        // forwarding: 1 per-lane, 0 crossbar
+    parameter integer CLEAR_REGS = 1,          // clearsRegisters
+    parameter integer CLEAR_STACK = 1,         // clearsStack
+    parameter integer LOAD_LANES = (1 << LANES) - 1,  // lanes whose syllables load (bit per lane): they get read ports
+    parameter integer STORE_LANES = (1 << LANES) - 1, // lanes whose syllables store: they get write ports
+    parameter integer PAW = $clog2(PKT_BYTES), // packet address width (derived)
+    parameter integer SAW = $clog2(STACK_BYTES), // stack address width (derived)
+    parameter integer MAW = (MAP_BYTES > 8) ? $clog2(MAP_BYTES) : 3 // map address width (derived)
+) (
+    input  wire                  clk,
+    input  wire                  rst,
+    // the packet buffer's host port (selector in, emission out): 8 bytes a cycle
+    input  wire [7:0]            host_we,
+    input  wire [PAW-1:0]        host_addr,
+    input  wire [63:0]           host_wdata,
+    output wire [63:0]           host_rdata,
+    // a packet: start when it is in the buffer
+    input  wire                  start,
+    input  wire [31:0]           pkt_len,
+    /* verilator lint_off UNUSEDSIGNAL */ // read by ctx loads; a program with no load reads neither
+    input  wire [31:0]           ingress_ifindex,
+    input  wire [31:0]           rx_queue_index,
+    /* verilator lint_on UNUSEDSIGNAL */
+    output wire                  ready,        // idle: a packet may be loaded and started
+    output wire                  done,         // pulse: the verdict
+    output wire [31:0]           action,
+    output wire [31:0]           cycles,
+    output reg  [31:0]           redirect_ifindex,
+    // map writes, per lane (the testbench reports them)
+    output wire [LANES-1:0]      mw_valid,
+    output wire [LANES*32-1:0]   mw_addr,
+    output wire [LANES*8-1:0]    mw_mask,
+    output wire [LANES*64-1:0]   mw_data
+);
+    localparam [31:0] TAG_CTX = 32'hff000000;
+    localparam [31:0] TAG_PKT = 32'hff000001;
+    localparam [31:0] TAG_STK = 32'hff000002;
+    localparam [31:0] TAG_MAPV = 32'hff000003;
+    localparam [23:0] TAG_MAP_HI = 24'hff0001;
+    localparam [31:0] OFF_BASE = 32'h40000000;
+    localparam integer STK_ROWS = STACK_BYTES / 8;
+
+    wire [LANES-1:0]    mem_wr, mem_full;
+    /* verilator lint_off UNUSEDSIGNAL */ // loads read combinationally; the strobe is there for traces and other memories
+    wire [LANES-1:0]    mem_rd;
+    /* verilator lint_on UNUSEDSIGNAL */
+    wire [LANES*64-1:0] mem_addr, mem_wdata, mem_rdata;
+    wire [LANES*8-1:0]  mem_mask;
+    wire                call_valid;
+    wire [31:0]         call_id;
+    /* verilator lint_off UNUSEDSIGNAL */ // r3-r5 reach the helper unit for the helpers of issue 15; these read r1, r2
+    wire [5*64-1:0]     call_args;
+    /* verilator lint_on UNUSEDSIGNAL */
+    reg  [63:0]         call_r0;
+    wire                core_busy;
+
+    // ---- the stack clear and the start -----------------------------------------------------------
+    // The clear engine zeroes the stack a row a cycle after reset and, when CLEAR_STACK, after every
+    // packet's verdict, while the next packet comes into the buffer; `ready` waits for it.
+    reg        need_clear;
+    reg        clearing;
+    reg [31:0] clear_row;
+    reg        core_start;
+    always @(posedge clk) begin
+        core_start <= 1'b0;
+        if (rst) begin
+            need_clear <= 1'b1;
+            clearing <= 1'b0;
+            clear_row <= 32'd0;
+        end else begin
+            if (clearing) begin
+                if (clear_row == STK_ROWS - 1) clearing <= 1'b0;
+                clear_row <= clear_row + 32'd1;
+            end else if (need_clear && !core_busy) begin
+                need_clear <= 1'b0;
+                clearing <= 1'b1;
+                clear_row <= 32'd0;
+            end
+            if (done && CLEAR_STACK != 0) need_clear <= 1'b1;
+            if (start && ready) core_start <= 1'b1;
+        end
+    end
+    assign ready = !clearing && !need_clear && !core_busy && !core_start && !done;
+
+    xdp2hw_core #(
+        .LANES(LANES), .ROWS(ROWS), .ROM_FILE(ROM_FILE), .ENTRY(ENTRY), .REGS(REGS), .STACK_BYTES(STACK_BYTES),
+        .ALU_LAT(ALU_LAT), .MUL_LAT(MUL_LAT), .LD_LAT_PKT(LD_LAT_PKT), .LD_LAT_CTX(LD_LAT_CTX), .LD_LAT_STK(LD_LAT_STK),
+        .LD_LAT_MAP(LD_LAT_MAP), .HELPER_CALL(HELPER_CALL), .MAP_LOOKUP(MAP_LOOKUP), .TAKEN_BRANCH(TAKEN_BRANCH),
+        .EXIT_DRAIN(EXIT_DRAIN), .EARLY_DRAIN(EARLY_DRAIN), .FWD_PER_LANE(FWD_PER_LANE), .CLEAR_REGS(CLEAR_REGS)
+    ) core (
+        .clk(clk), .rst(rst), .start(core_start), .pkt_len(pkt_len), .busy(core_busy), .done(done), .action(action),
+        .cycles(cycles), .mem_rd(mem_rd), .mem_wr(mem_wr), .mem_addr(mem_addr), .mem_mask(mem_mask),
+        .mem_wdata(mem_wdata), .mem_rdata(mem_rdata), .mem_full(mem_full), .call_valid(call_valid), .call_id(call_id),
+        .call_args(call_args), .call_r0(call_r0),
+        /* verilator lint_off PINCONNECTEMPTY */ // trace outputs: read by the testbench's VCD, not by the top
+        .pc(), .issue_valid(), .lane_valid(), .stall(), .stall_cause(), .flush(), .exit_valid(), .exit_action(),
+        .early_exit(), .pkt_start(), .fwd_regs()
+        /* verilator lint_on PINCONNECTEMPTY */
+    );
+
+    // ---- memories ------------------------------------------------------------------------------
+    // Read ports for the lanes that load, write ports for the lanes that store (LOAD_LANES,
+    // STORE_LANES); the packet buffer has one more of each (the host's), the stack one more read
+    // (a helper's key) and write (the clear engine).
+    function integer below;   // set bits of `mask` under bit `upto`: a lane's port index
+        input integer mask;
+        input integer upto;
+        integer z;
+        begin
+            below = 0;
+            for (z = 0; z < upto; z = z + 1) if (((mask >> z) & 1) != 0) below = below + 1;
+        end
+    endfunction
+    localparam integer NLD = below(LOAD_LANES, LANES);     // lanes that load (derived)
+    localparam integer NST = below(STORE_LANES, LANES);    // lanes that store (derived)
+    localparam integer MRP = (NLD > 0) ? NLD : 1;          // map memory read ports (derived)
+    localparam integer MWP = (NST > 0) ? NST : 1;          // map memory write ports (derived)
+
+    wire [(NLD+1)*PAW-1:0] pkt_raddr;
+    wire [(NLD+1)*64-1:0]  pkt_rdata;
+    wire [(NST+1)*PAW-1:0] pkt_waddr;
+    wire [(NST+1)*8-1:0]   pkt_we;
+    wire [(NST+1)*64-1:0]  pkt_wdata;
+    wire [(NLD+1)*SAW-1:0] stk_raddr;
+    /* verilator lint_off UNUSEDSIGNAL */ // the key port reads 8 bytes; an array key is the low 4
+    wire [(NLD+1)*64-1:0]  stk_rdata;
+    /* verilator lint_on UNUSEDSIGNAL */
+    wire [(NST+1)*SAW-1:0] stk_waddr;
+    wire [(NST+1)*8-1:0]   stk_we;
+    wire [(NST+1)*64-1:0]  stk_wdata;
+    wire [MRP*MAW-1:0]     map_raddr;
+    /* verilator lint_off UNUSEDSIGNAL */ // a program with no load reads no map (its port is tied off)
+    wire [MRP*64-1:0]      map_rdata;
+    /* verilator lint_on UNUSEDSIGNAL */
+    wire [MWP*MAW-1:0]     map_waddr;
+    wire [MWP*8-1:0]       map_we;
+    wire [MWP*64-1:0]      map_wdata;
+
+    genvar l;
+    generate
+        for (l = 0; l < LANES; l = l + 1) begin : route
+            localparam integer RP = below(LOAD_LANES, l);   // this lane's read port, if it loads
+            localparam integer WP = below(STORE_LANES, l);  // its write port, if it stores
+            wire [63:0] a = mem_addr[l*64 +: 64];
+            wire [31:0] hi = a[63:32];
+            wire [31:0] idx = a[31:0] - OFF_BASE;
+            // each memory sees only the addresses that point into it (the others' inputs stay still)
+            if (((LOAD_LANES >> l) & 1) != 0) begin : ld
+                reg  [63:0] ctxv;
+                always @(*) begin
+                    case (idx)
+                        32'd0:  ctxv = {TAG_PKT, OFF_BASE};              // data
+                        32'd4:  ctxv = {TAG_PKT, OFF_BASE + pkt_len};    // data_end
+                        32'd8:  ctxv = {TAG_PKT, OFF_BASE};              // data_meta (none: = data)
+                        32'd12: ctxv = {32'd0, ingress_ifindex};
+                        32'd16: ctxv = {32'd0, rx_queue_index};
+                        default: ctxv = 64'd0;                           // egress_ifindex: not a devmap program
+                    endcase
+                end
+                assign pkt_raddr[RP*PAW +: PAW] = (hi == TAG_PKT) ? idx[PAW-1:0] : {PAW{1'b0}};
+                assign stk_raddr[RP*SAW +: SAW] = (hi == TAG_STK) ? idx[SAW-1:0] : {SAW{1'b0}};
+                assign map_raddr[RP*MAW +: MAW] = (hi == TAG_MAPV) ? idx[MAW-1:0] : {MAW{1'b0}};
+                assign mem_rdata[l*64 +: 64] = (hi == TAG_PKT) ? pkt_rdata[RP*64 +: 64] : (hi == TAG_STK) ? stk_rdata[RP*64 +: 64]
+                                             : (hi == TAG_MAPV) ? map_rdata[RP*64 +: 64] : (hi == TAG_CTX) ? ctxv : 64'd0;
+            end else begin : no_ld
+                assign mem_rdata[l*64 +: 64] = 64'd0;
+            end
+            if (((STORE_LANES >> l) & 1) != 0) begin : st
+                wire [7:0] wm = mem_wr[l] ? mem_mask[l*8 +: 8] : 8'd0;
+                assign pkt_waddr[WP*PAW +: PAW] = (hi == TAG_PKT) ? idx[PAW-1:0] : {PAW{1'b0}};
+                assign pkt_we[WP*8 +: 8] = (hi == TAG_PKT) ? wm : 8'd0;
+                assign pkt_wdata[WP*64 +: 64] = mem_wdata[l*64 +: 64];
+                assign stk_waddr[WP*SAW +: SAW] = (hi == TAG_STK) ? idx[SAW-1:0] : {SAW{1'b0}};
+                assign stk_we[WP*8 +: 8] = (hi == TAG_STK) ? wm : 8'd0;
+                assign stk_wdata[WP*64 +: 64] = mem_wdata[l*64 +: 64];
+                assign map_waddr[WP*MAW +: MAW] = (hi == TAG_MAPV) ? idx[MAW-1:0] : {MAW{1'b0}};
+                assign map_we[WP*8 +: 8] = (hi == TAG_MAPV) ? wm : 8'd0;
+                assign map_wdata[WP*64 +: 64] = mem_wdata[l*64 +: 64];
+            end
+            assign mem_full[l] = (hi == TAG_CTX);
+            assign mw_valid[l] = mem_wr[l] && hi == TAG_MAPV;
+            assign mw_addr[l*32 +: 32] = idx;
+            assign mw_mask[l*8 +: 8] = mem_mask[l*8 +: 8];
+            assign mw_data[l*64 +: 64] = mem_wdata[l*64 +: 64];
+        end
+        if (NLD == 0) begin : no_map_read
+            assign map_raddr = {MAW{1'b0}};
+        end
+        if (NST == 0) begin : no_map_write
+            assign map_waddr = {MAW{1'b0}};
+            assign map_we = 8'd0;
+            assign map_wdata = 64'd0;
+        end
+    endgenerate
+
+    // the extra packet ports are the host's; the extra stack ports read a helper's key and clear
+    assign pkt_raddr[NLD*PAW +: PAW] = host_addr;
+    assign host_rdata = pkt_rdata[NLD*64 +: 64];
+    assign pkt_waddr[NST*PAW +: PAW] = host_addr;
+    assign pkt_we[NST*8 +: 8] = host_we;
+    assign pkt_wdata[NST*64 +: 64] = host_wdata;
+    wire [63:0] key_ptr = call_args[64 +: 64];   // r2
+    /* verilator lint_off UNUSEDSIGNAL */ // a stack key's offset fits the stack's address width
+    wire [31:0] key_idx = key_ptr[31:0] - OFF_BASE;
+    /* verilator lint_on UNUSEDSIGNAL */
+    assign stk_raddr[NLD*SAW +: SAW] = key_idx[SAW-1:0];
+    /* verilator lint_off WIDTH */ // a clear row times 8 is a stack byte address
+    assign stk_waddr[NST*SAW +: SAW] = clear_row[SAW-1:0] << 3;
+    /* verilator lint_on WIDTH */
+    assign stk_we[NST*8 +: 8] = clearing ? 8'hff : 8'h00;
+    assign stk_wdata[NST*64 +: 64] = 64'd0;
+
+    xdp2hw_bytemem #(.BYTES(PKT_BYTES), .RPORTS(NLD + 1), .WPORTS(NST + 1)) packet (
+        .clk(clk), .raddr(pkt_raddr), .rdata(pkt_rdata), .waddr(pkt_waddr), .we(pkt_we), .wdata(pkt_wdata));
+    xdp2hw_bytemem #(.BYTES(STACK_BYTES), .RPORTS(NLD + 1), .WPORTS(NST + 1)) stack (
+        .clk(clk), .raddr(stk_raddr), .rdata(stk_rdata), .waddr(stk_waddr), .we(stk_we), .wdata(stk_wdata));
+    xdp2hw_bytemem #(.BYTES(MAP_BYTES), .RPORTS(MRP), .WPORTS(MWP), .INIT_PREFIX("maps_b")) maps (
+        .clk(clk), .raddr(map_raddr), .rdata(map_rdata), .waddr(map_waddr), .we(map_we), .wdata(map_wdata));
+
+    // ---- the helper unit -------------------------------------------------------------------------
+    wire [63:0] r1 = call_args[0 +: 64];
+    wire [63:0] r2 = call_args[64 +: 64];
+    wire [31:0] key = stk_rdata[NLD*64 +: 32];
+    wire        is_map = r1[63:40] == TAG_MAP_HI;
+    wire [7:0]  mi = r1[39:32];
+    reg  [31:0] m_base, m_max, m_stride;
+    integer i;
+    always @(*) begin
+        m_base = 32'd0; m_max = 32'd0; m_stride = 32'd0;
+        for (i = 0; i < MAPS; i = i + 1)
+            if (mi == i[7:0]) begin
+                m_base = MAP_BASE[i*32 +: 32];
+                m_max = MAP_MAX[i*32 +: 32];
+                m_stride = MAP_STRIDE[i*32 +: 32];
+            end
+    end
+    wire [31:0] value_at = OFF_BASE + m_base + key * m_stride;
+    always @(*) begin
+        case (call_id)
+            32'd1: call_r0 = (is_map && key_ptr[63:32] == TAG_STK && key < m_max) ? {TAG_MAPV, value_at} : 64'd0; // bpf_map_lookup_elem
+            32'd8: call_r0 = 64'd0;                                    // bpf_get_smp_processor_id: CPU 0
+            32'd23: call_r0 = (r2 == 64'd0) ? 64'd4 : 64'd0;          // bpf_redirect: XDP_REDIRECT, any flag XDP_ABORTED
+            default: call_r0 = 64'd0;                                  // the emitter refuses every other helper
+        endcase
+    end
+    always @(posedge clk) begin
+        if (rst || start) redirect_ifindex <= 32'd0;
+        else if (call_valid && call_id == 32'd23) redirect_ifindex <= r1[31:0];
+    end
+endmodule
+
+`default_nettype wire

@@ -1,0 +1,217 @@
+// The emitted Verilog as an Engine (`--engine rtl`): the caller's scheduler makes the rows and the
+// caller's emitter (compiler/emit/verilog, injected: simulator/ never imports compiler/emit) the
+// design; Icarus or Verilator runs it (sim.ts), a whole batch of packets per simulator process.
+// The maps live here as the shared map models hold them (simulator/maps), the RTL's map writes
+// applied after each packet, so snapshots read as every other engine's.
+
+import type { LoadedObject } from '../../compiler/loader/types.js';
+import type { CoreConfig, RowProgram } from '../../isa/index.js';
+import { RunInputError } from '../engine.js';
+import { actionName } from '../engine.js';
+import type { Engine, EngineSession, MapsSnapshot, RunInput, RunOptions, RunResult, SessionCounters } from '../engine.js';
+import type { MapFixture } from '../maps/fixture.js';
+import { MapSet } from '../maps/set.js';
+import { u32Key } from '../maps/types.js';
+import { contextProblem, DEFAULT_IFINDEX } from '../xdp/context.js';
+import { packetProblem } from '../xdp/packet.js';
+import { runnableProgram } from '../xdp/run.js';
+import { buildDesign, simulate, simulatorMissing } from './sim.js';
+import type { RtlDesign, RtlSimulator, SimPacket } from './sim.js';
+
+export { RTL_SIMULATORS } from './sim.js';
+export type { RtlDesign, RtlSimulator } from './sim.js';
+
+/** Makes the design of a scheduled program; throws an error named RtlRefusal for what the RTL does not run. */
+export type RtlEmitter = (rows: RowProgram, core: CoreConfig, obj: LoadedObject) => RtlDesign;
+/** The $readmemh bank files of a map-memory image (compiler/emit/verilog's mapBankFiles). */
+export type RtlMapBanks = (image: Uint8Array) => Record<string, string>;
+
+export interface RtlOptions {
+  readonly schedule: (obj: LoadedObject, program: string) => RowProgram;
+  readonly emit: RtlEmitter;
+  readonly banks: RtlMapBanks;
+  readonly core: CoreConfig;
+  readonly simulator: RtlSimulator;
+}
+
+/** One packet's run on the RTL: the engine's result and the core cycles the testbench counted. */
+export interface RtlRun {
+  readonly result: RunResult;
+  readonly cycles: number;
+}
+
+export class RtlSession implements EngineSession {
+  readonly engine = 'rtl';
+  readonly rows: RowProgram;
+  readonly design: RtlDesign;
+  private readonly maps: MapSet;
+  private readonly image: Uint8Array;
+  private readonly counts: SessionCounters = { runs: 0, refused: 0 };
+  private dir: string | undefined;
+  /** the last run's core cycles */
+  cycles = 0;
+
+  constructor(private readonly obj: LoadedObject, program: string, fixture: MapFixture | undefined, private readonly opts: RtlOptions) {
+    const { devmap } = runnableProgram(obj, program);
+    if (devmap) throw new RunInputError(`${obj.file}: ${program} is an xdp/devmap program; the RTL core runs XDP programs on ingress only`);
+    this.rows = opts.schedule(obj, program);
+    try {
+      this.design = opts.emit(this.rows, opts.core, obj);
+    } catch (e) {
+      if (e instanceof Error && e.name === 'RtlRefusal') throw new RunInputError(e.message);
+      throw e;
+    }
+    this.maps = new MapSet(obj.maps);
+    this.maps.apply(fixture, (name) => {
+      const i = obj.programs.findIndex((p) => p.name === name);
+      return i < 0 ? undefined : i;
+    });
+    this.image = new Uint8Array(this.design.layout.bytes);
+    this.design.layout.maps.forEach((m, i) => {
+      const map = this.maps.maps[i];
+      for (let k = 0; k < m.maxEntries; k++) {
+        const v = map.lookup(u32Key(k));
+        if (v) this.image.set(v.subarray(0, m.valueSize), m.base + k * m.stride);
+      }
+    });
+  }
+
+  /** Builds the simulator (cached by design hash); run() and runBatch() call it. */
+  async build(): Promise<string> {
+    this.dir ??= await buildDesign(this.design, this.opts.simulator);
+    return this.dir;
+  }
+
+  /** Why the RTL refuses an input, or undefined: the kernel test run's rules and the packet buffer's size. */
+  private problem(input: RunInput): string | undefined {
+    const len = input.packet.length;
+    const why = packetProblem(len) ?? contextProblem(input.ctx?.ingressIfindex ?? 0, input.ctx?.rxQueueIndex ?? 0);
+    if (why) return why;
+    if (input.ctx?.egressIfindex) return 'ctx egress_ifindex: only devmap programs have one';
+    if (len > this.design.packetBytes) return `a ${len}-byte packet is longer than the RTL packet buffer (${this.design.packetBytes} bytes)`;
+    return undefined;
+  }
+
+  /**
+   * A batch of packets in one simulator run, in order, maps carried from one to the next. A refused
+   * input gives its RunInputError in its place (and is not run).
+   */
+  async runBatch(inputs: readonly RunInput[], opts: RunOptions = {}, vcd = false): Promise<(RtlRun | RunInputError)[]> {
+    const out: (RtlRun | RunInputError)[] = new Array(inputs.length);
+    const sent: { i: number; p: SimPacket }[] = [];
+    inputs.forEach((input, i) => {
+      const why = this.problem(input);
+      if (why) {
+        this.counts.refused++;
+        out[i] = new RunInputError(why);
+      } else {
+        sent.push({ i, p: { bytes: input.packet, ingressIfindex: input.ctx?.ingressIfindex || DEFAULT_IFINDEX, rxQueueIndex: input.ctx?.rxQueueIndex ?? 0 } });
+      }
+    });
+    if (sent.length === 0) return out;
+    const dir = await this.build();
+    const results = await simulate(dir, this.opts.simulator, sent.map((s) => s.p), this.opts.banks(this.image), vcd);
+    results.forEach((r, k) => {
+      for (const w of r.writes) this.write(w.addr, w.bytes);
+      const result: RunResult = {
+        action: actionName(r.code), code: r.code, packet: r.packet,
+        maps: opts.snapshot === false ? {} : this.maps.snapshot(),
+        durationNs: (r.cycles * 1000) / this.opts.core.clockMHz,
+      };
+      if (r.code === 4) result.redirect = { ifindex: r.redirectIfindex };
+      this.counts.runs++;
+      this.cycles = r.cycles;
+      out[sent[k].i] = { result, cycles: r.cycles };
+    });
+    return out;
+  }
+
+  /** A map-memory write of the RTL, into the image and the map model it belongs to. */
+  private write(addr: number, bytes: number[]): void {
+    this.image.set(bytes, addr);
+    this.design.layout.maps.forEach((m, i) => {
+      const end = m.base + m.stride * m.maxEntries;
+      if (addr + bytes.length <= m.base || addr >= end) return;
+      bytes.forEach((b, j) => {
+        const at = addr + j - m.base;
+        if (at < 0 || at >= end - m.base) return;
+        const off = at % m.stride;
+        if (off >= m.valueSize) return;
+        const v = this.maps.maps[i].lookup(u32Key(Math.floor(at / m.stride)));
+        if (v) v[off] = b;
+      });
+      this.maps.dirty[i] = 1;
+    });
+  }
+
+  /** The map memory now, as the design's map banks hold it. */
+  mapImage(): Uint8Array {
+    return this.image.slice();
+  }
+
+  private primed: { input: RunInput; run: RtlRun | RunInputError }[] = [];
+
+  /**
+   * Runs `inputs` now, in one simulator process, for the run() calls that follow to answer in the
+   * same order (a pcap streamed through run() then costs one process, not one a packet). A run()
+   * whose input is not the next primed one runs on its own (and drops what is left primed).
+   */
+  async prime(inputs: readonly RunInput[], opts: RunOptions = {}): Promise<void> {
+    const runs = await this.runBatch(inputs, opts);
+    this.primed = inputs.map((input, i) => ({ input, run: runs[i] }));
+  }
+
+  /** One packet: the next primed result, or a batch of one (a simulator process). */
+  async run(input: RunInput, opts?: RunOptions): Promise<RunResult> {
+    const next = this.primed.shift();
+    let r: RtlRun | RunInputError;
+    if (next && sameInput(next.input, input)) r = next.run;
+    else {
+      this.primed = [];
+      [r] = await this.runBatch([input], opts);
+    }
+    if (r instanceof RunInputError) throw r;
+    return r.result;
+  }
+
+  async readMaps(): Promise<MapsSnapshot> {
+    return this.maps.snapshot();
+  }
+
+  async writeMaps(state: MapsSnapshot): Promise<void> {
+    this.maps.write(state);
+    this.design.layout.maps.forEach((m, i) => {
+      for (let k = 0; k < m.maxEntries; k++) {
+        const v = this.maps.maps[i].lookup(u32Key(k));
+        if (v) this.image.set(v.subarray(0, m.valueSize), m.base + k * m.stride);
+      }
+    });
+  }
+
+  counters(): SessionCounters {
+    return { ...this.counts };
+  }
+
+  async close(): Promise<void> {}
+}
+
+function sameInput(a: RunInput, b: RunInput): boolean {
+  const ca = a.ctx ?? {};
+  const cb = b.ctx ?? {};
+  return a.packet.length === b.packet.length && a.packet.every((x, i) => x === b.packet[i])
+    && (ca.ingressIfindex ?? 0) === (cb.ingressIfindex ?? 0) && (ca.rxQueueIndex ?? 0) === (cb.rxQueueIndex ?? 0) && (ca.egressIfindex ?? 0) === (cb.egressIfindex ?? 0);
+}
+
+export class RtlEngine implements Engine {
+  readonly name = 'rtl';
+
+  constructor(readonly options: RtlOptions) {}
+
+  async unavailable(): Promise<string | undefined> {
+    return simulatorMissing(this.options.simulator);
+  }
+
+  async open(obj: LoadedObject, program: string, fixture?: MapFixture): Promise<RtlSession> {
+    return new RtlSession(obj, program, fixture, this.options);
+  }
+}

@@ -1,0 +1,150 @@
+// Building and running the emitted Verilog: Icarus (iverilog + vvp) or Verilator (--binary
+// --timing), one build per design hash and simulator in a cache directory, one simulator process
+// per batch of packets in a fresh working directory; and the parse of the testbench's results.txt.
+
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export const RTL_SIMULATORS = ['icarus', 'verilator'] as const;
+export type RtlSimulator = (typeof RTL_SIMULATORS)[number];
+
+/** What the engine needs of an emitted design (compiler/emit/verilog's VerilogDesign). */
+export interface RtlDesign {
+  readonly program: string;
+  readonly files: Readonly<Record<string, string>>;
+  readonly layout: {
+    readonly maps: readonly { readonly name: string; readonly base: number; readonly stride: number; readonly valueSize: number; readonly maxEntries: number }[];
+    readonly bytes: number;
+  };
+  readonly packetBytes: number;
+  readonly hash: string;
+}
+
+/** The simulator failed (a build error, a crash): our bug or a broken tool, not the user's input. */
+export class RtlSimError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RtlSimError';
+  }
+}
+
+const SOURCES = ['xdp2hw_alu.v', 'xdp2hw_bytemem.v', 'xdp2hw_core.v', 'xdp2hw_top.v', 'xdp2hw_tb.v'];
+
+function onPath(tool: string): boolean {
+  return (process.env.PATH ?? '').split(delimiter).some((d) => d && existsSync(join(d, tool)));
+}
+
+/** Why the simulator cannot run here, or undefined. */
+export function simulatorMissing(sim: RtlSimulator): string | undefined {
+  const tools = sim === 'icarus' ? ['iverilog', 'vvp'] : ['verilator'];
+  const missing = tools.filter((t) => !onPath(t));
+  return missing.length ? `${missing.join(' and ')} not found on PATH (scripts/install-tools.sh installs ${sim === 'icarus' ? 'iverilog' : 'verilator'})` : undefined;
+}
+
+/** The cache of built designs (XDP2HW_RTL_CACHE, else a folder in the temp directory). */
+export function cacheRoot(): string {
+  return process.env.XDP2HW_RTL_CACHE ?? join(tmpdir(), 'xdp2hw-rtl-cache');
+}
+
+/** The directory of a built design: files written and the simulator compiled once per hash. */
+export async function buildDesign(design: RtlDesign, sim: RtlSimulator): Promise<string> {
+  const dir = join(cacheRoot(), `${design.hash.slice(0, 24)}-${sim}`);
+  if (existsSync(join(dir, 'built'))) return dir;
+  mkdirSync(cacheRoot(), { recursive: true });
+  const tmp = mkdtempSync(`${dir}.tmp-`);
+  try {
+    for (const [name, text] of Object.entries(design.files)) writeFileSync(join(tmp, name), text);
+    if (sim === 'icarus') {
+      await tool('iverilog', ['-g2005', '-I.', '-s', 'xdp2hw_tb', '-o', 'sim.vvp', ...SOURCES], tmp);
+    } else {
+      await tool('verilator', ['--binary', '--timing', '-Wno-fatal', '-Wno-lint', '-Wno-style', '-j', '1', '-I.', '--top-module', 'xdp2hw_tb', '-o', 'sim', ...SOURCES], tmp);
+    }
+    writeFileSync(join(tmp, 'built'), `${sim}\n`);
+    if (existsSync(dir)) rmSync(tmp, { recursive: true, force: true }); // another process built it meanwhile
+    else renameSync(tmp, dir);
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  return dir;
+}
+
+async function tool(cmd: string, args: string[], cwd: string): Promise<string> {
+  try {
+    const { stdout } = await run(cmd, args, { cwd, maxBuffer: 64 << 20 });
+    return stdout;
+  } catch (e) {
+    const err = e as { stderr?: string; message: string };
+    throw new RtlSimError(`${cmd} failed in ${cwd}: ${(err.stderr ?? err.message).trim().split('\n').slice(0, 5).join(' | ')}`);
+  }
+}
+
+/** One packet as the testbench reads it. */
+export interface SimPacket {
+  readonly bytes: Uint8Array;
+  readonly ingressIfindex: number;
+  readonly rxQueueIndex: number;
+}
+
+/** One packet as the testbench reports it. */
+export interface SimResult {
+  code: number;
+  cycles: number;
+  redirectIfindex: number;
+  packet: Uint8Array;
+  /** map memory writes in order: byte address, bytes written there */
+  writes: { addr: number; bytes: number[] }[];
+}
+
+/** Runs a batch through a built design, the map memory starting from `banks`; one result per packet. */
+export async function simulate(dir: string, sim: RtlSimulator, packets: readonly SimPacket[], banks: Record<string, string>, vcd = false): Promise<SimResult[]> {
+  const work = mkdtempSync(join(cacheRoot(), 'run-'));
+  try {
+    const lines = [`${packets.length}`];
+    for (const p of packets) {
+      lines.push(`${p.bytes.length} ${p.ingressIfindex >>> 0} ${p.rxQueueIndex >>> 0}`);
+      lines.push(Array.from(p.bytes, (b) => b.toString(16).padStart(2, '0')).join(' '));
+    }
+    writeFileSync(join(work, 'packets.txt'), `${lines.join('\n')}\n`);
+    writeFileSync(join(work, 'rom.hex'), readFileSync(join(dir, 'rom.hex')));
+    for (const [name, text] of Object.entries(banks)) writeFileSync(join(work, name), text);
+    const plus = vcd ? ['+vcd'] : [];
+    if (sim === 'icarus') await tool('vvp', ['-n', join(dir, 'sim.vvp'), ...plus], work);
+    else await tool(join(dir, 'obj_dir', 'sim'), plus, work);
+    const out = parseResults(readFileSync(join(work, 'results.txt'), 'utf8'));
+    if (out.length !== packets.length) throw new RtlSimError(`the testbench reported ${out.length} of ${packets.length} packets (${work})`);
+    if (vcd) renameSync(join(work, 'trace.vcd'), join(dir, 'trace.vcd'));
+    return out;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** results.txt → one SimResult per "P" line, with the "W" lines before it and the "O" line after. */
+export function parseResults(text: string): SimResult[] {
+  const out: SimResult[] = [];
+  let writes: SimResult['writes'] = [];
+  for (const line of text.split('\n')) {
+    const f = line.trim().split(/\s+/);
+    if (f[0] === 'W') {
+      const addr = parseInt(f[1], 16);
+      const mask = parseInt(f[2], 16);
+      const data = BigInt(`0x${f[3]}`);
+      const bytes: number[] = [];
+      for (let i = 0; i < 8 && mask >> i; i++) if ((mask >> i) & 1) bytes.push(Number((data >> BigInt(8 * i)) & 0xffn));
+      writes.push({ addr, bytes });
+    } else if (f[0] === 'P') {
+      out.push({ code: Number(f[2]) >>> 0, cycles: Number(f[3]), redirectIfindex: Number(f[4]) >>> 0, packet: new Uint8Array(0), writes });
+      writes = [];
+    } else if (f[0] === 'O' && out.length) {
+      const hex = f[1] ?? '';
+      out[out.length - 1].packet = Uint8Array.from(hex.match(/../g) ?? [], (h) => parseInt(h, 16));
+    }
+  }
+  return out;
+}
