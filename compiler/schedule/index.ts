@@ -12,6 +12,7 @@ import { listBlock, optimalBlock, sequentialBlock } from './block.js';
 import type { BlockSchedule } from './block.js';
 import { buildDeps, isControl, unschedulableHelper } from './deps.js';
 import { regionStates } from './regions.js';
+import { renameProgram } from './rename.js';
 import { withLanes } from './resources.js';
 import { entryFacts, liveIn, traceDeps, traces } from './trace.js';
 
@@ -39,6 +40,8 @@ export interface ScheduleOptions {
   readonly timeLimitMs?: number;
   /** motion: the core extension of non-faulting speculative loads (loads may rise above side exits) */
   readonly speculativeLoads?: boolean;
+  /** motion: rename registers of anti/output dependences to registers the trace leaves dead (default true) */
+  readonly rename?: boolean;
 }
 
 export interface ScheduleStats {
@@ -47,6 +50,8 @@ export interface ScheduleStats {
   /** syllables per row */
   readonly ipc: number;
   readonly blocks: number;
+  /** motion: values moved to another register (rename.ts) */
+  readonly renamed?: number;
   /** optimal: blocks whose minimum was proven within the time limit */
   readonly exactBlocks?: number;
   /** per block (layout order): rows */
@@ -78,11 +83,14 @@ function checkSchedulable(ir: IrProgram, core: CoreConfig): void {
       }
 }
 
-/** What is scheduled as one: a block, or (motion) a chain of blocks entered only at its head. */
+/**
+ * What is scheduled as one: a straight-line region (blocks joined only by fall-through, no branch
+ * between them: one basic block of the lowered program), or (motion) a chain of blocks entered
+ * only at its head, side exits included.
+ */
 function units(ir: IrProgram, strategy: Strategy): IrBlock[][] {
-  if (strategy !== 'motion') return ir.functions.flatMap((f) => f.blocks.map((b) => [b]));
   const { preds, jumpTargets } = entryFacts(ir);
-  return ir.functions.flatMap((f) => traces(f, preds, jumpTargets));
+  return ir.functions.flatMap((f) => traces(f, preds, jumpTargets, strategy !== 'motion'));
 }
 
 function scheduleUnit(unit: IrBlock[], states: ReturnType<typeof regionStates>, live: ReturnType<typeof liveIn> | undefined, core: CoreConfig, opts: ScheduleOptions): BlockSchedule {
@@ -95,9 +103,11 @@ function scheduleUnit(unit: IrBlock[], states: ReturnType<typeof regionStates>, 
 }
 
 /** The program scheduled into rows. `originalInsns`: the loaded program's instruction count. */
-export function scheduleProgram(ir: IrProgram, originalInsns: number, opts: ScheduleOptions): ScheduleResult {
+export function scheduleProgram(input: IrProgram, originalInsns: number, opts: ScheduleOptions): ScheduleResult {
   const core = withLanes(opts.core, opts.lanes ?? opts.core.lanes);
-  checkSchedulable(ir, core);
+  checkSchedulable(input, core);
+  const renaming = opts.strategy === 'motion' && (opts.rename ?? true) ? renameProgram(input, units(input, 'motion'), liveIn(input)) : undefined;
+  const ir = renaming?.ir ?? input;
   const states = regionStates(ir);
   const live = opts.strategy === 'motion' ? liveIn(ir) : undefined;
   const blocks = units(ir, opts.strategy);
@@ -125,6 +135,7 @@ export function scheduleProgram(ir: IrProgram, originalInsns: number, opts: Sche
   const program: RowProgram = { name: ir.name, lanes: core.lanes, rows: rows as Row[], entry: 0, originalInsns };
   const stats: ScheduleStats = {
     rows: at, syllables, ipc: at === 0 ? 0 : syllables / at, blocks: blocks.length, blockRows: scheds.map((s) => s.rows),
+    ...(renaming ? { renamed: renaming.renamed } : {}),
     ...(opts.strategy === 'optimal' ? { exactBlocks: exact.filter(Boolean).length, blockExact: exact } : {}),
   };
   return { program, stats };

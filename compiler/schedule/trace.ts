@@ -53,14 +53,19 @@ export function speculatable(insn: Insn, loads = false): boolean {
   }
 }
 
-/** Chains of blocks in layout order: a block joins the chain before it when it is entered only by falling from it. */
-export function traces(fn: IrFunction, preds: ReadonlyMap<Label, number>, jumpTargets: ReadonlySet<Label>): IrBlock[][] {
+/**
+ * Chains of blocks in layout order: a block joins the chain before it when it is entered only by
+ * falling from it. `straight`: only past a block that ends in no branch at all, so each chain is
+ * one straight-line region — the block boundaries the passes leave behind (a deleted branch, a
+ * merged join) disappear, and the IR after passes schedules as its lowered bytecode re-read does.
+ */
+export function traces(fn: IrFunction, preds: ReadonlyMap<Label, number>, jumpTargets: ReadonlySet<Label>, straight = false): IrBlock[][] {
   const out: IrBlock[][] = [];
   for (const b of fn.blocks) {
     const cur = out[out.length - 1];
     const prev = cur?.[cur.length - 1];
     const last = prev?.insns[prev.insns.length - 1];
-    const falls = prev !== undefined && (!last || !endsFlow(last.insn));
+    const falls = prev !== undefined && (!last || !(straight ? isControl(last.insn) : endsFlow(last.insn)));
     if (cur && falls && preds.get(b.label) === 1 && !jumpTargets.has(b.label)) cur.push(b);
     else out.push([b]);
   }
