@@ -18,7 +18,14 @@ import { EngineSet, loadProgram, testEngine } from './engines.js';
 const c = loadProgram(PROGRAMS_DIR, 'router_ipv4');
 const program = c.obj.programs[0].name;
 const firstPacket = readPcapFile(join(c.dir, 'traffic.pcap')).find((r) => r.data.length >= 14)!.data;
-const skip = (name: string) => (name === 'kernel' ? kernelMissing() : undefined);
+/**
+ * Why an engine sits out the sessions below: the kernel when this machine has none; the RTL because
+ * these cases run router_ipv4 (hash and LPM maps) and katran_lb (LRU), which its hardware does not
+ * have yet (hash/LRU/LPM in hardware is issue 15): tests/rtl runs the same session contract
+ * (maps across batches, refusals, pcap runs) on the array-map programs.
+ */
+const skip = (name: string) => (name === 'kernel' ? kernelMissing() : name === 'rtl' ? 'rtl: router_ipv4 and katran_lb need hash, LPM and LRU maps, not in the RTL yet (issue 15); tests/rtl covers its session on array-map programs' : undefined);
+const compared = ENGINE_NAMES.filter((n) => n !== 'rtl');
 const summaries = new Map<string, PcapRunSummary>();
 /** katran_lb's ch_rings: a 33,554,944-entry array, stored sparsely (maps/sparse.ts) */
 const katran = loadProgram(PROGRAMS_DIR, 'katran_lb');
@@ -103,7 +110,7 @@ for (const name of ENGINE_NAMES) {
 
 describe.skipIf(needs(kernelMissing()))('engines agree on a trace', () => {
   it('every engine gives the same actions, refusals, bytes and output digest as the first', () => {
-    const [ref, ...others] = ENGINE_NAMES.map((n) => summaries.get(n));
+    const [ref, ...others] = compared.map((n) => summaries.get(n));
     expect(ref).toBeDefined();
     for (const o of others) {
       expect(o).toBeDefined();
