@@ -63,33 +63,39 @@ export interface Span {
   readonly size: number;
 }
 
+/** The frame bytes (register r + off, size bytes) as spans, or 'any' when the domain cannot place them. */
+function spanAt(s: AState, r: number, off: number, size: number | undefined): Span[] | 'any' {
+  const sp = span(s, r, off, size);
+  return sp === 'any' ? 'any' : sp ? [sp] : [];
+}
+
+/** The frame bytes one side of an instruction's memory effects names (defuse's reads or writes): helper arguments placed by the domain, anything else unplaced. */
+function effectSpans(insn: IrInsn['insn'], side: 'memReads' | 'memWrites', s: AState, maps: readonly MapSizes[]): Span[] | 'any' {
+  const effects = defuse(insn)[side];
+  if (insn.kind !== 'call') return effects.some((m) => m.region === 'any' || m.region === 'pointer' || m.region === 'stack') ? 'any' : [];
+  const out: Span[] = [];
+  for (const m of effects) {
+    if (m.region === 'any') return 'any';
+    if (m.region === 'stack') out.push({ off: m.off, size: m.size });
+    if (m.region === 'pointer') {
+      const r = spanAt(s, m.base, m.off, helperSize(s, m.size, maps));
+      if (r === 'any') return 'any';
+      out.push(...r);
+    }
+  }
+  return out;
+}
+
 /** The frame bytes `i` may read (its domain state before it: s), or 'any' when the domain cannot place them. */
 export function frameReads(i: IrInsn, s: AState | undefined, maps: readonly MapSizes[] = []): Span[] | 'any' {
   if (!s) return [];
   const insn = i.insn;
-  const at = (r: number, off: number, size: number | undefined): Span[] | 'any' => {
-    const sp = span(s, r, off, size);
-    return sp === 'any' ? 'any' : sp ? [sp] : [];
-  };
   switch (insn.kind) {
-    case 'ldx': return at(insn.src, insn.off, insn.size);
-    case 'ldx6': return at(insn.src, insn.off, 6);
-    case 'atomic': return at(insn.dst, insn.off, insn.size);
-    case 'call': {
-      const out: Span[] = [];
-      for (const m of defuse(insn).memReads) {
-        if (m.region === 'any') return 'any';
-        if (m.region === 'stack') out.push({ off: m.off, size: m.size });
-        if (m.region === 'pointer') {
-          const r = at(m.base, m.off, helperSize(s, m.size, maps));
-          if (r === 'any') return 'any';
-          out.push(...r);
-        }
-      }
-      return out;
-    }
+    case 'ldx': return spanAt(s, insn.src, insn.off, insn.size);
+    case 'ldx6': return spanAt(s, insn.src, insn.off, 6);
+    case 'atomic': return spanAt(s, insn.dst, insn.off, insn.size);
     case 'call-local': case 'callx': return 'any';
-    default: return defuse(insn).memReads.some((m) => m.region === 'any' || m.region === 'pointer' || m.region === 'stack') ? 'any' : [];
+    default: return effectSpans(insn, 'memReads', s, maps);
   }
 }
 
@@ -97,28 +103,11 @@ export function frameReads(i: IrInsn, s: AState | undefined, maps: readonly MapS
 export function frameWrites(i: IrInsn, s: AState | undefined, maps: readonly MapSizes[] = []): Span[] | 'any' {
   if (!s) return [];
   const insn = i.insn;
-  const at = (r: number, off: number, size: number | undefined): Span[] | 'any' => {
-    const sp = span(s, r, off, size);
-    return sp === 'any' ? 'any' : sp ? [sp] : [];
-  };
   switch (insn.kind) {
-    case 'st': case 'stx': case 'atomic': return at(insn.dst, insn.off, insn.size);
-    case 'stx6': return at(insn.dst, insn.off, 6);
-    case 'call': {
-      const out: Span[] = [];
-      for (const m of defuse(insn).memWrites) {
-        if (m.region === 'any') return 'any';
-        if (m.region === 'stack') out.push({ off: m.off, size: m.size });
-        if (m.region === 'pointer') {
-          const r = at(m.base, m.off, helperSize(s, m.size, maps));
-          if (r === 'any') return 'any';
-          out.push(...r);
-        }
-      }
-      return out;
-    }
+    case 'st': case 'stx': case 'atomic': return spanAt(s, insn.dst, insn.off, insn.size);
+    case 'stx6': return spanAt(s, insn.dst, insn.off, 6);
     case 'call-local': case 'callx': return 'any';
-    default: return defuse(insn).memWrites.some((m) => m.region === 'any' || m.region === 'pointer' || m.region === 'stack') ? 'any' : [];
+    default: return effectSpans(insn, 'memWrites', s, maps);
   }
 }
 
