@@ -24,15 +24,8 @@ module xdp2hw_tb;
     wire [P_LANES*8-1:0] mw_mask;
     wire [P_LANES*64-1:0] mw_data;
 
-    xdp2hw_top #(
-        .LANES(P_LANES), .ROWS(P_ROWS), .ROM_FILE("rom.hex"), .ENTRY(P_ENTRY), .REGS(P_REGS), .STACK_BYTES(P_STACK_BYTES),
-        .PKT_BYTES(P_PKT_BYTES), .MAP_BYTES(P_MAP_BYTES), .MAPS(P_MAPS), .MAP_BASE(P_MAP_BASE), .MAP_MAX(P_MAP_MAX),
-        .MAP_STRIDE(P_MAP_STRIDE), .ALU_LAT(P_ALU_LAT), .MUL_LAT(P_MUL_LAT), .LD_LAT_PKT(P_LD_LAT_PKT),
-        .LD_LAT_CTX(P_LD_LAT_CTX), .LD_LAT_STK(P_LD_LAT_STK), .LD_LAT_MAP(P_LD_LAT_MAP), .HELPER_CALL(P_HELPER_CALL),
-        .MAP_LOOKUP(P_MAP_LOOKUP), .TAKEN_BRANCH(P_TAKEN_BRANCH), .EXIT_DRAIN(P_EXIT_DRAIN), .EARLY_DRAIN(P_EARLY_DRAIN),
-        .FWD_PER_LANE(P_FWD_PER_LANE), .CLEAR_REGS(P_CLEAR_REGS), .CLEAR_STACK(P_CLEAR_STACK),
-        .LOAD_LANES(P_LOAD_LANES), .STORE_LANES(P_STORE_LANES)
-    ) dut (
+    // the program's own top (xdp2hw_program.v, written beside this file): xdp2hw_top with params.vh
+    xdp2hw_program dut (
         .clk(clk), .rst(rst), .host_we(host_we), .host_addr(host_addr), .host_wdata(host_wdata), .host_rdata(host_rdata),
         .start(start), .pkt_len(pkt_len), .ingress_ifindex(ifindex), .rx_queue_index(rxq), .ready(ready), .done(done),
         .action(action), .cycles(cycles), .redirect_ifindex(redirect_ifindex), .mw_valid(mw_valid), .mw_addr(mw_addr),
@@ -53,7 +46,7 @@ module xdp2hw_tb;
     initial begin
         if ($test$plusargs("vcd")) begin
             $dumpfile("trace.vcd");
-            $dumpvars(0, xdp2hw_tb.dut.core);
+            $dumpvars(0, xdp2hw_tb.dut.top.core);
         end
         fin = $fopen("packets.txt", "r");
         fout = $fopen("results.txt", "w");

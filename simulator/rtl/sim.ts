@@ -33,7 +33,7 @@ export class RtlSimError extends Error {
   }
 }
 
-const SOURCES = ['xdp2hw_alu.v', 'xdp2hw_bytemem.v', 'xdp2hw_core.v', 'xdp2hw_top.v', 'xdp2hw_tb.v'];
+const SOURCES = ['xdp2hw_alu.v', 'xdp2hw_bytemem.v', 'xdp2hw_core.v', 'xdp2hw_top.v', 'xdp2hw_program.v', 'xdp2hw_tb.v'];
 
 function onPath(tool: string): boolean {
   return (process.env.PATH ?? '').split(delimiter).some((d) => d && existsSync(join(d, tool)));

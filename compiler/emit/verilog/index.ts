@@ -160,7 +160,7 @@ function makefile(): string {
   return `# Simulate, lint and synthesise this design (written by compiler/emit/verilog).
 # Inputs of a run, in the working directory: packets.txt, rom.hex, maps_b0..7.hex; output: results.txt.
 SRC = ${SOURCES}
-TB = ${TESTBENCH}
+TB = ${SYNTH_TOP}.v ${TESTBENCH}
 
 .PHONY: icarus verilator lint yosys clean
 icarus: sim.vvp
