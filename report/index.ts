@@ -5,9 +5,8 @@
 
 import { cpus, release } from 'node:os';
 import type { LoadedObject } from '../compiler/loader/types.js';
-import type { Strategy } from '../compiler/schedule/index.js';
-import type { CoreConfig } from '../isa/index.js';
 import { collectProgram } from './collect.js';
+import type { CollectOptions } from './collect.js';
 import { readSweep, readSynth } from './inputs.js';
 import type { ProgramFigures, ReportData } from './types.js';
 
@@ -25,13 +24,8 @@ export interface ReportInput {
   readonly program?: string;
 }
 
-export interface ReportOptions {
-  readonly core: CoreConfig;
-  readonly laneCounts: readonly number[];
-  readonly strategy: Strategy;
-  readonly strategies: readonly Strategy[];
-  readonly timeLimitMs: number;
-  readonly maxPackets: number;
+/** What every program is collected with (collect.ts), and what the page adds. */
+export interface ReportOptions extends Pick<CollectOptions, 'core' | 'laneCounts' | 'strategy' | 'strategies' | 'timeLimitMs' | 'maxPackets'> {
   readonly baseline: ReportData['baseline'];
   readonly sweep?: readonly string[];
   readonly synth?: readonly string[];
