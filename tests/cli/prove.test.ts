@@ -22,10 +22,12 @@ describe('xdp2hw compile --prove', () => {
     }
   }, 60_000);
 
-  it('text: the status line; a time limit too short is unknown at its obligation, exit 1', () => {
+  it('text: the status line; a time limit too short is unknown at a named obligation, exit 1', () => {
     const r = runCli(['compile', obj('simple_firewall'), '--prove', '--prove-timeout', '0.001']);
     expect(r.status).toBe(1);
-    expect(r.stdout).toMatch(/^proof: unknown in [\d.]+ s \(time limit in action\)$/m);
+    // which obligation runs out first depends on the machine's load (an obligation that simplify
+    // alone decides needs no solver time): any named one will do
+    expect(r.stdout).toMatch(/^proof: unknown in [\d.]+ s \(time limit in [a-z][\w ,-]*\)$/m);
   }, 60_000);
 
   it('--prove-timeout 0 is a usage error', () => {
