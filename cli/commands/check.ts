@@ -85,11 +85,17 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
 
 /** `compile` and `simulate` refuse a program that does not fit the core, with check's findings on one line. */
 export function refuseUnfit(obj: LoadedObject, o: CheckOptions): void {
+  const why = unfit(obj, o);
+  if (why !== undefined) throw new UserError(why);
+}
+
+/** Why the program does not fit (the line `refuseUnfit` throws), or undefined when it fits. */
+export function unfit(obj: LoadedObject, o: CheckOptions): string | undefined {
   let report: CheckReport;
   try {
     report = checkProgram(obj, o);
   } catch (e) {
     throw e instanceof PipelineError ? new UserError(e.message) : e;
   }
-  if (!report.fits) throw new UserError(`${doesNotFit(report)} (xdp2hw check shows the details)`);
+  return report.fits ? undefined : `${doesNotFit(report)} (xdp2hw check shows the details)`;
 }

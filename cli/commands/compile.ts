@@ -25,7 +25,7 @@ import type { RomFormat } from '../../compiler/emit/rom.js';
 import { scheduleProgram, ScheduleError } from '../../compiler/schedule/index.js';
 import type { ScheduleResult, Strategy } from '../../compiler/schedule/index.js';
 import { CORE, readCore, scheduleOptions, STRATEGY, TIME_LIMIT } from '../schedule-options.js';
-import { refuseUnfit } from './check.js';
+import { unfit } from './check.js';
 
 interface CompileArgs {
   file: string;
@@ -83,22 +83,27 @@ export const compileCommand: CommandModule<object, CompileArgs> = {
     if (!(argv['prove-timeout'] > 0)) throw new UsageError('--prove-timeout must be a positive number of seconds');
     const obj = loadFile(argv.file);
     let compiled: Compiled;
+    let misfit: string | undefined;
     try {
       compiled = compileObject(obj, { program: argv.program, passes: selectPasses(argv.passes, argv['no-pass']), minFrame: argv['min-frame'], core: readCore(argv.core) });
-      refuseUnfit(obj, { program: compiled.original.name, core: readCore(argv.core), lanes: scheduled ? argv.lanes : undefined, strategy: argv.strategy, timeLimitMs: argv['time-limit'], minFrame: argv['min-frame'] });
+      misfit = unfit(obj, { program: compiled.original.name, core: readCore(argv.core), lanes: scheduled ? argv.lanes : undefined, strategy: argv.strategy, timeLimitMs: argv['time-limit'], minFrame: argv['min-frame'] });
+      // A program that does not fit is refused; with --prove the translation is still proved (a
+      // question about the compiler, not the hardware), but nothing is written and the exit is 1.
+      if (misfit !== undefined && !argv.prove) throw new UserError(misfit);
     } catch (e) {
       if (e instanceof PassNameError) throw new UsageError(e.message);
       if (e instanceof PipelineError) throw new UserError(e.message);
       throw e;
     }
     const rows = scheduled ? schedule(argv, compiled) : undefined;
-    if (argv.out !== undefined) writeOutputs(argv.out, compiled, argv.file, rows, argv.format);
+    if (misfit !== undefined) process.stderr.write(`xdp2hw: ${misfit}; nothing written, proving the translation only\n`);
+    else if (argv.out !== undefined) writeOutputs(argv.out, compiled, argv.file, rows, argv.format);
     const validation = argv.validate ? await validate(argv, obj, compiled) : undefined;
     const sched = rows && { rows: rows.stats.rows, ipc: Number(rows.stats.ipc.toFixed(3)), strategy: argv.strategy ?? 'list', lanes: argv.lanes, core: rows.core };
     const proof = argv.prove ? await proveTranslation({ file: argv.file, obj, compiled, rows: rows?.program, timeoutSeconds: argv['prove-timeout'] }) : undefined;
     const replay = proof ? replayCommands(argv.file, compiled.original.name, proof, sched) : [];
-    process.stdout.write(argv.json ? `${JSON.stringify({ ...toJson(argv.file, compiled, validation), ...sched, ...(proof ? { proof: { ...proof, ...(replay.length ? { replay } : {}) } } : {}) }, null, 2)}\n` : formatText(argv.file, compiled, validation) + (sched ? `rows: ${sched.rows} on ${sched.lanes} lanes of core ${sched.core} (${sched.strategy}), ipc ${sched.ipc}, ${(sched.rows / compiled.insns.original).toFixed(3)} rows per original instruction\n` : '') + (proof ? formatProof(proof, replay).join('\n') + '\n' : ''));
-    if ((validation && validation.mismatches > 0) || (proof && proof.status !== 'proved')) process.exitCode = 1;
+    process.stdout.write(argv.json ? `${JSON.stringify({ ...toJson(argv.file, compiled, validation), ...sched, ...(misfit !== undefined ? { fits: false, unfit: misfit } : {}), ...(proof ? { proof: { ...proof, ...(replay.length ? { replay } : {}) } } : {}) }, null, 2)}\n` : formatText(argv.file, compiled, validation) + (sched ? `rows: ${sched.rows} on ${sched.lanes} lanes of core ${sched.core} (${sched.strategy}), ipc ${sched.ipc}, ${(sched.rows / compiled.insns.original).toFixed(3)} rows per original instruction\n` : '') + (proof ? formatProof(proof, replay).join('\n') + '\n' : ''));
+    if (misfit !== undefined || (validation && validation.mismatches > 0) || (proof && proof.status !== 'proved')) process.exitCode = 1;
   },
 };
 

@@ -1,7 +1,10 @@
 // compile --prove through the built CLI: the JSON proof (status, seconds, regions) for the passes
 // and for passes + 4 lanes; a proof that runs out of time is `unknown` naming its obligation and
-// exits 1; a bad --prove-timeout is a usage error.
+// exits 1; a bad --prove-timeout is a usage error; a program that does not fit
+// is proved all the same but nothing is written and the exit is 1.
 
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROGRAMS_DIR } from '../helpers/paths.js';
@@ -35,4 +38,22 @@ describe('xdp2hw compile --prove', () => {
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')[0]).toBe('xdp2hw: --prove-timeout must be a positive number of seconds');
   });
+  it('a program that does not fit is still proved, nothing written, exit 1', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xdp2hw-unfit-'));
+    try {
+      const r = runCli(['compile', obj('xdp_sample'), '--prove', '--json', '--out', join(dir, 'o')]);
+      expect(r.status).toBe(1);
+      const out = JSON.parse(r.stdout) as { fits?: boolean; unfit?: string; proof: { status: string } };
+      expect(out.fits).toBe(false);
+      expect(out.unfit).toMatch(/does not fit core xdp2hw.*bpf_perf_event_output/);
+      expect(out.proof.status).toBe('proved');
+      expect(r.stderr).toMatch(/does not fit core .*nothing written, proving the translation only/);
+      expect(readdirSync(dir)).toEqual([]);
+      const plain = runCli(['compile', obj('xdp_sample'), '--json']);
+      expect(plain.status).toBe(1);
+      expect(plain.stdout).toBe('');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
