@@ -3,16 +3,17 @@
 // laid out in order and jumps pointed at rows, as the RowProgram of isa/rows.ts. Refuses what
 // the row executor cannot run (local calls, callbacks, tail calls) with one line naming the pc.
 
-import { branchTarget, Pseudo } from '../../isa/index.js';
+import { branchTarget, defuse, hasExtension, Pseudo } from '../../isa/index.js';
 import type { CoreConfig, Row, RowProgram, Syllable } from '../../isa/index.js';
 import { lift } from '../ir/lift.js';
 import type { IrBlock, IrInsn, IrProgram, Label } from '../ir/types.js';
 import type { LoadedObject } from '../loader/types.js';
 import { listBlock, optimalBlock, sequentialBlock } from './block.js';
 import type { BlockSchedule } from './block.js';
-import { buildDeps, isControl, unschedulableHelper } from './deps.js';
+import { buildDeps, isControl, isNullTest, unschedulableHelper } from './deps.js';
 import { regionStates } from './regions.js';
 import { renameProgram } from './rename.js';
+import { fuseMemoryAdds, memoryAddOf } from './fuse.js';
 import { withLanes } from './resources.js';
 import { entryFacts, liveIn, traceDeps, traces } from './trace.js';
 
@@ -52,6 +53,8 @@ export interface ScheduleStats {
   readonly blocks: number;
   /** motion: values moved to another register (rename.ts) */
   readonly renamed?: number;
+  /** memoryAdd extension: load-add-store sequences made one syllable (fuse.ts) */
+  readonly memoryAdds?: number;
   /** optimal: blocks whose minimum was proven within the time limit */
   readonly exactBlocks?: number;
   /** per block (layout order): rows */
@@ -94,7 +97,7 @@ function units(ir: IrProgram, strategy: Strategy): IrBlock[][] {
 }
 
 function scheduleUnit(unit: IrBlock[], states: ReturnType<typeof regionStates>, live: ReturnType<typeof liveIn> | undefined, core: CoreConfig, opts: ScheduleOptions): BlockSchedule {
-  const g = live ? traceDeps(unit, states, live, core, opts.speculativeLoads ?? false) : buildDeps(unit.flatMap((b) => b.insns), states, core);
+  const g = live ? traceDeps(unit, states, live, core, opts.speculativeLoads ?? hasExtension(core, 'speculativeLoads')) : buildDeps(unit.flatMap((b) => b.insns), states, core);
   switch (opts.strategy) {
     case 'sequential': return sequentialBlock(g, core);
     case 'list': case 'motion': return listBlock(g, core);
@@ -107,7 +110,8 @@ export function scheduleProgram(input: IrProgram, originalInsns: number, opts: S
   const core = withLanes(opts.core, opts.lanes ?? opts.core.lanes);
   checkSchedulable(input, core);
   const renaming = opts.strategy === 'motion' && (opts.rename ?? true) ? renameProgram(input, units(input, 'motion'), liveIn(input)) : undefined;
-  const ir = renaming?.ir ?? input;
+  const fusing = hasExtension(core, 'memoryAdd') ? fuseMemoryAdds(renaming?.ir ?? input) : undefined;
+  const ir = fusing?.ir ?? renaming?.ir ?? input;
   const states = regionStates(ir);
   const live = opts.strategy === 'motion' ? liveIn(ir) : undefined;
   const blocks = units(ir, opts.strategy);
@@ -127,7 +131,7 @@ export function scheduleProgram(input: IrProgram, originalInsns: number, opts: S
     insns.forEach((x, n) => {
       const p = place[n];
       const s = syllable(x, start, at);
-      rows[base + p.row][p.lane] = raisedLoad(insns, place, n) ? { ...s, speculative: true } : s;
+      rows[base + p.row][p.lane] = raisedLoad(insns, place, n) ? { ...s, speculative: true } : fusedTest(insns, place, n) ? { ...s, fusedNullTest: true } : s;
     });
   });
   const syllables = blocks.reduce((s, u) => s + u.reduce((t, b) => t + b.insns.length, 0), 0);
@@ -136,6 +140,7 @@ export function scheduleProgram(input: IrProgram, originalInsns: number, opts: S
   const stats: ScheduleStats = {
     rows: at, syllables, ipc: at === 0 ? 0 : syllables / at, blocks: blocks.length, blockRows: scheds.map((s) => s.rows),
     ...(renaming ? { renamed: renaming.renamed } : {}),
+    ...(fusing ? { memoryAdds: fusing.count } : {}),
     ...(opts.strategy === 'optimal' ? { exactBlocks: exact.filter(Boolean).length, blockExact: exact } : {}),
   };
   return { program, stats };
@@ -144,8 +149,18 @@ export function scheduleProgram(input: IrProgram, originalInsns: number, opts: S
 /** A load placed at or above a side exit that precedes it in program order (it may run on a path where it would fault). */
 function raisedLoad(insns: readonly IrInsn[], place: BlockSchedule['place'], n: number): boolean {
   const k = insns[n].insn.kind;
-  if (k !== 'ldx' && k !== 'ldx6') return false;
+  if ((k !== 'ldx' && k !== 'ldx6') || memoryAddOf(insns[n])) return false;
   for (let j = 0; j < n; j++) if (isControl(insns[j].insn) && place[j].row >= place[n].row) return true;
+  return false;
+}
+
+/** A null test in the row of the helper call whose result it tests (the fusedCallNullTest extension). */
+function fusedTest(insns: readonly IrInsn[], place: BlockSchedule['place'], n: number): boolean {
+  if (!isNullTest(insns[n].insn)) return false;
+  for (let j = n - 1; j >= 0; j--) {
+    const du = defuse(insns[j].insn);
+    if (du.writes.includes(0) || du.clobbers.includes(0)) return insns[j].insn.kind === 'call' && place[j].row === place[n].row;
+  }
   return false;
 }
 
@@ -156,6 +171,8 @@ function syllable(x: IrInsn, start: ReadonlyMap<Label, number>, total: number): 
   };
   const out: { -readonly [K in keyof Syllable]: Syllable[K] } = { insn: x.insn, source };
   if (x.mapRef) out.mapRef = x.mapRef;
+  const madd = memoryAddOf(x);
+  if (madd) out.memoryAdd = { add: madd.add.insn, store: madd.store.insn };
   if (branchTarget(x.insn, 0) !== undefined && (x.insn.kind === 'jmp' || x.insn.kind === 'jlen' || x.insn.kind === 'ja')) {
     const row = x.target === undefined ? undefined : start.get(x.target);
     if (row === undefined || row >= total) throw new ScheduleError(`pc ${x.origin?.pc ?? '?'}`, `jump to ${x.target ?? 'nothing'}, which starts no row`);
