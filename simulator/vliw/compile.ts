@@ -108,6 +108,7 @@ function memoryAddHandler(m: Machine, s: Syllable, pool: ConstSlots, slot: (reg:
     const out = hLoad();
     if (out !== FALL) return out;
     hAdd();
+    m.count += 2; // the run counts the three instructions the syllable stands for (the loop counted one)
     return hStore();
   };
 }

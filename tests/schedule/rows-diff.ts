@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { scheduleObject } from '../../compiler/schedule/index.js';
 import type { Strategy } from '../../compiler/schedule/index.js';
+import { HXDP } from '../../isa/index.js';
 import type { CoreConfig } from '../../isa/index.js';
 import { createEngine } from '../../simulator/engines.js';
 import { bytesToHex } from '../../simulator/maps/fixture.js';
@@ -21,7 +22,15 @@ export interface RowsCombo {
   /** optimal's time per block */
   readonly timeLimitMs?: number;
   readonly speculativeLoads?: boolean;
+  /** the engine run against the interpreter (default rows) */
+  readonly engine?: 'rows' | 'core';
 }
+
+/** hXDP's core with a crossbar and every extension of CoreConfig.extensions on. */
+export const EXTENDED: CoreConfig = {
+  ...HXDP, name: 'hxdp+crossbar+extensions', forwarding: 'crossbar',
+  extensions: { fusedCallNullTest: true, memoryAdd: true, speculativeLoads: true },
+};
 
 /** `exchanges` fast-check exchanges (seeded by the name) and the first `traffic` packets of the program's own traffic. */
 export function inputsOf(c: ProgramCase, exchanges: number, traffic: number, seed = 0x5eed): DiffInput[] {
@@ -34,7 +43,7 @@ export function inputsOf(c: ProgramCase, exchanges: number, traffic: number, see
 export async function rowsDiff(c: ProgramCase, program: string, combo: RowsCombo, inputs: readonly DiffInput[]): Promise<{ packets: number; mismatches: number; shown: string[] }> {
   const schedule = (obj: typeof c.obj, name: string) =>
     scheduleObject(obj, name, { core: combo.core, lanes: combo.lanes, strategy: combo.strategy, timeLimitMs: combo.timeLimitMs ?? 10, speculativeLoads: combo.speculativeLoads }).program;
-  const set = await EngineSet.open([createEngine('interpreter'), createEngine('rows', { schedule })], c.obj, program, c.fixture);
+  const set = await EngineSet.open([createEngine('interpreter'), createEngine(combo.engine ?? 'rows', { schedule, core: combo.core })], c.obj, program, c.fixture);
   const shown: string[] = [];
   let mismatches = 0;
   try {
