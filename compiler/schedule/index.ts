@@ -13,11 +13,12 @@ import type { BlockSchedule } from './block.js';
 import { buildDeps, isControl, isNullTest, unschedulableHelper } from './deps.js';
 import { regionStates } from './regions.js';
 import { renameProgram } from './rename.js';
+import { superblockLayout } from './superblock.js';
 import { fuseMemoryAdds, memoryAddOf } from './fuse.js';
 import { withLanes } from './resources.js';
 import { entryFacts, liveIn, traceDeps, traces } from './trace.js';
 
-export const STRATEGIES = ['sequential', 'list', 'motion', 'optimal'] as const;
+export const STRATEGIES = ['sequential', 'list', 'motion', 'superblock', 'optimal'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
 
 export function isStrategy(s: string): s is Strategy {
@@ -41,9 +42,17 @@ export interface ScheduleOptions {
   readonly timeLimitMs?: number;
   /** motion: the core extension of non-faulting speculative loads (loads may rise above side exits) */
   readonly speculativeLoads?: boolean;
-  /** motion: rename registers of anti/output dependences to registers the trace leaves dead (default true) */
+  /** motion, superblock: rename registers of anti/output dependences to registers the trace leaves dead (default true) */
   readonly rename?: boolean;
+  /**
+   * superblock: executions of each original instruction (index into the loaded program's code) on
+   * the program's traffic, the interpreter's coverage; without it the fall-through path is hot
+   */
+  readonly profile?: readonly number[];
 }
+
+/** superblock: the tail-duplication limits tried (largest block copied, instructions); the fewest rows wins. */
+export const DUP_LIMITS = [0, 2, 4, 8] as const;
 
 export interface ScheduleStats {
   readonly rows: number;
@@ -55,6 +64,8 @@ export interface ScheduleStats {
   readonly renamed?: number;
   /** memoryAdd extension: load-add-store sequences made one syllable (fuse.ts) */
   readonly memoryAdds?: number;
+  /** superblock: the tail-duplication limit of the layout kept (DUP_LIMITS) */
+  readonly dupLimit?: number;
   /** optimal: blocks whose minimum was proven within the time limit */
   readonly exactBlocks?: number;
   /** per block (layout order): rows */
@@ -93,14 +104,17 @@ function checkSchedulable(ir: IrProgram, core: CoreConfig): void {
  */
 function units(ir: IrProgram, strategy: Strategy): IrBlock[][] {
   const { preds, jumpTargets } = entryFacts(ir);
-  return ir.functions.flatMap((f) => traces(f, preds, jumpTargets, strategy !== 'motion'));
+  return ir.functions.flatMap((f) => traces(f, preds, jumpTargets, !traced(strategy)));
 }
+
+/** Strategies that schedule traces across side exits (trace.ts). */
+const traced = (s: Strategy) => s === 'motion' || s === 'superblock';
 
 function scheduleUnit(unit: IrBlock[], states: ReturnType<typeof regionStates>, live: ReturnType<typeof liveIn> | undefined, core: CoreConfig, opts: ScheduleOptions): BlockSchedule {
   const g = live ? traceDeps(unit, states, live, core, opts.speculativeLoads ?? hasExtension(core, 'speculativeLoads')) : buildDeps(unit.flatMap((b) => b.insns), states, core);
   switch (opts.strategy) {
     case 'sequential': return sequentialBlock(g, core);
-    case 'list': case 'motion': return listBlock(g, core);
+    case 'list': case 'motion': case 'superblock': return listBlock(g, core);
     case 'optimal': return optimalBlock(g, core, opts.timeLimitMs ?? 200);
   }
 }
@@ -109,11 +123,24 @@ function scheduleUnit(unit: IrBlock[], states: ReturnType<typeof regionStates>, 
 export function scheduleProgram(input: IrProgram, originalInsns: number, opts: ScheduleOptions): ScheduleResult {
   const core = withLanes(opts.core, opts.lanes ?? opts.core.lanes);
   checkSchedulable(input, core);
-  const renaming = opts.strategy === 'motion' && (opts.rename ?? true) ? renameProgram(input, units(input, 'motion'), liveIn(input)) : undefined;
+  if (opts.strategy !== 'superblock') return scheduleLaidOut(input, originalInsns, opts, core);
+  // superblock: hot traces laid out (superblock.ts) with each tail-duplication limit; the fewest rows wins
+  let best: ScheduleResult | undefined;
+  // candidates: the static layout (fall-through hot) and the profile's, each with every duplication limit
+  const candidates = [...DUP_LIMITS.map((dupLimit) => ({ profile: opts.profile, dupLimit })), ...(opts.profile ? DUP_LIMITS.map((dupLimit) => ({ profile: undefined, dupLimit })) : [])];
+  for (const { profile, dupLimit } of candidates) {
+    const r = scheduleLaidOut(superblockLayout(input, { profile, dupLimit }), originalInsns, opts, core);
+    if (!best || r.stats.rows < best.stats.rows) best = { program: r.program, stats: { ...r.stats, dupLimit } };
+  }
+  return best!;
+}
+
+function scheduleLaidOut(input: IrProgram, originalInsns: number, opts: ScheduleOptions, core: CoreConfig): ScheduleResult {
+  const renaming = traced(opts.strategy) && (opts.rename ?? true) ? renameProgram(input, units(input, opts.strategy), liveIn(input)) : undefined;
   const fusing = hasExtension(core, 'memoryAdd') ? fuseMemoryAdds(renaming?.ir ?? input) : undefined;
   const ir = fusing?.ir ?? renaming?.ir ?? input;
   const states = regionStates(ir);
-  const live = opts.strategy === 'motion' ? liveIn(ir) : undefined;
+  const live = traced(opts.strategy) ? liveIn(ir) : undefined;
   const blocks = units(ir, opts.strategy);
   const scheds = blocks.map((u) => scheduleUnit(u, states, live, core, opts));
   const start = new Map<Label, number>();
