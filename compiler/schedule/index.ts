@@ -128,8 +128,14 @@ export function scheduleProgram(input: IrProgram, originalInsns: number, opts: S
   let best: ScheduleResult | undefined;
   // candidates: the static layout (fall-through hot) and the profile's, each with every duplication limit
   const candidates = [...DUP_LIMITS.map((dupLimit) => ({ profile: opts.profile, dupLimit })), ...(opts.profile ? DUP_LIMITS.map((dupLimit) => ({ profile: undefined, dupLimit })) : [])];
+  const seen = new Set<string>();
   for (const { profile, dupLimit } of candidates) {
-    const r = scheduleLaidOut(superblockLayout(input, { profile, dupLimit }), originalInsns, opts, core);
+    const laid = superblockLayout(input, { profile, dupLimit });
+    // a larger limit often copies nothing more: the same layout is scheduled once
+    const key = laid.functions.map((f) => f.blocks.map((b) => `${b.label}:${b.insns.map((x) => (x.insn.kind === 'jmp' ? x.insn.cond : x.insn.kind)).join(',')}`).join(' ')).join('|');
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const r = scheduleLaidOut(laid, originalInsns, opts, core);
     if (!best || r.stats.rows < best.stats.rows) best = { program: r.program, stats: { ...r.stats, dupLimit } };
   }
   return best!;
