@@ -2,7 +2,7 @@
 // anti, output, memory, control) with the latency in rows each demands, from isa's def-use, the
 // region analysis and one CoreConfig. Says what must stay ordered; choosing rows is the strategies'.
 
-import { defuse, hasExtension, helperName, resultLatency as coreResultLatency } from '../../isa/index.js';
+import { hasExtension, helperName, resultLatency as coreResultLatency } from '../../isa/index.js';
 import type { CoreConfig, Insn, MemAccess } from '../../isa/index.js';
 import type { IrInsn } from '../ir/types.js';
 import type { Region, RegionState } from './regions.js';
