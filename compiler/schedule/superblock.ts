@@ -160,6 +160,8 @@ function emit(traces: Node[][]): IrBlock[] {
       last = { ...last, insn: { ...j, cond: INVERSE[j.cond]! }, target: fall };
       fall = next;
     }
+    // a ja to the block laid out next is a fall-through
+    if (last?.insn.kind === 'ja' && n.jump === next) last = undefined;
     if (last) insns.push(last);
     out.push({ label: n.label, fn: n.fn, insns });
     if (fall !== undefined && fall !== next) {

@@ -18,7 +18,7 @@ const shell = loadProgram(PROGRAMS_DIR, 'xdp1');
 const PROGRAMS = Number(process.env.XDP2HW_SCHED_PROGRAMS ?? 25);
 
 describe('rows engine = interpreter on generated programs', () => {
-  it(`${PROGRAMS} programs × every strategy × lanes 1, 2, 4, 8 × hxdp, xdp2hw`, async () => {
+  it(`${PROGRAMS} programs × every strategy × lanes 1, 2, 4, 8 × hxdp, xdp2hw, hxdp+crossbar+extensions`, async () => {
     const packets = fc.array(fc.uint8Array({ minLength: 64, maxLength: 120 }), { minLength: 3, maxLength: 3 });
     await fc.assert(
       fc.asyncProperty(itemsArb, packets, async (items, frames) => {
