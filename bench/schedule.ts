@@ -136,13 +136,13 @@ function timing(): void {
   for (let round = 0; round < 2; round++)
     for (const core of [HXDP, EXTENDED])
       for (const s of STRATEGIES) {
-      const t0 = performance.now();
-      plain(c.obj, p, core, 4, s);
-      const t1 = performance.now();
-      passed(c.obj, p, core, 4, s);
-      const t2 = performance.now();
-      if (round === 1) console.log(`l4lb ${core.name} ${s} (warm): schedule ${(t1 - t0).toFixed(0)} ms; passes + schedule ${(t2 - t1).toFixed(0)} ms`);
-    }
+        const t0 = performance.now();
+        plain(c.obj, p, core, 4, s);
+        const t1 = performance.now();
+        passed(c.obj, p, core, 4, s);
+        const t2 = performance.now();
+        if (round === 1) console.log(`l4lb ${core.name} ${s} (warm): schedule ${(t1 - t0).toFixed(0)} ms; passes + schedule ${(t2 - t1).toFixed(0)} ms`);
+      }
 }
 
 timing();
