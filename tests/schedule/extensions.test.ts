@@ -8,13 +8,15 @@ import { describe, expect, it } from 'vitest';
 import { loadFile } from '../../compiler/loader/index.js';
 import type { LoadedObject } from '../../compiler/loader/types.js';
 import { romHex, RomError } from '../../compiler/emit/rom.js';
-import { scheduleObject } from '../../compiler/schedule/index.js';
+import { scheduleObject, scheduleProgram } from '../../compiler/schedule/index.js';
 import type { Strategy } from '../../compiler/schedule/index.js';
 import { proveEquivalent } from '../../compiler/verify/index.js';
 import { checkCoreConfig, CoreConfigError, HXDP } from '../../isa/index.js';
 import type { CoreConfig, RowProgram } from '../../isa/index.js';
 import { createEngine } from '../../simulator/engines.js';
-import { loadProgram, trafficInputs } from '../differential/engines.js';
+import { EngineSet, loadProgram, trafficInputs } from '../differential/engines.js';
+import { compareOutcomes } from '../differential/compare.js';
+import { compileObject } from '../../compiler/pipeline.js';
 import { PROGRAMS_DIR } from '../helpers/paths.js';
 import { trafficProfile } from './profile.js';
 import { EXTENDED } from './rows-diff.js';
@@ -52,6 +54,25 @@ describe('core extensions', () => {
     const proof = await proveEquivalent(obj.programs[0], broken, { maps: obj.maps });
     expect(proof.status).not.toBe('proved');
   }, 60_000);
+
+  it('xdp1 after the passes: a memory add whose immediate no other syllable has (the constant pool) counts as the interpreter', async () => {
+    const c = loadProgram(PROGRAMS_DIR, 'xdp1');
+    const p = c.obj.programs[0].name;
+    const schedule = (obj: LoadedObject, prog: string) => {
+      const cc = compileObject(obj, { program: prog, core: EXTENDED });
+      return scheduleProgram(cc.ir, cc.insns.original, { core: EXTENDED, lanes: 1, strategy: 'sequential' }).program;
+    };
+    expect(count(schedule(c.obj, p), 'memoryAdd')).toBeGreaterThan(0);
+    const set = await EngineSet.open([createEngine('interpreter'), createEngine('rows', { schedule })], c.obj, p, c.fixture);
+    try {
+      for (const input of trafficInputs(c, 40).filter((i) => i.packet.length >= 60)) {
+        const [a, b] = await set.run(input);
+        expect(compareOutcomes(a, b), input.label).toEqual([]);
+      }
+    } finally {
+      await set.close();
+    }
+  });
 
   it('the executor refuses a fused null test with no call in a lower lane', async () => {
     const obj = load('xdp1');
