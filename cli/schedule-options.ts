@@ -9,6 +9,7 @@ import type { LoadedObject } from '../compiler/loader/types.js';
 import { checkCoreConfig, CORE_PRESETS, CoreConfigError } from '../isa/index.js';
 import type { CoreConfig } from '../isa/index.js';
 import { UserError } from './errors.js';
+import { trafficProfileBeside } from './profile.js';
 
 export const LANES = { type: 'number', describe: 'lanes per row, 1-8 (default: the core\'s)' } as const;
 export const STRATEGY = { choices: STRATEGIES, default: 'list' as Strategy, describe: 'how rows are chosen' } as const;
@@ -52,7 +53,9 @@ export function scheduleOptions(a: ScheduleArgs): ScheduleOptions {
 }
 
 /** The program scheduled, after the pipeline's passes when `passes` (rows per instruction still count the original's). */
-export function scheduleWith(obj: LoadedObject, program: string, opts: ScheduleOptions, passes: boolean): ScheduleResult {
+export function scheduleWith(obj: LoadedObject, program: string, given: ScheduleOptions, passes: boolean): ScheduleResult {
+  // superblock: the profile of the program's traffic beside the object (cli/profile.ts)
+  const opts = given.strategy === 'superblock' && !given.profile ? { ...given, profile: trafficProfileBeside(obj, program) } : given;
   if (!passes) return scheduleObject(obj, program, opts);
   const c = compileObject(obj, { program, core: opts.core });
   return scheduleProgram(c.ir, c.insns.original, opts);

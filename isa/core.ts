@@ -97,6 +97,32 @@ export interface CoreConfig {
   readonly packetPath?: PacketPath;
   /** what a program may use on this core (optional in a JSON core file: the xdp2hw preset's when absent) */
   readonly offload?: OffloadCaps;
+  /** core extensions beyond hXDP's datapath (optional in a JSON core file: all off when absent) */
+  readonly extensions?: CoreExtensions;
+}
+
+/**
+ * Extensions the scheduler may use and the row executor and core simulator run (issue 18, measured
+ * on and off by bench/schedule.ts); the Verilog has none of them yet (the ROM emitter refuses them).
+ */
+export interface CoreExtensions {
+  /**
+   * a helper call fused with the null test of its result: a `jeq/jne r0, 0` in a higher lane of
+   * the call's row reads r0 as the call left it (one row instead of two for lookup-then-test)
+   */
+  readonly fusedCallNullTest: boolean;
+  /** a memory-add syllable: `rX = *(size *)(rB + off); rX += op; *(size *)(rB + off) = rX` as one syllable */
+  readonly memoryAdd: boolean;
+  /** non-faulting speculative loads: a load may rise above a side exit (a fault leaves its register) */
+  readonly speculativeLoads: boolean;
+}
+
+export const EXTENSION_NAMES = ['fusedCallNullTest', 'memoryAdd', 'speculativeLoads'] as const;
+export type ExtensionName = (typeof EXTENSION_NAMES)[number];
+
+/** Whether a core has an extension (none when its config names none). */
+export function hasExtension(core: CoreConfig, name: ExtensionName): boolean {
+  return core.extensions?.[name] ?? false;
 }
 
 /** ALU operations a core may lack, by operation and width (sdiv/smod count as div/mod). */
@@ -290,7 +316,7 @@ const CONFIG_KEYS = [
   'name', 'lanes', 'laneCaps', 'forwarding', 'helpersPerRow', 'latency', 'registers', 'imemRows', 'stackBytes',
   'packetReadPorts', 'packetPortBytes', 'clockMHz', 'clearsStack', 'clearsRegisters', 'minFrameBytes',
 ];
-const OPTIONAL_KEYS = ['packetPath', 'offload'];
+const OPTIONAL_KEYS = ['packetPath', 'offload', 'extensions'];
 
 /** What a core offers programs (the xdp2hw preset's when the config names nothing). */
 export function offloadOf(core: CoreConfig): OffloadCaps {
@@ -335,6 +361,11 @@ function packetPath(v: unknown): PacketPath {
   };
 }
 
+function extensions(v: unknown): CoreExtensions {
+  const o = object(v, 'extensions', EXTENSION_NAMES);
+  return { fusedCallNullTest: bool(o, 'extensions', 'fusedCallNullTest'), memoryAdd: bool(o, 'extensions', 'memoryAdd'), speculativeLoads: bool(o, 'extensions', 'speculativeLoads') };
+}
+
 /** A CoreConfig from parsed JSON, every field checked; throws CoreConfigError naming the first bad field. */
 export function checkCoreConfig(value: unknown): CoreConfig {
   const given = typeof value === 'object' && value !== null ? Object.keys(value) : [];
@@ -361,6 +392,7 @@ export function checkCoreConfig(value: unknown): CoreConfig {
     minFrameBytes: int(o, '', 'minFrameBytes', 14, 9216),
     ...(o.packetPath === undefined ? {} : { packetPath: packetPath(o.packetPath) }),
     ...(o.offload === undefined ? {} : { offload: offloadCaps(o.offload) }),
+    ...(o.extensions === undefined ? {} : { extensions: extensions(o.extensions) }),
   };
 }
 

@@ -10,7 +10,9 @@
 //   touch the same bytes (one of them a write) in one row;
 // - a taken branch does not cancel its row: every syllable of the row executes, then control
 //   goes to the target row; if several control syllables of a row take (jump taken, ja, exit),
-//   the lowest lane wins; when none takes, control falls to the next row.
+//   the lowest lane wins; when none takes, control falls to the next row;
+// - one exception to reading at row start (the fused-call extension of CoreConfig): a null test
+//   marked `fusedNullTest` reads r0 after the helper call in a lower lane of its row.
 
 import type { Insn } from './insn.js';
 
@@ -42,6 +44,16 @@ export interface Syllable {
    * it leaves its register as it was and the run goes on (its value is dead where it would fault)
    */
   readonly speculative?: boolean;
+  /**
+   * a `jeq/jne r0, 0` fused with the helper call in a lower lane of its row (the fusedCallNullTest
+   * extension): it reads r0 as the call left it, not as the row found it
+   */
+  readonly fusedNullTest?: boolean;
+  /**
+   * the memory-add extension: `insn` is the load `rX = *(size *)(rB + off)`, then `add` (rX += y)
+   * and `store` (*(size *)(rB + off) = rX) run in the same syllable, rB and y read at row start
+   */
+  readonly memoryAdd?: { readonly add: Insn; readonly store: Insn };
   readonly source: SyllableSource;
 }
 

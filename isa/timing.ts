@@ -48,6 +48,8 @@ export function rowTiming(row: Row, core: CoreConfig): RowTiming {
     laneMask |= 1 << lane;
     const du = defuse(s.insn);
     for (const r of du.reads) reads.push(r, lane);
+    // a memory add (CoreConfig's memoryAdd extension) also reads its add's operand
+    if (s.memoryAdd) for (const r of defuse(s.memoryAdd.add).reads) if (!du.writes.includes(r) && !du.reads.includes(r)) reads.push(r, lane);
     const load = s.insn.kind === 'ldx' || s.insn.kind === 'ldx6' || s.insn.kind === 'atomic';
     const call = s.insn.kind === 'call';
     const own = forwardsToOwnLaneOnly(core, s.insn) ? 1 : 0;

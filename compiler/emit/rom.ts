@@ -41,6 +41,8 @@ function hxdpProblem(insn: Insn, lane: number): string | undefined {
 function word(s: Syllable, row: number, lane: number, format: RomFormat): RawSlot {
   let insn = s.insn;
   if (s.speculative) throw new RomError(row, lane, 'a speculative (non-faulting) load has no ROM encoding yet');
+  if (s.memoryAdd) throw new RomError(row, lane, 'a memory-add syllable (core extension memoryAdd) has no ROM encoding yet');
+  if (s.fusedNullTest) throw new RomError(row, lane, 'a null test fused with its helper call (core extension fusedCallNullTest) has no ROM encoding yet');
   if (format === 'hxdp') {
     const why = hxdpProblem(insn, lane);
     if (why) throw new RomError(row, lane, why);

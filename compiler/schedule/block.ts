@@ -47,11 +47,12 @@ function request(g: DepGraph, n: number, row: number, place: readonly (Placement
       lane = p.lane;
     }
   // exits sharing a row: the earlier in a lower lane, since the lowest taken lane wins
+  // and a null test fused with its call (a latency-0 data edge, deps.ts) above the call's lane
   let minLane = 0;
   if (isControl(insn))
     for (const e of g.pred[n]) {
       const p = place[e.from];
-      if (p && p.row === row && isControl(g.nodes[e.from].ir.insn)) minLane = Math.max(minLane, p.lane + 1);
+      if (p && p.row === row && (isControl(g.nodes[e.from].ir.insn) || (e.kind === 'data' && e.latency === 0))) minLane = Math.max(minLane, p.lane + 1);
     }
   return { unit: unitClass(insn), packetLoad, lane, minLane };
 }

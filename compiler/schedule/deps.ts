@@ -2,10 +2,11 @@
 // anti, output, memory, control) with the latency in rows each demands, from isa's def-use, the
 // region analysis and one CoreConfig. Says what must stay ordered; choosing rows is the strategies'.
 
-import { defuse, helperName, resultLatency as coreResultLatency } from '../../isa/index.js';
+import { hasExtension, helperName, resultLatency as coreResultLatency } from '../../isa/index.js';
 import type { CoreConfig, Insn, MemAccess } from '../../isa/index.js';
 import type { IrInsn } from '../ir/types.js';
 import type { Region, RegionState } from './regions.js';
+import { memoryAddOf, nodeDefuse } from './fuse.js';
 
 export type EdgeKind = 'data' | 'anti' | 'output' | 'memory' | 'control';
 
@@ -54,6 +55,11 @@ export function isControl(insn: Insn): boolean {
   return insn.kind === 'jmp' || insn.kind === 'jlen' || insn.kind === 'ja' || insn.kind === 'exit' || insn.kind === 'exit-imm';
 }
 
+/** `if r0 ==/!= 0`: the null test a helper call may be fused with (CoreConfig's fusedCallNullTest). */
+export function isNullTest(insn: Insn): boolean {
+  return insn.kind === 'jmp' && (insn.cond === 'jeq' || insn.cond === 'jne') && insn.width === 64 && insn.dst === 0 && insn.src.type === 'imm' && insn.src.value === 0;
+}
+
 /** The latency of an instruction's result, by unit (isa/core.ts's rule, which the core simulator reads too). */
 export function resultLatency(insn: Insn, core: CoreConfig, base: Region): number {
   return coreResultLatency(core, insn, base === 'packet' || base === 'ctx' || base === 'stack' || base === 'map' ? base : undefined);
@@ -94,7 +100,7 @@ const overlap = (a: Loc, b: Loc) => a.off! < b.off! + b.size! && b.off! < a.off!
 function buildNodes(insns: readonly IrInsn[], states: ReadonlyMap<IrInsn, RegionState>, core: CoreConfig): DepNode[] {
   const lastDef = new Array<number>(16).fill(-1);
   return insns.map((ir, i) => {
-    const du = defuse(ir.insn);
+    const du = nodeDefuse(ir);
     const regions = states.get(ir) ?? new Array<Region>(11).fill('unknown');
     // a stack pointer made from r10 is known as 'stack' but not its offset: give it no base
     const baseId = (r: number) => (r === 10 ? 'fp' : `${r}@${lastDef[r]}`);
@@ -108,7 +114,7 @@ function buildNodes(insns: readonly IrInsn[], states: ReadonlyMap<IrInsn, Region
     const writes = [...new Set([...du.writes, ...du.clobbers])];
     const base = ir.insn.kind === 'ldx' || ir.insn.kind === 'ldx6' ? regions[ir.insn.src] : 'unknown';
     const node: DepNode = {
-      ir, reads: du.reads, writes, memReads: memReads.map(fix), memWrites: memWrites.map(fix), latency: resultLatency(ir.insn, core, base),
+      ir, reads: du.reads, writes, memReads: memReads.map(fix), memWrites: memWrites.map(fix), latency: resultLatency(ir.insn, core, base) + (memoryAddOf(ir) ? core.latency.alu : 0),
     };
     for (const r of writes) lastDef[r] = i;
     return node;
@@ -120,11 +126,14 @@ export function buildDeps(insns: readonly IrInsn[], states: ReadonlyMap<IrInsn, 
   const nodes = buildNodes(insns, states, core);
   const edges: Edge[] = [];
   const add = (from: number, to: number, kind: EdgeKind, latency: number) => edges.push({ from, to, kind, latency });
+  const fused = hasExtension(core, 'fusedCallNullTest');
   for (let j = 0; j < nodes.length; j++) {
     const b = nodes[j];
     for (let i = j - 1; i >= 0; i--) {
       const a = nodes[i];
-      dependences(a, b, i, j, nodes, add);
+      // the fused call: its null test may share its row (in a higher lane, block.ts's request)
+      const fuse = fused && a.ir.insn.kind === 'call' && isNullTest(b.ir.insn);
+      dependences(a, b, i, j, nodes, fuse ? (f, t, k, l) => add(f, t, k, k === 'data' ? 0 : l) : add);
     }
     if (isControl(b.ir.insn) || j === nodes.length - 1) {
       // nothing after a jump or exit in its block; everything before it stays at or before its row

@@ -3,20 +3,22 @@
 // laid out in order and jumps pointed at rows, as the RowProgram of isa/rows.ts. Refuses what
 // the row executor cannot run (local calls, callbacks, tail calls) with one line naming the pc.
 
-import { branchTarget, Pseudo } from '../../isa/index.js';
+import { branchTarget, defuse, hasExtension, Pseudo } from '../../isa/index.js';
 import type { CoreConfig, Row, RowProgram, Syllable } from '../../isa/index.js';
 import { lift } from '../ir/lift.js';
 import type { IrBlock, IrInsn, IrProgram, Label } from '../ir/types.js';
 import type { LoadedObject } from '../loader/types.js';
 import { listBlock, optimalBlock, sequentialBlock } from './block.js';
 import type { BlockSchedule } from './block.js';
-import { buildDeps, isControl, unschedulableHelper } from './deps.js';
+import { buildDeps, isControl, isNullTest, unschedulableHelper } from './deps.js';
 import { regionStates } from './regions.js';
 import { renameProgram } from './rename.js';
+import { superblockLayout } from './superblock.js';
+import { fuseMemoryAdds, memoryAddOf } from './fuse.js';
 import { withLanes } from './resources.js';
 import { entryFacts, liveIn, traceDeps, traces } from './trace.js';
 
-export const STRATEGIES = ['sequential', 'list', 'motion', 'optimal'] as const;
+export const STRATEGIES = ['sequential', 'list', 'motion', 'superblock', 'optimal'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
 
 export function isStrategy(s: string): s is Strategy {
@@ -40,9 +42,17 @@ export interface ScheduleOptions {
   readonly timeLimitMs?: number;
   /** motion: the core extension of non-faulting speculative loads (loads may rise above side exits) */
   readonly speculativeLoads?: boolean;
-  /** motion: rename registers of anti/output dependences to registers the trace leaves dead (default true) */
+  /** motion, superblock: rename registers of anti/output dependences to registers the trace leaves dead (default true) */
   readonly rename?: boolean;
+  /**
+   * superblock: executions of each original instruction (index into the loaded program's code) on
+   * the program's traffic, the interpreter's coverage; without it the fall-through path is hot
+   */
+  readonly profile?: readonly number[];
 }
+
+/** superblock: the tail-duplication limits tried (largest block copied, instructions); the fewest rows wins (on the eight hXDP programs none beats 0 yet: bench/schedule.ts) */
+export const DUP_LIMITS = [0, 4] as const;
 
 export interface ScheduleStats {
   readonly rows: number;
@@ -52,6 +62,10 @@ export interface ScheduleStats {
   readonly blocks: number;
   /** motion: values moved to another register (rename.ts) */
   readonly renamed?: number;
+  /** memoryAdd extension: load-add-store sequences made one syllable (fuse.ts) */
+  readonly memoryAdds?: number;
+  /** superblock: the tail-duplication limit of the layout kept (DUP_LIMITS) */
+  readonly dupLimit?: number;
   /** optimal: blocks whose minimum was proven within the time limit */
   readonly exactBlocks?: number;
   /** per block (layout order): rows */
@@ -90,14 +104,17 @@ function checkSchedulable(ir: IrProgram, core: CoreConfig): void {
  */
 function units(ir: IrProgram, strategy: Strategy): IrBlock[][] {
   const { preds, jumpTargets } = entryFacts(ir);
-  return ir.functions.flatMap((f) => traces(f, preds, jumpTargets, strategy !== 'motion'));
+  return ir.functions.flatMap((f) => traces(f, preds, jumpTargets, !traced(strategy)));
 }
 
+/** Strategies that schedule traces across side exits (trace.ts). */
+const traced = (s: Strategy) => s === 'motion' || s === 'superblock';
+
 function scheduleUnit(unit: IrBlock[], states: ReturnType<typeof regionStates>, live: ReturnType<typeof liveIn> | undefined, core: CoreConfig, opts: ScheduleOptions): BlockSchedule {
-  const g = live ? traceDeps(unit, states, live, core, opts.speculativeLoads ?? false) : buildDeps(unit.flatMap((b) => b.insns), states, core);
+  const g = live ? traceDeps(unit, states, live, core, opts.speculativeLoads ?? hasExtension(core, 'speculativeLoads')) : buildDeps(unit.flatMap((b) => b.insns), states, core);
   switch (opts.strategy) {
     case 'sequential': return sequentialBlock(g, core);
-    case 'list': case 'motion': return listBlock(g, core);
+    case 'list': case 'motion': case 'superblock': return listBlock(g, core);
     case 'optimal': return optimalBlock(g, core, opts.timeLimitMs ?? 200);
   }
 }
@@ -106,10 +123,30 @@ function scheduleUnit(unit: IrBlock[], states: ReturnType<typeof regionStates>, 
 export function scheduleProgram(input: IrProgram, originalInsns: number, opts: ScheduleOptions): ScheduleResult {
   const core = withLanes(opts.core, opts.lanes ?? opts.core.lanes);
   checkSchedulable(input, core);
-  const renaming = opts.strategy === 'motion' && (opts.rename ?? true) ? renameProgram(input, units(input, 'motion'), liveIn(input)) : undefined;
-  const ir = renaming?.ir ?? input;
+  if (opts.strategy !== 'superblock') return scheduleLaidOut(input, originalInsns, opts, core);
+  // superblock: hot traces laid out (superblock.ts) with each tail-duplication limit; the fewest rows wins
+  let best: ScheduleResult | undefined;
+  // candidates: the static layout (fall-through hot) and the profile's, each with every duplication limit
+  const candidates = [...DUP_LIMITS.map((dupLimit) => ({ profile: opts.profile, dupLimit })), ...(opts.profile ? DUP_LIMITS.map((dupLimit) => ({ profile: undefined, dupLimit })) : [])];
+  const seen = new Set<string>();
+  for (const { profile, dupLimit } of candidates) {
+    const laid = superblockLayout(input, { profile, dupLimit });
+    // a larger limit often copies nothing more: the same layout is scheduled once
+    const key = laid.functions.map((f) => f.blocks.map((b) => `${b.label}:${b.insns.map((x) => (x.insn.kind === 'jmp' ? x.insn.cond : x.insn.kind)).join(',')}`).join(' ')).join('|');
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const r = scheduleLaidOut(laid, originalInsns, opts, core);
+    if (!best || r.stats.rows < best.stats.rows) best = { program: r.program, stats: { ...r.stats, dupLimit } };
+  }
+  return best!;
+}
+
+function scheduleLaidOut(input: IrProgram, originalInsns: number, opts: ScheduleOptions, core: CoreConfig): ScheduleResult {
+  const renaming = traced(opts.strategy) && (opts.rename ?? true) ? renameProgram(input, units(input, opts.strategy), liveIn(input)) : undefined;
+  const fusing = hasExtension(core, 'memoryAdd') ? fuseMemoryAdds(renaming?.ir ?? input) : undefined;
+  const ir = fusing?.ir ?? renaming?.ir ?? input;
   const states = regionStates(ir);
-  const live = opts.strategy === 'motion' ? liveIn(ir) : undefined;
+  const live = traced(opts.strategy) ? liveIn(ir) : undefined;
   const blocks = units(ir, opts.strategy);
   const scheds = blocks.map((u) => scheduleUnit(u, states, live, core, opts));
   const start = new Map<Label, number>();
@@ -127,7 +164,7 @@ export function scheduleProgram(input: IrProgram, originalInsns: number, opts: S
     insns.forEach((x, n) => {
       const p = place[n];
       const s = syllable(x, start, at);
-      rows[base + p.row][p.lane] = raisedLoad(insns, place, n) ? { ...s, speculative: true } : s;
+      rows[base + p.row][p.lane] = raisedLoad(insns, place, n) ? { ...s, speculative: true } : fusedTest(insns, place, n) ? { ...s, fusedNullTest: true } : s;
     });
   });
   const syllables = blocks.reduce((s, u) => s + u.reduce((t, b) => t + b.insns.length, 0), 0);
@@ -136,6 +173,7 @@ export function scheduleProgram(input: IrProgram, originalInsns: number, opts: S
   const stats: ScheduleStats = {
     rows: at, syllables, ipc: at === 0 ? 0 : syllables / at, blocks: blocks.length, blockRows: scheds.map((s) => s.rows),
     ...(renaming ? { renamed: renaming.renamed } : {}),
+    ...(fusing ? { memoryAdds: fusing.count } : {}),
     ...(opts.strategy === 'optimal' ? { exactBlocks: exact.filter(Boolean).length, blockExact: exact } : {}),
   };
   return { program, stats };
@@ -144,8 +182,18 @@ export function scheduleProgram(input: IrProgram, originalInsns: number, opts: S
 /** A load placed at or above a side exit that precedes it in program order (it may run on a path where it would fault). */
 function raisedLoad(insns: readonly IrInsn[], place: BlockSchedule['place'], n: number): boolean {
   const k = insns[n].insn.kind;
-  if (k !== 'ldx' && k !== 'ldx6') return false;
+  if ((k !== 'ldx' && k !== 'ldx6') || memoryAddOf(insns[n])) return false;
   for (let j = 0; j < n; j++) if (isControl(insns[j].insn) && place[j].row >= place[n].row) return true;
+  return false;
+}
+
+/** A null test in the row of the helper call whose result it tests (the fusedCallNullTest extension). */
+function fusedTest(insns: readonly IrInsn[], place: BlockSchedule['place'], n: number): boolean {
+  if (!isNullTest(insns[n].insn)) return false;
+  for (let j = n - 1; j >= 0; j--) {
+    const du = defuse(insns[j].insn);
+    if (du.writes.includes(0) || du.clobbers.includes(0)) return insns[j].insn.kind === 'call' && place[j].row === place[n].row;
+  }
   return false;
 }
 
@@ -156,6 +204,8 @@ function syllable(x: IrInsn, start: ReadonlyMap<Label, number>, total: number): 
   };
   const out: { -readonly [K in keyof Syllable]: Syllable[K] } = { insn: x.insn, source };
   if (x.mapRef) out.mapRef = x.mapRef;
+  const madd = memoryAddOf(x);
+  if (madd) out.memoryAdd = { add: madd.add.insn, store: madd.store.insn };
   if (branchTarget(x.insn, 0) !== undefined && (x.insn.kind === 'jmp' || x.insn.kind === 'jlen' || x.insn.kind === 'ja')) {
     const row = x.target === undefined ? undefined : start.get(x.target);
     if (row === undefined || row >= total) throw new ScheduleError(`pc ${x.origin?.pc ?? '?'}`, `jump to ${x.target ?? 'nothing'}, which starts no row`);

@@ -11,6 +11,7 @@ import type { IrBlock, IrFunction, IrInsn, IrProgram, Label } from '../ir/types.
 import { buildDeps, isControl } from './deps.js';
 import type { DepGraph, Edge } from './deps.js';
 import type { RegionState } from './regions.js';
+import { memoryAddOf, nodeDefuse } from './fuse.js';
 
 /** Registers live on entry to each block (backward dataflow; a call's clobbers kill, exit reads r0). */
 export function liveIn(ir: IrProgram): Map<Label, Set<number>> {
@@ -25,7 +26,7 @@ export function liveIn(ir: IrProgram): Map<Label, Set<number>> {
       const s = new Set<number>();
       for (const n of succ.get(b.label) ?? []) for (const r of live.get(n) ?? []) s.add(r);
       for (let k = b.insns.length - 1; k >= 0; k--) {
-        const du = defuse(b.insns[k].insn);
+        const du = nodeDefuse(b.insns[k]);
         for (const r of [...du.writes, ...du.clobbers]) s.delete(r);
         for (const r of du.reads) s.add(r);
       }
@@ -84,9 +85,10 @@ export function traceDeps(
     const taken = x.target === undefined ? undefined : live.get(x.target);
     for (let j = k + 1; j < insns.length; j++) {
       const y = insns[j].insn;
+      const store = memoryAddOf(insns[j]) !== undefined; // a memory add stores: never above an exit
       if (isControl(y)) continue; // control edges order exits already (latency 0)
       const writes = [...defuse(y).writes, ...defuse(y).clobbers];
-      const safe = speculatable(y, loads) && taken !== undefined && !writes.some((r) => taken.has(r));
+      const safe = !store && speculatable(y, loads) && taken !== undefined && !writes.some((r) => taken.has(r));
       if (!safe) extra.push({ from: k, to: j, kind: 'control', latency: 1 });
     }
   });

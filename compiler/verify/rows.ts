@@ -87,13 +87,31 @@ function written(insn: Insn, before: readonly Val[], after: readonly Val[]): Val
   return regs;
 }
 
+/**
+ * The memory-add syllable (CoreConfig's memoryAdd extension): its load, add and store in turn from
+ * the row-start registers, the loaded register carried from one to the next.
+ */
+async function memoryAdd(cx: Cx, view: State, syl: Syllable, i: number): Promise<State[]> {
+  const out: State[] = [];
+  const own = (s: State, from: State): State => ({ ...s, regs: written(syl.insn, view.regs, from.regs) });
+  for (const [, loaded] of await step(cx, view, syl.insn, i))
+    for (const [, added] of await step(cx, own(loaded, loaded), syl.memoryAdd!.add, i))
+      for (const [, stored] of await step(cx, own(added, added), syl.memoryAdd!.store, i)) out.push(own(stored, added));
+  return out;
+}
+
 /** One syllable on every path of its row. */
 async function lane(cx: Cx, paths: Path[], syl: Syllable, i: number): Promise<Path[]> {
   const Z = cx.Z;
   const insn = syl.insn;
   const out: Path[] = [];
   for (const p of paths) {
-    const view: State = { ...p.s, regs: p.start };
+    // a fused null test reads r0 as the call in a lower lane left it (isa/rows.ts)
+    const view: State = { ...p.s, regs: syl.fusedNullTest ? p.s.regs : p.start };
+    if (syl.memoryAdd) {
+      for (const o of await memoryAdd(cx, view, syl, i)) out.push({ ...p, s: { ...o, regs: written(insn, p.s.regs, o.regs) } });
+      continue;
+    }
     if (!isControl(insn)) {
       for (const [, o] of await step(cx, view, insn, i)) out.push({ ...p, s: { ...o, regs: written(insn, p.s.regs, o.regs) } });
       continue;

@@ -54,6 +54,8 @@ function checkRow(row: readonly (Syllable | undefined)[], r: number): Set<number
   });
   row.forEach((s, lane) => {
     if (!s) return;
+    if (s.fusedNullTest && !row.slice(0, lane).some((o) => o?.insn.kind === 'call'))
+      throw new RowRuleError(`row ${r}: lane ${lane} is a fused null test without a helper call in a lower lane`);
     const rw = rewritable(s.insn);
     const movable = new Set<number>(rw.fields.map((f) => (s.insn as unknown as Record<string, number>)[f]));
     if (rw.operand?.type === 'reg') movable.add(rw.operand.reg);
@@ -71,7 +73,8 @@ export function compileRows(p: RowProgram, m: Machine, pool: ConstSlots, shadowB
     const written = checkRow(row, r);
     const shadow = new Map<number, number>();
     const slot = (reg: number, lane: number): number => {
-      if (!written.has(reg) || defuse(row[lane]!.insn).writes.includes(reg)) return reg;
+      // a fused null test reads r0 live, after the call in a lower lane (isa/rows.ts)
+      if (!written.has(reg) || defuse(row[lane]!.insn).writes.includes(reg) || row[lane]!.fusedNullTest) return reg;
       if (!shadow.has(reg)) shadow.set(reg, shadowBase + shadow.size);
       return shadow.get(reg)!;
     };
@@ -83,6 +86,31 @@ export function compileRows(p: RowProgram, m: Machine, pool: ConstSlots, shadowB
     const first = row.find((s) => s);
     return { copies, handlers, pc: first?.source.pc ?? r };
   });
+}
+
+/**
+ * The memory-add syllable (CoreConfig's memoryAdd extension): its load, add and store one after
+ * the other, each through machine/semantics; the base and the add's operand read at row start,
+ * the loaded register (the syllable's own write) live in between.
+ */
+function memoryAddHandler(m: Machine, s: Syllable, pool: ConstSlots, slot: (reg: number) => number): Handler {
+  const load = s.insn, { add, store } = s.memoryAdd!;
+  if (load.kind !== 'ldx' || add.kind !== 'alu' || store.kind !== 'stx' || add.dst !== load.dst || store.src !== load.dst || store.dst !== load.src)
+    throw new RowRuleError(`pc ${s.source.pc ?? '?'}: a memory add must be ldx rX; add rX; stx of rX to the load's address`);
+  const pc = s.source.pc ?? -1;
+  const ctx = (src: number) => ({ pc, next: FALL, target: -1, src, value: [0, 0] as LddwValue });
+  const base = slot(load.src);
+  const hLoad = semantics(m, { ...load, src: base }, ctx(-1));
+  const op = add.src.type === 'reg' ? (add.src.reg === load.dst ? load.dst : slot(add.src.reg)) : pool.slotOf(add.src.value);
+  const hAdd = semantics(m, add, ctx(op));
+  const hStore = semantics(m, { ...store, dst: base }, ctx(-1));
+  return () => {
+    const out = hLoad();
+    if (out !== FALL) return out;
+    hAdd();
+    m.count += 2; // the run counts the three instructions the syllable stands for (the loop counted one)
+    return hStore();
+  };
 }
 
 /** Shadow slots a program needs (the most any row copies). */
@@ -97,6 +125,7 @@ export function shadowCount(p: RowProgram): number {
 }
 
 function handlerFor(m: Machine, s: Syllable, pool: ConstSlots, slot: (reg: number) => number, p: RowProgram): Handler {
+  if (s.memoryAdd) return memoryAddHandler(m, s, pool, slot);
   const rw = rewritable(s.insn);
   const insn = { ...s.insn } as Record<string, unknown>;
   for (const f of rw.fields) insn[f] = slot(insn[f] as number);

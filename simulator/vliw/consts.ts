@@ -12,9 +12,11 @@ export class ConstSlots {
     for (const row of p.rows)
       for (const s of row) {
         if (!s) continue;
-        const i = s.insn;
-        const op = i.kind === 'alu' || i.kind === 'jmp' ? i.src : i.kind === 'alu3' ? i.b : undefined;
-        if (op?.type === 'imm' && !this.slots.has(op.value)) this.slots.set(op.value, FIRST_CONST + this.slots.size);
+        // a memory-add syllable (CoreConfig's memoryAdd) carries its add's immediate too
+        for (const i of s.memoryAdd ? [s.insn, s.memoryAdd.add] : [s.insn]) {
+          const op = i.kind === 'alu' || i.kind === 'jmp' ? i.src : i.kind === 'alu3' ? i.b : undefined;
+          if (op?.type === 'imm' && !this.slots.has(op.value)) this.slots.set(op.value, FIRST_CONST + this.slots.size);
+        }
       }
   }
 

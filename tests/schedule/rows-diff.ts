@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { scheduleObject } from '../../compiler/schedule/index.js';
 import type { Strategy } from '../../compiler/schedule/index.js';
+import { HXDP } from '../../isa/index.js';
 import type { CoreConfig } from '../../isa/index.js';
 import { createEngine } from '../../simulator/engines.js';
 import { bytesToHex } from '../../simulator/maps/fixture.js';
@@ -13,6 +14,7 @@ import { EngineSet, trafficInputs } from '../differential/engines.js';
 import type { ProgramCase } from '../differential/engines.js';
 import type { DiffInput } from '../differential/frame.js';
 import { exchangeArbitrary } from '../differential/packets.js';
+import { trafficProfile } from './profile.js';
 
 export interface RowsCombo {
   readonly strategy: Strategy;
@@ -21,7 +23,15 @@ export interface RowsCombo {
   /** optimal's time per block */
   readonly timeLimitMs?: number;
   readonly speculativeLoads?: boolean;
+  /** the engine run against the interpreter (default rows) */
+  readonly engine?: 'rows' | 'core';
 }
+
+/** hXDP's core with a crossbar and every extension of CoreConfig.extensions on. */
+export const EXTENDED: CoreConfig = {
+  ...HXDP, name: 'hxdp+crossbar+extensions', forwarding: 'crossbar',
+  extensions: { fusedCallNullTest: true, memoryAdd: true, speculativeLoads: true },
+};
 
 /** `exchanges` fast-check exchanges (seeded by the name) and the first `traffic` packets of the program's own traffic. */
 export function inputsOf(c: ProgramCase, exchanges: number, traffic: number, seed = 0x5eed): DiffInput[] {
@@ -32,9 +42,11 @@ export function inputsOf(c: ProgramCase, exchanges: number, traffic: number, see
 
 /** Runs `inputs` through interpreter and rows; returns one line per mismatching input (at most `shown` listed, all counted). */
 export async function rowsDiff(c: ProgramCase, program: string, combo: RowsCombo, inputs: readonly DiffInput[]): Promise<{ packets: number; mismatches: number; shown: string[] }> {
+  // superblock: the profile of these very inputs on the interpreter
+  const profile = combo.strategy === 'superblock' ? await trafficProfile(c.obj, program, c.fixture, inputs) : undefined;
   const schedule = (obj: typeof c.obj, name: string) =>
-    scheduleObject(obj, name, { core: combo.core, lanes: combo.lanes, strategy: combo.strategy, timeLimitMs: combo.timeLimitMs ?? 10, speculativeLoads: combo.speculativeLoads }).program;
-  const set = await EngineSet.open([createEngine('interpreter'), createEngine('rows', { schedule })], c.obj, program, c.fixture);
+    scheduleObject(obj, name, { core: combo.core, lanes: combo.lanes, strategy: combo.strategy, timeLimitMs: combo.timeLimitMs ?? 10, speculativeLoads: combo.speculativeLoads, profile }).program;
+  const set = await EngineSet.open([createEngine('interpreter'), createEngine(combo.engine ?? 'rows', { schedule, core: combo.core })], c.obj, program, c.fixture);
   const shown: string[] = [];
   let mismatches = 0;
   try {
@@ -44,7 +56,8 @@ export async function rowsDiff(c: ProgramCase, program: string, combo: RowsCombo
       // every instruction the interpreter ran runs once as a syllable; motion also runs speculated ones
       const a = ref.kind === 'ran' ? ref.result.insnsExecuted ?? 0 : 0;
       const b = rows.kind === 'ran' ? rows.result.insnsExecuted ?? 0 : 0;
-      if (combo.strategy === 'motion' ? b < a : a !== b)
+      // motion and superblock also run speculated syllables (and superblock the ja its layout adds)
+      if (combo.strategy === 'motion' || combo.strategy === 'superblock' ? b < a : a !== b)
         diffs.push({ field: 'code', reference: `${a} insns`, other: `${b} syllables` });
       if (diffs.length === 0) continue;
       mismatches++;

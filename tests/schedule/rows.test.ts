@@ -7,7 +7,7 @@ import { scheduleObject, ScheduleError, STRATEGIES } from '../../compiler/schedu
 import { HXDP, XDP2HW } from '../../isa/index.js';
 import { loadProgram, programNames } from '../differential/engines.js';
 import { PROGRAMS_DIR } from '../helpers/paths.js';
-import { inputsOf, rowsDiff } from './rows-diff.js';
+import { EXTENDED, inputsOf, rowsDiff } from './rows-diff.js';
 
 const LANES = [1, 2, 4, 8];
 const EXCHANGES = 3;
@@ -15,7 +15,7 @@ const TRAFFIC = 6;
 
 describe('rows engine = interpreter', () => {
   for (const name of programNames(PROGRAMS_DIR)) {
-    it(`${name}: every strategy × lanes 1, 2, 4, 8 × hxdp, xdp2hw`, async () => {
+    it(`${name}: every strategy × lanes 1, 2, 4, 8 × hxdp, xdp2hw; × lanes 4 × hxdp+crossbar+extensions (rows, core)`, async () => {
       const c = loadProgram(PROGRAMS_DIR, name);
       const inputs = inputsOf(c, EXCHANGES, TRAFFIC);
       const shown: string[] = [];
@@ -42,6 +42,15 @@ describe('rows engine = interpreter', () => {
           mismatches += r.mismatches;
           shown.push(...r.shown);
         }
+        // the crossbar core with every extension (fused call, memory add, speculative loads) at 4 lanes on
+        // the row executor and the cycle-accurate core (generated.test.ts and bench/schedule.ts: all lanes)
+        for (const strategy of STRATEGIES)
+          for (const lanes of [4])
+            for (const engine of ['rows', 'core'] as const) {
+              const r = await rowsDiff(c, p.name, { strategy, lanes, core: EXTENDED, engine }, inputs);
+              mismatches += r.mismatches;
+              shown.push(...r.shown.map((s) => `${engine}: ${s}`));
+            }
       }
       expect(shown.slice(0, 5).join('\n')).toBe('');
       expect(mismatches).toBe(0);

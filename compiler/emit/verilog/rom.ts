@@ -98,6 +98,8 @@ function fields(s: Syllable, where: string, lane: number, core: CoreConfig, maps
 export function syllableWord(s: Syllable | undefined, row: number, lane: number, core: CoreConfig, maps: MapLayout): bigint {
   if (!s) return 0n;
   const where = `row ${row} lane ${lane} (pc ${s.source.pc ?? '?'})`;
+  if (s.memoryAdd) throw new RtlRefusal(`${where}: a memory-add syllable (core extension memoryAdd) is not in the RTL core yet`);
+  if (s.fusedNullTest) throw new RtlRefusal(`${where}: a null test fused with its helper call (core extension fusedCallNullTest) is not in the RTL core yet`);
   const f = fields(s, where, lane, core, maps);
   const du = defuse(s.insn);
   let reads = 0;
