@@ -51,7 +51,7 @@ async function ctxLoad(cx: Cx, s: State, base: PtrVal, off: number, size: number
 async function loadStep(cx: Cx, s: State, dst: number, base: PtrVal, off: number, n: number, signed: boolean, i: number): Promise<State | undefined> {
   if (base.region.kind === 'ctx') return setReg(s, dst, await ctxLoad(cx, s, base, off, n, i));
   const pl = place(cx.env, s, base, off, n) ?? fail(cx, i, `a load through a ${describe(base)}`);
-  const ok = await guard(cx, s, pl.ok, i);
+  const ok = guard(cx, s, pl.ok, i);
   if (!ok) return undefined;
   if (base.region.kind === 'stack' && n === 8) {
     const at = concrete(cx.Z, addBV(cx.Z, base.off, bv64(cx.Z, off)));
@@ -72,7 +72,7 @@ function keepSpills(s: State, at: number | undefined, n: number): Map<number, Va
 async function storeStep(cx: Cx, s: State, base: PtrVal, off: number, n: number, v: Val, i: number): Promise<State | undefined> {
   if (v.t === 'undef' || v.t === 'choice') return fail(cx, i, `a store of an ${describe(v)}`);
   const pl = place(cx.env, s, base, off, n) ?? fail(cx, i, `a store through a ${describe(base)}`);
-  const ok = await guard(cx, s, pl.ok, i);
+  const ok = guard(cx, s, pl.ok, i);
   if (!ok) return undefined;
   const stack = base.region.kind === 'stack';
   const at = stack ? concrete(cx.Z, addBV(cx.Z, base.off, bv64(cx.Z, off))) : undefined;
@@ -90,7 +90,7 @@ async function atomicStep(cx: Cx, s: State, insn: Extract<MemInsn, { kind: 'atom
   const base = readPtr(cx, s, insn.dst, i);
   const src = readNum(cx, s, insn.src, i);
   const pl = place(cx.env, s, base, insn.off, n) ?? fail(cx, i, `an atomic operation through a ${describe(base)}`);
-  const ok = await guard(cx, s, pl.ok, i);
+  const ok = guard(cx, s, pl.ok, i);
   if (!ok) return undefined;
   const old = load(Z, ok, pl, n);
   const old64 = n === 8 ? old : old.zeroExt(32);

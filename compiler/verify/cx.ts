@@ -59,12 +59,9 @@ export function concrete(Z: Z3, v: BV): number | undefined {
 }
 
 /** Continues only where `ok` holds; where it fails, the run ends XDP_ABORTED (the packet guard). */
-export async function guard(cx: Cx, s: State, ok: B, i: number): Promise<State | undefined> {
+export function guard(cx: Cx, s: State, ok: B, i: number): State | undefined {
   const Z = cx.Z;
   ok = cx.env.ranges.fold(ok);
-  // a guard that no run reaching it can fail (Z3 finds the path condition and a failure
-  // unsatisfiable) leaves no exit: see State's Feasibility
-  if (!Z.isTrue(ok) && !Z.isFalse(ok) && cx.env.feasibility && !(await cx.env.feasibility.possible(s.pc, negate(Z, ok)))) ok = Z.Bool.val(true);
   if (Z.isTrue(ok)) return s;
   cx.exits.push({ cond: and(Z, s.pc, negate(Z, ok)), flow: and(Z, s.flow, negate(Z, ok)), action: Z.BitVec.val(XDP_ABORTED, 32), state: s, index: i, aborted: true });
   return Z.isFalse(ok) ? undefined : { ...s, pc: and(Z, s.pc, ok) };

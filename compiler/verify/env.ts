@@ -4,7 +4,7 @@
 
 import type { MapDef } from '../loader/types.js';
 import { Ranges } from './ranges.js';
-import { Feasibility, HEADROOM } from './state.js';
+import { HEADROOM } from './state.js';
 import type { Env } from './state.js';
 import type { B, BV, Mem, Z3 } from './z3.js';
 
@@ -12,8 +12,6 @@ export interface EnvOptions {
   readonly maps: readonly MapDef[];
   readonly minLength?: number;
   readonly maxLength?: number;
-  /** drop branch sides and guards Z3 finds infeasible (default true) */
-  readonly prune?: boolean;
 }
 
 export function symbolicEnv(Z: Z3, o: EnvOptions): { env: Env; assumptions: B[] } {
@@ -24,25 +22,21 @@ export function symbolicEnv(Z: Z3, o: EnvOptions): { env: Env; assumptions: B[] 
   const minLength = BigInt(o.minLength ?? 60), maxLength = BigInt(o.maxLength ?? 1514);
   const ranges = new Ranges(Z, new Map([[len.id(), [minLength, maxLength]], [ingressIfindex.id(), [1n, 8n]], [rxQueueIndex.id(), [0n, 63n]]]));
   const env: Env = {
-    feasibility: o.prune === false ? undefined : new Feasibility(Z, assumptionsOf(Z, len, ingressIfindex, rxQueueIndex, minLength, maxLength)),
     Z, maps: o.maps, len, ingressIfindex, rxQueueIndex, ranges,
     pkt: Z.Array.const('packet', sort(64), sort(8)) as unknown as Mem,
     values: o.maps.map((m, i) => Z.Array.const(`map${i}_${m.name}_values`, sort(m.keySize * 8 + 16), sort(8)) as unknown as Mem),
     present: o.maps.map((m, i) => Z.Array.const(`map${i}_${m.name}_keys`, sort(m.keySize * 8), sort(1)) as unknown as Mem),
     touched: [], fns: new Map(),
   };
-  return { env, assumptions: assumptionsOf(Z, len, ingressIfindex, rxQueueIndex, minLength, maxLength) };
-}
-
-/** What every run satisfies: the packet length within its bounds, the ctx fields a test run can give. */
-function assumptionsOf(Z: Z3, len: BV, ingressIfindex: BV, rxQueueIndex: BV, minLength: bigint, maxLength: bigint): B[] {
+  const v64 = (n: number) => Z.BitVec.val(BigInt(n), 64);
   const v32 = (n: number) => Z.BitVec.val(BigInt(n), 32);
-  return [
-    len.uge(Z.BitVec.val(minLength, 64)), len.ule(Z.BitVec.val(maxLength, 64)),
+  const assumptions = [
+    len.uge(v64(Number(minLength))), len.ule(v64(Number(maxLength))),
     // the ifindexes a test run can use (docs/FIXTURES.md), and a queue other than 0 only on a device
     ingressIfindex.uge(v32(1)), ingressIfindex.ule(v32(8)), Z.Or(rxQueueIndex.eq(v32(0)), ingressIfindex.neq(v32(1))),
     rxQueueIndex.ult(v32(64)),
   ];
+  return { env, assumptions };
 }
 
 

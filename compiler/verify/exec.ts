@@ -121,12 +121,10 @@ export async function jumpCondition(cx: Cx, s: State, insn: Extract<Insn, { kind
   const Z = cx.Z;
   // len < N as end < start + N (start <= end, both frame positions far below 2^63: no wrap),
   // the form a program's own `data + N > data_end` check takes
-  if (insn.kind === 'jlen') return decideByPath(cx, s, cx.env.ranges.fold(s.end.ult(addBV(Z, s.start, bv64(Z, insn.len)))));
+  if (insn.kind === 'jlen') return cx.env.ranges.fold(s.end.ult(addBV(Z, s.start, bv64(Z, insn.len))));
   const [a, b] = [read(cx, s, insn.dst, i), operand(cx, s, insn.src, i)];
   const c = condVal(cx, insn, a, b, i);
-  if (isConst(Z, a) && isConst(Z, b)) return (await Z.simplify(c)) as B;
-  // bounds checks (two packet pointers compared) that the path decides
-  return a.t === 'ptr' && b.t === 'ptr' ? decideByPath(cx, s, cx.env.ranges.fold(c)) : cx.env.ranges.fold(c);
+  return isConst(Z, a) && isConst(Z, b) ? ((await Z.simplify(c)) as B) : cx.env.ranges.fold(c);
 }
 
 function branch(cx: Cx, s: State, c: B, t: number, n: number): Next {
@@ -134,19 +132,6 @@ function branch(cx: Cx, s: State, c: B, t: number, n: number): Next {
   if (Z.isTrue(c)) return [[t, s]];
   if (Z.isFalse(c)) return [[n, s]];
   return [[t, restrict(Z, s, c)], [n, restrict(Z, s, negate(Z, c))]];
-}
-
-/**
- * A branch condition that the path condition decides (Z3 finds one side infeasible) as true or
- * false: a bounds check that an earlier, larger one implies leaves no term, as in a program
- * where a pass removed it; paths no input takes do not join the feasible ones.
- */
-export async function decideByPath(cx: Cx, s: State, c: B): Promise<B> {
-  const Z = cx.Z, f = cx.env.feasibility;
-  if (!f || Z.isTrue(c) || Z.isFalse(c)) return c;
-  if (!(await f.possible(s.pc, c))) return Z.Bool.val(false);
-  if (!(await f.possible(s.pc, negate(Z, c)))) return Z.Bool.val(true);
-  return c;
 }
 
 function exit(cx: Cx, s: State, action: BV, i: number): Next {

@@ -82,7 +82,7 @@ function mapArg(cx: Cx, s: State, r: number, i: number): number {
 /** Reads n bytes a helper argument points to (guarded): [bytes, state] or undefined when no path survives. */
 async function bytesArg(cx: Cx, s: State, p: PtrVal, n: number, i: number): Promise<[BV, State] | undefined> {
   const pl = place(cx.env, s, p, 0, n) ?? fail(cx, i, `a helper reads ${n} bytes through a pointer to ${p.region.kind}`);
-  const ok = await guard(cx, s, pl.ok, i);
+  const ok = guard(cx, s, pl.ok, i);
   return ok && [load(cx.Z, ok, pl, n), ok];
 }
 

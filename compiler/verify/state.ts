@@ -44,38 +44,6 @@ export interface Env {
   readonly fns: Map<string, Fn>;
   /** the inputs' ranges: conditions they decide are folded to constants (ranges.ts) */
   readonly ranges: Ranges;
-  /** Z3 checks of path feasibility (symbolic runs only): infeasible branch sides and guards are dropped */
-  readonly feasibility?: Feasibility;
-}
-
-/**
- * Whether a path can be taken: `possible(pc, c)` is false only when Z3 shows that no input
- * (within the assumptions) satisfies pc and c; on a timeout it answers true (nothing dropped).
- * Dropping a state whose path condition is unsatisfiable changes no run: no input runs it (an
- * input whose flow goes there has failed a guard before, whose exit decides its result).
- */
-export class Feasibility {
-  /** checks made and how many found a side infeasible */
-  checks = 0;
-  pruned = 0;
-
-  constructor(private readonly Z: Z3, private readonly assumptions: readonly B[], private readonly timeoutMs = 500) {}
-
-  async possible(pc: B, c: B): Promise<boolean> {
-    // a fresh solver each time: Z3's incremental mode (push/pop) skips the preprocessing that
-    // makes these bit-vector queries quick
-    const solver = new this.Z.Solver();
-    solver.set('timeout', this.timeoutMs);
-    solver.add(...this.assumptions, pc, c);
-    this.checks++;
-    {
-      const t = performance.now();
-      const r = await solver.check();
-      if (process.env.XDP2HW_FEAS_DEBUG) console.error(`feas ${r} ${(performance.now() - t).toFixed(0)} ms ${c.sexpr().replace(/\s+/g, ' ').slice(0, 150)}`);
-      if (r === 'unsat') this.pruned++;
-      return r !== 'unsat';
-    }
-  }
 }
 
 export interface State {
