@@ -1,4 +1,6 @@
-// Debug: where the two programs' action terms first differ (parallel walk of the terms).
+// Debug aid for proofs that end unknown: where the original's and the compiled program's outcome terms
+// first differ (a parallel walk of the two terms; same operator: descend, else print both). Run:
+//   npx tsx bench/verify-diff.ts [program] [pass,pass,...|all] [action,start,end,...]
 import { join } from 'node:path';
 import { loadFile } from '../compiler/loader/index.js';
 import { compileObject } from '../compiler/pipeline.js';
@@ -9,7 +11,7 @@ import { z3 } from '../compiler/verify/z3.js';
 import type { BV } from '../compiler/verify/z3.js';
 
 const name = process.argv[2] ?? 'l4lb';
-const passes = process.argv[3]?.split(',');
+const passes = process.argv[3] && process.argv[3] !== 'all' ? process.argv[3].split(',') : undefined;
 const obj = loadFile(join('programs', name, `${name}.o`));
 const c = compileObject(obj, passes ? { passes } : {});
 const Z = await z3();

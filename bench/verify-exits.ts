@@ -1,4 +1,5 @@
-// Debug: the two programs' exits, and which end flows they share.
+// Debug aid: the exits of a program and of its compiled form (guards, ends and whether their flow
+// conditions are shared terms). Run: npx tsx bench/verify-exits.ts [program] [pass,pass,...|all]
 import { join } from 'node:path';
 import { loadFile } from '../compiler/loader/index.js';
 import { compileObject } from '../compiler/pipeline.js';
