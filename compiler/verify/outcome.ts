@@ -32,31 +32,14 @@ export interface Outcome {
 }
 
 export function outcome(Z: Z3, exits: Exit[]): Outcome {
-  // guards (failed accesses) in recording order; the ends of flow paths (exit instructions, runs
-  // past the unrolling), whose flow conditions are disjoint, in the order of their flows' term ids
-  const guards = exits.filter((e) => e.aborted && !e.unbounded);
-  const ends = exits.filter((e) => !e.aborted || e.unbounded).sort((x, y) => x.flow.id() - y.flow.id());
-  const aborted = guards.length === 0 ? Z.Bool.val(false) : guards.length === 1 ? guards[0].flow : Z.Or(...guards.map((e) => e.flow));
-  // the first exit of `list` whose flow condition holds (the last one otherwise)
-  const chain = (list: Exit[], f: (s: State, e: Exit) => BV): BV => list.slice(0, -1).reduceRight((acc, e) => {
+  const last = exits[exits.length - 1];
+  const rest = exits.slice(0, -1);
+  // the first exit (in recording order) whose flow condition holds; the last one otherwise
+  const pick = (f: (s: State, e: Exit) => BV): BV => rest.reduceRight((acc, e) => {
     const v = f(e.state, e);
     return v.eqIdentity(acc) ? acc : Z.If(e.flow, v, acc);
-  }, f(list[list.length - 1].state, list[list.length - 1]));
-  const chainMem = (list: Exit[], f: (s: State) => SymMem): SymMem =>
-    list.slice(0, -1).reduceRight((acc, e) => iteMem(e.flow, f(e.state), acc), f(list[list.length - 1].state));
-  const pick = (f: (s: State, e: Exit) => BV): BV => {
-    if (!ends.length) return chain(guards, f);
-    const end = chain(ends, f);
-    if (!guards.length) return end;
-    const failed = chain(guards, f);
-    return failed.eqIdentity(end) ? end : Z.If(aborted, failed, end);
-  };
-  const pickMem = (f: (s: State) => SymMem): SymMem => {
-    if (!ends.length) return chainMem(guards, f);
-    const end = chainMem(ends, f);
-    return guards.length ? iteMem(aborted, chainMem(guards, f), end) : end;
-  };
-  const last = exits[exits.length - 1];
+  }, f(last.state, last));
+  const pickMem = (f: (s: State) => SymMem): SymMem => rest.reduceRight((acc, e) => iteMem(e.flow, f(e.state), acc), f(last.state));
   return {
     action: pick((_s, e) => e.action),
     start: pick((s) => s.start),
