@@ -3,7 +3,7 @@
 // state, no memory, no pointers (exec.ts decides when an operand is a number).
 
 import type { AluOp, JmpCond, Width } from '../../isa/index.js';
-import { extractBits, leadingZeros, maskKeeps, orPieces, shiftLeft, shiftRight } from './pieces.js';
+import { extractBits, leadingZeros, maskKeeps, maskPieces, orPieces, shiftLeft, shiftRight, zeroExtend } from './pieces.js';
 import type { B, BV, Z3 } from './z3.js';
 
 /** A 64-bit constant (a number is taken as signed 32 and sign-extended, as an imm is). */
@@ -12,7 +12,6 @@ export function bv64(Z: Z3, v: number | bigint): BV {
   return Z.BitVec.val(n, 64);
 }
 
-const zext32 = (x: BV): BV => x.zeroExt(32);
 
 /** What is known of a value beyond its form: how many of its top bits are zero (ranges.ts). */
 export type Known = (x: BV) => number;
@@ -57,7 +56,7 @@ function op(Z: Z3, o: Exclude<AluOp, 'movsx'>, a: BV, b: BV, bits: number, known
     case 'mul': return a.mul(b);
     case 'div': case 'mod': case 'sdiv': case 'smod': return divmod(Z, o, a, b, bits);
     case 'or': return orPieces(Z, a, b) ?? a.or(b);
-    case 'and': return maskKeeps(Z, a, b, known) ?? maskKeeps(Z, b, a, known) ?? a.and(b);
+    case 'and': return maskKeeps(Z, a, b, known) ?? maskKeeps(Z, b, a, known) ?? maskPieces(Z, a, b) ?? maskPieces(Z, b, a) ?? a.and(b);
     case 'xor': return a.xor(b);
     case 'lsh': return (Z.isBitVecVal(b) && shiftLeft(Z, a, Number(b.value() & BigInt(bits - 1)))) || a.shl(b.and(mask));
     case 'rsh': return (Z.isBitVecVal(b) && unshift(Z, a, Number(b.value() & BigInt(bits - 1)), known)) || a.lshr(b.and(mask));
@@ -72,13 +71,13 @@ export function alu(Z: Z3, o: AluOp, width: Width, dst: BV, src: BV, extBits?: 8
   if (o === 'movsx') {
     const bits = extBits ?? 32;
     const ext = extractBits(Z, src, bits - 1, 0).signExt(64 - bits);
-    return width === 64 ? ext : zext32(extractBits(Z, ext, 31, 0));
+    return width === 64 ? ext : zeroExtend(Z, extractBits(Z, ext, 31, 0), 32);
   }
   if (width === 64) return op(Z, o, dst, src, 64, known);
   // ring operations: the low word of the 64-bit result (equal, and alike to what a 64-bit op
   // followed by a 32-bit truncation gives, as a pass may rewrite one into the other)
-  if (RING.has(o)) return zext32(extractBits(Z, op(Z, o, dst, src, 64, known), 31, 0));
-  return zext32(op(Z, o, extractBits(Z, dst, 31, 0), extractBits(Z, src, 31, 0), 32, known));
+  if (RING.has(o)) return zeroExtend(Z, extractBits(Z, op(Z, o, dst, src, 64, known), 31, 0), 32);
+  return zeroExtend(Z, op(Z, o, extractBits(Z, dst, 31, 0), extractBits(Z, src, 31, 0), 32, known), 32);
 }
 
 /** Reverses the bytes of a value of `bits` bits. */

@@ -114,6 +114,37 @@ export function maskKeeps(Z: Z3, x: BV, mask: BV, known?: (x: BV) => number): BV
   return leadingZeros(Z, x, 0, known) >= n - ones ? x : undefined;
 }
 
+/**
+ * x & mask for a constant mask of at most MASK_RUNS runs of ones, as pieces: each run of ones keeps
+ * those bits of x, each run of zeros is zero. `(x & 0xfffe0000) >> 17` and a 32-bit `>> 17` of x's
+ * low word are then one term (bits 31..17 of x, zero-extended); undefined for other masks.
+ */
+export function maskPieces(Z: Z3, x: BV, mask: BV): BV | undefined {
+  if (!Z.isBitVecVal(mask)) return undefined;
+  const n = x.size(), m = mask.value();
+  const out: Piece[] = [];
+  let runs = 0;
+  for (let top = n - 1; top >= 0;) {
+    const bit = (m >> BigInt(top)) & 1n;
+    let bottom = top;
+    while (bottom > 0 && ((m >> BigInt(bottom - 1)) & 1n) === bit) bottom--;
+    if (bit) {
+      if (++runs > MASK_RUNS) return undefined;
+      out.push(...range(Z, x, top, bottom));
+    } else out.push({ w: top - bottom + 1 });
+    top = bottom - 1;
+  }
+  return build(Z, out);
+}
+
+/** Masks with more runs of ones than this stay an `and` (the concatenation would be long). */
+const MASK_RUNS = 2;
+
+/** x zero-extended by k bits, in the pieces' form (a zero extension of a zero extension is one). */
+export function zeroExtend(Z: Z3, x: BV, k: number): BV {
+  return build(Z, [{ w: k }, ...split(x, Z)]);
+}
+
 function split(x: BV, Z: Z3): Piece[] {
   const out: Piece[] = [];
   pieces(Z, x, out);
@@ -137,12 +168,35 @@ function cut(p: Piece, hi: number, lo: number): Piece {
   return { w: hi - lo + 1, t: t.extract(hi, lo) };
 }
 
+/** [term, hi, lo] when a piece is bits hi..lo of a term (an extract, or a whole term). */
+function bitsOf(p: Piece): [BV, number, number] | undefined {
+  const t = p.t;
+  if (!t || t.ctx.isBitVecVal(t)) return undefined;
+  if (t.ctx.isApp(t) && t.decl().kind() === EXTRACT) {
+    const [hi, lo] = t.params() as number[];
+    return [t.arg(0) as BV, hi, lo];
+  }
+  return [t, t.size() - 1, 0];
+}
+
+/**
+ * Two neighbouring pieces that are adjacent bits of one term, as one piece (the whole term when
+ * they cover it): bytes stored and read back, or an extract split and joined, are the term again.
+ */
+function adjacent(a: Piece, b: Piece): Piece | undefined {
+  const x = bitsOf(a), y = bitsOf(b);
+  if (!x || !y || x[2] !== y[1] + 1 || !x[0].eqIdentity(y[0])) return undefined;
+  const t = x[0], hi = x[1], lo = y[2];
+  return { w: a.w + b.w, t: hi === t.size() - 1 && lo === 0 ? t : t.extract(hi, lo) };
+}
+
 /** The value again from its pieces, in the form a zero-extended load has (zext of a concatenation). */
 function build(Z: Z3, ps: Piece[]): BV {
   const merged: Piece[] = [];
   for (const p of ps) {
     const last = merged[merged.length - 1];
-    if (last && !last.t && !p.t) merged[merged.length - 1] = { w: last.w + p.w };
+    const joined = last && (!last.t && !p.t ? { w: last.w + p.w } : adjacent(last, p));
+    if (joined) merged[merged.length - 1] = joined;
     else merged.push(p);
   }
   const total = merged.reduce((n, p) => n + p.w, 0);

@@ -13,7 +13,8 @@ import { loadFile } from '../../compiler/loader/index.js';
 import type { LoadedObject, Program } from '../../compiler/loader/types.js';
 import { proveEquivalent, z3 } from '../../compiler/verify/index.js';
 import type { ProveOptions } from '../../compiler/verify/index.js';
-import { concatPieces, extractBits, orPieces, shiftLeft, shiftRight } from '../../compiler/verify/pieces.js';
+import { concatPieces, extractBits, maskPieces, orPieces, shiftLeft, shiftRight, zeroExtend } from '../../compiler/verify/pieces.js';
+import { alu as aluTerm } from '../../compiler/verify/alu.js';
 import type { BV } from '../../compiler/verify/z3.js';
 import { objectOf, programOf, replay } from './harness.js';
 import { rewrite } from './rewrite.js';
@@ -64,6 +65,36 @@ describe('pieces: the rewrites equal the plain operations', () => {
       const hi = Math.min(63, lo + k);
       await same(extractBits(Z, a, hi, lo), a.extract(hi, lo));
     }), { numRuns: 40 });
+  }, 60_000);
+
+  it('masks of one or two runs of ones, zero extensions, and a value cut into extracts and joined (Z3 proves each equal)', async () => {
+    const Z = await z3();
+    const word = Z.BitVec.const('w', 64);
+    const same = async (x: BV, y: BV): Promise<void> => {
+      const s = new Z.Solver();
+      s.add(x.neq(y));
+      expect(await s.check(), `${x.toString()} != ${y.toString()}`).toBe('unsat');
+    };
+    // a run of ones [hi, lo], and maybe a second one below it
+    const mask = fc.tuple(fc.integer({ min: 0, max: 63 }), fc.integer({ min: 0, max: 63 }), fc.integer({ min: 0, max: 63 }))
+      .map(([a, b, c]) => {
+        const [hi, mid, lo] = [a, b, c].sort((x, y) => y - x);
+        const run = (h: number, l: number): bigint => ((1n << BigInt(h - l + 1)) - 1n) << BigInt(l);
+        return mid > lo + 1 ? run(hi, mid) | run(mid - 2, lo) : run(hi, lo);
+      });
+    await fc.assert(fc.asyncProperty(mask, fc.integer({ min: 1, max: 63 }), async (m, cut) => {
+      const mv = Z.BitVec.val(m, 64);
+      const masked = maskPieces(Z, word, mv);
+      expect(masked, m.toString(16)).toBeDefined();
+      await same(masked!, word.and(mv));
+      await same(zeroExtend(Z, extractBits(Z, word, cut - 1, 0), 64 - cut), word.and(Z.BitVec.val((1n << BigInt(cut)) - 1n, 64)));
+      // bits [63, cut] and [cut - 1, 0] joined again are the word itself, one term
+      const joined = concatPieces(Z, [extractBits(Z, word, 63, cut), extractBits(Z, word, cut - 1, 0)]);
+      expect(joined.eqIdentity(word)).toBe(true);
+    }), { numRuns: 30 });
+    // l4lb's rotate: (x & 0xfffe0000) >> 17 in 64 bits and a 32-bit >> 17 of x's low word are one term
+    const rotate = aluTerm(Z, 'rsh', 64, aluTerm(Z, 'and', 64, word, Z.BitVec.val(0xfffe0000n, 64)), Z.BitVec.val(17n, 64));
+    expect(rotate.eqIdentity(aluTerm(Z, 'rsh', 32, word, Z.BitVec.val(17n, 64)))).toBe(true);
   }, 60_000);
 });
 
