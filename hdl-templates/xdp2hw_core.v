@@ -66,6 +66,9 @@ module xdp2hw_core #(
     output wire [31:0]            call_id,
     output wire [5*64-1:0]        call_args,   // r1..r5, r1 lowest
     input  wire [63:0]            call_r0,
+    input  wire [CW-1:0]          call_extra,  // cycles the helper's data engine adds (fetch held for them too)
+    input  wire                   call_late_valid, // a data engine's result: r0 written at this edge
+    input  wire [63:0]            call_late_r0,
     // trace signals, named as `simulate --vcd` names them
     output wire [15:0]            pc,
     output wire                   issue_valid,
@@ -274,7 +277,7 @@ module xdp2hw_core #(
     assign call_id = l_imm[call_lane*64 +: 32];
     assign call_args = {rf[5], rf[4], rf[3], rf[2], rf[1]};
     wire [CW-1:0] helper_stall = !call_found ? {CW{1'b0}}
-        : HELPER_CALL[CW-1:0] + ((rf[1][63:40] == TAG_MAP_HI) ? MAP_LOOKUP[CW-1:0] : {CW{1'b0}});
+        : HELPER_CALL[CW-1:0] + ((rf[1][63:40] == TAG_MAP_HI) ? MAP_LOOKUP[CW-1:0] : {CW{1'b0}}) + call_extra;
 
     // ---- state -------------------------------------------------------------------------------
     integer i, j;
@@ -316,6 +319,7 @@ module xdp2hw_core #(
                         if (cnt_any[i] != {CW{1'b0}}) cnt_any[i] <= cnt_any[i] - 1'b1;
                     end
                     if (wait_cnt != {CW{1'b0}}) wait_cnt <= wait_cnt - 1'b1;
+                    if (call_late_valid) rf[0] <= call_late_r0;   // fetch is held: no row writes meanwhile
                     if (issue) begin
                         for (j = 0; j < LANES; j = j + 1)
                             if (l_write[j] && {1'b0, l_dst[j*4 +: 4]} < REGS5) begin

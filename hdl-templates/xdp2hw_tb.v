@@ -18,7 +18,7 @@ module xdp2hw_tb;
     reg start = 1'b0;
     reg [31:0] pkt_len = 32'd0, ifindex = 32'd0, rxq = 32'd0;
     wire ready, done;
-    wire [31:0] action, cycles, redirect_ifindex;
+    wire [31:0] action, cycles, redirect_ifindex, out_start, out_len;
     wire [P_LANES-1:0] mw_valid;
     wire [P_LANES*32-1:0] mw_addr;
     wire [P_LANES*8-1:0] mw_mask;
@@ -28,7 +28,7 @@ module xdp2hw_tb;
     xdp2hw_program dut (
         .clk(clk), .rst(rst), .host_we(host_we), .host_addr(host_addr), .host_wdata(host_wdata), .host_rdata(host_rdata),
         .start(start), .pkt_len(pkt_len), .ingress_ifindex(ifindex), .rx_queue_index(rxq), .ready(ready), .done(done),
-        .action(action), .cycles(cycles), .redirect_ifindex(redirect_ifindex), .mw_valid(mw_valid), .mw_addr(mw_addr),
+        .action(action), .cycles(cycles), .redirect_ifindex(redirect_ifindex), .out_start(out_start), .out_len(out_len), .mw_valid(mw_valid), .mw_addr(mw_addr),
         .mw_mask(mw_mask), .mw_data(mw_data)
     );
 
@@ -65,10 +65,17 @@ module xdp2hw_tb;
                 got = $fscanf(fin, "%h", v);
                 bytes[b] = v[7:0];
             end
-            // the packet into the buffer, 8 bytes a cycle
-            for (b = 0; b < len; b = b + 8) begin
+            // the headroom zeroed (as test_run's fresh frame; a packet before may have written it),
+            // then the packet into the buffer after it, 8 bytes a cycle
+            for (b = 0; b < P_HEADROOM; b = b + 8) begin
                 @(negedge clk);
                 host_addr <= b[P_PAW-1:0];
+                host_we <= 8'hff;
+                host_wdata <= 64'd0;
+            end
+            for (b = 0; b < len; b = b + 8) begin
+                @(negedge clk);
+                host_addr <= b[P_PAW-1:0] + P_HEADROOM[P_PAW-1:0];
                 host_we <= (len - b >= 8) ? 8'hff : ((8'h01 << (len - b)) - 8'h01);
                 host_wdata <= {bytes[b + 7], bytes[b + 6], bytes[b + 5], bytes[b + 4], bytes[b + 3], bytes[b + 2], bytes[b + 1], bytes[b]};
             end
@@ -82,13 +89,13 @@ module xdp2hw_tb;
             @(posedge done);
             @(negedge clk);
             $fdisplay(fout, "P %0d %0d %0d %0d", p, action, cycles, redirect_ifindex);
-            // emission: read the packet back
+            // emission: read the packet back, data_meta to data_end
             $fwrite(fout, "O ");
-            for (b = 0; b < len; b = b + 8) begin
-                host_addr <= b[P_PAW-1:0];
+            for (b = 0; b < out_len; b = b + 8) begin
+                host_addr <= b[P_PAW-1:0] + out_start[P_PAW-1:0];
                 @(negedge clk);
                 for (v = 0; v < 8; v = v + 1)
-                    if (b + v < len) $fwrite(fout, "%h", host_rdata[8*v +: 8]);
+                    if (b + v < out_len) $fwrite(fout, "%h", host_rdata[8*v +: 8]);
             end
             $fwrite(fout, "\n");
         end

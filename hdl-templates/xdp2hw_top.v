@@ -13,7 +13,9 @@ module xdp2hw_top #(
     parameter integer ENTRY = 0,               // the row a packet starts at
     parameter integer REGS = 11,               // CoreConfig.registers
     parameter integer STACK_BYTES = 512,       // CoreConfig.stackBytes
-    parameter integer PKT_BYTES = 2048,        // packet buffer: the longest packet
+    parameter integer PKT_BYTES = 4096,        // packet buffer: the frame (headroom, packet, room to grow)
+    parameter integer HEADROOM = 256,          // XDP_PACKET_HEADROOM: where the host puts the packet
+    parameter integer FRAME_END = 3776,        // the largest data_end adjust_tail may reach (frame less skb_shared_info)
     parameter integer MAP_BYTES = 8,           // map memory: every map's values, 8-byte aligned
     parameter integer MAPS = 1,                // maps in the table below (at least 1)
     parameter [MAPS*32-1:0] MAP_BASE = 0,      // per map: byte offset of value 0 in map memory
@@ -58,6 +60,9 @@ module xdp2hw_top #(
     output wire [31:0]           action,
     output wire [31:0]           cycles,
     output reg  [31:0]           redirect_ifindex,
+    // the packet as it leaves: data_meta's offset in the buffer and its length to data_end
+    output wire [31:0]           out_start,
+    output wire [31:0]           out_len,
     // map writes, per lane (the testbench reports them)
     output wire [LANES-1:0]      mw_valid,
     output wire [LANES*32-1:0]   mw_addr,
@@ -80,11 +85,20 @@ module xdp2hw_top #(
     wire [LANES*8-1:0]  mem_mask;
     wire                call_valid;
     wire [31:0]         call_id;
-    /* verilator lint_off UNUSEDSIGNAL */ // r3-r5 reach the helper unit for the helpers of issue 15; these read r1, r2
     wire [5*64-1:0]     call_args;
-    /* verilator lint_on UNUSEDSIGNAL */
     reg  [63:0]         call_r0;
     wire                core_busy;
+    // the packet helpers (xdp2hw_helpers): frame offsets, results, the data engine's ports
+    wire [31:0]         meta_off, data_off, end_off;
+    wire                hu_hit, hu_late_valid, hu_rd_busy;
+    wire [63:0]         hu_r0, hu_late_r0, hu_rd_ptr;
+    reg  [63:0]         hu_rd_data;
+    wire [15:0]         hu_extra;
+    wire [PAW-1:0]      hu_pw_addr;
+    wire [7:0]          hu_pw_we;
+    wire [63:0]         hu_pw_data;
+    assign out_start = meta_off;
+    assign out_len = end_off - meta_off;
 
     // ---- the stack clear and the start -----------------------------------------------------------
     // The clear engine zeroes the stack a row a cycle after reset and, when CLEAR_STACK, after every
@@ -120,10 +134,11 @@ module xdp2hw_top #(
         .LD_LAT_MAP(LD_LAT_MAP), .HELPER_CALL(HELPER_CALL), .MAP_LOOKUP(MAP_LOOKUP), .TAKEN_BRANCH(TAKEN_BRANCH),
         .EXIT_DRAIN(EXIT_DRAIN), .EARLY_DRAIN(EARLY_DRAIN), .FWD_PER_LANE(FWD_PER_LANE), .CLEAR_REGS(CLEAR_REGS)
     ) core (
-        .clk(clk), .rst(rst), .start(core_start), .pkt_len(pkt_len), .busy(core_busy), .done(done), .action(action),
+        .clk(clk), .rst(rst), .start(core_start), .pkt_len(end_off - data_off), .busy(core_busy), .done(done), .action(action),
         .cycles(cycles), .mem_rd(mem_rd), .mem_wr(mem_wr), .mem_addr(mem_addr), .mem_mask(mem_mask),
         .mem_wdata(mem_wdata), .mem_rdata(mem_rdata), .mem_full(mem_full), .call_valid(call_valid), .call_id(call_id),
         .call_args(call_args), .call_r0(call_r0),
+        .call_extra(hu_extra), .call_late_valid(hu_late_valid), .call_late_r0(hu_late_r0),
         /* verilator lint_off PINCONNECTEMPTY */ // trace outputs: read by the testbench's VCD, not by the top
         .pc(), .issue_valid(), .lane_valid(), .stall(), .stall_cause(), .flush(), .exit_valid(), .exit_action(),
         .early_exit(), .pkt_start(), .fwd_regs()
@@ -133,7 +148,9 @@ module xdp2hw_top #(
     // ---- memories ------------------------------------------------------------------------------
     // Read ports for the lanes that load, write ports for the lanes that store (LOAD_LANES,
     // STORE_LANES); the packet buffer has one more of each (the host's), the stack one more read
-    // (a helper's key) and write (the clear engine).
+    // (a helper's key or the data engine's read) and write (the clear engine); the packet buffer one
+    // more read and write for the data engine (csum_diff's reads, adjust_tail's zero fill), the map
+    // memory one more read (csum_diff).
     function integer below;   // set bits of `mask` under bit `upto`: a lane's port index
         input integer mask;
         input integer upto;
@@ -148,11 +165,11 @@ module xdp2hw_top #(
     localparam integer MRP = (NLD > 0) ? NLD : 1;          // map memory read ports (derived)
     localparam integer MWP = (NST > 0) ? NST : 1;          // map memory write ports (derived)
 
-    wire [(NLD+1)*PAW-1:0] pkt_raddr;
-    wire [(NLD+1)*64-1:0]  pkt_rdata;
-    wire [(NST+1)*PAW-1:0] pkt_waddr;
-    wire [(NST+1)*8-1:0]   pkt_we;
-    wire [(NST+1)*64-1:0]  pkt_wdata;
+    wire [(NLD+2)*PAW-1:0] pkt_raddr;
+    wire [(NLD+2)*64-1:0]  pkt_rdata;
+    wire [(NST+2)*PAW-1:0] pkt_waddr;
+    wire [(NST+2)*8-1:0]   pkt_we;
+    wire [(NST+2)*64-1:0]  pkt_wdata;
     wire [(NLD+1)*SAW-1:0] stk_raddr;
     /* verilator lint_off UNUSEDSIGNAL */ // the key port reads 8 bytes; an array key is the low 4
     wire [(NLD+1)*64-1:0]  stk_rdata;
@@ -160,9 +177,9 @@ module xdp2hw_top #(
     wire [(NST+1)*SAW-1:0] stk_waddr;
     wire [(NST+1)*8-1:0]   stk_we;
     wire [(NST+1)*64-1:0]  stk_wdata;
-    wire [MRP*MAW-1:0]     map_raddr;
+    wire [(MRP+1)*MAW-1:0] map_raddr;
     /* verilator lint_off UNUSEDSIGNAL */ // a program with no load reads no map (its port is tied off)
-    wire [MRP*64-1:0]      map_rdata;
+    wire [(MRP+1)*64-1:0]  map_rdata;
     /* verilator lint_on UNUSEDSIGNAL */
     wire [MWP*MAW-1:0]     map_waddr;
     wire [MWP*8-1:0]       map_we;
@@ -181,9 +198,9 @@ module xdp2hw_top #(
                 reg  [63:0] ctxv;
                 always @(*) begin
                     case (idx)
-                        32'd0:  ctxv = {TAG_PKT, OFF_BASE};              // data
-                        32'd4:  ctxv = {TAG_PKT, OFF_BASE + pkt_len};    // data_end
-                        32'd8:  ctxv = {TAG_PKT, OFF_BASE};              // data_meta (none: = data)
+                        32'd0:  ctxv = {TAG_PKT, OFF_BASE + data_off};   // data
+                        32'd4:  ctxv = {TAG_PKT, OFF_BASE + end_off};    // data_end
+                        32'd8:  ctxv = {TAG_PKT, OFF_BASE + meta_off};   // data_meta
                         32'd12: ctxv = {32'd0, ingress_ifindex};
                         32'd16: ctxv = {32'd0, rx_queue_index};
                         default: ctxv = 64'd0;                           // egress_ifindex: not a devmap program
@@ -216,7 +233,7 @@ module xdp2hw_top #(
             assign mw_data[l*64 +: 64] = mem_wdata[l*64 +: 64];
         end
         if (NLD == 0) begin : no_map_read
-            assign map_raddr = {MAW{1'b0}};
+            assign map_raddr[0 +: MAW] = {MAW{1'b0}};
         end
         if (NST == 0) begin : no_map_write
             assign map_waddr = {MAW{1'b0}};
@@ -234,19 +251,34 @@ module xdp2hw_top #(
     wire [63:0] key_ptr = call_args[64 +: 64];   // r2
     /* verilator lint_off UNUSEDSIGNAL */ // a stack key's offset fits the stack's address width
     wire [31:0] key_idx = key_ptr[31:0] - OFF_BASE;
+    wire [31:0] hu_idx = hu_rd_ptr[31:0] - OFF_BASE;
     /* verilator lint_on UNUSEDSIGNAL */
-    assign stk_raddr[NLD*SAW +: SAW] = key_idx[SAW-1:0];
+    assign stk_raddr[NLD*SAW +: SAW] = hu_rd_busy ? hu_idx[SAW-1:0] : key_idx[SAW-1:0];
+    // the data engine's ports
+    assign pkt_raddr[(NLD+1)*PAW +: PAW] = hu_idx[PAW-1:0];
+    assign map_raddr[MRP*MAW +: MAW] = hu_idx[MAW-1:0];
+    assign pkt_waddr[(NST+1)*PAW +: PAW] = hu_pw_addr;
+    assign pkt_we[(NST+1)*8 +: 8] = hu_pw_we;
+    assign pkt_wdata[(NST+1)*64 +: 64] = hu_pw_data;
+    always @(*) begin
+        case (hu_rd_ptr[63:32])
+            TAG_PKT: hu_rd_data = pkt_rdata[(NLD+1)*64 +: 64];
+            TAG_STK: hu_rd_data = stk_rdata[NLD*64 +: 64];
+            TAG_MAPV: hu_rd_data = map_rdata[MRP*64 +: 64];
+            default: hu_rd_data = 64'd0;
+        endcase
+    end
     /* verilator lint_off WIDTH */ // a clear row times 8 is a stack byte address
     assign stk_waddr[NST*SAW +: SAW] = clear_row[SAW-1:0] << 3;
     /* verilator lint_on WIDTH */
     assign stk_we[NST*8 +: 8] = clearing ? 8'hff : 8'h00;
     assign stk_wdata[NST*64 +: 64] = 64'd0;
 
-    xdp2hw_bytemem #(.BYTES(PKT_BYTES), .RPORTS(NLD + 1), .WPORTS(NST + 1)) packet (
+    xdp2hw_bytemem #(.BYTES(PKT_BYTES), .RPORTS(NLD + 2), .WPORTS(NST + 2)) packet (
         .clk(clk), .raddr(pkt_raddr), .rdata(pkt_rdata), .waddr(pkt_waddr), .we(pkt_we), .wdata(pkt_wdata));
     xdp2hw_bytemem #(.BYTES(STACK_BYTES), .RPORTS(NLD + 1), .WPORTS(NST + 1)) stack (
         .clk(clk), .raddr(stk_raddr), .rdata(stk_rdata), .waddr(stk_waddr), .we(stk_we), .wdata(stk_wdata));
-    xdp2hw_bytemem #(.BYTES(MAP_BYTES), .RPORTS(MRP), .WPORTS(MWP), .INIT_PREFIX("maps_b")) maps (
+    xdp2hw_bytemem #(.BYTES(MAP_BYTES), .RPORTS(MRP + 1), .WPORTS(MWP), .INIT_PREFIX("maps_b")) maps (
         .clk(clk), .raddr(map_raddr), .rdata(map_rdata), .waddr(map_waddr), .we(map_we), .wdata(map_wdata));
 
     // ---- the helper unit -------------------------------------------------------------------------
@@ -272,9 +304,15 @@ module xdp2hw_top #(
             32'd1: call_r0 = (is_map && key_ptr[63:32] == TAG_STK && key < m_max) ? {TAG_MAPV, value_at} : 64'd0; // bpf_map_lookup_elem
             32'd8: call_r0 = 64'd0;                                    // bpf_get_smp_processor_id: CPU 0
             32'd23: call_r0 = (r2 == 64'd0) ? 64'd4 : 64'd0;          // bpf_redirect: XDP_REDIRECT, any flag XDP_ABORTED
-            default: call_r0 = 64'd0;                                  // the emitter refuses every other helper
+            default: call_r0 = hu_hit ? hu_r0 : 64'd0;                 // the packet helpers; the emitter refuses the rest
         endcase
     end
+
+    xdp2hw_helpers #(.PAW(PAW), .HEADROOM(HEADROOM), .FRAME_END(FRAME_END), .CW(16)) helpers (
+        .clk(clk), .rst(rst), .start(start && ready), .pkt_len(pkt_len), .call_valid(call_valid), .call_id(call_id),
+        .call_args(call_args), .hit(hu_hit), .r0(hu_r0), .extra(hu_extra), .late_valid(hu_late_valid), .late_r0(hu_late_r0),
+        .meta_off(meta_off), .data_off(data_off), .end_off(end_off), .rd_ptr(hu_rd_ptr), .rd_busy(hu_rd_busy),
+        .rd_data(hu_rd_data), .pw_addr(hu_pw_addr), .pw_we(hu_pw_we), .pw_data(hu_pw_data));
     always @(posedge clk) begin
         if (rst || start) redirect_ifindex <= 32'd0;
         else if (call_valid && call_id == 32'd23) redirect_ifindex <= r1[31:0];

@@ -26,6 +26,8 @@ export interface RowTiming {
   readonly early: Uint8Array;
   /** the handler index of the row's helper call, -1 when none (a row holds at most helpersPerRow; the first is timed) */
   readonly helper: number;
+  /** that call's helper id (-1: none, or a kfunc) */
+  readonly helperId: number;
   /** bit per lane holding a syllable */
   readonly laneMask: number;
   /** the lanes holding a syllable, lowest first */
@@ -41,6 +43,7 @@ export function rowTiming(row: Row, core: CoreConfig): RowTiming {
   const writes: number[] = [];
   const early: number[] = [];
   let helper = -1;
+  let helperId = -1;
   let laneMask = 0;
   let h = 0;
   row.forEach((s, lane) => {
@@ -56,12 +59,15 @@ export function rowTiming(row: Row, core: CoreConfig): RowTiming {
       else if (load) writes.push(w, lane, -1 - (s.insn as { src: number }).src, Producer.LOAD, own);
       else writes.push(w, lane, resultLatency(core, s.insn, undefined), Producer.ALU, own);
     }
-    if (call && helper < 0) helper = h;
+    if (call && helper < 0) {
+      helper = h;
+      if (s.insn.kind === 'call' && s.insn.target === 'helper') helperId = s.insn.id;
+    }
     early.push(s.insn.kind === 'exit-imm' && (core.laneCaps[lane]?.earlyExit ?? false) ? 1 : 0);
     h++;
   });
   const lanes = Uint8Array.from(row.flatMap((s, lane) => (s ? [lane] : [])));
-  return { reads: Int32Array.from(reads), writes: Int32Array.from(writes), early: Uint8Array.from(early), helper, laneMask, lanes, loads: writes.some((v, i) => i % 5 === 2 && v < 0), syllables: h };
+  return { reads: Int32Array.from(reads), writes: Int32Array.from(writes), early: Uint8Array.from(early), helper, helperId, laneMask, lanes, loads: writes.some((v, i) => i % 5 === 2 && v < 0), syllables: h };
 }
 
 /** The lookup unit a map type uses (undefined: no lookup unit, e.g. devmap indexes a table). */
@@ -79,6 +85,24 @@ export function lookupFamily(type: string): LookupMap | undefined {
 export function helperStallCycles(core: CoreConfig, mapType: string | undefined): number {
   const f = mapType === undefined ? undefined : lookupFamily(mapType);
   return core.latency.helperCall + (f === undefined ? 0 : core.latency.mapLookup[f]);
+}
+
+/** bpf_csum_diff and bpf_xdp_adjust_tail: the helpers whose data engine adds cycles (helperDataCycles). */
+export const HELPER_CSUM_DIFF = 28;
+export const HELPER_ADJUST_TAIL = 65;
+
+/**
+ * Cycles the helper unit's data engine adds to a call, from its arguments' low words (r2, r4 as
+ * the call reads them): bpf_csum_diff reads its `from` (r2 bytes) and `to` (r4 bytes) buffers
+ * `packetPortBytes` a cycle, one buffer after the other; bpf_xdp_adjust_tail growing by r2 > 0
+ * bytes zero-fills them the same width a cycle (also when the kernel then refuses the move: the
+ * unit checks while it fills). Every other helper: 0. One rule for the TypeScript core and the RTL.
+ */
+export function helperDataCycles(core: CoreConfig, id: number, r2: number, r4: number): number {
+  const w = core.packetPortBytes;
+  if (id === HELPER_CSUM_DIFF) return Math.ceil((r2 >>> 0) / w) + Math.ceil((r4 >>> 0) / w);
+  if (id === HELPER_ADJUST_TAIL) return (r2 | 0) > 0 ? Math.ceil((r2 | 0) / w) : 0;
+  return 0;
 }
 
 /** Cycles from an exit's row to the verdict: `exit`, or less for an exit caught at fetch. */

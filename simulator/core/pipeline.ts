@@ -95,7 +95,7 @@ export class CorePipeline {
       const why = stall > 0 ? this.stallWhy : -1;
       t += stall;
       if (tm.loads) this.resolveLoads(m, tm);
-      const helperStall = tm.helper < 0 ? 0 : this.helperStall(m);
+      const helperStall = tm.helper < 0 ? 0 : this.helperStall(m, tm);
       const step = this.execute(m, row);
       if (step !== FALL && step !== EXIT && step < 0) return this.end(t, step);
       const fwd = this.trace ? this.forwarded(tm, t) : 0;
@@ -159,10 +159,10 @@ export class CorePipeline {
     }
   }
 
-  private helperStall(m: Machine): number {
+  private helperStall(m: Machine, tm: RowTiming): number {
     this.calls++;
     const map = this.mapOf(m.H[1]) ?? NO_MAP;
-    return this.t.helperCall + (map === NO_MAP ? 0 : this.t.mapLookup[map] ?? 0);
+    return this.t.helperCall + (map === NO_MAP ? 0 : this.t.mapLookup[map] ?? 0) + this.t.helperData(tm.helperId, m.L[2], m.L[4]);
   }
 
   private winner = 0;

@@ -3,7 +3,7 @@
 // syllable calls a helper and which exit is caught at fetch (the rules: isa/timing.ts, which the
 // static worst case of compiler/wcet reads too). Data only; pipeline.ts runs them.
 
-import { exitDrain, lookupFamily, rowTiming, slowestLoad } from '../../isa/index.js';
+import { exitDrain, helperDataCycles, lookupFamily, rowTiming, slowestLoad } from '../../isa/index.js';
 import type { CoreConfig, LoadRegion, RowProgram, RowTiming } from '../../isa/index.js';
 import type { LoadedObject } from '../../compiler/loader/types.js';
 import { RegionKind } from '../machine/index.js';
@@ -16,6 +16,8 @@ export interface CoreTiming {
   readonly rows: readonly RowTiming[];
   readonly lanes: number;
   readonly helperCall: number;
+  /** cycles the helper unit's data engine adds to a call of helper id with r2, r4 (isa's helperDataCycles) */
+  readonly helperData: (id: number, r2: number, r4: number) => number;
   /** extra cycles of a helper call by the map its r1 names (by map index; 0 for a non-lookup map) */
   readonly mapLookup: Int32Array;
   /** load latency by machine RegionKind */
@@ -39,7 +41,7 @@ export function compileTiming(p: RowProgram, core: CoreConfig, obj: LoadedObject
   for (const [kind, region] of Object.entries(REGION_OF_KIND)) loadLatency[Number(kind)] = core.latency.load[region];
   const l = core.latency;
   return {
-    rows, lanes: p.lanes, helperCall: l.helperCall, mapLookup, loadLatency,
+    rows, lanes: p.lanes, helperCall: l.helperCall, helperData: (id, r2, r4) => helperDataCycles(core, id, r2, r4), mapLookup, loadLatency,
     takenBranch: l.takenBranch, exit: exitDrain(core, false), earlyExit: exitDrain(core, true),
   };
 }

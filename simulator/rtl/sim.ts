@@ -33,7 +33,8 @@ export class RtlSimError extends Error {
   }
 }
 
-const SOURCES = ['xdp2hw_alu.v', 'xdp2hw_bytemem.v', 'xdp2hw_core.v', 'xdp2hw_top.v', 'xdp2hw_program.v', 'xdp2hw_tb.v'];
+/** The design's Verilog sources: every .v file it holds (the emitter's module list is the one list). */
+const sources = (design: RtlDesign): string[] => Object.keys(design.files).filter((f) => f.endsWith('.v')).sort();
 
 function onPath(tool: string): boolean {
   return (process.env.PATH ?? '').split(delimiter).some((d) => d && existsSync(join(d, tool)));
@@ -60,9 +61,9 @@ export async function buildDesign(design: RtlDesign, sim: RtlSimulator): Promise
   try {
     for (const [name, text] of Object.entries(design.files)) writeFileSync(join(tmp, name), text);
     if (sim === 'icarus') {
-      await tool('iverilog', ['-g2005', '-I.', '-s', 'xdp2hw_tb', '-o', 'sim.vvp', ...SOURCES], tmp);
+      await tool('iverilog', ['-g2005', '-I.', '-s', 'xdp2hw_tb', '-o', 'sim.vvp', ...sources(design)], tmp);
     } else {
-      await tool('verilator', ['--binary', '--timing', '-Wno-fatal', '-Wno-lint', '-Wno-style', '-j', '1', '-I.', '--top-module', 'xdp2hw_tb', '-o', 'sim', ...SOURCES], tmp);
+      await tool('verilator', ['--binary', '--timing', '-Wno-fatal', '-Wno-lint', '-Wno-style', '-j', '1', '-I.', '--top-module', 'xdp2hw_tb', '-o', 'sim', ...sources(design)], tmp);
     }
     writeFileSync(join(tmp, 'built'), `${sim}\n`);
     if (existsSync(dir)) rmSync(tmp, { recursive: true, force: true }); // another process built it meanwhile

@@ -11,21 +11,29 @@ import type { CoreConfig, RowProgram } from '../../../isa/index.js';
 import type { LoadedObject } from '../../loader/types.js';
 import { mapBankFiles, mapLayout } from './maps.js';
 import type { MapLayout } from './maps.js';
-import { RtlRefusal, rtlRom } from './rom.js';
+import { helperProblem, RtlRefusal, rtlRom } from './rom.js';
 
 export { RtlRefusal } from './rom.js';
 export { mapBankFiles, mapLayout } from './maps.js';
 export type { MapLayout, MapPlace } from './maps.js';
 
 /** The Verilog modules the design copies from hdl-templates/, in dependency order. */
-export const HDL_MODULES = ['xdp2hw_alu.v', 'xdp2hw_bytemem.v', 'xdp2hw_core.v', 'xdp2hw_top.v'] as const;
+export const HDL_MODULES = ['xdp2hw_alu.v', 'xdp2hw_bytemem.v', 'xdp2hw_core.v', 'xdp2hw_helpers.v', 'xdp2hw_top.v'] as const;
 export const TESTBENCH = 'xdp2hw_tb.v';
 /** The module to synthesise: the whole design with the program's parameters. */
 export const SYNTH_TOP = 'xdp2hw_program';
 /** The VLIW core alone (hXDP's Sephirot): what synthesis reports apart. */
 export const CORE_MODULE = 'xdp2hw_core';
-/** The largest packet the packet buffer holds (the longest Ethernet frame with VLAN tags, rounded up). */
+/** The longest packet the RTL takes by default (the longest Ethernet frame with VLAN tags, rounded up). */
 export const DEFAULT_PACKET_BYTES = 2048;
+/**
+ * The packet buffer is one frame as the kernel's test run builds it (simulator/xdp/packet.ts's
+ * numbers): FRAME_BYTES, the packet at HEADROOM, data_end at most FRAME_END (the frame less
+ * skb_shared_info), so adjust_head and adjust_tail have the kernel's room.
+ */
+export const FRAME_BYTES = 4096;
+export const HEADROOM = 256;
+export const FRAME_END = 4096 - 320;
 
 export interface VerilogOptions {
   /** packet buffer bytes (default 2048) */
@@ -68,8 +76,10 @@ function params(p: RowProgram, core: CoreConfig, layout: MapLayout, packetBytes:
     ['P_ENTRY', p.entry, 'the row a packet starts at'],
     ['P_REGS', core.registers, 'registers'],
     ['P_STACK_BYTES', core.stackBytes, 'stack bytes'],
-    ['P_PKT_BYTES', packetBytes, 'packet buffer bytes'],
-    ['P_PAW', Math.ceil(Math.log2(packetBytes)), 'packet address width (derived)'],
+    ['P_PKT_BYTES', FRAME_BYTES, 'packet buffer bytes: one frame'],
+    ['P_PAW', Math.ceil(Math.log2(FRAME_BYTES)), 'packet address width (derived)'],
+    ['P_HEADROOM', HEADROOM, `XDP_PACKET_HEADROOM: the packet starts there (longest packet ${packetBytes} bytes)`],
+    ['P_FRAME_END', FRAME_END, 'the largest data_end (the frame less skb_shared_info)'],
     ['P_MAP_BYTES', layout.bytes, 'map memory bytes'],
     ['P_MAPS', Math.max(1, layout.maps.length), 'maps in the table'],
     ['P_MAP_BASE', pack(layout.maps.map((m) => m.base)), `value 0 of each map: ${layout.maps.map((m) => m.name).join(', ') || 'none'}`],
@@ -113,7 +123,7 @@ function programTop(): string {
 \`default_nettype none
 
 module ${SYNTH_TOP} (clk, rst, host_we, host_addr, host_wdata, host_rdata, start, pkt_len, ingress_ifindex, rx_queue_index,
-    ready, done, action, cycles, redirect_ifindex, mw_valid, mw_addr, mw_mask, mw_data);
+    ready, done, action, cycles, redirect_ifindex, out_start, out_len, mw_valid, mw_addr, mw_mask, mw_data);
     \`include "params.vh"
     input  wire clk;
     input  wire rst;
@@ -130,13 +140,15 @@ module ${SYNTH_TOP} (clk, rst, host_we, host_addr, host_wdata, host_rdata, start
     output wire [31:0] action;
     output wire [31:0] cycles;
     output wire [31:0] redirect_ifindex;
+    output wire [31:0] out_start;
+    output wire [31:0] out_len;
     output wire [P_LANES-1:0] mw_valid;
     output wire [P_LANES*32-1:0] mw_addr;
     output wire [P_LANES*8-1:0] mw_mask;
     output wire [P_LANES*64-1:0] mw_data;
     xdp2hw_top #(
         .LANES(P_LANES), .ROWS(P_ROWS), .ROM_FILE("rom.hex"), .ENTRY(P_ENTRY), .REGS(P_REGS), .STACK_BYTES(P_STACK_BYTES),
-        .PKT_BYTES(P_PKT_BYTES), .MAP_BYTES(P_MAP_BYTES), .MAPS(P_MAPS), .MAP_BASE(P_MAP_BASE), .MAP_MAX(P_MAP_MAX),
+        .PKT_BYTES(P_PKT_BYTES), .HEADROOM(P_HEADROOM), .FRAME_END(P_FRAME_END), .MAP_BYTES(P_MAP_BYTES), .MAPS(P_MAPS), .MAP_BASE(P_MAP_BASE), .MAP_MAX(P_MAP_MAX),
         .MAP_STRIDE(P_MAP_STRIDE), .ALU_LAT(P_ALU_LAT), .MUL_LAT(P_MUL_LAT), .LD_LAT_PKT(P_LD_LAT_PKT),
         .LD_LAT_CTX(P_LD_LAT_CTX), .LD_LAT_STK(P_LD_LAT_STK), .LD_LAT_MAP(P_LD_LAT_MAP), .HELPER_CALL(P_HELPER_CALL),
         .MAP_LOOKUP(P_MAP_LOOKUP), .TAKEN_BRANCH(P_TAKEN_BRANCH), .EXIT_DRAIN(P_EXIT_DRAIN), .EARLY_DRAIN(P_EARLY_DRAIN),
@@ -146,7 +158,7 @@ module ${SYNTH_TOP} (clk, rst, host_we, host_addr, host_wdata, host_rdata, start
         .clk(clk), .rst(rst), .host_we(host_we), .host_addr(host_addr), .host_wdata(host_wdata), .host_rdata(host_rdata),
         .start(start), .pkt_len(pkt_len), .ingress_ifindex(ingress_ifindex), .rx_queue_index(rx_queue_index),
         .ready(ready), .done(done), .action(action), .cycles(cycles), .redirect_ifindex(redirect_ifindex),
-        .mw_valid(mw_valid), .mw_addr(mw_addr), .mw_mask(mw_mask), .mw_data(mw_data)
+        .out_start(out_start), .out_len(out_len), .mw_valid(mw_valid), .mw_addr(mw_addr), .mw_mask(mw_mask), .mw_data(mw_data)
     );
 endmodule
 
@@ -189,7 +201,7 @@ function readme(p: RowProgram, core: CoreConfig, layout: MapLayout): string {
 
 Written by \`xdp2hw verilog\` (compiler/emit/verilog) for core \`${core.name}\`, ${p.lanes} lane(s), ${p.rows.length} rows.
 
-- \`xdp2hw_alu.v\`, \`xdp2hw_bytemem.v\`, \`xdp2hw_core.v\`, \`xdp2hw_top.v\`: the modules from hdl-templates/
+- \`xdp2hw_alu.v\`, \`xdp2hw_bytemem.v\`, \`xdp2hw_core.v\`, \`xdp2hw_helpers.v\`, \`xdp2hw_top.v\`: the modules from hdl-templates/
   (\`${CORE_MODULE}\` is the VLIW core alone; \`xdp2hw_top\` adds packet buffer, stack, maps, ctx, helpers).
 - \`params.vh\`: every parameter, from the CoreConfig and the program; \`${SYNTH_TOP}.v\`: the top to synthesise.
 - \`rom.hex\`: the ROM, one row a line (the syllable fields are drawn in xdp2hw_core.v).
@@ -204,9 +216,12 @@ Written by \`xdp2hw verilog\` (compiler/emit/verilog) for core \`${core.name}\`,
 /** The design of one scheduled program. Throws RtlRefusal for what the RTL does not run. */
 export function emitVerilog(p: RowProgram, core: CoreConfig, obj: LoadedObject, opts: VerilogOptions = {}): VerilogDesign {
   const packetBytes = opts.packetBytes ?? DEFAULT_PACKET_BYTES;
+  if (packetBytes > FRAME_END - HEADROOM) throw new RtlRefusal(`a ${packetBytes}-byte packet does not fit the ${FRAME_BYTES}-byte frame after ${HEADROOM} bytes of headroom`);
   if (p.rows.length > core.imemRows) throw new RtlRefusal(`${obj.file}: ${p.name}: ${p.rows.length} rows do not fit the core's ${core.imemRows}-row ROM`);
   if (p.rows.length > 0xffff) throw new RtlRefusal(`${obj.file}: ${p.name}: ${p.rows.length} rows, more than the ROM's 16-bit row index`);
   const layout = mapLayout(obj);
+  const why = helperProblem(p, core);
+  if (why) throw new RtlRefusal(`${obj.file}: ${p.name}: ${why}`);
   let rom: string;
   try {
     rom = rtlRom(p, core, layout);

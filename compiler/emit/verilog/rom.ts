@@ -23,7 +23,29 @@ const ALU_CODE: Record<string, number> = { add: 0, sub: 1, mul: 2, or: 4, and: 5
 const JMP_CODE: Record<string, number> = { jeq: 1, jgt: 2, jge: 3, jset: 4, jne: 5, jsgt: 6, jsge: 7, jlt: 10, jle: 11, jslt: 12, jsle: 13 };
 const BITS_CODE: Record<number, number> = { 8: 0, 16: 1, 32: 2, 64: 3 };
 /** Helpers the RTL helper unit answers, by id. */
-export const RTL_HELPERS: Readonly<Record<number, string>> = { 1: 'bpf_map_lookup_elem', 8: 'bpf_get_smp_processor_id', 23: 'bpf_redirect' };
+export const RTL_HELPERS: Readonly<Record<number, string>> = {
+  1: 'bpf_map_lookup_elem', 8: 'bpf_get_smp_processor_id', 23: 'bpf_redirect', 28: 'bpf_csum_diff', 44: 'bpf_xdp_adjust_head',
+  54: 'bpf_xdp_adjust_meta', 65: 'bpf_xdp_adjust_tail',
+};
+
+/**
+ * What the packet helpers (xdp2hw_helpers.v) need of the core and the program, as one line, or
+ * undefined: the data engine moves 8 bytes a cycle (isa's helperDataCycles charges
+ * packetPortBytes a cycle), csum_diff's result is written in the last cycle of the call's stall
+ * (helperCall at least 1), and a head move with metadata in front would copy it (no copy engine).
+ */
+export function helperProblem(p: RowProgram, core: CoreConfig): string | undefined {
+  const ids = new Set<number>();
+  for (const row of p.rows) for (const s of row) if (s?.insn.kind === 'call' && s.insn.target === 'helper') ids.add(s.insn.id);
+  const data = [28, 65].filter((id) => ids.has(id));
+  if (data.length && core.packetPortBytes !== 8)
+    return `${data.map((id) => RTL_HELPERS[id]).join(' and ')}: the RTL data engine moves 8 bytes a cycle, the core's packetPortBytes is ${core.packetPortBytes}`;
+  if (ids.has(28) && core.latency.helperCall < 1)
+    return `bpf_csum_diff: the RTL writes its result in the call's last stall cycle, which needs latency.helperCall of at least 1 (the core has ${core.latency.helperCall})`;
+  if (ids.has(44) && ids.has(54))
+    return 'bpf_xdp_adjust_head with bpf_xdp_adjust_meta: a head move would copy the metadata, and the RTL helper unit has no copy engine';
+  return undefined;
+}
 
 /** Pointer tags (high word) and the offset base, as xdp2hw_core.v and xdp2hw_top.v define them. */
 export const TAG = { ctx: 0xff000000n, packet: 0xff000001n, stack: 0xff000002n, mapValue: 0xff000003n, mapHandle: 0xff000100n } as const;
