@@ -27,6 +27,8 @@ module xdp2hw_core #(
     parameter integer STACK_BYTES = 512,       // stack size: r10 points past its end
     parameter integer ALU_LAT = 1,             // latency.alu
     parameter integer MUL_LAT = 3,             // latency.mul
+    parameter integer DIV_LAT = 66,            // latency.div: xdp2hw_div's 64 stages + 2 (the emitter checks)
+    parameter integer DIV_LANES = 0,           // lanes whose syllables divide: they get a divider (bit per lane)
     parameter integer LD_LAT_PKT = 1,          // latency.load.packet
     parameter integer LD_LAT_CTX = 1,          // latency.load.ctx
     parameter integer LD_LAT_STK = 1,          // latency.load.stack
@@ -127,6 +129,11 @@ module xdp2hw_core #(
     wire [LANES*64-1:0] l_imm;
     wire [LANES*16-1:0] l_reads;
     wire                issue;       // the row at pc issues this cycle
+    wire [LANES-1:0]    l_div;       // the syllable divides: its result comes from the lane's divider
+    wire [LANES-1:0]    d_valid;     // a divider's result, written at this edge
+    wire [LANES*4-1:0]  d_dst;
+    wire [LANES*64-1:0] d_data;
+    reg  [15:0]         kill;        // registers the issuing row writes (older divisions to them are dropped)
 
     genvar l;
     generate
@@ -160,6 +167,17 @@ module xdp2hw_core #(
 
             wire [63:0] y;
             xdp2hw_alu alu (.op(op), .w32(w32), .sx(sx), .bits(bits), .a(va), .b(vb), .y(y));
+            assign l_div[l] = valid && cls == 4'd0 && (op == 4'h3 || op == 4'h9);
+            if (((DIV_LANES >> l) & 1) != 0) begin : div
+                xdp2hw_div divider (
+                    .clk(clk), .flush(start || rst), .go(issue && l_div[l]), .is_mod(op == 4'h9), .sgn(sx), .w32(w32),
+                    .dst(dst), .a(va), .b(vb), .kill(kill), .wb_valid(d_valid[l]), .wb_dst(d_dst[l*4 +: 4]),
+                    .wb_data(d_data[l*64 +: 64]));
+            end else begin : no_div
+                assign d_valid[l] = 1'b0;
+                assign d_dst[l*4 +: 4] = 4'd0;
+                assign d_data[l*64 +: 64] = 64'd0;
+            end
 
             // branch condition (eBPF jmp op codes)
             wire [63:0] ca = w32 ? {32'd0, va[31:0]} : va;
@@ -228,7 +246,8 @@ module xdp2hw_core #(
             assign l_write[l] = valid && writes;
             assign l_dst[l*4 +: 4] = dst;
             assign l_res[l*64 +: 64] = (cls == C_LDX) ? ldv : (cls == C_CALL) ? call_r0 : (cls == C_EXITIMM) ? imm : y;
-            assign l_lat[l*CW +: CW] = (cls == C_LDX) ? ldlat_a : (cls == C_CALL) ? {{(CW - 1){1'b0}}, 1'b1} : mul ? MUL_LAT[CW-1:0] : ALU_LAT[CW-1:0];
+            assign l_lat[l*CW +: CW] = (cls == C_LDX) ? ldlat_a : (cls == C_CALL) ? {{(CW - 1){1'b0}}, 1'b1} : mul ? MUL_LAT[CW-1:0]
+                                     : l_div[l] ? DIV_LAT[CW-1:0] : ALU_LAT[CW-1:0];
             assign l_own[l] = (FWD_PER_LANE != 0) && cls != C_CALL;
             assign l_kind[l*2 +: 2] = (cls == C_LDX) ? K_MEMORY : (cls == C_CALL) ? K_HELPER : K_DATA;
             assign l_target[l*16 +: 16] = target;
@@ -246,6 +265,12 @@ module xdp2hw_core #(
     endgenerate
 
     assign issue = running && wait_cnt == {CW{1'b0}} && (&l_ready);
+
+    integer kk;
+    always @(*) begin
+        kill = 16'd0;
+        for (kk = 0; kk < LANES; kk = kk + 1) if (issue && l_write[kk]) kill[l_dst[kk*4 +: 4]] = 1'b1;
+    end
 
     // the lowest lane that takes (jump or exit) wins
     reg        win_found, win_exit, win_early;
@@ -320,10 +345,12 @@ module xdp2hw_core #(
                     end
                     if (wait_cnt != {CW{1'b0}}) wait_cnt <= wait_cnt - 1'b1;
                     if (call_late_valid) rf[0] <= call_late_r0;   // fetch is held: no row writes meanwhile
+                    for (j = 0; j < LANES; j = j + 1)
+                        if (d_valid[j] && {1'b0, d_dst[j*4 +: 4]} < REGS5) rf[d_dst[j*4 +: 4]] <= d_data[j*64 +: 64];
                     if (issue) begin
                         for (j = 0; j < LANES; j = j + 1)
                             if (l_write[j] && {1'b0, l_dst[j*4 +: 4]} < REGS5) begin
-                                rf[l_dst[j*4 +: 4]] <= l_res[j*64 +: 64];
+                                if (!l_div[j]) rf[l_dst[j*4 +: 4]] <= l_res[j*64 +: 64];
                                 // ready at (this cycle + latency): readable when the countdown is 0
                                 cnt_same[l_dst[j*4 +: 4]] <= l_lat[j*CW +: CW] + ((l_kind[j*2 +: 2] == K_HELPER) ? helper_stall : {CW{1'b0}}) - 1'b1;
                                 cnt_any[l_dst[j*4 +: 4]] <= l_lat[j*CW +: CW] + ((l_kind[j*2 +: 2] == K_HELPER) ? helper_stall : {CW{1'b0}}) - 1'b1

@@ -23,6 +23,8 @@ module xdp2hw_top #(
     parameter [MAPS*32-1:0] MAP_STRIDE = 8,    // per map: bytes between values (value size rounded to 8)
     parameter integer ALU_LAT = 1,             // latency.alu
     parameter integer MUL_LAT = 3,             // latency.mul
+    parameter integer DIV_LAT = 66,            // latency.div
+    parameter integer DIV_LANES = 0,           // lanes that divide (bit per lane): they get a divider
     parameter integer LD_LAT_PKT = 1,          // latency.load.packet
     parameter integer LD_LAT_CTX = 1,          // latency.load.ctx
     parameter integer LD_LAT_STK = 1,          // latency.load.stack
@@ -130,7 +132,7 @@ module xdp2hw_top #(
 
     xdp2hw_core #(
         .LANES(LANES), .ROWS(ROWS), .ROM_FILE(ROM_FILE), .ENTRY(ENTRY), .REGS(REGS), .STACK_BYTES(STACK_BYTES),
-        .ALU_LAT(ALU_LAT), .MUL_LAT(MUL_LAT), .LD_LAT_PKT(LD_LAT_PKT), .LD_LAT_CTX(LD_LAT_CTX), .LD_LAT_STK(LD_LAT_STK),
+        .ALU_LAT(ALU_LAT), .MUL_LAT(MUL_LAT), .DIV_LAT(DIV_LAT), .DIV_LANES(DIV_LANES), .LD_LAT_PKT(LD_LAT_PKT), .LD_LAT_CTX(LD_LAT_CTX), .LD_LAT_STK(LD_LAT_STK),
         .LD_LAT_MAP(LD_LAT_MAP), .HELPER_CALL(HELPER_CALL), .MAP_LOOKUP(MAP_LOOKUP), .TAKEN_BRANCH(TAKEN_BRANCH),
         .EXIT_DRAIN(EXIT_DRAIN), .EARLY_DRAIN(EARLY_DRAIN), .FWD_PER_LANE(FWD_PER_LANE), .CLEAR_REGS(CLEAR_REGS)
     ) core (

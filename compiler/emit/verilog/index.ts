@@ -18,7 +18,7 @@ export { mapBankFiles, mapLayout } from './maps.js';
 export type { MapLayout, MapPlace } from './maps.js';
 
 /** The Verilog modules the design copies from hdl-templates/, in dependency order. */
-export const HDL_MODULES = ['xdp2hw_alu.v', 'xdp2hw_bytemem.v', 'xdp2hw_core.v', 'xdp2hw_helpers.v', 'xdp2hw_top.v'] as const;
+export const HDL_MODULES = ['xdp2hw_alu.v', 'xdp2hw_bytemem.v', 'xdp2hw_div.v', 'xdp2hw_core.v', 'xdp2hw_helpers.v', 'xdp2hw_top.v'] as const;
 export const TESTBENCH = 'xdp2hw_tb.v';
 /** The module to synthesise: the whole design with the program's parameters. */
 export const SYNTH_TOP = 'xdp2hw_program';
@@ -87,6 +87,8 @@ function params(p: RowProgram, core: CoreConfig, layout: MapLayout, packetBytes:
     ['P_MAP_STRIDE', pack(layout.maps.map((m) => m.stride)), 'bytes between values of each map'],
     ['P_ALU_LAT', l.alu, 'latency.alu'],
     ['P_MUL_LAT', l.mul, 'latency.mul'],
+    ['P_DIV_LAT', l.div, 'latency.div'],
+    ['P_DIV_LANES', laneMask(p, ['alu', 'alu3'], ['div', 'sdiv', 'mod', 'smod']), 'lanes holding a division or modulo (they get a divider)'],
     ['P_LD_LAT_PKT', l.load.packet, 'latency.load.packet'],
     ['P_LD_LAT_CTX', l.load.ctx, 'latency.load.ctx'],
     ['P_LD_LAT_STK', l.load.stack, 'latency.load.stack'],
@@ -110,10 +112,10 @@ function params(p: RowProgram, core: CoreConfig, layout: MapLayout, packetBytes:
 }
 
 /** Bit per lane that holds a syllable of one of `kinds` in some row. */
-function laneMask(p: RowProgram, kinds: readonly string[]): number {
+function laneMask(p: RowProgram, kinds: readonly string[], ops?: readonly string[]): number {
   let mask = 0;
   for (const row of p.rows) row.forEach((s, lane) => {
-    if (s && kinds.includes(s.insn.kind)) mask |= 1 << lane;
+    if (s && kinds.includes(s.insn.kind) && (!ops || ('op' in s.insn && ops.includes(s.insn.op)))) mask |= 1 << lane;
   });
   return mask;
 }
@@ -149,7 +151,7 @@ module ${SYNTH_TOP} (clk, rst, host_we, host_addr, host_wdata, host_rdata, start
     xdp2hw_top #(
         .LANES(P_LANES), .ROWS(P_ROWS), .ROM_FILE("rom.hex"), .ENTRY(P_ENTRY), .REGS(P_REGS), .STACK_BYTES(P_STACK_BYTES),
         .PKT_BYTES(P_PKT_BYTES), .HEADROOM(P_HEADROOM), .FRAME_END(P_FRAME_END), .MAP_BYTES(P_MAP_BYTES), .MAPS(P_MAPS), .MAP_BASE(P_MAP_BASE), .MAP_MAX(P_MAP_MAX),
-        .MAP_STRIDE(P_MAP_STRIDE), .ALU_LAT(P_ALU_LAT), .MUL_LAT(P_MUL_LAT), .LD_LAT_PKT(P_LD_LAT_PKT),
+        .MAP_STRIDE(P_MAP_STRIDE), .ALU_LAT(P_ALU_LAT), .MUL_LAT(P_MUL_LAT), .DIV_LAT(P_DIV_LAT), .DIV_LANES(P_DIV_LANES), .LD_LAT_PKT(P_LD_LAT_PKT),
         .LD_LAT_CTX(P_LD_LAT_CTX), .LD_LAT_STK(P_LD_LAT_STK), .LD_LAT_MAP(P_LD_LAT_MAP), .HELPER_CALL(P_HELPER_CALL),
         .MAP_LOOKUP(P_MAP_LOOKUP), .TAKEN_BRANCH(P_TAKEN_BRANCH), .EXIT_DRAIN(P_EXIT_DRAIN), .EARLY_DRAIN(P_EARLY_DRAIN),
         .FWD_PER_LANE(P_FWD_PER_LANE), .CLEAR_REGS(P_CLEAR_REGS), .CLEAR_STACK(P_CLEAR_STACK),
@@ -201,7 +203,7 @@ function readme(p: RowProgram, core: CoreConfig, layout: MapLayout): string {
 
 Written by \`xdp2hw verilog\` (compiler/emit/verilog) for core \`${core.name}\`, ${p.lanes} lane(s), ${p.rows.length} rows.
 
-- \`xdp2hw_alu.v\`, \`xdp2hw_bytemem.v\`, \`xdp2hw_core.v\`, \`xdp2hw_helpers.v\`, \`xdp2hw_top.v\`: the modules from hdl-templates/
+- \`xdp2hw_alu.v\`, \`xdp2hw_bytemem.v\`, \`xdp2hw_div.v\`, \`xdp2hw_core.v\`, \`xdp2hw_helpers.v\`, \`xdp2hw_top.v\`: the modules from hdl-templates/
   (\`${CORE_MODULE}\` is the VLIW core alone; \`xdp2hw_top\` adds packet buffer, stack, maps, ctx, helpers).
 - \`params.vh\`: every parameter, from the CoreConfig and the program; \`${SYNTH_TOP}.v\`: the top to synthesise.
 - \`rom.hex\`: the ROM, one row a line (the syllable fields are drawn in xdp2hw_core.v).

@@ -19,7 +19,11 @@ export class RtlRefusal extends Error {
 export const SYLLABLE_BITS = 160;
 
 const CLS = { alu: 0, jmp: 1, ja: 2, jlen: 3, ldx: 4, st: 5, stx: 6, call: 7, exit: 8, exitImm: 9 } as const;
-const ALU_CODE: Record<string, number> = { add: 0, sub: 1, mul: 2, or: 4, and: 5, lsh: 6, rsh: 7, neg: 8, xor: 10, mov: 11, movsx: 11, arsh: 12 };
+const ALU_CODE: Record<string, number> = {
+  add: 0, sub: 1, mul: 2, div: 3, sdiv: 3, or: 4, and: 5, lsh: 6, rsh: 7, neg: 8, mod: 9, smod: 9, xor: 10, mov: 11, movsx: 11, arsh: 12,
+};
+/** The RTL divider's latency (xdp2hw_div.v: operands registered, 64 stages, the result written): latency.div must be this. */
+export const RTL_DIV_CYCLES = 66;
 const JMP_CODE: Record<string, number> = { jeq: 1, jgt: 2, jge: 3, jset: 4, jne: 5, jsgt: 6, jsge: 7, jlt: 10, jle: 11, jslt: 12, jsle: 13 };
 const BITS_CODE: Record<number, number> = { 8: 0, 16: 1, 32: 2, 64: 3 };
 /** Helpers the RTL helper unit answers, by id. */
@@ -65,11 +69,14 @@ function fields(s: Syllable, where: string, lane: number, core: CoreConfig, maps
     op.type === 'reg' ? { rb: op.reg } : { bImm: true, imm: sext32(op.value) };
   switch (insn.kind) {
     case 'alu': case 'alu3': {
-      if (!(insn.op in ALU_CODE)) throw new RtlRefusal(`${where}: ${insn.op} (division and modulo) is not in the RTL core; it has no divider`);
+      if (!(insn.op in ALU_CODE)) throw new RtlRefusal(`${where}: ${insn.op} is not in the RTL core`);
+      const divides = insn.op === 'div' || insn.op === 'sdiv' || insn.op === 'mod' || insn.op === 'smod';
+      if (divides && core.latency.div !== RTL_DIV_CYCLES)
+        throw new RtlRefusal(`${where}: ${insn.op}: the RTL divider takes ${RTL_DIV_CYCLES} cycles, the core's latency.div is ${core.latency.div}`);
       const ra = insn.kind === 'alu' ? insn.dst : insn.a;
       const src = insn.kind === 'alu' ? insn.src : insn.b;
       const ext = insn.kind === 'alu' && insn.op === 'movsx' ? BITS_CODE[insn.extBits ?? 32] : 0;
-      return { cls: CLS.alu, op: ALU_CODE[insn.op], w32: insn.width === 32, dst: insn.dst, ra, ...b(src), sx: insn.op === 'movsx', bits: ext, mul: insn.op === 'mul' };
+      return { cls: CLS.alu, op: ALU_CODE[insn.op], w32: insn.width === 32, dst: insn.dst, ra, ...b(src), sx: insn.op === 'movsx' || insn.op === 'sdiv' || insn.op === 'smod', bits: ext, mul: insn.op === 'mul' };
     }
     case 'end':
       return { cls: CLS.alu, op: 13, dst: insn.dst, ra: insn.dst, sx: insn.order !== 'le', bits: BITS_CODE[insn.bits] };
