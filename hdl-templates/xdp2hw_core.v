@@ -94,7 +94,7 @@ module xdp2hw_core #(
 
     // syllable classes (0 is the ALU: every class not named below)
     localparam [3:0] C_JMP = 4'd1, C_JA = 4'd2, C_JLEN = 4'd3, C_LDX = 4'd4, C_ST = 4'd5,
-                     C_STX = 4'd6, C_CALL = 4'd7, C_EXIT = 4'd8, C_EXITIMM = 4'd9;
+                     C_STX = 4'd6, C_CALL = 4'd7, C_EXIT = 4'd8, C_EXITIMM = 4'd9, C_ATOMIC = 4'd10;
     localparam [1:0] K_HELPER = 2'd1, K_MEMORY = 2'd2, K_DATA = 2'd3;
     localparam [1:0] S_IDLE = 2'd0, S_RUN = 2'd1, S_DRAIN = 2'd2, S_DONE = 2'd3;
 
@@ -226,6 +226,22 @@ module xdp2hw_core #(
                 endcase
                 if (mem_full[l]) ldv = rd;
             end
+            // atomic read-modify-write (op: 0 add, 4 or, 5 and, 10 xor, 14 xchg, 15 cmpxchg; w32 for 4 bytes):
+            // the old value read, the new one written at the same edge; the old value (fetch, xchg;
+            // cmpxchg into r0) is the result, timed as a load from the address's region
+            wire [63:0] old = w32 ? {32'd0, rd[31:0]} : rd;
+            wire [63:0] r0v = w32 ? {32'd0, rf[0][31:0]} : rf[0];
+            reg  [63:0] anew;
+            always @(*) begin
+                case (op)
+                    4'd0: anew = old + vb;
+                    4'd4: anew = old | vb;
+                    4'd5: anew = old & vb;
+                    4'd10: anew = old ^ vb;
+                    4'd14: anew = vb;
+                    default: anew = (old == r0v) ? vb : old;   // cmpxchg
+                endcase
+            end
             // the register the load's latency is timed by is its address register (timing.ts)
             wire [CW-1:0] ldlat_a = ((va[63:32] == TAG_PKT) ? LD_LAT_PKT[CW-1:0] : (va[63:32] == TAG_CTX) ? LD_LAT_CTX[CW-1:0]
                                 : (va[63:32] == TAG_STK) ? LD_LAT_STK[CW-1:0] : (va[63:32] == TAG_MAPV) ? LD_LAT_MAP[CW-1:0] : LD_LAT_MAX[CW-1:0]);
@@ -245,22 +261,22 @@ module xdp2hw_core #(
             assign l_early[l] = early;
             assign l_write[l] = valid && writes;
             assign l_dst[l*4 +: 4] = dst;
-            assign l_res[l*64 +: 64] = (cls == C_LDX) ? ldv : (cls == C_CALL) ? call_r0 : (cls == C_EXITIMM) ? imm : y;
-            assign l_lat[l*CW +: CW] = (cls == C_LDX) ? ldlat_a : (cls == C_CALL) ? {{(CW - 1){1'b0}}, 1'b1} : mul ? MUL_LAT[CW-1:0]
+            assign l_res[l*64 +: 64] = (cls == C_LDX) ? ldv : (cls == C_ATOMIC) ? old : (cls == C_CALL) ? call_r0 : (cls == C_EXITIMM) ? imm : y;
+            assign l_lat[l*CW +: CW] = (cls == C_LDX || cls == C_ATOMIC) ? ldlat_a : (cls == C_CALL) ? {{(CW - 1){1'b0}}, 1'b1} : mul ? MUL_LAT[CW-1:0]
                                      : l_div[l] ? DIV_LAT[CW-1:0] : ALU_LAT[CW-1:0];
             assign l_own[l] = (FWD_PER_LANE != 0) && cls != C_CALL;
-            assign l_kind[l*2 +: 2] = (cls == C_LDX) ? K_MEMORY : (cls == C_CALL) ? K_HELPER : K_DATA;
+            assign l_kind[l*2 +: 2] = (cls == C_LDX || cls == C_ATOMIC) ? K_MEMORY : (cls == C_CALL) ? K_HELPER : K_DATA;
             assign l_target[l*16 +: 16] = target;
             assign l_imm[l*64 +: 64] = imm;
             assign l_reads[l*16 +: 16] = reads;
 
-            assign mem_rd[l] = issue && valid && cls == C_LDX;
-            assign mem_wr[l] = issue && valid && (cls == C_ST || cls == C_STX);
+            assign mem_rd[l] = issue && valid && (cls == C_LDX || cls == C_ATOMIC);
+            assign mem_wr[l] = issue && valid && (cls == C_ST || cls == C_STX || cls == C_ATOMIC);
             // the address only for a memory syllable (else 0: the memories' inputs stay still)
-            wire memop = valid && (cls == C_LDX || cls == C_ST || cls == C_STX);
+            wire memop = valid && (cls == C_LDX || cls == C_ST || cls == C_STX || cls == C_ATOMIC);
             assign mem_addr[l*64 +: 64] = memop ? addr : 64'd0;
             assign mem_mask[l*8 +: 8] = mask;
-            assign mem_wdata[l*64 +: 64] = (cls == C_ST) ? imm : vb;
+            assign mem_wdata[l*64 +: 64] = (cls == C_ST) ? imm : (cls == C_ATOMIC) ? anew : vb;
         end
     endgenerate
 

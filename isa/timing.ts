@@ -56,7 +56,8 @@ export function rowTiming(row: Row, core: CoreConfig): RowTiming {
     const own = forwardsToOwnLaneOnly(core, s.insn) ? 1 : 0;
     for (const w of du.writes) {
       if (call) writes.push(w, lane, 1, Producer.HELPER, own);
-      else if (load) writes.push(w, lane, -1 - (s.insn as { src: number }).src, Producer.LOAD, own);
+      // a load's latency is its address register's region: src for ldx, dst for an atomic's fetch
+      else if (load) writes.push(w, lane, -1 - (s.insn.kind === 'atomic' ? s.insn.dst : (s.insn as { src: number }).src), Producer.LOAD, own);
       else writes.push(w, lane, resultLatency(core, s.insn, undefined), Producer.ALU, own);
     }
     if (call && helper < 0) {

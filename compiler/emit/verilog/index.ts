@@ -101,8 +101,8 @@ function params(p: RowProgram, core: CoreConfig, layout: MapLayout, packetBytes:
     ['P_FWD_PER_LANE', core.forwarding === 'per-lane' ? 1 : 0, `forwarding: ${core.forwarding}`],
     ['P_CLEAR_REGS', core.clearsRegisters ? 1 : 0, 'clearsRegisters'],
     ['P_CLEAR_STACK', core.clearsStack ? 1 : 0, 'clearsStack'],
-    ['P_LOAD_LANES', laneMask(p, ['ldx', 'ldx6']), 'lanes holding a load (they get memory read ports)'],
-    ['P_STORE_LANES', laneMask(p, ['st', 'stx', 'stx6']), 'lanes holding a store (they get memory write ports)'],
+    ['P_LOAD_LANES', laneMask(p, ['ldx', 'ldx6', 'atomic']), 'lanes holding a load or atomic (they get memory read ports)'],
+    ['P_STORE_LANES', laneMask(p, ['st', 'stx', 'stx6', 'atomic']), 'lanes holding a store or atomic (they get memory write ports)'],
   ];
   return [
     `// Parameters of ${p.name} on core ${core.name}, ${p.lanes} lane${p.lanes > 1 ? 's' : ''} (written by compiler/emit/verilog).`,

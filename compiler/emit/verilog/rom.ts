@@ -18,7 +18,9 @@ export class RtlRefusal extends Error {
 /** Bits of one ROM syllable (xdp2hw_core.v parameter SW). */
 export const SYLLABLE_BITS = 160;
 
-const CLS = { alu: 0, jmp: 1, ja: 2, jlen: 3, ldx: 4, st: 5, stx: 6, call: 7, exit: 8, exitImm: 9 } as const;
+const CLS = { alu: 0, jmp: 1, ja: 2, jlen: 3, ldx: 4, st: 5, stx: 6, call: 7, exit: 8, exitImm: 9, atomic: 10 } as const;
+/** An atomic's operation in the op field (xdp2hw_core.v); its fetch flag rides in the sx bit. */
+const ATOMIC_CODE: Record<string, number> = { add: 0, or: 4, and: 5, xor: 10, xchg: 14, cmpxchg: 15 };
 const ALU_CODE: Record<string, number> = {
   add: 0, sub: 1, mul: 2, div: 3, sdiv: 3, or: 4, and: 5, lsh: 6, rsh: 7, neg: 8, mod: 9, smod: 9, xor: 10, mov: 11, movsx: 11, arsh: 12,
 };
@@ -118,7 +120,9 @@ function fields(s: Syllable, where: string, lane: number, core: CoreConfig, maps
       if (insn.pseudo !== 0) throw new RtlRefusal(`${where}: lddw with pseudo source ${insn.pseudo} is not in the RTL core`);
       return { cls: CLS.alu, op: ALU_CODE.mov, dst: insn.dst, bImm: true, imm: (BigInt(insn.hi >>> 0) << 32n) | BigInt(insn.lo >>> 0) };
     }
-    case 'atomic': case 'ld-abs': case 'ld-ind': case 'call-local': case 'callx':
+    case 'atomic':
+      return { cls: CLS.atomic, op: ATOMIC_CODE[insn.op], w32: insn.size === 4, ra: insn.dst, rb: insn.src, bytes: insn.size, off: insn.off, sx: insn.fetch };
+    case 'ld-abs': case 'ld-ind': case 'call-local': case 'callx':
       throw new RtlRefusal(`${where}: ${insn.kind} is not in the RTL core`);
   }
 }
