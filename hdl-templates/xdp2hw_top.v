@@ -83,7 +83,8 @@ module xdp2hw_top #(
     /* verilator lint_off UNUSEDSIGNAL */ // r3-r5 reach the helper unit for the helpers of issue 15; these read r1, r2
     wire [5*64-1:0]     call_args;
     /* verilator lint_on UNUSEDSIGNAL */
-    reg  [63:0]         call_r0;
+    wire [63:0]         call_r0;
+    wire                call_done;
     wire                core_busy;
 
     // ---- the stack clear and the start -----------------------------------------------------------
@@ -117,13 +118,13 @@ module xdp2hw_top #(
     xdp2hw_core #(
         .LANES(LANES), .ROWS(ROWS), .ROM_FILE(ROM_FILE), .ENTRY(ENTRY), .REGS(REGS), .STACK_BYTES(STACK_BYTES),
         .ALU_LAT(ALU_LAT), .MUL_LAT(MUL_LAT), .LD_LAT_PKT(LD_LAT_PKT), .LD_LAT_CTX(LD_LAT_CTX), .LD_LAT_STK(LD_LAT_STK),
-        .LD_LAT_MAP(LD_LAT_MAP), .HELPER_CALL(HELPER_CALL), .MAP_LOOKUP(MAP_LOOKUP), .TAKEN_BRANCH(TAKEN_BRANCH),
+        .LD_LAT_MAP(LD_LAT_MAP), .TAKEN_BRANCH(TAKEN_BRANCH),
         .EXIT_DRAIN(EXIT_DRAIN), .EARLY_DRAIN(EARLY_DRAIN), .FWD_PER_LANE(FWD_PER_LANE), .CLEAR_REGS(CLEAR_REGS)
     ) core (
         .clk(clk), .rst(rst), .start(core_start), .pkt_len(pkt_len), .busy(core_busy), .done(done), .action(action),
         .cycles(cycles), .mem_rd(mem_rd), .mem_wr(mem_wr), .mem_addr(mem_addr), .mem_mask(mem_mask),
         .mem_wdata(mem_wdata), .mem_rdata(mem_rdata), .mem_full(mem_full), .call_valid(call_valid), .call_id(call_id),
-        .call_args(call_args), .call_r0(call_r0),
+        .call_args(call_args), .call_r0(call_r0), .call_done(call_done),
         /* verilator lint_off PINCONNECTEMPTY */ // trace outputs: read by the testbench's VCD, not by the top
         .pc(), .issue_valid(), .lane_valid(), .stall(), .stall_cause(), .flush(), .exit_valid(), .exit_action(),
         .early_exit(), .pkt_start(), .fwd_regs()
@@ -249,12 +250,27 @@ module xdp2hw_top #(
     xdp2hw_bytemem #(.BYTES(MAP_BYTES), .RPORTS(MRP), .WPORTS(MWP), .INIT_PREFIX("maps_b")) maps (
         .clk(clk), .raddr(map_raddr), .rdata(map_rdata), .waddr(map_waddr), .we(map_we), .wdata(map_wdata));
 
-    // ---- the helper unit -------------------------------------------------------------------------
+    // ---- the helper unit: dispatch ---------------------------------------------------------------
+    // The core pulses call_valid with the helper id and r1..r5 and holds fetch until call_done
+    // (with r0 on call_r0); a unit may answer in the call's own cycle. Each helper goes to one
+    // unit by id (and by the map r1 names); every unit answers with (done, r0) and the dispatch
+    // forwards the answer of the unit the call went to. Units:
+    //   fixed: the helpers answered from the call's arguments alone, after a fixed latency
+    //          (latency.helperCall, plus latency.mapLookup.array for an array lookup)
     wire [63:0] r1 = call_args[0 +: 64];
     wire [63:0] r2 = call_args[64 +: 64];
-    wire [31:0] key = stk_rdata[NLD*64 +: 32];
     wire        is_map = r1[63:40] == TAG_MAP_HI;
     wire [7:0]  mi = r1[39:32];
+
+    // unit select, decided at the call (kept for its answer)
+    localparam [1:0] U_FIXED = 2'd0;
+    wire [1:0] call_unit = U_FIXED;
+    reg  [1:0] unit_q;
+    always @(posedge clk) if (call_valid) unit_q <= call_unit;
+    wire [1:0] unit_now = call_valid ? call_unit : unit_q;
+
+    // -- the fixed-latency unit: map lookup on arrays, get_smp_processor_id, redirect
+    wire [31:0] key = stk_rdata[NLD*64 +: 32];
     reg  [31:0] m_base, m_max, m_stride;
     integer i;
     always @(*) begin
@@ -267,14 +283,42 @@ module xdp2hw_top #(
             end
     end
     wire [31:0] value_at = OFF_BASE + m_base + key * m_stride;
+    reg  [63:0] fx_r0_now;
     always @(*) begin
         case (call_id)
-            32'd1: call_r0 = (is_map && key_ptr[63:32] == TAG_STK && key < m_max) ? {TAG_MAPV, value_at} : 64'd0; // bpf_map_lookup_elem
-            32'd8: call_r0 = 64'd0;                                    // bpf_get_smp_processor_id: CPU 0
-            32'd23: call_r0 = (r2 == 64'd0) ? 64'd4 : 64'd0;          // bpf_redirect: XDP_REDIRECT, any flag XDP_ABORTED
-            default: call_r0 = 64'd0;                                  // the emitter refuses every other helper
+            32'd1: fx_r0_now = (is_map && key_ptr[63:32] == TAG_STK && key < m_max) ? {TAG_MAPV, value_at} : 64'd0; // bpf_map_lookup_elem
+            32'd8: fx_r0_now = 64'd0;                                    // bpf_get_smp_processor_id: CPU 0
+            32'd23: fx_r0_now = (r2 == 64'd0) ? 64'd4 : 64'd0;          // bpf_redirect: XDP_REDIRECT, any flag XDP_ABORTED
+            default: fx_r0_now = 64'd0;                                  // the emitter refuses every other helper
         endcase
     end
+    localparam integer FCW = 16;
+    wire [FCW-1:0] fx_lat = HELPER_CALL[FCW-1:0] + (is_map ? MAP_LOOKUP[FCW-1:0] : {FCW{1'b0}});
+    reg  [FCW-1:0] fx_cnt;
+    reg            fx_busy;
+    reg  [63:0]    fx_r0;
+    wire           fx_start = call_valid && call_unit == U_FIXED;
+    always @(posedge clk) begin
+        if (rst) begin
+            fx_busy <= 1'b0;
+            fx_cnt <= {FCW{1'b0}};
+            fx_r0 <= 64'd0;
+        end else if (fx_start && fx_lat != {FCW{1'b0}}) begin
+            fx_busy <= 1'b1;
+            fx_cnt <= fx_lat - 1'b1;
+            fx_r0 <= fx_r0_now;
+        end else if (fx_busy) begin
+            if (fx_cnt == {FCW{1'b0}}) fx_busy <= 1'b0;
+            else fx_cnt <= fx_cnt - 1'b1;
+        end
+    end
+    wire fx_done = (fx_start && fx_lat == {FCW{1'b0}}) || (fx_busy && fx_cnt == {FCW{1'b0}});
+    wire [63:0] fx_r0_out = fx_start ? fx_r0_now : fx_r0;
+
+    // -- the answer of the unit the call went to
+    assign call_done = (unit_now == U_FIXED) ? fx_done : 1'b0;
+    assign call_r0 = (unit_now == U_FIXED) ? fx_r0_out : 64'd0;
+
     always @(posedge clk) begin
         if (rst || start) redirect_ifindex <= 32'd0;
         else if (call_valid && call_id == 32'd23) redirect_ifindex <= r1[31:0];
