@@ -21,7 +21,7 @@ module xdp2hw_hashmap #(
     parameter integer PRE = 0,                 // latency.helperCall + latency.mapLookup.hash - 2: cycles before the key fetch
     parameter integer NW = $clog2(NODES + 1),  // width of a node link: node + 1, 0 for none (derived)
     parameter integer BW = (BUCKETS > 1) ? $clog2(BUCKETS) : 1, // bucket address width (derived)
-    parameter integer KB = KW / 64             // key beats at most (derived)
+    parameter integer MW = (MAPS > 1) ? $clog2(MAPS) : 1        // map index width (derived)
 ) (
     input  wire          clk,
     input  wire          rst,
@@ -30,7 +30,9 @@ module xdp2hw_hashmap #(
     input  wire [1:0]    op,          // 1 lookup, 2 update, 3 delete
     input  wire [7:0]    map,         // map index
     input  wire [31:0]   node_base,   // its first node
+    /* verilator lint_off UNUSEDSIGNAL */ // the map table's fields are 32 bits wide
     input  wire [31:0]   bucket_base, // its first bucket
+    /* verilator lint_on UNUSEDSIGNAL */
     input  wire [5:0]    bits,        // log2 of its bucket count
     input  wire [15:0]   key_bytes,
     input  wire [15:0]   value_bytes,
@@ -109,7 +111,9 @@ module xdp2hw_hashmap #(
     end
     wire [31:0] prod = fold * HASH_MUL;
     /* verilator lint_off WIDTH */ // a bucket index is below BUCKETS
+    /* verilator lint_off UNUSEDSIGNAL */ // the top `bits` bits, below BUCKETS
     wire [31:0] bucket_of = (q_bits == 6'd0) ? 32'd0 : (prod >> (6'd32 - q_bits));
+    /* verilator lint_on UNUSEDSIGNAL */
     /* verilator lint_on WIDTH */
 
     // synchronous reads: the head of a bucket, a node's key and link, the free list's next node
@@ -131,12 +135,19 @@ module xdp2hw_hashmap #(
     wire [31:0] slot = q_value_base + node_in_map * q_stride;
     /* verilator lint_on WIDTH */
     wire        hit = (key_q == key_m);
+    /* verilator lint_off UNUSEDSIGNAL */ // value bytes left to copy: only whether 8 or more, else the count
+    wire [18:0] left = {3'd0, q_value_bytes} - {beat, 3'd0};
+    /* verilator lint_on UNUSEDSIGNAL */
 
     // what the walk decided this cycle (S_FIRST: an empty chain; S_CMP: a match, or the chain's end)
     wire        decide = (state == S_FIRST && head_q == {NW{1'b0}}) || (state == S_CMP && (hit || link_q == {NW{1'b0}}));
     wire        found = (state == S_CMP && hit);
     wire [NW-1:0] last = (state == S_CMP) ? cur : {NW{1'b0}};   // the chain's last node when not found
-    wire [NW-1:0] free_head = free[q_map];
+    /* verilator lint_off UNUSEDSIGNAL */ // map indexes are 8 bits; MAPS of them exist
+    wire [7:0] q_map_w = q_map;
+    /* verilator lint_on UNUSEDSIGNAL */
+    wire [MW-1:0] fm = q_map_w[MW-1:0];
+    wire [NW-1:0] free_head = free[fm];
     wire [63:0] upd_err = (q_flags > 64'd2) ? EINVAL : (found && q_flags == 64'd1) ? EEXIST
                         : (!found && q_flags == 64'd2) ? ENOENT : (!found && free_head == {NW{1'b0}}) ? E2BIG : 64'd0;
     wire [15:0] value_beats = (q_value_bytes + 16'd7) >> 3;
@@ -222,14 +233,14 @@ module xdp2hw_hashmap #(
                 end
                 S_DEL: begin
                     if (insert) begin
-                        links[target - 1'b1] <= free[q_map];
-                        free[q_map] <= target;
+                        links[target - 1'b1] <= free[fm];
+                        free[fm] <= target;
                     end
                     state <= S_IDLE;
                 end
                 S_ALLOC: begin
                     if (insert) begin
-                        free[q_map] <= freelink_q;
+                        free[fm] <= freelink_q;
                         links[new_node - 1'b1] <= {NW{1'b0}};
                     end
                     beat <= 16'd0;
@@ -271,7 +282,7 @@ module xdp2hw_hashmap #(
         if (state == S_COPY) begin
             wr_en = (err == 64'd0);
             wr_addr = slot + {13'd0, beat, 3'd0};
-            wr_mask = (q_value_bytes - {beat, 3'd0} >= 16'd8) ? 8'hff : ((8'h01 << (q_value_bytes - {beat, 3'd0})) - 8'h01);
+            wr_mask = (left >= 19'd8) ? 8'hff : ((8'h01 << left[3:0]) - 8'h01);
             if (beat + 16'd1 == value_beats) begin
                 done = 1'b1;
                 r0 = err;

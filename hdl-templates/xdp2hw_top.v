@@ -344,13 +344,17 @@ module xdp2hw_top #(
     // -- the hash unit: lookup, update, delete on hash and per-CPU hash maps (xdp2hw_hashmap.v)
     wire          hu_done, hu_wr_en;
     wire [63:0]   hu_r0, hu_wr_data;
+    /* verilator lint_off UNUSEDSIGNAL */ // a map-memory byte offset: MAW bits of it
     wire [31:0]   hu_wr_addr;
+    /* verilator lint_on UNUSEDSIGNAL */
     wire [7:0]    hu_wr_mask;
     // events the testbench reports (the map dump): a key into a node, a node freed
+    /* verilator lint_off UNUSEDSIGNAL */ // read by the testbench by hierarchical name, not in the design
     wire          hu_ev_insert, hu_ev_delete;
     wire [7:0]    hu_ev_map;
     wire [31:0]   hu_ev_node;
     wire [HASH_KW-1:0] hu_ev_key;
+    /* verilator lint_on UNUSEDSIGNAL */
     generate
         if (HASH_MAPS > 0) begin : hash
             xdp2hw_hashmap #(

@@ -52,6 +52,8 @@ export function mapLayout(obj: LoadedObject, core?: CoreConfig): MapLayout {
     let hash: HashPlace | undefined;
     if (isHash) {
       if (d.keySize > MAX_HASH_KEY_BYTES) throw new RtlRefusal(`${obj.file}: map ${d.name} has ${d.keySize}-byte keys; the RTL hash unit holds keys of at most ${MAX_HASH_KEY_BYTES} bytes`);
+      if (core && !core.latency.hashWalk)
+        throw new RtlRefusal(`${obj.file}: map ${d.name}: core ${core.name}'s hash maps are a fixed-time table (latency.hashWalk unset), which the RTL does not build: the RTL hash unit needs latency.hashWalk`);
       if (core && core.latency.helperCall + core.latency.mapLookup.hash < HASH_MIN_FIXED)
         throw new RtlRefusal(`${obj.file}: map ${d.name}: the RTL hash unit needs latency.helperCall + latency.mapLookup.hash >= ${HASH_MIN_FIXED} (core ${core.name} has ${core.latency.helperCall} + ${core.latency.mapLookup.hash})`);
       const bits = hashBucketBits(d.maxEntries);
