@@ -7,7 +7,8 @@
 // CoreConfig numbers given as parameters: a row issues in one clock (operand read, execute, memory,
 // commit) when every register it reads is readable; each result carries a per-register countdown
 // to when its own lane (and, one later under per-lane forwarding, the other lanes) may read it; a
-// taken branch and a helper call hold fetch for their penalty; an exit drains for EXIT_DRAIN
+// taken branch holds fetch for its penalty, a helper call until the helper unit answers
+// (call_done: the unit's latency, which the TypeScript core charges the same); an exit drains for EXIT_DRAIN
 // cycles (EARLY_DRAIN when caught at fetch). `cycles` counts from the packet's first fetch to its
 // verdict, as `pipeline.cycles` does.
 //
@@ -36,8 +37,6 @@ module xdp2hw_core #(
     parameter integer LD_LAT_MAX = (LD_LAT_PKT > LD_LAT_CTX ? LD_LAT_PKT : LD_LAT_CTX) > (LD_LAT_STK > LD_LAT_MAP ? LD_LAT_STK : LD_LAT_MAP)
                                   ? (LD_LAT_PKT > LD_LAT_CTX ? LD_LAT_PKT : LD_LAT_CTX) : (LD_LAT_STK > LD_LAT_MAP ? LD_LAT_STK : LD_LAT_MAP),
                                                // a load into no known region: the slowest (derived)
-    parameter integer HELPER_CALL = 1,         // latency.helperCall: fetch held after a call
-    parameter integer MAP_LOOKUP = 0,          // latency.mapLookup.array: more when r1 names a map
     parameter integer TAKEN_BRANCH = 5,        // latency.takenBranch
     parameter integer EXIT_DRAIN = 5,          // latency.exit
     parameter integer EARLY_DRAIN = 2,         // latency.exit - latency.earlyExitSaving
@@ -67,10 +66,8 @@ module xdp2hw_core #(
     output wire                   call_valid,
     output wire [31:0]            call_id,
     output wire [5*64-1:0]        call_args,   // r1..r5, r1 lowest
-    input  wire [63:0]            call_r0,
-    input  wire [CW-1:0]          call_extra,  // cycles the helper's data engine adds (fetch held for them too)
-    input  wire                   call_late_valid, // a data engine's result: r0 written at this edge
-    input  wire [63:0]            call_late_r0,
+    input  wire [63:0]            call_r0,     // the result, in the cycle call_done is high
+    input  wire                   call_done,   // the unit answers: in the call's own cycle (latency 0) or later
     // trace signals, named as `simulate --vcd` names them
     output wire [15:0]            pc,
     output wire                   issue_valid,
@@ -89,7 +86,6 @@ module xdp2hw_core #(
     localparam [31:0] TAG_PKT = 32'hff000001;
     localparam [31:0] TAG_STK = 32'hff000002;
     localparam [31:0] TAG_MAPV = 32'hff000003;
-    localparam [23:0] TAG_MAP_HI = 24'hff0001;   // map handle: hi = {TAG_MAP_HI, map index}
     localparam [31:0] OFF_BASE = 32'h40000000;
 
     // syllable classes (0 is the ALU: every class not named below)
@@ -104,7 +100,9 @@ module xdp2hw_core #(
     reg [1:0]     state;
     reg [PCW-1:0] pcr;
     reg [31:0]    cyc;
-    reg [CW-1:0]  wait_cnt;    // cycles fetch is held (branch flush, helper)
+    reg [CW-1:0]  wait_cnt;    // cycles fetch is held after a taken branch (counted once the helper answered)
+    reg           call_wait;   // a helper call issued and the unit has not answered: fetch held
+    reg [3:0]     call_dst;    // where its result goes
     reg [CW-1:0]  drain_cnt;
     reg           first_row;
 
@@ -280,7 +278,7 @@ module xdp2hw_core #(
         end
     endgenerate
 
-    assign issue = running && wait_cnt == {CW{1'b0}} && (&l_ready);
+    assign issue = running && !call_wait && wait_cnt == {CW{1'b0}} && (&l_ready);
 
     integer kk;
     always @(*) begin
@@ -317,8 +315,9 @@ module xdp2hw_core #(
     assign call_valid = issue && call_found;
     assign call_id = l_imm[call_lane*64 +: 32];
     assign call_args = {rf[5], rf[4], rf[3], rf[2], rf[1]};
-    wire [CW-1:0] helper_stall = !call_found ? {CW{1'b0}}
-        : HELPER_CALL[CW-1:0] + ((rf[1][63:40] == TAG_MAP_HI) ? MAP_LOOKUP[CW-1:0] : {CW{1'b0}}) + call_extra;
+    // a call the unit answers in its own cycle writes r0 at issue as any syllable; a later answer
+    // holds fetch (call_wait) and writes r0 when it comes
+    wire call_now = call_found && call_done;
 
     // ---- state -------------------------------------------------------------------------------
     integer i, j;
@@ -329,6 +328,8 @@ module xdp2hw_core #(
             pcr <= {PCW{1'b0}};
             cyc <= 32'd0;
             wait_cnt <= {CW{1'b0}};
+            call_wait <= 1'b0;
+            call_dst <= 4'd0;
             drain_cnt <= {CW{1'b0}};
             first_row <= 1'b0;
             action <= 32'd0;
@@ -359,21 +360,35 @@ module xdp2hw_core #(
                         if (cnt_same[i] != {CW{1'b0}}) cnt_same[i] <= cnt_same[i] - 1'b1;
                         if (cnt_any[i] != {CW{1'b0}}) cnt_any[i] <= cnt_any[i] - 1'b1;
                     end
-                    if (wait_cnt != {CW{1'b0}}) wait_cnt <= wait_cnt - 1'b1;
-                    if (call_late_valid) rf[0] <= call_late_r0;   // fetch is held: no row writes meanwhile
+                    if (call_wait) begin
+                        if (call_done) begin
+                            call_wait <= 1'b0;
+                            rf[call_dst] <= call_r0;
+                            cnt_same[call_dst] <= {CW{1'b0}};
+                            cnt_any[call_dst] <= {CW{1'b0}};
+                        end
+                    end else if (wait_cnt != {CW{1'b0}}) wait_cnt <= wait_cnt - 1'b1;
+                    // the dividers' results (a later write to the register has dropped a stale one)
                     for (j = 0; j < LANES; j = j + 1)
                         if (d_valid[j] && {1'b0, d_dst[j*4 +: 4]} < REGS5) rf[d_dst[j*4 +: 4]] <= d_data[j*64 +: 64];
                     if (issue) begin
                         for (j = 0; j < LANES; j = j + 1)
-                            if (l_write[j] && {1'b0, l_dst[j*4 +: 4]} < REGS5) begin
+                            if (l_write[j] && {1'b0, l_dst[j*4 +: 4]} < REGS5 && (l_kind[j*2 +: 2] != K_HELPER || call_now)) begin
                                 if (!l_div[j]) rf[l_dst[j*4 +: 4]] <= l_res[j*64 +: 64];
                                 // ready at (this cycle + latency): readable when the countdown is 0
-                                cnt_same[l_dst[j*4 +: 4]] <= l_lat[j*CW +: CW] + ((l_kind[j*2 +: 2] == K_HELPER) ? helper_stall : {CW{1'b0}}) - 1'b1;
-                                cnt_any[l_dst[j*4 +: 4]] <= l_lat[j*CW +: CW] + ((l_kind[j*2 +: 2] == K_HELPER) ? helper_stall : {CW{1'b0}}) - 1'b1
-                                                            + {{(CW - 1){1'b0}}, l_own[j]};
+                                cnt_same[l_dst[j*4 +: 4]] <= l_lat[j*CW +: CW] - 1'b1;
+                                cnt_any[l_dst[j*4 +: 4]] <= l_lat[j*CW +: CW] - 1'b1 + {{(CW - 1){1'b0}}, l_own[j]};
                                 plane[l_dst[j*4 +: 4]] <= j[2:0];
                                 pkind[l_dst[j*4 +: 4]] <= l_kind[j*2 +: 2];
                             end
+                        // a call answered later: its result register waits for the answer
+                        for (j = 0; j < LANES; j = j + 1)
+                            if (l_write[j] && {1'b0, l_dst[j*4 +: 4]} < REGS5 && l_kind[j*2 +: 2] == K_HELPER && !call_now) begin
+                                call_dst <= l_dst[j*4 +: 4];
+                                plane[l_dst[j*4 +: 4]] <= j[2:0];
+                                pkind[l_dst[j*4 +: 4]] <= K_HELPER;
+                            end
+                        if (call_found && !call_done) call_wait <= 1'b1;
                         if (win_found && win_exit) begin
                             cycles <= cyc + 32'd1 + (win_early ? EARLY_DRAIN : EXIT_DRAIN);
                             if ((win_early ? EARLY_DRAIN : EXIT_DRAIN) == 0) state <= S_DONE;
@@ -382,7 +397,7 @@ module xdp2hw_core #(
                                 drain_cnt <= (win_early ? EARLY_DRAIN[CW-1:0] : EXIT_DRAIN[CW-1:0]) - 1'b1;
                             end
                         end else begin
-                            wait_cnt <= helper_stall + ((win_found) ? TAKEN_BRANCH[CW-1:0] : {CW{1'b0}});
+                            wait_cnt <= (win_found) ? TAKEN_BRANCH[CW-1:0] : {CW{1'b0}};
                             pcr <= win_found ? win_target[PCW-1:0] : pcr + 1'b1;
                         end
                     end
@@ -413,6 +428,7 @@ module xdp2hw_core #(
                     stall_cause = {1'b0, pkind[m]};
                 end
         if (wait_cnt != {CW{1'b0}}) stall_cause = 3'd0;
+        if (call_wait) stall_cause = 3'd1;
     end
 
     assign busy = state != S_IDLE;

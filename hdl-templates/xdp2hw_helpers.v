@@ -2,14 +2,14 @@
 // xdp2hw_top. It keeps the packet's frame offsets (data_meta, data, data_end; the frame as the
 // kernel's test run builds it: HEADROOM bytes of headroom, data_end at most FRAME_END) and answers
 //   bpf_csum_diff (28)        a data engine reads `from` then `to`, 8 bytes a cycle through the
-//                             helper's memory read port, and writes r0 late (call_late_*);
+//                             helper's memory read port, and folds the sums;
 //   bpf_xdp_adjust_head (44)  data (and data_meta with it) moves, the kernel's bounds and -EINVAL;
 //   bpf_xdp_adjust_meta (54)  data_meta moves, -EINVAL / -EACCES as the kernel;
 //   bpf_xdp_adjust_tail (65)  data_end moves; a grown tail is zero-filled 8 bytes a cycle through
 //                             the helper's packet write port.
-// `extra` is the cycles the data engine adds to the call (isa/timing.ts helperDataCycles: the same
-// rule the TypeScript core charges); the core holds fetch for them, so no row touches the packet
-// or r0 while the engine runs. The emitter refuses a program that calls both adjust_head and
+// It answers (done, r0) HELPER_CALL cycles after the call plus the cycles its data engine adds
+// (isa/timing.ts helperDataCycles: the rule the TypeScript core charges); the core holds fetch
+// until then, so no row touches the packet while the engine runs. The emitter refuses a program that calls both adjust_head and
 // adjust_meta (a head move with metadata would copy it; this unit has no copy engine).
 `default_nettype none
 
@@ -17,20 +17,19 @@ module xdp2hw_helpers #(
     parameter integer PAW = 12,                // packet buffer address width
     parameter integer HEADROOM = 256,          // XDP_PACKET_HEADROOM: data at packet start
     parameter integer FRAME_END = 3776,        // largest data_end (4096 less skb_shared_info)
-    parameter integer CW = 16                  // width of the extra-cycles count
+    parameter integer HELPER_CALL = 1,         // latency.helperCall (csum_diff needs 1: the emitter checks)
+    parameter integer CW = 16                  // width of the cycle counts
 ) (
     input  wire                  clk,
     input  wire                  rst,
     input  wire                  start,        // a packet starts: the offsets reset
     input  wire [31:0]           pkt_len,
-    input  wire                  call_valid,   // the call's row issues this cycle
+    input  wire                  call_valid,   // the call's row issues this cycle, to this unit
     input  wire [31:0]           call_id,
     input  wire [5*64-1:0]       call_args,    // r1..r5, r1 lowest
     output reg                   hit,          // this unit answers call_id
-    output reg  [63:0]           r0,           // its result at issue (adjust_*)
-    output reg  [CW-1:0]         extra,        // data-engine cycles the call adds
-    output wire                  late_valid,   // r0 written at this edge (csum_diff)
-    output wire [63:0]           late_r0,
+    output wire                  done,         // the answer: in the call's cycle or later
+    output wire [63:0]           r0,           // the result, while done
     // the packet's frame offsets
     output reg  [31:0]           meta_off,
     output reg  [31:0]           data_off,
@@ -76,20 +75,40 @@ module xdp2hw_helpers #(
     wire [31:0] gwords = (a2[31:0] >> 3) + (a2[2:0] != 3'd0);
     /* verilator lint_on WIDTH */
 
+    reg  [63:0]  r0_now;   // adjust_*: the result, from the offsets at the call
+    reg  [CW-1:0] extra;   // the data engine's cycles
     always @(*) begin
         hit = 1'b1;
-        r0 = 64'd0;
+        r0_now = 64'd0;
         extra = {CW{1'b0}};
         case (call_id)
             32'd28: extra = fwords[CW-1:0] + twords[CW-1:0];
-            32'd44: r0 = head_ok ? 64'd0 : EINVAL;
-            32'd54: r0 = !meta_range ? EINVAL : !meta_len_ok ? EACCES : 64'd0;
+            32'd44: r0_now = head_ok ? 64'd0 : EINVAL;
+            32'd54: r0_now = !meta_range ? EINVAL : !meta_len_ok ? EACCES : 64'd0;
             32'd65: begin
-                r0 = tail_ok ? 64'd0 : EINVAL;
+                r0_now = tail_ok ? 64'd0 : EINVAL;
                 extra = (off > 34'sd0) ? gwords[CW-1:0] : {CW{1'b0}};
             end
             default: hit = 1'b0;
         endcase
+    end
+
+    // the answer: HELPER_CALL + extra cycles after the call (in its own cycle when that is 0)
+    wire [CW-1:0] lat = HELPER_CALL[CW-1:0] + extra;
+    reg  [CW-1:0] cnt;
+    reg           busy, is_csum;
+    reg  [63:0]   r0_q;
+    always @(posedge clk) begin
+        if (rst || start) busy <= 1'b0;
+        else if (call_valid && lat != {CW{1'b0}}) begin
+            busy <= 1'b1;
+            cnt <= lat - 1'b1;
+            r0_q <= r0_now;
+            is_csum <= call_id == 32'd28;
+        end else if (busy) begin
+            if (cnt == {CW{1'b0}}) busy <= 1'b0;
+            else cnt <= cnt - 1'b1;
+        end
     end
 
     // ---- the data engine -------------------------------------------------------------------------
@@ -159,7 +178,7 @@ module xdp2hw_helpers #(
                         rem <= to_len;
                     end else phase <= E_FOLD;
                 end
-                E_FOLD: phase <= E_IDLE;
+                E_FOLD: phase <= E_IDLE;   // (the answer reads the fold while done)
                 E_FILL: begin
                     if (rem > 32'd8) begin
                         rem <= rem - 32'd8;
@@ -201,8 +220,8 @@ module xdp2hw_helpers #(
         end
     end
 
-    assign late_valid = phase == E_FOLD;
-    assign late_r0 = {48'd0, folded[31:16]};
+    assign done = (call_valid && lat == {CW{1'b0}}) || (busy && cnt == {CW{1'b0}});
+    assign r0 = (call_valid && lat == {CW{1'b0}}) ? r0_now : is_csum ? {48'd0, folded[31:16]} : r0_q;
     assign rd_busy = phase == E_FROM || phase == E_TO;
     assign rd_ptr = ptr;
     assign pw_addr = fill_at[PAW-1:0];

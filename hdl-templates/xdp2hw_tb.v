@@ -1,8 +1,10 @@
 // xdp2hw_tb: runs a batch of packets through xdp2hw_top. Reads packets.txt (from the working
 // directory): a count, then per packet "length ingress_ifindex rx_queue_index" and its bytes in
 // hex. Writes results.txt: per packet "P index action cycles redirect_ifindex", every map write
-// as "W address mask data" (hex) while it runs, and "O bytes" (the packet as it leaves). Map
-// memory starts from maps_b<bank>.hex; the ROM from rom.hex. +vcd writes trace.vcd.
+// as "W address mask data" (hex) while it runs, the hash unit's map changes as "H map node key"
+// (a key into a node) and "X map node" (a node freed), and "O bytes" (the packet as it leaves).
+// Map memory starts from maps_b<bank>.hex, the hash unit from hash_*.hex; the ROM from rom.hex.
+// +vcd writes trace.vcd.
 `default_nettype none
 `timescale 1ps/1ps
 
@@ -42,6 +44,12 @@ module xdp2hw_tb;
     always @(posedge clk)
         for (li = 0; li < P_LANES; li = li + 1)
             if (mw_valid[li]) $fdisplay(fout, "W %h %h %h", mw_addr[li*32 +: 32], mw_mask[li*8 +: 8], mw_data[li*64 +: 64]);
+    // the hash unit's map changes and value writes (signals of the top, by name)
+    always @(posedge clk) begin
+        if (dut.top.hu_ev_insert) $fdisplay(fout, "H %h %h %h", dut.top.hu_ev_map, dut.top.hu_ev_node, dut.top.hu_ev_key);
+        if (dut.top.hu_ev_delete) $fdisplay(fout, "X %h %h", dut.top.hu_ev_map, dut.top.hu_ev_node);
+        if (dut.top.hu_wr_en) $fdisplay(fout, "W %h %h %h", dut.top.hu_wr_addr, dut.top.hu_wr_mask, dut.top.hu_wr_data);
+    end
 
     initial begin
         if ($test$plusargs("vcd")) begin

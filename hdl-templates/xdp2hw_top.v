@@ -21,6 +21,17 @@ module xdp2hw_top #(
     parameter [MAPS*32-1:0] MAP_BASE = 0,      // per map: byte offset of value 0 in map memory
     parameter [MAPS*32-1:0] MAP_MAX = 0,       // per map: max_entries (0: not an array; lookups fail)
     parameter [MAPS*32-1:0] MAP_STRIDE = 8,    // per map: bytes between values (value size rounded to 8)
+    parameter [MAPS*32-1:0] MAP_KIND = 0,      // per map: 0 array (or no lookup), 1 hash (the hash unit's)
+    parameter [MAPS*32-1:0] MAP_NODE = 0,      // per map: a hash map's first node in the hash unit
+    parameter [MAPS*32-1:0] MAP_BUCKET = 0,    // per map: a hash map's first bucket
+    parameter [MAPS*32-1:0] MAP_BITS = 0,      // per map: log2 of a hash map's buckets
+    parameter [MAPS*32-1:0] MAP_KEYB = 4,      // per map: key bytes
+    parameter [MAPS*32-1:0] MAP_VALB = 8,      // per map: value bytes
+    parameter integer HASH_MAPS = 0,           // hash maps (0: no hash unit)
+    parameter integer HASH_NODES = 1,          // nodes of all hash maps (their max_entries summed)
+    parameter integer HASH_BUCKETS = 1,        // buckets of all hash maps
+    parameter integer HASH_KW = 64,            // key bits of the hash unit's node memory
+    parameter integer MAP_LOOKUP_HASH = 1,     // latency.mapLookup.hash
     parameter integer ALU_LAT = 1,             // latency.alu
     parameter integer MUL_LAT = 3,             // latency.mul
     parameter integer DIV_LAT = 66,            // latency.div
@@ -88,17 +99,17 @@ module xdp2hw_top #(
     wire                call_valid;
     wire [31:0]         call_id;
     wire [5*64-1:0]     call_args;
-    reg  [63:0]         call_r0;
+    /* verilator lint_on UNUSEDSIGNAL */
+    wire [63:0]         call_r0;
+    wire                call_done;
     wire                core_busy;
     // the packet helpers (xdp2hw_helpers): frame offsets, results, the data engine's ports
     wire [31:0]         meta_off, data_off, end_off;
-    wire                hu_hit, hu_late_valid, hu_rd_busy;
-    wire [63:0]         hu_r0, hu_late_r0, hu_rd_ptr;
-    reg  [63:0]         hu_rd_data;
-    wire [15:0]         hu_extra;
-    wire [PAW-1:0]      hu_pw_addr;
-    wire [7:0]          hu_pw_we;
-    wire [63:0]         hu_pw_data;
+    wire                pu_hit, pu_done, pu_rd_busy;
+    wire [63:0]         pu_r0, pu_rd_ptr;
+    wire [PAW-1:0]      pu_pw_addr;
+    wire [7:0]          pu_pw_we;
+    wire [63:0]         pu_pw_data;
     assign out_start = meta_off;
     assign out_len = end_off - meta_off;
 
@@ -133,14 +144,13 @@ module xdp2hw_top #(
     xdp2hw_core #(
         .LANES(LANES), .ROWS(ROWS), .ROM_FILE(ROM_FILE), .ENTRY(ENTRY), .REGS(REGS), .STACK_BYTES(STACK_BYTES),
         .ALU_LAT(ALU_LAT), .MUL_LAT(MUL_LAT), .DIV_LAT(DIV_LAT), .DIV_LANES(DIV_LANES), .LD_LAT_PKT(LD_LAT_PKT), .LD_LAT_CTX(LD_LAT_CTX), .LD_LAT_STK(LD_LAT_STK),
-        .LD_LAT_MAP(LD_LAT_MAP), .HELPER_CALL(HELPER_CALL), .MAP_LOOKUP(MAP_LOOKUP), .TAKEN_BRANCH(TAKEN_BRANCH),
+        .LD_LAT_MAP(LD_LAT_MAP), .TAKEN_BRANCH(TAKEN_BRANCH),
         .EXIT_DRAIN(EXIT_DRAIN), .EARLY_DRAIN(EARLY_DRAIN), .FWD_PER_LANE(FWD_PER_LANE), .CLEAR_REGS(CLEAR_REGS)
     ) core (
         .clk(clk), .rst(rst), .start(core_start), .pkt_len(end_off - data_off), .busy(core_busy), .done(done), .action(action),
         .cycles(cycles), .mem_rd(mem_rd), .mem_wr(mem_wr), .mem_addr(mem_addr), .mem_mask(mem_mask),
         .mem_wdata(mem_wdata), .mem_rdata(mem_rdata), .mem_full(mem_full), .call_valid(call_valid), .call_id(call_id),
-        .call_args(call_args), .call_r0(call_r0),
-        .call_extra(hu_extra), .call_late_valid(hu_late_valid), .call_late_r0(hu_late_r0),
+        .call_args(call_args), .call_r0(call_r0), .call_done(call_done),
         /* verilator lint_off PINCONNECTEMPTY */ // trace outputs: read by the testbench's VCD, not by the top
         .pc(), .issue_valid(), .lane_valid(), .stall(), .stall_cause(), .flush(), .exit_valid(), .exit_action(),
         .early_exit(), .pkt_start(), .fwd_regs()
@@ -179,13 +189,14 @@ module xdp2hw_top #(
     wire [(NST+1)*SAW-1:0] stk_waddr;
     wire [(NST+1)*8-1:0]   stk_we;
     wire [(NST+1)*64-1:0]  stk_wdata;
+    // the map memory's last read and write ports are the helper units' (hash unit: key, value copy)
     wire [(MRP+1)*MAW-1:0] map_raddr;
     /* verilator lint_off UNUSEDSIGNAL */ // a program with no load reads no map (its port is tied off)
     wire [(MRP+1)*64-1:0]  map_rdata;
     /* verilator lint_on UNUSEDSIGNAL */
-    wire [MWP*MAW-1:0]     map_waddr;
-    wire [MWP*8-1:0]       map_we;
-    wire [MWP*64-1:0]      map_wdata;
+    wire [(MWP+1)*MAW-1:0] map_waddr;
+    wire [(MWP+1)*8-1:0]   map_we;
+    wire [(MWP+1)*64-1:0]  map_wdata;
 
     genvar l;
     generate
@@ -238,9 +249,9 @@ module xdp2hw_top #(
             assign map_raddr[0 +: MAW] = {MAW{1'b0}};
         end
         if (NST == 0) begin : no_map_write
-            assign map_waddr = {MAW{1'b0}};
-            assign map_we = 8'd0;
-            assign map_wdata = 64'd0;
+            assign map_waddr[0 +: MAW] = {MAW{1'b0}};
+            assign map_we[0 +: 8] = 8'd0;
+            assign map_wdata[0 +: 64] = 64'd0;
         end
     endgenerate
 
@@ -251,25 +262,22 @@ module xdp2hw_top #(
     assign pkt_we[NST*8 +: 8] = host_we;
     assign pkt_wdata[NST*64 +: 64] = host_wdata;
     wire [63:0] key_ptr = call_args[64 +: 64];   // r2
-    /* verilator lint_off UNUSEDSIGNAL */ // a stack key's offset fits the stack's address width
-    wire [31:0] key_idx = key_ptr[31:0] - OFF_BASE;
-    wire [31:0] hu_idx = hu_rd_ptr[31:0] - OFF_BASE;
+    // the helper port reads the key at the call (fixed unit), then what the hash unit or the packet
+    // helpers' data engine asks (one at a time: a call holds fetch until its unit answers)
+    wire [63:0] hu_rd_ptr;
+    /* verilator lint_off UNUSEDSIGNAL */ // offsets within the stack, packet or map memory
+    wire [63:0] help_ptr = pu_rd_busy ? pu_rd_ptr : (hu_rd_ptr != 64'd0) ? hu_rd_ptr : key_ptr;
+    wire [31:0] help_idx = help_ptr[31:0] - OFF_BASE;
     /* verilator lint_on UNUSEDSIGNAL */
-    assign stk_raddr[NLD*SAW +: SAW] = hu_rd_busy ? hu_idx[SAW-1:0] : key_idx[SAW-1:0];
-    // the data engine's ports
-    assign pkt_raddr[(NLD+1)*PAW +: PAW] = hu_idx[PAW-1:0];
-    assign map_raddr[MRP*MAW +: MAW] = hu_idx[MAW-1:0];
-    assign pkt_waddr[(NST+1)*PAW +: PAW] = hu_pw_addr;
-    assign pkt_we[(NST+1)*8 +: 8] = hu_pw_we;
-    assign pkt_wdata[(NST+1)*64 +: 64] = hu_pw_data;
-    always @(*) begin
-        case (hu_rd_ptr[63:32])
-            TAG_PKT: hu_rd_data = pkt_rdata[(NLD+1)*64 +: 64];
-            TAG_STK: hu_rd_data = stk_rdata[NLD*64 +: 64];
-            TAG_MAPV: hu_rd_data = map_rdata[MRP*64 +: 64];
-            default: hu_rd_data = 64'd0;
-        endcase
-    end
+    assign stk_raddr[NLD*SAW +: SAW] = help_idx[SAW-1:0];
+    assign map_raddr[MRP*MAW +: MAW] = help_idx[MAW-1:0];
+    assign pkt_raddr[(NLD+1)*PAW +: PAW] = help_idx[PAW-1:0];
+    wire [63:0] help_rdata = (help_ptr[63:32] == TAG_MAPV) ? map_rdata[MRP*64 +: 64]
+                           : (help_ptr[63:32] == TAG_PKT) ? pkt_rdata[(NLD+1)*64 +: 64] : stk_rdata[NLD*64 +: 64];
+    // the packet helpers' zero fill
+    assign pkt_waddr[(NST+1)*PAW +: PAW] = pu_pw_addr;
+    assign pkt_we[(NST+1)*8 +: 8] = pu_pw_we;
+    assign pkt_wdata[(NST+1)*64 +: 64] = pu_pw_data;
     /* verilator lint_off WIDTH */ // a clear row times 8 is a stack byte address
     assign stk_waddr[NST*SAW +: SAW] = clear_row[SAW-1:0] << 3;
     /* verilator lint_on WIDTH */
@@ -280,41 +288,141 @@ module xdp2hw_top #(
         .clk(clk), .raddr(pkt_raddr), .rdata(pkt_rdata), .waddr(pkt_waddr), .we(pkt_we), .wdata(pkt_wdata));
     xdp2hw_bytemem #(.BYTES(STACK_BYTES), .RPORTS(NLD + 1), .WPORTS(NST + 1)) stack (
         .clk(clk), .raddr(stk_raddr), .rdata(stk_rdata), .waddr(stk_waddr), .we(stk_we), .wdata(stk_wdata));
-    xdp2hw_bytemem #(.BYTES(MAP_BYTES), .RPORTS(MRP + 1), .WPORTS(MWP), .INIT_PREFIX("maps_b")) maps (
+    xdp2hw_bytemem #(.BYTES(MAP_BYTES), .RPORTS(MRP + 1), .WPORTS(MWP + 1), .INIT_PREFIX("maps_b")) maps (
         .clk(clk), .raddr(map_raddr), .rdata(map_rdata), .waddr(map_waddr), .we(map_we), .wdata(map_wdata));
 
-    // ---- the helper unit -------------------------------------------------------------------------
+    // ---- the helper unit: dispatch ---------------------------------------------------------------
+    // The core pulses call_valid with the helper id and r1..r5 and holds fetch until call_done
+    // (with r0 on call_r0); a unit may answer in the call's own cycle. Each helper goes to one
+    // unit by id (and by the map r1 names); every unit answers with (done, r0) and the dispatch
+    // forwards the answer of the unit the call went to. Units:
+    //   fixed: the helpers answered from the call's arguments alone, after a fixed latency
+    //          (latency.helperCall, plus latency.mapLookup.array for an array lookup)
     wire [63:0] r1 = call_args[0 +: 64];
     wire [63:0] r2 = call_args[64 +: 64];
-    wire [31:0] key = stk_rdata[NLD*64 +: 32];
     wire        is_map = r1[63:40] == TAG_MAP_HI;
     wire [7:0]  mi = r1[39:32];
-    reg  [31:0] m_base, m_max, m_stride;
+
+    // unit select, decided at the call (kept for its answer)
+    localparam [1:0] U_FIXED = 2'd0, U_HASH = 2'd1, U_PKT = 2'd2;
+    wire [1:0] call_unit = (is_map && m_kind == 32'd1 && (call_id == 32'd1 || call_id == 32'd2 || call_id == 32'd3)) ? U_HASH
+                         : pu_hit ? U_PKT : U_FIXED;
+    reg  [1:0] unit_q;
+    always @(posedge clk) if (call_valid) unit_q <= call_unit;
+    wire [1:0] unit_now = call_valid ? call_unit : unit_q;
+
+    // -- the fixed-latency unit: map lookup on arrays, get_smp_processor_id, redirect
+    wire [31:0] key = help_rdata[31:0];
+    /* verilator lint_off UNUSEDSIGNAL */ // table fields are 32 bits; the hash unit takes the widths it needs
+    reg  [31:0] m_base, m_max, m_stride, m_kind, m_node, m_bucket, m_bits, m_keyb, m_valb;
+    /* verilator lint_on UNUSEDSIGNAL */
     integer i;
     always @(*) begin
-        m_base = 32'd0; m_max = 32'd0; m_stride = 32'd0;
+        m_base = 32'd0; m_max = 32'd0; m_stride = 32'd0; m_kind = 32'd0; m_node = 32'd0; m_bucket = 32'd0;
+        m_bits = 32'd0; m_keyb = 32'd0; m_valb = 32'd0;
         for (i = 0; i < MAPS; i = i + 1)
             if (mi == i[7:0]) begin
                 m_base = MAP_BASE[i*32 +: 32];
                 m_max = MAP_MAX[i*32 +: 32];
                 m_stride = MAP_STRIDE[i*32 +: 32];
+                m_kind = MAP_KIND[i*32 +: 32];
+                m_node = MAP_NODE[i*32 +: 32];
+                m_bucket = MAP_BUCKET[i*32 +: 32];
+                m_bits = MAP_BITS[i*32 +: 32];
+                m_keyb = MAP_KEYB[i*32 +: 32];
+                m_valb = MAP_VALB[i*32 +: 32];
             end
     end
     wire [31:0] value_at = OFF_BASE + m_base + key * m_stride;
+    reg  [63:0] fx_r0_now;
     always @(*) begin
         case (call_id)
-            32'd1: call_r0 = (is_map && key_ptr[63:32] == TAG_STK && key < m_max) ? {TAG_MAPV, value_at} : 64'd0; // bpf_map_lookup_elem
-            32'd8: call_r0 = 64'd0;                                    // bpf_get_smp_processor_id: CPU 0
-            32'd23: call_r0 = (r2 == 64'd0) ? 64'd4 : 64'd0;          // bpf_redirect: XDP_REDIRECT, any flag XDP_ABORTED
-            default: call_r0 = hu_hit ? hu_r0 : 64'd0;                 // the packet helpers; the emitter refuses the rest
+            32'd1: fx_r0_now = (is_map && (key_ptr[63:32] == TAG_STK || key_ptr[63:32] == TAG_MAPV) && key < m_max) ? {TAG_MAPV, value_at} : 64'd0; // bpf_map_lookup_elem
+            32'd8: fx_r0_now = 64'd0;                                    // bpf_get_smp_processor_id: CPU 0
+            32'd23: fx_r0_now = (r2 == 64'd0) ? 64'd4 : 64'd0;          // bpf_redirect: XDP_REDIRECT, any flag XDP_ABORTED
+            default: fx_r0_now = 64'd0;                                  // the emitter refuses every other helper
         endcase
     end
+    localparam integer FCW = 16;
+    wire [FCW-1:0] fx_lat = HELPER_CALL[FCW-1:0] + (is_map ? MAP_LOOKUP[FCW-1:0] : {FCW{1'b0}});
+    reg  [FCW-1:0] fx_cnt;
+    reg            fx_busy;
+    reg  [63:0]    fx_r0;
+    wire           fx_start = call_valid && call_unit == U_FIXED;
+    always @(posedge clk) begin
+        if (rst) begin
+            fx_busy <= 1'b0;
+            fx_cnt <= {FCW{1'b0}};
+            fx_r0 <= 64'd0;
+        end else if (fx_start && fx_lat != {FCW{1'b0}}) begin
+            fx_busy <= 1'b1;
+            fx_cnt <= fx_lat - 1'b1;
+            fx_r0 <= fx_r0_now;
+        end else if (fx_busy) begin
+            if (fx_cnt == {FCW{1'b0}}) fx_busy <= 1'b0;
+            else fx_cnt <= fx_cnt - 1'b1;
+        end
+    end
+    wire fx_done = (fx_start && fx_lat == {FCW{1'b0}}) || (fx_busy && fx_cnt == {FCW{1'b0}});
+    wire [63:0] fx_r0_out = fx_start ? fx_r0_now : fx_r0;
 
-    xdp2hw_helpers #(.PAW(PAW), .HEADROOM(HEADROOM), .FRAME_END(FRAME_END), .CW(16)) helpers (
-        .clk(clk), .rst(rst), .start(start && ready), .pkt_len(pkt_len), .call_valid(call_valid), .call_id(call_id),
-        .call_args(call_args), .hit(hu_hit), .r0(hu_r0), .extra(hu_extra), .late_valid(hu_late_valid), .late_r0(hu_late_r0),
-        .meta_off(meta_off), .data_off(data_off), .end_off(end_off), .rd_ptr(hu_rd_ptr), .rd_busy(hu_rd_busy),
-        .rd_data(hu_rd_data), .pw_addr(hu_pw_addr), .pw_we(hu_pw_we), .pw_data(hu_pw_data));
+    // -- the hash unit: lookup, update, delete on hash and per-CPU hash maps (xdp2hw_hashmap.v)
+    wire          hu_done, hu_wr_en;
+    wire [63:0]   hu_r0, hu_wr_data;
+    /* verilator lint_off UNUSEDSIGNAL */ // a map-memory byte offset: MAW bits of it
+    wire [31:0]   hu_wr_addr;
+    /* verilator lint_on UNUSEDSIGNAL */
+    wire [7:0]    hu_wr_mask;
+    // events the testbench reports (the map dump): a key into a node, a node freed
+    /* verilator lint_off UNUSEDSIGNAL */ // read by the testbench by hierarchical name, not in the design
+    wire          hu_ev_insert, hu_ev_delete;
+    wire [7:0]    hu_ev_map;
+    wire [31:0]   hu_ev_node;
+    wire [HASH_KW-1:0] hu_ev_key;
+    /* verilator lint_on UNUSEDSIGNAL */
+    generate
+        if (HASH_MAPS > 0) begin : hash
+            xdp2hw_hashmap #(
+                .NODES(HASH_NODES), .BUCKETS(HASH_BUCKETS), .KW(HASH_KW), .MAPS(MAPS), .PRE(HELPER_CALL + MAP_LOOKUP_HASH - 2)
+            ) unit (
+                .clk(clk), .rst(rst), .start(call_valid && call_unit == U_HASH), .op(call_id[1:0]), .map(mi),
+                .node_base(m_node), .bucket_base(m_bucket), .bits(m_bits[5:0]), .key_bytes(m_keyb[15:0]),
+                .value_bytes(m_valb[15:0]), .value_base(m_base), .stride(m_stride), .key_ptr(r2),
+                .value_ptr(call_args[128 +: 64]), .flags(call_args[192 +: 64]),
+                .rd_ptr(hu_rd_ptr), .rd_data(help_rdata), .wr_en(hu_wr_en), .wr_addr(hu_wr_addr), .wr_mask(hu_wr_mask),
+                .wr_data(hu_wr_data), .done(hu_done), .r0(hu_r0), .ev_insert(hu_ev_insert), .ev_delete(hu_ev_delete),
+                .ev_map(hu_ev_map), .ev_node(hu_ev_node), .ev_key(hu_ev_key));
+        end else begin : no_hash
+            assign hu_rd_ptr = 64'd0;
+            assign hu_done = 1'b0;
+            assign hu_r0 = 64'd0;
+            assign hu_wr_en = 1'b0;
+            assign hu_wr_addr = 32'd0;
+            assign hu_wr_mask = 8'd0;
+            assign hu_wr_data = 64'd0;
+            assign hu_ev_insert = 1'b0;
+            assign hu_ev_delete = 1'b0;
+            assign hu_ev_map = 8'd0;
+            assign hu_ev_node = 32'd0;
+            assign hu_ev_key = {HASH_KW{1'b0}};
+        end
+    endgenerate
+    assign map_waddr[MWP*MAW +: MAW] = hu_wr_addr[MAW-1:0];
+    assign map_we[MWP*8 +: 8] = hu_wr_en ? hu_wr_mask : 8'd0;
+    assign map_wdata[MWP*64 +: 64] = hu_wr_data;
+
+    // -- the answer of the unit the call went to
+    // -- the packet helpers (xdp2hw_helpers.v): csum_diff, adjust_head / _meta / _tail
+    xdp2hw_helpers #(.PAW(PAW), .HEADROOM(HEADROOM), .FRAME_END(FRAME_END), .HELPER_CALL(HELPER_CALL)) helpers (
+        .clk(clk), .rst(rst), .start(start && ready), .pkt_len(pkt_len), .call_valid(call_valid && call_unit == U_PKT),
+        .call_id(call_id), .call_args(call_args), .hit(pu_hit), .done(pu_done), .r0(pu_r0),
+        .meta_off(meta_off), .data_off(data_off), .end_off(end_off), .rd_ptr(pu_rd_ptr), .rd_busy(pu_rd_busy),
+        .rd_data(help_rdata), .pw_addr(pu_pw_addr), .pw_we(pu_pw_we), .pw_data(pu_pw_data));
+
+    // -- the answer of the unit the call went to
+    assign call_done = (unit_now == U_FIXED) ? fx_done : (unit_now == U_HASH) ? hu_done : (unit_now == U_PKT) ? pu_done : 1'b0;
+    assign call_r0 = (unit_now == U_FIXED) ? fx_r0_out : (unit_now == U_HASH) ? hu_r0 : (unit_now == U_PKT) ? pu_r0 : 64'd0;
+
     always @(posedge clk) begin
         if (rst || start) redirect_ifindex <= 32'd0;
         else if (call_valid && call_id == 32'd23) redirect_ifindex <= r1[31:0];

@@ -26,8 +26,6 @@ export interface RowTiming {
   readonly early: Uint8Array;
   /** the handler index of the row's helper call, -1 when none (a row holds at most helpersPerRow; the first is timed) */
   readonly helper: number;
-  /** that call's helper id (-1: none, or a kfunc) */
-  readonly helperId: number;
   /** bit per lane holding a syllable */
   readonly laneMask: number;
   /** the lanes holding a syllable, lowest first */
@@ -43,7 +41,6 @@ export function rowTiming(row: Row, core: CoreConfig): RowTiming {
   const writes: number[] = [];
   const early: number[] = [];
   let helper = -1;
-  let helperId = -1;
   let laneMask = 0;
   let h = 0;
   row.forEach((s, lane) => {
@@ -60,15 +57,12 @@ export function rowTiming(row: Row, core: CoreConfig): RowTiming {
       else if (load) writes.push(w, lane, -1 - (s.insn.kind === 'atomic' ? s.insn.dst : (s.insn as { src: number }).src), Producer.LOAD, own);
       else writes.push(w, lane, resultLatency(core, s.insn, undefined), Producer.ALU, own);
     }
-    if (call && helper < 0) {
-      helper = h;
-      if (s.insn.kind === 'call' && s.insn.target === 'helper') helperId = s.insn.id;
-    }
+    if (call && helper < 0) helper = h;
     early.push(s.insn.kind === 'exit-imm' && (core.laneCaps[lane]?.earlyExit ?? false) ? 1 : 0);
     h++;
   });
   const lanes = Uint8Array.from(row.flatMap((s, lane) => (s ? [lane] : [])));
-  return { reads: Int32Array.from(reads), writes: Int32Array.from(writes), early: Uint8Array.from(early), helper, helperId, laneMask, lanes, loads: writes.some((v, i) => i % 5 === 2 && v < 0), syllables: h };
+  return { reads: Int32Array.from(reads), writes: Int32Array.from(writes), early: Uint8Array.from(early), helper, laneMask, lanes, loads: writes.some((v, i) => i % 5 === 2 && v < 0), syllables: h };
 }
 
 /** The lookup unit a map type uses (undefined: no lookup unit, e.g. devmap indexes a table). */

@@ -3,10 +3,12 @@
 // syllable calls a helper and which exit is caught at fetch (the rules: isa/timing.ts, which the
 // static worst case of compiler/wcet reads too). Data only; pipeline.ts runs them.
 
-import { exitDrain, helperDataCycles, lookupFamily, rowTiming, slowestLoad } from '../../isa/index.js';
+import { exitDrain, hashBucket, hashBucketBits, hashOpCycles, hashWalkSteps, helperDataCycles, lookupFamily, rowTiming, slowestLoad } from '../../isa/index.js';
 import type { CoreConfig, LoadRegion, RowProgram, RowTiming } from '../../isa/index.js';
 import type { LoadedObject } from '../../compiler/loader/types.js';
 import { RegionKind } from '../machine/index.js';
+import type { Machine } from '../machine/index.js';
+import type { BpfMap } from '../maps/types.js';
 
 export { lookupFamily, Producer, Stall, STALL_KINDS } from '../../isa/index.js';
 export type { RowTiming, StallKind } from '../../isa/index.js';
@@ -25,6 +27,20 @@ export interface CoreTiming {
   readonly takenBranch: number;
   readonly exit: number;
   readonly earlyExit: number;
+  /** per row, the helper id of its timed call (-1: none) */
+  readonly helperIds: Int32Array;
+  /** per map index, a hash map whose calls walk chains (hashWalk cores), else undefined */
+  readonly walks: readonly (HashWalk | undefined)[];
+  readonly core: CoreConfig;
+}
+
+/** A hash map the hash unit walks: its sizes and bucket bits, and a bucket cache by key buffer. */
+export interface HashWalk {
+  readonly keySize: number;
+  readonly valueSize: number;
+  readonly bits: number;
+  /** the bucket of each stored key buffer (the map model keeps a key's buffer while it lives) */
+  readonly buckets: WeakMap<Uint8Array, number>;
 }
 
 const REGION_OF_KIND: Record<number, LoadRegion> = {
@@ -40,8 +56,39 @@ export function compileTiming(p: RowProgram, core: CoreConfig, obj: LoadedObject
   const loadLatency = new Int32Array(8).fill(slowestLoad(core));
   for (const [kind, region] of Object.entries(REGION_OF_KIND)) loadLatency[Number(kind)] = core.latency.load[region];
   const l = core.latency;
+  const helperIds = Int32Array.from(p.rows, (row) => {
+    const s = row.find((x) => x?.insn.kind === 'call');
+    return s && s.insn.kind === 'call' && s.insn.target === 'helper' ? s.insn.id : -1;
+  });
+  const walks = obj.maps.map((m): HashWalk | undefined => (l.hashWalk && lookupFamily(m.type) === 'hash'
+    ? { keySize: m.keySize, valueSize: m.valueSize, bits: hashBucketBits(m.maxEntries), buckets: new WeakMap() } : undefined));
   return {
     rows, lanes: p.lanes, helperCall: l.helperCall, helperData: (id, r2, r4) => helperDataCycles(core, id, r2, r4), mapLookup, loadLatency,
-    takenBranch: l.takenBranch, exit: exitDrain(core, false), earlyExit: exitDrain(core, true),
+    takenBranch: l.takenBranch, exit: exitDrain(core, false), earlyExit: exitDrain(core, true), helperIds, walks, core,
   };
+}
+
+/**
+ * Cycles a helper call holds fetch beyond its row: helperCall, plus mapLookup of the family of
+ * the map r1 names; on a hashWalk core, a lookup / update / delete on a hash map costs its walk
+ * (isa/hashmap.ts), the key read where r2 points (as the hash unit reads it), the chain from the
+ * map model's keys in insertion order (the hardware's chain order).
+ */
+export function callCycles(t: CoreTiming, m: Machine, mi: number | undefined, helperId: number, maps: (i: number) => BpfMap | undefined): number {
+  if (mi === undefined) return t.helperCall;
+  const w = t.walks[mi];
+  const map = w && (helperId === 1 || helperId === 2 || helperId === 3) ? maps(mi) : undefined;
+  if (!w || !map) return t.helperCall + (t.mapLookup[mi] ?? 0);
+  const span = m.mem.span(m.H[2], m.L[2], w.keySize, false);
+  // a key the helper cannot read traps the run: no walk to time
+  if (!span) return t.helperCall + (t.mapLookup[mi] ?? 0);
+  const key = span.buf.slice(span.at, span.at + w.keySize);
+  const bucketOf = (k: Uint8Array, bits: number): number => {
+    let b = w.buckets.get(k);
+    if (b === undefined) w.buckets.set(k, (b = hashBucket(k, bits)));
+    return b;
+  };
+  const keys = map.entries().map(([k]) => k);
+  const steps = hashWalkSteps(keys, key, w.keySize, w.bits, bucketOf);
+  return hashOpCycles(t.core, helperId as 1 | 2 | 3, w.keySize, w.valueSize, steps);
 }

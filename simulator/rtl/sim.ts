@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, w
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
+import type { HashPlace, HashUnitSize } from '../../isa/index.js';
 
 const run = promisify(execFile);
 
@@ -18,8 +19,13 @@ export interface RtlDesign {
   readonly program: string;
   readonly files: Readonly<Record<string, string>>;
   readonly layout: {
-    readonly maps: readonly { readonly name: string; readonly base: number; readonly stride: number; readonly valueSize: number; readonly maxEntries: number }[];
+    readonly maps: readonly {
+      readonly name: string; readonly base: number; readonly stride: number; readonly valueSize: number; readonly maxEntries: number;
+      /** where the hash unit holds a hash map */
+      readonly hash?: HashPlace;
+    }[];
     readonly bytes: number;
+    readonly hash: HashUnitSize;
   };
   readonly packetBytes: number;
   readonly hash: string;
@@ -98,9 +104,15 @@ export interface SimResult {
   cycles: number;
   redirectIfindex: number;
   packet: Uint8Array;
-  /** map memory writes in order: byte address, bytes written there */
-  writes: { addr: number; bytes: number[] }[];
+  /** map changes in order: map-memory writes (byte address, bytes), hash-unit inserts and frees */
+  writes: MapEvent[];
 }
+
+/** A map-memory write, a key into a hash node ("H"), a hash node freed ("X"). */
+export type MapEvent =
+  | { readonly kind: 'write'; readonly addr: number; readonly bytes: number[] }
+  | { readonly kind: 'insert'; readonly map: number; readonly node: number; readonly key: Uint8Array }
+  | { readonly kind: 'delete'; readonly map: number; readonly node: number };
 
 /** Runs a batch through a built design, the map memory starting from `banks`; one result per packet. */
 export async function simulate(dir: string, sim: RtlSimulator, packets: readonly SimPacket[], banks: Record<string, string>, vcd = false): Promise<SimResult[]> {
@@ -138,7 +150,13 @@ export function parseResults(text: string): SimResult[] {
       const data = BigInt(`0x${f[3]}`);
       const bytes: number[] = [];
       for (let i = 0; i < 8 && mask >> i; i++) if ((mask >> i) & 1) bytes.push(Number((data >> BigInt(8 * i)) & 0xffn));
-      writes.push({ addr, bytes });
+      writes.push({ kind: 'write', addr, bytes });
+    } else if (f[0] === 'H') {
+      const hex = f[3].length % 2 ? `0${f[3]}` : f[3];
+      const key = Uint8Array.from(hex.match(/../g) ?? [], (h) => parseInt(h, 16)).reverse(); // printed most significant byte first
+      writes.push({ kind: 'insert', map: parseInt(f[1], 16), node: parseInt(f[2], 16), key });
+    } else if (f[0] === 'X') {
+      writes.push({ kind: 'delete', map: parseInt(f[1], 16), node: parseInt(f[2], 16) });
     } else if (f[0] === 'P') {
       out.push({ code: Number(f[2]) >>> 0, cycles: Number(f[3]), redirectIfindex: Number(f[4]) >>> 0, packet: new Uint8Array(0), writes });
       writes = [];

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { hashUnitFiles } from '../../../isa/index.js';
 import type { CoreConfig, RowProgram } from '../../../isa/index.js';
 import type { LoadedObject } from '../../loader/types.js';
 import { mapBankFiles, mapLayout } from './maps.js';
@@ -18,7 +19,7 @@ export { mapBankFiles, mapLayout } from './maps.js';
 export type { MapLayout, MapPlace } from './maps.js';
 
 /** The Verilog modules the design copies from hdl-templates/, in dependency order. */
-export const HDL_MODULES = ['xdp2hw_alu.v', 'xdp2hw_bytemem.v', 'xdp2hw_div.v', 'xdp2hw_core.v', 'xdp2hw_helpers.v', 'xdp2hw_top.v'] as const;
+export const HDL_MODULES = ['xdp2hw_alu.v', 'xdp2hw_bytemem.v', 'xdp2hw_div.v', 'xdp2hw_hashmap.v', 'xdp2hw_core.v', 'xdp2hw_helpers.v', 'xdp2hw_top.v'] as const;
 export const TESTBENCH = 'xdp2hw_tb.v';
 /** The module to synthesise: the whole design with the program's parameters. */
 export const SYNTH_TOP = 'xdp2hw_program';
@@ -85,6 +86,17 @@ function params(p: RowProgram, core: CoreConfig, layout: MapLayout, packetBytes:
     ['P_MAP_BASE', pack(layout.maps.map((m) => m.base)), `value 0 of each map: ${layout.maps.map((m) => m.name).join(', ') || 'none'}`],
     ['P_MAP_MAX', pack(layout.maps.map((m) => m.maxEntries)), 'max_entries of each map'],
     ['P_MAP_STRIDE', pack(layout.maps.map((m) => m.stride)), 'bytes between values of each map'],
+    ['P_MAP_KIND', pack(layout.maps.map((m) => (m.hash ? 1 : 0))), 'each map: 0 array, 1 hash (the hash unit)'],
+    ['P_MAP_NODE', pack(layout.maps.map((m) => m.hash?.node ?? 0)), "each hash map's first node"],
+    ['P_MAP_BUCKET', pack(layout.maps.map((m) => m.hash?.bucket ?? 0)), "each hash map's first bucket"],
+    ['P_MAP_BITS', pack(layout.maps.map((m) => m.hash?.bits ?? 0)), "log2 of each hash map's buckets"],
+    ['P_MAP_KEYB', pack(layout.maps.map((m) => m.keySize)), 'key bytes of each map'],
+    ['P_MAP_VALB', pack(layout.maps.map((m) => m.valueSize)), 'value bytes of each map'],
+    ['P_HASH_MAPS', layout.hash.count, 'hash maps (0: no hash unit)'],
+    ['P_HASH_NODES', layout.hash.nodes, 'hash nodes (max_entries of the hash maps summed)'],
+    ['P_HASH_BUCKETS', layout.hash.buckets, 'hash buckets'],
+    ['P_HASH_KW', layout.hash.keyBits, "key bits of the hash unit's node memory"],
+    ['P_MAP_LOOKUP_HASH', l.mapLookup.hash, 'latency.mapLookup.hash'],
     ['P_ALU_LAT', l.alu, 'latency.alu'],
     ['P_MUL_LAT', l.mul, 'latency.mul'],
     ['P_DIV_LAT', l.div, 'latency.div'],
@@ -155,6 +167,9 @@ module ${SYNTH_TOP} (clk, rst, host_we, host_addr, host_wdata, host_rdata, start
         .LD_LAT_CTX(P_LD_LAT_CTX), .LD_LAT_STK(P_LD_LAT_STK), .LD_LAT_MAP(P_LD_LAT_MAP), .HELPER_CALL(P_HELPER_CALL),
         .MAP_LOOKUP(P_MAP_LOOKUP), .TAKEN_BRANCH(P_TAKEN_BRANCH), .EXIT_DRAIN(P_EXIT_DRAIN), .EARLY_DRAIN(P_EARLY_DRAIN),
         .FWD_PER_LANE(P_FWD_PER_LANE), .CLEAR_REGS(P_CLEAR_REGS), .CLEAR_STACK(P_CLEAR_STACK),
+        .MAP_KIND(P_MAP_KIND), .MAP_NODE(P_MAP_NODE), .MAP_BUCKET(P_MAP_BUCKET), .MAP_BITS(P_MAP_BITS),
+        .MAP_KEYB(P_MAP_KEYB), .MAP_VALB(P_MAP_VALB), .HASH_MAPS(P_HASH_MAPS), .HASH_NODES(P_HASH_NODES),
+        .HASH_BUCKETS(P_HASH_BUCKETS), .HASH_KW(P_HASH_KW), .MAP_LOOKUP_HASH(P_MAP_LOOKUP_HASH),
         .LOAD_LANES(P_LOAD_LANES), .STORE_LANES(P_STORE_LANES)
     ) top (
         .clk(clk), .rst(rst), .host_we(host_we), .host_addr(host_addr), .host_wdata(host_wdata), .host_rdata(host_rdata),
@@ -172,7 +187,7 @@ const SOURCES = [...HDL_MODULES].join(' ');
 
 function makefile(): string {
   return `# Simulate, lint and synthesise this design (written by compiler/emit/verilog).
-# Inputs of a run, in the working directory: packets.txt, rom.hex, maps_b0..7.hex; output: results.txt.
+# Inputs of a run, in the working directory: packets.txt, rom.hex, maps_b0..7.hex, hash_*.hex; output: results.txt.
 SRC = ${SOURCES}
 TB = ${SYNTH_TOP}.v ${TESTBENCH}
 
@@ -203,11 +218,12 @@ function readme(p: RowProgram, core: CoreConfig, layout: MapLayout): string {
 
 Written by \`xdp2hw verilog\` (compiler/emit/verilog) for core \`${core.name}\`, ${p.lanes} lane(s), ${p.rows.length} rows.
 
-- \`xdp2hw_alu.v\`, \`xdp2hw_bytemem.v\`, \`xdp2hw_div.v\`, \`xdp2hw_core.v\`, \`xdp2hw_helpers.v\`, \`xdp2hw_top.v\`: the modules from hdl-templates/
+- \`xdp2hw_alu.v\`, \`xdp2hw_bytemem.v\`, \`xdp2hw_div.v\`, \`xdp2hw_hashmap.v\`, \`xdp2hw_core.v\`, \`xdp2hw_helpers.v\`, \`xdp2hw_top.v\`: the modules from hdl-templates/
   (\`${CORE_MODULE}\` is the VLIW core alone; \`xdp2hw_top\` adds packet buffer, stack, maps, ctx, helpers).
 - \`params.vh\`: every parameter, from the CoreConfig and the program; \`${SYNTH_TOP}.v\`: the top to synthesise.
 - \`rom.hex\`: the ROM, one row a line (the syllable fields are drawn in xdp2hw_core.v).
-- \`maps_b0.hex\` .. \`maps_b7.hex\`: the map memory's initial contents, bank by bank (byte i in bank i mod 8).
+- \`maps_b0.hex\` .. \`maps_b7.hex\`: the map memory's initial contents, bank by bank (byte i in bank i mod 8);
+  \`hash_keys.hex\`, \`hash_links.hex\`, \`hash_heads.hex\`, \`hash_free.hex\`: the hash unit's nodes, chains and free lists.
   Maps: ${layout.maps.map((m) => `${m.name} (${m.type}, ${m.maxEntries} × ${m.valueSize} B at ${m.base})`).join(', ') || 'none'}.
 - \`xdp2hw_tb.v\`: reads \`packets.txt\` (a count, then per packet "length ifindex rx_queue" and its bytes in hex),
   writes \`results.txt\` ("P index action cycles redirect_ifindex", "W address mask data" per map write, "O bytes").
@@ -221,7 +237,7 @@ export function emitVerilog(p: RowProgram, core: CoreConfig, obj: LoadedObject, 
   if (packetBytes > FRAME_END - HEADROOM) throw new RtlRefusal(`a ${packetBytes}-byte packet does not fit the ${FRAME_BYTES}-byte frame after ${HEADROOM} bytes of headroom`);
   if (p.rows.length > core.imemRows) throw new RtlRefusal(`${obj.file}: ${p.name}: ${p.rows.length} rows do not fit the core's ${core.imemRows}-row ROM`);
   if (p.rows.length > 0xffff) throw new RtlRefusal(`${obj.file}: ${p.name}: ${p.rows.length} rows, more than the ROM's 16-bit row index`);
-  const layout = mapLayout(obj);
+  const layout = mapLayout(obj, core);
   const why = helperProblem(p, core);
   if (why) throw new RtlRefusal(`${obj.file}: ${p.name}: ${why}`);
   let rom: string;
@@ -241,7 +257,7 @@ export function emitVerilog(p: RowProgram, core: CoreConfig, obj: LoadedObject, 
   const hash = createHash('sha256');
   for (const k of Object.keys(files).sort()) hash.update(k).update('\0').update(files[k]).update('\0');
   const image = opts.mapImage ?? initialImage(obj, layout);
-  Object.assign(files, mapBankFiles(image));
+  Object.assign(files, mapBankFiles(image), hashUnitFiles(layout.hash, layout.maps.map((m) => m.hash), []));
   return { program: p.name, files, layout, packetBytes, hash: hash.digest('hex') };
 }
 

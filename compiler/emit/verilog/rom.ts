@@ -28,10 +28,10 @@ const ALU_CODE: Record<string, number> = {
 export const RTL_DIV_CYCLES = 66;
 const JMP_CODE: Record<string, number> = { jeq: 1, jgt: 2, jge: 3, jset: 4, jne: 5, jsgt: 6, jsge: 7, jlt: 10, jle: 11, jslt: 12, jsle: 13 };
 const BITS_CODE: Record<number, number> = { 8: 0, 16: 1, 32: 2, 64: 3 };
-/** Helpers the RTL helper unit answers, by id. */
+/** Helpers the RTL helper unit answers, by id (update and delete: on hash maps, the hash unit's). */
 export const RTL_HELPERS: Readonly<Record<number, string>> = {
-  1: 'bpf_map_lookup_elem', 8: 'bpf_get_smp_processor_id', 23: 'bpf_redirect', 28: 'bpf_csum_diff', 44: 'bpf_xdp_adjust_head',
-  54: 'bpf_xdp_adjust_meta', 65: 'bpf_xdp_adjust_tail',
+  1: 'bpf_map_lookup_elem', 2: 'bpf_map_update_elem', 3: 'bpf_map_delete_elem', 8: 'bpf_get_smp_processor_id', 23: 'bpf_redirect',
+  28: 'bpf_csum_diff', 44: 'bpf_xdp_adjust_head', 54: 'bpf_xdp_adjust_meta', 65: 'bpf_xdp_adjust_tail',
 };
 
 /**
@@ -65,7 +65,7 @@ interface Fields {
 const M64 = (1n << 64n) - 1n;
 const sext32 = (v: number): bigint => BigInt.asUintN(64, BigInt(v | 0));
 
-function fields(s: Syllable, where: string, lane: number, core: CoreConfig, maps: MapLayout): Fields {
+function fields(s: Syllable, where: string, lane: number, core: CoreConfig, maps: Pick<MapLayout, 'maps' | 'bytes'>): Fields {
   const insn: Insn = s.insn;
   const b = (op: { type: 'reg'; reg: number } | { type: 'imm'; value: number }) =>
     op.type === 'reg' ? { rb: op.reg } : { bImm: true, imm: sext32(op.value) };
@@ -128,7 +128,7 @@ function fields(s: Syllable, where: string, lane: number, core: CoreConfig, maps
 }
 
 /** The SYLLABLE_BITS-bit word of a syllable (0 for an empty lane). */
-export function syllableWord(s: Syllable | undefined, row: number, lane: number, core: CoreConfig, maps: MapLayout): bigint {
+export function syllableWord(s: Syllable | undefined, row: number, lane: number, core: CoreConfig, maps: Pick<MapLayout, 'maps' | 'bytes'>): bigint {
   if (!s) return 0n;
   const where = `row ${row} lane ${lane} (pc ${s.source.pc ?? '?'})`;
   const f = fields(s, where, lane, core, maps);
@@ -162,7 +162,7 @@ export function syllableWord(s: Syllable | undefined, row: number, lane: number,
 }
 
 /** The ROM image: one row a line, LANES × SYLLABLE_BITS bits in hex, lane 0 lowest. */
-export function rtlRom(p: RowProgram, core: CoreConfig, maps: MapLayout): string {
+export function rtlRom(p: RowProgram, core: CoreConfig, maps: Pick<MapLayout, 'maps' | 'bytes'>): string {
   const digits = (p.lanes * SYLLABLE_BITS) / 4;
   return p.rows.map((row, r) => {
     let word = 0n;
