@@ -131,7 +131,9 @@ module xdp2hw_core #(
     wire [LANES-1:0]    d_valid;     // a divider's result, written at this edge
     wire [LANES*4-1:0]  d_dst;
     wire [LANES*64-1:0] d_data;
+    /* verilator lint_off UNUSEDSIGNAL */ // read by the dividers; a program that never divides has none
     reg  [15:0]         kill;        // registers the issuing row writes (older divisions to them are dropped)
+    /* verilator lint_on UNUSEDSIGNAL */
 
     genvar l;
     generate

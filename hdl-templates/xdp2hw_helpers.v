@@ -69,11 +69,12 @@ module xdp2hw_helpers #(
     wire meta_len_ok = metalen_new[1:0] == 2'b00 && !(metalen_new > 34'sd255);
     wire tail_ok = !(new_end > $signed({2'b00, FRAME_END[31:0]})) && !(new_end < s_data + $signed({2'b00, ETH_HLEN}));
 
-    /* verilator lint_off WIDTH */ // byte counts over 8 bytes a cycle fit CW bits
-    wire [31:0] fwords = (a2[31:0] >> 3) + (a2[2:0] != 3'd0);
-    wire [31:0] twords = (a4[31:0] >> 3) + (a4[2:0] != 3'd0);
-    wire [31:0] gwords = (a2[31:0] >> 3) + (a2[2:0] != 3'd0);
-    /* verilator lint_on WIDTH */
+    // 8-byte beats of csum_diff's buffers and of a grown tail (bytes the verifier bounds: CW bits hold them)
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire [31:0] fwords = (a2[31:0] >> 3) + {31'd0, a2[2:0] != 3'd0};
+    wire [31:0] twords = (a4[31:0] >> 3) + {31'd0, a4[2:0] != 3'd0};
+    wire [31:0] gwords = (a2[31:0] >> 3) + {31'd0, a2[2:0] != 3'd0};
+    /* verilator lint_on UNUSEDSIGNAL */
 
     reg  [63:0]  r0_now;   // adjust_*: the result, from the offsets at the call
     reg  [CW-1:0] extra;   // the data engine's cycles
@@ -148,7 +149,10 @@ module xdp2hw_helpers #(
             cadd = s[31:0] + {31'd0, s[32]};
         end
     endfunction
-    reg [31:0] total, folded;
+    reg [31:0] total;
+    /* verilator lint_off UNUSEDSIGNAL */ // csum_from32to16 keeps the high half
+    reg [31:0] folded;
+    /* verilator lint_on UNUSEDSIGNAL */
     always @(*) begin
         if (from_len != 32'd0 && to_len != 32'd0) total = cadd(fold(acc_to), ~fold(acc_from));
         else if (to_len != 32'd0) total = fold(acc_to);
