@@ -44,7 +44,9 @@ module xdp2hw_core #(
     parameter integer CLEAR_REGS = 1,          // clearsRegisters: r0-r9 zeroed at each packet
     parameter integer SW = 160,                // bits of a ROM syllable (fixed by the emitter)
     parameter integer PCW = (ROWS > 1) ? $clog2(ROWS) : 1, // ROM address width (derived)
-    parameter integer CW = 16                  // countdown width: latencies below 2^CW
+    parameter integer LAT_SUM = ALU_LAT + MUL_LAT + DIV_LAT + LD_LAT_MAX + TAKEN_BRANCH + EXIT_DRAIN + 2,
+                                               // above every countdown's largest value (derived)
+    parameter integer CW = $clog2(LAT_SUM + 1) // countdown width (derived): the fewer bits, the shallower the interlock
 ) (
     input  wire                   clk,
     input  wire                   rst,
@@ -417,18 +419,33 @@ module xdp2hw_core #(
         end
     end
 
-    // stall cause: the producer of the latest operand a waiting row needs (or the fetch hold)
-    reg [CW-1:0] worst;
-    integer q, m;
+    // stall cause: the producer of the latest operand a waiting row needs (or the fetch hold).
+    // The operand with the largest countdown wins, the first in (lane, register) order on a tie;
+    // found by a tree of LANES*16 leaves (log depth), not a chain through every operand.
+    localparam integer NLEAF = LANES * 16;
+    localparam integer NTREE = 1 << $clog2(NLEAF);   // leaves, padded to a power of two (derived)
+    reg [CW-1:0] tv [0:NTREE-1];
+    reg [1:0]    tk [0:NTREE-1];
+    integer q, m, st;
     always @(*) begin
-        stall_cause = 3'd3;
-        worst = {CW{1'b0}};
+        for (q = 0; q < NTREE; q = q + 1) begin
+            tv[q] = {CW{1'b0}};
+            tk[q] = K_DATA;
+        end
         for (q = 0; q < LANES; q = q + 1)
             for (m = 0; m < 16; m = m + 1)
-                if (l_valid[q] && l_reads[q*16 + m] && ((plane[m] == q[2:0]) ? cnt_same[m] : cnt_any[m]) > worst) begin
-                    worst = (plane[m] == q[2:0]) ? cnt_same[m] : cnt_any[m];
-                    stall_cause = {1'b0, pkind[m]};
+                if (l_valid[q] && l_reads[q*16 + m]) begin
+                    tv[q*16 + m] = (plane[m] == q[2:0]) ? cnt_same[m] : cnt_any[m];
+                    tk[q*16 + m] = pkind[m];
                 end
+        // pairwise, the right one only when strictly larger: the first maximum reaches leaf 0
+        for (st = 1; st < NTREE; st = st * 2)
+            for (q = 0; q + st < NTREE; q = q + 2 * st)
+                if (tv[q + st] > tv[q]) begin
+                    tv[q] = tv[q + st];
+                    tk[q] = tk[q + st];
+                end
+        stall_cause = (tv[0] != {CW{1'b0}}) ? {1'b0, tk[0]} : 3'd3;
         if (wait_cnt != {CW{1'b0}}) stall_cause = 3'd0;
         if (call_wait) stall_cause = 3'd1;
     end

@@ -159,10 +159,10 @@ module xdp2hw_top #(
 
     // ---- memories ------------------------------------------------------------------------------
     // Read ports for the lanes that load, write ports for the lanes that store (LOAD_LANES,
-    // STORE_LANES); the packet buffer has one more of each (the host's), the stack one more read
-    // (a helper's key or the data engine's read) and write (the clear engine); the packet buffer one
-    // more read and write for the data engine (csum_diff's reads, adjust_tail's zero fill), the map
-    // memory one more read (csum_diff).
+    // STORE_LANES), at least one of each; the host and the stack clear engine share port 0 (below),
+    // the stack has one more read port (a helper's key or the data engine's read), the map memory
+    // one more of each (the helper units'). While a helper call holds fetch no lane uses its ports:
+    // the packet helpers' data engine reads and zero-fills the packet through port 0 then.
     function integer below;   // set bits of `mask` under bit `upto`: a lane's port index
         input integer mask;
         input integer upto;
@@ -177,18 +177,27 @@ module xdp2hw_top #(
     localparam integer MRP = (NLD > 0) ? NLD : 1;          // map memory read ports (derived)
     localparam integer MWP = (NST > 0) ? NST : 1;          // map memory write ports (derived)
 
-    wire [(NLD+2)*PAW-1:0] pkt_raddr;
-    wire [(NLD+2)*64-1:0]  pkt_rdata;
-    wire [(NST+2)*PAW-1:0] pkt_waddr;
-    wire [(NST+2)*8-1:0]   pkt_we;
-    wire [(NST+2)*64-1:0]  pkt_wdata;
+    // lane side: one read port per loading lane, one write port per storing lane (at least one each)
+    wire [MRP*PAW-1:0]     pkt_raddr_l;
+    wire [MWP*PAW-1:0]     pkt_waddr_l;
+    wire [MWP*8-1:0]       pkt_we_l;
+    wire [MWP*64-1:0]      pkt_wdata_l;
+    wire [MWP*SAW-1:0]     stk_waddr_l;
+    wire [MWP*8-1:0]       stk_we_l;
+    wire [MWP*64-1:0]      stk_wdata_l;
+    // memory side
+    wire [MRP*PAW-1:0]     pkt_raddr;
+    wire [MRP*64-1:0]      pkt_rdata;
+    wire [MWP*PAW-1:0]     pkt_waddr;
+    wire [MWP*8-1:0]       pkt_we;
+    wire [MWP*64-1:0]      pkt_wdata;
     wire [(NLD+1)*SAW-1:0] stk_raddr;
     /* verilator lint_off UNUSEDSIGNAL */ // the key port reads 8 bytes; an array key is the low 4
     wire [(NLD+1)*64-1:0]  stk_rdata;
     /* verilator lint_on UNUSEDSIGNAL */
-    wire [(NST+1)*SAW-1:0] stk_waddr;
-    wire [(NST+1)*8-1:0]   stk_we;
-    wire [(NST+1)*64-1:0]  stk_wdata;
+    wire [MWP*SAW-1:0]     stk_waddr;
+    wire [MWP*8-1:0]       stk_we;
+    wire [MWP*64-1:0]      stk_wdata;
     // the map memory's last read and write ports are the helper units' (hash unit: key, value copy)
     wire [(MRP+1)*MAW-1:0] map_raddr;
     /* verilator lint_off UNUSEDSIGNAL */ // a program with no load reads no map (its port is tied off)
@@ -219,7 +228,7 @@ module xdp2hw_top #(
                         default: ctxv = 64'd0;                           // egress_ifindex: not a devmap program
                     endcase
                 end
-                assign pkt_raddr[RP*PAW +: PAW] = (hi == TAG_PKT) ? idx[PAW-1:0] : {PAW{1'b0}};
+                assign pkt_raddr_l[RP*PAW +: PAW] = (hi == TAG_PKT) ? idx[PAW-1:0] : {PAW{1'b0}};
                 assign stk_raddr[RP*SAW +: SAW] = (hi == TAG_STK) ? idx[SAW-1:0] : {SAW{1'b0}};
                 assign map_raddr[RP*MAW +: MAW] = (hi == TAG_MAPV) ? idx[MAW-1:0] : {MAW{1'b0}};
                 assign mem_rdata[l*64 +: 64] = (hi == TAG_PKT) ? pkt_rdata[RP*64 +: 64] : (hi == TAG_STK) ? stk_rdata[RP*64 +: 64]
@@ -229,12 +238,12 @@ module xdp2hw_top #(
             end
             if (((STORE_LANES >> l) & 1) != 0) begin : st
                 wire [7:0] wm = mem_wr[l] ? mem_mask[l*8 +: 8] : 8'd0;
-                assign pkt_waddr[WP*PAW +: PAW] = (hi == TAG_PKT) ? idx[PAW-1:0] : {PAW{1'b0}};
-                assign pkt_we[WP*8 +: 8] = (hi == TAG_PKT) ? wm : 8'd0;
-                assign pkt_wdata[WP*64 +: 64] = mem_wdata[l*64 +: 64];
-                assign stk_waddr[WP*SAW +: SAW] = (hi == TAG_STK) ? idx[SAW-1:0] : {SAW{1'b0}};
-                assign stk_we[WP*8 +: 8] = (hi == TAG_STK) ? wm : 8'd0;
-                assign stk_wdata[WP*64 +: 64] = mem_wdata[l*64 +: 64];
+                assign pkt_waddr_l[WP*PAW +: PAW] = (hi == TAG_PKT) ? idx[PAW-1:0] : {PAW{1'b0}};
+                assign pkt_we_l[WP*8 +: 8] = (hi == TAG_PKT) ? wm : 8'd0;
+                assign pkt_wdata_l[WP*64 +: 64] = mem_wdata[l*64 +: 64];
+                assign stk_waddr_l[WP*SAW +: SAW] = (hi == TAG_STK) ? idx[SAW-1:0] : {SAW{1'b0}};
+                assign stk_we_l[WP*8 +: 8] = (hi == TAG_STK) ? wm : 8'd0;
+                assign stk_wdata_l[WP*64 +: 64] = mem_wdata[l*64 +: 64];
                 assign map_waddr[WP*MAW +: MAW] = (hi == TAG_MAPV) ? idx[MAW-1:0] : {MAW{1'b0}};
                 assign map_we[WP*8 +: 8] = (hi == TAG_MAPV) ? wm : 8'd0;
                 assign map_wdata[WP*64 +: 64] = mem_wdata[l*64 +: 64];
@@ -245,22 +254,41 @@ module xdp2hw_top #(
             assign mw_mask[l*8 +: 8] = mem_mask[l*8 +: 8];
             assign mw_data[l*64 +: 64] = mem_wdata[l*64 +: 64];
         end
-        if (NLD == 0) begin : no_map_read
+        if (NLD == 0) begin : no_lane_read
             assign map_raddr[0 +: MAW] = {MAW{1'b0}};
+            assign pkt_raddr_l = {PAW{1'b0}};
         end
-        if (NST == 0) begin : no_map_write
+        if (NST == 0) begin : no_lane_write
             assign map_waddr[0 +: MAW] = {MAW{1'b0}};
             assign map_we[0 +: 8] = 8'd0;
             assign map_wdata[0 +: 64] = 64'd0;
+            assign pkt_waddr_l = {PAW{1'b0}};
+            assign pkt_we_l = 8'd0;
+            assign pkt_wdata_l = 64'd0;
+            assign stk_waddr_l = {SAW{1'b0}};
+            assign stk_we_l = 8'd0;
+            assign stk_wdata_l = 64'd0;
+        end
+        // Port 0 of the packet buffer and of the stack is shared with what runs while the core is
+        // idle, so that a program storing from one lane gives each memory a single write port (the
+        // shape Yosys maps to distributed RAM): the host's writes (the packet in) and reads
+        // (emission) happen only while the core is not busy, and the stack clear engine runs
+        // only then (`ready` waits for it). Contract of the host port: write and read it only
+        // while `busy` is low, i.e. before `start` and after `done`.
+        if (MWP > 1) begin : more_writes
+            assign pkt_waddr[MWP*PAW-1:PAW] = pkt_waddr_l[MWP*PAW-1:PAW];
+            assign pkt_we[MWP*8-1:8] = pkt_we_l[MWP*8-1:8];
+            assign pkt_wdata[MWP*64-1:64] = pkt_wdata_l[MWP*64-1:64];
+            assign stk_waddr[MWP*SAW-1:SAW] = stk_waddr_l[MWP*SAW-1:SAW];
+            assign stk_we[MWP*8-1:8] = stk_we_l[MWP*8-1:8];
+            assign stk_wdata[MWP*64-1:64] = stk_wdata_l[MWP*64-1:64];
+        end
+        if (MRP > 1) begin : more_reads
+            assign pkt_raddr[MRP*PAW-1:PAW] = pkt_raddr_l[MRP*PAW-1:PAW];
         end
     endgenerate
 
-    // the extra packet ports are the host's; the extra stack ports read a helper's key and clear
-    assign pkt_raddr[NLD*PAW +: PAW] = host_addr;
-    assign host_rdata = pkt_rdata[NLD*64 +: 64];
-    assign pkt_waddr[NST*PAW +: PAW] = host_addr;
-    assign pkt_we[NST*8 +: 8] = host_we;
-    assign pkt_wdata[NST*64 +: 64] = host_wdata;
+    // the extra stack read port reads a helper's key; the clear engine writes through port 0
     wire [63:0] key_ptr = call_args[64 +: 64];   // r2
     // the helper port reads the key at the call (fixed unit), then what the hash unit or the packet
     // helpers' data engine asks (one at a time: a call holds fetch until its unit answers)
@@ -271,22 +299,24 @@ module xdp2hw_top #(
     /* verilator lint_on UNUSEDSIGNAL */
     assign stk_raddr[NLD*SAW +: SAW] = help_idx[SAW-1:0];
     assign map_raddr[MRP*MAW +: MAW] = help_idx[MAW-1:0];
-    assign pkt_raddr[(NLD+1)*PAW +: PAW] = help_idx[PAW-1:0];
     wire [63:0] help_rdata = (help_ptr[63:32] == TAG_MAPV) ? map_rdata[MRP*64 +: 64]
-                           : (help_ptr[63:32] == TAG_PKT) ? pkt_rdata[(NLD+1)*64 +: 64] : stk_rdata[NLD*64 +: 64];
-    // the packet helpers' zero fill
-    assign pkt_waddr[(NST+1)*PAW +: PAW] = pu_pw_addr;
-    assign pkt_we[(NST+1)*8 +: 8] = pu_pw_we;
-    assign pkt_wdata[(NST+1)*64 +: 64] = pu_pw_data;
+                           : (help_ptr[63:32] == TAG_PKT) ? pkt_rdata[63:0] : stk_rdata[NLD*64 +: 64];
+    // the packet helpers' zero fill (packet port 0, while the call holds fetch)
+    wire pu_fill = pu_pw_we != 8'd0;
+    assign pkt_raddr[PAW-1:0] = !core_busy ? host_addr : pu_rd_busy ? help_idx[PAW-1:0] : pkt_raddr_l[PAW-1:0];
+    assign host_rdata = pkt_rdata[63:0];
+    assign pkt_waddr[PAW-1:0] = !core_busy ? host_addr : pu_fill ? pu_pw_addr : pkt_waddr_l[PAW-1:0];
+    assign pkt_we[7:0] = !core_busy ? host_we : pu_fill ? pu_pw_we : pkt_we_l[7:0];
+    assign pkt_wdata[63:0] = !core_busy ? host_wdata : pu_fill ? pu_pw_data : pkt_wdata_l[63:0];
     /* verilator lint_off WIDTH */ // a clear row times 8 is a stack byte address
-    assign stk_waddr[NST*SAW +: SAW] = clear_row[SAW-1:0] << 3;
+    assign stk_waddr[SAW-1:0] = clearing ? (clear_row[SAW-1:0] << 3) : stk_waddr_l[SAW-1:0];
     /* verilator lint_on WIDTH */
-    assign stk_we[NST*8 +: 8] = clearing ? 8'hff : 8'h00;
-    assign stk_wdata[NST*64 +: 64] = 64'd0;
+    assign stk_we[7:0] = clearing ? 8'hff : stk_we_l[7:0];
+    assign stk_wdata[63:0] = clearing ? 64'd0 : stk_wdata_l[63:0];
 
-    xdp2hw_bytemem #(.BYTES(PKT_BYTES), .RPORTS(NLD + 2), .WPORTS(NST + 2)) packet (
+    xdp2hw_bytemem #(.BYTES(PKT_BYTES), .RPORTS(MRP), .WPORTS(MWP)) packet (
         .clk(clk), .raddr(pkt_raddr), .rdata(pkt_rdata), .waddr(pkt_waddr), .we(pkt_we), .wdata(pkt_wdata));
-    xdp2hw_bytemem #(.BYTES(STACK_BYTES), .RPORTS(NLD + 1), .WPORTS(NST + 1)) stack (
+    xdp2hw_bytemem #(.BYTES(STACK_BYTES), .RPORTS(NLD + 1), .WPORTS(MWP)) stack (
         .clk(clk), .raddr(stk_raddr), .rdata(stk_rdata), .waddr(stk_waddr), .we(stk_we), .wdata(stk_wdata));
     xdp2hw_bytemem #(.BYTES(MAP_BYTES), .RPORTS(MRP + 1), .WPORTS(MWP + 1), .INIT_PREFIX("maps_b")) maps (
         .clk(clk), .raddr(map_raddr), .rdata(map_rdata), .waddr(map_waddr), .we(map_we), .wdata(map_wdata));

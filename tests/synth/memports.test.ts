@@ -1,0 +1,55 @@
+// The memories' port shapes as Yosys elaborates them (`memory_collect`, before any mapping): for a
+// program whose stores sit in one lane, the packet buffer, the stack and the map memory each have
+// ONE write port and asynchronous reads, the shape Yosys's Xilinx flow maps to LUTRAM (a memory
+// with two or more write ports becomes flip-flops and multiplexers). The host port and the stack
+// clear share port 0 with the lanes; the host's reads share lane 0's read port. Needs yosys.
+
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { emitVerilog, HDL_MODULES, SYNTH_TOP, writeDesign } from '../../compiler/emit/verilog/index.js';
+import { scheduleObject } from '../../compiler/schedule/index.js';
+import { XDP2HW } from '../../isa/index.js';
+import { needs, toolMissing } from '../helpers/tools.js';
+import { programCase } from '../rtl/case.js';
+
+interface Mem { name: string; wr: number; rd: number; rdClocked: boolean }
+
+/** Every $mem_v2 cell of the elaborated design, with its port counts. */
+function memories(dir: string): Mem[] {
+  const script = `read_verilog -I. ${[...HDL_MODULES, `${SYNTH_TOP}.v`].join(' ')}; hierarchy -top ${SYNTH_TOP}; proc; flatten; opt_clean; memory_collect; tee -q -o mem.txt dump t:$mem_v2`;
+  const r = spawnSync('yosys', ['-q', '-p', script], { cwd: dir, encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  const out: Mem[] = [];
+  for (const block of readFileSync(join(dir, 'mem.txt'), 'utf8').split(/^\s*cell \$mem_v2 /m).slice(1)) {
+    const param = (p: string) => new RegExp(`parameter \\\\${p} (\\S+)`).exec(block)?.[1] ?? '';
+    out.push({ name: block.split(/\s/)[0], wr: Number(param('WR_PORTS')), rd: Number(param('RD_PORTS')), rdClocked: /1/.test(param('RD_CLK_ENABLE').split("'")[1] ?? '') });
+  }
+  return out;
+}
+
+describe.skipIf(needs(toolMissing('yosys')))('memory port shapes', () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'xdp2hw-memports-'));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  for (const lanes of [1, 4, 8])
+    it(`xdp1, ${lanes} lane(s): packet buffer, stack and map memory banks have one write port`, () => {
+      const c = programCase('xdp1', 1);
+      const rows = scheduleObject(c.obj, c.program, { core: XDP2HW, lanes, strategy: 'list', timeLimitMs: 200 }).program;
+      const dir = join(scratch, `xdp1-${lanes}`);
+      writeDesign(emitVerilog(rows, XDP2HW, c.obj), dir);
+      const mems = memories(dir).filter((m) => /\.(packet|stack|maps)\.bank\[\d\]\.mem$/.test(m.name));
+      expect(mems.map((m) => m.name.replace(/.*\.(\w+)\.bank.*/, '$1')).sort()).toEqual([...Array(8).fill('maps'), ...Array(8).fill('packet'), ...Array(8).fill('stack')]);
+      for (const m of mems) {
+        expect(m.wr, m.name).toBe(1);
+        expect(m.rdClocked, m.name).toBe(false);
+      }
+      // lanes that load (lane 0 and 1 for xdp1 beyond 1 lane): one read port each; the host shares lane 0's,
+      // the stack has one more for a helper's key
+      const loads = lanes === 1 ? 1 : 2;
+      expect(mems.find((m) => m.name.includes('.packet.'))!.rd).toBe(loads);
+      expect(mems.find((m) => m.name.includes('.stack.'))!.rd).toBe(loads + 1);
+    }, 60_000);
+});
