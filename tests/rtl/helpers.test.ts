@@ -141,6 +141,14 @@ describe.skipIf(needs(toolMissing('clang'), toolMissing('iverilog'), toolMissing
   });
 });
 
+describe.skipIf(needs(toolMissing('clang')))('RTL helper refusals', () => {
+  it('refuses bpf_fib_lookup by name, with where and why', () => {
+    const obj = build('rtl_fib');
+    const rows = scheduleObject(obj, 'fib', { core: XDP2HW, lanes: 2, strategy: 'list', timeLimitMs: 200 }).program;
+    expect(() => emitVerilog(rows, XDP2HW, obj)).toThrow(/fib: row \d+ lane \d+ \(pc \d+\): helper bpf_fib_lookup \(69\): the RTL holds no route table/);
+  });
+});
+
 describe('helper data cycles (isa/timing.ts, read by the TypeScript core and built into the RTL)', () => {
   it('csum_diff reads 8 bytes a cycle per buffer, adjust_tail fills a grown tail 8 bytes a cycle', () => {
     expect(helperDataCycles(XDP2HW, 28, 20, 0)).toBe(3);

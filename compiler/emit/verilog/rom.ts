@@ -53,6 +53,9 @@ export function helperProblem(p: RowProgram, core: CoreConfig): string | undefin
   return undefined;
 }
 
+/** bpf_fib_lookup: refused by name (no route table in hardware). */
+const HELPER_FIB_LOOKUP = 69;
+
 /** Pointer tags (high word) and the offset base, as xdp2hw_core.v and xdp2hw_top.v define them. */
 export const TAG = { ctx: 0xff000000n, packet: 0xff000001n, stack: 0xff000002n, mapValue: 0xff000003n, mapHandle: 0xff000100n } as const;
 export const OFF_BASE = 0x40000000n;
@@ -100,6 +103,8 @@ function fields(s: Syllable, where: string, lane: number, core: CoreConfig, maps
       return { cls: CLS.stx, ra: insn.dst, rb: insn.src, bytes: 6, off: insn.off };
     case 'call':
       if (insn.target !== 'helper') throw new RtlRefusal(`${where}: a kfunc call (BTF id ${insn.id}) is not in the RTL helper unit`);
+      if (insn.id === HELPER_FIB_LOOKUP)
+        throw new RtlRefusal(`${where}: helper bpf_fib_lookup (${insn.id}): the RTL holds no route table (a fixture's routes are the TypeScript machine's only); run it on the interpreter or the TypeScript core`);
       if (!(insn.id in RTL_HELPERS))
         throw new RtlRefusal(`${where}: helper ${helperName(insn.id)} (${insn.id}) is not in the RTL helper unit (it has ${Object.values(RTL_HELPERS).join(', ')})`);
       return { cls: CLS.call, imm: BigInt(insn.id) };
