@@ -5,8 +5,10 @@
 //                             helper's memory read port, and folds the sums;
 //   bpf_xdp_adjust_head (44)  data (and data_meta with it) moves, the kernel's bounds and -EINVAL;
 //   bpf_xdp_adjust_meta (54)  data_meta moves, -EINVAL / -EACCES as the kernel;
-//   bpf_xdp_adjust_tail (65)  data_end moves; a grown tail is zero-filled 8 bytes a cycle through
-//                             the helper's packet write port.
+//   bpf_xdp_adjust_tail (65)  data_end moves; of a grown tail the bytes that may be stale (below
+//                             the highest data_end of this packet, `high_off`: the packet path
+//                             zeroes the frame above it before each packet) are zero-filled 8
+//                             bytes a cycle through the helper's packet write port.
 // It answers (done, r0) HELPER_CALL cycles after the call plus the cycles its data engine adds
 // (isa/timing.ts helperDataCycles: the rule the TypeScript core charges); the core holds fetch
 // until then, so no row touches the packet while the engine runs. The emitter refuses a program that calls both adjust_head and
@@ -34,6 +36,7 @@ module xdp2hw_helpers #(
     output reg  [31:0]           meta_off,
     output reg  [31:0]           data_off,
     output reg  [31:0]           end_off,
+    output reg  [31:0]           high_off,     // the highest data_end of this packet: zero above
     // the data engine's memory read (a tagged pointer, routed by the top) and packet write
     output wire [63:0]           rd_ptr,
     output wire                  rd_busy,      // the engine reads (the top gives it the ports)
@@ -73,7 +76,9 @@ module xdp2hw_helpers #(
     /* verilator lint_off UNUSEDSIGNAL */
     wire [31:0] fwords = (a2[31:0] >> 3) + {31'd0, a2[2:0] != 3'd0};
     wire [31:0] twords = (a4[31:0] >> 3) + {31'd0, a4[2:0] != 3'd0};
-    wire [31:0] gwords = (a2[31:0] >> 3) + {31'd0, a2[2:0] != 3'd0};
+    wire [31:0] stale = high_off - end_off;                       // bytes past data_end that may be old
+    wire [31:0] fill = (a2[31:0] < stale) ? a2[31:0] : stale;       // of a grow by r2 > 0: the ones to zero
+    wire [31:0] gwords = (fill >> 3) + {31'd0, fill[2:0] != 3'd0};
     /* verilator lint_on UNUSEDSIGNAL */
 
     reg  [63:0]  r0_now;   // adjust_*: the result, from the offsets at the call
@@ -164,10 +169,10 @@ module xdp2hw_helpers #(
     always @(posedge clk) begin
         if (rst) begin
             phase <= E_IDLE;
-            meta_off <= HEADROOM; data_off <= HEADROOM; end_off <= HEADROOM;
+            meta_off <= HEADROOM; data_off <= HEADROOM; end_off <= HEADROOM; high_off <= HEADROOM;
         end else if (start) begin
             phase <= E_IDLE;
-            meta_off <= HEADROOM; data_off <= HEADROOM; end_off <= HEADROOM + pkt_len;
+            meta_off <= HEADROOM; data_off <= HEADROOM; end_off <= HEADROOM + pkt_len; high_off <= HEADROOM + pkt_len;
         end else begin
             case (phase)
                 E_FROM, E_TO: begin
@@ -211,10 +216,13 @@ module xdp2hw_helpers #(
                 end
                 32'd54: if (meta_range && meta_len_ok) meta_off <= new_meta[31:0];
                 32'd65: begin
-                    if (tail_ok) end_off <= new_end[31:0];
-                    if (off > 34'sd0) begin
+                    if (tail_ok) begin
+                        end_off <= new_end[31:0];
+                        if (new_end[31:0] > high_off) high_off <= new_end[31:0];
+                    end
+                    if (off > 34'sd0 && fill != 32'd0) begin
                         phase <= E_FILL;
-                        rem <= a2[31:0];
+                        rem <= fill;
                         fill_at <= end_off;
                         fill_on <= tail_ok;
                     end

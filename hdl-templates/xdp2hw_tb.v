@@ -20,7 +20,8 @@ module xdp2hw_tb;
     reg start = 1'b0;
     reg [31:0] pkt_len = 32'd0, ifindex = 32'd0, rxq = 32'd0;
     wire ready, done;
-    wire [31:0] action, cycles, redirect_ifindex, out_start, out_len;
+    wire [31:0] action, cycles, redirect_ifindex, out_start, out_len, out_high;
+    reg  [31:0] high = P_FRAME_END;   // the frame above the last packet's highest data_end is zero (at first: all of it)
     wire [P_LANES-1:0] mw_valid;
     wire [P_LANES*32-1:0] mw_addr;
     wire [P_LANES*8-1:0] mw_mask;
@@ -30,7 +31,7 @@ module xdp2hw_tb;
     xdp2hw_program dut (
         .clk(clk), .rst(rst), .host_we(host_we), .host_addr(host_addr), .host_wdata(host_wdata), .host_rdata(host_rdata),
         .start(start), .pkt_len(pkt_len), .ingress_ifindex(ifindex), .rx_queue_index(rxq), .ready(ready), .done(done),
-        .action(action), .cycles(cycles), .redirect_ifindex(redirect_ifindex), .out_start(out_start), .out_len(out_len), .mw_valid(mw_valid), .mw_addr(mw_addr),
+        .action(action), .cycles(cycles), .redirect_ifindex(redirect_ifindex), .out_start(out_start), .out_len(out_len), .out_high(out_high), .mw_valid(mw_valid), .mw_addr(mw_addr),
         .mw_mask(mw_mask), .mw_data(mw_data)
     );
 
@@ -81,6 +82,14 @@ module xdp2hw_tb;
                 host_we <= 8'hff;
                 host_wdata <= 64'd0;
             end
+            // the frame past the new packet, up to where the last one reached, zeroed too (the
+            // helpers count on zeros above the packet's highest data_end)
+            for (b = P_HEADROOM + len; b < high; b = b + 8) begin
+                @(negedge clk);
+                host_addr <= b[P_PAW-1:0];
+                host_we <= 8'hff;
+                host_wdata <= 64'd0;
+            end
             for (b = 0; b < len; b = b + 8) begin
                 @(negedge clk);
                 host_addr <= b[P_PAW-1:0] + P_HEADROOM[P_PAW-1:0];
@@ -97,6 +106,7 @@ module xdp2hw_tb;
             @(posedge done);
             @(negedge clk);
             $fdisplay(fout, "P %0d %0d %0d %0d", p, action, cycles, redirect_ifindex);
+            high = out_high;
             // emission: read the packet back, data_meta to data_end
             $fwrite(fout, "O ");
             for (b = 0; b < out_len; b = b + 8) begin

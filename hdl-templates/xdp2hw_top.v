@@ -76,6 +76,7 @@ module xdp2hw_top #(
     // the packet as it leaves: data_meta's offset in the buffer and its length to data_end
     output wire [31:0]           out_start,
     output wire [31:0]           out_len,
+    output wire [31:0]           out_high,     // the highest data_end it reached: the host zeroes the frame up to it before the next packet
     // map writes, per lane (the testbench reports them)
     output wire [LANES-1:0]      mw_valid,
     output wire [LANES*32-1:0]   mw_addr,
@@ -112,6 +113,8 @@ module xdp2hw_top #(
     wire [63:0]         pu_pw_data;
     assign out_start = meta_off;
     assign out_len = end_off - meta_off;
+    wire [31:0]         high_off;
+    assign out_high = high_off;
 
     // ---- the stack clear and the start -----------------------------------------------------------
     // The clear engine zeroes the stack a row a cycle after reset and, when CLEAR_STACK, after every
@@ -446,7 +449,7 @@ module xdp2hw_top #(
     xdp2hw_helpers #(.PAW(PAW), .HEADROOM(HEADROOM), .FRAME_END(FRAME_END), .HELPER_CALL(HELPER_CALL)) helpers (
         .clk(clk), .rst(rst), .start(start && ready), .pkt_len(pkt_len), .call_valid(call_valid && call_unit == U_PKT),
         .call_id(call_id), .call_args(call_args), .hit(pu_hit), .done(pu_done), .r0(pu_r0),
-        .meta_off(meta_off), .data_off(data_off), .end_off(end_off), .rd_ptr(pu_rd_ptr), .rd_busy(pu_rd_busy),
+        .meta_off(meta_off), .data_off(data_off), .end_off(end_off), .high_off(high_off), .rd_ptr(pu_rd_ptr), .rd_busy(pu_rd_busy),
         .rd_data(help_rdata), .pw_addr(pu_pw_addr), .pw_we(pu_pw_we), .pw_data(pu_pw_data));
 
     // -- the answer of the unit the call went to

@@ -86,17 +86,22 @@ export function helperStallCycles(core: CoreConfig, mapType: string | undefined)
 export const HELPER_CSUM_DIFF = 28;
 export const HELPER_ADJUST_TAIL = 65;
 
+/** The most bytes a helper's buffer or a tail move spans (the kernel's linear frame part): a static bound's unknown. */
+export const HELPER_DATA_MAX_BYTES = 3520;
+
 /**
  * Cycles the helper unit's data engine adds to a call, from its arguments' low words (r2, r4 as
  * the call reads them): bpf_csum_diff reads its `from` (r2 bytes) and `to` (r4 bytes) buffers
- * `packetPortBytes` a cycle, one buffer after the other; bpf_xdp_adjust_tail growing by r2 > 0
- * bytes zero-fills them the same width a cycle (also when the kernel then refuses the move: the
- * unit checks while it fills). Every other helper: 0. One rule for the TypeScript core and the RTL.
+ * `packetPortBytes` a cycle, one buffer after the other. bpf_xdp_adjust_tail growing by r2 > 0
+ * bytes zero-fills those of them that may hold old bytes, `staleTail` = the packet's highest
+ * data_end so far less its data_end (the frame past that is zero: the packet path clears it),
+ * the same width a cycle, also when the kernel then refuses the move. Every other helper: 0. One
+ * rule for the TypeScript core and the RTL.
  */
-export function helperDataCycles(core: CoreConfig, id: number, r2: number, r4: number): number {
+export function helperDataCycles(core: CoreConfig, id: number, r2: number, r4: number, staleTail: number): number {
   const w = core.packetPortBytes;
   if (id === HELPER_CSUM_DIFF) return Math.ceil((r2 >>> 0) / w) + Math.ceil((r4 >>> 0) / w);
-  if (id === HELPER_ADJUST_TAIL) return (r2 | 0) > 0 ? Math.ceil((r2 | 0) / w) : 0;
+  if (id === HELPER_ADJUST_TAIL) return (r2 | 0) > 0 ? Math.ceil(Math.min(r2 | 0, staleTail) / w) : 0;
   return 0;
 }
 

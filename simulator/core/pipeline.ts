@@ -53,6 +53,8 @@ export class CorePipeline {
     private readonly regionKind: (hi: number) => number,
     /** the map model of a map index (hash walks read its keys) */
     private readonly mapAt: (i: number) => BpfMap | undefined = () => undefined,
+    /** the packet's stale tail bytes (isa's helperDataCycles), the host's */
+    private readonly staleTail: () => number = () => 0,
   ) {
     this.issued = new Float64Array(t.rows.length);
   }
@@ -67,6 +69,7 @@ export class CorePipeline {
     const fns = (this.fns ??= specializeRows({
       m, timing: this.t, S: this.state, stalls: this.stalls, issued: this.issued, sink: this, mapOf: this.mapOf, regionKind: this.regionKind,
       callCycles: (mi, id) => callCycles(this.t, m, mi, id, this.mapAt),
+      helperData: (id, r2, r4) => this.t.helperData(id, r2, r4, this.staleTail()),
     }, this.rows));
     const S = this.state;
     S.fill(0);
@@ -165,7 +168,7 @@ export class CorePipeline {
   private helperStall(m: Machine, r: number): number {
     this.calls++;
     const id = this.t.helperIds[r];
-    return callCycles(this.t, m, this.mapOf(m.H[1]), id, this.mapAt) + this.t.helperData(id, m.L[2], m.L[4]);
+    return callCycles(this.t, m, this.mapOf(m.H[1]), id, this.mapAt) + this.t.helperData(id, m.L[2], m.L[4], this.staleTail());
   }
 
   private winner = 0;

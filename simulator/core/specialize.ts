@@ -44,6 +44,8 @@ export interface RowEnv {
   readonly regionKind: (hi: number) => number;
   /** cycles of a call (timing.ts callCycles) by the map r1 names and the helper id */
   readonly callCycles: (mi: number | undefined, helperId: number) => number;
+  /** the helper unit's data cycles of a call (timing.ts helperData on the running packet) */
+  readonly helperData: (id: number, r2: number, r4: number) => number;
 }
 
 /** Rows per generated function: a row falls through into the next one inline within its chunk. */
@@ -117,7 +119,7 @@ export function specializeRows(env: RowEnv, rows: readonly CompiledRow[]): RowFn
     const body = `return function rows${first}to${last}(r) {\nlet t = S[T];\nswitch (r) {\n${cases.join('\n')}\n}\nreturn ${rows.length};\n};`;
     // built from the timing tables' numbers only (no input text reaches the source)
     const make = new Function(...params, body) as (...a: unknown[]) => RowFn;
-    fns.push(make(m, m.L, m.H, env.S, T, env.stalls, env.issued, env.sink, env.mapOf, env.regionKind, env.callCycles, timing.helperData, timing.loadLatency, FALL, EXIT, ...values));
+    fns.push(make(m, m.L, m.H, env.S, T, env.stalls, env.issued, env.sink, env.mapOf, env.regionKind, env.callCycles, env.helperData, timing.loadLatency, FALL, EXIT, ...values));
   }
   return fns;
 }

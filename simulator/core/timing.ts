@@ -19,7 +19,7 @@ export interface CoreTiming {
   readonly lanes: number;
   readonly helperCall: number;
   /** cycles the helper unit's data engine adds to a call of helper id with r2, r4 (isa's helperDataCycles) */
-  readonly helperData: (id: number, r2: number, r4: number) => number;
+  readonly helperData: (id: number, r2: number, r4: number, staleTail: number) => number;
   /** extra cycles of a helper call by the map its r1 names (by map index; 0 for a non-lookup map) */
   readonly mapLookup: Int32Array;
   /** load latency by machine RegionKind */
@@ -63,7 +63,7 @@ export function compileTiming(p: RowProgram, core: CoreConfig, obj: LoadedObject
   const walks = obj.maps.map((m): HashWalk | undefined => (l.hashWalk && lookupFamily(m.type) === 'hash'
     ? { keySize: m.keySize, valueSize: m.valueSize, bits: hashBucketBits(m.maxEntries), buckets: new WeakMap() } : undefined));
   return {
-    rows, lanes: p.lanes, helperCall: l.helperCall, helperData: (id, r2, r4) => helperDataCycles(core, id, r2, r4), mapLookup, loadLatency,
+    rows, lanes: p.lanes, helperCall: l.helperCall, helperData: (id, r2, r4, stale) => helperDataCycles(core, id, r2, r4, stale), mapLookup, loadLatency,
     takenBranch: l.takenBranch, exit: exitDrain(core, false), earlyExit: exitDrain(core, true), helperIds, walks, core,
   };
 }

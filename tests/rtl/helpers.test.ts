@@ -69,6 +69,7 @@ function helperInputs(): RunInput[] {
           v.setUint8(5, r() & 63);
           v.setUint8(6, r() & 1);
           v.setUint32(8, r() % 5 === 0 ? 0 : r(), true);
+          v.setInt16(12, [0, 9, 17, 64, 200, 3000, -3][k % 7], true);
         }));
       }
   // every size of both buffers once, one at 0 sometimes
@@ -150,12 +151,14 @@ describe.skipIf(needs(toolMissing('clang')))('RTL helper refusals', () => {
 });
 
 describe('helper data cycles (isa/timing.ts, read by the TypeScript core and built into the RTL)', () => {
-  it('csum_diff reads 8 bytes a cycle per buffer, adjust_tail fills a grown tail 8 bytes a cycle', () => {
-    expect(helperDataCycles(XDP2HW, 28, 20, 0)).toBe(3);
-    expect(helperDataCycles(XDP2HW, 28, 0, 36)).toBe(5);
-    expect(helperDataCycles(XDP2HW, 28, 1, 8)).toBe(2);
-    expect(helperDataCycles(XDP2HW, 65, -100, 0)).toBe(0);
-    expect(helperDataCycles(XDP2HW, 65, 17, 0)).toBe(3);
-    expect(helperDataCycles(XDP2HW, 44, 17, 0)).toBe(0);
+  it('csum_diff reads 8 bytes a cycle per buffer, adjust_tail zero-fills the stale part of a grown tail 8 bytes a cycle', () => {
+    expect(helperDataCycles(XDP2HW, 28, 20, 0, 0)).toBe(3);
+    expect(helperDataCycles(XDP2HW, 28, 0, 36, 0)).toBe(5);
+    expect(helperDataCycles(XDP2HW, 28, 1, 8, 0)).toBe(2);
+    expect(helperDataCycles(XDP2HW, 65, -100, 0, 500)).toBe(0);
+    expect(helperDataCycles(XDP2HW, 65, 17, 0, 0)).toBe(0);
+    expect(helperDataCycles(XDP2HW, 65, 17, 0, 100)).toBe(3);
+    expect(helperDataCycles(XDP2HW, 65, 170, 0, 9)).toBe(2);
+    expect(helperDataCycles(XDP2HW, 44, 17, 0, 100)).toBe(0);
   });
 });

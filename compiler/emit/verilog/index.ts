@@ -137,7 +137,7 @@ function programTop(): string {
 \`default_nettype none
 
 module ${SYNTH_TOP} (clk, rst, host_we, host_addr, host_wdata, host_rdata, start, pkt_len, ingress_ifindex, rx_queue_index,
-    ready, done, action, cycles, redirect_ifindex, out_start, out_len, mw_valid, mw_addr, mw_mask, mw_data);
+    ready, done, action, cycles, redirect_ifindex, out_start, out_len, out_high, mw_valid, mw_addr, mw_mask, mw_data);
     \`include "params.vh"
     input  wire clk;
     input  wire rst;
@@ -156,6 +156,7 @@ module ${SYNTH_TOP} (clk, rst, host_we, host_addr, host_wdata, host_rdata, start
     output wire [31:0] redirect_ifindex;
     output wire [31:0] out_start;
     output wire [31:0] out_len;
+    output wire [31:0] out_high;
     output wire [P_LANES-1:0] mw_valid;
     output wire [P_LANES*32-1:0] mw_addr;
     output wire [P_LANES*8-1:0] mw_mask;
@@ -175,7 +176,7 @@ module ${SYNTH_TOP} (clk, rst, host_we, host_addr, host_wdata, host_rdata, start
         .clk(clk), .rst(rst), .host_we(host_we), .host_addr(host_addr), .host_wdata(host_wdata), .host_rdata(host_rdata),
         .start(start), .pkt_len(pkt_len), .ingress_ifindex(ingress_ifindex), .rx_queue_index(rx_queue_index),
         .ready(ready), .done(done), .action(action), .cycles(cycles), .redirect_ifindex(redirect_ifindex),
-        .out_start(out_start), .out_len(out_len), .mw_valid(mw_valid), .mw_addr(mw_addr), .mw_mask(mw_mask), .mw_data(mw_data)
+        .out_start(out_start), .out_len(out_len), .out_high(out_high), .mw_valid(mw_valid), .mw_addr(mw_addr), .mw_mask(mw_mask), .mw_data(mw_data)
     );
 endmodule
 

@@ -1,6 +1,7 @@
 // RTL helper test: bpf_csum_diff over a stack buffer, the packet or a map value (sizes, seed and
 // source from the packet's bytes), then bpf_xdp_adjust_head and bpf_xdp_adjust_tail by the signed
-// 16-bit counts in bytes 0-1 and 2-3; the three results are written at the new data.
+// 16-bit counts in bytes 0-1 and 2-3, then the tail again by bytes 12-13; the results are written
+// at the new data.
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
@@ -18,7 +19,7 @@ SEC("xdp") int rtl_packet_helpers(struct xdp_md *ctx) {
 	if (d + 96 > end) return XDP_ABORTED;
 	__builtin_memcpy(buf, d + 32, 64);
 	__u32 fs = d[4] & 63, ts = d[5] & 63, seed = *(__u32 *)(d + 8);
-	short head = *(short *)d, tail = *(short *)(d + 2);
+	short head = *(short *)d, tail = *(short *)(d + 2), tail2 = *(short *)(d + 12);
 	void *from = buf;
 	if (d[6] & 1) {
 		struct blob *b = bpf_map_lookup_elem(&blob, &key);
@@ -28,6 +29,7 @@ SEC("xdp") int rtl_packet_helpers(struct xdp_md *ctx) {
 	long c = bpf_csum_diff(fs ? from : 0, fs, ts ? (void *)(d + 17) : 0, ts, seed);
 	long h = bpf_xdp_adjust_head(ctx, head);
 	long t = bpf_xdp_adjust_tail(ctx, tail);
+	t |= bpf_xdp_adjust_tail(ctx, tail2) << 8; /* grows over what the first one cut: zero-filled */
 	d = (void *)(long)ctx->data;
 	end = (void *)(long)ctx->data_end;
 	if (d + 14 > end) return XDP_ABORTED;
