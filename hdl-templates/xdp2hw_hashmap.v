@@ -130,7 +130,7 @@ module xdp2hw_hashmap #(
         if (free_rd != {NW{1'b0}}) freelink_q <= links[free_rd - 1'b1];
     end
 
-    /* verilator lint_off WIDTH */
+    /* verilator lint_off WIDTH */ // node links are NW bits, map-memory offsets 32
     wire [31:0] node_in_map = target - 1'b1 - q_node_base;
     wire [31:0] slot = q_value_base + node_in_map * q_stride;
     /* verilator lint_on WIDTH */
@@ -269,7 +269,7 @@ module xdp2hw_hashmap #(
         ev_node = node_in_map;
         if ((state == S_FIRST || state == S_CMP) && decide && q_op == 2'd1) begin
             done = 1'b1;
-            /* verilator lint_off WIDTH */
+            /* verilator lint_off WIDTH */ // a node link (NW bits) in a 32-bit offset
             r0 = found ? {TAG_MAPV, OFF_BASE + q_value_base + (cur - 1'b1 - q_node_base) * q_stride} : 64'd0;
             /* verilator lint_on WIDTH */
         end

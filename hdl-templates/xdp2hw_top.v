@@ -253,7 +253,9 @@ module xdp2hw_top #(
     /* verilator lint_on UNUSEDSIGNAL */
     assign stk_raddr[NLD*SAW +: SAW] = help_idx[SAW-1:0];
     assign map_raddr[MRP*MAW +: MAW] = help_idx[MAW-1:0];
+    /* verilator lint_off UNUSEDSIGNAL */ // without the hash unit only an array key (4 bytes) is read
     wire [63:0] help_rdata = (help_ptr[63:32] == TAG_MAPV) ? map_rdata[MRP*64 +: 64] : stk_rdata[NLD*64 +: 64];
+    /* verilator lint_on UNUSEDSIGNAL */
     /* verilator lint_off WIDTH */ // a clear row times 8 is a stack byte address
     assign stk_waddr[NST*SAW +: SAW] = clear_row[SAW-1:0] << 3;
     /* verilator lint_on WIDTH */
