@@ -19,7 +19,7 @@ module xdp2hw_top #(
     parameter [MAPS*32-1:0] MAP_BASE = 0,      // per map: byte offset of value 0 in map memory
     parameter [MAPS*32-1:0] MAP_MAX = 0,       // per map: max_entries (0: not an array; lookups fail)
     parameter [MAPS*32-1:0] MAP_STRIDE = 8,    // per map: bytes between values (value size rounded to 8)
-    parameter [MAPS*32-1:0] MAP_KIND = 0,      // per map: 0 array (or no lookup), 1 hash (the hash unit's)
+    parameter [MAPS*32-1:0] MAP_KIND = 0,      // per map: 0 array (or no lookup), 1 hash, 2 LPM trie (the hash unit's)
     parameter [MAPS*32-1:0] MAP_NODE = 0,      // per map: a hash map's first node in the hash unit
     parameter [MAPS*32-1:0] MAP_BUCKET = 0,    // per map: a hash map's first bucket
     parameter [MAPS*32-1:0] MAP_BITS = 0,      // per map: log2 of a hash map's buckets
@@ -30,6 +30,7 @@ module xdp2hw_top #(
     parameter integer HASH_BUCKETS = 1,        // buckets of all hash maps
     parameter integer HASH_KW = 64,            // key bits of the hash unit's node memory
     parameter integer MAP_LOOKUP_HASH = 1,     // latency.mapLookup.hash
+    parameter integer MAP_LOOKUP_LPM = 1,      // latency.mapLookup.lpm
     parameter integer ALU_LAT = 1,             // latency.alu
     parameter integer MUL_LAT = 3,             // latency.mul
     parameter integer LD_LAT_PKT = 1,          // latency.load.packet
@@ -283,7 +284,10 @@ module xdp2hw_top #(
 
     // unit select, decided at the call (kept for its answer)
     localparam [1:0] U_FIXED = 2'd0, U_HASH = 2'd1;
-    wire [1:0] call_unit = (is_map && m_kind == 32'd1 && (call_id == 32'd1 || call_id == 32'd2 || call_id == 32'd3)) ? U_HASH : U_FIXED;
+    wire [1:0] call_unit = (is_map && (m_kind == 32'd1 || m_kind == 32'd2) && (call_id == 32'd1 || call_id == 32'd2 || call_id == 32'd3)) ? U_HASH : U_FIXED;
+    // the hash unit's cycles before its key fetch (isa/hashmap.ts: helperCall + mapLookup.<family> - 2)
+    localparam integer HASH_PRE = HELPER_CALL + MAP_LOOKUP_HASH - 2;
+    localparam integer HASH_PRE_LPM = HELPER_CALL + MAP_LOOKUP_LPM - 2;
     reg  [1:0] unit_q;
     always @(posedge clk) if (call_valid) unit_q <= call_unit;
     wire [1:0] unit_now = call_valid ? call_unit : unit_q;
@@ -360,9 +364,10 @@ module xdp2hw_top #(
     generate
         if (HASH_MAPS > 0) begin : hash
             xdp2hw_hashmap #(
-                .NODES(HASH_NODES), .BUCKETS(HASH_BUCKETS), .KW(HASH_KW), .MAPS(MAPS), .PRE(HELPER_CALL + MAP_LOOKUP_HASH - 2)
+                .NODES(HASH_NODES), .BUCKETS(HASH_BUCKETS), .KW(HASH_KW), .MAPS(MAPS)
             ) unit (
-                .clk(clk), .rst(rst), .start(call_valid && call_unit == U_HASH), .op(call_id[1:0]), .map(mi),
+                .clk(clk), .rst(rst), .start(call_valid && call_unit == U_HASH), .op(call_id[1:0]), .map(mi), .lpm(m_kind == 32'd2),
+                .pre(m_kind == 32'd2 ? HASH_PRE_LPM[15:0] : HASH_PRE[15:0]),
                 .node_base(m_node), .bucket_base(m_bucket), .bits(m_bits[5:0]), .key_bytes(m_keyb[15:0]),
                 .value_bytes(m_valb[15:0]), .value_base(m_base), .stride(m_stride), .key_ptr(r2),
                 .value_ptr(call_args[128 +: 64]), .flags(call_args[192 +: 64]),
