@@ -19,7 +19,7 @@ module xdp2hw_top #(
     parameter [MAPS*32-1:0] MAP_BASE = 0,      // per map: byte offset of value 0 in map memory
     parameter [MAPS*32-1:0] MAP_MAX = 0,       // per map: max_entries (0: not an array; lookups fail)
     parameter [MAPS*32-1:0] MAP_STRIDE = 8,    // per map: bytes between values (value size rounded to 8)
-    parameter [MAPS*32-1:0] MAP_KIND = 0,      // per map: 0 array (or no lookup), 1 hash, 2 LPM trie (the hash unit's)
+    parameter [MAPS*32-1:0] MAP_KIND = 0,      // per map: 0 array, 1 hash, 2 LPM trie (the hash unit's), 3 devmap
     parameter [MAPS*32-1:0] MAP_NODE = 0,      // per map: a hash map's first node in the hash unit
     parameter [MAPS*32-1:0] MAP_BUCKET = 0,    // per map: a hash map's first bucket
     parameter [MAPS*32-1:0] MAP_BITS = 0,      // per map: log2 of a hash map's buckets
@@ -249,7 +249,9 @@ module xdp2hw_top #(
     // the helper port reads the key at the call (fixed unit), then what the hash unit asks
     wire [63:0] hu_rd_ptr;
     /* verilator lint_off UNUSEDSIGNAL */ // offsets within the stack or map memory
-    wire [63:0] help_ptr = (hu_rd_ptr != 64'd0) ? hu_rd_ptr : key_ptr;
+    // bpf_redirect_map reads the devmap's value of key r2 (an index, not a pointer)
+    wire [63:0] dev_ptr;
+    wire [63:0] help_ptr = (hu_rd_ptr != 64'd0) ? hu_rd_ptr : (call_id == 32'd51) ? dev_ptr : key_ptr;
     wire [31:0] help_idx = help_ptr[31:0] - OFF_BASE;
     /* verilator lint_on UNUSEDSIGNAL */
     assign stk_raddr[NLD*SAW +: SAW] = help_idx[SAW-1:0];
@@ -315,17 +317,26 @@ module xdp2hw_top #(
             end
     end
     wire [31:0] value_at = OFF_BASE + m_base + key * m_stride;
+    assign dev_ptr = {TAG_MAPV, OFF_BASE + m_base + r2[31:0] * m_stride};
+    // bpf_redirect_map on a devmap (kind 3): flags past the action bits, BPF_F_BROADCAST and
+    // BPF_F_EXCLUDE_INGRESS abort; a present entry (a nonzero ifindex: the kernel keeps no device 0)
+    // or a broadcast redirects, else the action in the flags' low bits
+    wire [63:0] r3 = call_args[128 +: 64];
+    wire        dev_bad = m_kind != 32'd3 || (r3 & ~64'h1b) != 64'd0;
+    wire        dev_found = r2[63:32] == 32'd0 && r2[31:0] < m_max && help_rdata[31:0] != 32'd0;
+    wire        dev_redirect = !dev_bad && (dev_found || r3[3]);
     reg  [63:0] fx_r0_now;
     always @(*) begin
         case (call_id)
             32'd1: fx_r0_now = (is_map && (key_ptr[63:32] == TAG_STK || key_ptr[63:32] == TAG_MAPV) && key < m_max) ? {TAG_MAPV, value_at} : 64'd0; // bpf_map_lookup_elem
             32'd8: fx_r0_now = 64'd0;                                    // bpf_get_smp_processor_id: CPU 0
             32'd23: fx_r0_now = (r2 == 64'd0) ? 64'd4 : 64'd0;          // bpf_redirect: XDP_REDIRECT, any flag XDP_ABORTED
+            32'd51: fx_r0_now = dev_bad ? 64'd0 : dev_redirect ? 64'd4 : {62'd0, r3[1:0]}; // bpf_redirect_map
             default: fx_r0_now = 64'd0;                                  // the emitter refuses every other helper
         endcase
     end
     localparam integer FCW = 16;
-    wire [FCW-1:0] fx_lat = HELPER_CALL[FCW-1:0] + (is_map ? MAP_LOOKUP[FCW-1:0] : {FCW{1'b0}});
+    wire [FCW-1:0] fx_lat = HELPER_CALL[FCW-1:0] + ((is_map && m_kind == 32'd0) ? MAP_LOOKUP[FCW-1:0] : {FCW{1'b0}});
     reg  [FCW-1:0] fx_cnt;
     reg            fx_busy;
     reg  [63:0]    fx_r0;
@@ -397,9 +408,24 @@ module xdp2hw_top #(
     assign call_done = (unit_now == U_FIXED) ? fx_done : (unit_now == U_HASH) ? hu_done : 1'b0;
     assign call_r0 = (unit_now == U_FIXED) ? fx_r0_out : (unit_now == U_HASH) ? hu_r0 : 64'd0;
 
+    // a redirect through a map: its index and key (the testbench reports them by name)
+    /* verilator lint_off UNUSEDSIGNAL */ // read by the testbench by hierarchical name
+    reg         redirect_via_map;
+    reg  [7:0]  redirect_map;
+    reg  [31:0] redirect_key;
+    /* verilator lint_on UNUSEDSIGNAL */
     always @(posedge clk) begin
-        if (rst || start) redirect_ifindex <= 32'd0;
-        else if (call_valid && call_id == 32'd23) redirect_ifindex <= r1[31:0];
+        if (rst || start) begin
+            redirect_ifindex <= 32'd0;
+            redirect_via_map <= 1'b0;
+        end else if (call_valid && call_id == 32'd23) begin
+            redirect_ifindex <= r1[31:0];
+            redirect_via_map <= 1'b0;
+        end else if (call_valid && call_id == 32'd51 && dev_redirect) begin
+            redirect_via_map <= 1'b1;
+            redirect_map <= mi;
+            redirect_key <= r2[31:0];
+        end
     end
 endmodule
 

@@ -145,7 +145,7 @@ export class RtlSession implements EngineSession {
         maps: opts.snapshot === false ? {} : this.maps.snapshot(),
         durationNs: (r.cycles * 1000) / this.opts.core.clockMHz,
       };
-      if (r.code === 4) result.redirect = { ifindex: r.redirectIfindex };
+      if (r.code === 4) result.redirect = r.redirectMap ? { map: this.obj.maps[r.redirectMap.map]?.name, key: r.redirectMap.key } : { ifindex: r.redirectIfindex };
       this.counts.runs++;
       this.cycles = r.cycles;
       out[sent[k].i] = { result, cycles: r.cycles };

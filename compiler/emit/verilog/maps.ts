@@ -35,7 +35,7 @@ export const MAX_MAP_BYTES = 1 << 20;
 export const MAX_HASH_NODES = 1 << 16;
 /** Keys the hash unit's node memory holds at most (bytes). */
 export const MAX_HASH_KEY_BYTES = 64;
-const ARRAYS = new Set(['array', 'percpu_array']);
+const ARRAYS = new Set(['array', 'percpu_array', 'devmap']);
 const HASHES = new Set(['hash', 'percpu_hash', 'lpm_trie']);
 
 export function mapLayout(obj: LoadedObject, core?: CoreConfig): MapLayout {
@@ -47,7 +47,7 @@ export function mapLayout(obj: LoadedObject, core?: CoreConfig): MapLayout {
   const maps = obj.maps.map((d): MapPlace => {
     const isHash = HASHES.has(d.type);
     if (!ARRAYS.has(d.type) && !isHash)
-      throw new RtlRefusal(`${obj.file}: map ${d.name} is a ${d.type} map; the RTL core has array, per-CPU array, hash, per-CPU hash and LPM trie maps (LRU maps are not in it yet)`);
+      throw new RtlRefusal(`${obj.file}: map ${d.name} is a ${d.type} map; the RTL core has array, per-CPU array, devmap, hash, per-CPU hash and LPM trie maps (LRU maps are not in it yet)`);
     const stride = Math.ceil(d.valueSize / 8) * 8;
     let hash: HashPlace | undefined;
     if (isHash) {
