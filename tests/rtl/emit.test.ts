@@ -52,8 +52,8 @@ describe('RTL ROM syllables', () => {
   it('names the helper or the map type it refuses, with the file', () => {
     const { c: tail, p: tp } = rows('adjust_tail', 2);
     expect(() => emitVerilog(tp, XDP2HW, tail.obj)).toThrow(/adjust_tail\.o: adjust_tail_prog: row \d+ lane \d+ \(pc \d+\): helper bpf_\w+ \(\d+\) is not in the RTL helper unit/);
-    const { c: lpm, p: lp } = rows('simple_firewall', 2);
-    expect(() => emitVerilog(lp, XDP2HW, lpm.obj)).toThrow(/simple_firewall\.o: map \w+ is a lpm_trie map; the RTL core has array, per-CPU array, hash and per-CPU hash maps/);
+    const { c: lru, p: lp } = rows('katran_lb', 2);
+    expect(() => emitVerilog(lp, XDP2HW, lru.obj)).toThrow(/katran_lb\.o: map \w+ is a lru_hash map; the RTL core has array, per-CPU array, devmap, hash, per-CPU hash and LPM trie maps/);
   });
 });
 
