@@ -10,7 +10,11 @@
 // Bucket, chain order and cycle counts are isa/hashmap.ts's rules, which the TypeScript core charges:
 //   call +PRE, key fetch (one cycle per 8 bytes), head read, one cycle per node compared, then
 //   delete +1, update +1 (allocate) +1 per 8 value bytes copied. done (with r0) in the last cycle.
-// Memories read synchronously (BRAM style); heads, links and keys start from hash_*.hex.
+// LPM tries (lpm = 1) use the same nodes as one chain (a single bucket): a lookup walks the whole
+// chain and answers the longest prefix that covers the key; update and delete find the entry of
+// the same prefix length and prefix; a full trie gives -ENOSPC, a prefix past the key's bits -EINVAL.
+// An LPM update of a present prefix rewrites the node's key too (the kernel's new node keeps the
+// bytes given). Memories read synchronously (BRAM style); heads, links and keys start from hash_*.hex.
 `default_nettype none
 
 module xdp2hw_hashmap #(
@@ -18,7 +22,6 @@ module xdp2hw_hashmap #(
     parameter integer BUCKETS = 1,             // buckets of every hash map together
     parameter integer KW = 64,                 // key bits of the node memory (largest key, 8-byte multiple)
     parameter integer MAPS = 1,                // maps of the program (free-list heads by map index)
-    parameter integer PRE = 0,                 // latency.helperCall + latency.mapLookup.hash - 2: cycles before the key fetch
     parameter integer NW = $clog2(NODES + 1),  // width of a node link: node + 1, 0 for none (derived)
     parameter integer BW = (BUCKETS > 1) ? $clog2(BUCKETS) : 1, // bucket address width (derived)
     parameter integer MW = (MAPS > 1) ? $clog2(MAPS) : 1        // map index width (derived)
@@ -28,6 +31,8 @@ module xdp2hw_hashmap #(
     // the call, for one cycle; the map's place, from the top's map table
     input  wire          start,
     input  wire [1:0]    op,          // 1 lookup, 2 update, 3 delete
+    input  wire          lpm,         // the map is an LPM trie
+    input  wire [15:0]   pre,         // cycles before the key fetch: latency.helperCall + latency.mapLookup.<family> - 2
     input  wire [7:0]    map,         // map index
     input  wire [31:0]   node_base,   // its first node
     /* verilator lint_off UNUSEDSIGNAL */ // the map table's fields are 32 bits wide
@@ -64,6 +69,7 @@ module xdp2hw_hashmap #(
     localparam [63:0] E2BIG = 64'hffff_ffff_ffff_fff9;    // -7
     localparam [63:0] EEXIST = 64'hffff_ffff_ffff_ffef;   // -17
     localparam [63:0] EINVAL = 64'hffff_ffff_ffff_ffea;   // -22
+    localparam [63:0] ENOSPC = 64'hffff_ffff_ffff_ffe4;   // -28
     localparam [31:0] HASH_MUL = 32'h9e3779b1;
 
     localparam [3:0] S_IDLE = 4'd0, S_PRE = 4'd1, S_KEY = 4'd2, S_HEAD = 4'd3, S_FIRST = 4'd4, S_CMP = 4'd5,
@@ -93,7 +99,9 @@ module xdp2hw_hashmap #(
     reg [NW-1:0] cur, prev, target, new_node;
     reg [BW-1:0] bucket;
     reg [63:0]   err;
-    reg          insert;
+    reg          insert, rekey, q_lpm;
+    reg [NW-1:0] best;
+    reg [31:0]   best_len;
 
     // the key as far as key_bytes (bytes past it were fetched but are not the key)
     reg [KW-1:0] kmask;
@@ -130,11 +138,31 @@ module xdp2hw_hashmap #(
         if (free_rd != {NW{1'b0}}) freelink_q <= links[free_rd - 1'b1];
     end
 
-    /* verilator lint_off WIDTH */
+    /* verilator lint_off WIDTH */ // node links are NW bits, map-memory offsets 32
     wire [31:0] node_in_map = target - 1'b1 - q_node_base;
     wire [31:0] slot = q_value_base + node_in_map * q_stride;
     /* verilator lint_on WIDTH */
-    wire        hit = (key_q == key_m);
+    // LPM: the node's prefix (its length in key bytes 0-3, the address from byte 4, most significant bit first)
+    wire [31:0] plen_q = key_q[31:0];
+    wire [31:0] plen_k = key_m[31:0];
+    reg  [KW-1:0] pmask;
+    integer y;
+    always @(*)
+        for (y = 0; y < KW / 8; y = y + 1)
+            if (y < 4) pmask[y*8 +: 8] = 8'h00;
+            else if (plen_q >= (y - 3) * 8) pmask[y*8 +: 8] = 8'hff;
+            else if (plen_q > (y - 4) * 8) pmask[y*8 +: 8] = 8'hff << (8 - (plen_q - (y - 4) * 8));
+            else pmask[y*8 +: 8] = 8'h00;
+    wire        same_prefix = ((key_q ^ key_m) & pmask) == {KW{1'b0}};
+    wire        covers = same_prefix && plen_q <= plen_k;
+    /* verilator lint_off WIDTH */ // the address bits of the key: (key_bytes - 4) * 8
+    wire        bad_len = q_lpm && plen_k > ({16'd0, q_key_bytes} - 32'd4) * 32'd8;
+    /* verilator lint_on WIDTH */
+    // hash: the same key; LPM update / delete: the same prefix; an LPM lookup walks every node
+    wire        hit = !q_lpm ? (key_q == key_m) : (q_op != 2'd1 && same_prefix && plen_q == plen_k);
+    // an LPM lookup's best node so far, this node included
+    wire        better = q_lpm && state == S_CMP && covers && (best == {NW{1'b0}} || plen_q > best_len);
+    wire [NW-1:0] best_now = better ? cur : best;
     /* verilator lint_off UNUSEDSIGNAL */ // value bytes left to copy: only whether 8 or more, else the count
     wire [18:0] left = {3'd0, q_value_bytes} - {beat, 3'd0};
     /* verilator lint_on UNUSEDSIGNAL */
@@ -148,8 +176,8 @@ module xdp2hw_hashmap #(
     /* verilator lint_on UNUSEDSIGNAL */
     wire [MW-1:0] fm = q_map_w[MW-1:0];
     wire [NW-1:0] free_head = free[fm];
-    wire [63:0] upd_err = (q_flags > 64'd2) ? EINVAL : (found && q_flags == 64'd1) ? EEXIST
-                        : (!found && q_flags == 64'd2) ? ENOENT : (!found && free_head == {NW{1'b0}}) ? E2BIG : 64'd0;
+    wire [63:0] upd_err = (q_flags > 64'd2 || bad_len) ? EINVAL : (found && q_flags == 64'd1) ? EEXIST
+                        : (!found && q_flags == 64'd2) ? ENOENT : (!found && free_head == {NW{1'b0}}) ? (q_lpm ? ENOSPC : E2BIG) : 64'd0;
     wire [15:0] value_beats = (q_value_bytes + 16'd7) >> 3;
     wire [15:0] key_beats = (q_key_bytes + 16'd7) >> 3;
 
@@ -179,14 +207,16 @@ module xdp2hw_hashmap #(
         end else begin
             case (state)
                 S_IDLE: if (start) begin
-                    q_op <= op; q_map <= map; q_node_base <= node_base; q_bucket_base <= bucket_base[BW-1:0];
+                    q_op <= op; q_map <= map; q_lpm <= lpm;
+                    best <= {NW{1'b0}};
+                    best_len <= 32'd0; q_node_base <= node_base; q_bucket_base <= bucket_base[BW-1:0];
                     q_bits <= bits; q_key_bytes <= key_bytes; q_value_bytes <= value_bytes;
                     q_value_base <= value_base; q_stride <= stride;
                     q_key_ptr <= key_ptr; q_value_ptr <= value_ptr; q_flags <= flags;
                     key <= {KW{1'b0}};
                     beat <= 16'd0;
-                    pre_cnt <= PRE[15:0];
-                    state <= (PRE > 0) ? S_PRE : S_KEY;
+                    pre_cnt <= pre;
+                    state <= (pre != 16'd0) ? S_PRE : S_KEY;
                 end
                 S_PRE: begin
                     pre_cnt <= pre_cnt - 16'd1;
@@ -202,6 +232,10 @@ module xdp2hw_hashmap #(
                     state <= S_FIRST;
                 end
                 S_FIRST, S_CMP: begin
+                    if (better) begin
+                        best <= cur;
+                        best_len <= plen_q;
+                    end
                     if (!decide) begin   // the next node (node_rd) is read at this edge
                         prev <= cur;
                         cur <= (state == S_FIRST) ? head_q : link_q;
@@ -221,8 +255,10 @@ module xdp2hw_hashmap #(
                     end else begin   // update: link a new node at the tail, or take the found one
                         err <= upd_err;
                         insert <= !found && upd_err == 64'd0;
+                        rekey <= q_lpm && found && upd_err == 64'd0;
                         target <= found ? cur : free_head;
                         new_node <= free_head;
+                        if (q_lpm && found && upd_err == 64'd0) keys[cur - 1'b1] <= key_m;
                         if (!found && upd_err == 64'd0) begin
                             keys[free_head - 1'b1] <= key_m;
                             if (last == {NW{1'b0}}) heads[bucket] <= free_head;
@@ -269,16 +305,17 @@ module xdp2hw_hashmap #(
         ev_node = node_in_map;
         if ((state == S_FIRST || state == S_CMP) && decide && q_op == 2'd1) begin
             done = 1'b1;
-            /* verilator lint_off WIDTH */
-            r0 = found ? {TAG_MAPV, OFF_BASE + q_value_base + (cur - 1'b1 - q_node_base) * q_stride} : 64'd0;
+            /* verilator lint_off WIDTH */ // a node link (NW bits) in a 32-bit offset
+            r0 = q_lpm ? ((best_now != {NW{1'b0}}) ? {TAG_MAPV, OFF_BASE + q_value_base + (best_now - 1'b1 - q_node_base) * q_stride} : 64'd0)
+                       : found ? {TAG_MAPV, OFF_BASE + q_value_base + (cur - 1'b1 - q_node_base) * q_stride} : 64'd0;
             /* verilator lint_on WIDTH */
         end
         if (state == S_DEL) begin
             done = 1'b1;
-            r0 = insert ? 64'd0 : ENOENT;
+            r0 = insert ? 64'd0 : bad_len ? EINVAL : ENOENT;
             ev_delete = insert;
         end
-        if (state == S_ALLOC) ev_insert = insert;
+        if (state == S_ALLOC) ev_insert = insert || rekey;
         if (state == S_COPY) begin
             wr_en = (err == 64'd0);
             wr_addr = slot + {13'd0, beat, 3'd0};

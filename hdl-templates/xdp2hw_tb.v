@@ -1,6 +1,7 @@
 // xdp2hw_tb: runs a batch of packets through xdp2hw_top. Reads packets.txt (from the working
 // directory): a count, then per packet "length ingress_ifindex rx_queue_index" and its bytes in
-// hex. Writes results.txt: per packet "P index action cycles redirect_ifindex", every map write
+// hex. Writes results.txt: per packet "P index action cycles redirect_ifindex via_map map key"
+// (via_map 1: bpf_redirect_map's map index and key), every map write
 // as "W address mask data" (hex) while it runs, the hash unit's map changes as "H map node key"
 // (a key into a node) and "X map node" (a node freed), and "O bytes" (the packet as it leaves).
 // Map memory starts from maps_b<bank>.hex, the hash unit from hash_*.hex; the ROM from rom.hex.
@@ -105,7 +106,8 @@ module xdp2hw_tb;
             start <= 1'b0;
             @(posedge done);
             @(negedge clk);
-            $fdisplay(fout, "P %0d %0d %0d %0d", p, action, cycles, redirect_ifindex);
+            $fdisplay(fout, "P %0d %0d %0d %0d %0d %0d %0d", p, action, cycles, redirect_ifindex,
+                      dut.top.redirect_via_map, dut.top.redirect_map, dut.top.redirect_key);
             high = out_high;
             // emission: read the packet back, data_meta to data_end
             $fwrite(fout, "O ");

@@ -21,7 +21,7 @@ module xdp2hw_top #(
     parameter [MAPS*32-1:0] MAP_BASE = 0,      // per map: byte offset of value 0 in map memory
     parameter [MAPS*32-1:0] MAP_MAX = 0,       // per map: max_entries (0: not an array; lookups fail)
     parameter [MAPS*32-1:0] MAP_STRIDE = 8,    // per map: bytes between values (value size rounded to 8)
-    parameter [MAPS*32-1:0] MAP_KIND = 0,      // per map: 0 array (or no lookup), 1 hash (the hash unit's)
+    parameter [MAPS*32-1:0] MAP_KIND = 0,      // per map: 0 array, 1 hash, 2 LPM trie (the hash unit's), 3 devmap
     parameter [MAPS*32-1:0] MAP_NODE = 0,      // per map: a hash map's first node in the hash unit
     parameter [MAPS*32-1:0] MAP_BUCKET = 0,    // per map: a hash map's first bucket
     parameter [MAPS*32-1:0] MAP_BITS = 0,      // per map: log2 of a hash map's buckets
@@ -32,6 +32,7 @@ module xdp2hw_top #(
     parameter integer HASH_BUCKETS = 1,        // buckets of all hash maps
     parameter integer HASH_KW = 64,            // key bits of the hash unit's node memory
     parameter integer MAP_LOOKUP_HASH = 1,     // latency.mapLookup.hash
+    parameter integer MAP_LOOKUP_LPM = 1,      // latency.mapLookup.lpm
     parameter integer ALU_LAT = 1,             // latency.alu
     parameter integer MUL_LAT = 3,             // latency.mul
     parameter integer DIV_LAT = 66,            // latency.div
@@ -297,13 +298,17 @@ module xdp2hw_top #(
     // helpers' data engine asks (one at a time: a call holds fetch until its unit answers)
     wire [63:0] hu_rd_ptr;
     /* verilator lint_off UNUSEDSIGNAL */ // offsets within the stack, packet or map memory
-    wire [63:0] help_ptr = pu_rd_busy ? pu_rd_ptr : (hu_rd_ptr != 64'd0) ? hu_rd_ptr : key_ptr;
+    // bpf_redirect_map reads the devmap's value of key r2 (an index, not a pointer)
+    wire [63:0] dev_ptr;
+    wire [63:0] help_ptr = pu_rd_busy ? pu_rd_ptr : (hu_rd_ptr != 64'd0) ? hu_rd_ptr : (call_id == 32'd51) ? dev_ptr : key_ptr;
     wire [31:0] help_idx = help_ptr[31:0] - OFF_BASE;
     /* verilator lint_on UNUSEDSIGNAL */
     assign stk_raddr[NLD*SAW +: SAW] = help_idx[SAW-1:0];
     assign map_raddr[MRP*MAW +: MAW] = help_idx[MAW-1:0];
+    /* verilator lint_off UNUSEDSIGNAL */ // without the hash unit only an array key (4 bytes) is read
     wire [63:0] help_rdata = (help_ptr[63:32] == TAG_MAPV) ? map_rdata[MRP*64 +: 64]
                            : (help_ptr[63:32] == TAG_PKT) ? pkt_rdata[63:0] : stk_rdata[NLD*64 +: 64];
+    /* verilator lint_on UNUSEDSIGNAL */
     // the packet helpers' zero fill (packet port 0, while the call holds fetch)
     wire pu_fill = pu_pw_we != 8'd0;
     assign pkt_raddr[PAW-1:0] = !core_busy ? host_addr : pu_rd_busy ? help_idx[PAW-1:0] : pkt_raddr_l[PAW-1:0];
@@ -338,8 +343,11 @@ module xdp2hw_top #(
 
     // unit select, decided at the call (kept for its answer)
     localparam [1:0] U_FIXED = 2'd0, U_HASH = 2'd1, U_PKT = 2'd2;
-    wire [1:0] call_unit = (is_map && m_kind == 32'd1 && (call_id == 32'd1 || call_id == 32'd2 || call_id == 32'd3)) ? U_HASH
+    wire [1:0] call_unit = (is_map && (m_kind == 32'd1 || m_kind == 32'd2) && (call_id == 32'd1 || call_id == 32'd2 || call_id == 32'd3)) ? U_HASH
                          : pu_hit ? U_PKT : U_FIXED;
+    // the hash unit's cycles before its key fetch (isa/hashmap.ts: helperCall + mapLookup.<family> - 2)
+    localparam integer HASH_PRE = HELPER_CALL + MAP_LOOKUP_HASH - 2;
+    localparam integer HASH_PRE_LPM = HELPER_CALL + MAP_LOOKUP_LPM - 2;
     reg  [1:0] unit_q;
     always @(posedge clk) if (call_valid) unit_q <= call_unit;
     wire [1:0] unit_now = call_valid ? call_unit : unit_q;
@@ -367,17 +375,26 @@ module xdp2hw_top #(
             end
     end
     wire [31:0] value_at = OFF_BASE + m_base + key * m_stride;
+    assign dev_ptr = {TAG_MAPV, OFF_BASE + m_base + r2[31:0] * m_stride};
+    // bpf_redirect_map on a devmap (kind 3): flags past the action bits, BPF_F_BROADCAST and
+    // BPF_F_EXCLUDE_INGRESS abort; a present entry (a nonzero ifindex: the kernel keeps no device 0)
+    // or a broadcast redirects, else the action in the flags' low bits
+    wire [63:0] r3 = call_args[128 +: 64];
+    wire        dev_bad = m_kind != 32'd3 || (r3 & ~64'h1b) != 64'd0;
+    wire        dev_found = r2[63:32] == 32'd0 && r2[31:0] < m_max && help_rdata[31:0] != 32'd0;
+    wire        dev_redirect = !dev_bad && (dev_found || r3[3]);
     reg  [63:0] fx_r0_now;
     always @(*) begin
         case (call_id)
             32'd1: fx_r0_now = (is_map && (key_ptr[63:32] == TAG_STK || key_ptr[63:32] == TAG_MAPV) && key < m_max) ? {TAG_MAPV, value_at} : 64'd0; // bpf_map_lookup_elem
             32'd8: fx_r0_now = 64'd0;                                    // bpf_get_smp_processor_id: CPU 0
             32'd23: fx_r0_now = (r2 == 64'd0) ? 64'd4 : 64'd0;          // bpf_redirect: XDP_REDIRECT, any flag XDP_ABORTED
+            32'd51: fx_r0_now = dev_bad ? 64'd0 : dev_redirect ? 64'd4 : {62'd0, r3[1:0]}; // bpf_redirect_map
             default: fx_r0_now = 64'd0;                                  // the emitter refuses every other helper
         endcase
     end
     localparam integer FCW = 16;
-    wire [FCW-1:0] fx_lat = HELPER_CALL[FCW-1:0] + (is_map ? MAP_LOOKUP[FCW-1:0] : {FCW{1'b0}});
+    wire [FCW-1:0] fx_lat = HELPER_CALL[FCW-1:0] + ((is_map && m_kind == 32'd0) ? MAP_LOOKUP[FCW-1:0] : {FCW{1'b0}});
     reg  [FCW-1:0] fx_cnt;
     reg            fx_busy;
     reg  [63:0]    fx_r0;
@@ -416,9 +433,10 @@ module xdp2hw_top #(
     generate
         if (HASH_MAPS > 0) begin : hash
             xdp2hw_hashmap #(
-                .NODES(HASH_NODES), .BUCKETS(HASH_BUCKETS), .KW(HASH_KW), .MAPS(MAPS), .PRE(HELPER_CALL + MAP_LOOKUP_HASH - 2)
+                .NODES(HASH_NODES), .BUCKETS(HASH_BUCKETS), .KW(HASH_KW), .MAPS(MAPS)
             ) unit (
-                .clk(clk), .rst(rst), .start(call_valid && call_unit == U_HASH), .op(call_id[1:0]), .map(mi),
+                .clk(clk), .rst(rst), .start(call_valid && call_unit == U_HASH), .op(call_id[1:0]), .map(mi), .lpm(m_kind == 32'd2),
+                .pre(m_kind == 32'd2 ? HASH_PRE_LPM[15:0] : HASH_PRE[15:0]),
                 .node_base(m_node), .bucket_base(m_bucket), .bits(m_bits[5:0]), .key_bytes(m_keyb[15:0]),
                 .value_bytes(m_valb[15:0]), .value_base(m_base), .stride(m_stride), .key_ptr(r2),
                 .value_ptr(call_args[128 +: 64]), .flags(call_args[192 +: 64]),
@@ -456,9 +474,24 @@ module xdp2hw_top #(
     assign call_done = (unit_now == U_FIXED) ? fx_done : (unit_now == U_HASH) ? hu_done : (unit_now == U_PKT) ? pu_done : 1'b0;
     assign call_r0 = (unit_now == U_FIXED) ? fx_r0_out : (unit_now == U_HASH) ? hu_r0 : (unit_now == U_PKT) ? pu_r0 : 64'd0;
 
+    // a redirect through a map: its index and key (the testbench reports them by name)
+    /* verilator lint_off UNUSEDSIGNAL */ // read by the testbench by hierarchical name
+    reg         redirect_via_map;
+    reg  [7:0]  redirect_map;
+    reg  [31:0] redirect_key;
+    /* verilator lint_on UNUSEDSIGNAL */
     always @(posedge clk) begin
-        if (rst || start) redirect_ifindex <= 32'd0;
-        else if (call_valid && call_id == 32'd23) redirect_ifindex <= r1[31:0];
+        if (rst || start) begin
+            redirect_ifindex <= 32'd0;
+            redirect_via_map <= 1'b0;
+        end else if (call_valid && call_id == 32'd23) begin
+            redirect_ifindex <= r1[31:0];
+            redirect_via_map <= 1'b0;
+        end else if (call_valid && call_id == 32'd51 && dev_redirect) begin
+            redirect_via_map <= 1'b1;
+            redirect_map <= mi;
+            redirect_key <= r2[31:0];
+        end
     end
 endmodule
 

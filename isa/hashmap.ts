@@ -70,9 +70,9 @@ export type HashOp = 1 | 2 | 3;
  * per HASH_PORT_BYTES of value copied. The same whatever the result (the unit idles through a
  * refused update's copy).
  */
-export function hashOpCycles(core: CoreConfig, op: HashOp, keySize: number, valueSize: number, steps: number): number {
+export function hashOpCycles(core: CoreConfig, op: HashOp, keySize: number, valueSize: number, steps: number, family: 'hash' | 'lpm' = 'hash'): number {
   const beats = (n: number) => Math.ceil(n / HASH_PORT_BYTES);
-  const base = core.latency.helperCall + core.latency.mapLookup.hash + beats(keySize) + steps;
+  const base = core.latency.helperCall + core.latency.mapLookup[family] + beats(keySize) + steps;
   return op === 1 ? base : op === 3 ? base + 1 : base + 1 + beats(valueSize);
 }
 
@@ -157,4 +157,33 @@ export function hashUnitFiles(size: HashUnitSize, places: readonly (HashPlace | 
     'hash_heads.hex': hexLines(heads, nw),
     'hash_free.hex': hexLines(free, nw),
   };
+}
+
+/** An LPM key's prefix length (bytes 0-3, little-endian). */
+function prefixLen(k: Uint8Array): number {
+  return (k[0] | (k[1] << 8) | (k[2] << 16) | (k[3] << 24)) >>> 0;
+}
+
+/** Whether two LPM keys have the same prefix length and the same first `len` address bits. */
+function samePrefix(a: Uint8Array, b: Uint8Array, keySize: number): boolean {
+  const len = prefixLen(a);
+  if (len !== prefixLen(b)) return false;
+  for (let i = 4; i < keySize; i++) {
+    const bit = (i - 4) * 8;
+    if (len <= bit) break;
+    const mask = len >= bit + 8 ? 0xff : (0xff << (8 - (len - bit))) & 0xff;
+    if (((a[i] ^ b[i]) & mask) !== 0) return false;
+  }
+  return true;
+}
+
+/**
+ * Nodes the hash unit compares on an LPM trie (one chain, insertion order): a lookup every entry
+ * (the longest covering prefix may be the last), an update or delete up to the entry of the same
+ * prefix, or every entry when there is none.
+ */
+export function lpmWalkSteps(keys: readonly Uint8Array[], key: Uint8Array, keySize: number, op: HashOp): number {
+  if (op === 1) return keys.length;
+  for (let i = 0; i < keys.length; i++) if (samePrefix(keys[i], key, keySize)) return i + 1;
+  return keys.length;
 }

@@ -3,7 +3,7 @@
 // syllable calls a helper and which exit is caught at fetch (the rules: isa/timing.ts, which the
 // static worst case of compiler/wcet reads too). Data only; pipeline.ts runs them.
 
-import { exitDrain, hashBucket, hashBucketBits, hashOpCycles, hashWalkSteps, helperDataCycles, lookupFamily, rowTiming, slowestLoad } from '../../isa/index.js';
+import { exitDrain, hashBucket, hashBucketBits, hashOpCycles, hashWalkSteps, helperDataCycles, lookupFamily, lpmWalkSteps, rowTiming, slowestLoad } from '../../isa/index.js';
 import type { CoreConfig, LoadRegion, RowProgram, RowTiming } from '../../isa/index.js';
 import type { LoadedObject } from '../../compiler/loader/types.js';
 import { RegionKind } from '../machine/index.js';
@@ -36,6 +36,7 @@ export interface CoreTiming {
 
 /** A hash map the hash unit walks: its sizes and bucket bits, and a bucket cache by key buffer. */
 export interface HashWalk {
+  readonly family: 'hash' | 'lpm';
   readonly keySize: number;
   readonly valueSize: number;
   readonly bits: number;
@@ -60,8 +61,11 @@ export function compileTiming(p: RowProgram, core: CoreConfig, obj: LoadedObject
     const s = row.find((x) => x?.insn.kind === 'call');
     return s && s.insn.kind === 'call' && s.insn.target === 'helper' ? s.insn.id : -1;
   });
-  const walks = obj.maps.map((m): HashWalk | undefined => (l.hashWalk && lookupFamily(m.type) === 'hash'
-    ? { keySize: m.keySize, valueSize: m.valueSize, bits: hashBucketBits(m.maxEntries), buckets: new WeakMap() } : undefined));
+  const walks = obj.maps.map((m): HashWalk | undefined => {
+    const f = lookupFamily(m.type);
+    if (!l.hashWalk || (f !== 'hash' && f !== 'lpm')) return undefined;
+    return { family: f, keySize: m.keySize, valueSize: m.valueSize, bits: f === 'lpm' ? 0 : hashBucketBits(m.maxEntries), buckets: new WeakMap() };
+  });
   return {
     rows, lanes: p.lanes, helperCall: l.helperCall, helperData: (id, r2, r4, stale) => helperDataCycles(core, id, r2, r4, stale), mapLookup, loadLatency,
     takenBranch: l.takenBranch, exit: exitDrain(core, false), earlyExit: exitDrain(core, true), helperIds, walks, core,
@@ -70,7 +74,7 @@ export function compileTiming(p: RowProgram, core: CoreConfig, obj: LoadedObject
 
 /**
  * Cycles a helper call holds fetch beyond its row: helperCall, plus mapLookup of the family of
- * the map r1 names; on a hashWalk core, a lookup / update / delete on a hash map costs its walk
+ * the map r1 names; on a hashWalk core, a lookup / update / delete on a hash map or LPM trie costs its walk
  * (isa/hashmap.ts), the key read where r2 points (as the hash unit reads it), the chain from the
  * map model's keys in insertion order (the hardware's chain order).
  */
@@ -89,6 +93,7 @@ export function callCycles(t: CoreTiming, m: Machine, mi: number | undefined, he
     return b;
   };
   const keys = map.entries().map(([k]) => k);
-  const steps = hashWalkSteps(keys, key, w.keySize, w.bits, bucketOf);
-  return hashOpCycles(t.core, helperId as 1 | 2 | 3, w.keySize, w.valueSize, steps);
+  const op = helperId as 1 | 2 | 3;
+  const steps = w.family === 'lpm' ? lpmWalkSteps(keys, key, w.keySize, op) : hashWalkSteps(keys, key, w.keySize, w.bits, bucketOf);
+  return hashOpCycles(t.core, op, w.keySize, w.valueSize, steps, w.family);
 }

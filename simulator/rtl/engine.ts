@@ -145,7 +145,7 @@ export class RtlSession implements EngineSession {
         maps: opts.snapshot === false ? {} : this.maps.snapshot(),
         durationNs: (r.cycles * 1000) / this.opts.core.clockMHz,
       };
-      if (r.code === 4) result.redirect = { ifindex: r.redirectIfindex };
+      if (r.code === 4) result.redirect = r.redirectMap ? { map: this.obj.maps[r.redirectMap.map]?.name, key: r.redirectMap.key } : { ifindex: r.redirectIfindex };
       this.counts.runs++;
       this.cycles = r.cycles;
       out[sent[k].i] = { result, cycles: r.cycles };
@@ -162,8 +162,10 @@ export class RtlSession implements EngineSession {
     if (!place?.hash || !map) throw new RtlSimError(`the RTL reported a hash ${e.kind} in map ${e.map}, which is not a hash map`);
     if (e.kind === 'insert') {
       const key = e.key.slice(0, place.hash.keySize);
-      const r = map.update(key, new Uint8Array(place.valueSize), 1); // BPF_NOEXIST: the RTL inserts only a new key
-      if (r !== 0) throw new RtlSimError(`the RTL inserted a key into map ${place.name} that the map model refuses (${r})`);
+      // a node that holds a key: an LPM update rewriting its entry's key (the same prefix); else a new key
+      const old = nodes[e.node];
+      const r = old ? map.update(key, map.lookup(old) ?? new Uint8Array(place.valueSize), 0) : map.update(key, new Uint8Array(place.valueSize), 1);
+      if (r !== 0) throw new RtlSimError(`the RTL put a key into node ${e.node} of map ${place.name} that the map model refuses (${r})`);
       nodes[e.node] = key;
     } else {
       const key = nodes[e.node];

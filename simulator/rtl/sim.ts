@@ -103,6 +103,8 @@ export interface SimResult {
   code: number;
   cycles: number;
   redirectIfindex: number;
+  /** bpf_redirect_map's target: map index and key */
+  redirectMap?: { map: number; key: number };
   packet: Uint8Array;
   /** map changes in order: map-memory writes (byte address, bytes), hash-unit inserts and frees */
   writes: MapEvent[];
@@ -158,7 +160,8 @@ export function parseResults(text: string): SimResult[] {
     } else if (f[0] === 'X') {
       writes.push({ kind: 'delete', map: parseInt(f[1], 16), node: parseInt(f[2], 16) });
     } else if (f[0] === 'P') {
-      out.push({ code: Number(f[2]) >>> 0, cycles: Number(f[3]), redirectIfindex: Number(f[4]) >>> 0, packet: new Uint8Array(0), writes });
+      const viaMap = f[5] === '1' ? { map: Number(f[6]), key: Number(f[7]) >>> 0 } : undefined;
+      out.push({ code: Number(f[2]) >>> 0, cycles: Number(f[3]), redirectIfindex: Number(f[4]) >>> 0, ...(viaMap ? { redirectMap: viaMap } : {}), packet: new Uint8Array(0), writes });
       writes = [];
     } else if (f[0] === 'O' && out.length) {
       const hex = f[1] ?? '';

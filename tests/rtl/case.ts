@@ -43,7 +43,10 @@ export function programCase(name: string, packets?: number): ProgramCase {
     const r = JSON.parse(readFileSync(run, 'utf8')) as { ingressIfindex?: string; rxQueues?: string };
     const [lo, hi] = (r.rxQueues ?? '0').split('-').map(Number);
     const n = (hi ?? lo) - lo + 1;
-    ctx = (i) => ({ ingressIfindex: r.ingressIfindex ? Number(r.ingressIfindex) : undefined, rxQueueIndex: lo + (i % n) });
+    // "a-b": packet i on a + i mod (b - a + 1), as for the queues
+    const [ilo, ihi] = (r.ingressIfindex ?? '').split('-').map(Number);
+    const ni = (ihi ?? ilo) - ilo + 1;
+    ctx = (i) => ({ ingressIfindex: r.ingressIfindex ? ilo + (i % ni) : undefined, rxQueueIndex: lo + (i % n) });
   }
   const recs = readPcapFile(join(dir, 'traffic.pcap'));
   const inputs = recs.slice(0, packets ?? recs.length).map((rec, i) => ({ packet: rec.data, ctx: ctx(i) }));

@@ -2,7 +2,8 @@
 // made for it. Its 16-entry map is filled to max_entries with keys that all fall in one bucket
 // (isa/hashmap.ts's bucket function: one chain of 16), then probed at every depth, refused past
 // max_entries (E2BIG), with NOEXIST / EXIST / invalid flags, emptied from head, middle and tail
-// and refilled; its per-CPU hash map of 4 is filled, overflowed, deleted and refilled too.
+// and refilled; its per-CPU hash map of 4 is filled, overflowed, deleted and refilled too; its LPM
+// trie of 8 is filled with nested prefixes, probed, overflowed (ENOSPC), rewritten and emptied.
 
 import { join } from 'node:path';
 import { loadFile } from '../../compiler/loader/index.js';
@@ -12,7 +13,15 @@ import { parseFixture } from '../../simulator/maps/fixture.js';
 import { ROOT } from '../helpers/paths.js';
 import type { ProgramCase } from './case.js';
 
-const OP = { lookup: 0, update: 1, delete: 2, small: 3, smallDelete: 4 } as const;
+const OP = { lookup: 0, update: 1, delete: 2, small: 3, smallDelete: 4, lpmLookup: 5, lpmUpdate: 6, lpmDelete: 7 } as const;
+
+/** An LPM trie key: prefix length, then the IPv4 address (network order), as 12 key bytes of the packet. */
+function route(len: number, a: number, b: number, c: number, d: number): Uint8Array {
+  const k = new Uint8Array(12);
+  new DataView(k.buffer).setUint32(0, len, true);
+  k.set([a, b, c, d], 4);
+  return k;
+}
 
 function keyBytes(a: number, b: number, c: number): Uint8Array {
   const k = new Uint8Array(12);
@@ -58,6 +67,7 @@ export function hashStressCase(): ProgramCase {
     maps: {
       table: { entries: [{ key: hex(keys[0]), value: hex(val(100)) }, { key: hex(keys[1]), value: hex(val(101)) }] },
       small: { entries: [{ key: '05000000', value: '0900000000000000' }] },
+      routes: { entries: [{ key: '080000000a000000', value: '0800000000000000' }] },
     },
   }, 'hash_stress fixture');
   const inputs: RunInput[] = [];
@@ -93,5 +103,31 @@ export function hashStressCase(): ProgramCase {
   add(OP.smallDelete, 0, keyBytes(5, 0, 0));
   add(OP.small, 0, keyBytes(4, 0, 0));
   add(OP.small, 0, keyBytes(4, 0, 0));
+  // the LPM trie: nested prefixes, longest match, ENOSPC when full, EINVAL past 32 bits
+  const probe = (a: number, b: number, c: number, d: number) => add(OP.lpmLookup, 0, route(32, a, b, c, d));
+  probe(10, 1, 2, 3); // 10/8 from the fixture
+  probe(11, 0, 0, 1); // no route: -1
+  add(OP.lpmUpdate, 0, route(16, 10, 1, 0, 0), 16);
+  add(OP.lpmUpdate, 1, route(24, 10, 1, 2, 0), 24);
+  add(OP.lpmUpdate, 0, route(32, 10, 1, 2, 3), 32);
+  add(OP.lpmUpdate, 0, route(0, 0, 0, 0, 0), 1); // the default route
+  add(OP.lpmUpdate, 1, route(16, 10, 1, 99, 99), 5); // NOEXIST, the same /16 with other host bits: EEXIST
+  add(OP.lpmUpdate, 2, route(20, 10, 1, 0, 0), 5); // EXIST on a missing prefix: ENOENT
+  add(OP.lpmUpdate, 0, route(33, 10, 1, 2, 3), 5); // past the address: EINVAL
+  for (const [a, b, c, d] of [[10, 1, 2, 3], [10, 1, 2, 4], [10, 1, 3, 1], [10, 2, 0, 1], [8, 8, 8, 8]]) probe(a, b, c, d);
+  add(OP.lpmUpdate, 0, route(12, 172, 16, 0, 0), 12);
+  add(OP.lpmUpdate, 0, route(16, 192, 168, 0, 0), 168);
+  add(OP.lpmUpdate, 0, route(8, 192, 0, 0, 0), 192); // 8 entries now
+  add(OP.lpmUpdate, 0, route(8, 193, 0, 0, 0), 193); // full: ENOSPC
+  add(OP.lpmUpdate, 2, route(16, 10, 1, 7, 7), 61); // EXIST on the /16 with other host bits: rewritten (its key too)
+  for (const [a, b, c, d] of [[10, 1, 9, 9], [172, 17, 1, 1], [172, 31, 1, 1], [192, 168, 1, 1], [192, 1, 1, 1]]) probe(a, b, c, d);
+  add(OP.lpmDelete, 0, route(24, 10, 1, 2, 0));
+  add(OP.lpmDelete, 0, route(24, 10, 1, 2, 0)); // ENOENT
+  add(OP.lpmDelete, 0, route(40, 10, 1, 2, 0)); // EINVAL
+  add(OP.lpmDelete, 0, route(0, 0, 0, 0, 0));
+  probe(10, 1, 2, 9);
+  probe(11, 1, 1, 1);
+  add(OP.lpmUpdate, 0, route(8, 193, 0, 0, 0), 193); // room again
+  probe(193, 1, 1, 1);
   return { name: 'hash_stress', obj, program: obj.programs[0].name, fixture, inputs };
 }

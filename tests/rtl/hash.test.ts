@@ -56,7 +56,7 @@ describe.skipIf(needs(toolMissing('iverilog'), toolMissing('vvp')))('RTL hash un
     expect(s.cycleMismatches).toBe(0);
   });
 
-  it('gives the kernel\'s results: EEXIST, ENOENT, EINVAL, E2BIG when full, and refills', async () => {
+  it('gives the kernel\'s results: EEXIST, ENOENT, EINVAL, E2BIG (ENOSPC for the LPM trie) when full, longest prefixes', async () => {
     const c = hashStressCase();
     const { rtl } = await sessions(c, XDP2HW, 2, 'icarus');
     const runs = await rtl.runBatch(c.inputs);
@@ -65,6 +65,9 @@ describe.skipIf(needs(toolMissing('iverilog'), toolMissing('vvp')))('RTL hash un
     expect(r.slice(4, 18)).toEqual(new Array(14).fill(0)); // filled to max_entries
     expect(r.slice(18, 20)).toEqual([-7, -7]); // full: E2BIG, in the chain's bucket and another
     expect(r.filter((x) => x === -7).length).toBe(5); // and once after the refill, twice in the per-CPU map of 4 (its fixture key + 3)
+    // the LPM trie: fixture /8, no route, four inserts, EEXIST, ENOENT, EINVAL, longest matches /32 /24 /16 /8 /0,
+    // three more to 8 entries, ENOSPC, a rewrite, ...
+    expect(r.slice(105, 123)).toEqual([8, -1, 0, 0, 0, 0, -17, -2, -22, 32, 24, 16, 8, 1, 0, 0, 0, -28]);
   });
 
   it('sees a timing difference: a TypeScript core that does not walk chains mismatches in cycles only', async () => {

@@ -86,7 +86,7 @@ function params(p: RowProgram, core: CoreConfig, layout: MapLayout, packetBytes:
     ['P_MAP_BASE', pack(layout.maps.map((m) => m.base)), `value 0 of each map: ${layout.maps.map((m) => m.name).join(', ') || 'none'}`],
     ['P_MAP_MAX', pack(layout.maps.map((m) => m.maxEntries)), 'max_entries of each map'],
     ['P_MAP_STRIDE', pack(layout.maps.map((m) => m.stride)), 'bytes between values of each map'],
-    ['P_MAP_KIND', pack(layout.maps.map((m) => (m.hash ? 1 : 0))), 'each map: 0 array, 1 hash (the hash unit)'],
+    ['P_MAP_KIND', pack(layout.maps.map((m) => (m.hash ? (m.type === 'lpm_trie' ? 2 : 1) : m.type === 'devmap' ? 3 : 0))), 'each map: 0 array, 1 hash, 2 LPM trie (the hash unit), 3 devmap'],
     ['P_MAP_NODE', pack(layout.maps.map((m) => m.hash?.node ?? 0)), "each hash map's first node"],
     ['P_MAP_BUCKET', pack(layout.maps.map((m) => m.hash?.bucket ?? 0)), "each hash map's first bucket"],
     ['P_MAP_BITS', pack(layout.maps.map((m) => m.hash?.bits ?? 0)), "log2 of each hash map's buckets"],
@@ -97,6 +97,7 @@ function params(p: RowProgram, core: CoreConfig, layout: MapLayout, packetBytes:
     ['P_HASH_BUCKETS', layout.hash.buckets, 'hash buckets'],
     ['P_HASH_KW', layout.hash.keyBits, "key bits of the hash unit's node memory"],
     ['P_MAP_LOOKUP_HASH', l.mapLookup.hash, 'latency.mapLookup.hash'],
+    ['P_MAP_LOOKUP_LPM', l.mapLookup.lpm, 'latency.mapLookup.lpm'],
     ['P_ALU_LAT', l.alu, 'latency.alu'],
     ['P_MUL_LAT', l.mul, 'latency.mul'],
     ['P_DIV_LAT', l.div, 'latency.div'],
@@ -170,7 +171,7 @@ module ${SYNTH_TOP} (clk, rst, host_we, host_addr, host_wdata, host_rdata, start
         .FWD_PER_LANE(P_FWD_PER_LANE), .CLEAR_REGS(P_CLEAR_REGS), .CLEAR_STACK(P_CLEAR_STACK),
         .MAP_KIND(P_MAP_KIND), .MAP_NODE(P_MAP_NODE), .MAP_BUCKET(P_MAP_BUCKET), .MAP_BITS(P_MAP_BITS),
         .MAP_KEYB(P_MAP_KEYB), .MAP_VALB(P_MAP_VALB), .HASH_MAPS(P_HASH_MAPS), .HASH_NODES(P_HASH_NODES),
-        .HASH_BUCKETS(P_HASH_BUCKETS), .HASH_KW(P_HASH_KW), .MAP_LOOKUP_HASH(P_MAP_LOOKUP_HASH),
+        .HASH_BUCKETS(P_HASH_BUCKETS), .HASH_KW(P_HASH_KW), .MAP_LOOKUP_HASH(P_MAP_LOOKUP_HASH), .MAP_LOOKUP_LPM(P_MAP_LOOKUP_LPM),
         .LOAD_LANES(P_LOAD_LANES), .STORE_LANES(P_STORE_LANES)
     ) top (
         .clk(clk), .rst(rst), .host_we(host_we), .host_addr(host_addr), .host_wdata(host_wdata), .host_rdata(host_rdata),

@@ -35,8 +35,8 @@ export const MAX_MAP_BYTES = 1 << 20;
 export const MAX_HASH_NODES = 1 << 16;
 /** Keys the hash unit's node memory holds at most (bytes). */
 export const MAX_HASH_KEY_BYTES = 64;
-const ARRAYS = new Set(['array', 'percpu_array']);
-const HASHES = new Set(['hash', 'percpu_hash']);
+const ARRAYS = new Set(['array', 'percpu_array', 'devmap']);
+const HASHES = new Set(['hash', 'percpu_hash', 'lpm_trie']);
 
 export function mapLayout(obj: LoadedObject, core?: CoreConfig): MapLayout {
   let at = 0;
@@ -47,16 +47,19 @@ export function mapLayout(obj: LoadedObject, core?: CoreConfig): MapLayout {
   const maps = obj.maps.map((d): MapPlace => {
     const isHash = HASHES.has(d.type);
     if (!ARRAYS.has(d.type) && !isHash)
-      throw new RtlRefusal(`${obj.file}: map ${d.name} is a ${d.type} map; the RTL core has array, per-CPU array, hash and per-CPU hash maps (LRU and LPM maps are not in it yet)`);
+      throw new RtlRefusal(`${obj.file}: map ${d.name} is a ${d.type} map; the RTL core has array, per-CPU array, devmap, hash, per-CPU hash and LPM trie maps (LRU maps are not in it yet)`);
     const stride = Math.ceil(d.valueSize / 8) * 8;
     let hash: HashPlace | undefined;
     if (isHash) {
       if (d.keySize > MAX_HASH_KEY_BYTES) throw new RtlRefusal(`${obj.file}: map ${d.name} has ${d.keySize}-byte keys; the RTL hash unit holds keys of at most ${MAX_HASH_KEY_BYTES} bytes`);
       if (core && !core.latency.hashWalk)
         throw new RtlRefusal(`${obj.file}: map ${d.name}: core ${core.name}'s hash maps are a fixed-time table (latency.hashWalk unset), which the RTL does not build: the RTL hash unit needs latency.hashWalk`);
-      if (core && core.latency.helperCall + core.latency.mapLookup.hash < HASH_MIN_FIXED)
-        throw new RtlRefusal(`${obj.file}: map ${d.name}: the RTL hash unit needs latency.helperCall + latency.mapLookup.hash >= ${HASH_MIN_FIXED} (core ${core.name} has ${core.latency.helperCall} + ${core.latency.mapLookup.hash})`);
-      const bits = hashBucketBits(d.maxEntries);
+      const family = d.type === 'lpm_trie' ? 'lpm' : 'hash';
+      if (core && core.latency.helperCall + core.latency.mapLookup[family] < HASH_MIN_FIXED)
+        throw new RtlRefusal(`${obj.file}: map ${d.name}: the RTL hash unit needs latency.helperCall + latency.mapLookup.${family} >= ${HASH_MIN_FIXED} (core ${core.name} has ${core.latency.helperCall} + ${core.latency.mapLookup[family]})`);
+      if (d.type === 'lpm_trie' && d.keySize < 5) throw new RtlRefusal(`${obj.file}: map ${d.name}: an LPM trie key is a 4-byte prefix length and at least one address byte`);
+      // an LPM trie is one chain (a lookup walks every entry)
+      const bits = d.type === 'lpm_trie' ? 0 : hashBucketBits(d.maxEntries);
       hash = { node, bucket, bits, maxEntries: d.maxEntries, keySize: d.keySize };
       node += d.maxEntries;
       bucket += 2 ** bits;

@@ -1,6 +1,7 @@
 /* hash_stress: one hash-map operation per packet, chosen by the packet, for the RTL hash unit's
  * co-simulation (tests/rtl/hash.test.ts). Byte 14 picks the operation, byte 15 the update flags
- * (0-3: 3 is invalid), bytes 16-27 the 12-byte key, bytes 28-31 the value's tag. The result
+ * (0-3: 3 is invalid), bytes 16-27 the 12-byte key, bytes 28-31 the value's tag; for the LPM
+ * trie (ops 5-7) bytes 16-23 are its key (prefix length, IPv4 address). The result
  * goes into results[op] and byte 32 of the packet; a negative result drops the packet.
  * Build: clang -O2 -g -target bpf -mcpu=v1 -I/usr/include/$(clang -print-multiarch) -c hash_stress.c */
 #include <linux/bpf.h>
@@ -30,6 +31,19 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } small SEC(".maps");
+
+struct lpm_key {
+	__u32 prefixlen;
+	__u8 addr[4];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, 8);
+	__type(key, struct lpm_key);
+	__type(value, __u64);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} routes SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -79,7 +93,17 @@ int hash_stress(struct xdp_md *ctx)
 		__u32 sk = k.a;
 		r = bpf_map_delete_elem(&small, &sk);
 	} else {
-		r = 0;
+		struct lpm_key lk;
+		__builtin_memcpy(&lk, p + 16, sizeof(lk));
+		if (op == 5) {
+			__u64 *x = bpf_map_lookup_elem(&routes, &lk);
+			r = x ? (long)*x : -1;
+		} else if (op == 6) {
+			__u64 nh = v.tag;
+			r = bpf_map_update_elem(&routes, &lk, &nh, flags);
+		} else {
+			r = bpf_map_delete_elem(&routes, &lk);
+		}
 	}
 	__u32 slot = op;
 	__s64 *s = bpf_map_lookup_elem(&results, &slot);
