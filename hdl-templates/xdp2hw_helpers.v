@@ -72,8 +72,8 @@ module xdp2hw_helpers #(
     wire meta_len_ok = metalen_new[1:0] == 2'b00 && !(metalen_new > 34'sd255);
     wire tail_ok = !(new_end > $signed({2'b00, FRAME_END[31:0]})) && !(new_end < s_data + $signed({2'b00, ETH_HLEN}));
 
-    // 8-byte beats of csum_diff's buffers and of a grown tail (bytes the verifier bounds: CW bits hold them)
-    /* verilator lint_off UNUSEDSIGNAL */
+    // 8-byte beats of csum_diff's buffers and of a grown tail
+    /* verilator lint_off UNUSEDSIGNAL */ // the verifier bounds the byte counts: CW bits hold the beats
     wire [31:0] fwords = (a2[31:0] >> 3) + {31'd0, a2[2:0] != 3'd0};
     wire [31:0] twords = (a4[31:0] >> 3) + {31'd0, a4[2:0] != 3'd0};
     wire [31:0] stale = high_off - end_off;                       // bytes past data_end that may be old

@@ -101,7 +101,6 @@ module xdp2hw_top #(
     wire                call_valid;
     wire [31:0]         call_id;
     wire [5*64-1:0]     call_args;
-    /* verilator lint_on UNUSEDSIGNAL */
     wire [63:0]         call_r0;
     wire                call_done;
     wire                core_busy;
