@@ -1,6 +1,6 @@
 // xdp2hw_alu: one lane's arithmetic unit, combinational. eBPF ALU and ALU64 operations (the op
 // field's codes), byte-order conversions and the 64-bit multiply. Division and modulo are not
-// here: the emitter refuses programs that use them (compiler/emit/verilog). The 32-bit forms
+// here: they take many cycles, in xdp2hw_div beside this unit in the core. The 32-bit forms
 // zero-extend their result, as RFC 9669 says.
 `default_nettype none
 

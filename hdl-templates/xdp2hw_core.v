@@ -7,7 +7,8 @@
 // CoreConfig numbers given as parameters: a row issues in one clock (operand read, execute, memory,
 // commit) when every register it reads is readable; each result carries a per-register countdown
 // to when its own lane (and, one later under per-lane forwarding, the other lanes) may read it; a
-// taken branch and a helper call hold fetch for their penalty; an exit drains for EXIT_DRAIN
+// taken branch holds fetch for its penalty, a helper call until the helper unit answers
+// (call_done: the unit's latency, which the TypeScript core charges the same); an exit drains for EXIT_DRAIN
 // cycles (EARLY_DRAIN when caught at fetch). `cycles` counts from the packet's first fetch to its
 // verdict, as `pipeline.cycles` does.
 //
@@ -27,6 +28,8 @@ module xdp2hw_core #(
     parameter integer STACK_BYTES = 512,       // stack size: r10 points past its end
     parameter integer ALU_LAT = 1,             // latency.alu
     parameter integer MUL_LAT = 3,             // latency.mul
+    parameter integer DIV_LAT = 66,            // latency.div: xdp2hw_div's 64 stages + 2 (the emitter checks)
+    parameter integer DIV_LANES = 0,           // lanes whose syllables divide: they get a divider (bit per lane)
     parameter integer LD_LAT_PKT = 1,          // latency.load.packet
     parameter integer LD_LAT_CTX = 1,          // latency.load.ctx
     parameter integer LD_LAT_STK = 1,          // latency.load.stack
@@ -34,8 +37,6 @@ module xdp2hw_core #(
     parameter integer LD_LAT_MAX = (LD_LAT_PKT > LD_LAT_CTX ? LD_LAT_PKT : LD_LAT_CTX) > (LD_LAT_STK > LD_LAT_MAP ? LD_LAT_STK : LD_LAT_MAP)
                                   ? (LD_LAT_PKT > LD_LAT_CTX ? LD_LAT_PKT : LD_LAT_CTX) : (LD_LAT_STK > LD_LAT_MAP ? LD_LAT_STK : LD_LAT_MAP),
                                                // a load into no known region: the slowest (derived)
-    parameter integer HELPER_CALL = 1,         // latency.helperCall: fetch held after a call
-    parameter integer MAP_LOOKUP = 0,          // latency.mapLookup.array: more when r1 names a map
     parameter integer TAKEN_BRANCH = 5,        // latency.takenBranch
     parameter integer EXIT_DRAIN = 5,          // latency.exit
     parameter integer EARLY_DRAIN = 2,         // latency.exit - latency.earlyExitSaving
@@ -43,7 +44,7 @@ module xdp2hw_core #(
     parameter integer CLEAR_REGS = 1,          // clearsRegisters: r0-r9 zeroed at each packet
     parameter integer SW = 160,                // bits of a ROM syllable (fixed by the emitter)
     parameter integer PCW = (ROWS > 1) ? $clog2(ROWS) : 1, // ROM address width (derived)
-    parameter integer LAT_SUM = ALU_LAT + MUL_LAT + LD_LAT_MAX + HELPER_CALL + MAP_LOOKUP + TAKEN_BRANCH + EXIT_DRAIN + 2,
+    parameter integer LAT_SUM = ALU_LAT + MUL_LAT + DIV_LAT + LD_LAT_MAX + TAKEN_BRANCH + EXIT_DRAIN + 2,
                                                // above every countdown's largest value (derived)
     parameter integer CW = $clog2(LAT_SUM + 1) // countdown width (derived): the fewer bits, the shallower the interlock
 ) (
@@ -67,7 +68,8 @@ module xdp2hw_core #(
     output wire                   call_valid,
     output wire [31:0]            call_id,
     output wire [5*64-1:0]        call_args,   // r1..r5, r1 lowest
-    input  wire [63:0]            call_r0,
+    input  wire [63:0]            call_r0,     // the result, in the cycle call_done is high
+    input  wire                   call_done,   // the unit answers: in the call's own cycle (latency 0) or later
     // trace signals, named as `simulate --vcd` names them
     output wire [15:0]            pc,
     output wire                   issue_valid,
@@ -86,12 +88,11 @@ module xdp2hw_core #(
     localparam [31:0] TAG_PKT = 32'hff000001;
     localparam [31:0] TAG_STK = 32'hff000002;
     localparam [31:0] TAG_MAPV = 32'hff000003;
-    localparam [23:0] TAG_MAP_HI = 24'hff0001;   // map handle: hi = {TAG_MAP_HI, map index}
     localparam [31:0] OFF_BASE = 32'h40000000;
 
     // syllable classes (0 is the ALU: every class not named below)
     localparam [3:0] C_JMP = 4'd1, C_JA = 4'd2, C_JLEN = 4'd3, C_LDX = 4'd4, C_ST = 4'd5,
-                     C_STX = 4'd6, C_CALL = 4'd7, C_EXIT = 4'd8, C_EXITIMM = 4'd9;
+                     C_STX = 4'd6, C_CALL = 4'd7, C_EXIT = 4'd8, C_EXITIMM = 4'd9, C_ATOMIC = 4'd10;
     localparam [1:0] K_HELPER = 2'd1, K_MEMORY = 2'd2, K_DATA = 2'd3;
     localparam [1:0] S_IDLE = 2'd0, S_RUN = 2'd1, S_DRAIN = 2'd2, S_DONE = 2'd3;
 
@@ -101,7 +102,9 @@ module xdp2hw_core #(
     reg [1:0]     state;
     reg [PCW-1:0] pcr;
     reg [31:0]    cyc;
-    reg [CW-1:0]  wait_cnt;    // cycles fetch is held (branch flush, helper)
+    reg [CW-1:0]  wait_cnt;    // cycles fetch is held after a taken branch (counted once the helper answered)
+    reg           call_wait;   // a helper call issued and the unit has not answered: fetch held
+    reg [3:0]     call_dst;    // where its result goes
     reg [CW-1:0]  drain_cnt;
     reg           first_row;
 
@@ -126,6 +129,13 @@ module xdp2hw_core #(
     wire [LANES*64-1:0] l_imm;
     wire [LANES*16-1:0] l_reads;
     wire                issue;       // the row at pc issues this cycle
+    wire [LANES-1:0]    l_div;       // the syllable divides: its result comes from the lane's divider
+    wire [LANES-1:0]    d_valid;     // a divider's result, written at this edge
+    wire [LANES*4-1:0]  d_dst;
+    wire [LANES*64-1:0] d_data;
+    /* verilator lint_off UNUSEDSIGNAL */ // read by the dividers; a program that never divides has none
+    reg  [15:0]         kill;        // registers the issuing row writes (older divisions to them are dropped)
+    /* verilator lint_on UNUSEDSIGNAL */
 
     genvar l;
     generate
@@ -159,6 +169,17 @@ module xdp2hw_core #(
 
             wire [63:0] y;
             xdp2hw_alu alu (.op(op), .w32(w32), .sx(sx), .bits(bits), .a(va), .b(vb), .y(y));
+            assign l_div[l] = valid && cls == 4'd0 && (op == 4'h3 || op == 4'h9);
+            if (((DIV_LANES >> l) & 1) != 0) begin : div
+                xdp2hw_div divider (
+                    .clk(clk), .flush(start || rst), .go(issue && l_div[l]), .is_mod(op == 4'h9), .sgn(sx), .w32(w32),
+                    .dst(dst), .a(va), .b(vb), .kill(kill), .wb_valid(d_valid[l]), .wb_dst(d_dst[l*4 +: 4]),
+                    .wb_data(d_data[l*64 +: 64]));
+            end else begin : no_div
+                assign d_valid[l] = 1'b0;
+                assign d_dst[l*4 +: 4] = 4'd0;
+                assign d_data[l*64 +: 64] = 64'd0;
+            end
 
             // branch condition (eBPF jmp op codes)
             wire [63:0] ca = w32 ? {32'd0, va[31:0]} : va;
@@ -207,6 +228,22 @@ module xdp2hw_core #(
                 endcase
                 if (mem_full[l]) ldv = rd;
             end
+            // atomic read-modify-write (op: 0 add, 4 or, 5 and, 10 xor, 14 xchg, 15 cmpxchg; w32 for 4 bytes):
+            // the old value read, the new one written at the same edge; the old value (fetch, xchg;
+            // cmpxchg into r0) is the result, timed as a load from the address's region
+            wire [63:0] old = w32 ? {32'd0, rd[31:0]} : rd;
+            wire [63:0] r0v = w32 ? {32'd0, rf[0][31:0]} : rf[0];
+            reg  [63:0] anew;
+            always @(*) begin
+                case (op)
+                    4'd0: anew = old + vb;
+                    4'd4: anew = old | vb;
+                    4'd5: anew = old & vb;
+                    4'd10: anew = old ^ vb;
+                    4'd14: anew = vb;
+                    default: anew = (old == r0v) ? vb : old;   // cmpxchg
+                endcase
+            end
             // the register the load's latency is timed by is its address register (timing.ts)
             wire [CW-1:0] ldlat_a = ((va[63:32] == TAG_PKT) ? LD_LAT_PKT[CW-1:0] : (va[63:32] == TAG_CTX) ? LD_LAT_CTX[CW-1:0]
                                 : (va[63:32] == TAG_STK) ? LD_LAT_STK[CW-1:0] : (va[63:32] == TAG_MAPV) ? LD_LAT_MAP[CW-1:0] : LD_LAT_MAX[CW-1:0]);
@@ -226,25 +263,32 @@ module xdp2hw_core #(
             assign l_early[l] = early;
             assign l_write[l] = valid && writes;
             assign l_dst[l*4 +: 4] = dst;
-            assign l_res[l*64 +: 64] = (cls == C_LDX) ? ldv : (cls == C_CALL) ? call_r0 : (cls == C_EXITIMM) ? imm : y;
-            assign l_lat[l*CW +: CW] = (cls == C_LDX) ? ldlat_a : (cls == C_CALL) ? {{(CW - 1){1'b0}}, 1'b1} : mul ? MUL_LAT[CW-1:0] : ALU_LAT[CW-1:0];
+            assign l_res[l*64 +: 64] = (cls == C_LDX) ? ldv : (cls == C_ATOMIC) ? old : (cls == C_CALL) ? call_r0 : (cls == C_EXITIMM) ? imm : y;
+            assign l_lat[l*CW +: CW] = (cls == C_LDX || cls == C_ATOMIC) ? ldlat_a : (cls == C_CALL) ? {{(CW - 1){1'b0}}, 1'b1} : mul ? MUL_LAT[CW-1:0]
+                                     : l_div[l] ? DIV_LAT[CW-1:0] : ALU_LAT[CW-1:0];
             assign l_own[l] = (FWD_PER_LANE != 0) && cls != C_CALL;
-            assign l_kind[l*2 +: 2] = (cls == C_LDX) ? K_MEMORY : (cls == C_CALL) ? K_HELPER : K_DATA;
+            assign l_kind[l*2 +: 2] = (cls == C_LDX || cls == C_ATOMIC) ? K_MEMORY : (cls == C_CALL) ? K_HELPER : K_DATA;
             assign l_target[l*16 +: 16] = target;
             assign l_imm[l*64 +: 64] = imm;
             assign l_reads[l*16 +: 16] = reads;
 
-            assign mem_rd[l] = issue && valid && cls == C_LDX;
-            assign mem_wr[l] = issue && valid && (cls == C_ST || cls == C_STX);
+            assign mem_rd[l] = issue && valid && (cls == C_LDX || cls == C_ATOMIC);
+            assign mem_wr[l] = issue && valid && (cls == C_ST || cls == C_STX || cls == C_ATOMIC);
             // the address only for a memory syllable (else 0: the memories' inputs stay still)
-            wire memop = valid && (cls == C_LDX || cls == C_ST || cls == C_STX);
+            wire memop = valid && (cls == C_LDX || cls == C_ST || cls == C_STX || cls == C_ATOMIC);
             assign mem_addr[l*64 +: 64] = memop ? addr : 64'd0;
             assign mem_mask[l*8 +: 8] = mask;
-            assign mem_wdata[l*64 +: 64] = (cls == C_ST) ? imm : vb;
+            assign mem_wdata[l*64 +: 64] = (cls == C_ST) ? imm : (cls == C_ATOMIC) ? anew : vb;
         end
     endgenerate
 
-    assign issue = running && wait_cnt == {CW{1'b0}} && (&l_ready);
+    assign issue = running && !call_wait && wait_cnt == {CW{1'b0}} && (&l_ready);
+
+    integer kk;
+    always @(*) begin
+        kill = 16'd0;
+        for (kk = 0; kk < LANES; kk = kk + 1) if (issue && l_write[kk]) kill[l_dst[kk*4 +: 4]] = 1'b1;
+    end
 
     // the lowest lane that takes (jump or exit) wins
     reg        win_found, win_exit, win_early;
@@ -275,8 +319,9 @@ module xdp2hw_core #(
     assign call_valid = issue && call_found;
     assign call_id = l_imm[call_lane*64 +: 32];
     assign call_args = {rf[5], rf[4], rf[3], rf[2], rf[1]};
-    wire [CW-1:0] helper_stall = !call_found ? {CW{1'b0}}
-        : HELPER_CALL[CW-1:0] + ((rf[1][63:40] == TAG_MAP_HI) ? MAP_LOOKUP[CW-1:0] : {CW{1'b0}});
+    // a call the unit answers in its own cycle writes r0 at issue as any syllable; a later answer
+    // holds fetch (call_wait) and writes r0 when it comes
+    wire call_now = call_found && call_done;
 
     // ---- state -------------------------------------------------------------------------------
     integer i, j;
@@ -287,6 +332,8 @@ module xdp2hw_core #(
             pcr <= {PCW{1'b0}};
             cyc <= 32'd0;
             wait_cnt <= {CW{1'b0}};
+            call_wait <= 1'b0;
+            call_dst <= 4'd0;
             drain_cnt <= {CW{1'b0}};
             first_row <= 1'b0;
             action <= 32'd0;
@@ -317,18 +364,35 @@ module xdp2hw_core #(
                         if (cnt_same[i] != {CW{1'b0}}) cnt_same[i] <= cnt_same[i] - 1'b1;
                         if (cnt_any[i] != {CW{1'b0}}) cnt_any[i] <= cnt_any[i] - 1'b1;
                     end
-                    if (wait_cnt != {CW{1'b0}}) wait_cnt <= wait_cnt - 1'b1;
+                    if (call_wait) begin
+                        if (call_done) begin
+                            call_wait <= 1'b0;
+                            rf[call_dst] <= call_r0;
+                            cnt_same[call_dst] <= {CW{1'b0}};
+                            cnt_any[call_dst] <= {CW{1'b0}};
+                        end
+                    end else if (wait_cnt != {CW{1'b0}}) wait_cnt <= wait_cnt - 1'b1;
+                    // the dividers' results (a later write to the register has dropped a stale one)
+                    for (j = 0; j < LANES; j = j + 1)
+                        if (d_valid[j] && {1'b0, d_dst[j*4 +: 4]} < REGS5) rf[d_dst[j*4 +: 4]] <= d_data[j*64 +: 64];
                     if (issue) begin
                         for (j = 0; j < LANES; j = j + 1)
-                            if (l_write[j] && {1'b0, l_dst[j*4 +: 4]} < REGS5) begin
-                                rf[l_dst[j*4 +: 4]] <= l_res[j*64 +: 64];
+                            if (l_write[j] && {1'b0, l_dst[j*4 +: 4]} < REGS5 && (l_kind[j*2 +: 2] != K_HELPER || call_now)) begin
+                                if (!l_div[j]) rf[l_dst[j*4 +: 4]] <= l_res[j*64 +: 64];
                                 // ready at (this cycle + latency): readable when the countdown is 0
-                                cnt_same[l_dst[j*4 +: 4]] <= l_lat[j*CW +: CW] + ((l_kind[j*2 +: 2] == K_HELPER) ? helper_stall : {CW{1'b0}}) - 1'b1;
-                                cnt_any[l_dst[j*4 +: 4]] <= l_lat[j*CW +: CW] + ((l_kind[j*2 +: 2] == K_HELPER) ? helper_stall : {CW{1'b0}}) - 1'b1
-                                                            + {{(CW - 1){1'b0}}, l_own[j]};
+                                cnt_same[l_dst[j*4 +: 4]] <= l_lat[j*CW +: CW] - 1'b1;
+                                cnt_any[l_dst[j*4 +: 4]] <= l_lat[j*CW +: CW] - 1'b1 + {{(CW - 1){1'b0}}, l_own[j]};
                                 plane[l_dst[j*4 +: 4]] <= j[2:0];
                                 pkind[l_dst[j*4 +: 4]] <= l_kind[j*2 +: 2];
                             end
+                        // a call answered later: its result register waits for the answer
+                        for (j = 0; j < LANES; j = j + 1)
+                            if (l_write[j] && {1'b0, l_dst[j*4 +: 4]} < REGS5 && l_kind[j*2 +: 2] == K_HELPER && !call_now) begin
+                                call_dst <= l_dst[j*4 +: 4];
+                                plane[l_dst[j*4 +: 4]] <= j[2:0];
+                                pkind[l_dst[j*4 +: 4]] <= K_HELPER;
+                            end
+                        if (call_found && !call_done) call_wait <= 1'b1;
                         if (win_found && win_exit) begin
                             cycles <= cyc + 32'd1 + (win_early ? EARLY_DRAIN : EXIT_DRAIN);
                             if ((win_early ? EARLY_DRAIN : EXIT_DRAIN) == 0) state <= S_DONE;
@@ -337,7 +401,7 @@ module xdp2hw_core #(
                                 drain_cnt <= (win_early ? EARLY_DRAIN[CW-1:0] : EXIT_DRAIN[CW-1:0]) - 1'b1;
                             end
                         end else begin
-                            wait_cnt <= helper_stall + ((win_found) ? TAKEN_BRANCH[CW-1:0] : {CW{1'b0}});
+                            wait_cnt <= (win_found) ? TAKEN_BRANCH[CW-1:0] : {CW{1'b0}};
                             pcr <= win_found ? win_target[PCW-1:0] : pcr + 1'b1;
                         end
                     end
@@ -383,6 +447,7 @@ module xdp2hw_core #(
                 end
         stall_cause = (tv[0] != {CW{1'b0}}) ? {1'b0, tk[0]} : 3'd3;
         if (wait_cnt != {CW{1'b0}}) stall_cause = 3'd0;
+        if (call_wait) stall_cause = 3'd1;
     end
 
     assign busy = state != S_IDLE;

@@ -1,8 +1,11 @@
 // xdp2hw_tb: runs a batch of packets through xdp2hw_top. Reads packets.txt (from the working
 // directory): a count, then per packet "length ingress_ifindex rx_queue_index" and its bytes in
-// hex. Writes results.txt: per packet "P index action cycles redirect_ifindex", every map write
-// as "W address mask data" (hex) while it runs, and "O bytes" (the packet as it leaves). Map
-// memory starts from maps_b<bank>.hex; the ROM from rom.hex. +vcd writes trace.vcd.
+// hex. Writes results.txt: per packet "P index action cycles redirect_ifindex via_map map key"
+// (via_map 1: bpf_redirect_map's map index and key), every map write
+// as "W address mask data" (hex) while it runs, the hash unit's map changes as "H map node key"
+// (a key into a node) and "X map node" (a node freed), and "O bytes" (the packet as it leaves).
+// Map memory starts from maps_b<bank>.hex, the hash unit from hash_*.hex; the ROM from rom.hex.
+// +vcd writes trace.vcd.
 `default_nettype none
 `timescale 1ps/1ps
 
@@ -18,7 +21,8 @@ module xdp2hw_tb;
     reg start = 1'b0;
     reg [31:0] pkt_len = 32'd0, ifindex = 32'd0, rxq = 32'd0;
     wire ready, done;
-    wire [31:0] action, cycles, redirect_ifindex;
+    wire [31:0] action, cycles, redirect_ifindex, out_start, out_len, out_high;
+    reg  [31:0] high = P_FRAME_END;   // the frame above the last packet's highest data_end is zero (at first: all of it)
     wire [P_LANES-1:0] mw_valid;
     wire [P_LANES*32-1:0] mw_addr;
     wire [P_LANES*8-1:0] mw_mask;
@@ -28,7 +32,7 @@ module xdp2hw_tb;
     xdp2hw_program dut (
         .clk(clk), .rst(rst), .host_we(host_we), .host_addr(host_addr), .host_wdata(host_wdata), .host_rdata(host_rdata),
         .start(start), .pkt_len(pkt_len), .ingress_ifindex(ifindex), .rx_queue_index(rxq), .ready(ready), .done(done),
-        .action(action), .cycles(cycles), .redirect_ifindex(redirect_ifindex), .mw_valid(mw_valid), .mw_addr(mw_addr),
+        .action(action), .cycles(cycles), .redirect_ifindex(redirect_ifindex), .out_start(out_start), .out_len(out_len), .out_high(out_high), .mw_valid(mw_valid), .mw_addr(mw_addr),
         .mw_mask(mw_mask), .mw_data(mw_data)
     );
 
@@ -42,6 +46,12 @@ module xdp2hw_tb;
     always @(posedge clk)
         for (li = 0; li < P_LANES; li = li + 1)
             if (mw_valid[li]) $fdisplay(fout, "W %h %h %h", mw_addr[li*32 +: 32], mw_mask[li*8 +: 8], mw_data[li*64 +: 64]);
+    // the hash unit's map changes and value writes (signals of the top, by name)
+    always @(posedge clk) begin
+        if (dut.top.hu_ev_insert) $fdisplay(fout, "H %h %h %h", dut.top.hu_ev_map, dut.top.hu_ev_node, dut.top.hu_ev_key);
+        if (dut.top.hu_ev_delete) $fdisplay(fout, "X %h %h", dut.top.hu_ev_map, dut.top.hu_ev_node);
+        if (dut.top.hu_wr_en) $fdisplay(fout, "W %h %h %h", dut.top.hu_wr_addr, dut.top.hu_wr_mask, dut.top.hu_wr_data);
+    end
 
     initial begin
         if ($test$plusargs("vcd")) begin
@@ -65,10 +75,25 @@ module xdp2hw_tb;
                 got = $fscanf(fin, "%h", v);
                 bytes[b] = v[7:0];
             end
-            // the packet into the buffer, 8 bytes a cycle
-            for (b = 0; b < len; b = b + 8) begin
+            // the headroom zeroed (as test_run's fresh frame; a packet before may have written it),
+            // then the packet into the buffer after it, 8 bytes a cycle
+            for (b = 0; b < P_HEADROOM; b = b + 8) begin
                 @(negedge clk);
                 host_addr <= b[P_PAW-1:0];
+                host_we <= 8'hff;
+                host_wdata <= 64'd0;
+            end
+            // the frame past the new packet, up to where the last one reached, zeroed too (the
+            // helpers count on zeros above the packet's highest data_end)
+            for (b = P_HEADROOM + len; b < high; b = b + 8) begin
+                @(negedge clk);
+                host_addr <= b[P_PAW-1:0];
+                host_we <= 8'hff;
+                host_wdata <= 64'd0;
+            end
+            for (b = 0; b < len; b = b + 8) begin
+                @(negedge clk);
+                host_addr <= b[P_PAW-1:0] + P_HEADROOM[P_PAW-1:0];
                 host_we <= (len - b >= 8) ? 8'hff : ((8'h01 << (len - b)) - 8'h01);
                 host_wdata <= {bytes[b + 7], bytes[b + 6], bytes[b + 5], bytes[b + 4], bytes[b + 3], bytes[b + 2], bytes[b + 1], bytes[b]};
             end
@@ -81,14 +106,16 @@ module xdp2hw_tb;
             start <= 1'b0;
             @(posedge done);
             @(negedge clk);
-            $fdisplay(fout, "P %0d %0d %0d %0d", p, action, cycles, redirect_ifindex);
-            // emission: read the packet back
+            $fdisplay(fout, "P %0d %0d %0d %0d %0d %0d %0d", p, action, cycles, redirect_ifindex,
+                      dut.top.redirect_via_map, dut.top.redirect_map, dut.top.redirect_key);
+            high = out_high;
+            // emission: read the packet back, data_meta to data_end
             $fwrite(fout, "O ");
-            for (b = 0; b < len; b = b + 8) begin
-                host_addr <= b[P_PAW-1:0];
+            for (b = 0; b < out_len; b = b + 8) begin
+                host_addr <= b[P_PAW-1:0] + out_start[P_PAW-1:0];
                 @(negedge clk);
                 for (v = 0; v < 8; v = v + 1)
-                    if (b + v < len) $fwrite(fout, "%h", host_rdata[8*v +: 8]);
+                    if (b + v < out_len) $fwrite(fout, "%h", host_rdata[8*v +: 8]);
             end
             $fwrite(fout, "\n");
         end

@@ -13,14 +13,30 @@ module xdp2hw_top #(
     parameter integer ENTRY = 0,               // the row a packet starts at
     parameter integer REGS = 11,               // CoreConfig.registers
     parameter integer STACK_BYTES = 512,       // CoreConfig.stackBytes
-    parameter integer PKT_BYTES = 2048,        // packet buffer: the longest packet
+    parameter integer PKT_BYTES = 4096,        // packet buffer: the frame (headroom, packet, room to grow)
+    parameter integer HEADROOM = 256,          // XDP_PACKET_HEADROOM: where the host puts the packet
+    parameter integer FRAME_END = 3776,        // the largest data_end adjust_tail may reach (frame less skb_shared_info)
     parameter integer MAP_BYTES = 8,           // map memory: every map's values, 8-byte aligned
     parameter integer MAPS = 1,                // maps in the table below (at least 1)
     parameter [MAPS*32-1:0] MAP_BASE = 0,      // per map: byte offset of value 0 in map memory
     parameter [MAPS*32-1:0] MAP_MAX = 0,       // per map: max_entries (0: not an array; lookups fail)
     parameter [MAPS*32-1:0] MAP_STRIDE = 8,    // per map: bytes between values (value size rounded to 8)
+    parameter [MAPS*32-1:0] MAP_KIND = 0,      // per map: 0 array, 1 hash, 2 LPM trie (the hash unit's), 3 devmap
+    parameter [MAPS*32-1:0] MAP_NODE = 0,      // per map: a hash map's first node in the hash unit
+    parameter [MAPS*32-1:0] MAP_BUCKET = 0,    // per map: a hash map's first bucket
+    parameter [MAPS*32-1:0] MAP_BITS = 0,      // per map: log2 of a hash map's buckets
+    parameter [MAPS*32-1:0] MAP_KEYB = 4,      // per map: key bytes
+    parameter [MAPS*32-1:0] MAP_VALB = 8,      // per map: value bytes
+    parameter integer HASH_MAPS = 0,           // hash maps (0: no hash unit)
+    parameter integer HASH_NODES = 1,          // nodes of all hash maps (their max_entries summed)
+    parameter integer HASH_BUCKETS = 1,        // buckets of all hash maps
+    parameter integer HASH_KW = 64,            // key bits of the hash unit's node memory
+    parameter integer MAP_LOOKUP_HASH = 1,     // latency.mapLookup.hash
+    parameter integer MAP_LOOKUP_LPM = 1,      // latency.mapLookup.lpm
     parameter integer ALU_LAT = 1,             // latency.alu
     parameter integer MUL_LAT = 3,             // latency.mul
+    parameter integer DIV_LAT = 66,            // latency.div
+    parameter integer DIV_LANES = 0,           // lanes that divide (bit per lane): they get a divider
     parameter integer LD_LAT_PKT = 1,          // latency.load.packet
     parameter integer LD_LAT_CTX = 1,          // latency.load.ctx
     parameter integer LD_LAT_STK = 1,          // latency.load.stack
@@ -58,6 +74,10 @@ module xdp2hw_top #(
     output wire [31:0]           action,
     output wire [31:0]           cycles,
     output reg  [31:0]           redirect_ifindex,
+    // the packet as it leaves: data_meta's offset in the buffer and its length to data_end
+    output wire [31:0]           out_start,
+    output wire [31:0]           out_len,
+    output wire [31:0]           out_high,     // the highest data_end it reached: the host zeroes the frame up to it before the next packet
     // map writes, per lane (the testbench reports them)
     output wire [LANES-1:0]      mw_valid,
     output wire [LANES*32-1:0]   mw_addr,
@@ -80,11 +100,21 @@ module xdp2hw_top #(
     wire [LANES*8-1:0]  mem_mask;
     wire                call_valid;
     wire [31:0]         call_id;
-    /* verilator lint_off UNUSEDSIGNAL */ // r3-r5 reach the helper unit for the helpers of issue 15; these read r1, r2
     wire [5*64-1:0]     call_args;
-    /* verilator lint_on UNUSEDSIGNAL */
-    reg  [63:0]         call_r0;
+    wire [63:0]         call_r0;
+    wire                call_done;
     wire                core_busy;
+    // the packet helpers (xdp2hw_helpers): frame offsets, results, the data engine's ports
+    wire [31:0]         meta_off, data_off, end_off;
+    wire                pu_hit, pu_done, pu_rd_busy;
+    wire [63:0]         pu_r0, pu_rd_ptr;
+    wire [PAW-1:0]      pu_pw_addr;
+    wire [7:0]          pu_pw_we;
+    wire [63:0]         pu_pw_data;
+    assign out_start = meta_off;
+    assign out_len = end_off - meta_off;
+    wire [31:0]         high_off;
+    assign out_high = high_off;
 
     // ---- the stack clear and the start -----------------------------------------------------------
     // The clear engine zeroes the stack a row a cycle after reset and, when CLEAR_STACK, after every
@@ -116,14 +146,14 @@ module xdp2hw_top #(
 
     xdp2hw_core #(
         .LANES(LANES), .ROWS(ROWS), .ROM_FILE(ROM_FILE), .ENTRY(ENTRY), .REGS(REGS), .STACK_BYTES(STACK_BYTES),
-        .ALU_LAT(ALU_LAT), .MUL_LAT(MUL_LAT), .LD_LAT_PKT(LD_LAT_PKT), .LD_LAT_CTX(LD_LAT_CTX), .LD_LAT_STK(LD_LAT_STK),
-        .LD_LAT_MAP(LD_LAT_MAP), .HELPER_CALL(HELPER_CALL), .MAP_LOOKUP(MAP_LOOKUP), .TAKEN_BRANCH(TAKEN_BRANCH),
+        .ALU_LAT(ALU_LAT), .MUL_LAT(MUL_LAT), .DIV_LAT(DIV_LAT), .DIV_LANES(DIV_LANES), .LD_LAT_PKT(LD_LAT_PKT), .LD_LAT_CTX(LD_LAT_CTX), .LD_LAT_STK(LD_LAT_STK),
+        .LD_LAT_MAP(LD_LAT_MAP), .TAKEN_BRANCH(TAKEN_BRANCH),
         .EXIT_DRAIN(EXIT_DRAIN), .EARLY_DRAIN(EARLY_DRAIN), .FWD_PER_LANE(FWD_PER_LANE), .CLEAR_REGS(CLEAR_REGS)
     ) core (
-        .clk(clk), .rst(rst), .start(core_start), .pkt_len(pkt_len), .busy(core_busy), .done(done), .action(action),
+        .clk(clk), .rst(rst), .start(core_start), .pkt_len(end_off - data_off), .busy(core_busy), .done(done), .action(action),
         .cycles(cycles), .mem_rd(mem_rd), .mem_wr(mem_wr), .mem_addr(mem_addr), .mem_mask(mem_mask),
         .mem_wdata(mem_wdata), .mem_rdata(mem_rdata), .mem_full(mem_full), .call_valid(call_valid), .call_id(call_id),
-        .call_args(call_args), .call_r0(call_r0),
+        .call_args(call_args), .call_r0(call_r0), .call_done(call_done),
         /* verilator lint_off PINCONNECTEMPTY */ // trace outputs: read by the testbench's VCD, not by the top
         .pc(), .issue_valid(), .lane_valid(), .stall(), .stall_cause(), .flush(), .exit_valid(), .exit_action(),
         .early_exit(), .pkt_start(), .fwd_regs()
@@ -133,7 +163,9 @@ module xdp2hw_top #(
     // ---- memories ------------------------------------------------------------------------------
     // Read ports for the lanes that load, write ports for the lanes that store (LOAD_LANES,
     // STORE_LANES), at least one of each; the host and the stack clear engine share port 0 (below),
-    // the stack has one more read port (a helper's key).
+    // the stack has one more read port (a helper's key or the data engine's read), the map memory
+    // one more of each (the helper units'). While a helper call holds fetch no lane uses its ports:
+    // the packet helpers' data engine reads and zero-fills the packet through port 0 then.
     function integer below;   // set bits of `mask` under bit `upto`: a lane's port index
         input integer mask;
         input integer upto;
@@ -169,13 +201,14 @@ module xdp2hw_top #(
     wire [MWP*SAW-1:0]     stk_waddr;
     wire [MWP*8-1:0]       stk_we;
     wire [MWP*64-1:0]      stk_wdata;
-    wire [MRP*MAW-1:0]     map_raddr;
+    // the map memory's last read and write ports are the helper units' (hash unit: key, value copy)
+    wire [(MRP+1)*MAW-1:0] map_raddr;
     /* verilator lint_off UNUSEDSIGNAL */ // a program with no load reads no map (its port is tied off)
-    wire [MRP*64-1:0]      map_rdata;
+    wire [(MRP+1)*64-1:0]  map_rdata;
     /* verilator lint_on UNUSEDSIGNAL */
-    wire [MWP*MAW-1:0]     map_waddr;
-    wire [MWP*8-1:0]       map_we;
-    wire [MWP*64-1:0]      map_wdata;
+    wire [(MWP+1)*MAW-1:0] map_waddr;
+    wire [(MWP+1)*8-1:0]   map_we;
+    wire [(MWP+1)*64-1:0]  map_wdata;
 
     genvar l;
     generate
@@ -190,9 +223,9 @@ module xdp2hw_top #(
                 reg  [63:0] ctxv;
                 always @(*) begin
                     case (idx)
-                        32'd0:  ctxv = {TAG_PKT, OFF_BASE};              // data
-                        32'd4:  ctxv = {TAG_PKT, OFF_BASE + pkt_len};    // data_end
-                        32'd8:  ctxv = {TAG_PKT, OFF_BASE};              // data_meta (none: = data)
+                        32'd0:  ctxv = {TAG_PKT, OFF_BASE + data_off};   // data
+                        32'd4:  ctxv = {TAG_PKT, OFF_BASE + end_off};    // data_end
+                        32'd8:  ctxv = {TAG_PKT, OFF_BASE + meta_off};   // data_meta
                         32'd12: ctxv = {32'd0, ingress_ifindex};
                         32'd16: ctxv = {32'd0, rx_queue_index};
                         default: ctxv = 64'd0;                           // egress_ifindex: not a devmap program
@@ -225,13 +258,13 @@ module xdp2hw_top #(
             assign mw_data[l*64 +: 64] = mem_wdata[l*64 +: 64];
         end
         if (NLD == 0) begin : no_lane_read
-            assign map_raddr = {MAW{1'b0}};
+            assign map_raddr[0 +: MAW] = {MAW{1'b0}};
             assign pkt_raddr_l = {PAW{1'b0}};
         end
         if (NST == 0) begin : no_lane_write
-            assign map_waddr = {MAW{1'b0}};
-            assign map_we = 8'd0;
-            assign map_wdata = 64'd0;
+            assign map_waddr[0 +: MAW] = {MAW{1'b0}};
+            assign map_we[0 +: 8] = 8'd0;
+            assign map_wdata[0 +: 64] = 64'd0;
             assign pkt_waddr_l = {PAW{1'b0}};
             assign pkt_we_l = 8'd0;
             assign pkt_wdata_l = 64'd0;
@@ -258,17 +291,30 @@ module xdp2hw_top #(
         end
     endgenerate
 
-    assign pkt_raddr[PAW-1:0] = core_busy ? pkt_raddr_l[PAW-1:0] : host_addr;
-    assign host_rdata = pkt_rdata[63:0];
-    assign pkt_waddr[PAW-1:0] = core_busy ? pkt_waddr_l[PAW-1:0] : host_addr;
-    assign pkt_we[7:0] = core_busy ? pkt_we_l[7:0] : host_we;
-    assign pkt_wdata[63:0] = core_busy ? pkt_wdata_l[63:0] : host_wdata;
     // the extra stack read port reads a helper's key; the clear engine writes through port 0
     wire [63:0] key_ptr = call_args[64 +: 64];   // r2
-    /* verilator lint_off UNUSEDSIGNAL */ // a stack key's offset fits the stack's address width
-    wire [31:0] key_idx = key_ptr[31:0] - OFF_BASE;
+    // the helper port reads the key at the call (fixed unit), then what the hash unit or the packet
+    // helpers' data engine asks (one at a time: a call holds fetch until its unit answers)
+    wire [63:0] hu_rd_ptr;
+    /* verilator lint_off UNUSEDSIGNAL */ // offsets within the stack, packet or map memory
+    // bpf_redirect_map reads the devmap's value of key r2 (an index, not a pointer)
+    wire [63:0] dev_ptr;
+    wire [63:0] help_ptr = pu_rd_busy ? pu_rd_ptr : (hu_rd_ptr != 64'd0) ? hu_rd_ptr : (call_id == 32'd51) ? dev_ptr : key_ptr;
+    wire [31:0] help_idx = help_ptr[31:0] - OFF_BASE;
     /* verilator lint_on UNUSEDSIGNAL */
-    assign stk_raddr[NLD*SAW +: SAW] = key_idx[SAW-1:0];
+    assign stk_raddr[NLD*SAW +: SAW] = help_idx[SAW-1:0];
+    assign map_raddr[MRP*MAW +: MAW] = help_idx[MAW-1:0];
+    /* verilator lint_off UNUSEDSIGNAL */ // without the hash unit only an array key (4 bytes) is read
+    wire [63:0] help_rdata = (help_ptr[63:32] == TAG_MAPV) ? map_rdata[MRP*64 +: 64]
+                           : (help_ptr[63:32] == TAG_PKT) ? pkt_rdata[63:0] : stk_rdata[NLD*64 +: 64];
+    /* verilator lint_on UNUSEDSIGNAL */
+    // the packet helpers' zero fill (packet port 0, while the call holds fetch)
+    wire pu_fill = pu_pw_we != 8'd0;
+    assign pkt_raddr[PAW-1:0] = !core_busy ? host_addr : pu_rd_busy ? help_idx[PAW-1:0] : pkt_raddr_l[PAW-1:0];
+    assign host_rdata = pkt_rdata[63:0];
+    assign pkt_waddr[PAW-1:0] = !core_busy ? host_addr : pu_fill ? pu_pw_addr : pkt_waddr_l[PAW-1:0];
+    assign pkt_we[7:0] = !core_busy ? host_we : pu_fill ? pu_pw_we : pkt_we_l[7:0];
+    assign pkt_wdata[63:0] = !core_busy ? host_wdata : pu_fill ? pu_pw_data : pkt_wdata_l[63:0];
     /* verilator lint_off WIDTH */ // a clear row times 8 is a stack byte address
     assign stk_waddr[SAW-1:0] = clearing ? (clear_row[SAW-1:0] << 3) : stk_waddr_l[SAW-1:0];
     /* verilator lint_on WIDTH */
@@ -279,38 +325,172 @@ module xdp2hw_top #(
         .clk(clk), .raddr(pkt_raddr), .rdata(pkt_rdata), .waddr(pkt_waddr), .we(pkt_we), .wdata(pkt_wdata));
     xdp2hw_bytemem #(.BYTES(STACK_BYTES), .RPORTS(NLD + 1), .WPORTS(MWP)) stack (
         .clk(clk), .raddr(stk_raddr), .rdata(stk_rdata), .waddr(stk_waddr), .we(stk_we), .wdata(stk_wdata));
-    xdp2hw_bytemem #(.BYTES(MAP_BYTES), .RPORTS(MRP), .WPORTS(MWP), .INIT_PREFIX("maps_b")) maps (
+    xdp2hw_bytemem #(.BYTES(MAP_BYTES), .RPORTS(MRP + 1), .WPORTS(MWP + 1), .INIT_PREFIX("maps_b")) maps (
         .clk(clk), .raddr(map_raddr), .rdata(map_rdata), .waddr(map_waddr), .we(map_we), .wdata(map_wdata));
 
-    // ---- the helper unit -------------------------------------------------------------------------
+    // ---- the helper unit: dispatch ---------------------------------------------------------------
+    // The core pulses call_valid with the helper id and r1..r5 and holds fetch until call_done
+    // (with r0 on call_r0); a unit may answer in the call's own cycle. Each helper goes to one
+    // unit by id (and by the map r1 names); every unit answers with (done, r0) and the dispatch
+    // forwards the answer of the unit the call went to. Units:
+    //   fixed: the helpers answered from the call's arguments alone, after a fixed latency
+    //          (latency.helperCall, plus latency.mapLookup.array for an array lookup)
     wire [63:0] r1 = call_args[0 +: 64];
     wire [63:0] r2 = call_args[64 +: 64];
-    wire [31:0] key = stk_rdata[NLD*64 +: 32];
     wire        is_map = r1[63:40] == TAG_MAP_HI;
     wire [7:0]  mi = r1[39:32];
-    reg  [31:0] m_base, m_max, m_stride;
+
+    // unit select, decided at the call (kept for its answer)
+    localparam [1:0] U_FIXED = 2'd0, U_HASH = 2'd1, U_PKT = 2'd2;
+    wire [1:0] call_unit = (is_map && (m_kind == 32'd1 || m_kind == 32'd2) && (call_id == 32'd1 || call_id == 32'd2 || call_id == 32'd3)) ? U_HASH
+                         : pu_hit ? U_PKT : U_FIXED;
+    // the hash unit's cycles before its key fetch (isa/hashmap.ts: helperCall + mapLookup.<family> - 2)
+    localparam integer HASH_PRE = HELPER_CALL + MAP_LOOKUP_HASH - 2;
+    localparam integer HASH_PRE_LPM = HELPER_CALL + MAP_LOOKUP_LPM - 2;
+    reg  [1:0] unit_q;
+    always @(posedge clk) if (call_valid) unit_q <= call_unit;
+    wire [1:0] unit_now = call_valid ? call_unit : unit_q;
+
+    // -- the fixed-latency unit: map lookup on arrays, get_smp_processor_id, redirect
+    wire [31:0] key = help_rdata[31:0];
+    /* verilator lint_off UNUSEDSIGNAL */ // table fields are 32 bits; the hash unit takes the widths it needs
+    reg  [31:0] m_base, m_max, m_stride, m_kind, m_node, m_bucket, m_bits, m_keyb, m_valb;
+    /* verilator lint_on UNUSEDSIGNAL */
     integer i;
     always @(*) begin
-        m_base = 32'd0; m_max = 32'd0; m_stride = 32'd0;
+        m_base = 32'd0; m_max = 32'd0; m_stride = 32'd0; m_kind = 32'd0; m_node = 32'd0; m_bucket = 32'd0;
+        m_bits = 32'd0; m_keyb = 32'd0; m_valb = 32'd0;
         for (i = 0; i < MAPS; i = i + 1)
             if (mi == i[7:0]) begin
                 m_base = MAP_BASE[i*32 +: 32];
                 m_max = MAP_MAX[i*32 +: 32];
                 m_stride = MAP_STRIDE[i*32 +: 32];
+                m_kind = MAP_KIND[i*32 +: 32];
+                m_node = MAP_NODE[i*32 +: 32];
+                m_bucket = MAP_BUCKET[i*32 +: 32];
+                m_bits = MAP_BITS[i*32 +: 32];
+                m_keyb = MAP_KEYB[i*32 +: 32];
+                m_valb = MAP_VALB[i*32 +: 32];
             end
     end
     wire [31:0] value_at = OFF_BASE + m_base + key * m_stride;
+    assign dev_ptr = {TAG_MAPV, OFF_BASE + m_base + r2[31:0] * m_stride};
+    // bpf_redirect_map on a devmap (kind 3): flags past the action bits, BPF_F_BROADCAST and
+    // BPF_F_EXCLUDE_INGRESS abort; a present entry (a nonzero ifindex: the kernel keeps no device 0)
+    // or a broadcast redirects, else the action in the flags' low bits
+    wire [63:0] r3 = call_args[128 +: 64];
+    wire        dev_bad = m_kind != 32'd3 || (r3 & ~64'h1b) != 64'd0;
+    wire        dev_found = r2[63:32] == 32'd0 && r2[31:0] < m_max && help_rdata[31:0] != 32'd0;
+    wire        dev_redirect = !dev_bad && (dev_found || r3[3]);
+    reg  [63:0] fx_r0_now;
     always @(*) begin
         case (call_id)
-            32'd1: call_r0 = (is_map && key_ptr[63:32] == TAG_STK && key < m_max) ? {TAG_MAPV, value_at} : 64'd0; // bpf_map_lookup_elem
-            32'd8: call_r0 = 64'd0;                                    // bpf_get_smp_processor_id: CPU 0
-            32'd23: call_r0 = (r2 == 64'd0) ? 64'd4 : 64'd0;          // bpf_redirect: XDP_REDIRECT, any flag XDP_ABORTED
-            default: call_r0 = 64'd0;                                  // the emitter refuses every other helper
+            32'd1: fx_r0_now = (is_map && (key_ptr[63:32] == TAG_STK || key_ptr[63:32] == TAG_MAPV) && key < m_max) ? {TAG_MAPV, value_at} : 64'd0; // bpf_map_lookup_elem
+            32'd8: fx_r0_now = 64'd0;                                    // bpf_get_smp_processor_id: CPU 0
+            32'd23: fx_r0_now = (r2 == 64'd0) ? 64'd4 : 64'd0;          // bpf_redirect: XDP_REDIRECT, any flag XDP_ABORTED
+            32'd51: fx_r0_now = dev_bad ? 64'd0 : dev_redirect ? 64'd4 : {62'd0, r3[1:0]}; // bpf_redirect_map
+            default: fx_r0_now = 64'd0;                                  // the emitter refuses every other helper
         endcase
     end
+    localparam integer FCW = 16;
+    wire [FCW-1:0] fx_lat = HELPER_CALL[FCW-1:0] + ((is_map && m_kind == 32'd0) ? MAP_LOOKUP[FCW-1:0] : {FCW{1'b0}});
+    reg  [FCW-1:0] fx_cnt;
+    reg            fx_busy;
+    reg  [63:0]    fx_r0;
+    wire           fx_start = call_valid && call_unit == U_FIXED;
     always @(posedge clk) begin
-        if (rst || start) redirect_ifindex <= 32'd0;
-        else if (call_valid && call_id == 32'd23) redirect_ifindex <= r1[31:0];
+        if (rst) begin
+            fx_busy <= 1'b0;
+            fx_cnt <= {FCW{1'b0}};
+            fx_r0 <= 64'd0;
+        end else if (fx_start && fx_lat != {FCW{1'b0}}) begin
+            fx_busy <= 1'b1;
+            fx_cnt <= fx_lat - 1'b1;
+            fx_r0 <= fx_r0_now;
+        end else if (fx_busy) begin
+            if (fx_cnt == {FCW{1'b0}}) fx_busy <= 1'b0;
+            else fx_cnt <= fx_cnt - 1'b1;
+        end
+    end
+    wire fx_done = (fx_start && fx_lat == {FCW{1'b0}}) || (fx_busy && fx_cnt == {FCW{1'b0}});
+    wire [63:0] fx_r0_out = fx_start ? fx_r0_now : fx_r0;
+
+    // -- the hash unit: lookup, update, delete on hash and per-CPU hash maps (xdp2hw_hashmap.v)
+    wire          hu_done, hu_wr_en;
+    wire [63:0]   hu_r0, hu_wr_data;
+    /* verilator lint_off UNUSEDSIGNAL */ // a map-memory byte offset: MAW bits of it
+    wire [31:0]   hu_wr_addr;
+    /* verilator lint_on UNUSEDSIGNAL */
+    wire [7:0]    hu_wr_mask;
+    // events the testbench reports (the map dump): a key into a node, a node freed
+    /* verilator lint_off UNUSEDSIGNAL */ // read by the testbench by hierarchical name, not in the design
+    wire          hu_ev_insert, hu_ev_delete;
+    wire [7:0]    hu_ev_map;
+    wire [31:0]   hu_ev_node;
+    wire [HASH_KW-1:0] hu_ev_key;
+    /* verilator lint_on UNUSEDSIGNAL */
+    generate
+        if (HASH_MAPS > 0) begin : hash
+            xdp2hw_hashmap #(
+                .NODES(HASH_NODES), .BUCKETS(HASH_BUCKETS), .KW(HASH_KW), .MAPS(MAPS)
+            ) unit (
+                .clk(clk), .rst(rst), .start(call_valid && call_unit == U_HASH), .op(call_id[1:0]), .map(mi), .lpm(m_kind == 32'd2),
+                .pre(m_kind == 32'd2 ? HASH_PRE_LPM[15:0] : HASH_PRE[15:0]),
+                .node_base(m_node), .bucket_base(m_bucket), .bits(m_bits[5:0]), .key_bytes(m_keyb[15:0]),
+                .value_bytes(m_valb[15:0]), .value_base(m_base), .stride(m_stride), .key_ptr(r2),
+                .value_ptr(call_args[128 +: 64]), .flags(call_args[192 +: 64]),
+                .rd_ptr(hu_rd_ptr), .rd_data(help_rdata), .wr_en(hu_wr_en), .wr_addr(hu_wr_addr), .wr_mask(hu_wr_mask),
+                .wr_data(hu_wr_data), .done(hu_done), .r0(hu_r0), .ev_insert(hu_ev_insert), .ev_delete(hu_ev_delete),
+                .ev_map(hu_ev_map), .ev_node(hu_ev_node), .ev_key(hu_ev_key));
+        end else begin : no_hash
+            assign hu_rd_ptr = 64'd0;
+            assign hu_done = 1'b0;
+            assign hu_r0 = 64'd0;
+            assign hu_wr_en = 1'b0;
+            assign hu_wr_addr = 32'd0;
+            assign hu_wr_mask = 8'd0;
+            assign hu_wr_data = 64'd0;
+            assign hu_ev_insert = 1'b0;
+            assign hu_ev_delete = 1'b0;
+            assign hu_ev_map = 8'd0;
+            assign hu_ev_node = 32'd0;
+            assign hu_ev_key = {HASH_KW{1'b0}};
+        end
+    endgenerate
+    assign map_waddr[MWP*MAW +: MAW] = hu_wr_addr[MAW-1:0];
+    assign map_we[MWP*8 +: 8] = hu_wr_en ? hu_wr_mask : 8'd0;
+    assign map_wdata[MWP*64 +: 64] = hu_wr_data;
+
+    // -- the answer of the unit the call went to
+    // -- the packet helpers (xdp2hw_helpers.v): csum_diff, adjust_head / _meta / _tail
+    xdp2hw_helpers #(.PAW(PAW), .HEADROOM(HEADROOM), .FRAME_END(FRAME_END), .HELPER_CALL(HELPER_CALL)) helpers (
+        .clk(clk), .rst(rst), .start(start && ready), .pkt_len(pkt_len), .call_valid(call_valid && call_unit == U_PKT),
+        .call_id(call_id), .call_args(call_args), .hit(pu_hit), .done(pu_done), .r0(pu_r0),
+        .meta_off(meta_off), .data_off(data_off), .end_off(end_off), .high_off(high_off), .rd_ptr(pu_rd_ptr), .rd_busy(pu_rd_busy),
+        .rd_data(help_rdata), .pw_addr(pu_pw_addr), .pw_we(pu_pw_we), .pw_data(pu_pw_data));
+
+    // -- the answer of the unit the call went to
+    assign call_done = (unit_now == U_FIXED) ? fx_done : (unit_now == U_HASH) ? hu_done : (unit_now == U_PKT) ? pu_done : 1'b0;
+    assign call_r0 = (unit_now == U_FIXED) ? fx_r0_out : (unit_now == U_HASH) ? hu_r0 : (unit_now == U_PKT) ? pu_r0 : 64'd0;
+
+    // a redirect through a map: its index and key (the testbench reports them by name)
+    /* verilator lint_off UNUSEDSIGNAL */ // read by the testbench by hierarchical name
+    reg         redirect_via_map;
+    reg  [7:0]  redirect_map;
+    reg  [31:0] redirect_key;
+    /* verilator lint_on UNUSEDSIGNAL */
+    always @(posedge clk) begin
+        if (rst || start) begin
+            redirect_ifindex <= 32'd0;
+            redirect_via_map <= 1'b0;
+        end else if (call_valid && call_id == 32'd23) begin
+            redirect_ifindex <= r1[31:0];
+            redirect_via_map <= 1'b0;
+        end else if (call_valid && call_id == 32'd51 && dev_redirect) begin
+            redirect_via_map <= 1'b1;
+            redirect_map <= mi;
+            redirect_key <= r2[31:0];
+        end
     end
 endmodule
 

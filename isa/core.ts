@@ -45,6 +45,13 @@ export interface Latencies {
   readonly helperCall: number;
   /** cycles a map lookup adds on top of helperCall, by map family (0: answered within the call) */
   readonly mapLookup: Readonly<Record<LookupMap, number>>;
+  /**
+   * hash and per-CPU hash maps are chained tables that walk (xdp2hw's hash unit, isa/hashmap.ts):
+   * a call costs helperCall + mapLookup.hash + a cycle per 8 key bytes and per node compared
+   * (+1 for a delete, +1 and a cycle per 8 value bytes for an update). Absent or false: every call
+   * on them costs helperCall + mapLookup.hash (hXDP's fixed-slot table).
+   */
+  readonly hashWalk?: boolean;
   /** cycles a taken branch loses against one not taken (the younger rows are flushed) */
   readonly takenBranch: number;
   /** cycles from an exit's row to the verdict (the pipeline drains) */
@@ -230,6 +237,8 @@ export const XDP2HW: CoreConfig = {
     mul: 3, // design target: a pipelined 64×64 multiplier on DSP slices, 3 stages
     div: 66, // design target: radix-2 iterative divider, one bit a cycle plus 2 (64-bit operands)
     helperCall: 1, // design target: the helper unit answers one cycle after the call (registered arguments), the PC stalls meanwhile
+    mapLookup: { ...HXDP.latency.mapLookup, hash: 1, lpm: 1 }, // RTL (xdp2hw_hashmap.v): the chain head's read; the walk adds a cycle per 8 key bytes and per node compared (isa/hashmap.ts; an LPM trie is one chain)
+    hashWalk: true, // RTL: chained buckets with a free list of max_entries nodes (never refuses an insert the kernel accepts)
   },
   imemRows: 1024, // design choice: 1024 × 256-bit rows (≈ 8 BRAM36) so long programs such as l4lb fit
   clearsStack: true, // design choice, as hXDP's paper: zeroed at packet start (zeroing stores can go)
@@ -283,7 +292,8 @@ const MAX_CYCLES = 10_000;
 
 function latencies(v: unknown, path: string): Latencies {
   const keys = ['alu', 'mul', 'div', 'load', 'store', 'helperCall', 'mapLookup', 'takenBranch', 'exit', 'earlyExitSaving'];
-  const o = object(v, path, keys);
+  const given = typeof v === 'object' && v !== null && 'hashWalk' in v;
+  const o = object(v, path, given ? [...keys, 'hashWalk'] : keys);
   const load = object(o.load, at(path, 'load'), LOAD_REGIONS);
   const lookup = object(o.mapLookup, at(path, 'mapLookup'), LOOKUP_MAPS);
   // a result is never usable in its own row: units take at least 1; stalls and penalties may be 0
@@ -296,6 +306,7 @@ function latencies(v: unknown, path: string): Latencies {
     store: unit('store'), helperCall: stall('helperCall'),
     mapLookup: Object.fromEntries(LOOKUP_MAPS.map((m) => [m, int(lookup, at(path, 'mapLookup'), m, 0, MAX_CYCLES)])) as Record<LookupMap, number>,
     takenBranch: stall('takenBranch'), exit, earlyExitSaving: int(o, path, 'earlyExitSaving', 0, exit),
+    ...(given ? { hashWalk: bool(o, path, 'hashWalk') } : {}),
   };
 }
 

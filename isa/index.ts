@@ -15,3 +15,4 @@ export * from './core.js';
 export * from './asm/index.js';
 export * from './rows.js';
 export * from './timing.js';
+export * from './hashmap.js';

@@ -55,7 +55,8 @@ export function rowTiming(row: Row, core: CoreConfig): RowTiming {
     const own = forwardsToOwnLaneOnly(core, s.insn) ? 1 : 0;
     for (const w of du.writes) {
       if (call) writes.push(w, lane, 1, Producer.HELPER, own);
-      else if (load) writes.push(w, lane, -1 - (s.insn as { src: number }).src, Producer.LOAD, own);
+      // a load's latency is its address register's region: src for ldx, dst for an atomic's fetch
+      else if (load) writes.push(w, lane, -1 - (s.insn.kind === 'atomic' ? s.insn.dst : (s.insn as { src: number }).src), Producer.LOAD, own);
       else writes.push(w, lane, resultLatency(core, s.insn, undefined), Producer.ALU, own);
     }
     if (call && helper < 0) helper = h;
@@ -81,6 +82,29 @@ export function lookupFamily(type: string): LookupMap | undefined {
 export function helperStallCycles(core: CoreConfig, mapType: string | undefined): number {
   const f = mapType === undefined ? undefined : lookupFamily(mapType);
   return core.latency.helperCall + (f === undefined ? 0 : core.latency.mapLookup[f]);
+}
+
+/** bpf_csum_diff and bpf_xdp_adjust_tail: the helpers whose data engine adds cycles (helperDataCycles). */
+export const HELPER_CSUM_DIFF = 28;
+export const HELPER_ADJUST_TAIL = 65;
+
+/** The most bytes a helper's buffer or a tail move spans (the kernel's linear frame part): a static bound's unknown. */
+export const HELPER_DATA_MAX_BYTES = 3520;
+
+/**
+ * Cycles the helper unit's data engine adds to a call, from its arguments' low words (r2, r4 as
+ * the call reads them): bpf_csum_diff reads its `from` (r2 bytes) and `to` (r4 bytes) buffers
+ * `packetPortBytes` a cycle, one buffer after the other. bpf_xdp_adjust_tail growing by r2 > 0
+ * bytes zero-fills those of them that may hold old bytes, `staleTail` = the packet's highest
+ * data_end so far less its data_end (the frame past that is zero: the packet path clears it),
+ * the same width a cycle, also when the kernel then refuses the move. Every other helper: 0. One
+ * rule for the TypeScript core and the RTL.
+ */
+export function helperDataCycles(core: CoreConfig, id: number, r2: number, r4: number, staleTail: number): number {
+  const w = core.packetPortBytes;
+  if (id === HELPER_CSUM_DIFF) return Math.ceil((r2 >>> 0) / w) + Math.ceil((r4 >>> 0) / w);
+  if (id === HELPER_ADJUST_TAIL) return (r2 | 0) > 0 ? Math.ceil(Math.min(r2 | 0, staleTail) / w) : 0;
+  return 0;
 }
 
 /** Cycles from an exit's row to the verdict: `exit`, or less for an exit caught at fetch. */

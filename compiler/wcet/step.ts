@@ -3,7 +3,7 @@
 // runs), on a state of ready times relative to the row's fetch. What the simulator learns at run
 // time (a load's region, the map r1 names) is taken at its worst unless the path shows it.
 
-import { exitDrain, helperStallCycles, Producer, slowestLoad } from '../../isa/index.js';
+import { defuse, exitDrain, HELPER_ADJUST_TAIL, HELPER_CSUM_DIFF, HELPER_DATA_MAX_BYTES, helperDataCycles, helperStallCycles, Producer, slowestLoad } from '../../isa/index.js';
 import type { CoreConfig, Row, RowTiming } from '../../isa/index.js';
 
 /** Registers the core tracks (r0-r10 and the renaming registers up to 16). */
@@ -11,21 +11,28 @@ const REGS = 16;
 /** r1 names no map we know of (anything: the worst lookup is taken). */
 export const UNKNOWN_MAP = -1;
 
-/** Ready times relative to the fetch of the next row (≤ 0: readable now), and the map r1 names. */
+/**
+ * Ready times relative to the fetch of the next row (≤ 0: readable now), the map r1 names, the
+ * constants r2 and r4 hold (undefined: unknown; the helper unit's data cycles read them) and
+ * whether the path has called adjust_tail (before that, a packet's tail holds no stale bytes).
+ */
 export interface TimingState {
   readonly same: Int32Array;
   readonly any: Int32Array;
   readonly lane: Int8Array;
   readonly r1map: number;
+  readonly r2?: number;
+  readonly r4?: number;
+  readonly tailMoved?: boolean;
 }
 
 export function startState(): TimingState {
   return { same: new Int32Array(REGS), any: new Int32Array(REGS), lane: new Int8Array(REGS).fill(-1), r1map: UNKNOWN_MAP };
 }
 
-/** A key equal for states that time every later row the same (registers still pending, r1's map). */
+/** A key equal for states that time every later row the same (registers still pending, r1's map, r2/r4's constants). */
 export function stateKey(s: TimingState): string {
-  let k = `${s.r1map}`;
+  let k = `${s.r1map}/${s.r2 ?? '?'}/${s.r4 ?? '?'}/${s.tailMoved ? 1 : 0}`;
   for (let r = 0; r < REGS; r++) if (s.any[r] > 0) k += `|${r}:${Math.max(0, s.same[r])}:${s.any[r]}:${s.lane[r]}`;
   return k;
 }
@@ -65,6 +72,27 @@ function r1After(row: Row, before: number): number {
   return m;
 }
 
+/** The helper unit's data cycles of the row's call (isa's helperDataCycles), at their worst where the path leaves r2, r4 or the tail unknown. */
+function dataCycles(ctx: StepContext, row: Row, s: TimingState): number {
+  const call = row.find((x) => x?.insn.kind === 'call');
+  const id = call && call.insn.kind === 'call' && call.insn.target === 'helper' ? call.insn.id : -1;
+  if (id === HELPER_CSUM_DIFF) return helperDataCycles(ctx.core, id, s.r2 ?? HELPER_DATA_MAX_BYTES, s.r4 ?? HELPER_DATA_MAX_BYTES, 0);
+  if (id === HELPER_ADJUST_TAIL) return s.tailMoved ? helperDataCycles(ctx.core, id, s.r2 ?? HELPER_DATA_MAX_BYTES, 0, HELPER_DATA_MAX_BYTES) : 0;
+  return 0;
+}
+
+/** The constant register `reg` holds after the row: a mov of an immediate sets it, any other write (a call's too) forgets it. */
+function constAfter(row: Row, reg: number, before: number | undefined): number | undefined {
+  let v = before;
+  for (const x of row) {
+    if (!x) continue;
+    const i = x.insn;
+    if (i.kind === 'alu' && i.op === 'mov' && i.dst === reg && i.src.type === 'imm') v = i.src.value;
+    else if (i.kind === 'call' || defuse(i).writes.includes(reg)) v = undefined;
+  }
+  return v;
+}
+
 /** Times one row fetched at relative cycle 0 in state `s` (the pipeline's interlock and commit). */
 export function stepRow(ctx: StepContext, row: Row, tm: RowTiming, s: TimingState): RowStep {
   const rd = tm.reads;
@@ -74,7 +102,7 @@ export function stepRow(ctx: StepContext, row: Row, tm: RowTiming, s: TimingStat
     const need = s.lane[reg] !== rd[k + 1] ? s.any[reg] : s.same[reg];
     if (need > at) at = need;
   }
-  const hs = tm.helper < 0 ? 0 : helperStall(ctx, s.r1map);
+  const hs = tm.helper < 0 ? 0 : helperStall(ctx, s.r1map) + dataCycles(ctx, row, s);
   const same = s.same.slice();
   const any = s.any.slice();
   const lane = s.lane.slice();
@@ -88,14 +116,15 @@ export function stepRow(ctx: StepContext, row: Row, tm: RowTiming, s: TimingStat
     any[reg] = ready + w[k + 4];
     lane[reg] = w[k + 1];
   }
-  return { stall: at, helperStall: hs, committed: { same, any, lane, r1map: r1After(row, s.r1map) } };
+  const tailMoved = s.tailMoved || row.some((x) => x?.insn.kind === 'call' && x.insn.target === 'helper' && x.insn.id === HELPER_ADJUST_TAIL);
+  return { stall: at, helperStall: hs, committed: { same, any, lane, r1map: r1After(row, s.r1map), r2: constAfter(row, 2, s.r2), r4: constAfter(row, 4, s.r4), tailMoved } };
 }
 
 /** The state at the next row's fetch, `delta` cycles after this row's fetch. */
 export function shift(s: TimingState, delta: number): TimingState {
   const same = s.same.map((v) => Math.max(0, v - delta));
   const any = s.any.map((v) => Math.max(0, v - delta));
-  return { same, any, lane: s.lane, r1map: s.r1map };
+  return { same, any, lane: s.lane, r1map: s.r1map, r2: s.r2, r4: s.r4, tailMoved: s.tailMoved };
 }
 
 /** Cycles from the fetch of an exit's row to the verdict. */

@@ -53,7 +53,8 @@ export class CoreSession extends MachineSession {
     const m = this.machine;
     const host = this.host;
     const mem = m.mem;
-    this.pipeline = new CorePipeline(compileTiming(this.rows, opts.core, obj), compiled, (hi) => host.mapOf(hi), (hi) => mem.regionOf(hi)?.kind ?? 7);
+    this.pipeline = new CorePipeline(compileTiming(this.rows, opts.core, obj), compiled, (hi) => host.mapOf(hi), (hi) => mem.regionOf(hi)?.kind ?? 7,
+      (i) => host.maps.maps[i], () => host.xdp.packet.staleTail);
     m.exec = (r) => this.pipeline.run(m, r);
     this.budget = opts.budget ?? DEFAULT_BUDGET;
     this.keptStack = new Uint8Array(m.stacks[0].buf.length);

@@ -10,8 +10,9 @@ import { FALL } from '../vliw/compile.js';
 import type { CompiledRow } from '../vliw/compile.js';
 import { CHUNK_SHIFT, specializeRows, STATE_SIZE, T } from './specialize.js';
 import type { RowFn } from './specialize.js';
-import { Stall, STALL_KINDS, Producer } from './timing.js';
+import { callCycles, Stall, STALL_KINDS, Producer } from './timing.js';
 import type { CoreTiming, RowTiming } from './timing.js';
+import type { BpfMap } from '../maps/types.js';
 
 /** Sees every issued row (only when tracing: --trace, --vcd). */
 export interface TraceSink {
@@ -26,7 +27,6 @@ export interface TraceSink {
   exit(cycle: number, code: number, early: boolean): void;
 }
 
-const NO_MAP = -1;
 
 export class CorePipeline {
   /** cycle from which a register is readable by its producer's lane / by any lane */
@@ -51,6 +51,10 @@ export class CorePipeline {
     /** the map index a map-handle pointer's high word names (the host's), or undefined */
     private readonly mapOf: (hi: number) => number | undefined,
     private readonly regionKind: (hi: number) => number,
+    /** the map model of a map index (hash walks read its keys) */
+    private readonly mapAt: (i: number) => BpfMap | undefined = () => undefined,
+    /** the packet's stale tail bytes (isa's helperDataCycles), the host's */
+    private readonly staleTail: () => number = () => 0,
   ) {
     this.issued = new Float64Array(t.rows.length);
   }
@@ -64,6 +68,8 @@ export class CorePipeline {
     if (this.trace) return this.runTraced(m, start);
     const fns = (this.fns ??= specializeRows({
       m, timing: this.t, S: this.state, stalls: this.stalls, issued: this.issued, sink: this, mapOf: this.mapOf, regionKind: this.regionKind,
+      callCycles: (mi, id) => callCycles(this.t, m, mi, id, this.mapAt),
+      helperData: (id, r2, r4) => this.t.helperData(id, r2, r4, this.staleTail()),
     }, this.rows));
     const S = this.state;
     S.fill(0);
@@ -95,7 +101,7 @@ export class CorePipeline {
       const why = stall > 0 ? this.stallWhy : -1;
       t += stall;
       if (tm.loads) this.resolveLoads(m, tm);
-      const helperStall = tm.helper < 0 ? 0 : this.helperStall(m);
+      const helperStall = tm.helper < 0 ? 0 : this.helperStall(m, r);
       const step = this.execute(m, row);
       if (step !== FALL && step !== EXIT && step < 0) return this.end(t, step);
       const fwd = this.trace ? this.forwarded(tm, t) : 0;
@@ -159,10 +165,10 @@ export class CorePipeline {
     }
   }
 
-  private helperStall(m: Machine): number {
+  private helperStall(m: Machine, r: number): number {
     this.calls++;
-    const map = this.mapOf(m.H[1]) ?? NO_MAP;
-    return this.t.helperCall + (map === NO_MAP ? 0 : this.t.mapLookup[map] ?? 0);
+    const id = this.t.helperIds[r];
+    return callCycles(this.t, m, this.mapOf(m.H[1]), id, this.mapAt) + this.t.helperData(id, m.L[2], m.L[4], this.staleTail());
   }
 
   private winner = 0;

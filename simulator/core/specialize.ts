@@ -11,6 +11,7 @@ import { EXIT } from '../machine/index.js';
 import type { Machine } from '../machine/index.js';
 import { FALL } from '../vliw/compile.js';
 import type { CompiledRow } from '../vliw/compile.js';
+import { HELPER_ADJUST_TAIL, HELPER_CSUM_DIFF } from '../../isa/index.js';
 import { Producer, Stall } from './timing.js';
 import type { CoreTiming, RowTiming } from './timing.js';
 
@@ -41,6 +42,10 @@ export interface RowEnv {
   readonly sink: RowSink;
   readonly mapOf: (hi: number) => number | undefined;
   readonly regionKind: (hi: number) => number;
+  /** cycles of a call (timing.ts callCycles) by the map r1 names and the helper id */
+  readonly callCycles: (mi: number | undefined, helperId: number) => number;
+  /** the helper unit's data cycles of a call (timing.ts helperData on the running packet) */
+  readonly helperData: (id: number, r2: number, r4: number) => number;
 }
 
 /** Rows per generated function: a row falls through into the next one inline within its chunk. */
@@ -61,7 +66,11 @@ function rowSource(r: number, tm: RowTiming, row: CompiledRow, t: CoreTiming, la
   const w = tm.writes;
   for (let k = 0, i = 0; k < w.length; k += 5, i++) if (w[k + 2] < 0) out.push(`const ll${i} = loadLatency[regionKind(H[${-1 - w[k + 2]}])];`);
   const helper = tm.helper >= 0;
-  if (helper) out.push('sink.calls++;', 'const mi = mapOf(H[1]);', `const hs = ${t.helperCall} + (mi === undefined ? 0 : mapLookup[mi] ?? 0);`);
+  if (helper) {
+    const id = t.helperIds[r];
+    const data = id === HELPER_CSUM_DIFF || id === HELPER_ADJUST_TAIL ? ` + helperData(${id}, L[2], L[4])` : '';
+    out.push('sink.calls++;', 'const mi = mapOf(H[1]);', `const hs = (mi === undefined ? ${t.helperCall} : callCycles(mi, ${id}))${data};`);
+  }
   const c = row.copies;
   for (let k = 0; k < c.length; k += 2) out.push(`L[${c[k + 1]}] = L[${c[k]}]; H[${c[k + 1]}] = H[${c[k]}];`);
   out.push('let next = FALL, win = 0, out = 0;');
@@ -106,11 +115,11 @@ export function specializeRows(env: RowEnv, rows: readonly CompiledRow[]): RowFn
       values.push(timing.rows[r].early);
       cases.push(`case ${r}: {\n${rowSource(r, timing.rows[r], row, timing, r === last)}\n}`);
     }
-    const params = ['m', 'L', 'H', 'S', 'T', 'stalls', 'issued', 'sink', 'mapOf', 'regionKind', 'mapLookup', 'loadLatency', 'FALL', 'EXIT', ...names];
+    const params = ['m', 'L', 'H', 'S', 'T', 'stalls', 'issued', 'sink', 'mapOf', 'regionKind', 'callCycles', 'helperData', 'loadLatency', 'FALL', 'EXIT', ...names];
     const body = `return function rows${first}to${last}(r) {\nlet t = S[T];\nswitch (r) {\n${cases.join('\n')}\n}\nreturn ${rows.length};\n};`;
     // built from the timing tables' numbers only (no input text reaches the source)
     const make = new Function(...params, body) as (...a: unknown[]) => RowFn;
-    fns.push(make(m, m.L, m.H, env.S, T, env.stalls, env.issued, env.sink, env.mapOf, env.regionKind, timing.mapLookup, timing.loadLatency, FALL, EXIT, ...values));
+    fns.push(make(m, m.L, m.H, env.S, T, env.stalls, env.issued, env.sink, env.mapOf, env.regionKind, env.callCycles, env.helperData, timing.loadLatency, FALL, EXIT, ...values));
   }
   return fns;
 }

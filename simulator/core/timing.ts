@@ -3,10 +3,12 @@
 // syllable calls a helper and which exit is caught at fetch (the rules: isa/timing.ts, which the
 // static worst case of compiler/wcet reads too). Data only; pipeline.ts runs them.
 
-import { exitDrain, lookupFamily, rowTiming, slowestLoad } from '../../isa/index.js';
+import { exitDrain, hashBucket, hashBucketBits, hashOpCycles, hashWalkSteps, helperDataCycles, lookupFamily, lpmWalkSteps, rowTiming, slowestLoad } from '../../isa/index.js';
 import type { CoreConfig, LoadRegion, RowProgram, RowTiming } from '../../isa/index.js';
 import type { LoadedObject } from '../../compiler/loader/types.js';
 import { RegionKind } from '../machine/index.js';
+import type { Machine } from '../machine/index.js';
+import type { BpfMap } from '../maps/types.js';
 
 export { lookupFamily, Producer, Stall, STALL_KINDS } from '../../isa/index.js';
 export type { RowTiming, StallKind } from '../../isa/index.js';
@@ -16,6 +18,8 @@ export interface CoreTiming {
   readonly rows: readonly RowTiming[];
   readonly lanes: number;
   readonly helperCall: number;
+  /** cycles the helper unit's data engine adds to a call of helper id with r2, r4 (isa's helperDataCycles) */
+  readonly helperData: (id: number, r2: number, r4: number, staleTail: number) => number;
   /** extra cycles of a helper call by the map its r1 names (by map index; 0 for a non-lookup map) */
   readonly mapLookup: Int32Array;
   /** load latency by machine RegionKind */
@@ -23,6 +27,21 @@ export interface CoreTiming {
   readonly takenBranch: number;
   readonly exit: number;
   readonly earlyExit: number;
+  /** per row, the helper id of its timed call (-1: none) */
+  readonly helperIds: Int32Array;
+  /** per map index, a hash map whose calls walk chains (hashWalk cores), else undefined */
+  readonly walks: readonly (HashWalk | undefined)[];
+  readonly core: CoreConfig;
+}
+
+/** A hash map the hash unit walks: its sizes and bucket bits, and a bucket cache by key buffer. */
+export interface HashWalk {
+  readonly family: 'hash' | 'lpm';
+  readonly keySize: number;
+  readonly valueSize: number;
+  readonly bits: number;
+  /** the bucket of each stored key buffer (the map model keeps a key's buffer while it lives) */
+  readonly buckets: WeakMap<Uint8Array, number>;
 }
 
 const REGION_OF_KIND: Record<number, LoadRegion> = {
@@ -38,8 +57,43 @@ export function compileTiming(p: RowProgram, core: CoreConfig, obj: LoadedObject
   const loadLatency = new Int32Array(8).fill(slowestLoad(core));
   for (const [kind, region] of Object.entries(REGION_OF_KIND)) loadLatency[Number(kind)] = core.latency.load[region];
   const l = core.latency;
+  const helperIds = Int32Array.from(p.rows, (row) => {
+    const s = row.find((x) => x?.insn.kind === 'call');
+    return s && s.insn.kind === 'call' && s.insn.target === 'helper' ? s.insn.id : -1;
+  });
+  const walks = obj.maps.map((m): HashWalk | undefined => {
+    const f = lookupFamily(m.type);
+    if (!l.hashWalk || (f !== 'hash' && f !== 'lpm')) return undefined;
+    return { family: f, keySize: m.keySize, valueSize: m.valueSize, bits: f === 'lpm' ? 0 : hashBucketBits(m.maxEntries), buckets: new WeakMap() };
+  });
   return {
-    rows, lanes: p.lanes, helperCall: l.helperCall, mapLookup, loadLatency,
-    takenBranch: l.takenBranch, exit: exitDrain(core, false), earlyExit: exitDrain(core, true),
+    rows, lanes: p.lanes, helperCall: l.helperCall, helperData: (id, r2, r4, stale) => helperDataCycles(core, id, r2, r4, stale), mapLookup, loadLatency,
+    takenBranch: l.takenBranch, exit: exitDrain(core, false), earlyExit: exitDrain(core, true), helperIds, walks, core,
   };
+}
+
+/**
+ * Cycles a helper call holds fetch beyond its row: helperCall, plus mapLookup of the family of
+ * the map r1 names; on a hashWalk core, a lookup / update / delete on a hash map or LPM trie costs its walk
+ * (isa/hashmap.ts), the key read where r2 points (as the hash unit reads it), the chain from the
+ * map model's keys in insertion order (the hardware's chain order).
+ */
+export function callCycles(t: CoreTiming, m: Machine, mi: number | undefined, helperId: number, maps: (i: number) => BpfMap | undefined): number {
+  if (mi === undefined) return t.helperCall;
+  const w = t.walks[mi];
+  const map = w && (helperId === 1 || helperId === 2 || helperId === 3) ? maps(mi) : undefined;
+  if (!w || !map) return t.helperCall + (t.mapLookup[mi] ?? 0);
+  const span = m.mem.span(m.H[2], m.L[2], w.keySize, false);
+  // a key the helper cannot read traps the run: no walk to time
+  if (!span) return t.helperCall + (t.mapLookup[mi] ?? 0);
+  const key = span.buf.slice(span.at, span.at + w.keySize);
+  const bucketOf = (k: Uint8Array, bits: number): number => {
+    let b = w.buckets.get(k);
+    if (b === undefined) w.buckets.set(k, (b = hashBucket(k, bits)));
+    return b;
+  };
+  const keys = map.entries().map(([k]) => k);
+  const op = helperId as 1 | 2 | 3;
+  const steps = w.family === 'lpm' ? lpmWalkSteps(keys, key, w.keySize, op) : hashWalkSteps(keys, key, w.keySize, w.bits, bucketOf);
+  return hashOpCycles(t.core, op, w.keySize, w.valueSize, steps, w.family);
 }

@@ -2,9 +2,12 @@
 // caller's emitter (compiler/emit/verilog, injected: simulator/ never imports compiler/emit) the
 // design; Icarus or Verilator runs it (sim.ts), a whole batch of packets per simulator process.
 // The maps live here as the shared map models hold them (simulator/maps), the RTL's map writes
-// applied after each packet, so snapshots read as every other engine's.
+// and hash-unit inserts and frees applied after each packet, so snapshots read as every other
+// engine's. Each batch starts the hardware from the models: hash map i's keys in nodes 0.. in the
+// model's (insertion) order, which is the chain order the hardware would have (isa/hashmap.ts).
 
 import type { LoadedObject } from '../../compiler/loader/types.js';
+import { hashUnitFiles } from '../../isa/index.js';
 import type { CoreConfig, RowProgram } from '../../isa/index.js';
 import { RunInputError } from '../engine.js';
 import { actionName } from '../engine.js';
@@ -16,7 +19,8 @@ import { contextProblem, DEFAULT_IFINDEX } from '../xdp/context.js';
 import { packetProblem } from '../xdp/packet.js';
 import { runnableProgram } from '../xdp/run.js';
 import { buildDesign, simulate, simulatorMissing } from './sim.js';
-import type { RtlDesign, RtlSimulator, SimPacket } from './sim.js';
+import { RtlSimError } from './sim.js';
+import type { MapEvent, RtlDesign, RtlSimulator, SimPacket } from './sim.js';
 
 export { RTL_SIMULATORS } from './sim.js';
 export type { RtlDesign, RtlSimulator } from './sim.js';
@@ -45,7 +49,9 @@ export class RtlSession implements EngineSession {
   readonly rows: RowProgram;
   readonly design: RtlDesign;
   private readonly maps: MapSet;
-  private readonly image: Uint8Array;
+  private image: Uint8Array;
+  /** per hash map (by map index), the key of each node, as the hardware holds them now */
+  private nodeKeys: (Uint8Array | undefined)[][] = [];
   private readonly counts: SessionCounters = { runs: 0, refused: 0 };
   private dir: string | undefined;
   /** the last run's core cycles */
@@ -67,13 +73,33 @@ export class RtlSession implements EngineSession {
       return i < 0 ? undefined : i;
     });
     this.image = new Uint8Array(this.design.layout.bytes);
+    this.load();
+  }
+
+  /** The map memory image and the hash nodes from the map models. */
+  private load(): void {
+    this.image = new Uint8Array(this.design.layout.bytes);
+    this.nodeKeys = [];
     this.design.layout.maps.forEach((m, i) => {
       const map = this.maps.maps[i];
+      if (m.hash) {
+        const entries = map.entries();
+        this.nodeKeys[i] = entries.map(([k]) => k.slice());
+        entries.forEach(([, v], n) => this.image.set(v.subarray(0, m.valueSize), m.base + n * m.stride));
+        return;
+      }
       for (let k = 0; k < m.maxEntries; k++) {
         const v = map.lookup(u32Key(k));
         if (v) this.image.set(v.subarray(0, m.valueSize), m.base + k * m.stride);
       }
     });
+  }
+
+  /** The run-time files of the design: map banks and the hash unit's tables. */
+  private runFiles(): Record<string, string> {
+    const layout = this.design.layout;
+    const keys = layout.maps.map((m, i) => (m.hash ? (this.nodeKeys[i] as Uint8Array[]) : undefined));
+    return { ...this.opts.banks(this.image), ...hashUnitFiles(layout.hash, layout.maps.map((m) => m.hash), keys) };
   }
 
   /** Builds the simulator (cached by design hash); run() and runBatch() call it. */
@@ -110,20 +136,43 @@ export class RtlSession implements EngineSession {
     });
     if (sent.length === 0) return out;
     const dir = await this.build();
-    const results = await simulate(dir, this.opts.simulator, sent.map((s) => s.p), this.opts.banks(this.image), vcd);
+    this.load();
+    const results = await simulate(dir, this.opts.simulator, sent.map((s) => s.p), this.runFiles(), vcd);
     results.forEach((r, k) => {
-      for (const w of r.writes) this.write(w.addr, w.bytes);
+      for (const w of r.writes) this.apply(w);
       const result: RunResult = {
         action: actionName(r.code), code: r.code, packet: r.packet,
         maps: opts.snapshot === false ? {} : this.maps.snapshot(),
         durationNs: (r.cycles * 1000) / this.opts.core.clockMHz,
       };
-      if (r.code === 4) result.redirect = { ifindex: r.redirectIfindex };
+      if (r.code === 4) result.redirect = r.redirectMap ? { map: this.obj.maps[r.redirectMap.map]?.name, key: r.redirectMap.key } : { ifindex: r.redirectIfindex };
       this.counts.runs++;
       this.cycles = r.cycles;
       out[sent[k].i] = { result, cycles: r.cycles };
     });
     return out;
+  }
+
+  /** One map change the testbench reported, into the map models. */
+  private apply(e: MapEvent): void {
+    if (e.kind === 'write') return this.write(e.addr, e.bytes);
+    const place = this.design.layout.maps[e.map];
+    const map = this.maps.maps[e.map];
+    const nodes = (this.nodeKeys[e.map] ??= []);
+    if (!place?.hash || !map) throw new RtlSimError(`the RTL reported a hash ${e.kind} in map ${e.map}, which is not a hash map`);
+    if (e.kind === 'insert') {
+      const key = e.key.slice(0, place.hash.keySize);
+      // a node that holds a key: an LPM update rewriting its entry's key (the same prefix); else a new key
+      const old = nodes[e.node];
+      const r = old ? map.update(key, map.lookup(old) ?? new Uint8Array(place.valueSize), 0) : map.update(key, new Uint8Array(place.valueSize), 1);
+      if (r !== 0) throw new RtlSimError(`the RTL put a key into node ${e.node} of map ${place.name} that the map model refuses (${r})`);
+      nodes[e.node] = key;
+    } else {
+      const key = nodes[e.node];
+      if (!key || map.delete(key) !== 0) throw new RtlSimError(`the RTL freed node ${e.node} of map ${place.name}, which holds no key of the model`);
+      nodes[e.node] = undefined;
+    }
+    this.maps.dirty[e.map] = 1;
   }
 
   /** A map-memory write of the RTL, into the image and the map model it belongs to. */
@@ -137,7 +186,10 @@ export class RtlSession implements EngineSession {
         if (at < 0 || at >= end - m.base) return;
         const off = at % m.stride;
         if (off >= m.valueSize) return;
-        const v = this.maps.maps[i].lookup(u32Key(Math.floor(at / m.stride)));
+        const slot = Math.floor(at / m.stride);
+        const hashKey = m.hash ? this.nodeKeys[i]?.[slot] : undefined;
+        if (m.hash && !hashKey) return;
+        const v = this.maps.maps[i].lookup(hashKey ?? u32Key(slot));
         if (v) v[off] = b;
       });
       this.maps.dirty[i] = 1;
@@ -180,12 +232,7 @@ export class RtlSession implements EngineSession {
 
   async writeMaps(state: MapsSnapshot): Promise<void> {
     this.maps.write(state);
-    this.design.layout.maps.forEach((m, i) => {
-      for (let k = 0; k < m.maxEntries; k++) {
-        const v = this.maps.maps[i].lookup(u32Key(k));
-        if (v) this.image.set(v.subarray(0, m.valueSize), m.base + k * m.stride);
-      }
-    });
+    this.load();
   }
 
   counters(): SessionCounters {

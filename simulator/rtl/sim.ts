@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, w
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
+import type { HashPlace, HashUnitSize } from '../../isa/index.js';
 
 const run = promisify(execFile);
 
@@ -18,8 +19,13 @@ export interface RtlDesign {
   readonly program: string;
   readonly files: Readonly<Record<string, string>>;
   readonly layout: {
-    readonly maps: readonly { readonly name: string; readonly base: number; readonly stride: number; readonly valueSize: number; readonly maxEntries: number }[];
+    readonly maps: readonly {
+      readonly name: string; readonly base: number; readonly stride: number; readonly valueSize: number; readonly maxEntries: number;
+      /** where the hash unit holds a hash map */
+      readonly hash?: HashPlace;
+    }[];
     readonly bytes: number;
+    readonly hash: HashUnitSize;
   };
   readonly packetBytes: number;
   readonly hash: string;
@@ -33,7 +39,8 @@ export class RtlSimError extends Error {
   }
 }
 
-const SOURCES = ['xdp2hw_alu.v', 'xdp2hw_bytemem.v', 'xdp2hw_core.v', 'xdp2hw_top.v', 'xdp2hw_program.v', 'xdp2hw_tb.v'];
+/** The design's Verilog sources: every .v file it holds (the emitter's module list is the one list). */
+const sources = (design: RtlDesign): string[] => Object.keys(design.files).filter((f) => f.endsWith('.v')).sort();
 
 function onPath(tool: string): boolean {
   return (process.env.PATH ?? '').split(delimiter).some((d) => d && existsSync(join(d, tool)));
@@ -60,9 +67,9 @@ export async function buildDesign(design: RtlDesign, sim: RtlSimulator): Promise
   try {
     for (const [name, text] of Object.entries(design.files)) writeFileSync(join(tmp, name), text);
     if (sim === 'icarus') {
-      await tool('iverilog', ['-g2005', '-I.', '-s', 'xdp2hw_tb', '-o', 'sim.vvp', ...SOURCES], tmp);
+      await tool('iverilog', ['-g2005', '-I.', '-s', 'xdp2hw_tb', '-o', 'sim.vvp', ...sources(design)], tmp);
     } else {
-      await tool('verilator', ['--binary', '--timing', '-Wno-fatal', '-Wno-lint', '-Wno-style', '-j', '1', '-I.', '--top-module', 'xdp2hw_tb', '-o', 'sim', ...SOURCES], tmp);
+      await tool('verilator', ['--binary', '--timing', '-Wno-fatal', '-Wno-lint', '-Wno-style', '-j', '1', '-I.', '--top-module', 'xdp2hw_tb', '-o', 'sim', ...sources(design)], tmp);
     }
     writeFileSync(join(tmp, 'built'), `${sim}\n`);
     if (existsSync(dir)) rmSync(tmp, { recursive: true, force: true }); // another process built it meanwhile
@@ -96,10 +103,18 @@ export interface SimResult {
   code: number;
   cycles: number;
   redirectIfindex: number;
+  /** bpf_redirect_map's target: map index and key */
+  redirectMap?: { map: number; key: number };
   packet: Uint8Array;
-  /** map memory writes in order: byte address, bytes written there */
-  writes: { addr: number; bytes: number[] }[];
+  /** map changes in order: map-memory writes (byte address, bytes), hash-unit inserts and frees */
+  writes: MapEvent[];
 }
+
+/** A map-memory write, a key into a hash node ("H"), a hash node freed ("X"). */
+export type MapEvent =
+  | { readonly kind: 'write'; readonly addr: number; readonly bytes: number[] }
+  | { readonly kind: 'insert'; readonly map: number; readonly node: number; readonly key: Uint8Array }
+  | { readonly kind: 'delete'; readonly map: number; readonly node: number };
 
 /** Runs a batch through a built design, the map memory starting from `banks`; one result per packet. */
 export async function simulate(dir: string, sim: RtlSimulator, packets: readonly SimPacket[], banks: Record<string, string>, vcd = false): Promise<SimResult[]> {
@@ -137,9 +152,16 @@ export function parseResults(text: string): SimResult[] {
       const data = BigInt(`0x${f[3]}`);
       const bytes: number[] = [];
       for (let i = 0; i < 8 && mask >> i; i++) if ((mask >> i) & 1) bytes.push(Number((data >> BigInt(8 * i)) & 0xffn));
-      writes.push({ addr, bytes });
+      writes.push({ kind: 'write', addr, bytes });
+    } else if (f[0] === 'H') {
+      const hex = f[3].length % 2 ? `0${f[3]}` : f[3];
+      const key = Uint8Array.from(hex.match(/../g) ?? [], (h) => parseInt(h, 16)).reverse(); // printed most significant byte first
+      writes.push({ kind: 'insert', map: parseInt(f[1], 16), node: parseInt(f[2], 16), key });
+    } else if (f[0] === 'X') {
+      writes.push({ kind: 'delete', map: parseInt(f[1], 16), node: parseInt(f[2], 16) });
     } else if (f[0] === 'P') {
-      out.push({ code: Number(f[2]) >>> 0, cycles: Number(f[3]), redirectIfindex: Number(f[4]) >>> 0, packet: new Uint8Array(0), writes });
+      const viaMap = f[5] === '1' ? { map: Number(f[6]), key: Number(f[7]) >>> 0 } : undefined;
+      out.push({ code: Number(f[2]) >>> 0, cycles: Number(f[3]), redirectIfindex: Number(f[4]) >>> 0, ...(viaMap ? { redirectMap: viaMap } : {}), packet: new Uint8Array(0), writes });
       writes = [];
     } else if (f[0] === 'O' && out.length) {
       const hex = f[1] ?? '';

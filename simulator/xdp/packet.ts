@@ -79,6 +79,11 @@ export class PacketBuffer {
     return this.frags.reduce((s, f) => s + f.length, 0);
   }
 
+  /** Bytes past data_end this packet's data_end has reached and left (a grown tail zero-fills them). */
+  get staleTail(): number {
+    return this.high - this.end;
+  }
+
   /** xdp_get_buff_len: data to data_end plus fragments */
   get length(): number {
     return this.end - this.data + this.fragsSize;

@@ -22,7 +22,7 @@ import { RtlEngine } from '../../simulator/rtl/engine.js';
 import type { RtlSession, RtlSimulator } from '../../simulator/rtl/engine.js';
 
 /** Every program of programs/ the RTL core runs (array maps only, helpers of the RTL helper unit). */
-export const RTL_PROGRAMS = ['xdp_drop', 'xdp_pass', 'xdp_tx', 'xdp1', 'xdp2', 'rxq_info', 'csum', 'helper_calls_1', 'helper_calls_10', 'helper_calls_20', 'helper_calls_30', 'helper_calls_40'];
+export const RTL_PROGRAMS = ['xdp_drop', 'xdp_pass', 'xdp_tx', 'xdp1', 'xdp2', 'rxq_info', 'csum', 'adjust_tail', 'tx_ip_tunnel', 'map_access_1', 'map_access_2', 'map_access_4', 'map_access_8', 'map_access_16', 'helper_calls_1', 'helper_calls_10', 'helper_calls_20', 'helper_calls_30', 'helper_calls_40'];
 
 export interface ProgramCase {
   readonly name: string;
@@ -43,7 +43,10 @@ export function programCase(name: string, packets?: number): ProgramCase {
     const r = JSON.parse(readFileSync(run, 'utf8')) as { ingressIfindex?: string; rxQueues?: string };
     const [lo, hi] = (r.rxQueues ?? '0').split('-').map(Number);
     const n = (hi ?? lo) - lo + 1;
-    ctx = (i) => ({ ingressIfindex: r.ingressIfindex ? Number(r.ingressIfindex) : undefined, rxQueueIndex: lo + (i % n) });
+    // "a-b": packet i on a + i mod (b - a + 1), as for the queues
+    const [ilo, ihi] = (r.ingressIfindex ?? '').split('-').map(Number);
+    const ni = (ihi ?? ilo) - ilo + 1;
+    ctx = (i) => ({ ingressIfindex: r.ingressIfindex ? ilo + (i % ni) : undefined, rxQueueIndex: lo + (i % n) });
   }
   const recs = readPcapFile(join(dir, 'traffic.pcap'));
   const inputs = recs.slice(0, packets ?? recs.length).map((rec, i) => ({ packet: rec.data, ctx: ctx(i) }));

@@ -7,25 +7,34 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { hashUnitFiles } from '../../../isa/index.js';
 import type { CoreConfig, RowProgram } from '../../../isa/index.js';
 import type { LoadedObject } from '../../loader/types.js';
 import { mapBankFiles, mapLayout } from './maps.js';
 import type { MapLayout } from './maps.js';
-import { RtlRefusal, rtlRom } from './rom.js';
+import { helperProblem, RtlRefusal, rtlRom } from './rom.js';
 
 export { RtlRefusal } from './rom.js';
 export { mapBankFiles, mapLayout } from './maps.js';
 export type { MapLayout, MapPlace } from './maps.js';
 
 /** The Verilog modules the design copies from hdl-templates/, in dependency order. */
-export const HDL_MODULES = ['xdp2hw_alu.v', 'xdp2hw_bytemem.v', 'xdp2hw_core.v', 'xdp2hw_top.v'] as const;
+export const HDL_MODULES = ['xdp2hw_alu.v', 'xdp2hw_bytemem.v', 'xdp2hw_div.v', 'xdp2hw_hashmap.v', 'xdp2hw_core.v', 'xdp2hw_helpers.v', 'xdp2hw_top.v'] as const;
 export const TESTBENCH = 'xdp2hw_tb.v';
 /** The module to synthesise: the whole design with the program's parameters. */
 export const SYNTH_TOP = 'xdp2hw_program';
 /** The VLIW core alone (hXDP's Sephirot): what synthesis reports apart. */
 export const CORE_MODULE = 'xdp2hw_core';
-/** The largest packet the packet buffer holds (the longest Ethernet frame with VLAN tags, rounded up). */
+/** The longest packet the RTL takes by default (the longest Ethernet frame with VLAN tags, rounded up). */
 export const DEFAULT_PACKET_BYTES = 2048;
+/**
+ * The packet buffer is one frame as the kernel's test run builds it (simulator/xdp/packet.ts's
+ * numbers): FRAME_BYTES, the packet at HEADROOM, data_end at most FRAME_END (the frame less
+ * skb_shared_info), so adjust_head and adjust_tail have the kernel's room.
+ */
+export const FRAME_BYTES = 4096;
+export const HEADROOM = 256;
+export const FRAME_END = 4096 - 320;
 
 export interface VerilogOptions {
   /** packet buffer bytes (default 2048) */
@@ -68,15 +77,31 @@ function params(p: RowProgram, core: CoreConfig, layout: MapLayout, packetBytes:
     ['P_ENTRY', p.entry, 'the row a packet starts at'],
     ['P_REGS', core.registers, 'registers'],
     ['P_STACK_BYTES', core.stackBytes, 'stack bytes'],
-    ['P_PKT_BYTES', packetBytes, 'packet buffer bytes'],
-    ['P_PAW', Math.ceil(Math.log2(packetBytes)), 'packet address width (derived)'],
+    ['P_PKT_BYTES', FRAME_BYTES, 'packet buffer bytes: one frame'],
+    ['P_PAW', Math.ceil(Math.log2(FRAME_BYTES)), 'packet address width (derived)'],
+    ['P_HEADROOM', HEADROOM, `XDP_PACKET_HEADROOM: the packet starts there (longest packet ${packetBytes} bytes)`],
+    ['P_FRAME_END', FRAME_END, 'the largest data_end (the frame less skb_shared_info)'],
     ['P_MAP_BYTES', layout.bytes, 'map memory bytes'],
     ['P_MAPS', Math.max(1, layout.maps.length), 'maps in the table'],
     ['P_MAP_BASE', pack(layout.maps.map((m) => m.base)), `value 0 of each map: ${layout.maps.map((m) => m.name).join(', ') || 'none'}`],
     ['P_MAP_MAX', pack(layout.maps.map((m) => m.maxEntries)), 'max_entries of each map'],
     ['P_MAP_STRIDE', pack(layout.maps.map((m) => m.stride)), 'bytes between values of each map'],
+    ['P_MAP_KIND', pack(layout.maps.map((m) => (m.hash ? (m.type === 'lpm_trie' ? 2 : 1) : m.type === 'devmap' ? 3 : 0))), 'each map: 0 array, 1 hash, 2 LPM trie (the hash unit), 3 devmap'],
+    ['P_MAP_NODE', pack(layout.maps.map((m) => m.hash?.node ?? 0)), "each hash map's first node"],
+    ['P_MAP_BUCKET', pack(layout.maps.map((m) => m.hash?.bucket ?? 0)), "each hash map's first bucket"],
+    ['P_MAP_BITS', pack(layout.maps.map((m) => m.hash?.bits ?? 0)), "log2 of each hash map's buckets"],
+    ['P_MAP_KEYB', pack(layout.maps.map((m) => m.keySize)), 'key bytes of each map'],
+    ['P_MAP_VALB', pack(layout.maps.map((m) => m.valueSize)), 'value bytes of each map'],
+    ['P_HASH_MAPS', layout.hash.count, 'hash maps (0: no hash unit)'],
+    ['P_HASH_NODES', layout.hash.nodes, 'hash nodes (max_entries of the hash maps summed)'],
+    ['P_HASH_BUCKETS', layout.hash.buckets, 'hash buckets'],
+    ['P_HASH_KW', layout.hash.keyBits, "key bits of the hash unit's node memory"],
+    ['P_MAP_LOOKUP_HASH', l.mapLookup.hash, 'latency.mapLookup.hash'],
+    ['P_MAP_LOOKUP_LPM', l.mapLookup.lpm, 'latency.mapLookup.lpm'],
     ['P_ALU_LAT', l.alu, 'latency.alu'],
     ['P_MUL_LAT', l.mul, 'latency.mul'],
+    ['P_DIV_LAT', l.div, 'latency.div'],
+    ['P_DIV_LANES', laneMask(p, ['alu', 'alu3'], ['div', 'sdiv', 'mod', 'smod']), 'lanes holding a division or modulo (they get a divider)'],
     ['P_LD_LAT_PKT', l.load.packet, 'latency.load.packet'],
     ['P_LD_LAT_CTX', l.load.ctx, 'latency.load.ctx'],
     ['P_LD_LAT_STK', l.load.stack, 'latency.load.stack'],
@@ -89,8 +114,8 @@ function params(p: RowProgram, core: CoreConfig, layout: MapLayout, packetBytes:
     ['P_FWD_PER_LANE', core.forwarding === 'per-lane' ? 1 : 0, `forwarding: ${core.forwarding}`],
     ['P_CLEAR_REGS', core.clearsRegisters ? 1 : 0, 'clearsRegisters'],
     ['P_CLEAR_STACK', core.clearsStack ? 1 : 0, 'clearsStack'],
-    ['P_LOAD_LANES', laneMask(p, ['ldx', 'ldx6']), 'lanes holding a load (they get memory read ports)'],
-    ['P_STORE_LANES', laneMask(p, ['st', 'stx', 'stx6']), 'lanes holding a store (they get memory write ports)'],
+    ['P_LOAD_LANES', laneMask(p, ['ldx', 'ldx6', 'atomic']), 'lanes holding a load or atomic (they get memory read ports)'],
+    ['P_STORE_LANES', laneMask(p, ['st', 'stx', 'stx6', 'atomic']), 'lanes holding a store or atomic (they get memory write ports)'],
   ];
   return [
     `// Parameters of ${p.name} on core ${core.name}, ${p.lanes} lane${p.lanes > 1 ? 's' : ''} (written by compiler/emit/verilog).`,
@@ -100,10 +125,10 @@ function params(p: RowProgram, core: CoreConfig, layout: MapLayout, packetBytes:
 }
 
 /** Bit per lane that holds a syllable of one of `kinds` in some row. */
-function laneMask(p: RowProgram, kinds: readonly string[]): number {
+function laneMask(p: RowProgram, kinds: readonly string[], ops?: readonly string[]): number {
   let mask = 0;
   for (const row of p.rows) row.forEach((s, lane) => {
-    if (s && kinds.includes(s.insn.kind)) mask |= 1 << lane;
+    if (s && kinds.includes(s.insn.kind) && (!ops || ('op' in s.insn && ops.includes(s.insn.op)))) mask |= 1 << lane;
   });
   return mask;
 }
@@ -113,7 +138,7 @@ function programTop(): string {
 \`default_nettype none
 
 module ${SYNTH_TOP} (clk, rst, host_we, host_addr, host_wdata, host_rdata, start, pkt_len, ingress_ifindex, rx_queue_index,
-    ready, done, action, cycles, redirect_ifindex, mw_valid, mw_addr, mw_mask, mw_data);
+    ready, done, action, cycles, redirect_ifindex, out_start, out_len, out_high, mw_valid, mw_addr, mw_mask, mw_data);
     \`include "params.vh"
     input  wire clk;
     input  wire rst;
@@ -130,23 +155,29 @@ module ${SYNTH_TOP} (clk, rst, host_we, host_addr, host_wdata, host_rdata, start
     output wire [31:0] action;
     output wire [31:0] cycles;
     output wire [31:0] redirect_ifindex;
+    output wire [31:0] out_start;
+    output wire [31:0] out_len;
+    output wire [31:0] out_high;
     output wire [P_LANES-1:0] mw_valid;
     output wire [P_LANES*32-1:0] mw_addr;
     output wire [P_LANES*8-1:0] mw_mask;
     output wire [P_LANES*64-1:0] mw_data;
     xdp2hw_top #(
         .LANES(P_LANES), .ROWS(P_ROWS), .ROM_FILE("rom.hex"), .ENTRY(P_ENTRY), .REGS(P_REGS), .STACK_BYTES(P_STACK_BYTES),
-        .PKT_BYTES(P_PKT_BYTES), .MAP_BYTES(P_MAP_BYTES), .MAPS(P_MAPS), .MAP_BASE(P_MAP_BASE), .MAP_MAX(P_MAP_MAX),
-        .MAP_STRIDE(P_MAP_STRIDE), .ALU_LAT(P_ALU_LAT), .MUL_LAT(P_MUL_LAT), .LD_LAT_PKT(P_LD_LAT_PKT),
+        .PKT_BYTES(P_PKT_BYTES), .HEADROOM(P_HEADROOM), .FRAME_END(P_FRAME_END), .MAP_BYTES(P_MAP_BYTES), .MAPS(P_MAPS), .MAP_BASE(P_MAP_BASE), .MAP_MAX(P_MAP_MAX),
+        .MAP_STRIDE(P_MAP_STRIDE), .ALU_LAT(P_ALU_LAT), .MUL_LAT(P_MUL_LAT), .DIV_LAT(P_DIV_LAT), .DIV_LANES(P_DIV_LANES), .LD_LAT_PKT(P_LD_LAT_PKT),
         .LD_LAT_CTX(P_LD_LAT_CTX), .LD_LAT_STK(P_LD_LAT_STK), .LD_LAT_MAP(P_LD_LAT_MAP), .HELPER_CALL(P_HELPER_CALL),
         .MAP_LOOKUP(P_MAP_LOOKUP), .TAKEN_BRANCH(P_TAKEN_BRANCH), .EXIT_DRAIN(P_EXIT_DRAIN), .EARLY_DRAIN(P_EARLY_DRAIN),
         .FWD_PER_LANE(P_FWD_PER_LANE), .CLEAR_REGS(P_CLEAR_REGS), .CLEAR_STACK(P_CLEAR_STACK),
+        .MAP_KIND(P_MAP_KIND), .MAP_NODE(P_MAP_NODE), .MAP_BUCKET(P_MAP_BUCKET), .MAP_BITS(P_MAP_BITS),
+        .MAP_KEYB(P_MAP_KEYB), .MAP_VALB(P_MAP_VALB), .HASH_MAPS(P_HASH_MAPS), .HASH_NODES(P_HASH_NODES),
+        .HASH_BUCKETS(P_HASH_BUCKETS), .HASH_KW(P_HASH_KW), .MAP_LOOKUP_HASH(P_MAP_LOOKUP_HASH), .MAP_LOOKUP_LPM(P_MAP_LOOKUP_LPM),
         .LOAD_LANES(P_LOAD_LANES), .STORE_LANES(P_STORE_LANES)
     ) top (
         .clk(clk), .rst(rst), .host_we(host_we), .host_addr(host_addr), .host_wdata(host_wdata), .host_rdata(host_rdata),
         .start(start), .pkt_len(pkt_len), .ingress_ifindex(ingress_ifindex), .rx_queue_index(rx_queue_index),
         .ready(ready), .done(done), .action(action), .cycles(cycles), .redirect_ifindex(redirect_ifindex),
-        .mw_valid(mw_valid), .mw_addr(mw_addr), .mw_mask(mw_mask), .mw_data(mw_data)
+        .out_start(out_start), .out_len(out_len), .out_high(out_high), .mw_valid(mw_valid), .mw_addr(mw_addr), .mw_mask(mw_mask), .mw_data(mw_data)
     );
 endmodule
 
@@ -158,7 +189,7 @@ const SOURCES = [...HDL_MODULES].join(' ');
 
 function makefile(): string {
   return `# Simulate, lint and synthesise this design (written by compiler/emit/verilog).
-# Inputs of a run, in the working directory: packets.txt, rom.hex, maps_b0..7.hex; output: results.txt.
+# Inputs of a run, in the working directory: packets.txt, rom.hex, maps_b0..7.hex, hash_*.hex; output: results.txt.
 SRC = ${SOURCES}
 TB = ${SYNTH_TOP}.v ${TESTBENCH}
 
@@ -189,11 +220,12 @@ function readme(p: RowProgram, core: CoreConfig, layout: MapLayout): string {
 
 Written by \`xdp2hw verilog\` (compiler/emit/verilog) for core \`${core.name}\`, ${p.lanes} lane(s), ${p.rows.length} rows.
 
-- \`xdp2hw_alu.v\`, \`xdp2hw_bytemem.v\`, \`xdp2hw_core.v\`, \`xdp2hw_top.v\`: the modules from hdl-templates/
+- \`xdp2hw_alu.v\`, \`xdp2hw_bytemem.v\`, \`xdp2hw_div.v\`, \`xdp2hw_hashmap.v\`, \`xdp2hw_core.v\`, \`xdp2hw_helpers.v\`, \`xdp2hw_top.v\`: the modules from hdl-templates/
   (\`${CORE_MODULE}\` is the VLIW core alone; \`xdp2hw_top\` adds packet buffer, stack, maps, ctx, helpers).
 - \`params.vh\`: every parameter, from the CoreConfig and the program; \`${SYNTH_TOP}.v\`: the top to synthesise.
 - \`rom.hex\`: the ROM, one row a line (the syllable fields are drawn in xdp2hw_core.v).
-- \`maps_b0.hex\` .. \`maps_b7.hex\`: the map memory's initial contents, bank by bank (byte i in bank i mod 8).
+- \`maps_b0.hex\` .. \`maps_b7.hex\`: the map memory's initial contents, bank by bank (byte i in bank i mod 8);
+  \`hash_keys.hex\`, \`hash_links.hex\`, \`hash_heads.hex\`, \`hash_free.hex\`: the hash unit's nodes, chains and free lists.
   Maps: ${layout.maps.map((m) => `${m.name} (${m.type}, ${m.maxEntries} × ${m.valueSize} B at ${m.base})`).join(', ') || 'none'}.
 - \`xdp2hw_tb.v\`: reads \`packets.txt\` (a count, then per packet "length ifindex rx_queue" and its bytes in hex),
   writes \`results.txt\` ("P index action cycles redirect_ifindex", "W address mask data" per map write, "O bytes").
@@ -204,9 +236,12 @@ Written by \`xdp2hw verilog\` (compiler/emit/verilog) for core \`${core.name}\`,
 /** The design of one scheduled program. Throws RtlRefusal for what the RTL does not run. */
 export function emitVerilog(p: RowProgram, core: CoreConfig, obj: LoadedObject, opts: VerilogOptions = {}): VerilogDesign {
   const packetBytes = opts.packetBytes ?? DEFAULT_PACKET_BYTES;
+  if (packetBytes > FRAME_END - HEADROOM) throw new RtlRefusal(`a ${packetBytes}-byte packet does not fit the ${FRAME_BYTES}-byte frame after ${HEADROOM} bytes of headroom`);
   if (p.rows.length > core.imemRows) throw new RtlRefusal(`${obj.file}: ${p.name}: ${p.rows.length} rows do not fit the core's ${core.imemRows}-row ROM`);
   if (p.rows.length > 0xffff) throw new RtlRefusal(`${obj.file}: ${p.name}: ${p.rows.length} rows, more than the ROM's 16-bit row index`);
-  const layout = mapLayout(obj);
+  const layout = mapLayout(obj, core);
+  const why = helperProblem(p, core);
+  if (why) throw new RtlRefusal(`${obj.file}: ${p.name}: ${why}`);
   let rom: string;
   try {
     rom = rtlRom(p, core, layout);
@@ -224,7 +259,7 @@ export function emitVerilog(p: RowProgram, core: CoreConfig, obj: LoadedObject, 
   const hash = createHash('sha256');
   for (const k of Object.keys(files).sort()) hash.update(k).update('\0').update(files[k]).update('\0');
   const image = opts.mapImage ?? initialImage(obj, layout);
-  Object.assign(files, mapBankFiles(image));
+  Object.assign(files, mapBankFiles(image), hashUnitFiles(layout.hash, layout.maps.map((m) => m.hash), []));
   return { program: p.name, files, layout, packetBytes, hash: hash.digest('hex') };
 }
 

@@ -1,7 +1,11 @@
-// Where each map's values live in the RTL's map memory (xdp2hw_top.v: one byte memory, every
-// array and per-CPU array map at its base, values 8-byte aligned), and the $readmemh files of a
-// map-memory image (eight byte-wide banks, byte i in bank i mod 8). Other map types are refused.
+// Where each map lives in the RTL (xdp2hw_top.v): every array, per-CPU array, hash and per-CPU
+// hash map has its values in one byte memory, at its base, 8-byte aligned (a hash map's value slot
+// i belongs to its node i); hash maps also have nodes and buckets in the hash unit
+// (xdp2hw_hashmap.v, rules in isa/hashmap.ts). The $readmemh files of a map-memory image (eight
+// byte-wide banks, byte i in bank i mod 8). Other map types are refused.
 
+import { hashBucketBits, HASH_MIN_FIXED } from '../../../isa/index.js';
+import type { CoreConfig, HashPlace, HashUnitSize } from '../../../isa/index.js';
 import type { LoadedObject } from '../../loader/types.js';
 import { RtlRefusal } from './rom.js';
 
@@ -11,31 +15,67 @@ export interface MapPlace {
   readonly base: number;
   readonly stride: number;
   readonly valueSize: number;
+  readonly keySize: number;
   readonly maxEntries: number;
+  /** where the hash unit holds it (hash and per-CPU hash maps) */
+  readonly hash?: HashPlace;
 }
 
 export interface MapLayout {
   readonly maps: readonly MapPlace[];
   /** bytes of map memory (a multiple of 8, at least 8) */
   readonly bytes: number;
+  /** the hash unit's sizes (nodes, buckets at least 1 even without hash maps) */
+  readonly hash: HashUnitSize & { readonly count: number };
 }
 
 /** Map memory above this is refused (on-chip memory is not for large tables). */
 export const MAX_MAP_BYTES = 1 << 20;
-const ON_CHIP = new Set(['array', 'percpu_array']);
+/** Hash nodes above this are refused (the node memory is on chip). */
+export const MAX_HASH_NODES = 1 << 16;
+/** Keys the hash unit's node memory holds at most (bytes). */
+export const MAX_HASH_KEY_BYTES = 64;
+const ARRAYS = new Set(['array', 'percpu_array', 'devmap']);
+const HASHES = new Set(['hash', 'percpu_hash', 'lpm_trie']);
 
-export function mapLayout(obj: LoadedObject): MapLayout {
+export function mapLayout(obj: LoadedObject, core?: CoreConfig): MapLayout {
   let at = 0;
+  let node = 0;
+  let bucket = 0;
+  let keyBytes = 8;
+  let count = 0;
   const maps = obj.maps.map((d): MapPlace => {
-    if (!ON_CHIP.has(d.type))
-      throw new RtlRefusal(`${obj.file}: map ${d.name} is a ${d.type} map; the RTL core has array and per-CPU array maps only (hash, LRU and LPM maps are issue 15)`);
+    const isHash = HASHES.has(d.type);
+    if (!ARRAYS.has(d.type) && !isHash)
+      throw new RtlRefusal(`${obj.file}: map ${d.name} is a ${d.type} map; the RTL core has array, per-CPU array, devmap, hash, per-CPU hash and LPM trie maps (LRU maps are not in it yet)`);
     const stride = Math.ceil(d.valueSize / 8) * 8;
-    const place = { name: d.name, type: d.type, base: at, stride, valueSize: d.valueSize, maxEntries: d.maxEntries };
+    let hash: HashPlace | undefined;
+    if (isHash) {
+      if (d.keySize > MAX_HASH_KEY_BYTES) throw new RtlRefusal(`${obj.file}: map ${d.name} has ${d.keySize}-byte keys; the RTL hash unit holds keys of at most ${MAX_HASH_KEY_BYTES} bytes`);
+      if (core && !core.latency.hashWalk)
+        throw new RtlRefusal(`${obj.file}: map ${d.name}: core ${core.name}'s hash maps are a fixed-time table (latency.hashWalk unset), which the RTL does not build: the RTL hash unit needs latency.hashWalk`);
+      const family = d.type === 'lpm_trie' ? 'lpm' : 'hash';
+      if (core && core.latency.helperCall + core.latency.mapLookup[family] < HASH_MIN_FIXED)
+        throw new RtlRefusal(`${obj.file}: map ${d.name}: the RTL hash unit needs latency.helperCall + latency.mapLookup.${family} >= ${HASH_MIN_FIXED} (core ${core.name} has ${core.latency.helperCall} + ${core.latency.mapLookup[family]})`);
+      if (d.type === 'lpm_trie' && d.keySize < 5) throw new RtlRefusal(`${obj.file}: map ${d.name}: an LPM trie key is a 4-byte prefix length and at least one address byte`);
+      // an LPM trie is one chain (a lookup walks every entry)
+      const bits = d.type === 'lpm_trie' ? 0 : hashBucketBits(d.maxEntries);
+      hash = { node, bucket, bits, maxEntries: d.maxEntries, keySize: d.keySize };
+      node += d.maxEntries;
+      bucket += 2 ** bits;
+      keyBytes = Math.max(keyBytes, Math.ceil(d.keySize / 8) * 8);
+      count++;
+    }
+    const place = { name: d.name, type: d.type, base: at, stride, valueSize: d.valueSize, keySize: d.keySize, maxEntries: d.maxEntries, ...(hash ? { hash } : {}) };
     at += stride * d.maxEntries;
     return place;
   });
   if (at > MAX_MAP_BYTES) throw new RtlRefusal(`${obj.file}: the maps need ${at} bytes of on-chip memory, more than the RTL's ${MAX_MAP_BYTES}`);
-  return { maps, bytes: Math.max(8, Math.ceil(at / 8) * 8) };
+  if (node > MAX_HASH_NODES) throw new RtlRefusal(`${obj.file}: the hash maps need ${node} nodes, more than the RTL hash unit's ${MAX_HASH_NODES}`);
+  return {
+    maps, bytes: Math.max(8, Math.ceil(at / 8) * 8),
+    hash: { nodes: Math.max(1, node), buckets: Math.max(1, bucket), keyBits: keyBytes * 8, maps: Math.max(1, maps.length), count },
+  };
 }
 
 /** The eight bank files (maps_b0.hex .. maps_b7.hex) of a map-memory image. */

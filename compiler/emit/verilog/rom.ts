@@ -18,12 +18,43 @@ export class RtlRefusal extends Error {
 /** Bits of one ROM syllable (xdp2hw_core.v parameter SW). */
 export const SYLLABLE_BITS = 160;
 
-const CLS = { alu: 0, jmp: 1, ja: 2, jlen: 3, ldx: 4, st: 5, stx: 6, call: 7, exit: 8, exitImm: 9 } as const;
-const ALU_CODE: Record<string, number> = { add: 0, sub: 1, mul: 2, or: 4, and: 5, lsh: 6, rsh: 7, neg: 8, xor: 10, mov: 11, movsx: 11, arsh: 12 };
+const CLS = { alu: 0, jmp: 1, ja: 2, jlen: 3, ldx: 4, st: 5, stx: 6, call: 7, exit: 8, exitImm: 9, atomic: 10 } as const;
+/** An atomic's operation in the op field (xdp2hw_core.v); its fetch flag rides in the sx bit. */
+const ATOMIC_CODE: Record<string, number> = { add: 0, or: 4, and: 5, xor: 10, xchg: 14, cmpxchg: 15 };
+const ALU_CODE: Record<string, number> = {
+  add: 0, sub: 1, mul: 2, div: 3, sdiv: 3, or: 4, and: 5, lsh: 6, rsh: 7, neg: 8, mod: 9, smod: 9, xor: 10, mov: 11, movsx: 11, arsh: 12,
+};
+/** The RTL divider's latency (xdp2hw_div.v: operands registered, 64 stages, the result written): latency.div must be this. */
+export const RTL_DIV_CYCLES = 66;
 const JMP_CODE: Record<string, number> = { jeq: 1, jgt: 2, jge: 3, jset: 4, jne: 5, jsgt: 6, jsge: 7, jlt: 10, jle: 11, jslt: 12, jsle: 13 };
 const BITS_CODE: Record<number, number> = { 8: 0, 16: 1, 32: 2, 64: 3 };
-/** Helpers the RTL helper unit answers, by id. */
-export const RTL_HELPERS: Readonly<Record<number, string>> = { 1: 'bpf_map_lookup_elem', 8: 'bpf_get_smp_processor_id', 23: 'bpf_redirect' };
+/** Helpers the RTL helper unit answers, by id (update and delete: on hash maps, the hash unit's). */
+export const RTL_HELPERS: Readonly<Record<number, string>> = {
+  1: 'bpf_map_lookup_elem', 2: 'bpf_map_update_elem', 3: 'bpf_map_delete_elem', 8: 'bpf_get_smp_processor_id', 23: 'bpf_redirect',
+  28: 'bpf_csum_diff', 44: 'bpf_xdp_adjust_head', 51: 'bpf_redirect_map', 54: 'bpf_xdp_adjust_meta', 65: 'bpf_xdp_adjust_tail',
+};
+
+/**
+ * What the packet helpers (xdp2hw_helpers.v) need of the core and the program, as one line, or
+ * undefined: the data engine moves 8 bytes a cycle (isa's helperDataCycles charges
+ * packetPortBytes a cycle), csum_diff's result is written in the last cycle of the call's stall
+ * (helperCall at least 1), and a head move with metadata in front would copy it (no copy engine).
+ */
+export function helperProblem(p: RowProgram, core: CoreConfig): string | undefined {
+  const ids = new Set<number>();
+  for (const row of p.rows) for (const s of row) if (s?.insn.kind === 'call' && s.insn.target === 'helper') ids.add(s.insn.id);
+  const data = [28, 65].filter((id) => ids.has(id));
+  if (data.length && core.packetPortBytes !== 8)
+    return `${data.map((id) => RTL_HELPERS[id]).join(' and ')}: the RTL data engine moves 8 bytes a cycle, the core's packetPortBytes is ${core.packetPortBytes}`;
+  if (ids.has(28) && core.latency.helperCall < 1)
+    return `bpf_csum_diff: the RTL writes its result in the call's last stall cycle, which needs latency.helperCall of at least 1 (the core has ${core.latency.helperCall})`;
+  if (ids.has(44) && ids.has(54))
+    return 'bpf_xdp_adjust_head with bpf_xdp_adjust_meta: a head move would copy the metadata, and the RTL helper unit has no copy engine';
+  return undefined;
+}
+
+/** bpf_fib_lookup: refused by name (no route table in hardware). */
+const HELPER_FIB_LOOKUP = 69;
 
 /** Pointer tags (high word) and the offset base, as xdp2hw_core.v and xdp2hw_top.v define them. */
 export const TAG = { ctx: 0xff000000n, packet: 0xff000001n, stack: 0xff000002n, mapValue: 0xff000003n, mapHandle: 0xff000100n } as const;
@@ -37,17 +68,20 @@ interface Fields {
 const M64 = (1n << 64n) - 1n;
 const sext32 = (v: number): bigint => BigInt.asUintN(64, BigInt(v | 0));
 
-function fields(s: Syllable, where: string, lane: number, core: CoreConfig, maps: MapLayout): Fields {
+function fields(s: Syllable, where: string, lane: number, core: CoreConfig, maps: Pick<MapLayout, 'maps' | 'bytes'>): Fields {
   const insn: Insn = s.insn;
   const b = (op: { type: 'reg'; reg: number } | { type: 'imm'; value: number }) =>
     op.type === 'reg' ? { rb: op.reg } : { bImm: true, imm: sext32(op.value) };
   switch (insn.kind) {
     case 'alu': case 'alu3': {
-      if (!(insn.op in ALU_CODE)) throw new RtlRefusal(`${where}: ${insn.op} (division and modulo) is not in the RTL core; it has no divider`);
+      if (!(insn.op in ALU_CODE)) throw new RtlRefusal(`${where}: ${insn.op} is not in the RTL core`);
+      const divides = insn.op === 'div' || insn.op === 'sdiv' || insn.op === 'mod' || insn.op === 'smod';
+      if (divides && core.latency.div !== RTL_DIV_CYCLES)
+        throw new RtlRefusal(`${where}: ${insn.op}: the RTL divider takes ${RTL_DIV_CYCLES} cycles, the core's latency.div is ${core.latency.div}`);
       const ra = insn.kind === 'alu' ? insn.dst : insn.a;
       const src = insn.kind === 'alu' ? insn.src : insn.b;
       const ext = insn.kind === 'alu' && insn.op === 'movsx' ? BITS_CODE[insn.extBits ?? 32] : 0;
-      return { cls: CLS.alu, op: ALU_CODE[insn.op], w32: insn.width === 32, dst: insn.dst, ra, ...b(src), sx: insn.op === 'movsx', bits: ext, mul: insn.op === 'mul' };
+      return { cls: CLS.alu, op: ALU_CODE[insn.op], w32: insn.width === 32, dst: insn.dst, ra, ...b(src), sx: insn.op === 'movsx' || insn.op === 'sdiv' || insn.op === 'smod', bits: ext, mul: insn.op === 'mul' };
     }
     case 'end':
       return { cls: CLS.alu, op: 13, dst: insn.dst, ra: insn.dst, sx: insn.order !== 'le', bits: BITS_CODE[insn.bits] };
@@ -69,6 +103,8 @@ function fields(s: Syllable, where: string, lane: number, core: CoreConfig, maps
       return { cls: CLS.stx, ra: insn.dst, rb: insn.src, bytes: 6, off: insn.off };
     case 'call':
       if (insn.target !== 'helper') throw new RtlRefusal(`${where}: a kfunc call (BTF id ${insn.id}) is not in the RTL helper unit`);
+      if (insn.id === HELPER_FIB_LOOKUP)
+        throw new RtlRefusal(`${where}: helper bpf_fib_lookup (${insn.id}): the RTL holds no route table (a fixture's routes are the TypeScript machine's only); run it on the interpreter or the TypeScript core`);
       if (!(insn.id in RTL_HELPERS))
         throw new RtlRefusal(`${where}: helper ${helperName(insn.id)} (${insn.id}) is not in the RTL helper unit (it has ${Object.values(RTL_HELPERS).join(', ')})`);
       return { cls: CLS.call, imm: BigInt(insn.id) };
@@ -89,13 +125,15 @@ function fields(s: Syllable, where: string, lane: number, core: CoreConfig, maps
       if (insn.pseudo !== 0) throw new RtlRefusal(`${where}: lddw with pseudo source ${insn.pseudo} is not in the RTL core`);
       return { cls: CLS.alu, op: ALU_CODE.mov, dst: insn.dst, bImm: true, imm: (BigInt(insn.hi >>> 0) << 32n) | BigInt(insn.lo >>> 0) };
     }
-    case 'atomic': case 'ld-abs': case 'ld-ind': case 'call-local': case 'callx':
+    case 'atomic':
+      return { cls: CLS.atomic, op: ATOMIC_CODE[insn.op], w32: insn.size === 4, ra: insn.dst, rb: insn.src, bytes: insn.size, off: insn.off, sx: insn.fetch };
+    case 'ld-abs': case 'ld-ind': case 'call-local': case 'callx':
       throw new RtlRefusal(`${where}: ${insn.kind} is not in the RTL core`);
   }
 }
 
 /** The SYLLABLE_BITS-bit word of a syllable (0 for an empty lane). */
-export function syllableWord(s: Syllable | undefined, row: number, lane: number, core: CoreConfig, maps: MapLayout): bigint {
+export function syllableWord(s: Syllable | undefined, row: number, lane: number, core: CoreConfig, maps: Pick<MapLayout, 'maps' | 'bytes'>): bigint {
   if (!s) return 0n;
   const where = `row ${row} lane ${lane} (pc ${s.source.pc ?? '?'})`;
   if (s.memoryAdd) throw new RtlRefusal(`${where}: a memory-add syllable (core extension memoryAdd) is not in the RTL core yet`);
@@ -131,7 +169,7 @@ export function syllableWord(s: Syllable | undefined, row: number, lane: number,
 }
 
 /** The ROM image: one row a line, LANES × SYLLABLE_BITS bits in hex, lane 0 lowest. */
-export function rtlRom(p: RowProgram, core: CoreConfig, maps: MapLayout): string {
+export function rtlRom(p: RowProgram, core: CoreConfig, maps: Pick<MapLayout, 'maps' | 'bytes'>): string {
   const digits = (p.lanes * SYLLABLE_BITS) / 4;
   return p.rows.map((row, r) => {
     let word = 0n;

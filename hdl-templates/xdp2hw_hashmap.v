@@ -1,0 +1,331 @@
+// xdp2hw_hashmap: the hash unit of every hash and per-CPU hash map (one CPU) of a program:
+// bpf_map_lookup_elem, bpf_map_update_elem (BPF_ANY / BPF_NOEXIST / BPF_EXIST) and
+// bpf_map_delete_elem with the kernel's results, exact up to max_entries.
+//
+// Per map: 2^bits buckets, each a chain of nodes; max_entries nodes, the unused ones on a free list
+// (so an insert fails only when the map is full: -E2BIG, as the kernel). A node holds the key here
+// (node memory) and its value in the map memory outside (value slot = node, as an array index), so
+// a lookup's pointer is an ordinary map-value pointer. A new key goes at the tail of its chain, a
+// delete unlinks its node onto the free list, an update of a present key rewrites the value in place.
+// Bucket, chain order and cycle counts are isa/hashmap.ts's rules, which the TypeScript core charges:
+//   call +PRE, key fetch (one cycle per 8 bytes), head read, one cycle per node compared, then
+//   delete +1, update +1 (allocate) +1 per 8 value bytes copied. done (with r0) in the last cycle.
+// LPM tries (lpm = 1) use the same nodes as one chain (a single bucket): a lookup walks the whole
+// chain and answers the longest prefix that covers the key; update and delete find the entry of
+// the same prefix length and prefix; a full trie gives -ENOSPC, a prefix past the key's bits -EINVAL.
+// An LPM update of a present prefix rewrites the node's key too (the kernel's new node keeps the
+// bytes given). Memories read synchronously (BRAM style); heads, links and keys start from hash_*.hex.
+`default_nettype none
+
+module xdp2hw_hashmap #(
+    parameter integer NODES = 1,               // nodes of every hash map together
+    parameter integer BUCKETS = 1,             // buckets of every hash map together
+    parameter integer KW = 64,                 // key bits of the node memory (largest key, 8-byte multiple)
+    parameter integer MAPS = 1,                // maps of the program (free-list heads by map index)
+    parameter integer NW = $clog2(NODES + 1),  // width of a node link: node + 1, 0 for none (derived)
+    parameter integer BW = (BUCKETS > 1) ? $clog2(BUCKETS) : 1, // bucket address width (derived)
+    parameter integer MW = (MAPS > 1) ? $clog2(MAPS) : 1        // map index width (derived)
+) (
+    input  wire          clk,
+    input  wire          rst,
+    // the call, for one cycle; the map's place, from the top's map table
+    input  wire          start,
+    input  wire [1:0]    op,          // 1 lookup, 2 update, 3 delete
+    input  wire          lpm,         // the map is an LPM trie
+    input  wire [15:0]   pre,         // cycles before the key fetch: latency.helperCall + latency.mapLookup.<family> - 2
+    input  wire [7:0]    map,         // map index
+    input  wire [31:0]   node_base,   // its first node
+    /* verilator lint_off UNUSEDSIGNAL */ // the map table's fields are 32 bits wide
+    input  wire [31:0]   bucket_base, // its first bucket
+    /* verilator lint_on UNUSEDSIGNAL */
+    input  wire [5:0]    bits,        // log2 of its bucket count
+    input  wire [15:0]   key_bytes,
+    input  wire [15:0]   value_bytes,
+    input  wire [31:0]   value_base,  // map-memory byte offset of its value slot 0
+    input  wire [31:0]   stride,      // bytes between value slots
+    input  wire [63:0]   key_ptr,     // r2
+    input  wire [63:0]   value_ptr,   // r3 (update)
+    input  wire [63:0]   flags,       // r4 (update)
+    // one read port (8 bytes at a tagged pointer, combinational) and one map-memory write port
+    output reg  [63:0]   rd_ptr,
+    input  wire [63:0]   rd_data,
+    output reg           wr_en,
+    output reg  [31:0]   wr_addr,
+    output reg  [7:0]    wr_mask,
+    output reg  [63:0]   wr_data,
+    // the answer
+    output reg           done,
+    output reg  [63:0]   r0,
+    // events, for the testbench's map dump: a key into a node, a node freed
+    output reg           ev_insert,
+    output reg           ev_delete,
+    output reg  [7:0]    ev_map,
+    output reg  [31:0]   ev_node,     // node within its map
+    output wire [KW-1:0] ev_key
+);
+    localparam [31:0] TAG_MAPV = 32'hff000003;
+    localparam [31:0] OFF_BASE = 32'h40000000;
+    localparam [63:0] ENOENT = 64'hffff_ffff_ffff_fffe;   // -2
+    localparam [63:0] E2BIG = 64'hffff_ffff_ffff_fff9;    // -7
+    localparam [63:0] EEXIST = 64'hffff_ffff_ffff_ffef;   // -17
+    localparam [63:0] EINVAL = 64'hffff_ffff_ffff_ffea;   // -22
+    localparam [63:0] ENOSPC = 64'hffff_ffff_ffff_ffe4;   // -28
+    localparam [31:0] HASH_MUL = 32'h9e3779b1;
+
+    localparam [3:0] S_IDLE = 4'd0, S_PRE = 4'd1, S_KEY = 4'd2, S_HEAD = 4'd3, S_FIRST = 4'd4, S_CMP = 4'd5,
+                     S_DEL = 4'd6, S_ALLOC = 4'd7, S_COPY = 4'd8;
+
+    reg [KW-1:0] keys  [0:NODES-1];
+    reg [NW-1:0] links [0:NODES-1];
+    reg [NW-1:0] heads [0:BUCKETS-1];
+    reg [NW-1:0] free  [0:MAPS-1];
+    initial begin
+        $readmemh("hash_keys.hex", keys);
+        $readmemh("hash_links.hex", links);
+        $readmemh("hash_heads.hex", heads);
+        $readmemh("hash_free.hex", free);
+    end
+
+    reg [3:0]    state;
+    reg [1:0]    q_op;
+    reg [7:0]    q_map;
+    reg [31:0]   q_node_base, q_value_base, q_stride;
+    reg [BW-1:0] q_bucket_base;
+    reg [5:0]    q_bits;
+    reg [15:0]   q_key_bytes, q_value_bytes;
+    reg [63:0]   q_key_ptr, q_value_ptr, q_flags;
+    reg [15:0]   pre_cnt, beat;
+    reg [KW-1:0] key;
+    reg [NW-1:0] cur, prev, target, new_node;
+    reg [BW-1:0] bucket;
+    reg [63:0]   err;
+    reg          insert, rekey, q_lpm;
+    reg [NW-1:0] best;
+    reg [31:0]   best_len;
+
+    // the key as far as key_bytes (bytes past it were fetched but are not the key)
+    reg [KW-1:0] kmask;
+    integer z;
+    always @(*) for (z = 0; z < KW / 8; z = z + 1) kmask[z*8 +: 8] = (z < q_key_bytes) ? 8'hff : 8'h00;
+    wire [KW-1:0] key_m = key & kmask;
+    assign ev_key = key_m;
+
+    // bucket: top `bits` bits of (XOR of the key's 32-bit words) × HASH_MUL
+    reg [31:0] fold;
+    integer w;
+    always @(*) begin
+        fold = 32'd0;
+        for (w = 0; w < KW / 32; w = w + 1) fold = fold ^ key_m[w*32 +: 32];
+    end
+    wire [31:0] prod = fold * HASH_MUL;
+    /* verilator lint_off WIDTH */ // a bucket index is below BUCKETS
+    /* verilator lint_off UNUSEDSIGNAL */ // the top `bits` bits, below BUCKETS
+    wire [31:0] bucket_of = (q_bits == 6'd0) ? 32'd0 : (prod >> (6'd32 - q_bits));
+    /* verilator lint_on UNUSEDSIGNAL */
+    /* verilator lint_on WIDTH */
+
+    // synchronous reads: the head of a bucket, a node's key and link, the free list's next node
+    reg  [NW-1:0] head_q, link_q, freelink_q;
+    reg  [KW-1:0] key_q;
+    reg  [BW-1:0] head_addr;
+    reg  [NW-1:0] node_rd, free_rd;   // node + 1 to read (0: none)
+    always @(posedge clk) begin
+        head_q <= heads[head_addr];
+        if (node_rd != {NW{1'b0}}) begin
+            key_q <= keys[node_rd - 1'b1];
+            link_q <= links[node_rd - 1'b1];
+        end
+        if (free_rd != {NW{1'b0}}) freelink_q <= links[free_rd - 1'b1];
+    end
+
+    /* verilator lint_off WIDTH */ // node links are NW bits, map-memory offsets 32
+    wire [31:0] node_in_map = target - 1'b1 - q_node_base;
+    wire [31:0] slot = q_value_base + node_in_map * q_stride;
+    /* verilator lint_on WIDTH */
+    // LPM: the node's prefix (its length in key bytes 0-3, the address from byte 4, most significant bit first)
+    wire [31:0] plen_q = key_q[31:0];
+    wire [31:0] plen_k = key_m[31:0];
+    reg  [KW-1:0] pmask;
+    integer y;
+    always @(*)
+        for (y = 0; y < KW / 8; y = y + 1)
+            if (y < 4) pmask[y*8 +: 8] = 8'h00;
+            else if (plen_q >= (y - 3) * 8) pmask[y*8 +: 8] = 8'hff;
+            else if (plen_q > (y - 4) * 8) pmask[y*8 +: 8] = 8'hff << (8 - (plen_q - (y - 4) * 8));
+            else pmask[y*8 +: 8] = 8'h00;
+    wire        same_prefix = ((key_q ^ key_m) & pmask) == {KW{1'b0}};
+    wire        covers = same_prefix && plen_q <= plen_k;
+    /* verilator lint_off WIDTH */ // the address bits of the key: (key_bytes - 4) * 8
+    wire        bad_len = q_lpm && plen_k > ({16'd0, q_key_bytes} - 32'd4) * 32'd8;
+    /* verilator lint_on WIDTH */
+    // hash: the same key; LPM update / delete: the same prefix; an LPM lookup walks every node
+    wire        hit = !q_lpm ? (key_q == key_m) : (q_op != 2'd1 && same_prefix && plen_q == plen_k);
+    // an LPM lookup's best node so far, this node included
+    wire        better = q_lpm && state == S_CMP && covers && (best == {NW{1'b0}} || plen_q > best_len);
+    wire [NW-1:0] best_now = better ? cur : best;
+    /* verilator lint_off UNUSEDSIGNAL */ // value bytes left to copy: only whether 8 or more, else the count
+    wire [18:0] left = {3'd0, q_value_bytes} - {beat, 3'd0};
+    /* verilator lint_on UNUSEDSIGNAL */
+
+    // what the walk decided this cycle (S_FIRST: an empty chain; S_CMP: a match, or the chain's end)
+    wire        decide = (state == S_FIRST && head_q == {NW{1'b0}}) || (state == S_CMP && (hit || link_q == {NW{1'b0}}));
+    wire        found = (state == S_CMP && hit);
+    wire [NW-1:0] last = (state == S_CMP) ? cur : {NW{1'b0}};   // the chain's last node when not found
+    /* verilator lint_off UNUSEDSIGNAL */ // map indexes are 8 bits; MAPS of them exist
+    wire [7:0] q_map_w = q_map;
+    /* verilator lint_on UNUSEDSIGNAL */
+    wire [MW-1:0] fm = q_map_w[MW-1:0];
+    wire [NW-1:0] free_head = free[fm];
+    wire [63:0] upd_err = (q_flags > 64'd2 || bad_len) ? EINVAL : (found && q_flags == 64'd1) ? EEXIST
+                        : (!found && q_flags == 64'd2) ? ENOENT : (!found && free_head == {NW{1'b0}}) ? (q_lpm ? ENOSPC : E2BIG) : 64'd0;
+    wire [15:0] value_beats = (q_value_bytes + 16'd7) >> 3;
+    wire [15:0] key_beats = (q_key_bytes + 16'd7) >> 3;
+
+    always @(*) begin
+        rd_ptr = 64'd0;
+        head_addr = q_bucket_base + bucket_of[BW-1:0];
+        node_rd = {NW{1'b0}};
+        free_rd = {NW{1'b0}};
+        case (state)
+            S_KEY: rd_ptr = q_key_ptr + {45'd0, beat, 3'd0};
+            S_FIRST: begin
+                node_rd = head_q;
+                if (decide && q_op == 2'd2) free_rd = free_head;
+            end
+            S_CMP: begin
+                node_rd = link_q;
+                if (decide && q_op == 2'd2) free_rd = free_head;
+            end
+            S_COPY: rd_ptr = q_value_ptr + {45'd0, beat, 3'd0};
+            default: ;
+        endcase
+    end
+
+    always @(posedge clk) begin
+        if (rst) begin
+            state <= S_IDLE;
+        end else begin
+            case (state)
+                S_IDLE: if (start) begin
+                    q_op <= op; q_map <= map; q_lpm <= lpm;
+                    best <= {NW{1'b0}};
+                    best_len <= 32'd0; q_node_base <= node_base; q_bucket_base <= bucket_base[BW-1:0];
+                    q_bits <= bits; q_key_bytes <= key_bytes; q_value_bytes <= value_bytes;
+                    q_value_base <= value_base; q_stride <= stride;
+                    q_key_ptr <= key_ptr; q_value_ptr <= value_ptr; q_flags <= flags;
+                    key <= {KW{1'b0}};
+                    beat <= 16'd0;
+                    pre_cnt <= pre;
+                    state <= (pre != 16'd0) ? S_PRE : S_KEY;
+                end
+                S_PRE: begin
+                    pre_cnt <= pre_cnt - 16'd1;
+                    if (pre_cnt == 16'd1) state <= S_KEY;
+                end
+                S_KEY: begin
+                    key[beat*64 +: 64] <= rd_data;
+                    beat <= beat + 16'd1;
+                    if (beat + 16'd1 == key_beats) state <= S_HEAD;
+                end
+                S_HEAD: begin   // head_addr is read at this edge
+                    bucket <= head_addr;
+                    state <= S_FIRST;
+                end
+                S_FIRST, S_CMP: begin
+                    if (better) begin
+                        best <= cur;
+                        best_len <= plen_q;
+                    end
+                    if (!decide) begin   // the next node (node_rd) is read at this edge
+                        prev <= cur;
+                        cur <= (state == S_FIRST) ? head_q : link_q;
+                        if (state == S_FIRST) prev <= {NW{1'b0}};
+                        state <= S_CMP;
+                    end else if (q_op == 2'd1) begin   // lookup: answered now
+                        target <= cur;
+                        state <= S_IDLE;
+                    end else if (q_op == 2'd3) begin   // delete: unlink now, free next cycle
+                        target <= cur;
+                        insert <= found;
+                        if (found) begin
+                            if (prev == {NW{1'b0}}) heads[bucket] <= link_q;
+                            else links[prev - 1'b1] <= link_q;
+                        end
+                        state <= S_DEL;
+                    end else begin   // update: link a new node at the tail, or take the found one
+                        err <= upd_err;
+                        insert <= !found && upd_err == 64'd0;
+                        rekey <= q_lpm && found && upd_err == 64'd0;
+                        target <= found ? cur : free_head;
+                        new_node <= free_head;
+                        if (q_lpm && found && upd_err == 64'd0) keys[cur - 1'b1] <= key_m;
+                        if (!found && upd_err == 64'd0) begin
+                            keys[free_head - 1'b1] <= key_m;
+                            if (last == {NW{1'b0}}) heads[bucket] <= free_head;
+                            else links[last - 1'b1] <= free_head;
+                        end
+                        state <= S_ALLOC;
+                    end
+                end
+                S_DEL: begin
+                    if (insert) begin
+                        links[target - 1'b1] <= free[fm];
+                        free[fm] <= target;
+                    end
+                    state <= S_IDLE;
+                end
+                S_ALLOC: begin
+                    if (insert) begin
+                        free[fm] <= freelink_q;
+                        links[new_node - 1'b1] <= {NW{1'b0}};
+                    end
+                    beat <= 16'd0;
+                    state <= S_COPY;
+                end
+                S_COPY: begin
+                    beat <= beat + 16'd1;
+                    if (beat + 16'd1 == value_beats) state <= S_IDLE;
+                end
+                default: state <= S_IDLE;
+            endcase
+        end
+    end
+
+    // the answer and the map-memory write, combinational in the cycle they happen
+    always @(*) begin
+        done = 1'b0;
+        r0 = 64'd0;
+        wr_en = 1'b0;
+        wr_addr = 32'd0;
+        wr_mask = 8'd0;
+        wr_data = rd_data;
+        ev_insert = 1'b0;
+        ev_delete = 1'b0;
+        ev_map = q_map;
+        ev_node = node_in_map;
+        if ((state == S_FIRST || state == S_CMP) && decide && q_op == 2'd1) begin
+            done = 1'b1;
+            /* verilator lint_off WIDTH */ // a node link (NW bits) in a 32-bit offset
+            r0 = q_lpm ? ((best_now != {NW{1'b0}}) ? {TAG_MAPV, OFF_BASE + q_value_base + (best_now - 1'b1 - q_node_base) * q_stride} : 64'd0)
+                       : found ? {TAG_MAPV, OFF_BASE + q_value_base + (cur - 1'b1 - q_node_base) * q_stride} : 64'd0;
+            /* verilator lint_on WIDTH */
+        end
+        if (state == S_DEL) begin
+            done = 1'b1;
+            r0 = insert ? 64'd0 : bad_len ? EINVAL : ENOENT;
+            ev_delete = insert;
+        end
+        if (state == S_ALLOC) ev_insert = insert || rekey;
+        if (state == S_COPY) begin
+            wr_en = (err == 64'd0);
+            wr_addr = slot + {13'd0, beat, 3'd0};
+            wr_mask = (left >= 19'd8) ? 8'hff : ((8'h01 << left[3:0]) - 8'h01);
+            if (beat + 16'd1 == value_beats) begin
+                done = 1'b1;
+                r0 = err;
+            end
+        end
+    end
+endmodule
+
+`default_nettype wire
