@@ -3,7 +3,7 @@
 // low bits. Registers read and written come from isa's defuse, the one source the TypeScript
 // core's timing tables read too. What the RTL cannot run is refused with row, lane and why.
 
-import { defuse, helperName } from '../../../isa/index.js';
+import { defuse, helperName, offloadOf } from '../../../isa/index.js';
 import type { CoreConfig, Insn, RowProgram, Syllable } from '../../../isa/index.js';
 import type { MapLayout } from './maps.js';
 
@@ -72,6 +72,9 @@ function fields(s: Syllable, where: string, lane: number, core: CoreConfig, maps
       return { cls: CLS.stx, ra: insn.dst, rb: insn.src, bytes: 6, off: insn.off };
     case 'call':
       if (insn.target !== 'helper') throw new RtlRefusal(`${where}: a kfunc call (BTF id ${insn.id}) is not in the RTL helper unit`);
+      // the core's offload list (what `check` fits programs to) first, then what the RTL's units answer
+      if (!offloadOf(core).helpers.includes(insn.id))
+        throw new RtlRefusal(`${where}: helper ${helperName(insn.id)} (${insn.id}) is not offered by core ${core.name} (its offload.helpers)`);
       if (!(insn.id in RTL_HELPERS))
         throw new RtlRefusal(`${where}: helper ${helperName(insn.id)} (${insn.id}) is not in the RTL helper unit (it has ${Object.values(RTL_HELPERS).join(', ')})`);
       return { cls: CLS.call, imm: BigInt(insn.id) };
