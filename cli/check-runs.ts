@@ -35,12 +35,12 @@ export class PathRecorder implements TraceSink {
 
 /** Simulates packets on the core through the rows the check bounded, and sets each beside the bound. */
 export function simulateAgainstBound(obj: LoadedObject, rows: RowProgram, compiled: Compiled, core: CoreConfig, packets: readonly SimPacket[], fixture: MapFixture | undefined, lineRateGbps: number): { report: SimulateReport; runs: WcetVsRuns; paths: readonly RunPath[] } | undefined {
-  const w = staticWcet(rows, core, { mapTypes: obj.maps.map((m) => m.type), lineRateGbps });
+  const w = staticWcet(rows, core, { mapTypes: obj.maps.map((m) => m.type), maps: obj.maps, lineRateGbps });
   if (!w.bounded) return undefined;
   const rec = new PathRecorder();
   const report = simulate(packets, {
     reference: obj, compiled: compiled.object, program: compiled.optimized.program.name, core, schedule: () => rows,
     fixture, lineRateGbps, minFrame: compiled.options.minFrame, trace: rec,
   });
-  return { report, runs: compareRuns(rows, core, { mapTypes: obj.maps.map((m) => m.type) }, w.wcet, rec.runs), paths: rec.runs };
+  return { report, runs: compareRuns(rows, core, { mapTypes: obj.maps.map((m) => m.type), maps: obj.maps }, w.wcet, rec.runs), paths: rec.runs };
 }

@@ -76,6 +76,25 @@ export function hashOpCycles(core: CoreConfig, op: HashOp, keySize: number, valu
   return op === 1 ? base : op === 3 ? base + 1 : base + 1 + beats(valueSize);
 }
 
+/** A map's type and sizes (a loader MapDef has them). */
+export interface MapShape {
+  readonly type: string;
+  readonly keySize: number;
+  readonly valueSize: number;
+  readonly maxEntries: number;
+}
+
+/**
+ * The most cycles a helper call on `map` can take on a hashWalk core, or undefined when its calls
+ * do not walk (not a hash map or LPM trie, or a core without hashWalk): an update walking a chain
+ * of max_entries nodes (every key in one bucket), then allocating and copying its value.
+ */
+export function hashWorstCycles(core: CoreConfig, map: MapShape): number | undefined {
+  const family = map.type === 'hash' || map.type === 'percpu_hash' ? 'hash' : map.type === 'lpm_trie' ? 'lpm' : undefined;
+  if (!core.latency.hashWalk || family === undefined) return undefined;
+  return hashOpCycles(core, 2, map.keySize, map.valueSize, map.maxEntries, family);
+}
+
 /** The least helperCall + mapLookup.hash the unit can meet (a cycle to latch the call, one to read the head). */
 export const HASH_MIN_FIXED = 2;
 

@@ -7,6 +7,8 @@
 import { forwardsToOwnLaneOnly, resultLatency } from './core.js';
 import type { CoreConfig, LookupMap } from './core.js';
 import { defuse } from './defuse.js';
+import { hashWorstCycles } from './hashmap.js';
+import type { MapShape } from './hashmap.js';
 import type { Row } from './rows.js';
 
 /** Why the core lost cycles; the stall breakdown's keys, in this order. */
@@ -78,8 +80,13 @@ export function lookupFamily(type: string): LookupMap | undefined {
   }
 }
 
-/** Extra cycles of a helper call whose r1 names a map of `type` (undefined: r1 names no map). */
-export function helperStallCycles(core: CoreConfig, mapType: string | undefined): number {
+/**
+ * Extra cycles of a helper call whose r1 names a map of `type` (undefined: r1 names no map); with
+ * the map's sizes, a hash map's or LPM trie's walk at worst on a hashWalk core (isa/hashmap.ts).
+ */
+export function helperStallCycles(core: CoreConfig, mapType: string | undefined, shape?: MapShape): number {
+  const walk = shape && hashWorstCycles(core, shape);
+  if (walk !== undefined) return walk;
   const f = mapType === undefined ? undefined : lookupFamily(mapType);
   return core.latency.helperCall + (f === undefined ? 0 : core.latency.mapLookup[f]);
 }

@@ -134,7 +134,7 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
 
 /** The static worst case of the rows simulated, with the packets' paths beside it (simulate --json's `wcet`). */
 function boundBeside(obj: LoadedObject, rows: RowProgram, core: CoreConfig, lineRateGbps: number, paths: PathRecorder): Record<string, unknown> | null {
-  const opts = { mapTypes: obj.maps.map((m) => m.type), lineRateGbps };
+  const opts = { mapTypes: obj.maps.map((m) => m.type), maps: obj.maps, lineRateGbps };
   const w = staticWcet(rows, core, opts);
   return wcetJson(w, w.bounded ? compareRuns(rows, core, opts, w.wcet, paths.runs) : undefined);
 }

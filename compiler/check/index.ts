@@ -102,7 +102,7 @@ export function checkProgram(obj: LoadedObject, o: CheckOptions): CheckReport {
     usage.rows = rows.rows.length;
     if (rows.rows.length > core.imemRows)
       findings.push({ kind: 'rows', what: `${rows.rows.length} rows on ${lanes} lanes; the instruction memory of core ${core.name} holds ${core.imemRows}`, fix: `${lanes < 8 ? `more lanes (--lanes ${Math.min(8, lanes * 2)}), ` : ''}--strategy motion, a core with more rows, or split the program (fewer features per program)` });
-    wcet = staticWcet(rows, core, { mapTypes: obj.maps.map((m) => m.type), lineRateGbps: o.lineRateGbps });
+    wcet = staticWcet(rows, core, { mapTypes: obj.maps.map((m) => m.type), maps: obj.maps, lineRateGbps: o.lineRateGbps });
     for (const l of wcet.bounded ? [] : wcet.loops) {
       const s = l.decision?.syllable ?? rows.rows[l.from].find((x) => x && (x.insn.kind === 'ja' || x.insn.kind === 'jmp'));
       const line = s ? sourceText(s) : undefined;

@@ -6,7 +6,7 @@
 // memoised per row and state); a loop makes the bound infinite and is reported, never guessed.
 
 import { rowTiming } from '../../isa/index.js';
-import type { CoreConfig, RowProgram, RowTiming } from '../../isa/index.js';
+import type { CoreConfig, MapShape, RowProgram, RowTiming } from '../../isa/index.js';
 import { EXIT_ROW, rowOutcomes } from './outcomes.js';
 import type { Outcome } from './outcomes.js';
 import { exitCycles, rowCycles, shift, startState, stateKey, stepRow } from './step.js';
@@ -25,6 +25,8 @@ export type { PathInfo } from './describe.js';
 export interface WcetOptions {
   /** map types by map index (LoadedObject.maps), for the map-lookup latency of a helper call */
   readonly mapTypes: readonly string[];
+  /** the maps (LoadedObject.maps): their sizes bound a hash map's walk (isa/hashmap.ts); without them a call costs the family's mapLookup */
+  readonly maps?: readonly MapShape[];
   /** Gb/s of back-to-back minimum frames (default 40) */
   readonly lineRateGbps?: number;
 }
@@ -67,12 +69,12 @@ interface Analysis {
   readonly headers: ReadonlyMap<number, readonly number[]>;
 }
 
-function prepare(rows: RowProgram, core: CoreConfig, mapTypes: readonly string[], loops: readonly LoopBound[] = []): Analysis {
+function prepare(rows: RowProgram, core: CoreConfig, mapTypes: readonly string[], loops: readonly LoopBound[] = [], maps?: readonly MapShape[]): Analysis {
   const backEdges = new Map(loops.map((l, i) => [`${l.from}>${l.to}`, { loop: i, max: l.backEdges }]));
   const headers = new Map<number, number[]>();
   loops.forEach((l, i) => headers.set(l.to, [...(headers.get(l.to) ?? []), i]));
   return {
-    ctx: { core, mapTypes }, rows, timing: rows.rows.map((r) => rowTiming(r, core)),
+    ctx: { core, mapTypes, maps }, rows, timing: rows.rows.map((r) => rowTiming(r, core)),
     outcomes: rows.rows.map((r, i) => rowOutcomes(r, i)), backEdges, headers,
   };
 }
@@ -198,7 +200,7 @@ function enumerate(a: Analysis, r: number, s: TimingState, counts: readonly numb
 export function staticWcet(rows: RowProgram, core: CoreConfig, opts: WcetOptions): WcetResult {
   const { bounded, unbounded } = boundLoops(rows, core, rows.rows.map((r, i) => rowOutcomes(r, i)));
   if (unbounded.length > 0) return { bounded: false, loops: unbounded };
-  const a = prepare(rows, core, opts.mapTypes, bounded);
+  const a = prepare(rows, core, opts.mapTypes, bounded, opts.maps);
   const zero = bounded.map(() => 0);
   const worst = new Map<string, Best>();
   const least = new Map<string, Best>();
@@ -233,7 +235,7 @@ export function staticWcet(rows: RowProgram, core: CoreConfig, opts: WcetOptions
  * them): the cycles the core takes on it at worst. undefined when the rows are no path of the program.
  */
 export function pathCycles(rows: RowProgram, core: CoreConfig, opts: WcetOptions, issued: readonly IssuedRow[]): number | undefined {
-  const a = prepare(rows, core, opts.mapTypes);
+  const a = prepare(rows, core, opts.mapTypes, [], opts.maps);
   let s = startState();
   let total = 0;
   for (let i = 0; i < issued.length; i++) {

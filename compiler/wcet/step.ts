@@ -4,7 +4,7 @@
 // time (a load's region, the map r1 names) is taken at its worst unless the path shows it.
 
 import { defuse, exitDrain, HELPER_ADJUST_TAIL, HELPER_CSUM_DIFF, HELPER_DATA_MAX_BYTES, helperDataCycles, helperStallCycles, Producer, slowestLoad } from '../../isa/index.js';
-import type { CoreConfig, Row, RowTiming } from '../../isa/index.js';
+import type { CoreConfig, MapShape, Row, RowTiming } from '../../isa/index.js';
 
 /** Registers the core tracks (r0-r10 and the renaming registers up to 16). */
 const REGS = 16;
@@ -42,6 +42,8 @@ export interface StepContext {
   readonly core: CoreConfig;
   /** map types by map index (LoadedObject.maps) */
   readonly mapTypes: readonly string[];
+  /** the maps' sizes by map index, when known: a hash map's walk is bounded by them */
+  readonly maps?: readonly MapShape[];
 }
 
 export interface RowStep {
@@ -54,9 +56,9 @@ export interface RowStep {
 }
 
 function helperStall(ctx: StepContext, r1map: number): number {
-  if (r1map !== UNKNOWN_MAP) return helperStallCycles(ctx.core, ctx.mapTypes[r1map]);
+  if (r1map !== UNKNOWN_MAP) return helperStallCycles(ctx.core, ctx.mapTypes[r1map], ctx.maps?.[r1map]);
   let worst = helperStallCycles(ctx.core, undefined);
-  for (const t of ctx.mapTypes) worst = Math.max(worst, helperStallCycles(ctx.core, t));
+  ctx.mapTypes.forEach((t, i) => { worst = Math.max(worst, helperStallCycles(ctx.core, t, ctx.maps?.[i])); });
   return worst;
 }
 

@@ -10,7 +10,7 @@ import { checkProgram } from '../../compiler/check/index.js';
 import type { CheckReport } from '../../compiler/check/index.js';
 import { loadFile } from '../../compiler/loader/index.js';
 import { pathCycles, pathKey } from '../../compiler/wcet/index.js';
-import { CORE_PRESETS } from '../../isa/index.js';
+import { CORE_PRESETS, hashWorstCycles } from '../../isa/index.js';
 import { readFixture } from '../../cli/inputs.js';
 import { simulateAgainstBound } from '../../cli/check-runs.js';
 import { readPcapFile } from '../../simulator/pcap/index.js';
@@ -60,13 +60,16 @@ function runCase(name: string, preset: string, lanes: number): void {
   expect(runs.packets).toBeGreaterThan(50);
   expect(runs.violations).toEqual([]);
   expect(runs.maxSimulated).toBe(sim.report.cycles.max);
-  // every packet's cycles are its path's static cycles exactly (the presets' loads and lookups are uniform)
-  const opts = { mapTypes: obj.maps.map((m) => m.type) };
+  // every packet's cycles are its path's static cycles exactly (the presets' loads and lookups are
+  // uniform), or at most them when a hash map or LPM trie walks chains (hashWalk: data-dependent)
+  const opts = { mapTypes: obj.maps.map((m) => m.type), maps: obj.maps };
+  const walks = obj.maps.some((m) => hashWorstCycles(core, m) !== undefined);
   const bound = new Map<string, number | undefined>();
   for (const p of sim.paths) {
     const key = pathKey(p.issued);
     if (!bound.has(key)) bound.set(key, pathCycles(r.rows, core, opts, p.issued));
-    expect(p.cycles, `packet ${p.packet}`).toBe(bound.get(key));
+    if (walks) expect(p.cycles, `packet ${p.packet}`).toBeLessThanOrEqual(bound.get(key)!);
+    else expect(p.cycles, `packet ${p.packet}`).toBe(bound.get(key));
   }
   if (w.perPath) {
     // small programs list every path: the longest is the bound, the shortest the best case, each simulated path one of them
@@ -78,6 +81,8 @@ function runCase(name: string, preset: string, lanes: number): void {
     expect(runs.untestedPaths?.map((p) => p.key).sort()).toEqual(w.perPath.filter((p) => !bound.has(p.key)).map((p) => p.key).sort());
   }
   expect(runs.maxSimulated).toBeLessThanOrEqual(w.cycles);
+  // a walking map's bound is its longest chain, which a path's packets need not meet
+  if (walks) return;
   if (runs.onWorstPath > 0) expect(runs.reached).toBe(true);
   if (runs.reached) expect(runs.onWorstPath).toBeGreaterThan(0);
   else {

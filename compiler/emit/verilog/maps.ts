@@ -4,7 +4,7 @@
 // (xdp2hw_hashmap.v, rules in isa/hashmap.ts). The $readmemh files of a map-memory image (eight
 // byte-wide banks, byte i in bank i mod 8). Other map types are refused.
 
-import { hashBucketBits, HASH_MIN_FIXED } from '../../../isa/index.js';
+import { hashBucketBits, HASH_MIN_FIXED, offloadOf } from '../../../isa/index.js';
 import type { CoreConfig, HashPlace, HashUnitSize } from '../../../isa/index.js';
 import type { LoadedObject } from '../../loader/types.js';
 import { RtlRefusal } from './rom.js';
@@ -44,7 +44,13 @@ export function mapLayout(obj: LoadedObject, core?: CoreConfig): MapLayout {
   let bucket = 0;
   let keyBytes = 8;
   let count = 0;
+  // the core's offload list (what `check` fits programs to) first, then what the RTL builds
+  const offload = core && offloadOf(core);
+  if (offload && obj.maps.length > offload.maxMaps)
+    throw new RtlRefusal(`${obj.file}: ${obj.maps.length} maps, more than core ${core!.name}'s ${offload.maxMaps} (its offload.maxMaps)`);
   const maps = obj.maps.map((d): MapPlace => {
+    if (offload && !offload.mapTypes.includes(d.type))
+      throw new RtlRefusal(`${obj.file}: map ${d.name} is a ${d.type} map, which core ${core!.name} does not offer (its offload.mapTypes)`);
     const isHash = HASHES.has(d.type);
     if (!ARRAYS.has(d.type) && !isHash)
       throw new RtlRefusal(`${obj.file}: map ${d.name} is a ${d.type} map; the RTL core has array, per-CPU array, devmap, hash, per-CPU hash and LPM trie maps (LRU maps are not in it yet)`);

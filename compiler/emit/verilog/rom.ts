@@ -3,7 +3,7 @@
 // low bits. Registers read and written come from isa's defuse, the one source the TypeScript
 // core's timing tables read too. What the RTL cannot run is refused with row, lane and why.
 
-import { defuse, helperName } from '../../../isa/index.js';
+import { defuse, helperName, offloadOf } from '../../../isa/index.js';
 import type { CoreConfig, Insn, RowProgram, Syllable } from '../../../isa/index.js';
 import type { MapLayout } from './maps.js';
 
@@ -105,6 +105,9 @@ function fields(s: Syllable, where: string, lane: number, core: CoreConfig, maps
       if (insn.target !== 'helper') throw new RtlRefusal(`${where}: a kfunc call (BTF id ${insn.id}) is not in the RTL helper unit`);
       if (insn.id === HELPER_FIB_LOOKUP)
         throw new RtlRefusal(`${where}: helper bpf_fib_lookup (${insn.id}): the RTL holds no route table (a fixture's routes are the TypeScript machine's only); run it on the interpreter or the TypeScript core`);
+      // the core's offload list (what `check` fits programs to) first, then what the RTL's units answer
+      if (!offloadOf(core).helpers.includes(insn.id))
+        throw new RtlRefusal(`${where}: helper ${helperName(insn.id)} (${insn.id}) is not offered by core ${core.name} (its offload.helpers)`);
       if (!(insn.id in RTL_HELPERS))
         throw new RtlRefusal(`${where}: helper ${helperName(insn.id)} (${insn.id}) is not in the RTL helper unit (it has ${Object.values(RTL_HELPERS).join(', ')})`);
       return { cls: CLS.call, imm: BigInt(insn.id) };
