@@ -129,13 +129,26 @@ module xdp2hw_hashmap #(
     reg  [KW-1:0] key_q;
     reg  [BW-1:0] head_addr;
     reg  [NW-1:0] node_rd, free_rd;   // node + 1 to read (0: none)
+    // node memory addresses: node - 1, cut to the memory's own address width (a link is one bit
+    // wider when NODES + 1 crosses a power of two, e.g. 1024 nodes: 11-bit links, 10-bit addresses)
+    localparam integer IW = (NODES > 1) ? $clog2(NODES) : 1;
+    function [IW-1:0] at;
+        input [NW-1:0] node;   // a node that exists (1..NODES)
+        /* verilator lint_off UNUSEDSIGNAL */ // above IW, node - 1 is 0 for every node that exists
+        reg   [NW-1:0] index;
+        /* verilator lint_on UNUSEDSIGNAL */
+        begin
+            index = node - 1'b1;
+            at = index[IW-1:0];
+        end
+    endfunction
     always @(posedge clk) begin
         head_q <= heads[head_addr];
         if (node_rd != {NW{1'b0}}) begin
-            key_q <= keys[node_rd - 1'b1];
-            link_q <= links[node_rd - 1'b1];
+            key_q <= keys[at(node_rd)];
+            link_q <= links[at(node_rd)];
         end
-        if (free_rd != {NW{1'b0}}) freelink_q <= links[free_rd - 1'b1];
+        if (free_rd != {NW{1'b0}}) freelink_q <= links[at(free_rd)];
     end
 
     /* verilator lint_off WIDTH */ // node links are NW bits, map-memory offsets 32
@@ -249,7 +262,7 @@ module xdp2hw_hashmap #(
                         insert <= found;
                         if (found) begin
                             if (prev == {NW{1'b0}}) heads[bucket] <= link_q;
-                            else links[prev - 1'b1] <= link_q;
+                            else links[at(prev)] <= link_q;
                         end
                         state <= S_DEL;
                     end else begin   // update: link a new node at the tail, or take the found one
@@ -258,18 +271,18 @@ module xdp2hw_hashmap #(
                         rekey <= q_lpm && found && upd_err == 64'd0;
                         target <= found ? cur : free_head;
                         new_node <= free_head;
-                        if (q_lpm && found && upd_err == 64'd0) keys[cur - 1'b1] <= key_m;
+                        if (q_lpm && found && upd_err == 64'd0) keys[at(cur)] <= key_m;
                         if (!found && upd_err == 64'd0) begin
-                            keys[free_head - 1'b1] <= key_m;
+                            keys[at(free_head)] <= key_m;
                             if (last == {NW{1'b0}}) heads[bucket] <= free_head;
-                            else links[last - 1'b1] <= free_head;
+                            else links[at(last)] <= free_head;
                         end
                         state <= S_ALLOC;
                     end
                 end
                 S_DEL: begin
                     if (insert) begin
-                        links[target - 1'b1] <= free[fm];
+                        links[at(target)] <= free[fm];
                         free[fm] <= target;
                     end
                     state <= S_IDLE;
@@ -277,7 +290,7 @@ module xdp2hw_hashmap #(
                 S_ALLOC: begin
                     if (insert) begin
                         free[fm] <= freelink_q;
-                        links[new_node - 1'b1] <= {NW{1'b0}};
+                        links[at(new_node)] <= {NW{1'b0}};
                     end
                     beat <= 16'd0;
                     state <= S_COPY;
