@@ -201,14 +201,17 @@ module xdp2hw_top #(
     wire [MWP*SAW-1:0]     stk_waddr;
     wire [MWP*8-1:0]       stk_we;
     wire [MWP*64-1:0]      stk_wdata;
-    // the map memory's last read and write ports are the helper units' (hash unit: key, value copy)
+    // the map memory's last read port is the helper units' (an array key, the hash unit's key and
+    // value copy); its last write port, the hash unit's value copy, exists only with a hash unit,
+    // so a design without hash maps keeps one write port per bank (the shape mapped to RAM)
+    localparam integer MHW = (HASH_MAPS > 0) ? 1 : 0;
     wire [(MRP+1)*MAW-1:0] map_raddr;
     /* verilator lint_off UNUSEDSIGNAL */ // a program with no load reads no map (its port is tied off)
     wire [(MRP+1)*64-1:0]  map_rdata;
     /* verilator lint_on UNUSEDSIGNAL */
-    wire [(MWP+1)*MAW-1:0] map_waddr;
-    wire [(MWP+1)*8-1:0]   map_we;
-    wire [(MWP+1)*64-1:0]  map_wdata;
+    wire [(MWP+MHW)*MAW-1:0] map_waddr;
+    wire [(MWP+MHW)*8-1:0]   map_we;
+    wire [(MWP+MHW)*64-1:0]  map_wdata;
 
     genvar l;
     generate
@@ -325,7 +328,7 @@ module xdp2hw_top #(
         .clk(clk), .raddr(pkt_raddr), .rdata(pkt_rdata), .waddr(pkt_waddr), .we(pkt_we), .wdata(pkt_wdata));
     xdp2hw_bytemem #(.BYTES(STACK_BYTES), .RPORTS(NLD + 1), .WPORTS(MWP)) stack (
         .clk(clk), .raddr(stk_raddr), .rdata(stk_rdata), .waddr(stk_waddr), .we(stk_we), .wdata(stk_wdata));
-    xdp2hw_bytemem #(.BYTES(MAP_BYTES), .RPORTS(MRP + 1), .WPORTS(MWP + 1), .INIT_PREFIX("maps_b")) maps (
+    xdp2hw_bytemem #(.BYTES(MAP_BYTES), .RPORTS(MRP + 1), .WPORTS(MWP + MHW), .INIT_PREFIX("maps_b")) maps (
         .clk(clk), .raddr(map_raddr), .rdata(map_rdata), .waddr(map_waddr), .we(map_we), .wdata(map_wdata));
 
     // ---- the helper unit: dispatch ---------------------------------------------------------------
@@ -416,12 +419,16 @@ module xdp2hw_top #(
     wire [63:0] fx_r0_out = fx_start ? fx_r0_now : fx_r0;
 
     // -- the hash unit: lookup, update, delete on hash and per-CPU hash maps (xdp2hw_hashmap.v)
-    wire          hu_done, hu_wr_en;
-    wire [63:0]   hu_r0, hu_wr_data;
+    wire          hu_done;
+    /* verilator lint_off UNUSEDSIGNAL */ // without a hash unit its write port is tied off and not wired to the map memory
+    wire          hu_wr_en;
+    wire [63:0]   hu_wr_data;
+    wire [7:0]    hu_wr_mask;
+    /* verilator lint_on UNUSEDSIGNAL */
+    wire [63:0]   hu_r0;
     /* verilator lint_off UNUSEDSIGNAL */ // a map-memory byte offset: MAW bits of it
     wire [31:0]   hu_wr_addr;
     /* verilator lint_on UNUSEDSIGNAL */
-    wire [7:0]    hu_wr_mask;
     // events the testbench reports (the map dump): a key into a node, a node freed
     /* verilator lint_off UNUSEDSIGNAL */ // read by the testbench by hierarchical name, not in the design
     wire          hu_ev_insert, hu_ev_delete;
@@ -457,9 +464,13 @@ module xdp2hw_top #(
             assign hu_ev_key = {HASH_KW{1'b0}};
         end
     endgenerate
-    assign map_waddr[MWP*MAW +: MAW] = hu_wr_addr[MAW-1:0];
-    assign map_we[MWP*8 +: 8] = hu_wr_en ? hu_wr_mask : 8'd0;
-    assign map_wdata[MWP*64 +: 64] = hu_wr_data;
+    generate
+        if (MHW > 0) begin : hash_write
+            assign map_waddr[MWP*MAW +: MAW] = hu_wr_addr[MAW-1:0];
+            assign map_we[MWP*8 +: 8] = hu_wr_en ? hu_wr_mask : 8'd0;
+            assign map_wdata[MWP*64 +: 64] = hu_wr_data;
+        end
+    endgenerate
 
     // -- the answer of the unit the call went to
     // -- the packet helpers (xdp2hw_helpers.v): csum_diff, adjust_head / _meta / _tail

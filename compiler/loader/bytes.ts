@@ -3,12 +3,18 @@
 
 /** A malformed input, before the file name is known; loader/index.ts turns it into a LoadError. */
 export class FormatError extends Error {
+  /** what is wrong, on one line: control characters from the file (a section or symbol name read
+   *  from damaged bytes may hold a newline) are shown escaped, e.g. \\n */
+  readonly why: string;
+
   constructor(
-    readonly why: string,
+    why: string,
     /** the instruction (slot) index where it applies */
     readonly index?: number,
   ) {
-    super(why);
+    const line = oneLine(why);
+    super(line);
+    this.why = line;
     this.name = 'FormatError';
   }
 }
@@ -73,4 +79,10 @@ export class Reader {
     if (nul < 0 || nul >= end) throw new FormatError(`${what}: string at offset ${off} is not terminated`);
     return UTF8.decode(this.bytes.subarray(off, nul));
   }
+}
+
+/** Control characters (C0, DEL, C1, line and paragraph separators) escaped (\n, \t, \u0085): one line. */
+export function oneLine(s: string): string {
+  const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -44,14 +44,19 @@ describe('RTL ROM syllables', () => {
     expect(field(syllableWord(s, 0, 1, XDP2HW, layout), 30, 1)).toBe(1);
   });
 
-  it('refuses division with row, lane and why', () => {
+  it('refuses a division at a latency the RTL divider does not have, with row, lane and why', () => {
     const s: Syllable = { insn: { kind: 'alu', op: 'div', width: 64, dst: 0, src: { type: 'imm', value: 3 } }, source: { pc: 7 } };
-    expect(() => syllableWord(s, 5, 2, XDP2HW, layout)).toThrow(new RtlRefusal('row 5 lane 2 (pc 7): div (division and modulo) is not in the RTL core; it has no divider'));
+    expect(() => syllableWord(s, 5, 2, XDP2HW, layout)).not.toThrow();
+    const slow = { ...XDP2HW, latency: { ...XDP2HW.latency, div: 40 } };
+    expect(() => syllableWord(s, 5, 2, slow, layout)).toThrow(new RtlRefusal('row 5 lane 2 (pc 7): div: the RTL divider takes 66 cycles, the core\'s latency.div is 40'));
   });
 
   it('names the helper or the map type it refuses, with the file', () => {
     const { c: tail, p: tp } = rows('adjust_tail', 2);
-    expect(() => emitVerilog(tp, XDP2HW, tail.obj)).toThrow(/adjust_tail\.o: adjust_tail_prog: row \d+ lane \d+ \(pc \d+\): helper bpf_\w+ \(\d+\) is not in the RTL helper unit/);
+    const noTail = { ...XDP2HW, offload: { ...XDP2HW.offload!, helpers: XDP2HW.offload!.helpers.filter((h) => h !== 65) } };
+    expect(() => emitVerilog(tp, noTail, tail.obj)).toThrow(/adjust_tail\.o: adjust_tail_prog: row \d+ lane \d+ \(pc \d+\): helper bpf_xdp_adjust_tail \(65\) is not offered by core xdp2hw \(its offload\.helpers\)/);
+    const { c: sample, p: sp } = rows('xdp_sample', 2);
+    expect(() => emitVerilog(sp, XDP2HW, sample.obj)).toThrow(/xdp_sample\.o: map samples is a perf_event_array map, which core xdp2hw does not offer \(its offload\.mapTypes\)/);
     const { c: lru, p: lp } = rows('katran_lb', 2);
     expect(() => emitVerilog(lp, XDP2HW, lru.obj)).toThrow(/katran_lb\.o: map \w+ is a lru_hash map; the RTL core has array, per-CPU array, devmap, hash, per-CPU hash and LPM trie maps/);
   });
