@@ -1,23 +1,13 @@
 // Debug aid for proofs that end unknown: where the original's and the compiled program's outcome terms
 // first differ (a parallel walk of the two terms; same operator: descend, else print both). Run:
 //   npx tsx bench/verify-diff.ts [program] [pass,pass,...|all] [action,start,end,...]
-import { join } from 'node:path';
-import { loadFile } from '../compiler/loader/index.js';
-import { compileObject } from '../compiler/pipeline.js';
-import { symbolicEnv } from '../compiler/verify/env.js';
-import { execute } from '../compiler/verify/exec.js';
 import { outcome } from '../compiler/verify/outcome.js';
-import { z3 } from '../compiler/verify/z3.js';
 import type { BV } from '../compiler/verify/z3.js';
+import { originalAndCompiled } from './verify-pair.js';
 
-const name = process.argv[2] ?? 'l4lb';
-const passes = process.argv[3] && process.argv[3] !== 'all' ? process.argv[3].split(',') : undefined;
-const obj = loadFile(join('programs', name, `${name}.o`));
-const c = compileObject(obj, passes ? { passes } : {});
-const Z = await z3();
-const { env } = symbolicEnv(Z, { maps: obj.maps });
-const a = outcome(Z, await execute(env, obj.programs[0], 'original'));
-const b = outcome(Z, await execute(env, c.optimized.program, 'compiled'));
+const { Z, original, compiled } = await originalAndCompiled();
+const a = outcome(Z, original);
+const b = outcome(Z, compiled);
 type E = ReturnType<BV['arg']>;
 const seen = new Set<string>();
 let shown = 0;
