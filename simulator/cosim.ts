@@ -1,6 +1,6 @@
 // Co-simulation: the same traffic through the cycle-accurate TypeScript core and the RTL (Icarus or
-// Verilator), packet by packet compared on action, output bytes, redirect target, every map and the
-// core cycles. Not an engine: it drives two sessions the caller opened (engines.ts makes them).
+// Verilator), packet by packet compared on action, output bytes, redirect target (ifindex, or map
+// and key), bpf_perf_event_output's records, every map and the core cycles. Not an engine: it drives two sessions the caller opened (engines.ts makes them).
 
 import type { CoreSession } from './core/engine.js';
 import { RunInputError } from './engine.js';
@@ -10,7 +10,7 @@ import type { RtlSession } from './rtl/engine.js';
 export interface CosimMismatch {
   /** packet index in the traffic */
   readonly packet: number;
-  /** the first field that differs: action, packet, redirect, map <name>, cycles */
+  /** the first field that differs: action, packet, redirect, perf, map <name>, cycles */
   readonly field: string;
   readonly core: string;
   readonly rtl: string;
@@ -21,7 +21,7 @@ export interface CosimSummary {
   /** packets both ran (refused inputs are not counted) */
   packets: number;
   refused: number;
-  /** packets whose action, output bytes, redirect or maps differ */
+  /** packets whose action, output bytes, redirect target (ifindex, or map and key), perf event records or maps differ */
   mismatches: number;
   /** packets whose core cycles differ */
   cycleMismatches: number;
@@ -35,12 +35,22 @@ const KEEP = 10;
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const mapsText = (m: MapsSnapshot, name: string) => JSON.stringify(m[name] ?? []);
 
+const redirectText = (r: RunResult) => {
+  const t = r.redirect;
+  return t === undefined ? 'none' : t.map !== undefined ? `map ${t.map} key ${t.key}` : `ifindex ${t.ifindex}`;
+};
+/** bpf_perf_event_output's records, in order: map, index, return value, packet length, data and sample bytes */
+const perfText = (r: RunResult) =>
+  (r.perfEvents ?? []).map((e) => `${e.map}[${e.index}] ret ${e.ret} len ${e.packetLen} data ${hex(e.data)} sample ${hex(e.sample)}`).join('; ') || 'none';
+
 /** The first functional difference between two results, or undefined. */
 function firstDifference(a: RunResult, b: RunResult): { field: string; core: string; rtl: string } | undefined {
   if (a.code !== b.code) return { field: 'action', core: a.action, rtl: b.action };
   if (hex(a.packet) !== hex(b.packet)) return { field: 'packet', core: hex(a.packet), rtl: hex(b.packet) };
-  if (a.code === 4 && a.redirect?.ifindex !== b.redirect?.ifindex)
-    return { field: 'redirect', core: String(a.redirect?.ifindex), rtl: String(b.redirect?.ifindex) };
+  // the target, whole: an ifindex (bpf_redirect) or a map and key (bpf_redirect_map)
+  if (a.code === 4 && redirectText(a) !== redirectText(b)) return { field: 'redirect', core: redirectText(a), rtl: redirectText(b) };
+  const perfA = perfText(a), perfB = perfText(b);
+  if (perfA !== perfB) return { field: 'perf', core: perfA, rtl: perfB };
   for (const name of new Set([...Object.keys(a.maps), ...Object.keys(b.maps)])) {
     if (mapsText(a.maps, name) === mapsText(b.maps, name)) continue;
     // the first entry that differs
