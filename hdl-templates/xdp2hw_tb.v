@@ -3,8 +3,10 @@
 // hex. Writes results.txt: per packet "P index action cycles redirect_ifindex via_map map key"
 // (via_map 1: bpf_redirect_map's map index and key), every map write
 // as "W address mask data" (hex) while it runs, the hash unit's map changes as "H map node key"
-// (a key into a node) and "X map node" (a node freed), and "O bytes" (the packet as it leaves).
-// Map memory starts from maps_b<bank>.hex, the hash unit from hash_*.hex; the ROM from rom.hex.
+// (a key into a node) and "X map node" (a node freed), "T clock state" after the verdict (the
+// ktime clock and the prandom generator's state, hex) and "O bytes" (the packet as it leaves).
+// Map memory starts from maps_b<bank>.hex, the hash unit from hash_*.hex, the clock and the
+// generator from env.hex; the ROM from rom.hex.
 // +vcd writes trace.vcd.
 `default_nettype none
 `timescale 1ps/1ps
@@ -108,6 +110,7 @@ module xdp2hw_tb;
             @(negedge clk);
             $fdisplay(fout, "P %0d %0d %0d %0d %0d %0d %0d", p, action, cycles, redirect_ifindex,
                       dut.top.redirect_via_map, dut.top.redirect_map, dut.top.redirect_key);
+            $fdisplay(fout, "T %h %h", dut.top.env_clock, dut.top.env_prng);
             high = out_high;
             // emission: read the packet back, data_meta to data_end
             $fwrite(fout, "O ");

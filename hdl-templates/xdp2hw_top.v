@@ -3,7 +3,8 @@
 // packet starts when CLEAR_STACK, by a row-a-cycle clear engine that runs while the packet comes
 // in), the map memory holding every array and per-CPU array map's values (initialised from
 // maps_b<bank>.hex), the xdp_md ctx fields and the helper unit (bpf_map_lookup_elem on arrays,
-// bpf_get_smp_processor_id, bpf_redirect). Memory ports are routed by the pointer's tag.
+// bpf_get_smp_processor_id, bpf_redirect, bpf_ktime_get_ns and bpf_get_prandom_u32 from env.hex's
+// clock and generator, and the units below). Memory ports are routed by the pointer's tag.
 `default_nettype none
 
 module xdp2hw_top #(
@@ -385,9 +386,28 @@ module xdp2hw_top #(
     wire        dev_bad = m_kind != 32'd3 || (r3 & ~64'h1b) != 64'd0;
     wire        dev_found = r2[63:32] == 32'd0 && r2[31:0] < m_max && help_rdata[31:0] != 32'd0;
     wire        dev_redirect = !dev_bad && (dev_found || r3[3]);
+    // bpf_ktime_get_ns and bpf_get_prandom_u32: the clock and the generator of the TypeScript
+    // machine (simulator/xdp/host.ts), so co-simulation compares their values. The host sets them in
+    // env.hex (read at reset: the clock at the first packet, the clock's step after a call and
+    // between packets, the generator's state); the clock is read then stepped by a call and stepped
+    // at each packet start after the first; the generator is a Weyl sequence (+ 0x9e3779b9 a call)
+    // through a 32-bit mixer. The testbench reports both after each packet ("T clock state").
+    reg  [63:0] env_init [0:3];
+    initial $readmemh("env.hex", env_init);
+    /* verilator lint_off UNUSEDSIGNAL */ // the generator's state is read by the testbench by name too
+    reg  [63:0] env_clock;
+    reg  [31:0] env_prng;
+    /* verilator lint_on UNUSEDSIGNAL */
+    reg         env_first;
+    wire [31:0] prng_next = env_prng + 32'h9e3779b9;
+    wire [31:0] prng_z1 = (prng_next ^ {16'd0, prng_next[31:16]}) * 32'h85ebca6b;
+    wire [31:0] prng_z2 = (prng_z1 ^ {13'd0, prng_z1[31:13]}) * 32'hc2b2ae35;
+    wire [31:0] prng_out = prng_z2 ^ {16'd0, prng_z2[31:16]};
     reg  [63:0] fx_r0_now;
     always @(*) begin
         case (call_id)
+            32'd5: fx_r0_now = env_clock;                                // bpf_ktime_get_ns
+            32'd7: fx_r0_now = {32'd0, prng_out};                        // bpf_get_prandom_u32
             32'd1: fx_r0_now = (is_map && (key_ptr[63:32] == TAG_STK || key_ptr[63:32] == TAG_MAPV) && key < m_max) ? {TAG_MAPV, value_at} : 64'd0; // bpf_map_lookup_elem
             32'd8: fx_r0_now = 64'd0;                                    // bpf_get_smp_processor_id: CPU 0
             32'd23: fx_r0_now = (r2 == 64'd0) ? 64'd4 : 64'd0;          // bpf_redirect: XDP_REDIRECT, any flag XDP_ABORTED
@@ -414,6 +434,17 @@ module xdp2hw_top #(
             if (fx_cnt == {FCW{1'b0}}) fx_busy <= 1'b0;
             else fx_cnt <= fx_cnt - 1'b1;
         end
+    end
+    always @(posedge clk) begin
+        if (rst) begin
+            env_clock <= env_init[0];
+            env_prng <= env_init[3][31:0];
+            env_first <= 1'b1;
+        end else if (start && ready) begin
+            env_first <= 1'b0;
+            if (!env_first) env_clock <= env_clock + env_init[2];
+        end else if (fx_start && call_id == 32'd5) env_clock <= env_clock + env_init[1];
+        else if (fx_start && call_id == 32'd7) env_prng <= prng_next;
     end
     wire fx_done = (fx_start && fx_lat == {FCW{1'b0}}) || (fx_busy && fx_cnt == {FCW{1'b0}});
     wire [63:0] fx_r0_out = fx_start ? fx_r0_now : fx_r0;

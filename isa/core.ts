@@ -244,7 +244,7 @@ export const XDP2HW: CoreConfig = {
   clearsStack: true, // design choice, as hXDP's paper: zeroed at packet start (zeroing stores can go)
   clearsRegisters: true, // as hXDP
   offload: {
-    helpers: [...HXDP.offload!.helpers, 23, 54], // design target: hXDP's helper unit, bpf_redirect (23) and xdp_adjust_meta (54), which the RTL's helper units answer
+    helpers: [...HXDP.offload!.helpers, 5, 7, 23, 54], // design target: hXDP's helper unit, ktime_get_ns (5) and get_prandom_u32 (7) (the machine's clock and generator), bpf_redirect (23) and xdp_adjust_meta (54), which the RTL's helper units answer
     kfuncs: [], // as hxdp
     mapTypes: [...HXDP.offload!.mapTypes, 'lru_hash', 'lru_percpu_hash', 'lpm_trie'], // design target: the lookup families of latency.mapLookup (docs/CORE.md)
     mapFlags: ONCHIP_MAP_FLAGS, // as hxdp

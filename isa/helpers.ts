@@ -318,3 +318,18 @@ export const HELPER_MEMORY: Readonly<Record<string, HelperMemory>> = {
   probe_read_kernel: { reads: [], writes: [arg(1, { reg: 2 })] },
   probe_read_user: { reads: [], writes: [arg(1, { reg: 2 })] },
 };
+
+/**
+ * The deterministic environment of bpf_ktime_get_ns and bpf_get_prandom_u32, the defaults of the
+ * TypeScript machine's host (simulator/xdp/host.ts) and of the RTL's env.hex: the clock's value at
+ * the first packet, its step after each call and before each later packet, the generator's seed.
+ */
+export const HELPER_ENV = { clockStart: 1_000_000_000, clockStepPerCall: 100, clockStepPerPacket: 1000, seed: 1 } as const;
+/** get_prandom_u32's Weyl increment: the generator's state advances by it at each call */
+export const PRNG_WEYL = 0x9e3779b9;
+
+/** The RTL's env.hex (xdp2hw_top.v reads it at reset): clock, step per call, step per packet, generator state; 64-bit hex words. */
+export function helperEnvFile(clock: bigint, stepPerCall: number, stepPerPacket: number, prngState: number): string {
+  const w = (v: bigint) => BigInt.asUintN(64, v).toString(16).padStart(16, '0');
+  return [w(clock), w(BigInt(stepPerCall)), w(BigInt(stepPerPacket)), w(BigInt(prngState >>> 0))].join('\n') + '\n';
+}

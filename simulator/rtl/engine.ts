@@ -7,7 +7,7 @@
 // model's (insertion) order, which is the chain order the hardware would have (isa/hashmap.ts).
 
 import type { LoadedObject } from '../../compiler/loader/types.js';
-import { hashUnitFiles } from '../../isa/index.js';
+import { HELPER_ENV, helperEnvFile, hashUnitFiles } from '../../isa/index.js';
 import type { CoreConfig, RowProgram } from '../../isa/index.js';
 import { RunInputError } from '../engine.js';
 import { actionName } from '../engine.js';
@@ -56,6 +56,10 @@ export class RtlSession implements EngineSession {
   private dir: string | undefined;
   /** the last run's core cycles */
   cycles = 0;
+  /** bpf_ktime_get_ns's clock and bpf_get_prandom_u32's state after the last packet run, and the packets run (the host's model: the clock steps before every packet but the first) */
+  private clock = BigInt(HELPER_ENV.clockStart);
+  private prng: number = HELPER_ENV.seed;
+  private packetsRun = 0;
 
   constructor(private readonly obj: LoadedObject, program: string, fixture: MapFixture | undefined, private readonly opts: RtlOptions) {
     const { devmap } = runnableProgram(obj, program);
@@ -99,7 +103,12 @@ export class RtlSession implements EngineSession {
   private runFiles(): Record<string, string> {
     const layout = this.design.layout;
     const keys = layout.maps.map((m, i) => (m.hash ? (this.nodeKeys[i] as Uint8Array[]) : undefined));
-    return { ...this.opts.banks(this.image), ...hashUnitFiles(layout.hash, layout.maps.map((m) => m.hash), keys) };
+    const e = HELPER_ENV;
+    const clock = this.packetsRun > 0 ? this.clock + BigInt(e.clockStepPerPacket) : this.clock;
+    return {
+      ...this.opts.banks(this.image), ...hashUnitFiles(layout.hash, layout.maps.map((m) => m.hash), keys),
+      'env.hex': helperEnvFile(clock, e.clockStepPerCall, e.clockStepPerPacket, this.prng),
+    };
   }
 
   /** Builds the simulator (cached by design hash); run() and runBatch() call it. */
@@ -140,6 +149,10 @@ export class RtlSession implements EngineSession {
     const results = await simulate(dir, this.opts.simulator, sent.map((s) => s.p), this.runFiles(), vcd);
     results.forEach((r, k) => {
       for (const w of r.writes) this.apply(w);
+      if (r.clock === undefined || r.prng === undefined) throw new RtlSimError(`the testbench reported no clock for packet ${k}`);
+      this.clock = r.clock;
+      this.prng = r.prng;
+      this.packetsRun++;
       const result: RunResult = {
         action: actionName(r.code), code: r.code, packet: r.packet,
         maps: opts.snapshot === false ? {} : this.maps.snapshot(),

@@ -108,6 +108,9 @@ export interface SimResult {
   packet: Uint8Array;
   /** map changes in order: map-memory writes (byte address, bytes), hash-unit inserts and frees */
   writes: MapEvent[];
+  /** after the packet: the ktime clock and the prandom generator's state ("T" line) */
+  clock?: bigint;
+  prng?: number;
 }
 
 /** A map-memory write, a key into a hash node ("H"), a hash node freed ("X"). */
@@ -140,7 +143,7 @@ export async function simulate(dir: string, sim: RtlSimulator, packets: readonly
   }
 }
 
-/** results.txt → one SimResult per "P" line, with the "W" lines before it and the "O" line after. */
+/** results.txt → one SimResult per "P" line, with the "W" lines before it and the "T" and "O" lines after. */
 export function parseResults(text: string): SimResult[] {
   const out: SimResult[] = [];
   let writes: SimResult['writes'] = [];
@@ -163,6 +166,9 @@ export function parseResults(text: string): SimResult[] {
       const viaMap = f[5] === '1' ? { map: Number(f[6]), key: Number(f[7]) >>> 0 } : undefined;
       out.push({ code: Number(f[2]) >>> 0, cycles: Number(f[3]), redirectIfindex: Number(f[4]) >>> 0, ...(viaMap ? { redirectMap: viaMap } : {}), packet: new Uint8Array(0), writes });
       writes = [];
+    } else if (f[0] === 'T' && out.length) {
+      out[out.length - 1].clock = BigInt(`0x${f[1]}`);
+      out[out.length - 1].prng = parseInt(f[2], 16);
     } else if (f[0] === 'O' && out.length) {
       const hex = f[1] ?? '';
       out[out.length - 1].packet = Uint8Array.from(hex.match(/../g) ?? [], (h) => parseInt(h, 16));

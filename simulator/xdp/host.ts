@@ -4,7 +4,7 @@
 // engine that runs programs on the shared machine (machine/) uses it as the machine's Host.
 
 import type { LoadedObject } from '../../compiler/loader/types.js';
-import { HELPER_NAMES } from '../../isa/index.js';
+import { HELPER_ENV, HELPER_NAMES, PRNG_WEYL } from '../../isa/index.js';
 import type { PerfEvent, RunResult } from '../engine.js';
 import type { XdpEnv } from '../helpers/env.js';
 import { compileRoutes } from '../helpers/fib.js';
@@ -54,10 +54,10 @@ export class XdpHost implements Host, XdpEnv {
       return i < 0 ? undefined : i;
     });
     this.fib = compileRoutes(fixture?.fib ?? []);
-    this.clock = opts.clockStart ?? 1_000_000_000;
-    this.clockStepPerCall = opts.clockStepPerCall ?? 100;
-    this.clockStepPerPacket = opts.clockStepPerPacket ?? 1000;
-    this.prngState = (opts.seed ?? 1) | 0;
+    this.clock = opts.clockStart ?? HELPER_ENV.clockStart;
+    this.clockStepPerCall = opts.clockStepPerCall ?? HELPER_ENV.clockStepPerCall;
+    this.clockStepPerPacket = opts.clockStepPerPacket ?? HELPER_ENV.clockStepPerPacket;
+    this.prngState = (opts.seed ?? HELPER_ENV.seed) | 0;
   }
 
   /** Creates the session-long regions (ctx, packet, map handles, global data values). */
@@ -130,7 +130,7 @@ export class XdpHost implements Host, XdpEnv {
 
   /** get_prandom_u32: a seeded 32-bit generator (a Weyl sequence through a 32-bit mixer). */
   nextRandom(): number {
-    this.prngState = (this.prngState + 0x9e3779b9) | 0;
+    this.prngState = (this.prngState + PRNG_WEYL) | 0;
     let z = this.prngState;
     z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
     z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);

@@ -41,12 +41,12 @@ describe('xdp2hw check', () => {
     const r = runCli(['check', UNSUPPORTED, '--core', 'xdp2hw']);
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/does not fit \(\d+ obstacles\)/);
-    expect(r.stdout).toMatch(/^ {2}insn 5 \(\.\/unsupported\.c:\d+: __u64 now = bpf_ktime_get_ns\(\);\): helper bpf_ktime_get_ns \(id 5\) is not in the helper unit of core xdp2hw/m);
+    expect(r.stdout).toMatch(/^ {2}insn 5 \(\.\/unsupported\.c:\d+: __u64 now = bpf_ktime_get_boot_ns\(\);\): helper bpf_ktime_get_boot_ns \(id 125\) is not in the helper unit of core xdp2hw/m);
     const lines = r.stderr.split('\n').filter(Boolean);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^xdp2hw: \S+unsupported\.o: program unsupported_prog does not fit core xdp2hw \(4 lanes\): insn 5 .*bpf_ktime_get_ns/);
+    expect(lines[0]).toMatch(/^xdp2hw: \S+unsupported\.o: program unsupported_prog does not fit core xdp2hw \(4 lanes\): insn 5 .*bpf_ktime_get_boot_ns/);
     const j = JSON.parse(runCli(['check', UNSUPPORTED, '--json']).stdout);
-    expect(j.findings.find((f: { kind: string }) => f.kind === 'helper')).toMatchObject({ index: 5, what: expect.stringMatching(/bpf_ktime_get_ns/) });
+    expect(j.findings.find((f: { kind: string }) => f.kind === 'helper')).toMatchObject({ index: 5, what: expect.stringMatching(/bpf_ktime_get_boot_ns/) });
   });
 
   it('compile and simulate refuse it with the same findings, on one line, exit 1', () => {

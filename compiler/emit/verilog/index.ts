@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { hashUnitFiles } from '../../../isa/index.js';
+import { HELPER_ENV, helperEnvFile, hashUnitFiles } from '../../../isa/index.js';
 import type { CoreConfig, RowProgram } from '../../../isa/index.js';
 import type { LoadedObject } from '../../loader/types.js';
 import { mapBankFiles, mapLayout } from './maps.js';
@@ -189,7 +189,7 @@ const SOURCES = [...HDL_MODULES].join(' ');
 
 function makefile(): string {
   return `# Simulate, lint and synthesise this design (written by compiler/emit/verilog).
-# Inputs of a run, in the working directory: packets.txt, rom.hex, maps_b0..7.hex, hash_*.hex; output: results.txt.
+# Inputs of a run, in the working directory: packets.txt, rom.hex, maps_b0..7.hex, hash_*.hex, env.hex; output: results.txt.
 SRC = ${SOURCES}
 TB = ${SYNTH_TOP}.v ${TESTBENCH}
 
@@ -225,7 +225,8 @@ Written by \`xdp2hw verilog\` (compiler/emit/verilog) for core \`${core.name}\`,
 - \`params.vh\`: every parameter, from the CoreConfig and the program; \`${SYNTH_TOP}.v\`: the top to synthesise.
 - \`rom.hex\`: the ROM, one row a line (the syllable fields are drawn in xdp2hw_core.v).
 - \`maps_b0.hex\` .. \`maps_b7.hex\`: the map memory's initial contents, bank by bank (byte i in bank i mod 8);
-  \`hash_keys.hex\`, \`hash_links.hex\`, \`hash_heads.hex\`, \`hash_free.hex\`: the hash unit's nodes, chains and free lists.
+  \`hash_keys.hex\`, \`hash_links.hex\`, \`hash_heads.hex\`, \`hash_free.hex\`: the hash unit's nodes, chains and free lists;
+  \`env.hex\`: bpf_ktime_get_ns's clock (value, step per call, step per packet) and bpf_get_prandom_u32's state.
   Maps: ${layout.maps.map((m) => `${m.name} (${m.type}, ${m.maxEntries} × ${m.valueSize} B at ${m.base})`).join(', ') || 'none'}.
 - \`xdp2hw_tb.v\`: reads \`packets.txt\` (a count, then per packet "length ifindex rx_queue" and its bytes in hex),
   writes \`results.txt\` ("P index action cycles redirect_ifindex", "W address mask data" per map write, "O bytes").
@@ -259,7 +260,9 @@ export function emitVerilog(p: RowProgram, core: CoreConfig, obj: LoadedObject, 
   const hash = createHash('sha256');
   for (const k of Object.keys(files).sort()) hash.update(k).update('\0').update(files[k]).update('\0');
   const image = opts.mapImage ?? initialImage(obj, layout);
-  Object.assign(files, mapBankFiles(image), hashUnitFiles(layout.hash, layout.maps.map((m) => m.hash), []));
+  const e = HELPER_ENV;
+  Object.assign(files, mapBankFiles(image), hashUnitFiles(layout.hash, layout.maps.map((m) => m.hash), []),
+    { 'env.hex': helperEnvFile(BigInt(e.clockStart), e.clockStepPerCall, e.clockStepPerPacket, e.seed) });
   return { program: p.name, files, layout, packetBytes, hash: hash.digest('hex') };
 }
 
