@@ -8,7 +8,15 @@
 //   bpf_xdp_adjust_tail (65)  data_end moves; of a grown tail the bytes that may be stale (below
 //                             the highest data_end of this packet, `high_off`: the packet path
 //                             zeroes the frame above it before each packet) are zero-filled 8
-//                             bytes a cycle through the helper's packet write port.
+//                             bytes a cycle through the helper's packet write port;
+//   bpf_perf_event_output (25) the record streams out on `ev_*` to the host: a header beat in
+//                             the call's cycle (index, packet length, map, errno), then the data
+//                             (r4, r5 bytes) and the packet sample (flags bits 32-51 bytes from
+//                             data, when the flags are valid and it fits the packet) 8 bytes a
+//                             cycle, read as csum_diff's buffers are; the kernel's test-run
+//                             results (-EINVAL, -EFAULT, -E2BIG past the map's max_entries, else
+//                             -ENOENT: no perf event is open). No backpressure: the host side
+//                             (a DMA engine, the testbench) takes a beat a cycle.
 // It answers (done, r0) HELPER_CALL cycles after the call plus the cycles its data engine adds
 // (isa/timing.ts helperDataCycles: the rule the TypeScript core charges); the core holds fetch
 // until then, so no row touches the packet while the engine runs. The emitter refuses a program that calls both adjust_head and
@@ -43,12 +51,21 @@ module xdp2hw_helpers #(
     input  wire [63:0]           rd_data,
     output wire [PAW-1:0]        pw_addr,
     output wire [7:0]            pw_we,
-    output wire [63:0]           pw_data
+    output wire [63:0]           pw_data,
+    // bpf_perf_event_output: max_entries of the map r2 names; the record stream
+    input  wire [31:0]           perf_max,
+    output wire                  ev_valid,     // a beat this cycle
+    output wire [1:0]            ev_kind,      // 0 header {index, packet length[15:0], map, errno}, 1 data, 2 sample
+    output wire [3:0]            ev_bytes,     // bytes of the beat (data, sample), low first
+    output wire [63:0]           ev_data
 );
     localparam [31:0] ETH_HLEN = 32'd14;
     localparam [31:0] XDP_FRAME = 32'd40;      // sizeof(struct xdp_frame), kept at the frame's start
     localparam [63:0] EINVAL = 64'hffffffffffffffea;   // -22
     localparam [63:0] EACCES = 64'hfffffffffffffff3;   // -13
+    localparam [31:0] TAG_PKT = 32'hff000001;
+    localparam [31:0] OFF_BASE = 32'h40000000;
+    localparam [19:0] PERF_LEN_BITS = 20'hfffff;
 
     wire [63:0] a1 = call_args[0 +: 64];
     wire [63:0] a2 = call_args[64 +: 64];
@@ -79,6 +96,17 @@ module xdp2hw_helpers #(
     wire [31:0] stale = high_off - end_off;                       // bytes past data_end that may be old
     wire [31:0] fill = (a2[31:0] < stale) ? a2[31:0] : stale;       // of a grow by r2 > 0: the ones to zero
     wire [31:0] gwords = (fill >> 3) + {31'd0, fill[2:0] != 3'd0};
+    // perf_event_output: flags (r3) bits 32-51 the sample length, 52-63 must be 0; the low word the
+    // index (BPF_F_CURRENT_CPU: CPU 0); data r5 bytes
+    wire [19:0] p_sample = a3[51:32] & PERF_LEN_BITS;
+    wire [31:0] p_len = end_off - data_off;
+    wire        p_bad = a3[63:52] != 12'd0;
+    wire        p_fault = {12'd0, p_sample} > p_len;
+    wire [31:0] p_index = (a3[31:0] == 32'hffffffff) ? 32'd0 : a3[31:0];
+    wire [7:0]  p_errno = p_bad ? 8'd22 : p_fault ? 8'd14 : (p_index >= perf_max) ? 8'd7 : 8'd2;
+    wire        p_copy = !p_bad && !p_fault && p_sample != 20'd0;
+    wire [31:0] p_dwords = (a5[31:0] >> 3) + {31'd0, a5[2:0] != 3'd0};
+    wire [31:0] p_swords = p_copy ? ({12'd0, p_sample} >> 3) + {31'd0, p_sample[2:0] != 3'd0} : 32'd0;
     /* verilator lint_on UNUSEDSIGNAL */
 
     reg  [63:0]  r0_now;   // adjust_*: the result, from the offsets at the call
@@ -88,6 +116,10 @@ module xdp2hw_helpers #(
         r0_now = 64'd0;
         extra = {CW{1'b0}};
         case (call_id)
+            32'd25: begin
+                r0_now = -{56'd0, p_errno};
+                extra = p_dwords[CW-1:0] + p_swords[CW-1:0];
+            end
             32'd28: extra = fwords[CW-1:0] + twords[CW-1:0];
             32'd44: r0_now = head_ok ? 64'd0 : EINVAL;
             32'd54: r0_now = !meta_range ? EINVAL : !meta_len_ok ? EACCES : 64'd0;
@@ -118,7 +150,7 @@ module xdp2hw_helpers #(
     end
 
     // ---- the data engine -------------------------------------------------------------------------
-    localparam [2:0] E_IDLE = 3'd0, E_FROM = 3'd1, E_TO = 3'd2, E_FOLD = 3'd3, E_FILL = 3'd4;
+    localparam [2:0] E_IDLE = 3'd0, E_FROM = 3'd1, E_TO = 3'd2, E_FOLD = 3'd3, E_FILL = 3'd4, E_PDATA = 3'd5, E_PSAMP = 3'd6;
     reg [2:0]  phase;
     reg [63:0] ptr;        // csum: where the next 8 bytes are read
     reg [31:0] rem;        // bytes left of the current buffer (csum) or of the fill
@@ -127,6 +159,7 @@ module xdp2hw_helpers #(
     reg [47:0] acc_from, acc_to;
     reg        fill_on;    // the fill writes (adjust_tail accepted)
     reg [31:0] fill_at;
+    reg [19:0] samp_len;   // perf: the sample's bytes (0: none) after the data
 
     // 8 bytes read, those past the buffer's end zero: two little-endian 32-bit words
     reg [63:0] chunk;
@@ -188,6 +221,16 @@ module xdp2hw_helpers #(
                     end else phase <= E_FOLD;
                 end
                 E_FOLD: phase <= E_IDLE;   // (the answer reads the fold while done)
+                E_PDATA, E_PSAMP: begin
+                    if (rem > 32'd8) begin
+                        rem <= rem - 32'd8;
+                        ptr <= ptr + 64'd8;
+                    end else if (phase == E_PDATA && samp_len != 20'd0) begin
+                        phase <= E_PSAMP;
+                        ptr <= {TAG_PKT, OFF_BASE + data_off};
+                        rem <= {12'd0, samp_len};
+                    end else phase <= E_IDLE;
+                end
                 E_FILL: begin
                     if (rem > 32'd8) begin
                         rem <= rem - 32'd8;
@@ -197,6 +240,14 @@ module xdp2hw_helpers #(
                 default: ;
             endcase
             if (call_valid) case (call_id)
+                32'd25: begin
+                    samp_len <= p_copy ? p_sample : 20'd0;
+                    if (a5[31:0] != 32'd0) begin
+                        phase <= E_PDATA; ptr <= a4; rem <= a5[31:0];
+                    end else if (p_copy) begin
+                        phase <= E_PSAMP; ptr <= {TAG_PKT, OFF_BASE + data_off}; rem <= {12'd0, p_sample};
+                    end
+                end
                 32'd28: begin
                     from_len <= a2[31:0];
                     to_len <= a4[31:0];
@@ -234,7 +285,13 @@ module xdp2hw_helpers #(
 
     assign done = (call_valid && lat == {CW{1'b0}}) || (busy && cnt == {CW{1'b0}});
     assign r0 = (call_valid && lat == {CW{1'b0}}) ? r0_now : is_csum ? {48'd0, folded[31:16]} : r0_q;
-    assign rd_busy = phase == E_FROM || phase == E_TO;
+    assign rd_busy = phase == E_FROM || phase == E_TO || phase == E_PDATA || phase == E_PSAMP;
+    // the record stream: the header at the call, then a beat a cycle of data and sample
+    wire hdr = call_valid && call_id == 32'd25;
+    assign ev_valid = hdr || phase == E_PDATA || phase == E_PSAMP;
+    assign ev_kind = hdr ? 2'd0 : (phase == E_PDATA) ? 2'd1 : 2'd2;
+    assign ev_bytes = hdr ? 4'd8 : (rem >= 32'd8) ? 4'd8 : rem[3:0];
+    assign ev_data = hdr ? {p_index, p_len[15:0], a2[39:32], p_errno} : chunk;
     assign rd_ptr = ptr;
     assign pw_addr = fill_at[PAW-1:0];
     assign pw_we = (phase == E_FILL && fill_on) ? ((rem >= 32'd8) ? 8'hff : ((8'h01 << rem[2:0]) - 8'h01)) : 8'h00;

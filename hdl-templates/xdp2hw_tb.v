@@ -4,7 +4,8 @@
 // (via_map 1: bpf_redirect_map's map index and key), every map write
 // as "W address mask data" (hex) while it runs, the hash unit's map changes as "H map node key"
 // (a key into a node) and "X map node" (a node freed), "T clock state" after the verdict (the
-// ktime clock and the prandom generator's state, hex) and "O bytes" (the packet as it leaves).
+// ktime clock and the prandom generator's state, hex), bpf_perf_event_output's records as they
+// stream out ("E index length map errno" then "D kind bytes hex" beats) and "O bytes" (the packet as it leaves).
 // Map memory starts from maps_b<bank>.hex, the hash unit from hash_*.hex, the clock and the
 // generator from env.hex; the ROM from rom.hex.
 // +vcd writes trace.vcd.
@@ -29,13 +30,18 @@ module xdp2hw_tb;
     wire [P_LANES*32-1:0] mw_addr;
     wire [P_LANES*8-1:0] mw_mask;
     wire [P_LANES*64-1:0] mw_data;
+    wire perf_valid;
+    wire [1:0] perf_kind;
+    wire [3:0] perf_bytes;
+    wire [63:0] perf_data;
 
     // the program's own top (xdp2hw_program.v, written beside this file): xdp2hw_top with params.vh
     xdp2hw_program dut (
         .clk(clk), .rst(rst), .host_we(host_we), .host_addr(host_addr), .host_wdata(host_wdata), .host_rdata(host_rdata),
         .start(start), .pkt_len(pkt_len), .ingress_ifindex(ifindex), .rx_queue_index(rxq), .ready(ready), .done(done),
         .action(action), .cycles(cycles), .redirect_ifindex(redirect_ifindex), .out_start(out_start), .out_len(out_len), .out_high(out_high), .mw_valid(mw_valid), .mw_addr(mw_addr),
-        .mw_mask(mw_mask), .mw_data(mw_data)
+        .mw_mask(mw_mask), .mw_data(mw_data), .perf_valid(perf_valid), .perf_kind(perf_kind), .perf_bytes(perf_bytes),
+        .perf_data(perf_data)
     );
 
     always #5 clk = ~clk;
@@ -48,6 +54,18 @@ module xdp2hw_tb;
     always @(posedge clk)
         for (li = 0; li < P_LANES; li = li + 1)
             if (mw_valid[li]) $fdisplay(fout, "W %h %h %h", mw_addr[li*32 +: 32], mw_mask[li*8 +: 8], mw_data[li*64 +: 64]);
+    // bpf_perf_event_output's record stream, a beat a cycle: "E index length map errno" for a header,
+    // "D kind bytes" + the beat's bytes (hex, first byte first) for data (1) and sample (2) beats
+    integer pb;
+    always @(posedge clk)
+        if (perf_valid) begin
+            if (perf_kind == 2'd0) $fdisplay(fout, "E %h %h %h %h", perf_data[63:32], perf_data[31:16], perf_data[15:8], perf_data[7:0]);
+            else begin
+                $fwrite(fout, "D %0d %0d ", perf_kind, perf_bytes);
+                for (pb = 0; pb < 8; pb = pb + 1) if (pb < perf_bytes) $fwrite(fout, "%h", perf_data[8*pb +: 8]);
+                $fwrite(fout, "\n");
+            end
+        end
     // the hash unit's map changes and value writes (signals of the top, by name)
     always @(posedge clk) begin
         if (dut.top.hu_ev_insert) $fdisplay(fout, "H %h %h %h", dut.top.hu_ev_map, dut.top.hu_ev_node, dut.top.hu_ev_key);

@@ -22,7 +22,7 @@ module xdp2hw_top #(
     parameter [MAPS*32-1:0] MAP_BASE = 0,      // per map: byte offset of value 0 in map memory
     parameter [MAPS*32-1:0] MAP_MAX = 0,       // per map: max_entries (0: not an array; lookups fail)
     parameter [MAPS*32-1:0] MAP_STRIDE = 8,    // per map: bytes between values (value size rounded to 8)
-    parameter [MAPS*32-1:0] MAP_KIND = 0,      // per map: 0 array, 1 hash, 2 LPM trie (the hash unit's), 3 devmap
+    parameter [MAPS*32-1:0] MAP_KIND = 0,      // per map: 0 array, 1 hash, 2 LPM trie (the hash unit's), 3 devmap, 4 perf_event_array
     parameter [MAPS*32-1:0] MAP_NODE = 0,      // per map: a hash map's first node in the hash unit
     parameter [MAPS*32-1:0] MAP_BUCKET = 0,    // per map: a hash map's first bucket
     parameter [MAPS*32-1:0] MAP_BITS = 0,      // per map: log2 of a hash map's buckets
@@ -83,7 +83,12 @@ module xdp2hw_top #(
     output wire [LANES-1:0]      mw_valid,
     output wire [LANES*32-1:0]   mw_addr,
     output wire [LANES*8-1:0]    mw_mask,
-    output wire [LANES*64-1:0]   mw_data
+    output wire [LANES*64-1:0]   mw_data,
+    // bpf_perf_event_output's records, a beat a cycle (xdp2hw_helpers.v: header, data, sample)
+    output wire                  perf_valid,
+    output wire [1:0]            perf_kind,
+    output wire [3:0]            perf_bytes,
+    output wire [63:0]           perf_data
 );
     localparam [31:0] TAG_CTX = 32'hff000000;
     localparam [31:0] TAG_PKT = 32'hff000001;
@@ -503,13 +508,21 @@ module xdp2hw_top #(
         end
     endgenerate
 
-    // -- the answer of the unit the call went to
-    // -- the packet helpers (xdp2hw_helpers.v): csum_diff, adjust_head / _meta / _tail
+    // -- the packet helpers (xdp2hw_helpers.v): csum_diff, adjust_head / _meta / _tail, perf_event_output
+    // (its map is r2's: max_entries bounds the perf event index)
+    reg [31:0] perf_max;
+    integer pi;
+    always @(*) begin
+        perf_max = 32'd0;
+        for (pi = 0; pi < MAPS; pi = pi + 1)
+            if (r2[63:40] == TAG_MAP_HI && r2[39:32] == pi[7:0] && MAP_KIND[pi*32 +: 32] == 32'd4) perf_max = MAP_MAX[pi*32 +: 32];
+    end
     xdp2hw_helpers #(.PAW(PAW), .HEADROOM(HEADROOM), .FRAME_END(FRAME_END), .HELPER_CALL(HELPER_CALL)) helpers (
         .clk(clk), .rst(rst), .start(start && ready), .pkt_len(pkt_len), .call_valid(call_valid && call_unit == U_PKT),
         .call_id(call_id), .call_args(call_args), .hit(pu_hit), .done(pu_done), .r0(pu_r0),
         .meta_off(meta_off), .data_off(data_off), .end_off(end_off), .high_off(high_off), .rd_ptr(pu_rd_ptr), .rd_busy(pu_rd_busy),
-        .rd_data(help_rdata), .pw_addr(pu_pw_addr), .pw_we(pu_pw_we), .pw_data(pu_pw_data));
+        .rd_data(help_rdata), .pw_addr(pu_pw_addr), .pw_we(pu_pw_we), .pw_data(pu_pw_data),
+        .perf_max(perf_max), .ev_valid(perf_valid), .ev_kind(perf_kind), .ev_bytes(perf_bytes), .ev_data(perf_data));
 
     // -- the answer of the unit the call went to
     assign call_done = (unit_now == U_FIXED) ? fx_done : (unit_now == U_HASH) ? hu_done : (unit_now == U_PKT) ? pu_done : 1'b0;

@@ -244,9 +244,9 @@ export const XDP2HW: CoreConfig = {
   clearsStack: true, // design choice, as hXDP's paper: zeroed at packet start (zeroing stores can go)
   clearsRegisters: true, // as hXDP
   offload: {
-    helpers: [...HXDP.offload!.helpers, 5, 7, 23, 54], // design target: hXDP's helper unit, ktime_get_ns (5) and get_prandom_u32 (7) (the machine's clock and generator), bpf_redirect (23) and xdp_adjust_meta (54), which the RTL's helper units answer
+    helpers: [...HXDP.offload!.helpers, 5, 7, 23, 25, 54], // design target: hXDP's helper unit, ktime_get_ns (5) and get_prandom_u32 (7) (the machine's clock and generator), bpf_redirect (23), perf_event_output (25: records streamed to the host) and xdp_adjust_meta (54), which the RTL's helper units answer
     kfuncs: [], // as hxdp
-    mapTypes: [...HXDP.offload!.mapTypes, 'lru_hash', 'lru_percpu_hash', 'lpm_trie'], // design target: the lookup families of latency.mapLookup (docs/CORE.md)
+    mapTypes: [...HXDP.offload!.mapTypes, 'lru_hash', 'lru_percpu_hash', 'lpm_trie', 'perf_event_array'], // design target: the lookup families of latency.mapLookup (docs/CORE.md)
     mapFlags: ONCHIP_MAP_FLAGS, // as hxdp
     mapMemoryBytes: 32 << 20, // design target: 32 MiB of UltraRAM (a Virtex UltraScale+ VU9P has 960 × 36 KiB)
     maxMaps: 64, // design choice: a 6-bit map index

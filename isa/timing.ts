@@ -91,12 +91,27 @@ export function helperStallCycles(core: CoreConfig, mapType: string | undefined,
   return core.latency.helperCall + (f === undefined ? 0 : core.latency.mapLookup[f]);
 }
 
-/** bpf_csum_diff and bpf_xdp_adjust_tail: the helpers whose data engine adds cycles (helperDataCycles). */
+/** bpf_csum_diff, bpf_xdp_adjust_tail and bpf_perf_event_output: the helpers whose data engine adds cycles (helperDataCycles). */
 export const HELPER_CSUM_DIFF = 28;
 export const HELPER_ADJUST_TAIL = 65;
+export const HELPER_PERF_EVENT_OUTPUT = 25;
+/** bpf_perf_event_output's flags, high word: bits 0-19 (flags bits 32-51) are the sample's length, the rest must be 0 */
+export const PERF_SAMPLE_LEN_MASK = 0xfffff;
+
+/** Whether bpf_perf_event_output copies its packet sample: flags' high word (r3) is valid and the sample fits the packet. */
+export function perfSampleCopied(r3hi: number, packetLength: number): boolean {
+  return (r3hi & ~PERF_SAMPLE_LEN_MASK) === 0 && (r3hi & PERF_SAMPLE_LEN_MASK) <= packetLength;
+}
 
 /** The most bytes a helper's buffer or a tail move spans (the kernel's linear frame part): a static bound's unknown. */
 export const HELPER_DATA_MAX_BYTES = 3520;
+
+/** bpf_perf_event_output's registers its cycles read: r3's high word (the flags' sample length), r5 (the data's size), and the packet's length. */
+export interface PerfArgs {
+  readonly r3hi: number;
+  readonly r5: number;
+  readonly packetLength: number;
+}
 
 /**
  * Cycles the helper unit's data engine adds to a call, from its arguments' low words (r2, r4 as
@@ -104,11 +119,17 @@ export const HELPER_DATA_MAX_BYTES = 3520;
  * `packetPortBytes` a cycle, one buffer after the other. bpf_xdp_adjust_tail growing by r2 > 0
  * bytes zero-fills those of them that may hold old bytes, `staleTail` = the packet's highest
  * data_end so far less its data_end (the frame past that is zero: the packet path clears it),
- * the same width a cycle, also when the kernel then refuses the move. Every other helper: 0. One
- * rule for the TypeScript core and the RTL.
+ * the same width a cycle, also when the kernel then refuses the move. bpf_perf_event_output
+ * streams its record out the same width a cycle: the data (r5 bytes), then the packet sample when
+ * it is copied (perfSampleCopied). Every other helper: 0. One rule for the TypeScript core and the RTL.
  */
-export function helperDataCycles(core: CoreConfig, id: number, r2: number, r4: number, staleTail: number): number {
+export function helperDataCycles(core: CoreConfig, id: number, r2: number, r4: number, staleTail: number, perf?: PerfArgs): number {
   const w = core.packetPortBytes;
+  if (id === HELPER_PERF_EVENT_OUTPUT) {
+    if (!perf) return 0;
+    const sample = perfSampleCopied(perf.r3hi, perf.packetLength) ? perf.r3hi & PERF_SAMPLE_LEN_MASK : 0;
+    return Math.ceil((perf.r5 >>> 0) / w) + Math.ceil(sample / w);
+  }
   if (id === HELPER_CSUM_DIFF) return Math.ceil((r2 >>> 0) / w) + Math.ceil((r4 >>> 0) / w);
   if (id === HELPER_ADJUST_TAIL) return (r2 | 0) > 0 ? Math.ceil(Math.min(r2 | 0, staleTail) / w) : 0;
   return 0;

@@ -3,7 +3,7 @@
 // runs), on a state of ready times relative to the row's fetch. What the simulator learns at run
 // time (a load's region, the map r1 names) is taken at its worst unless the path shows it.
 
-import { defuse, exitDrain, HELPER_ADJUST_TAIL, HELPER_CSUM_DIFF, HELPER_DATA_MAX_BYTES, helperDataCycles, helperStallCycles, Producer, slowestLoad } from '../../isa/index.js';
+import { defuse, exitDrain, HELPER_ADJUST_TAIL, HELPER_CSUM_DIFF, HELPER_DATA_MAX_BYTES, HELPER_PERF_EVENT_OUTPUT, helperDataCycles, helperStallCycles, Producer, slowestLoad } from '../../isa/index.js';
 import type { CoreConfig, MapShape, Row, RowTiming } from '../../isa/index.js';
 
 /** Registers the core tracks (r0-r10 and the renaming registers up to 16). */
@@ -13,7 +13,7 @@ export const UNKNOWN_MAP = -1;
 
 /**
  * Ready times relative to the fetch of the next row (≤ 0: readable now), the map r1 names, the
- * constants r2 and r4 hold (undefined: unknown; the helper unit's data cycles read them) and
+ * constants r2, r4 and r5 hold (undefined: unknown; the helper unit's data cycles read them) and
  * whether the path has called adjust_tail (before that, a packet's tail holds no stale bytes).
  */
 export interface TimingState {
@@ -23,6 +23,8 @@ export interface TimingState {
   readonly r1map: number;
   readonly r2?: number;
   readonly r4?: number;
+  /** bpf_perf_event_output's data size */
+  readonly r5?: number;
   readonly tailMoved?: boolean;
 }
 
@@ -32,7 +34,7 @@ export function startState(): TimingState {
 
 /** A key equal for states that time every later row the same (registers still pending, r1's map, r2/r4's constants). */
 export function stateKey(s: TimingState): string {
-  let k = `${s.r1map}/${s.r2 ?? '?'}/${s.r4 ?? '?'}/${s.tailMoved ? 1 : 0}`;
+  let k = `${s.r1map}/${s.r2 ?? '?'}/${s.r4 ?? '?'}/${s.r5 ?? '?'}/${s.tailMoved ? 1 : 0}`;
   for (let r = 0; r < REGS; r++) if (s.any[r] > 0) k += `|${r}:${Math.max(0, s.same[r])}:${s.any[r]}:${s.lane[r]}`;
   return k;
 }
@@ -80,6 +82,12 @@ function dataCycles(ctx: StepContext, row: Row, s: TimingState): number {
   const id = call && call.insn.kind === 'call' && call.insn.target === 'helper' ? call.insn.id : -1;
   if (id === HELPER_CSUM_DIFF) return helperDataCycles(ctx.core, id, s.r2 ?? HELPER_DATA_MAX_BYTES, s.r4 ?? HELPER_DATA_MAX_BYTES, 0);
   if (id === HELPER_ADJUST_TAIL) return s.tailMoved ? helperDataCycles(ctx.core, id, s.r2 ?? HELPER_DATA_MAX_BYTES, 0, HELPER_DATA_MAX_BYTES) : 0;
+  // perf_event_output: a sample of at most the packet (HELPER_DATA_MAX_BYTES); data of r5 bytes, or
+  // at worst as much as the largest memory it may come from (the packet, the stack, a map value)
+  if (id === HELPER_PERF_EVENT_OUTPUT) {
+    const data = s.r5 ?? Math.max(HELPER_DATA_MAX_BYTES, ctx.core.stackBytes, ...(ctx.maps ?? []).map((m) => m.valueSize));
+    return helperDataCycles(ctx.core, id, 0, 0, 0, { r3hi: HELPER_DATA_MAX_BYTES, r5: data, packetLength: HELPER_DATA_MAX_BYTES });
+  }
   return 0;
 }
 
@@ -119,14 +127,14 @@ export function stepRow(ctx: StepContext, row: Row, tm: RowTiming, s: TimingStat
     lane[reg] = w[k + 1];
   }
   const tailMoved = s.tailMoved || row.some((x) => x?.insn.kind === 'call' && x.insn.target === 'helper' && x.insn.id === HELPER_ADJUST_TAIL);
-  return { stall: at, helperStall: hs, committed: { same, any, lane, r1map: r1After(row, s.r1map), r2: constAfter(row, 2, s.r2), r4: constAfter(row, 4, s.r4), tailMoved } };
+  return { stall: at, helperStall: hs, committed: { same, any, lane, r1map: r1After(row, s.r1map), r2: constAfter(row, 2, s.r2), r4: constAfter(row, 4, s.r4), r5: constAfter(row, 5, s.r5), tailMoved } };
 }
 
 /** The state at the next row's fetch, `delta` cycles after this row's fetch. */
 export function shift(s: TimingState, delta: number): TimingState {
   const same = s.same.map((v) => Math.max(0, v - delta));
   const any = s.any.map((v) => Math.max(0, v - delta));
-  return { same, any, lane: s.lane, r1map: s.r1map, r2: s.r2, r4: s.r4, tailMoved: s.tailMoved };
+  return { same, any, lane: s.lane, r1map: s.r1map, r2: s.r2, r4: s.r4, r5: s.r5, tailMoved: s.tailMoved };
 }
 
 /** Cycles from the fetch of an exit's row to the verdict. */

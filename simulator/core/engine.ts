@@ -54,7 +54,7 @@ export class CoreSession extends MachineSession {
     const host = this.host;
     const mem = m.mem;
     this.pipeline = new CorePipeline(compileTiming(this.rows, opts.core, obj), compiled, (hi) => host.mapOf(hi), (hi) => mem.regionOf(hi)?.kind ?? 7,
-      (i) => host.maps.maps[i], () => host.xdp.packet.staleTail);
+      (i) => host.maps.maps[i], () => host.xdp.packet.staleTail, () => host.xdp.packet.length);
     m.exec = (r) => this.pipeline.run(m, r);
     this.budget = opts.budget ?? DEFAULT_BUDGET;
     this.keptStack = new Uint8Array(m.stacks[0].buf.length);

@@ -55,6 +55,8 @@ export class CorePipeline {
     private readonly mapAt: (i: number) => BpfMap | undefined = () => undefined,
     /** the packet's stale tail bytes (isa's helperDataCycles), the host's */
     private readonly staleTail: () => number = () => 0,
+    /** the packet's length now (bpf_perf_event_output's sample check), the host's */
+    private readonly packetLength: () => number = () => 0,
   ) {
     this.issued = new Float64Array(t.rows.length);
   }
@@ -69,7 +71,7 @@ export class CorePipeline {
     const fns = (this.fns ??= specializeRows({
       m, timing: this.t, S: this.state, stalls: this.stalls, issued: this.issued, sink: this, mapOf: this.mapOf, regionKind: this.regionKind,
       callCycles: (mi, id) => callCycles(this.t, m, mi, id, this.mapAt),
-      helperData: (id, r2, r4) => this.t.helperData(id, r2, r4, this.staleTail()),
+      helperData: (id, r2, r4, r3hi = 0, r5 = 0) => this.t.helperData(id, r2, r4, this.staleTail(), { r3hi, r5, packetLength: this.packetLength() }),
     }, this.rows));
     const S = this.state;
     S.fill(0);
@@ -168,7 +170,8 @@ export class CorePipeline {
   private helperStall(m: Machine, r: number): number {
     this.calls++;
     const id = this.t.helperIds[r];
-    return callCycles(this.t, m, this.mapOf(m.H[1]), id, this.mapAt) + this.t.helperData(id, m.L[2], m.L[4], this.staleTail());
+    return callCycles(this.t, m, this.mapOf(m.H[1]), id, this.mapAt)
+      + this.t.helperData(id, m.L[2], m.L[4], this.staleTail(), { r3hi: m.H[3], r5: m.L[5], packetLength: this.packetLength() });
   }
 
   private winner = 0;

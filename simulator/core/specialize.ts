@@ -11,7 +11,7 @@ import { EXIT } from '../machine/index.js';
 import type { Machine } from '../machine/index.js';
 import { FALL } from '../vliw/compile.js';
 import type { CompiledRow } from '../vliw/compile.js';
-import { HELPER_ADJUST_TAIL, HELPER_CSUM_DIFF } from '../../isa/index.js';
+import { HELPER_ADJUST_TAIL, HELPER_CSUM_DIFF, HELPER_PERF_EVENT_OUTPUT } from '../../isa/index.js';
 import { Producer, Stall } from './timing.js';
 import type { CoreTiming, RowTiming } from './timing.js';
 
@@ -44,8 +44,8 @@ export interface RowEnv {
   readonly regionKind: (hi: number) => number;
   /** cycles of a call (timing.ts callCycles) by the map r1 names and the helper id */
   readonly callCycles: (mi: number | undefined, helperId: number) => number;
-  /** the helper unit's data cycles of a call (timing.ts helperData on the running packet) */
-  readonly helperData: (id: number, r2: number, r4: number) => number;
+  /** the helper unit's data cycles of a call (timing.ts helperData on the running packet; r3's high word and r5 for bpf_perf_event_output) */
+  readonly helperData: (id: number, r2: number, r4: number, r3hi?: number, r5?: number) => number;
 }
 
 /** Rows per generated function: a row falls through into the next one inline within its chunk. */
@@ -68,7 +68,8 @@ function rowSource(r: number, tm: RowTiming, row: CompiledRow, t: CoreTiming, la
   const helper = tm.helper >= 0;
   if (helper) {
     const id = t.helperIds[r];
-    const data = id === HELPER_CSUM_DIFF || id === HELPER_ADJUST_TAIL ? ` + helperData(${id}, L[2], L[4])` : '';
+    const data = id === HELPER_CSUM_DIFF || id === HELPER_ADJUST_TAIL ? ` + helperData(${id}, L[2], L[4])`
+      : id === HELPER_PERF_EVENT_OUTPUT ? ` + helperData(${id}, L[2], L[4], H[3], L[5])` : '';
     out.push('sink.calls++;', 'const mi = mapOf(H[1]);', `const hs = (mi === undefined ? ${t.helperCall} : callCycles(mi, ${id}))${data};`);
   }
   const c = row.copies;

@@ -4,7 +4,7 @@
 // static worst case of compiler/wcet reads too). Data only; pipeline.ts runs them.
 
 import { exitDrain, hashBucket, hashBucketBits, hashOpCycles, hashWalkSteps, helperDataCycles, lookupFamily, lpmWalkSteps, rowTiming, slowestLoad } from '../../isa/index.js';
-import type { CoreConfig, LoadRegion, RowProgram, RowTiming } from '../../isa/index.js';
+import type { CoreConfig, LoadRegion, PerfArgs, RowProgram, RowTiming } from '../../isa/index.js';
 import type { LoadedObject } from '../../compiler/loader/types.js';
 import { RegionKind } from '../machine/index.js';
 import type { Machine } from '../machine/index.js';
@@ -19,7 +19,7 @@ export interface CoreTiming {
   readonly lanes: number;
   readonly helperCall: number;
   /** cycles the helper unit's data engine adds to a call of helper id with r2, r4 (isa's helperDataCycles) */
-  readonly helperData: (id: number, r2: number, r4: number, staleTail: number) => number;
+  readonly helperData: (id: number, r2: number, r4: number, staleTail: number, perf?: PerfArgs) => number;
   /** extra cycles of a helper call by the map its r1 names (by map index; 0 for a non-lookup map) */
   readonly mapLookup: Int32Array;
   /** load latency by machine RegionKind */
@@ -67,7 +67,7 @@ export function compileTiming(p: RowProgram, core: CoreConfig, obj: LoadedObject
     return { family: f, keySize: m.keySize, valueSize: m.valueSize, bits: f === 'lpm' ? 0 : hashBucketBits(m.maxEntries), buckets: new WeakMap() };
   });
   return {
-    rows, lanes: p.lanes, helperCall: l.helperCall, helperData: (id, r2, r4, stale) => helperDataCycles(core, id, r2, r4, stale), mapLookup, loadLatency,
+    rows, lanes: p.lanes, helperCall: l.helperCall, helperData: (id, r2, r4, stale, perf) => helperDataCycles(core, id, r2, r4, stale, perf), mapLookup, loadLatency,
     takenBranch: l.takenBranch, exit: exitDrain(core, false), earlyExit: exitDrain(core, true), helperIds, walks, core,
   };
 }

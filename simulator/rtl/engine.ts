@@ -86,6 +86,7 @@ export class RtlSession implements EngineSession {
     this.nodeKeys = [];
     this.design.layout.maps.forEach((m, i) => {
       const map = this.maps.maps[i];
+      if (m.stride === 0) return; // a perf_event_array: no memory
       if (m.hash) {
         const entries = map.entries();
         this.nodeKeys[i] = entries.map(([k]) => k.slice());
@@ -158,6 +159,12 @@ export class RtlSession implements EngineSession {
         maps: opts.snapshot === false ? {} : this.maps.snapshot(),
         durationNs: (r.cycles * 1000) / this.opts.core.clockMHz,
       };
+      if (r.perf.length) {
+        result.perfEvents = r.perf.map((e) => ({
+          map: this.obj.maps[e.map]?.name ?? `map ${e.map}`, index: e.index, ret: -e.errno, data: Uint8Array.from(e.data),
+          sample: Uint8Array.from(e.sample), packetLen: e.packetLength,
+        }));
+      }
       if (r.code === 4) result.redirect = r.redirectMap ? { map: this.obj.maps[r.redirectMap.map]?.name, key: r.redirectMap.key } : { ifindex: r.redirectIfindex };
       this.counts.runs++;
       this.cycles = r.cycles;

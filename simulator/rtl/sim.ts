@@ -108,9 +108,21 @@ export interface SimResult {
   packet: Uint8Array;
   /** map changes in order: map-memory writes (byte address, bytes), hash-unit inserts and frees */
   writes: MapEvent[];
+  /** bpf_perf_event_output's records in order: map index, perf event index, errno, packet length, data and sample bytes */
+  perf: SimPerfRecord[];
   /** after the packet: the ktime clock and the prandom generator's state ("T" line) */
   clock?: bigint;
   prng?: number;
+}
+
+/** One bpf_perf_event_output record as the hardware streamed it ("E" header, "D" beats). */
+export interface SimPerfRecord {
+  readonly map: number;
+  readonly index: number;
+  readonly errno: number;
+  readonly packetLength: number;
+  readonly data: number[];
+  readonly sample: number[];
 }
 
 /** A map-memory write, a key into a hash node ("H"), a hash node freed ("X"). */
@@ -143,10 +155,11 @@ export async function simulate(dir: string, sim: RtlSimulator, packets: readonly
   }
 }
 
-/** results.txt → one SimResult per "P" line, with the "W" lines before it and the "T" and "O" lines after. */
+/** results.txt → one SimResult per "P" line, with the "W", "H", "X", "E" and "D" lines before it and the "T" and "O" lines after. */
 export function parseResults(text: string): SimResult[] {
   const out: SimResult[] = [];
   let writes: SimResult['writes'] = [];
+  let perf: SimPerfRecord[] = [];
   for (const line of text.split('\n')) {
     const f = line.trim().split(/\s+/);
     if (f[0] === 'W') {
@@ -162,10 +175,17 @@ export function parseResults(text: string): SimResult[] {
       writes.push({ kind: 'insert', map: parseInt(f[1], 16), node: parseInt(f[2], 16), key });
     } else if (f[0] === 'X') {
       writes.push({ kind: 'delete', map: parseInt(f[1], 16), node: parseInt(f[2], 16) });
+    } else if (f[0] === 'E') {
+      perf.push({ index: parseInt(f[1], 16), packetLength: parseInt(f[2], 16), map: parseInt(f[3], 16), errno: parseInt(f[4], 16), data: [], sample: [] });
+    } else if (f[0] === 'D' && perf.length) {
+      const bytes = Array.from((f[3] ?? '').match(/../g) ?? [], (h) => parseInt(h, 16));
+      if (bytes.length !== Number(f[2])) throw new RtlSimError(`the testbench reported a perf beat of ${f[2]} bytes with ${bytes.length}: ${line}`);
+      perf[perf.length - 1][f[1] === '1' ? 'data' : 'sample'].push(...bytes);
     } else if (f[0] === 'P') {
       const viaMap = f[5] === '1' ? { map: Number(f[6]), key: Number(f[7]) >>> 0 } : undefined;
-      out.push({ code: Number(f[2]) >>> 0, cycles: Number(f[3]), redirectIfindex: Number(f[4]) >>> 0, ...(viaMap ? { redirectMap: viaMap } : {}), packet: new Uint8Array(0), writes });
+      out.push({ code: Number(f[2]) >>> 0, cycles: Number(f[3]), redirectIfindex: Number(f[4]) >>> 0, ...(viaMap ? { redirectMap: viaMap } : {}), packet: new Uint8Array(0), writes, perf });
       writes = [];
+      perf = [];
     } else if (f[0] === 'T' && out.length) {
       out[out.length - 1].clock = BigInt(`0x${f[1]}`);
       out[out.length - 1].prng = parseInt(f[2], 16);

@@ -21,8 +21,8 @@ import { readPcapFile } from '../../simulator/pcap/index.js';
 import { RtlEngine } from '../../simulator/rtl/engine.js';
 import type { RtlSession, RtlSimulator } from '../../simulator/rtl/engine.js';
 
-/** Every program of programs/ the RTL core runs (array maps only, helpers of the RTL helper unit). */
-export const RTL_PROGRAMS = ['xdp_drop', 'xdp_pass', 'xdp_tx', 'xdp1', 'xdp2', 'rxq_info', 'csum', 'adjust_tail', 'tx_ip_tunnel', 'map_access_1', 'map_access_2', 'map_access_4', 'map_access_8', 'map_access_16', 'helper_calls_1', 'helper_calls_10', 'helper_calls_20', 'helper_calls_30', 'helper_calls_40'];
+/** Every program of programs/ the RTL core runs (maps and helpers of the RTL: docs/RTL.md). */
+export const RTL_PROGRAMS = ['xdp_drop', 'xdp_pass', 'xdp_tx', 'xdp1', 'xdp2', 'rxq_info', 'csum', 'adjust_tail', 'tx_ip_tunnel', 'map_access_1', 'map_access_2', 'map_access_4', 'map_access_8', 'map_access_16', 'helper_calls_1', 'helper_calls_10', 'helper_calls_20', 'helper_calls_30', 'helper_calls_40', 'xdp_sample'];
 
 export interface ProgramCase {
   readonly name: string;

@@ -22,7 +22,7 @@ const C_DIR = join(dirname(fileURLToPath(import.meta.url)), 'c');
 const tmp = mkdtempSync(join(tmpdir(), 'xdp2hw-rtl-env-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-export function buildC(name: string, dir = tmp): LoadedObject {
+function buildC(name: string, dir = tmp): LoadedObject {
   const out = join(dir, `${name}.o`);
   execFileSync('clang', ['-O2', '-g', '-target', 'bpf', '-mcpu=v3', '-I/usr/include/x86_64-linux-gnu', '-c', join(C_DIR, `${name}.c`), '-o', out], { stdio: 'pipe' });
   return loadFile(out);

@@ -86,7 +86,7 @@ function params(p: RowProgram, core: CoreConfig, layout: MapLayout, packetBytes:
     ['P_MAP_BASE', pack(layout.maps.map((m) => m.base)), `value 0 of each map: ${layout.maps.map((m) => m.name).join(', ') || 'none'}`],
     ['P_MAP_MAX', pack(layout.maps.map((m) => m.maxEntries)), 'max_entries of each map'],
     ['P_MAP_STRIDE', pack(layout.maps.map((m) => m.stride)), 'bytes between values of each map'],
-    ['P_MAP_KIND', pack(layout.maps.map((m) => (m.hash ? (m.type === 'lpm_trie' ? 2 : 1) : m.type === 'devmap' ? 3 : 0))), 'each map: 0 array, 1 hash, 2 LPM trie (the hash unit), 3 devmap'],
+    ['P_MAP_KIND', pack(layout.maps.map((m) => (m.hash ? (m.type === 'lpm_trie' ? 2 : 1) : m.type === 'devmap' ? 3 : m.type === 'perf_event_array' ? 4 : 0))), 'each map: 0 array, 1 hash, 2 LPM trie (the hash unit), 3 devmap, 4 perf_event_array'],
     ['P_MAP_NODE', pack(layout.maps.map((m) => m.hash?.node ?? 0)), "each hash map's first node"],
     ['P_MAP_BUCKET', pack(layout.maps.map((m) => m.hash?.bucket ?? 0)), "each hash map's first bucket"],
     ['P_MAP_BITS', pack(layout.maps.map((m) => m.hash?.bits ?? 0)), "log2 of each hash map's buckets"],
@@ -138,7 +138,8 @@ function programTop(): string {
 \`default_nettype none
 
 module ${SYNTH_TOP} (clk, rst, host_we, host_addr, host_wdata, host_rdata, start, pkt_len, ingress_ifindex, rx_queue_index,
-    ready, done, action, cycles, redirect_ifindex, out_start, out_len, out_high, mw_valid, mw_addr, mw_mask, mw_data);
+    ready, done, action, cycles, redirect_ifindex, out_start, out_len, out_high, mw_valid, mw_addr, mw_mask, mw_data,
+    perf_valid, perf_kind, perf_bytes, perf_data);
     \`include "params.vh"
     input  wire clk;
     input  wire rst;
@@ -162,6 +163,10 @@ module ${SYNTH_TOP} (clk, rst, host_we, host_addr, host_wdata, host_rdata, start
     output wire [P_LANES*32-1:0] mw_addr;
     output wire [P_LANES*8-1:0] mw_mask;
     output wire [P_LANES*64-1:0] mw_data;
+    output wire perf_valid;
+    output wire [1:0] perf_kind;
+    output wire [3:0] perf_bytes;
+    output wire [63:0] perf_data;
     xdp2hw_top #(
         .LANES(P_LANES), .ROWS(P_ROWS), .ROM_FILE("rom.hex"), .ENTRY(P_ENTRY), .REGS(P_REGS), .STACK_BYTES(P_STACK_BYTES),
         .PKT_BYTES(P_PKT_BYTES), .HEADROOM(P_HEADROOM), .FRAME_END(P_FRAME_END), .MAP_BYTES(P_MAP_BYTES), .MAPS(P_MAPS), .MAP_BASE(P_MAP_BASE), .MAP_MAX(P_MAP_MAX),
@@ -177,7 +182,8 @@ module ${SYNTH_TOP} (clk, rst, host_we, host_addr, host_wdata, host_rdata, start
         .clk(clk), .rst(rst), .host_we(host_we), .host_addr(host_addr), .host_wdata(host_wdata), .host_rdata(host_rdata),
         .start(start), .pkt_len(pkt_len), .ingress_ifindex(ingress_ifindex), .rx_queue_index(rx_queue_index),
         .ready(ready), .done(done), .action(action), .cycles(cycles), .redirect_ifindex(redirect_ifindex),
-        .out_start(out_start), .out_len(out_len), .out_high(out_high), .mw_valid(mw_valid), .mw_addr(mw_addr), .mw_mask(mw_mask), .mw_data(mw_data)
+        .out_start(out_start), .out_len(out_len), .out_high(out_high), .mw_valid(mw_valid), .mw_addr(mw_addr), .mw_mask(mw_mask), .mw_data(mw_data),
+        .perf_valid(perf_valid), .perf_kind(perf_kind), .perf_bytes(perf_bytes), .perf_data(perf_data)
     );
 endmodule
 
