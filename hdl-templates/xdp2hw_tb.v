@@ -66,11 +66,11 @@ module xdp2hw_tb;
                 $fwrite(fout, "\n");
             end
         end
-    // the hash unit's map changes and value writes (signals of the top, by name)
+    // the hash unit's map changes, its and the array unit's value writes (signals of the top, by name)
     always @(posedge clk) begin
         if (dut.top.hu_ev_insert) $fdisplay(fout, "H %h %h %h", dut.top.hu_ev_map, dut.top.hu_ev_node, dut.top.hu_ev_key);
         if (dut.top.hu_ev_delete) $fdisplay(fout, "X %h %h", dut.top.hu_ev_map, dut.top.hu_ev_node);
-        if (dut.top.hu_wr_en) $fdisplay(fout, "W %h %h %h", dut.top.hu_wr_addr, dut.top.hu_wr_mask, dut.top.hu_wr_data);
+        if (dut.top.uw_en) $fdisplay(fout, "W %h %h %h", dut.top.uw_addr, dut.top.uw_mask, dut.top.uw_data);
     end
 
     initial begin

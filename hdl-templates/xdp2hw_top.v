@@ -29,6 +29,7 @@ module xdp2hw_top #(
     parameter [MAPS*32-1:0] MAP_KEYB = 4,      // per map: key bytes
     parameter [MAPS*32-1:0] MAP_VALB = 8,      // per map: value bytes
     parameter integer HASH_MAPS = 0,           // hash maps (0: no hash unit)
+    parameter integer ARRAY_UPDATE = 0,        // 1: the program may update an array map (the array unit writes the map memory)
     parameter integer HASH_NODES = 1,          // nodes of all hash maps (their max_entries summed)
     parameter integer HASH_BUCKETS = 1,        // buckets of all hash maps
     parameter integer HASH_KW = 64,            // key bits of the hash unit's node memory
@@ -208,9 +209,10 @@ module xdp2hw_top #(
     wire [MWP*8-1:0]       stk_we;
     wire [MWP*64-1:0]      stk_wdata;
     // the map memory's last read port is the helper units' (an array key, the hash unit's key and
-    // value copy); its last write port, the hash unit's value copy, exists only with a hash unit,
-    // so a design without hash maps keeps one write port per bank (the shape mapped to RAM)
-    localparam integer MHW = (HASH_MAPS > 0) ? 1 : 0;
+    // value copy); its last write port, the hash unit's or the array unit's value copy, exists only
+    // with a hash unit or an array update, so a design without either keeps one write port per bank
+    // (the shape mapped to RAM)
+    localparam integer MHW = (HASH_MAPS > 0 || ARRAY_UPDATE != 0) ? 1 : 0;
     wire [(MRP+1)*MAW-1:0] map_raddr;
     /* verilator lint_off UNUSEDSIGNAL */ // a program with no load reads no map (its port is tied off)
     wire [(MRP+1)*64-1:0]  map_rdata;
@@ -308,7 +310,9 @@ module xdp2hw_top #(
     /* verilator lint_off UNUSEDSIGNAL */ // offsets within the stack, packet or map memory
     // bpf_redirect_map reads the devmap's value of key r2 (an index, not a pointer)
     wire [63:0] dev_ptr;
-    wire [63:0] help_ptr = pu_rd_busy ? pu_rd_ptr : (hu_rd_ptr != 64'd0) ? hu_rd_ptr : (call_id == 32'd51) ? dev_ptr : key_ptr;
+    wire        au_copy;
+    wire [63:0] au_ptr;
+    wire [63:0] help_ptr = au_copy ? au_ptr : pu_rd_busy ? pu_rd_ptr : (hu_rd_ptr != 64'd0) ? hu_rd_ptr : (call_id == 32'd51) ? dev_ptr : key_ptr;
     wire [31:0] help_idx = help_ptr[31:0] - OFF_BASE;
     /* verilator lint_on UNUSEDSIGNAL */
     assign stk_raddr[NLD*SAW +: SAW] = help_idx[SAW-1:0];
@@ -319,7 +323,7 @@ module xdp2hw_top #(
     /* verilator lint_on UNUSEDSIGNAL */
     // the packet helpers' zero fill (packet port 0, while the call holds fetch)
     wire pu_fill = pu_pw_we != 8'd0;
-    assign pkt_raddr[PAW-1:0] = !core_busy ? host_addr : pu_rd_busy ? help_idx[PAW-1:0] : pkt_raddr_l[PAW-1:0];
+    assign pkt_raddr[PAW-1:0] = !core_busy ? host_addr : (pu_rd_busy || au_copy) ? help_idx[PAW-1:0] : pkt_raddr_l[PAW-1:0];
     assign host_rdata = pkt_rdata[63:0];
     assign pkt_waddr[PAW-1:0] = !core_busy ? host_addr : pu_fill ? pu_pw_addr : pkt_waddr_l[PAW-1:0];
     assign pkt_we[7:0] = !core_busy ? host_we : pu_fill ? pu_pw_we : pkt_we_l[7:0];
@@ -350,9 +354,9 @@ module xdp2hw_top #(
     wire [7:0]  mi = r1[39:32];
 
     // unit select, decided at the call (kept for its answer)
-    localparam [1:0] U_FIXED = 2'd0, U_HASH = 2'd1, U_PKT = 2'd2;
+    localparam [1:0] U_FIXED = 2'd0, U_HASH = 2'd1, U_PKT = 2'd2, U_ARR = 2'd3;
     wire [1:0] call_unit = (is_map && (m_kind == 32'd1 || m_kind == 32'd2) && (call_id == 32'd1 || call_id == 32'd2 || call_id == 32'd3)) ? U_HASH
-                         : pu_hit ? U_PKT : U_FIXED;
+                         : (is_map && m_kind == 32'd0 && call_id == 32'd2) ? U_ARR : pu_hit ? U_PKT : U_FIXED;
     // the hash unit's cycles before its key fetch (isa/hashmap.ts: helperCall + mapLookup.<family> - 2)
     localparam integer HASH_PRE = HELPER_CALL + MAP_LOOKUP_HASH - 2;
     localparam integer HASH_PRE_LPM = HELPER_CALL + MAP_LOOKUP_LPM - 2;
@@ -414,6 +418,7 @@ module xdp2hw_top #(
             32'd5: fx_r0_now = env_clock;                                // bpf_ktime_get_ns
             32'd7: fx_r0_now = {32'd0, prng_out};                        // bpf_get_prandom_u32
             32'd1: fx_r0_now = (is_map && (key_ptr[63:32] == TAG_STK || key_ptr[63:32] == TAG_MAPV) && key < m_max) ? {TAG_MAPV, value_at} : 64'd0; // bpf_map_lookup_elem
+            32'd3: fx_r0_now = (is_map && m_kind == 32'd0) ? 64'hffffffffffffffea : 64'd0; // bpf_map_delete_elem on an array: -EINVAL
             32'd8: fx_r0_now = 64'd0;                                    // bpf_get_smp_processor_id: CPU 0
             32'd23: fx_r0_now = (r2 == 64'd0) ? 64'd4 : 64'd0;          // bpf_redirect: XDP_REDIRECT, any flag XDP_ABORTED
             32'd51: fx_r0_now = dev_bad ? 64'd0 : dev_redirect ? 64'd4 : {62'd0, r3[1:0]}; // bpf_redirect_map
@@ -453,6 +458,57 @@ module xdp2hw_top #(
     end
     wire fx_done = (fx_start && fx_lat == {FCW{1'b0}}) || (fx_busy && fx_cnt == {FCW{1'b0}});
     wire [63:0] fx_r0_out = fx_start ? fx_r0_now : fx_r0;
+
+    // -- the array unit: bpf_map_update_elem on arrays and per-CPU arrays, the kernel's
+    // array_map_update_elem: flags past BPF_EXIST | BPF_F_LOCK -EINVAL, an index past max_entries
+    // -E2BIG, BPF_NOEXIST -EEXIST (every index exists), BPF_F_LOCK -EINVAL (no spin lock), else the
+    // value copied from where r3 points, 8 bytes a cycle through the helper port into the map
+    // memory's unit write port; a refused update reads without writing. It answers after
+    // helperCall + mapLookup.array + ceil(value bytes / 8) (isa/timing.ts arrayUpdateCycles).
+    wire [63:0] r4 = call_args[192 +: 64];
+    wire [7:0]  au_errno = (r4[63:32] != 32'd0 || (r4[31:0] & ~32'd4) > 32'd2) ? 8'd22 : (key >= m_max) ? 8'd7
+                         : r4[0] ? 8'd17 : r4[2] ? 8'd22 : 8'd0;
+    /* verilator lint_off UNUSEDSIGNAL */ // value bytes are far below 2^16
+    wire [31:0] au_words = (m_valb >> 3) + {31'd0, m_valb[2:0] != 3'd0};
+    /* verilator lint_on UNUSEDSIGNAL */
+    wire [FCW-1:0] au_lat = HELPER_CALL[FCW-1:0] + MAP_LOOKUP[FCW-1:0] + au_words[FCW-1:0];
+    wire        au_start = call_valid && call_unit == U_ARR;
+    reg         au_busy, au_on, au_ok;
+    reg  [FCW-1:0] au_cnt;
+    reg  [63:0] au_src, au_r0;
+    reg  [31:0] au_dst, au_rem;
+    always @(posedge clk) begin
+        if (rst) begin
+            au_busy <= 1'b0;
+            au_on <= 1'b0;
+        end else if (au_start) begin
+            au_busy <= 1'b1;
+            au_cnt <= au_lat - 1'b1;
+            au_on <= 1'b1;
+            au_ok <= au_errno == 8'd0;
+            au_r0 <= -{56'd0, au_errno};
+            au_src <= call_args[128 +: 64];
+            au_dst <= m_base + key * m_stride;
+            au_rem <= m_valb;
+        end else begin
+            if (au_busy) begin
+                if (au_cnt == {FCW{1'b0}}) au_busy <= 1'b0;
+                else au_cnt <= au_cnt - 1'b1;
+            end
+            if (au_on) begin
+                if (au_rem > 32'd8) begin
+                    au_rem <= au_rem - 32'd8;
+                    au_src <= au_src + 64'd8;
+                    au_dst <= au_dst + 32'd8;
+                end else au_on <= 1'b0;
+            end
+        end
+    end
+    assign au_copy = au_on;
+    assign au_ptr = au_src;
+    wire au_done = au_busy && au_cnt == {FCW{1'b0}};
+    wire au_wen = au_on && au_ok;
+    wire [7:0] au_mask = (au_rem >= 32'd8) ? 8'hff : ((8'h01 << au_rem[2:0]) - 8'h01);
 
     // -- the hash unit: lookup, update, delete on hash and per-CPU hash maps (xdp2hw_hashmap.v)
     wire          hu_done;
@@ -500,11 +556,18 @@ module xdp2hw_top #(
             assign hu_ev_key = {HASH_KW{1'b0}};
         end
     endgenerate
+    // the units' write port (the hash unit's and the array unit's value copies, never in one cycle)
+    /* verilator lint_off UNUSEDSIGNAL */ // without that port it is read by the testbench only
+    wire        uw_en = hu_wr_en || au_wen;
+    wire [31:0] uw_addr = au_wen ? au_dst : hu_wr_addr;
+    wire [7:0]  uw_mask = au_wen ? au_mask : hu_wr_mask;
+    wire [63:0] uw_data = au_wen ? help_rdata : hu_wr_data;
+    /* verilator lint_on UNUSEDSIGNAL */
     generate
-        if (MHW > 0) begin : hash_write
-            assign map_waddr[MWP*MAW +: MAW] = hu_wr_addr[MAW-1:0];
-            assign map_we[MWP*8 +: 8] = hu_wr_en ? hu_wr_mask : 8'd0;
-            assign map_wdata[MWP*64 +: 64] = hu_wr_data;
+        if (MHW > 0) begin : unit_write
+            assign map_waddr[MWP*MAW +: MAW] = uw_addr[MAW-1:0];
+            assign map_we[MWP*8 +: 8] = uw_en ? uw_mask : 8'd0;
+            assign map_wdata[MWP*64 +: 64] = uw_data;
         end
     endgenerate
 
@@ -525,8 +588,8 @@ module xdp2hw_top #(
         .perf_max(perf_max), .ev_valid(perf_valid), .ev_kind(perf_kind), .ev_bytes(perf_bytes), .ev_data(perf_data));
 
     // -- the answer of the unit the call went to
-    assign call_done = (unit_now == U_FIXED) ? fx_done : (unit_now == U_HASH) ? hu_done : (unit_now == U_PKT) ? pu_done : 1'b0;
-    assign call_r0 = (unit_now == U_FIXED) ? fx_r0_out : (unit_now == U_HASH) ? hu_r0 : (unit_now == U_PKT) ? pu_r0 : 64'd0;
+    assign call_done = (unit_now == U_FIXED) ? fx_done : (unit_now == U_HASH) ? hu_done : (unit_now == U_PKT) ? pu_done : au_done;
+    assign call_r0 = (unit_now == U_FIXED) ? fx_r0_out : (unit_now == U_HASH) ? hu_r0 : (unit_now == U_PKT) ? pu_r0 : au_r0;
 
     // a redirect through a map: its index and key (the testbench reports them by name)
     /* verilator lint_off UNUSEDSIGNAL */ // read by the testbench by hierarchical name

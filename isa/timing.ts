@@ -98,6 +98,23 @@ export const HELPER_PERF_EVENT_OUTPUT = 25;
 /** bpf_perf_event_output's flags, high word: bits 0-19 (flags bits 32-51) are the sample's length, the rest must be 0 */
 export const PERF_SAMPLE_LEN_MASK = 0xfffff;
 
+/** bpf_map_update_elem: on an array or per-CPU array map its value is copied (arrayUpdateCycles). */
+export const HELPER_MAP_UPDATE = 2;
+
+/** Whether a map type is an array the update copies into (array, per-CPU array). */
+export function isArrayMap(type: string): boolean {
+  return type === 'array' || type === 'percpu_array';
+}
+
+/**
+ * Cycles bpf_map_update_elem on an array (or per-CPU array) map adds to helperCall +
+ * mapLookup.array: the value read where r3 points and written into the map `packetPortBytes` a
+ * cycle (the RTL's array unit), whatever the result (a refused update reads without writing).
+ */
+export function arrayUpdateCycles(core: CoreConfig, valueSize: number): number {
+  return Math.ceil(valueSize / core.packetPortBytes);
+}
+
 /** Whether bpf_perf_event_output copies its packet sample: flags' high word (r3) is valid and the sample fits the packet. */
 export function perfSampleCopied(r3hi: number, packetLength: number): boolean {
   return (r3hi & ~PERF_SAMPLE_LEN_MASK) === 0 && (r3hi & PERF_SAMPLE_LEN_MASK) <= packetLength;

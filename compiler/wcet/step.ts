@@ -3,7 +3,7 @@
 // runs), on a state of ready times relative to the row's fetch. What the simulator learns at run
 // time (a load's region, the map r1 names) is taken at its worst unless the path shows it.
 
-import { defuse, exitDrain, HELPER_ADJUST_TAIL, HELPER_CSUM_DIFF, HELPER_DATA_MAX_BYTES, HELPER_PERF_EVENT_OUTPUT, helperDataCycles, helperStallCycles, Producer, slowestLoad } from '../../isa/index.js';
+import { arrayUpdateCycles, defuse, exitDrain, HELPER_MAP_UPDATE, isArrayMap, HELPER_ADJUST_TAIL, HELPER_CSUM_DIFF, HELPER_DATA_MAX_BYTES, HELPER_PERF_EVENT_OUTPUT, helperDataCycles, helperStallCycles, Producer, slowestLoad } from '../../isa/index.js';
 import type { CoreConfig, MapShape, Row, RowTiming } from '../../isa/index.js';
 
 /** Registers the core tracks (r0-r10 and the renaming registers up to 16). */
@@ -84,6 +84,11 @@ function dataCycles(ctx: StepContext, row: Row, s: TimingState): number {
   if (id === HELPER_ADJUST_TAIL) return s.tailMoved ? helperDataCycles(ctx.core, id, s.r2 ?? HELPER_DATA_MAX_BYTES, 0, HELPER_DATA_MAX_BYTES) : 0;
   // perf_event_output: a sample of at most the packet (HELPER_DATA_MAX_BYTES); data of r5 bytes, or
   // at worst as much as the largest memory it may come from (the packet, the stack, a map value)
+  // an update on an array map copies its value (on any array the call may name, at worst)
+  if (id === HELPER_MAP_UPDATE) {
+    const copy = (i: number) => (isArrayMap(ctx.mapTypes[i] ?? '') ? arrayUpdateCycles(ctx.core, ctx.maps?.[i]?.valueSize ?? HELPER_DATA_MAX_BYTES) : 0);
+    return s.r1map !== UNKNOWN_MAP ? copy(s.r1map) : Math.max(0, ...ctx.mapTypes.map((_, i) => copy(i)));
+  }
   if (id === HELPER_PERF_EVENT_OUTPUT) {
     const data = s.r5 ?? Math.max(HELPER_DATA_MAX_BYTES, ctx.core.stackBytes, ...(ctx.maps ?? []).map((m) => m.valueSize));
     return helperDataCycles(ctx.core, id, 0, 0, 0, { r3hi: HELPER_DATA_MAX_BYTES, r5: data, packetLength: HELPER_DATA_MAX_BYTES });

@@ -3,7 +3,7 @@
 // syllable calls a helper and which exit is caught at fetch (the rules: isa/timing.ts, which the
 // static worst case of compiler/wcet reads too). Data only; pipeline.ts runs them.
 
-import { exitDrain, hashBucket, hashBucketBits, hashOpCycles, hashWalkSteps, helperDataCycles, lookupFamily, lpmWalkSteps, rowTiming, slowestLoad } from '../../isa/index.js';
+import { arrayUpdateCycles, exitDrain, HELPER_MAP_UPDATE, isArrayMap, hashBucket, hashBucketBits, hashOpCycles, hashWalkSteps, helperDataCycles, lookupFamily, lpmWalkSteps, rowTiming, slowestLoad } from '../../isa/index.js';
 import type { CoreConfig, LoadRegion, PerfArgs, RowProgram, RowTiming } from '../../isa/index.js';
 import type { LoadedObject } from '../../compiler/loader/types.js';
 import { RegionKind } from '../machine/index.js';
@@ -22,6 +22,8 @@ export interface CoreTiming {
   readonly helperData: (id: number, r2: number, r4: number, staleTail: number, perf?: PerfArgs) => number;
   /** extra cycles of a helper call by the map its r1 names (by map index; 0 for a non-lookup map) */
   readonly mapLookup: Int32Array;
+  /** cycles bpf_map_update_elem adds by the map r1 names (an array's value copy; 0 for other maps) */
+  readonly arrayUpdate: Int32Array;
   /** load latency by machine RegionKind */
   readonly loadLatency: Int32Array;
   readonly takenBranch: number;
@@ -54,6 +56,8 @@ export function compileTiming(p: RowProgram, core: CoreConfig, obj: LoadedObject
     const f = lookupFamily(m.type);
     return f === undefined ? 0 : core.latency.mapLookup[f];
   }));
+  // bpf_map_update_elem on an array map: its value copy (isa's arrayUpdateCycles)
+  const arrayUpdate = Int32Array.from(obj.maps.map((m) => (isArrayMap(m.type) ? arrayUpdateCycles(core, m.valueSize) : 0)));
   const loadLatency = new Int32Array(8).fill(slowestLoad(core));
   for (const [kind, region] of Object.entries(REGION_OF_KIND)) loadLatency[Number(kind)] = core.latency.load[region];
   const l = core.latency;
@@ -67,19 +71,20 @@ export function compileTiming(p: RowProgram, core: CoreConfig, obj: LoadedObject
     return { family: f, keySize: m.keySize, valueSize: m.valueSize, bits: f === 'lpm' ? 0 : hashBucketBits(m.maxEntries), buckets: new WeakMap() };
   });
   return {
-    rows, lanes: p.lanes, helperCall: l.helperCall, helperData: (id, r2, r4, stale, perf) => helperDataCycles(core, id, r2, r4, stale, perf), mapLookup, loadLatency,
+    rows, lanes: p.lanes, helperCall: l.helperCall, helperData: (id, r2, r4, stale, perf) => helperDataCycles(core, id, r2, r4, stale, perf), mapLookup, arrayUpdate, loadLatency,
     takenBranch: l.takenBranch, exit: exitDrain(core, false), earlyExit: exitDrain(core, true), helperIds, walks, core,
   };
 }
 
 /**
  * Cycles a helper call holds fetch beyond its row: helperCall, plus mapLookup of the family of
- * the map r1 names; on a hashWalk core, a lookup / update / delete on a hash map or LPM trie costs its walk
+ * the map r1 names (and an array update's value copy, isa's arrayUpdateCycles); on a hashWalk core, a lookup / update / delete on a hash map or LPM trie costs its walk
  * (isa/hashmap.ts), the key read where r2 points (as the hash unit reads it), the chain from the
  * map model's keys in insertion order (the hardware's chain order).
  */
 export function callCycles(t: CoreTiming, m: Machine, mi: number | undefined, helperId: number, maps: (i: number) => BpfMap | undefined): number {
   if (mi === undefined) return t.helperCall;
+  if (helperId === HELPER_MAP_UPDATE && t.arrayUpdate[mi]) return t.helperCall + (t.mapLookup[mi] ?? 0) + t.arrayUpdate[mi];
   const w = t.walks[mi];
   const map = w && (helperId === 1 || helperId === 2 || helperId === 3) ? maps(mi) : undefined;
   if (!w || !map) return t.helperCall + (t.mapLookup[mi] ?? 0);

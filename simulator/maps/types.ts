@@ -54,7 +54,7 @@ export function u32Key(i: number): Uint8Array {
 
 /** Unknown update flags: (flags & ~F_LOCK) > EXIST. Flags wider than 32 bits arrive as -1. */
 export function unknownFlags(flags: number): boolean {
-  return flags < 0 || flags > 0xffffffff || (flags & ~UpdateFlag.F_LOCK) > UpdateFlag.EXIST;
+  return flags < 0 || flags > 0xffffffff || ((flags & ~UpdateFlag.F_LOCK) >>> 0) > UpdateFlag.EXIST; // unsigned, as the kernel's u64 (bit 31 set is unknown too)
 }
 
 /** BPF_F_LOCK needs a bpf_spin_lock in the value, which no modelled map has: -EINVAL where the kernel checks it. */

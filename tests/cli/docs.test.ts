@@ -120,7 +120,7 @@ function runsFor(label: string): string[][] {
     case 'compile':
       return [
         ['compile', obj('xdp_pass'), '--json', '--lanes', '4', '--strategy', 'motion', '--validate', '--packets', '20', '--prove', '--prove-timeout', '30'],
-        ['1', 'compile', obj('xdp_sample'), '--json', '--prove'], // does not fit (perf_event_output): fits, unfit
+        ['1', 'compile', obj('xdp_sample'), '--core', 'hxdp', '--json', '--prove'], // does not fit hxdp (perf_event_output): fits, unfit
       ];
     case 'compare':
       return [['compare', obj('xdp1'), obj('xdp2'), '--lanes', '1,4', '--strategies', 'list,optimal', '--json']];

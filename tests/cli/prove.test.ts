@@ -41,15 +41,16 @@ describe('xdp2hw compile --prove', () => {
   it('a program that does not fit is still proved, nothing written, exit 1', () => {
     const dir = mkdtempSync(join(tmpdir(), 'xdp2hw-unfit-'));
     try {
-      const r = runCli(['compile', obj('xdp_sample'), '--prove', '--json', '--out', join(dir, 'o')]);
+      // xdp_sample does not fit hxdp (no bpf_perf_event_output); xdp2hw's RTL has it
+      const r = runCli(['compile', obj('xdp_sample'), '--core', 'hxdp', '--prove', '--json', '--out', join(dir, 'o')]);
       expect(r.status).toBe(1);
       const out = JSON.parse(r.stdout) as { fits?: boolean; unfit?: string; proof: { status: string } };
       expect(out.fits).toBe(false);
-      expect(out.unfit).toMatch(/does not fit core xdp2hw.*bpf_perf_event_output/);
+      expect(out.unfit).toMatch(/does not fit core hxdp.*bpf_perf_event_output/);
       expect(out.proof.status).toBe('proved');
       expect(r.stderr).toMatch(/does not fit core .*nothing written, proving the translation only/);
       expect(readdirSync(dir)).toEqual([]);
-      const plain = runCli(['compile', obj('xdp_sample'), '--json']);
+      const plain = runCli(['compile', obj('xdp_sample'), '--core', 'hxdp', '--json']);
       expect(plain.status).toBe(1);
       expect(plain.stdout).toBe('');
     } finally {

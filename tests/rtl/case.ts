@@ -53,6 +53,12 @@ export function programCase(name: string, packets?: number): ProgramCase {
   return { name, obj, program: obj.programs[0].name, fixture, inputs };
 }
 
+/** The TypeScript core alone, on the rows sessions() gives it. */
+export async function sessionsTs(c: ProgramCase, core: CoreConfig, lanes: number): Promise<CoreSession> {
+  const schedule = () => scheduleObject(c.obj, c.program, { core, lanes, strategy: 'list', timeLimitMs: 200 }).program;
+  return new CoreEngine({ schedule, core }).open(c.obj, c.program, c.fixture);
+}
+
 /** The TypeScript core and the RTL on the same rows (list schedule, `lanes` lanes of `core`). */
 export async function sessions(c: ProgramCase, core: CoreConfig, lanes: number, sim: RtlSimulator): Promise<{ ts: CoreSession; rtl: RtlSession }> {
   const schedule = () => scheduleObject(c.obj, c.program, { core, lanes, strategy: 'list', timeLimitMs: 200 }).program;

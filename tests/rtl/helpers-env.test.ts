@@ -2,7 +2,8 @@
 // bpf_get_smp_processor_id in xdp2hw_top.v's fixed unit) against the TypeScript core, packet by
 // packet and cycle by cycle, on a test program built here (tests/rtl/c/rtl_env.c): each packet calls
 // them 0-3 times as its first byte says, over batches (the clock and the generator's state carried
-// from one simulator process to the next) and both simulators.
+// from one simulator process to the next) and both simulators; and bpf_tail_call's refusal
+// (tests/rtl/c/rtl_tail.c).
 
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadFile } from '../../compiler/loader/index.js';
 import type { LoadedObject } from '../../compiler/loader/types.js';
+import { scheduleObject } from '../../compiler/schedule/index.js';
 import { XDP2HW } from '../../isa/index.js';
 import { cosimulate } from '../../simulator/cosim.js';
 import type { RunInput } from '../../simulator/engine.js';
@@ -57,4 +59,9 @@ describe.skipIf(TOOLS)('RTL ktime_get_ns, get_prandom_u32, get_smp_processor_id'
       expect(v.getBigUint64(8, true)).not.toBe(0n);
       expect(v.getBigUint64(32, true)).not.toBe(0n);
     });
+
+  it('refuses bpf_tail_call with one line naming it (the ROM holds one program: no prog array can name another)', () => {
+    const obj = buildC('rtl_tail');
+    expect(() => scheduleObject(obj, 'rtl_tail', { core: XDP2HW, lanes: 2, strategy: 'list', timeLimitMs: 200 })).toThrow(/^pc \d+: call to bpf_tail_call: the row schedule supports no tail calls/);
+  });
 });
