@@ -241,7 +241,8 @@ Written by \`xdp2hw verilog\` (compiler/emit/verilog) for core \`${core.name}\`,
   \`env.hex\`: bpf_ktime_get_ns's clock (value, step per call, step per packet) and bpf_get_prandom_u32's state.
   Maps: ${layout.maps.map((m) => `${m.name} (${m.type}, ${m.maxEntries} × ${m.valueSize} B at ${m.base})`).join(', ') || 'none'}.
 - \`xdp2hw_tb.v\`: reads \`packets.txt\` (a count, then per packet "length ifindex rx_queue" and its bytes in hex),
-  writes \`results.txt\` ("P index action cycles redirect_ifindex", "W address mask data" per map write, "O bytes").
+  writes \`results.txt\` ("P index action cycles redirect_ifindex via_map map key", "W address mask data" per map write,
+  "E index length map errno" and "D kind bytes hex" per perf record, "T clock state" after each packet, "O bytes").
 - \`make icarus\`, \`make verilator\`, \`make lint\` (verilator -Wall), \`make yosys\` (generic synth).
 `;
 }
