@@ -48,6 +48,7 @@ module xdp2hw_tb;
             if (mw_valid[li]) $fdisplay(fout, "W %h %h %h", mw_addr[li*32 +: 32], mw_mask[li*8 +: 8], mw_data[li*64 +: 64]);
     // the hash unit's map changes and value writes (signals of the top, by name)
     always @(posedge clk) begin
+        if (dut.top.hu_ev_op != 2'd0) $fdisplay(fout, "L %h %h %h %h", dut.top.hu_ev_map, dut.top.hu_ev_op, dut.top.hu_ev_flags, dut.top.hu_ev_key);
         if (dut.top.hu_ev_insert) $fdisplay(fout, "H %h %h %h", dut.top.hu_ev_map, dut.top.hu_ev_node, dut.top.hu_ev_key);
         if (dut.top.hu_ev_delete) $fdisplay(fout, "X %h %h", dut.top.hu_ev_map, dut.top.hu_ev_node);
         if (dut.top.hu_wr_en) $fdisplay(fout, "W %h %h %h", dut.top.hu_wr_addr, dut.top.hu_wr_mask, dut.top.hu_wr_data);

@@ -237,7 +237,7 @@ export const XDP2HW: CoreConfig = {
     mul: 3, // design target: a pipelined 64×64 multiplier on DSP slices, 3 stages
     div: 66, // design target: radix-2 iterative divider, one bit a cycle plus 2 (64-bit operands)
     helperCall: 1, // design target: the helper unit answers one cycle after the call (registered arguments), the PC stalls meanwhile
-    mapLookup: { ...HXDP.latency.mapLookup, hash: 1, lpm: 1 }, // RTL (xdp2hw_hashmap.v): the chain head's read; the walk adds a cycle per 8 key bytes and per node compared (isa/hashmap.ts; an LPM trie is one chain)
+    mapLookup: { ...HXDP.latency.mapLookup, hash: 1, lru: 1, lpm: 1 }, // RTL (xdp2hw_hashmap.v): the chain head's read; the walk adds a cycle per 8 key bytes and per node compared (isa/hashmap.ts; an LPM trie is one chain; an LRU update adds its list engine's cycles)
     hashWalk: true, // RTL: chained buckets with a free list of max_entries nodes (never refuses an insert the kernel accepts)
   },
   imemRows: 1024, // design choice: 1024 × 256-bit rows (≈ 8 BRAM36) so long programs such as l4lb fit
