@@ -287,7 +287,7 @@ module xdp2hw_hashmap #(
                 mv_t = (lmeta[mv_n][2:0] == T_LPEND) ? T_LFREE : T_FREE;
             end
             S_DEL: if (q_lru && insert) begin
-                /* verilator lint_off WIDTH */
+                /* verilator lint_off WIDTH */ // a chain node (NW bits) as a list node (LW bits)
                 mv_en = 1'b1; mv_n = target;
                 /* verilator lint_on WIDTH */
                 mv_t = (lmeta[mv_n][2:0] == T_LPEND) ? T_LFREE : T_FREE;
@@ -297,7 +297,7 @@ module xdp2hw_hashmap #(
     end
     // the move's reads: the node's neighbours, the destination head's first node
     wire [LW-1:0] mv_p = lprev[mv_n], mv_x = lnext[mv_n];
-    /* verilator lint_off WIDTH */
+    /* verilator lint_off WIDTH */ // a list type selects one of the map's five heads
     wire [LW-1:0] mv_h = h_a + mv_t;
     /* verilator lint_on WIDTH */
     wire [LW-1:0] mv_h1 = (mv_p == mv_h) ? mv_x : lnext[mv_h];   // list_move: unlink, then insert after the head
@@ -451,7 +451,7 @@ module xdp2hw_hashmap #(
                         state <= S_CMP;
                     end else if (q_op == 2'd1) begin   // lookup: answered now (an LRU node's reference bit set)
                         target <= cur;
-                        /* verilator lint_off WIDTH */
+                        /* verilator lint_off WIDTH */ // a chain node (NW bits) as a list node (LW bits)
                         if (q_lru && found) lmeta[cur] <= lmeta[cur] | 4'b1000;
                         /* verilator lint_on WIDTH */
                         state <= S_IDLE;
@@ -471,7 +471,7 @@ module xdp2hw_hashmap #(
                         rekey <= 1'b0;
                         target <= pop_node[NW-1:0];
                         new_node <= pop_node[NW-1:0];
-                        /* verilator lint_off WIDTH */
+                        /* verilator lint_off WIDTH */ // a chain node (NW bits) as a list node (LW bits)
                         old_node <= cur;
                         /* verilator lint_on WIDTH */
                         if (upd_err == 64'd0) begin
