@@ -48,8 +48,9 @@ export interface Latencies {
   /**
    * hash and per-CPU hash maps are chained tables that walk (xdp2hw's hash unit, isa/hashmap.ts):
    * a call costs helperCall + mapLookup.hash + a cycle per 8 key bytes and per node compared
-   * (+1 for a delete, +1 and a cycle per 8 value bytes for an update). Absent or false: every call
-   * on them costs helperCall + mapLookup.hash (hXDP's fixed-slot table).
+   * (+1 for a delete, +1 and a cycle per 8 value bytes for an update; an LRU hash with common
+   * lists walks the same with mapLookup.lru, its update adding the LRU engine's cycles). Absent or
+   * false: every call on them costs helperCall + mapLookup.hash (hXDP's fixed-slot table).
    */
   readonly hashWalk?: boolean;
   /** cycles a taken branch loses against one not taken (the younger rows are flushed) */
