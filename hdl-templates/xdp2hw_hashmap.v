@@ -15,6 +15,15 @@
 // the same prefix length and prefix; a full trie gives -ENOSPC, a prefix past the key's bits -EINVAL.
 // An LPM update of a present prefix rewrites the node's key too (the kernel's new node keeps the
 // bytes given). Memories read synchronously (BRAM style); heads, links and keys start from hash_*.hex.
+// LRU hash maps (common lists; a map whose lru_tf.hex entry, its target_free, is not 0): the
+// kernel's bpf_lru_list as the interpreter models it (simulator/maps/lru.ts), isa/hashmap.ts's
+// rules. List nodes 1..NODES are the hash nodes, then five heads a map (active, inactive, free,
+// local free, local pending) in lru_prev / lru_next, with a type and reference bit each (lru_meta);
+// per map the active and inactive counts and the inactive rotation's node. An update takes its node
+// first in the L_* states, one list step a cycle (the interpreter's KernelLru counts the same
+// ticks), evicting from the chains (doubly linked: hash_hprev, each node's bucket hash_hbkt) as it
+// goes, then walks; the node replaces a present key's node in its chain (which is freed) or goes at
+// the tail. These memories are read combinationally (LUT RAM / flip-flops, not block RAM).
 `default_nettype none
 
 module xdp2hw_hashmap #(
@@ -46,6 +55,9 @@ module xdp2hw_hashmap #(
     input  wire [63:0]   key_ptr,     // r2
     input  wire [63:0]   value_ptr,   // r3 (update)
     input  wire [63:0]   flags,       // r4 (update)
+    // an LRU map's helper call, for the testbench (the RTL engine replays it on the map model): op, flags
+    output wire [1:0]    ev_op,
+    output wire [63:0]   ev_flags,
     // one read port (8 bytes at a tagged pointer, combinational) and one map-memory write port
     output reg  [63:0]   rd_ptr,
     input  wire [63:0]   rd_data,
@@ -70,23 +82,50 @@ module xdp2hw_hashmap #(
     localparam [63:0] EEXIST = 64'hffff_ffff_ffff_ffef;   // -17
     localparam [63:0] EINVAL = 64'hffff_ffff_ffff_ffea;   // -22
     localparam [63:0] ENOSPC = 64'hffff_ffff_ffff_ffe4;   // -28
+    localparam [63:0] ENOMEM = 64'hffff_ffff_ffff_fff4;   // -12
     localparam [31:0] HASH_MUL = 32'h9e3779b1;
 
-    localparam [3:0] S_IDLE = 4'd0, S_PRE = 4'd1, S_KEY = 4'd2, S_HEAD = 4'd3, S_FIRST = 4'd4, S_CMP = 4'd5,
-                     S_DEL = 4'd6, S_ALLOC = 4'd7, S_COPY = 4'd8;
+    localparam [4:0] S_IDLE = 5'd0, S_PRE = 5'd1, S_KEY = 5'd2, S_HEAD = 5'd3, S_FIRST = 5'd4, S_CMP = 5'd5,
+                     S_DEL = 5'd6, S_ALLOC = 5'd7, S_COPY = 5'd8,
+                     // the LRU engine taking a node (bpf_lru_pop_free, common lists)
+                     L_DEC = 5'd9, L_FLUSH = 5'd10, L_ROT = 5'd11, L_ROTA = 5'd12, L_ROTI0 = 5'd13, L_ROTI = 5'd14,
+                     L_FREE = 5'd15, L_SHRINK = 5'd16, L_FORCE = 5'd17, L_TAKE = 5'd18;
+    // list types (simulator/maps/lru.ts ListType) and the kernel's nr_scans
+    localparam [2:0] T_ACTIVE = 3'd0, T_INACTIVE = 3'd1, T_FREE = 3'd2, T_LFREE = 3'd3, T_LPEND = 3'd4;
+    localparam [7:0] NR_SCANS = 8'd128;
+    localparam integer LN = NODES + 1 + 5 * MAPS;      // LRU list nodes: none, a node per hash node, five heads a map
+    localparam integer LW = $clog2(LN);
 
     reg [KW-1:0] keys  [0:NODES-1];
     reg [NW-1:0] links [0:NODES-1];
     reg [NW-1:0] heads [0:BUCKETS-1];
     reg [NW-1:0] free  [0:MAPS-1];
+    reg [NW-1:0] hprev [0:NODES-1];   // a node's predecessor in its chain (0: the chain's first)
+    reg [BW-1:0] hbkt  [0:NODES-1];   // a node's bucket
+    reg [LW-1:0] lprev [0:LN-1];
+    reg [LW-1:0] lnext [0:LN-1];
+    reg [3:0]    lmeta [0:LN-1];      // list type, reference bit (bit 3)
+    reg [7:0]    ltf   [0:MAPS-1];    // target_free of an LRU map; 0: not an LRU map
+    reg [31:0]   cnta  [0:MAPS-1];
+    reg [31:0]   cnti  [0:MAPS-1];
+    reg [LW-1:0] lrot  [0:MAPS-1];    // the node the next inactive rotation starts from
     initial begin
         $readmemh("hash_keys.hex", keys);
         $readmemh("hash_links.hex", links);
         $readmemh("hash_heads.hex", heads);
         $readmemh("hash_free.hex", free);
+        $readmemh("hash_hprev.hex", hprev);
+        $readmemh("hash_hbkt.hex", hbkt);
+        $readmemh("lru_prev.hex", lprev);
+        $readmemh("lru_next.hex", lnext);
+        $readmemh("lru_meta.hex", lmeta);
+        $readmemh("lru_tf.hex", ltf);
+        $readmemh("lru_cnta.hex", cnta);
+        $readmemh("lru_cnti.hex", cnti);
+        $readmemh("lru_rot.hex", lrot);
     end
 
-    reg [3:0]    state;
+    reg [4:0]    state;
     reg [1:0]    q_op;
     reg [7:0]    q_map;
     reg [31:0]   q_node_base, q_value_base, q_stride;
@@ -189,9 +228,86 @@ module xdp2hw_hashmap #(
     /* verilator lint_on UNUSEDSIGNAL */
     wire [MW-1:0] fm = q_map_w[MW-1:0];
     wire [NW-1:0] free_head = free[fm];
-    wire [63:0] upd_err = (q_flags > 64'd2 || bad_len) ? EINVAL : (found && q_flags == 64'd1) ? EEXIST
-                        : (!found && q_flags == 64'd2) ? ENOENT : (!found && free_head == {NW{1'b0}}) ? (q_lpm ? ENOSPC : E2BIG) : 64'd0;
+    wire [63:0] upd_err = (q_flags > 64'd2 || bad_len) ? EINVAL : (q_lru && !pop_ok) ? ENOMEM : (found && q_flags == 64'd1) ? EEXIST
+                        : (!found && q_flags == 64'd2) ? ENOENT : (!q_lru && !found && free_head == {NW{1'b0}}) ? (q_lpm ? ENOSPC : E2BIG) : 64'd0;
     wire [15:0] value_beats = (q_value_bytes + 16'd7) >> 3;
+
+    // -- the LRU engine (LRU maps): the map's list heads, the list step of this cycle
+    reg           q_lru, op_ev, pop_ok, replace;
+    reg  [LW-1:0] pop_node, old_node, lfirst, llast, lcur;
+    reg  [7:0]    li, nfree, ldone, want;
+    /* verilator lint_off WIDTH */ // list node numbers: LW bits
+    wire [LW-1:0] h_a = NODES + 1 + 5 * fm;
+    wire [LW-1:0] h_i = h_a + 1, h_f = h_a + 2, h_lf = h_a + 3, h_lp = h_a + 4;
+    /* verilator lint_on WIDTH */
+    wire [LW-1:0] a_first = lnext[h_a], a_tail = lprev[h_a], i_first = lnext[h_i], i_tail = lprev[h_i];
+    wire [LW-1:0] f_first = lnext[h_f], lf_first = lnext[h_lf], lp_tail = lprev[h_lp];
+    wire [LW-1:0] rot_next = lnext[lrot[fm]];
+    wire [LW-1:0] cur_prev = lprev[lcur];
+    wire          force_inactive = i_first != h_i;
+    wire [LW-1:0] force_tail = force_inactive ? i_tail : a_tail;
+    wire [LW-1:0] force_head = force_inactive ? h_i : h_a;
+    // a node's move to the head of a list (list_move, counts, reference cleared), an eviction
+    reg           mv_en, evict;
+    reg  [LW-1:0] mv_n;
+    reg  [2:0]    mv_t;
+    wire          tail_ref = lmeta[i_tail][3];
+    // the LRU update's outcome in its deciding cycle: a present key's node replaced (and freed)
+    wire          lru_replace = q_lru && q_op == 2'd2 && (state == S_FIRST || state == S_CMP) && decide && found && upd_err == 64'd0;
+    always @(*) begin
+        mv_en = 1'b0;
+        evict = 1'b0;
+        mv_n = lcur;
+        mv_t = T_ACTIVE;
+        case (state)
+            L_FLUSH: if (lp_tail != h_lp) begin
+                mv_en = 1'b1; mv_n = lp_tail; mv_t = lmeta[lp_tail][3] ? T_ACTIVE : T_INACTIVE;
+            end
+            L_ROTA: if (a_tail != h_a) begin
+                mv_en = 1'b1; mv_n = a_tail; mv_t = lmeta[a_tail][3] ? T_ACTIVE : T_INACTIVE;
+            end
+            L_ROTI: if (lcur != h_i && lmeta[lcur][3]) begin
+                mv_en = 1'b1; mv_n = lcur; mv_t = T_ACTIVE;
+            end
+            L_FREE: if (nfree < ltf[fm] && f_first != h_f) begin
+                mv_en = 1'b1; mv_n = f_first; mv_t = T_LFREE;
+            end
+            L_SHRINK: if (i_tail != h_i) begin
+                mv_en = 1'b1; mv_n = i_tail; mv_t = tail_ref ? T_ACTIVE : T_LFREE; evict = !tail_ref;
+            end
+            L_FORCE: if (force_tail != force_head) begin
+                mv_en = 1'b1; mv_n = force_tail; mv_t = T_LFREE; evict = 1'b1;
+            end
+            L_TAKE: if (lf_first != h_lf) begin
+                mv_en = 1'b1; mv_n = lf_first; mv_t = T_LPEND;
+            end
+            // bpf_lru_push_free: a failed update's node, a replaced one, a deleted one
+            S_ALLOC: if (q_lru && q_op == 2'd2 && ((err != 64'd0 && pop_ok) || replace)) begin
+                mv_en = 1'b1; mv_n = replace ? old_node : pop_node;
+                mv_t = (lmeta[mv_n][2:0] == T_LPEND) ? T_LFREE : T_FREE;
+            end
+            S_DEL: if (q_lru && insert) begin
+                /* verilator lint_off WIDTH */ // a chain node (NW bits) as a list node (LW bits)
+                mv_en = 1'b1; mv_n = target;
+                /* verilator lint_on WIDTH */
+                mv_t = (lmeta[mv_n][2:0] == T_LPEND) ? T_LFREE : T_FREE;
+            end
+            default: ;
+        endcase
+    end
+    // the move's reads: the node's neighbours, the destination head's first node
+    wire [LW-1:0] mv_p = lprev[mv_n], mv_x = lnext[mv_n];
+    /* verilator lint_off WIDTH */ // a list type selects one of the map's five heads
+    wire [LW-1:0] mv_h = h_a + mv_t;
+    /* verilator lint_on WIDTH */
+    wire [LW-1:0] mv_h1 = (mv_p == mv_h) ? mv_x : lnext[mv_h];   // list_move: unlink, then insert after the head
+    wire [2:0]    mv_ot = lmeta[mv_n][2:0];
+    // an eviction's chain unlink (its node is a hash node)
+    wire [NW-1:0] ev_hn = mv_n[NW-1:0];
+    wire [NW-1:0] ev_hp = hprev[at(ev_hn)];
+    wire [NW-1:0] ev_hx = links[at(ev_hn)];
+    assign ev_op = op_ev ? q_op : 2'd0;
+    assign ev_flags = q_flags;
     wire [15:0] key_beats = (q_key_bytes + 16'd7) >> 3;
 
     always @(*) begin
@@ -217,10 +333,34 @@ module xdp2hw_hashmap #(
     always @(posedge clk) begin
         if (rst) begin
             state <= S_IDLE;
+            op_ev <= 1'b0;
         end else begin
+            op_ev <= 1'b0;
+            if (mv_en) begin
+                lnext[mv_p] <= mv_x;
+                lprev[mv_x] <= mv_p;
+                lnext[mv_n] <= mv_h1;
+                lprev[mv_n] <= mv_h;
+                lprev[mv_h1] <= mv_n;
+                lnext[mv_h] <= mv_n;
+                lmeta[mv_n] <= {1'b0, mv_t};
+                if (mv_ot != mv_t) begin
+                    if (mv_ot == T_ACTIVE) cnta[fm] <= cnta[fm] - 32'd1;
+                    if (mv_ot == T_INACTIVE) cnti[fm] <= cnti[fm] - 32'd1;
+                    if (mv_t == T_ACTIVE) cnta[fm] <= cnta[fm] + 32'd1;
+                    if (mv_t == T_INACTIVE) cnti[fm] <= cnti[fm] + 32'd1;
+                end
+                if (mv_n == lrot[fm]) lrot[fm] <= mv_p;
+            end
+            if (evict) begin
+                if (ev_hp == {NW{1'b0}}) heads[hbkt[at(ev_hn)]] <= ev_hx;
+                else links[at(ev_hp)] <= ev_hx;
+                if (ev_hx != {NW{1'b0}}) hprev[at(ev_hx)] <= ev_hp;
+            end
             case (state)
                 S_IDLE: if (start) begin
                     q_op <= op; q_map <= map; q_lpm <= lpm;
+                    q_lru <= ltf[map[MW-1:0]] != 8'd0;
                     best <= {NW{1'b0}};
                     best_len <= 32'd0; q_node_base <= node_base; q_bucket_base <= bucket_base[BW-1:0];
                     q_bits <= bits; q_key_bytes <= key_bytes; q_value_bytes <= value_bytes;
@@ -238,7 +378,62 @@ module xdp2hw_hashmap #(
                 S_KEY: begin
                     key[beat*64 +: 64] <= rd_data;
                     beat <= beat + 16'd1;
-                    if (beat + 16'd1 == key_beats) state <= S_HEAD;
+                    if (beat + 16'd1 == key_beats) begin
+                        // an LRU update with valid flags takes its node first
+                        state <= (q_lru && q_op == 2'd2 && q_flags <= 64'd2) ? L_DEC : S_HEAD;
+                        op_ev <= q_lru;
+                        pop_ok <= 1'b0;
+                    end
+                end
+                L_DEC: state <= (lf_first != h_lf) ? L_TAKE : L_FLUSH;
+                L_FLUSH: if (lp_tail == h_lp) state <= L_ROT;
+                L_ROT: if (cnti[fm] < cnta[fm]) begin
+                    lfirst <= a_first;
+                    li <= 8'd0;
+                    state <= L_ROTA;
+                end else state <= L_ROTI0;
+                L_ROTA: if (a_tail == h_a) state <= L_ROTI0;
+                else begin
+                    li <= li + 8'd1;
+                    if (li + 8'd1 == NR_SCANS || a_tail == lfirst) state <= L_ROTI0;
+                end
+                L_ROTI0: begin
+                    nfree <= 8'd0;
+                    if (i_first == h_i) state <= L_FREE;
+                    else begin
+                        llast <= (rot_next == h_i) ? i_first : rot_next;
+                        lcur <= lrot[fm];
+                        li <= 8'd0;
+                        state <= L_ROTI;
+                    end
+                end
+                L_ROTI: if (lcur == h_i) lcur <= i_tail;
+                else if (lcur == llast || li + 8'd1 == NR_SCANS) begin
+                    lrot[fm] <= cur_prev;   // after the move's own update of it
+                    state <= L_FREE;
+                end else begin
+                    lcur <= cur_prev;
+                    li <= li + 8'd1;
+                end
+                L_FREE: if (nfree < ltf[fm] && f_first != h_f) nfree <= nfree + 8'd1;
+                else if (nfree < ltf[fm]) begin
+                    want <= ltf[fm] - nfree;
+                    ldone <= 8'd0;
+                    li <= 8'd0;
+                    state <= L_SHRINK;
+                end else state <= L_TAKE;
+                L_SHRINK: if (i_tail == h_i) state <= (ldone != 8'd0) ? L_TAKE : L_FORCE;
+                else begin
+                    ldone <= ldone + {7'd0, evict};
+                    li <= li + 8'd1;
+                    if ((evict && ldone + 8'd1 == want) || li + 8'd1 == NR_SCANS)
+                        state <= (ldone + {7'd0, evict} != 8'd0) ? L_TAKE : L_FORCE;
+                end
+                L_FORCE: state <= L_TAKE;
+                L_TAKE: begin
+                    pop_ok <= lf_first != h_lf;
+                    pop_node <= lf_first;
+                    state <= S_HEAD;
                 end
                 S_HEAD: begin   // head_addr is read at this edge
                     bucket <= head_addr;
@@ -254,8 +449,11 @@ module xdp2hw_hashmap #(
                         cur <= (state == S_FIRST) ? head_q : link_q;
                         if (state == S_FIRST) prev <= {NW{1'b0}};
                         state <= S_CMP;
-                    end else if (q_op == 2'd1) begin   // lookup: answered now
+                    end else if (q_op == 2'd1) begin   // lookup: answered now (an LRU node's reference bit set)
                         target <= cur;
+                        /* verilator lint_off WIDTH */ // a chain node (NW bits) as a list node (LW bits)
+                        if (q_lru && found) lmeta[cur] <= lmeta[cur] | 4'b1000;
+                        /* verilator lint_on WIDTH */
                         state <= S_IDLE;
                     end else if (q_op == 2'd3) begin   // delete: unlink now, free next cycle
                         target <= cur;
@@ -263,17 +461,48 @@ module xdp2hw_hashmap #(
                         if (found) begin
                             if (prev == {NW{1'b0}}) heads[bucket] <= link_q;
                             else links[at(prev)] <= link_q;
+                            if (link_q != {NW{1'b0}}) hprev[at(link_q)] <= prev;
                         end
                         state <= S_DEL;
+                    end else if (q_lru) begin   // LRU update: the taken node at the tail, or in the found node's place
+                        err <= upd_err;
+                        insert <= !found && upd_err == 64'd0;
+                        replace <= lru_replace;
+                        rekey <= 1'b0;
+                        target <= pop_node[NW-1:0];
+                        new_node <= pop_node[NW-1:0];
+                        /* verilator lint_off WIDTH */ // a chain node (NW bits) as a list node (LW bits)
+                        old_node <= cur;
+                        /* verilator lint_on WIDTH */
+                        if (upd_err == 64'd0) begin
+                            keys[at(pop_node[NW-1:0])] <= key_m;
+                            hbkt[at(pop_node[NW-1:0])] <= bucket;
+                            if (found) begin
+                                if (prev == {NW{1'b0}}) heads[bucket] <= pop_node[NW-1:0];
+                                else links[at(prev)] <= pop_node[NW-1:0];
+                                links[at(pop_node[NW-1:0])] <= link_q;
+                                hprev[at(pop_node[NW-1:0])] <= prev;
+                                if (link_q != {NW{1'b0}}) hprev[at(link_q)] <= pop_node[NW-1:0];
+                                lmeta[pop_node] <= {1'b1, T_LPEND};   // bpf_lru_node_set_ref of the new node
+                            end else begin
+                                if (last == {NW{1'b0}}) heads[bucket] <= pop_node[NW-1:0];
+                                else links[at(last)] <= pop_node[NW-1:0];
+                                hprev[at(pop_node[NW-1:0])] <= last;
+                            end
+                        end
+                        state <= S_ALLOC;
                     end else begin   // update: link a new node at the tail, or take the found one
                         err <= upd_err;
                         insert <= !found && upd_err == 64'd0;
+                        replace <= 1'b0;
                         rekey <= q_lpm && found && upd_err == 64'd0;
                         target <= found ? cur : free_head;
                         new_node <= free_head;
                         if (q_lpm && found && upd_err == 64'd0) keys[at(cur)] <= key_m;
                         if (!found && upd_err == 64'd0) begin
                             keys[at(free_head)] <= key_m;
+                            hprev[at(free_head)] <= last;
+                            hbkt[at(free_head)] <= bucket;
                             if (last == {NW{1'b0}}) heads[bucket] <= free_head;
                             else links[at(last)] <= free_head;
                         end
@@ -281,7 +510,7 @@ module xdp2hw_hashmap #(
                     end
                 end
                 S_DEL: begin
-                    if (insert) begin
+                    if (insert && !q_lru) begin
                         links[at(target)] <= free[fm];
                         free[fm] <= target;
                     end
@@ -289,7 +518,7 @@ module xdp2hw_hashmap #(
                 end
                 S_ALLOC: begin
                     if (insert) begin
-                        free[fm] <= freelink_q;
+                        if (!q_lru) free[fm] <= freelink_q;
                         links[at(new_node)] <= {NW{1'b0}};
                     end
                     beat <= 16'd0;
@@ -316,6 +545,16 @@ module xdp2hw_hashmap #(
         ev_delete = 1'b0;
         ev_map = q_map;
         ev_node = node_in_map;
+        /* verilator lint_off WIDTH */ // list and chain node numbers in a 32-bit node index
+        if (evict) begin   // an LRU eviction
+            ev_delete = 1'b1;
+            ev_node = mv_n - 1'b1 - q_node_base;
+        end
+        if (lru_replace) begin   // the replaced node of an LRU update (freed when the update allocates)
+            ev_delete = 1'b1;
+            ev_node = cur - 1'b1 - q_node_base;
+        end
+        /* verilator lint_on WIDTH */
         if ((state == S_FIRST || state == S_CMP) && decide && q_op == 2'd1) begin
             done = 1'b1;
             /* verilator lint_off WIDTH */ // a node link (NW bits) in a 32-bit offset
@@ -328,7 +567,7 @@ module xdp2hw_hashmap #(
             r0 = insert ? 64'd0 : bad_len ? EINVAL : ENOENT;
             ev_delete = insert;
         end
-        if (state == S_ALLOC) ev_insert = insert || rekey;
+        if (state == S_ALLOC) ev_insert = insert || rekey || replace;
         if (state == S_COPY) begin
             wr_en = (err == 64'd0);
             wr_addr = slot + {13'd0, beat, 3'd0};

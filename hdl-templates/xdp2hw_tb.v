@@ -68,6 +68,7 @@ module xdp2hw_tb;
         end
     // the hash unit's map changes, its and the array unit's value writes (signals of the top, by name)
     always @(posedge clk) begin
+        if (dut.top.hu_ev_op != 2'd0) $fdisplay(fout, "L %h %h %h %h", dut.top.hu_ev_map, dut.top.hu_ev_op, dut.top.hu_ev_flags, dut.top.hu_ev_key);
         if (dut.top.hu_ev_insert) $fdisplay(fout, "H %h %h %h", dut.top.hu_ev_map, dut.top.hu_ev_node, dut.top.hu_ev_key);
         if (dut.top.hu_ev_delete) $fdisplay(fout, "X %h %h", dut.top.hu_ev_map, dut.top.hu_ev_node);
         if (dut.top.uw_en) $fdisplay(fout, "W %h %h %h", dut.top.uw_addr, dut.top.uw_mask, dut.top.uw_data);

@@ -527,6 +527,8 @@ module xdp2hw_top #(
     wire [7:0]    hu_ev_map;
     wire [31:0]   hu_ev_node;
     wire [HASH_KW-1:0] hu_ev_key;
+    wire [1:0]    hu_ev_op;      // an LRU map's call (the RTL engine replays it on its map model)
+    wire [63:0]   hu_ev_flags;
     /* verilator lint_on UNUSEDSIGNAL */
     generate
         if (HASH_MAPS > 0) begin : hash
@@ -540,7 +542,7 @@ module xdp2hw_top #(
                 .value_ptr(call_args[128 +: 64]), .flags(call_args[192 +: 64]),
                 .rd_ptr(hu_rd_ptr), .rd_data(help_rdata), .wr_en(hu_wr_en), .wr_addr(hu_wr_addr), .wr_mask(hu_wr_mask),
                 .wr_data(hu_wr_data), .done(hu_done), .r0(hu_r0), .ev_insert(hu_ev_insert), .ev_delete(hu_ev_delete),
-                .ev_map(hu_ev_map), .ev_node(hu_ev_node), .ev_key(hu_ev_key));
+                .ev_map(hu_ev_map), .ev_node(hu_ev_node), .ev_key(hu_ev_key), .ev_op(hu_ev_op), .ev_flags(hu_ev_flags));
         end else begin : no_hash
             assign hu_rd_ptr = 64'd0;
             assign hu_done = 1'b0;
@@ -554,6 +556,8 @@ module xdp2hw_top #(
             assign hu_ev_map = 8'd0;
             assign hu_ev_node = 32'd0;
             assign hu_ev_key = {HASH_KW{1'b0}};
+            assign hu_ev_op = 2'd0;
+            assign hu_ev_flags = 64'd0;
         end
     endgenerate
     // the units' write port (the hash unit's and the array unit's value copies, never in one cycle)

@@ -48,8 +48,9 @@ export interface Latencies {
   /**
    * hash and per-CPU hash maps are chained tables that walk (xdp2hw's hash unit, isa/hashmap.ts):
    * a call costs helperCall + mapLookup.hash + a cycle per 8 key bytes and per node compared
-   * (+1 for a delete, +1 and a cycle per 8 value bytes for an update). Absent or false: every call
-   * on them costs helperCall + mapLookup.hash (hXDP's fixed-slot table).
+   * (+1 for a delete, +1 and a cycle per 8 value bytes for an update; an LRU hash with common
+   * lists walks the same with mapLookup.lru, its update adding the LRU engine's cycles). Absent or
+   * false: every call on them costs helperCall + mapLookup.hash (hXDP's fixed-slot table).
    */
   readonly hashWalk?: boolean;
   /** cycles a taken branch loses against one not taken (the younger rows are flushed) */
@@ -237,7 +238,7 @@ export const XDP2HW: CoreConfig = {
     mul: 3, // design target: a pipelined 64×64 multiplier on DSP slices, 3 stages
     div: 66, // design target: radix-2 iterative divider, one bit a cycle plus 2 (64-bit operands)
     helperCall: 1, // design target: the helper unit answers one cycle after the call (registered arguments), the PC stalls meanwhile
-    mapLookup: { ...HXDP.latency.mapLookup, hash: 1, lpm: 1 }, // RTL (xdp2hw_hashmap.v): the chain head's read; the walk adds a cycle per 8 key bytes and per node compared (isa/hashmap.ts; an LPM trie is one chain)
+    mapLookup: { ...HXDP.latency.mapLookup, hash: 1, lru: 1, lpm: 1 }, // RTL (xdp2hw_hashmap.v): the chain head's read; the walk adds a cycle per 8 key bytes and per node compared (isa/hashmap.ts; an LPM trie is one chain; an LRU update adds its list engine's cycles)
     hashWalk: true, // RTL: chained buckets with a free list of max_entries nodes (never refuses an insert the kernel accepts)
   },
   imemRows: 1024, // design choice: 1024 × 256-bit rows (≈ 8 BRAM36) so long programs such as l4lb fit

@@ -10,6 +10,8 @@
 // lists its bucket's keys in the order they were inserted, which is the order the map models keep
 // (insertion order), so the walk of a key follows from the model alone.
 
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import type { CoreConfig } from './core.js';
 
 /** Bytes the hash unit reads or writes a cycle (key fetch and value copy): its memory port. */
@@ -70,7 +72,7 @@ export type HashOp = 1 | 2 | 3;
  * per HASH_PORT_BYTES of value copied. The same whatever the result (the unit idles through a
  * refused update's copy).
  */
-export function hashOpCycles(core: CoreConfig, op: HashOp, keySize: number, valueSize: number, steps: number, family: 'hash' | 'lpm' = 'hash'): number {
+export function hashOpCycles(core: CoreConfig, op: HashOp, keySize: number, valueSize: number, steps: number, family: 'hash' | 'lpm' | 'lru' = 'hash'): number {
   const beats = (n: number) => Math.ceil(n / HASH_PORT_BYTES);
   const base = core.latency.helperCall + core.latency.mapLookup[family] + beats(keySize) + steps;
   return op === 1 ? base : op === 3 ? base + 1 : base + 1 + beats(valueSize);
@@ -90,10 +92,72 @@ export interface MapShape {
  * of max_entries nodes (every key in one bucket), then allocating and copying its value.
  */
 export function hashWorstCycles(core: CoreConfig, map: MapShape): number | undefined {
-  const family = map.type === 'hash' || map.type === 'percpu_hash' ? 'hash' : map.type === 'lpm_trie' ? 'lpm' : undefined;
+  const family = map.type === 'hash' || map.type === 'percpu_hash' ? 'hash' : map.type === 'lpm_trie' ? 'lpm' : map.type === 'lru_hash' ? 'lru' : undefined;
   if (!core.latency.hashWalk || family === undefined) return undefined;
-  return hashOpCycles(core, 2, map.keySize, map.valueSize, map.maxEntries, family);
+  return hashOpCycles(core, 2, map.keySize, map.valueSize, map.maxEntries, family) + (family === 'lru' ? lruPopWorstCycles(map.maxEntries) : 0);
 }
+
+// -- LRU hash maps (common LRU lists, one CPU): the kernel's bpf_lru_list as the interpreter models
+// it (simulator/maps/lru.ts), in the hash unit as a list engine over node link memories. Every list
+// node (a map's max_entries nodes, and five heads a map: active, inactive, free, local free, local
+// pending) has prev / next links, a list type and a reference bit. A program's lookup sets the
+// bit in the cycle its walk decides; a delete frees the node (bpf_lru_push_free) in its free cycle;
+// an update first takes a node (bpf_lru_pop_free) in a state machine of one list step a cycle
+// (KernelLru.ticks counts them where the model decides: lruPop below), evictions unlinking their
+// element from its chain in the same cycle (chains are doubly linked, each node knowing its
+// bucket), then walks the chain as a hash update (the evicted keys are gone from it), puts the new
+// node in the old element's place in its chain (or at the tail) and frees the old node (or the new
+// one when the update fails) in its allocate cycle.
+
+/**
+ * num_possible_cpus() of this machine (the kernel oracle's), from sysfs; else the CPUs Node sees:
+ * the CPU count the LRU maps' batches follow (the interpreter's models and the RTL's lists alike).
+ */
+export function hostPossibleCpus(): number {
+  try {
+    const text = readFileSync('/sys/devices/system/cpu/possible', 'utf8').trim();
+    return text.split(',').reduce((n, r) => {
+      const [a, b] = r.split('-').map(Number);
+      return n + (b === undefined ? 1 : b - a + 1);
+    }, 0);
+  } catch {
+    return availableParallelism();
+  }
+}
+
+/** LOCAL_FREE_TARGET of the kernel: a common LRU's largest batch, and the nodes a rotation or shrink scans. */
+export const LRU_LOCAL_FREE_TARGET = 128;
+
+/** The kernel's target_free of a common LRU map of `nodes` nodes on `possibleCpus` CPUs. */
+export function lruTargetFree(nodes: number, possibleCpus: number): number {
+  return Math.min(Math.max(Math.floor(Math.floor(nodes / possibleCpus) / 2), 1), LRU_LOCAL_FREE_TARGET);
+}
+
+/**
+ * The most cycles the LRU engine can spend taking a node (lruPop): the pending flush (at most
+ * every node), the rotations (nr_scans each, the inactive one passing its head once more per
+ * node scanned at most), a batch of target_free (at most nr_scans), the shrink, and the fixed states.
+ */
+export function lruPopWorstCycles(maxEntries: number): number {
+  const scans = LRU_LOCAL_FREE_TARGET;
+  return maxEntries + 1 + 1 + scans + 1 + (2 * scans + 1) + (scans + 1) + (scans + 1) + 1 + 2;
+}
+
+/** An LRU map's lists as the hash unit holds them: node indexes within the map, head to tail. */
+export interface LruImage {
+  /** [active, inactive, free, local free, local pending]; nodes in no list are appended to the free list */
+  readonly lists: readonly (readonly number[])[];
+  /** nodes whose reference bit is set */
+  readonly refs: ReadonlySet<number>;
+  /** the active and inactive lists' counts (the kernel's counts, which the rotation compares) */
+  readonly counts: readonly number[];
+  /** the node the next inactive rotation starts from; -1: the inactive list's head */
+  readonly rotation: number;
+}
+
+/** List heads a map has in the LRU link memory (ListType order). */
+export const LRU_HEADS = 5;
+
 
 /** The least helperCall + mapLookup.hash the unit can meet (a cycle to latch the call, one to read the head). */
 export const HASH_MIN_FIXED = 2;
@@ -124,6 +188,8 @@ export function hashTableImage(keys: readonly Uint8Array[], maxEntries: number, 
 
 /** Where one hash map sits in the hash unit (the emitter's layout). */
 export interface HashPlace {
+  /** an LRU hash map: its target_free (lruTargetFree) */
+  readonly lru?: { readonly targetFree: number };
   readonly node: number;
   readonly bucket: number;
   readonly bits: number;
@@ -150,11 +216,24 @@ function hexLines(values: ArrayLike<number>, digits: number): string {
  * The hash unit's $readmemh files (hash_keys.hex, hash_links.hex, hash_heads.hex, hash_free.hex)
  * holding `keys` (per map index, insertion order; undefined for a map that is not the unit's).
  */
-export function hashUnitFiles(size: HashUnitSize, places: readonly (HashPlace | undefined)[], keys: readonly (readonly Uint8Array[] | undefined)[]): Record<string, string> {
+export function hashUnitFiles(size: HashUnitSize, places: readonly (HashPlace | undefined)[], keys: readonly (readonly Uint8Array[] | undefined)[],
+  lru: readonly (LruImage | undefined)[] = []): Record<string, string> {
   const keyMem: string[] = new Array(size.nodes).fill('0'.repeat(size.keyBits / 4));
   const links = new Int32Array(size.nodes);
+  const hprev = new Int32Array(size.nodes);
+  const hbkt = new Int32Array(size.nodes);
   const heads = new Int32Array(size.buckets);
   const free = new Int32Array(Math.max(1, size.maps));
+  // the LRU link memory: list node 1 + n for hash node n, then LRU_HEADS heads a map
+  const lnodes = lruListNodes(size);
+  const lprev = new Int32Array(lnodes);
+  const lnext = new Int32Array(lnodes);
+  const lmeta = new Int32Array(lnodes);
+  const maps = Math.max(1, size.maps);
+  const tf = new Int32Array(maps);
+  const cnta = new Int32Array(maps);
+  const cnti = new Int32Array(maps);
+  const rot = new Int32Array(maps);
   places.forEach((p, m) => {
     if (!p) return;
     const ks = keys[m] ?? [];
@@ -162,7 +241,35 @@ export function hashUnitFiles(size: HashUnitSize, places: readonly (HashPlace | 
     const global = (v: number) => (v === 0 ? 0 : v + p.node);
     img.head.forEach((v, b) => { heads[p.bucket + b] = global(v); });
     for (let n = 0; n < p.maxEntries; n++) links[p.node + n] = global(img.next[n]);
+    // chains doubly linked, each node knowing its bucket (an LRU eviction unlinks in one cycle)
+    img.head.forEach((v, b) => {
+      for (let n = v, prev = 0; n !== 0; prev = n, n = img.next[n - 1]) {
+        hprev[p.node + n - 1] = global(prev);
+        hbkt[p.node + n - 1] = p.bucket + b;
+      }
+    });
     free[m] = global(img.free);
+    if (p.lru) {
+      const li = lru[m] ?? { lists: [[], [], [], [], []], refs: new Set<number>(), counts: [0, 0], rotation: -1 };
+      const head = (t: number) => size.nodes + 1 + LRU_HEADS * m + t;
+      const seen = new Uint8Array(p.maxEntries);
+      const lists = li.lists.map((l) => [...l]);
+      for (const l of lists) for (const n of l) seen[n] = 1;
+      for (let n = 0; n < p.maxEntries; n++) if (!seen[n]) lists[2].push(n);
+      lists.forEach((l, t) => {
+        const ids = [head(t), ...l.map((n) => p.node + n + 1), head(t)];
+        for (let k = 1; k < ids.length; k++) {
+          lnext[ids[k - 1]] = ids[k];
+          lprev[ids[k]] = ids[k - 1];
+        }
+        lmeta[head(t)] = t;
+        for (const n of l) lmeta[p.node + n + 1] = t | (li.refs.has(n) ? 8 : 0);
+      });
+      tf[m] = p.lru.targetFree;
+      cnta[m] = li.counts[0];
+      cnti[m] = li.counts[1];
+      rot[m] = li.rotation < 0 ? head(1) : p.node + li.rotation + 1;
+    }
     ks.forEach((k, i) => {
       let hex = '';
       for (let b = size.keyBits / 8 - 1; b >= 0; b--) hex += (b < p.keySize ? (k[b] ?? 0) : 0).toString(16).padStart(2, '0');
@@ -170,12 +277,27 @@ export function hashUnitFiles(size: HashUnitSize, places: readonly (HashPlace | 
     });
   });
   const nw = Math.ceil(Math.ceil(Math.log2(size.nodes + 1)) / 4) || 1;
+  const lw = Math.ceil(Math.ceil(Math.log2(lnodes)) / 4) || 1;
   return {
     'hash_keys.hex': `${keyMem.join('\n')}\n`,
     'hash_links.hex': hexLines(links, nw),
     'hash_heads.hex': hexLines(heads, nw),
     'hash_free.hex': hexLines(free, nw),
+    'hash_hprev.hex': hexLines(hprev, nw),
+    'hash_hbkt.hex': hexLines(hbkt, Math.ceil(Math.ceil(Math.log2(size.buckets)) / 4) || 1),
+    'lru_prev.hex': hexLines(lprev, lw),
+    'lru_next.hex': hexLines(lnext, lw),
+    'lru_meta.hex': hexLines(lmeta, 1),
+    'lru_tf.hex': hexLines(tf, 2),
+    'lru_cnta.hex': hexLines(cnta, 8),
+    'lru_cnti.hex': hexLines(cnti, 8),
+    'lru_rot.hex': hexLines(rot, lw),
   };
+}
+
+/** Entries of the LRU link memory: none (0), a list node per hash node, LRU_HEADS heads a map. */
+export function lruListNodes(size: HashUnitSize): number {
+  return size.nodes + 1 + LRU_HEADS * Math.max(1, size.maps);
 }
 
 /** An LPM key's prefix length (bytes 0-3, little-endian). */

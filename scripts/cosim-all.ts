@@ -1,6 +1,7 @@
 // The co-simulation matrix: every program the RTL core runs × lanes × simulator, each on its
 // traffic.pcap (+ maps.json, run.json), the TypeScript core beside the RTL, packet by packet.
-// hash_stress is the hash unit's stress case (tests/rtl/hash-case.ts). Prints one line per cell and exits 1 on any mismatch. Heavy (a Verilator build per cell): run
+// hash_stress is the hash unit's stress case (tests/rtl/hash-case.ts), lru_stress its LRU engine's
+// (tests/rtl/lru-case.ts). Prints one line per cell and exits 1 on any mismatch. Heavy (a Verilator build per cell): run
 // under nice, one at a time.
 //   npx tsx scripts/cosim-all.ts [--sim icarus,verilator] [--lanes 1,2,4] [--packets N] [--programs a,b] [--core xdp2hw] [--help]
 // Bad options: one line on stderr, exit 2; a program the RTL refuses: a REFUSED line for the cell (exit 1).
@@ -14,6 +15,7 @@ import type { RtlSimulator } from '../simulator/rtl/engine.js';
 import { ROOT } from '../tests/helpers/paths.js';
 import { cosimCase, programCase, RTL_PROGRAMS } from '../tests/rtl/case.js';
 import { hashStressCase } from '../tests/rtl/hash-case.js';
+import { lruStressCase } from '../tests/rtl/lru-case.js';
 
 const USAGE = `usage: npx tsx scripts/cosim-all.ts [options]
   Co-simulates programs of programs/ (and hash_stress) on the TypeScript core and the RTL, packet by packet.
@@ -65,9 +67,9 @@ const values = parsed;
 async function main(): Promise<number> {
   const core = CORE_PRESETS[values.core];
   let bad = 0;
-  for (const name of values.programs ? values.programs.split(',') : [...RTL_PROGRAMS, 'hash_stress']) {
-    // hash_stress: the hash unit's own case (tests/rtl/hash-case.ts), all of its packets
-    const c = name === 'hash_stress' ? hashStressCase() : programCase(name, Number(values.packets));
+  for (const name of values.programs ? values.programs.split(',') : [...RTL_PROGRAMS, 'hash_stress', 'lru_stress']) {
+    // hash_stress, lru_stress: the hash unit's own cases (tests/rtl/hash-case.ts, lru-case.ts), all of their packets
+    const c = name === 'hash_stress' ? hashStressCase() : name === 'lru_stress' ? lruStressCase() : programCase(name, Number(values.packets));
     for (const lanes of values.lanes.split(',').map(Number))
       for (const sim of values.sim.split(',') as RtlSimulator[]) {
         const t0 = Date.now();

@@ -10,7 +10,7 @@ import { FALL } from '../vliw/compile.js';
 import type { CompiledRow } from '../vliw/compile.js';
 import { CHUNK_SHIFT, specializeRows, STATE_SIZE, T } from './specialize.js';
 import type { RowFn } from './specialize.js';
-import { callCycles, Stall, STALL_KINDS, Producer } from './timing.js';
+import { callCycles, lateCycles, Stall, STALL_KINDS, Producer } from './timing.js';
 import type { CoreTiming, RowTiming } from './timing.js';
 import type { BpfMap } from '../maps/types.js';
 
@@ -71,6 +71,7 @@ export class CorePipeline {
     const fns = (this.fns ??= specializeRows({
       m, timing: this.t, S: this.state, stalls: this.stalls, issued: this.issued, sink: this, mapOf: this.mapOf, regionKind: this.regionKind,
       callCycles: (mi, id) => callCycles(this.t, m, mi, id, this.mapAt),
+      lateCycles: () => lateCycles(this.t),
       helperData: (id, r2, r4, r3hi = 0, r5 = 0) => this.t.helperData(id, r2, r4, this.staleTail(), { r3hi, r5, packetLength: this.packetLength() }),
     }, this.rows));
     const S = this.state;
@@ -103,8 +104,9 @@ export class CorePipeline {
       const why = stall > 0 ? this.stallWhy : -1;
       t += stall;
       if (tm.loads) this.resolveLoads(m, tm);
-      const helperStall = tm.helper < 0 ? 0 : this.helperStall(m, r);
+      let helperStall = tm.helper < 0 ? 0 : this.helperStall(m, r);
       const step = this.execute(m, row);
+      if (tm.helper >= 0) helperStall += lateCycles(this.t);
       if (step !== FALL && step !== EXIT && step < 0) return this.end(t, step);
       const fwd = this.trace ? this.forwarded(tm, t) : 0;
       this.commit(tm, r, t, helperStall);

@@ -44,6 +44,8 @@ export interface RowEnv {
   readonly regionKind: (hi: number) => number;
   /** cycles of a call (timing.ts callCycles) by the map r1 names and the helper id */
   readonly callCycles: (mi: number | undefined, helperId: number) => number;
+  /** cycles of the call priced once it ran (timing.ts lateCycles: an LRU update) */
+  readonly lateCycles: () => number;
   /** the helper unit's data cycles of a call (timing.ts helperData on the running packet; r3's high word and r5 for bpf_perf_event_output) */
   readonly helperData: (id: number, r2: number, r4: number, r3hi?: number, r5?: number) => number;
 }
@@ -70,7 +72,7 @@ function rowSource(r: number, tm: RowTiming, row: CompiledRow, t: CoreTiming, la
     const id = t.helperIds[r];
     const data = id === HELPER_CSUM_DIFF || id === HELPER_ADJUST_TAIL ? ` + helperData(${id}, L[2], L[4])`
       : id === HELPER_PERF_EVENT_OUTPUT ? ` + helperData(${id}, L[2], L[4], H[3], L[5])` : '';
-    out.push('sink.calls++;', 'const mi = mapOf(H[1]);', `const hs = (mi === undefined ? ${t.helperCall} : callCycles(mi, ${id}))${data};`);
+    out.push('sink.calls++;', 'const mi = mapOf(H[1]);', `let hs = (mi === undefined ? ${t.helperCall} : callCycles(mi, ${id}))${data};`);
   }
   const c = row.copies;
   for (let k = 0; k < c.length; k += 2) out.push(`L[${c[k + 1]}] = L[${c[k]}]; H[${c[k + 1]}] = H[${c[k]}];`);
@@ -80,6 +82,7 @@ function rowSource(r: number, tm: RowTiming, row: CompiledRow, t: CoreTiming, la
       `m.count++; out = h${r}_${k}();`,
       `if (out !== FALL) { if (out === EXIT || out >= 0) { if (next === FALL) { next = out; win = ${k}; } } else { sink.cycles = t + 1; return out; } }`,
     );
+  if (helper) out.push('hs += lateCycles();');
   for (let k = 0, i = 0; k < w.length; k += 5, i++) {
     const [reg, lane, lat, kind, own] = [w[k], w[k + 1], w[k + 2], w[k + 3], w[k + 4]];
     const ready = `t + ${lat >= 0 ? lat : `ll${i}`}${kind === Producer.HELPER && helper ? ' + hs' : ''}`;
@@ -116,11 +119,11 @@ export function specializeRows(env: RowEnv, rows: readonly CompiledRow[]): RowFn
       values.push(timing.rows[r].early);
       cases.push(`case ${r}: {\n${rowSource(r, timing.rows[r], row, timing, r === last)}\n}`);
     }
-    const params = ['m', 'L', 'H', 'S', 'T', 'stalls', 'issued', 'sink', 'mapOf', 'regionKind', 'callCycles', 'helperData', 'loadLatency', 'FALL', 'EXIT', ...names];
+    const params = ['m', 'L', 'H', 'S', 'T', 'stalls', 'issued', 'sink', 'mapOf', 'regionKind', 'callCycles', 'lateCycles', 'helperData', 'loadLatency', 'FALL', 'EXIT', ...names];
     const body = `return function rows${first}to${last}(r) {\nlet t = S[T];\nswitch (r) {\n${cases.join('\n')}\n}\nreturn ${rows.length};\n};`;
     // built from the timing tables' numbers only (no input text reaches the source)
     const make = new Function(...params, body) as (...a: unknown[]) => RowFn;
-    fns.push(make(m, m.L, m.H, env.S, T, env.stalls, env.issued, env.sink, env.mapOf, env.regionKind, env.callCycles, env.helperData, timing.loadLatency, FALL, EXIT, ...values));
+    fns.push(make(m, m.L, m.H, env.S, T, env.stalls, env.issued, env.sink, env.mapOf, env.regionKind, env.callCycles, env.lateCycles, env.helperData, timing.loadLatency, FALL, EXIT, ...values));
   }
   return fns;
 }

@@ -33,12 +33,14 @@ export interface CoreTiming {
   readonly helperIds: Int32Array;
   /** per map index, a hash map whose calls walk chains (hashWalk cores), else undefined */
   readonly walks: readonly (HashWalk | undefined)[];
+  /** an LRU update's walk, priced once the update has run (lateCycles) */
+  readonly late: { pending?: { keys: Uint8Array[]; key: Uint8Array; w: HashWalk; map: BpfMap } };
   readonly core: CoreConfig;
 }
 
 /** A hash map the hash unit walks: its sizes and bucket bits, and a bucket cache by key buffer. */
 export interface HashWalk {
-  readonly family: 'hash' | 'lpm';
+  readonly family: 'hash' | 'lpm' | 'lru';
   readonly keySize: number;
   readonly valueSize: number;
   readonly bits: number;
@@ -67,12 +69,15 @@ export function compileTiming(p: RowProgram, core: CoreConfig, obj: LoadedObject
   });
   const walks = obj.maps.map((m): HashWalk | undefined => {
     const f = lookupFamily(m.type);
-    if (!l.hashWalk || (f !== 'hash' && f !== 'lpm')) return undefined;
+    // an LRU hash with common lists walks in the hash unit; per-CPU lists (BPF_F_NO_COMMON_LRU = 2,
+    // lru_percpu_hash) are not in it
+    if (!l.hashWalk || (f !== 'hash' && f !== 'lpm' && !(m.type === 'lru_hash' && (m.flags & 2) === 0))) return undefined;
+    if (f === undefined || f === 'array') return undefined;
     return { family: f, keySize: m.keySize, valueSize: m.valueSize, bits: f === 'lpm' ? 0 : hashBucketBits(m.maxEntries), buckets: new WeakMap() };
   });
   return {
     rows, lanes: p.lanes, helperCall: l.helperCall, helperData: (id, r2, r4, stale, perf) => helperDataCycles(core, id, r2, r4, stale, perf), mapLookup, arrayUpdate, loadLatency,
-    takenBranch: l.takenBranch, exit: exitDrain(core, false), earlyExit: exitDrain(core, true), helperIds, walks, core,
+    takenBranch: l.takenBranch, exit: exitDrain(core, false), earlyExit: exitDrain(core, true), helperIds, walks, late: {}, core,
   };
 }
 
@@ -83,6 +88,7 @@ export function compileTiming(p: RowProgram, core: CoreConfig, obj: LoadedObject
  * map model's keys in insertion order (the hardware's chain order).
  */
 export function callCycles(t: CoreTiming, m: Machine, mi: number | undefined, helperId: number, maps: (i: number) => BpfMap | undefined): number {
+  t.late.pending = undefined;
   if (mi === undefined) return t.helperCall;
   if (helperId === HELPER_MAP_UPDATE && t.arrayUpdate[mi]) return t.helperCall + (t.mapLookup[mi] ?? 0) + t.arrayUpdate[mi];
   const w = t.walks[mi];
@@ -99,6 +105,32 @@ export function callCycles(t: CoreTiming, m: Machine, mi: number | undefined, he
   };
   const keys = map.entries().map(([k]) => k);
   const op = helperId as 1 | 2 | 3;
+  // an LRU update takes its node (which may evict) before it walks: priced after it ran (lateCycles)
+  if (w.family === 'lru' && op === 2) {
+    t.late.pending = { keys, key, w, map };
+    return hashOpCycles(t.core, op, w.keySize, w.valueSize, 0, w.family);
+  }
   const steps = w.family === 'lpm' ? lpmWalkSteps(keys, key, w.keySize, op) : hashWalkSteps(keys, key, w.keySize, w.bits, bucketOf);
   return hashOpCycles(t.core, op, w.keySize, w.valueSize, steps, w.family);
+}
+
+/**
+ * The cycles of an LRU update priced after it ran (0 for any other call): the LRU engine's cycles
+ * taking the node (the map model's KernelLru ticks) and the walk of the key's chain once the
+ * evicted elements are gone from it.
+ */
+export function lateCycles(t: CoreTiming): number {
+  const p = t.late.pending;
+  if (!p) return 0;
+  t.late.pending = undefined;
+  const last = (p.map as { lastUpdate?: { evicted: Uint8Array[]; ticks: number } }).lastUpdate;
+  if (!last) return 0;
+  const gone = new Set(last.evicted);
+  const keys = gone.size ? p.keys.filter((k) => !gone.has(k)) : p.keys;
+  const bucketOf = (k: Uint8Array, bits: number): number => {
+    let b = p.w.buckets.get(k);
+    if (b === undefined) p.w.buckets.set(k, (b = hashBucket(k, bits)));
+    return b;
+  };
+  return last.ticks + hashWalkSteps(keys, p.key, p.w.keySize, p.w.bits, bucketOf);
 }

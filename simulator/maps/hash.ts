@@ -78,12 +78,20 @@ export class LruHashMap extends HashMap {
   /** elements evicted so far */
   evictions = 0;
   readonly lru: KernelLru;
+  /**
+   * The last update's work, for the cycle-accurate core (simulator/core/timing.ts): the key
+   * buffers of the elements its node allocation evicted, and the LRU engine's cycles (KernelLru
+   * ticks; 0 when no node was taken).
+   */
+  readonly lastUpdate = { evicted: [] as Uint8Array[], ticks: 0 };
   protected declare readonly table: Map<string, LruEntry>;
 
   constructor(def: MapDef, opts: HashOptions) {
     super(def, opts);
     const evict = (node: LruNode) => {
-      if (node.key === undefined || !this.table.delete(node.key)) return false;
+      const e = node.key === undefined ? undefined : this.table.get(node.key);
+      if (!e || !this.table.delete(node.key!)) return false;
+      this.lastUpdate.evicted.push(e.key);
       this.evictions++;
       return true;
     };
@@ -96,11 +104,24 @@ export class LruHashMap extends HashMap {
     return e?.value;
   }
 
+  /** A key's value without the lookup's reference bit (what a dump or the RTL engine reads). */
+  peek(key: Uint8Array): Uint8Array | undefined {
+    return this.table.get(keyString(key))?.value;
+  }
+
+  /** The node of a key's element, or undefined. */
+  nodeOf(key: Uint8Array): LruNode | undefined {
+    return this.table.get(keyString(key))?.node;
+  }
+
   /** htab_lru_map_update_elem: the node is taken before the key is looked up (and may evict it). */
   override update(key: Uint8Array, value: Uint8Array, flags: number): number {
+    this.lastUpdate.evicted = [];
+    this.lastUpdate.ticks = 0;
     if (flags < 0 || flags > UpdateFlag.EXIST) return -Errno.EINVAL;
     if (this.opts.perCpu) return this.updatePerCpu(key, value, flags);
     const node = this.lru.popFree();
+    this.lastUpdate.ticks = this.lru.ticks;
     if (!node) return -Errno.ENOMEM;
     const k = keyString(key);
     const old = this.table.get(k);

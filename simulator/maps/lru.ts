@@ -4,14 +4,15 @@
 // and the per-CPU variant (BPF_F_NO_COMMON_LRU). The algorithm follows the kernel's description
 // and was checked against this machine's kernel (tests/maps); other CPUs' lists are never used.
 
-import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { LRU_LOCAL_FREE_TARGET, lruTargetFree } from '../../isa/hashmap.js';
+
+export { hostPossibleCpus } from '../../isa/hashmap.js';
 
 export const ListType = { ACTIVE: 0, INACTIVE: 1, FREE: 2, LOCAL_FREE: 3, LOCAL_PENDING: 4 } as const;
 type ListTypeId = (typeof ListType)[keyof typeof ListType];
 
 /** LOCAL_FREE_TARGET (also LOCAL_NR_SCANS) and PERCPU_FREE_TARGET (also PERCPU_NR_SCANS) */
-const LOCAL_FREE_TARGET = 128;
+const LOCAL_FREE_TARGET = LRU_LOCAL_FREE_TARGET;
 const PERCPU_FREE_TARGET = 4;
 
 export interface LruNode {
@@ -39,18 +40,6 @@ function moveTo(node: LruNode, head: LruNode): void {
   head.next = node;
 }
 
-/** num_possible_cpus() of this machine (the kernel oracle's), from sysfs; else the CPUs Node sees. */
-export function hostPossibleCpus(): number {
-  try {
-    const text = readFileSync('/sys/devices/system/cpu/possible', 'utf8').trim();
-    return text.split(',').reduce((n, r) => {
-      const [a, b] = r.split('-').map(Number);
-      return n + (b === undefined ? 1 : b - a + 1);
-    }, 0);
-  } catch {
-    return availableParallelism();
-  }
-}
 
 /** Removes a node's hash entry (the map's del_from_htab); false if it has none. */
 export type Evict = (node: LruNode) => boolean;
@@ -70,6 +59,11 @@ export class KernelLru {
    * so a map of millions of entries costs what it holds.
    */
   private unborn: number;
+  /**
+   * Cycles the RTL hash unit's LRU engine spent on the last popFree of a common LRU (one a state
+   * of its list walk, isa/hashmap.ts lruPopCycles): counted here, where the decisions are made.
+   */
+  ticks = 0;
 
   /**
    * `nodes` preallocated nodes (max_entries; per-CPU: rounded up to a multiple of the CPU count);
@@ -79,7 +73,7 @@ export class KernelLru {
     this.nextInactiveRotation = this.lists[ListType.INACTIVE];
     this.unborn = perCpu ? Math.ceil(nodes / possibleCpus) : nodes;
     this.nrScans = perCpu ? PERCPU_FREE_TARGET : LOCAL_FREE_TARGET;
-    this.targetFree = Math.min(Math.max(Math.floor(Math.floor(nodes / possibleCpus) / 2), 1), LOCAL_FREE_TARGET);
+    this.targetFree = lruTargetFree(nodes, possibleCpus);
   }
 
   /** bpf_lru_node_set_ref: a program's lookup. */
@@ -105,6 +99,7 @@ export class KernelLru {
   }
 
   private popFreeCommon(): LruNode | undefined {
+    this.ticks = 2; // the engine's first state (local free list empty?) and its last (take the node)
     let node = this.first(this.localFree);
     if (!node) {
       this.popFreeToLocal();
@@ -147,8 +142,10 @@ export class KernelLru {
     for (let n = this.localPending.prev; n !== this.localPending; ) {
       const prev = n.prev;
       this.moveIn(n, n.ref ? ListType.ACTIVE : ListType.INACTIVE);
+      this.ticks++;
       n = prev;
     }
+    this.ticks += 2; // the flush's end (pending empty) and the rotation's choice
     this.rotate();
     let nfree = 0;
     const free = this.lists[ListType.FREE];
@@ -159,6 +156,7 @@ export class KernelLru {
       nfree++;
       n = next;
     }
+    this.ticks += nfree + 1;
     if (nfree < this.targetFree) this.shrink(this.targetFree - nfree, this.localFree, ListType.LOCAL_FREE);
   }
 
@@ -202,9 +200,11 @@ export class KernelLru {
   private rotateActive(): void {
     const active = this.lists[ListType.ACTIVE];
     const first = active.next;
+    if (first === active) this.ticks++;
     let i = 0;
     for (let n = active.prev; n !== active; ) {
       const prev = n.prev;
+      this.ticks++;
       this.move(n, n.ref ? ListType.ACTIVE : ListType.INACTIVE);
       if (++i === this.nrScans || n === first) break;
       n = prev;
@@ -213,12 +213,14 @@ export class KernelLru {
 
   private rotateInactive(): void {
     const inactive = this.lists[ListType.INACTIVE];
+    this.ticks++;
     if (inactive.next === inactive) return;
     let last = this.nextInactiveRotation.next;
     if (last === inactive) last = last.next;
     let cur = this.nextInactiveRotation;
     let next = inactive;
     for (let i = 0; i < this.nrScans; ) {
+      this.ticks++;
       if (cur === inactive) {
         cur = cur.prev;
         continue;
@@ -235,18 +237,27 @@ export class KernelLru {
   /** __bpf_lru_list_shrink: evict up to `want` unreferenced inactive nodes, else force one. */
   private shrink(want: number, freeHead: LruNode, t: ListTypeId): void {
     const inactive = this.lists[ListType.INACTIVE];
-    let done = 0, i = 0;
+    let done = 0, i = 0, ended = true;
     for (let n = inactive.prev; n !== inactive; ) {
       const prev = n.prev;
+      this.ticks++;
       if (n.ref) this.move(n, ListType.ACTIVE);
       else if (this.evict(n)) {
         this.moveToFree(n, freeHead, t);
-        if (++done === want) break;
+        if (++done === want) {
+          ended = false;
+          break;
+        }
       }
-      if (++i === this.nrScans) break;
+      if (++i === this.nrScans) {
+        ended = false;
+        break;
+      }
       n = prev;
     }
+    if (ended) this.ticks++; // the walk reached the list's head
     if (done) return;
+    this.ticks++; // the forced eviction
     const force = inactive.next !== inactive ? inactive : this.lists[ListType.ACTIVE];
     for (let n = force.prev; n !== force; n = n.prev) {
       if (this.evict(n)) {
@@ -254,6 +265,30 @@ export class KernelLru {
         return;
       }
     }
+  }
+
+  /**
+   * The lists as the hardware holds them (the RTL hash unit's image, isa/hashmap.ts): each list's
+   * nodes from head to tail ([active, inactive, free, local free, local pending]; the free list's
+   * `unborn` nodes not among them, at its tail), the active and inactive counts, and the node the
+   * next inactive rotation starts from (undefined: the inactive list's head).
+   */
+  image(): { lists: LruNode[][]; unborn: number; counts: readonly number[]; rotation: LruNode | undefined } {
+    const walk = (h: LruNode) => {
+      const out: LruNode[] = [];
+      for (let n = h.next; n !== h; n = n.next) out.push(n);
+      return out;
+    };
+    const rot = this.nextInactiveRotation;
+    return {
+      lists: [...this.lists.map(walk), walk(this.localFree), walk(this.localPending)],
+      unborn: this.unborn, counts: [...this.counts], rotation: rot === this.lists[ListType.INACTIVE] ? undefined : rot,
+    };
+  }
+
+  /** LOCAL_FREE_TARGET nodes of common LRU batches, the target_free of this map. */
+  get target(): number {
+    return this.targetFree;
   }
 
   /** Nodes per list, for tests: [active, inactive, free, local free, local pending]. */

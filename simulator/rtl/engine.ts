@@ -5,10 +5,16 @@
 // and hash-unit inserts and frees applied after each packet, so snapshots read as every other
 // engine's. Each batch starts the hardware from the models: hash map i's keys in nodes 0.. in the
 // model's (insertion) order, which is the chain order the hardware would have (isa/hashmap.ts).
+// An LRU map's lists too (KernelLru's image). The RTL reports each call on an LRU map, which is
+// replayed on the model (the kernel's decisions), and its node events, which must agree with the
+// model after each packet: the keys the hardware holds are the keys the model holds.
 
 import type { LoadedObject } from '../../compiler/loader/types.js';
 import { HELPER_ENV, helperEnvFile, hashUnitFiles } from '../../isa/index.js';
-import type { CoreConfig, RowProgram } from '../../isa/index.js';
+import type { CoreConfig, LruImage, RowProgram } from '../../isa/index.js';
+import { LruHashMap } from '../maps/hash.js';
+import type { LruNode } from '../maps/lru.js';
+import { keyString } from '../maps/types.js';
 import { RunInputError } from '../engine.js';
 import { actionName } from '../engine.js';
 import type { Engine, EngineSession, MapsSnapshot, RunInput, RunOptions, RunResult, SessionCounters } from '../engine.js';
@@ -52,6 +58,8 @@ export class RtlSession implements EngineSession {
   private image: Uint8Array;
   /** per hash map (by map index), the key of each node, as the hardware holds them now */
   private nodeKeys: (Uint8Array | undefined)[][] = [];
+  /** per LRU map (by map index), its lists as the hardware starts from them */
+  private lruImages: (LruImage | undefined)[] = [];
   private readonly counts: SessionCounters = { runs: 0, refused: 0 };
   private dir: string | undefined;
   /** the last run's core cycles */
@@ -84,6 +92,7 @@ export class RtlSession implements EngineSession {
   private load(): void {
     this.image = new Uint8Array(this.design.layout.bytes);
     this.nodeKeys = [];
+    this.lruImages = [];
     this.design.layout.maps.forEach((m, i) => {
       const map = this.maps.maps[i];
       if (m.stride === 0) return; // a perf_event_array: no memory
@@ -91,6 +100,7 @@ export class RtlSession implements EngineSession {
         const entries = map.entries();
         this.nodeKeys[i] = entries.map(([k]) => k.slice());
         entries.forEach(([, v], n) => this.image.set(v.subarray(0, m.valueSize), m.base + n * m.stride));
+        if (m.hash.lru) this.lruImages[i] = this.lruImage(map, entries.map(([k]) => k), m.hash.lru.targetFree, m.name);
         return;
       }
       for (let k = 0; k < m.maxEntries; k++) {
@@ -100,6 +110,32 @@ export class RtlSession implements EngineSession {
     });
   }
 
+  /**
+   * An LRU model's lists in the hardware's node numbers: the keys' nodes 0.. in `keys` order (the
+   * chain image's), the model's other nodes after them, its unborn nodes (the free list's tail) last.
+   */
+  private lruImage(map: unknown, keys: Uint8Array[], targetFree: number, name: string): LruImage {
+    if (!(map instanceof LruHashMap)) throw new RtlSimError(`map ${name}: the RTL's LRU map has no LRU model`);
+    if (map.lru.target !== targetFree)
+      throw new RtlSimError(`map ${name}: the design's LRU batch (target_free ${targetFree}) is not the model's (${map.lru.target}): built for another CPU count`);
+    const img = map.lru.image();
+    const index = new Map<LruNode, number>();
+    keys.forEach((k, n) => {
+      const node = map.nodeOf(k);
+      if (node) index.set(node, n);
+    });
+    let next = keys.length;
+    const number = (node: LruNode) => {
+      let n = index.get(node);
+      if (n === undefined) index.set(node, (n = next++));
+      return n;
+    };
+    const lists = img.lists.map((l) => l.map(number));
+    const refs = new Set<number>();
+    for (const l of img.lists) for (const node of l) if (node.ref) refs.add(number(node));
+    return { lists, refs, counts: img.counts, rotation: img.rotation ? number(img.rotation) : -1 };
+  }
+
   /** The run-time files of the design: map banks and the hash unit's tables. */
   private runFiles(): Record<string, string> {
     const layout = this.design.layout;
@@ -107,7 +143,7 @@ export class RtlSession implements EngineSession {
     const e = HELPER_ENV;
     const clock = this.packetsRun > 0 ? this.clock + BigInt(e.clockStepPerPacket) : this.clock;
     return {
-      ...this.opts.banks(this.image), ...hashUnitFiles(layout.hash, layout.maps.map((m) => m.hash), keys),
+      ...this.opts.banks(this.image), ...hashUnitFiles(layout.hash, layout.maps.map((m) => m.hash), keys, this.lruImages),
       'env.hex': helperEnvFile(clock, e.clockStepPerCall, e.clockStepPerPacket, this.prng),
     };
   }
@@ -150,6 +186,7 @@ export class RtlSession implements EngineSession {
     const results = await simulate(dir, this.opts.simulator, sent.map((s) => s.p), this.runFiles(), vcd);
     results.forEach((r, k) => {
       for (const w of r.writes) this.apply(w);
+      this.checkLru();
       if (r.clock === undefined || r.prng === undefined) throw new RtlSimError(`the testbench reported no clock for packet ${k}`);
       this.clock = r.clock;
       this.prng = r.prng;
@@ -180,6 +217,19 @@ export class RtlSession implements EngineSession {
     const map = this.maps.maps[e.map];
     const nodes = (this.nodeKeys[e.map] ??= []);
     if (!place?.hash || !map) throw new RtlSimError(`the RTL reported a hash ${e.kind} in map ${e.map}, which is not a hash map`);
+    if (place.hash.lru) {
+      this.maps.dirty[e.map] = 1;
+      if (e.kind === 'lru') {
+        // the call, on the model: the kernel's LRU decisions (the hardware's must agree: checkLru)
+        const key = e.key.slice(0, place.hash.keySize);
+        if (e.op === 1) map.lookup(key);
+        else if (e.op === 2) map.update(key, new Uint8Array(place.valueSize), e.flags > 0xffffffffn ? 0xffffffff : Number(e.flags));
+        else if (e.op === 3) map.delete(key);
+      } else if (e.kind === 'insert') nodes[e.node] = e.key.slice(0, place.hash.keySize);
+      else nodes[e.node] = undefined;
+      return;
+    }
+    if (e.kind === 'lru') throw new RtlSimError(`the RTL reported an LRU call on map ${place.name}, which is not an LRU map`);
     if (e.kind === 'insert') {
       const key = e.key.slice(0, place.hash.keySize);
       // a node that holds a key: an LPM update rewriting its entry's key (the same prefix); else a new key
@@ -193,6 +243,18 @@ export class RtlSession implements EngineSession {
       nodes[e.node] = undefined;
     }
     this.maps.dirty[e.map] = 1;
+  }
+
+  /** After a packet: the keys each LRU map's nodes hold in the hardware are the model's keys. */
+  private checkLru(): void {
+    this.design.layout.maps.forEach((m, i) => {
+      if (!m.hash?.lru) return;
+      const hw = new Set((this.nodeKeys[i] ?? []).filter((k): k is Uint8Array => k !== undefined).map(keyString));
+      const model = this.maps.maps[i].entries().map(([k]) => keyString(k));
+      const missing = model.filter((k) => !hw.has(k));
+      if (missing.length || hw.size !== model.length)
+        throw new RtlSimError(`LRU map ${m.name}: the RTL holds ${hw.size} keys, the kernel's LRU (the model) ${model.length}; the RTL evicted or kept another element (${missing.length} of the model's keys missing)`);
+    });
   }
 
   /** A map-memory write of the RTL, into the image and the map model it belongs to. */
@@ -209,7 +271,9 @@ export class RtlSession implements EngineSession {
         const slot = Math.floor(at / m.stride);
         const hashKey = m.hash ? this.nodeKeys[i]?.[slot] : undefined;
         if (m.hash && !hashKey) return;
-        const v = this.maps.maps[i].lookup(hashKey ?? u32Key(slot));
+        const model = this.maps.maps[i];
+        // an LRU map's value is read without its lookup's reference bit
+        const v = model instanceof LruHashMap ? model.peek(hashKey ?? u32Key(slot)) : model.lookup(hashKey ?? u32Key(slot));
         if (v) v[off] = b;
       });
       this.maps.dirty[i] = 1;

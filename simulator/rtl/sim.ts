@@ -129,7 +129,9 @@ export interface SimPerfRecord {
 export type MapEvent =
   | { readonly kind: 'write'; readonly addr: number; readonly bytes: number[] }
   | { readonly kind: 'insert'; readonly map: number; readonly node: number; readonly key: Uint8Array }
-  | { readonly kind: 'delete'; readonly map: number; readonly node: number };
+  | { readonly kind: 'delete'; readonly map: number; readonly node: number }
+  /** an LRU map's helper call (1 lookup, 2 update, 3 delete), which the engine replays on its map model */
+  | { readonly kind: 'lru'; readonly map: number; readonly op: number; readonly flags: bigint; readonly key: Uint8Array };
 
 /** Runs a batch through a built design, the map memory starting from `banks`; one result per packet. */
 export async function simulate(dir: string, sim: RtlSimulator, packets: readonly SimPacket[], banks: Record<string, string>, vcd = false): Promise<SimResult[]> {
@@ -173,6 +175,10 @@ export function parseResults(text: string): SimResult[] {
       const hex = f[3].length % 2 ? `0${f[3]}` : f[3];
       const key = Uint8Array.from(hex.match(/../g) ?? [], (h) => parseInt(h, 16)).reverse(); // printed most significant byte first
       writes.push({ kind: 'insert', map: parseInt(f[1], 16), node: parseInt(f[2], 16), key });
+    } else if (f[0] === 'L') {
+      const hex = f[4].length % 2 ? `0${f[4]}` : f[4];
+      const key = Uint8Array.from(hex.match(/../g) ?? [], (h) => parseInt(h, 16)).reverse();
+      writes.push({ kind: 'lru', map: parseInt(f[1], 16), op: parseInt(f[2], 16), flags: BigInt(`0x${f[3]}`), key });
     } else if (f[0] === 'X') {
       writes.push({ kind: 'delete', map: parseInt(f[1], 16), node: parseInt(f[2], 16) });
     } else if (f[0] === 'E') {

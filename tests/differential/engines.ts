@@ -12,6 +12,7 @@ import type { LoadedObject } from '../../compiler/loader/types.js';
 import { RunInputError } from '../../simulator/engine.js';
 import type { Engine, EngineSession, MapsSnapshot } from '../../simulator/engine.js';
 import { scheduleObject } from '../../compiler/schedule/index.js';
+import { emitVerilog, mapBankFiles } from '../../compiler/emit/verilog/index.js';
 import { DEFAULT_CORE } from '../../isa/index.js';
 import { createEngine, ENGINE_NAMES, isEngineName } from '../../simulator/engines.js';
 import type { EngineName } from '../../simulator/engines.js';
@@ -89,10 +90,15 @@ export function trafficInputs(c: ProgramCase, limit: number): DiffInput[] {
   });
 }
 
-/** An engine of the registry as the tests use it: rows with the list schedule on 4 lanes of the default core. */
+/**
+ * An engine of the registry as the tests use it: rows with the list schedule on 4 lanes of the
+ * default core; the rtl engine their Verilog (compiler/emit/verilog) in Icarus.
+ */
 export function testEngine(name: EngineName): Engine {
-  if (name !== 'rows' && name !== 'core') return createEngine(name);
-  return createEngine(name, { core: DEFAULT_CORE, schedule: (obj, program) => scheduleObject(obj, program, { core: DEFAULT_CORE, lanes: 4, strategy: 'list' }).program });
+  if (name !== 'rows' && name !== 'core' && name !== 'rtl') return createEngine(name);
+  const schedule = (obj: LoadedObject, program: string) => scheduleObject(obj, program, { core: DEFAULT_CORE, lanes: 4, strategy: 'list' }).program;
+  if (name === 'rtl') return createEngine(name, { core: DEFAULT_CORE, schedule, emit: (rows, core, obj) => emitVerilog(rows, core, obj), mapBanks: mapBankFiles, cosim: 'icarus' });
+  return createEngine(name, { core: DEFAULT_CORE, schedule });
 }
 
 /**

@@ -21,8 +21,11 @@ import { readPcapFile } from '../../simulator/pcap/index.js';
 import { RtlEngine } from '../../simulator/rtl/engine.js';
 import type { RtlSession, RtlSimulator } from '../../simulator/rtl/engine.js';
 
-/** Every program of programs/ the RTL core runs (maps and helpers of the RTL: docs/RTL.md). */
-export const RTL_PROGRAMS = ['xdp_drop', 'xdp_pass', 'xdp_tx', 'xdp1', 'xdp2', 'rxq_info', 'csum', 'adjust_tail', 'tx_ip_tunnel', 'map_access_1', 'map_access_2', 'map_access_4', 'map_access_8', 'map_access_16', 'helper_calls_1', 'helper_calls_10', 'helper_calls_20', 'helper_calls_30', 'helper_calls_40', 'xdp_sample'];
+/**
+ * Every program of programs/ the RTL core runs (0 functional and 0 cycle mismatches in
+ * scripts/cosim-all.ts); katran_lb is not among them (its 33,554,944-entry ch_rings is refused).
+ */
+export const RTL_PROGRAMS = ['xdp_drop', 'xdp_pass', 'xdp_tx', 'xdp1', 'xdp2', 'rxq_info', 'csum', 'adjust_tail', 'tx_ip_tunnel', 'map_access_1', 'map_access_2', 'map_access_4', 'map_access_8', 'map_access_16', 'helper_calls_1', 'helper_calls_10', 'helper_calls_20', 'helper_calls_30', 'helper_calls_40', 'xdp_sample', 'l4lb', 'simple_firewall', 'router_ipv4', 'redirect_map'];
 
 export interface ProgramCase {
   readonly name: string;

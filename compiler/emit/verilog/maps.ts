@@ -4,7 +4,7 @@
 // (xdp2hw_hashmap.v, rules in isa/hashmap.ts). The $readmemh files of a map-memory image (eight
 // byte-wide banks, byte i in bank i mod 8). Other map types are refused.
 
-import { hashBucketBits, HASH_MIN_FIXED, offloadOf } from '../../../isa/index.js';
+import { hashBucketBits, HASH_MIN_FIXED, hostPossibleCpus, lruTargetFree, offloadOf } from '../../../isa/index.js';
 import type { CoreConfig, HashPlace, HashUnitSize } from '../../../isa/index.js';
 import type { LoadedObject } from '../../loader/types.js';
 import { RtlRefusal } from './rom.js';
@@ -32,15 +32,21 @@ export interface MapLayout {
 /** Map memory above this is refused (on-chip memory is not for large tables). */
 export const MAX_MAP_BYTES = 1 << 20;
 /** Hash nodes above this are refused (the node memory is on chip). */
-export const MAX_HASH_NODES = 1 << 16;
+export const MAX_HASH_NODES = 1 << 17;
 /** Keys the hash unit's node memory holds at most (bytes). */
 export const MAX_HASH_KEY_BYTES = 64;
 const ARRAYS = new Set(['array', 'percpu_array', 'devmap']);
-const HASHES = new Set(['hash', 'percpu_hash', 'lpm_trie']);
+const HASHES = new Set(['hash', 'percpu_hash', 'lpm_trie', 'lru_hash']);
 /** perf_event_array: no memory (bpf_perf_event_output streams its records to the host); max_entries bounds the index */
 const PERF = 'perf_event_array';
+/** BPF_F_NO_COMMON_LRU: per-CPU LRU lists, which the hash unit does not have */
+const NO_COMMON_LRU = 2;
 
-export function mapLayout(obj: LoadedObject, core?: CoreConfig): MapLayout {
+/**
+ * `possibleCpus`: num_possible_cpus() of the kernel the LRU maps follow (an LRU map's batch size,
+ * target_free, depends on it): the machine's, as the interpreter's map models take it.
+ */
+export function mapLayout(obj: LoadedObject, core?: CoreConfig, possibleCpus = hostPossibleCpus()): MapLayout {
   let at = 0;
   let node = 0;
   let bucket = 0;
@@ -55,22 +61,26 @@ export function mapLayout(obj: LoadedObject, core?: CoreConfig): MapLayout {
       throw new RtlRefusal(`${obj.file}: map ${d.name} is a ${d.type} map, which core ${core!.name} does not offer (its offload.mapTypes)`);
     const isHash = HASHES.has(d.type);
     if (!ARRAYS.has(d.type) && !isHash && d.type !== PERF)
-      throw new RtlRefusal(`${obj.file}: map ${d.name} is a ${d.type} map; the RTL core has array, per-CPU array, devmap, perf_event_array, hash, per-CPU hash and LPM trie maps (LRU maps are not in it yet)`);
+      throw new RtlRefusal(`${obj.file}: map ${d.name} is a ${d.type} map; the RTL core has array, per-CPU array, devmap, perf_event_array, hash, per-CPU hash, LRU hash (common lists) and LPM trie maps`);
     if (d.type === PERF && d.maxEntries === 0)
       throw new RtlRefusal(`${obj.file}: map ${d.name}: a perf_event_array of max_entries 0 is sized by the host's CPUs when loaded; the RTL needs its max_entries`);
+    if (d.type === 'lru_hash' && (d.flags & NO_COMMON_LRU) !== 0)
+      throw new RtlRefusal(`${obj.file}: map ${d.name} is an LRU hash with per-CPU lists (BPF_F_NO_COMMON_LRU), which the RTL hash unit does not have`);
     const stride = d.type === PERF ? 0 : Math.ceil(d.valueSize / 8) * 8;
     let hash: HashPlace | undefined;
     if (isHash) {
       if (d.keySize > MAX_HASH_KEY_BYTES) throw new RtlRefusal(`${obj.file}: map ${d.name} has ${d.keySize}-byte keys; the RTL hash unit holds keys of at most ${MAX_HASH_KEY_BYTES} bytes`);
       if (core && !core.latency.hashWalk)
         throw new RtlRefusal(`${obj.file}: map ${d.name}: core ${core.name}'s hash maps are a fixed-time table (latency.hashWalk unset), which the RTL does not build: the RTL hash unit needs latency.hashWalk`);
-      const family = d.type === 'lpm_trie' ? 'lpm' : 'hash';
+      const family = d.type === 'lpm_trie' ? 'lpm' : d.type === 'lru_hash' ? 'lru' : 'hash';
+      if (family === 'lru' && core && core.latency.mapLookup.lru !== core.latency.mapLookup.hash)
+        throw new RtlRefusal(`${obj.file}: map ${d.name}: the RTL hash unit runs LRU maps with latency.mapLookup.lru equal to latency.mapLookup.hash (core ${core.name} has ${core.latency.mapLookup.lru} and ${core.latency.mapLookup.hash})`);
       if (core && core.latency.helperCall + core.latency.mapLookup[family] < HASH_MIN_FIXED)
         throw new RtlRefusal(`${obj.file}: map ${d.name}: the RTL hash unit needs latency.helperCall + latency.mapLookup.${family} >= ${HASH_MIN_FIXED} (core ${core.name} has ${core.latency.helperCall} + ${core.latency.mapLookup[family]})`);
       if (d.type === 'lpm_trie' && d.keySize < 5) throw new RtlRefusal(`${obj.file}: map ${d.name}: an LPM trie key is a 4-byte prefix length and at least one address byte`);
       // an LPM trie is one chain (a lookup walks every entry)
       const bits = d.type === 'lpm_trie' ? 0 : hashBucketBits(d.maxEntries);
-      hash = { node, bucket, bits, maxEntries: d.maxEntries, keySize: d.keySize };
+      hash = { node, bucket, bits, maxEntries: d.maxEntries, keySize: d.keySize, ...(family === 'lru' ? { lru: { targetFree: lruTargetFree(d.maxEntries, possibleCpus) } } : {}) };
       node += d.maxEntries;
       bucket += 2 ** bits;
       keyBytes = Math.max(keyBytes, Math.ceil(d.keySize / 8) * 8);

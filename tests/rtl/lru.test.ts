@@ -1,0 +1,108 @@
+// The RTL hash unit's LRU engine (hdl-templates/xdp2hw_hashmap.v, isa/hashmap.ts) against the
+// TypeScript core on the LRU stress case (lru-case.ts: LRU maps of 16 and 4 filled far past
+// max_entries, with lookups, replacements, deletes and refills): results, maps (the RTL engine
+// replays each LRU call on the kernel's model and checks the keys the hardware kept) and cycles;
+// the engine's cycle counts (KernelLru ticks); verilator -Wall on its design.
+
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { emitVerilog, HDL_MODULES, SYNTH_TOP, writeDesign } from '../../compiler/emit/verilog/index.js';
+import { scheduleObject } from '../../compiler/schedule/index.js';
+import { hashUnitFiles, lruTargetFree, XDP2HW } from '../../isa/index.js';
+import { createMap } from '../../simulator/maps/factory.js';
+import type { LruHashMap } from '../../simulator/maps/hash.js';
+import { needs, toolMissing } from '../helpers/tools.js';
+import { mapDef } from '../interpreter/objects.js';
+import { cosimCase, sessions } from './case.js';
+import { lruStressCase } from './lru-case.js';
+
+describe('the LRU engine\'s rules', () => {
+  it('counts the cycles of taking a node as the engine spends them (KernelLru ticks)', () => {
+    const m = createMap(mapDef('l', 'lru_hash', 4, 4, 16), { possibleCpus: 2 }) as LruHashMap;
+    const key = (i: number) => Uint8Array.of(i, 0, 0, 0);
+    expect(lruTargetFree(16, 2)).toBe(4);
+    // the first update: local free list empty (1), pending flush ends at once (1), rotation choice (1),
+    // inactive rotation on an empty list (1), a batch of 4 from the free list and its end (5), take (1)
+    expect(m.update(key(1), new Uint8Array(4), 0)).toBe(0);
+    expect(m.lastUpdate.ticks).toBe(10);
+    // the next three come from the local free list: its check and the take
+    for (let i = 2; i <= 4; i++) {
+      expect(m.update(key(i), new Uint8Array(4), 0)).toBe(0);
+      expect(m.lastUpdate.ticks).toBe(2);
+    }
+    // invalid flags take no node
+    expect(m.update(key(9), new Uint8Array(4), 7)).toBe(-22);
+    expect(m.lastUpdate.ticks).toBe(0);
+    let most = 0;
+    for (let i = 5; i <= 40; i++) {
+      m.update(key(i), new Uint8Array(4), 0);
+      most = Math.max(most, m.lastUpdate.ticks);
+    }
+    expect(m.evictions).toBeGreaterThan(0);
+    expect(most).toBeGreaterThan(10); // batches that shrink the inactive list
+  });
+
+  it('writes an LRU map\'s lists into the hash unit\'s image (heads, links, counts, rotation)', () => {
+    const size = { nodes: 4, buckets: 4, keyBits: 64, maps: 1 };
+    const place = { node: 0, bucket: 0, bits: 2, maxEntries: 4, keySize: 4, lru: { targetFree: 1 } };
+    const f = hashUnitFiles(size, [place], [[Uint8Array.of(1, 0, 0, 0)]], [{ lists: [[0], [], [], [1], []], refs: new Set([0]), counts: [1, 0], rotation: -1 }]);
+    const next = f['lru_next.hex'].trim().split('\n').map((x) => parseInt(x, 16));
+    const meta = f['lru_meta.hex'].trim().split('\n').map((x) => parseInt(x, 16));
+    // list nodes: 1-4 the map's nodes, 5-9 its heads (active, inactive, free, local free, local pending)
+    expect(next[5]).toBe(1); // active: node 0
+    expect(next[1]).toBe(5);
+    expect(meta[1]).toBe(8); // active, referenced
+    expect(next[6]).toBe(6); // inactive: empty
+    expect([next[7], next[3], next[4]]).toEqual([3, 4, 7]); // free: nodes 2, 3 (in no list: appended)
+    expect([next[8], next[2]]).toEqual([2, 8]); // local free: node 1
+    expect(f['lru_tf.hex'].trim()).toBe('01');
+    expect(parseInt(f['lru_rot.hex'].trim(), 16)).toBe(6); // the inactive head
+  });
+
+  it('refuses an LRU map with per-CPU lists (BPF_F_NO_COMMON_LRU) with one line', () => {
+    const c = lruStressCase(1);
+    const obj = { ...c.obj, maps: c.obj.maps.map((d) => (d.name === 'tiny' ? { ...d, flags: 2 } : d)) };
+    const p = scheduleObject(obj, c.program, { core: XDP2HW, lanes: 2, strategy: 'list', timeLimitMs: 200 }).program;
+    expect(() => emitVerilog(p, XDP2HW, obj)).toThrow(/map tiny is an LRU hash with per-CPU lists \(BPF_F_NO_COMMON_LRU\)/);
+  });
+});
+
+describe.skipIf(needs(toolMissing('iverilog'), toolMissing('vvp')))('RTL LRU engine co-simulation in Icarus', () => {
+  it('lru_stress, 2 lanes: equal to the TypeScript core, maps and cycles included', async () => {
+    const c = lruStressCase();
+    expect(c.inputs.length).toBeGreaterThanOrEqual(300);
+    const s = await cosimCase(c, XDP2HW, 2, 'icarus');
+    expect(s.firstMismatches).toEqual([]);
+    expect(s.packets).toBe(c.inputs.length);
+    expect(s.mismatches).toBe(0);
+    expect(s.cycleMismatches).toBe(0);
+  }, 240_000);
+
+  it('gives the kernel\'s results: EEXIST, ENOENT, EINVAL, and misses for the evicted keys', async () => {
+    const c = lruStressCase();
+    const { rtl } = await sessions(c, XDP2HW, 2, 'icarus');
+    const runs = await rtl.runBatch(c.inputs.slice(0, 80));
+    const r = runs.map((x) => (x instanceof Error ? NaN : (x.result.packet[32] << 24) >> 24));
+    expect(r.slice(0, 4)).toEqual([102, -17, -2, -22]);
+    // the 30 lookups after filling 24 keys (with 12 lookups between) into 16 nodes holding 3 of the fixture:
+    // some keys evicted, many kept (their tags' low bytes)
+    const survivors = r.slice(40, 70);
+    expect(survivors.filter((x) => x === -1).length).toBeGreaterThan(5);
+    expect(survivors.filter((x) => x !== -1).length).toBeGreaterThan(8);
+  }, 240_000);
+});
+
+describe.skipIf(needs(toolMissing('verilator')))('verilator --lint-only -Wall on a design with LRU maps', () => {
+  it('lru_stress, 2 lanes: no warning, no error', () => {
+    const c = lruStressCase(1);
+    const p = scheduleObject(c.obj, c.program, { core: XDP2HW, lanes: 2, strategy: 'list', timeLimitMs: 200 }).program;
+    const out = join(mkdtempSync(join(tmpdir(), 'xdp2hw-lint-')), 'd');
+    writeDesign(emitVerilog(p, XDP2HW, c.obj), out);
+    const r = spawnSync('verilator', ['--lint-only', '-Wall', '-I.', '--top-module', SYNTH_TOP, ...HDL_MODULES, `${SYNTH_TOP}.v`], { cwd: out, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+});
