@@ -13,7 +13,7 @@ import { VerifyError } from './errors.js';
 import { foldByFacts } from './facts.js';
 import { topologicalOrder } from './order.js';
 import { callHelper } from './helpers.js';
-import { initialState, mergeAll, negate, restrict, setReg } from './state.js';
+import { initialState, mergeAll, negate, noteFlow, restrict, setReg } from './state.js';
 import { addBV, numeral } from './symmem.js';
 import { extractBits, leadingZeros } from './pieces.js';
 import type { Env, State } from './state.js';
@@ -43,7 +43,7 @@ export async function execute(env: Env, prog: ProgramInput, side: string, unroll
       const incoming = pending.get(round * n + i);
       if (!incoming) continue;
       pending.delete(round * n + i);
-      for (const [t, st] of await step(cx, mergeAll(cx.Z, incoming), insns[i], i)) {
+      for (const [t, st] of await step(cx, mergeAll(cx.Z, incoming, cx.env.seen), insns[i], i)) {
         const next = backEdges.has(`${i}>${t}`) ? round + 1 : round;
         if (next > unroll) {
           cx.exits.push({ cond: st.pc, flow: st.flow, action: cx.Z.BitVec.val(0n, 32), state: st, index: i, aborted: true, unbounded: true });
@@ -134,7 +134,10 @@ function branch(cx: Cx, s: State, c: B, t: number, n: number): Next {
   if (Z.isTrue(c)) return [[t, s]];
   if (Z.isFalse(c)) return [[n, s]];
   const no = negate(Z, c);
-  return [[t, refine(cx, restrict(Z, s, c), c)], [n, refine(cx, restrict(Z, s, no), no)]];
+  const [yes, not] = [refine(cx, restrict(Z, s, c), c), refine(cx, restrict(Z, s, no), no)];
+  noteFlow(cx.env.seen, yes.flow);
+  noteFlow(cx.env.seen, not.flow);
+  return [[t, yes], [n, not]];
 }
 
 /** Z3's kinds of equality and negation (Z3_OP_EQ, Z3_OP_NOT) */

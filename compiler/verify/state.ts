@@ -45,6 +45,8 @@ export interface Env {
   readonly fns: Map<string, Fn>;
   /** the inputs' ranges: conditions they decide are folded to constants (ranges.ts) */
   readonly ranges: Ranges;
+  /** flow conditions in the order joins first met them, by term id (each entry keeps its term alive) */
+  readonly seen: Map<number, { readonly f: B; readonly n: number }>;
 }
 
 export interface State {
@@ -146,14 +148,16 @@ export function mergeStates(Z: Z3, a: State, b: State): State {
 }
 
 /**
- * The states meeting at a join merged, in the order of their flow conditions' structural hashes: two
+ * The states meeting at a join merged, in the order their flow conditions were made (noteFlow): two
  * programs whose paths meet in another order (a pass moved or removed a block) then build the
  * same if-then-else wherever their flow conditions are the same terms.
  */
-export function mergeAll(Z: Z3, states: readonly State[]): State {
-  // Z3's structural hash, not the term id: ids are reused after the garbage collector frees terms,
-  // so an order by id changes from run to run (and the proof's time with it)
-  const sorted = [...states].sort((a, b) => a.flow.hash() - b.flow.hash() || a.flow.id() - b.flow.id());
+export function mergeAll(Z: Z3, states: readonly State[], seen: Env['seen']): State {
+  // the order in which the flow terms were first seen (Env.seen), not their ids: ids are reused
+  // after the garbage collector frees terms, so an order by id changed from run to run (and the
+  // proof's time with it); a term the original made has one place for both programs
+  const key = (f: B): number => noteFlow(seen, f);
+  const sorted = [...states].sort((a, b) => key(a.flow) - key(b.flow));
   // the two sides of a branch first (again and again: nested branches close from the inside)
   for (let found = true; found && sorted.length > 1;) {
     found = false;
@@ -166,7 +170,17 @@ export function mergeAll(Z: Z3, states: readonly State[]): State {
           found = true;
         }
   }
-  return sorted.reduce((acc, s) => mergeStates(Z, s, acc));
+  const merged = sorted.reduce((acc, s) => mergeStates(Z, s, acc));
+  noteFlow(seen, merged.flow);
+  return merged;
+}
+
+/** The place of a flow condition in the order of Env.seen (noted where branches make it). */
+export function noteFlow(seen: Env['seen'], f: B): number {
+  const hit = seen.get(f.id());
+  if (hit) return hit.n;
+  seen.set(f.id(), { f, n: seen.size });
+  return seen.size - 1;
 }
 
 /** Z3's kind of negation (Z3_OP_NOT) */
