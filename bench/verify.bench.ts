@@ -4,7 +4,8 @@
 // and what `compile --prove` proves: the pipeline's passes, and the passes then 4 lanes of motion.
 // One proof takes seconds, so this times single runs rather than tinybench loops. Run:
 //   npx tsx bench/verify.bench.ts [program ...]          what `compile --prove` proves (the passes'
-//                                                        output): status and seconds per program
+//                                                        output, and with --lanes 4 the rows too):
+//                                                        status and seconds per program
 //   npx tsx bench/verify.bench.ts --all [program ...]    identity, peephole, passes, passes + 4 lanes
 
 import { spawnSync } from 'node:child_process';
@@ -42,26 +43,31 @@ const args = process.argv.slice(2).filter((a) => a !== '--all');
 const names = args.length ? args : readdirSync(join(ROOT, 'programs')).filter((n) => existsSync(join(ROOT, 'programs', n, `${n}.o`))).sort();
 if (!all) {
   // `xdp2hw compile X.o --prove --json` as the acceptance runs it: one process per program (the
-  // built CLI, dist/: npm run build first), its proof's status and seconds, and the wall time
-  console.log(`${'program'.padEnd(18)} ${'insns'.padStart(5)} ${'compiled'.padStart(8)}  ${'status'.padEnd(14)} ${'proof s'.padStart(8)} ${'wall s'.padStart(7)}  region`);
-  let proved = 0;
-  for (const name of names) {
+  // built CLI, dist/: npm run build first), its proof's status and seconds, and the wall time;
+  // then the same with `--lanes 4` (the schedule proved too: passes, then rows)
+  const prove = (name: string, extra: string[]): { p?: Proof; wall: number; error?: string; insns?: [number, number] } => {
     const t = performance.now();
-    const run = spawnSync(process.execPath, [join(ROOT, 'dist/cli/xdp2hw.js'), 'compile', join(ROOT, 'programs', name, `${name}.o`), '--prove', '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const run = spawnSync(process.execPath, [join(ROOT, 'dist/cli/xdp2hw.js'), 'compile', join(ROOT, 'programs', name, `${name}.o`), '--prove', '--json', ...extra], { encoding: 'utf8', maxBuffer: 1 << 26 });
     const wall = (performance.now() - t) / 1000;
-    let json: { proof?: Proof; instructions?: { original: number; optimized: number } } = {};
     try {
-      json = JSON.parse(run.stdout);
+      const json = JSON.parse(run.stdout) as { proof: Proof; instructions?: { original: number; optimized: number } };
+      return { p: json.proof, wall };
     } catch {
-      console.log(`${name.padEnd(18)} error: ${(run.stderr || run.stdout).split('\n')[0]}`);
-      continue;
+      return { wall, error: (run.stderr || run.stdout).split('\n')[0] };
     }
-    const p = json.proof!;
-    if (p.status === 'proved') proved++;
+  };
+  const cell = (r: ReturnType<typeof prove>): string => (r.p ? `${r.p.status.padEnd(14)} ${r.p.seconds.toFixed(1).padStart(7)} ${r.wall.toFixed(1).padStart(7)}  ${(r.p.region ?? '').padEnd(20)}` : `error: ${r.error}`.padEnd(51));
+  console.log(`${'program'.padEnd(18)} ${'insns'.padStart(5)} ${'compiled'.padStart(8)}  ${'default: status'.padEnd(14)} ${'proof s'.padStart(7)} ${'wall s'.padStart(7)}  ${'region'.padEnd(20)} ${'--lanes 4: status'.padEnd(14)} ${'proof s'.padStart(7)} ${'wall s'.padStart(7)}  region`);
+  let proved = 0, provedRows = 0, over = 0;
+  for (const name of names) {
+    const d = prove(name, []), r = prove(name, ['--lanes', '4']);
+    if (d.p?.status === 'proved') proved++;
+    if (r.p?.status === 'proved') provedRows++;
+    if ((d.p?.seconds ?? Infinity) >= 60 || (r.p?.seconds ?? Infinity) >= 60) over++;
     const c = compileObject(loadFile(join(ROOT, 'programs', name, `${name}.o`)));
-    console.log(`${name.padEnd(18)} ${String(c.original.code.insns.length).padStart(5)} ${String(c.optimized.program.code.insns.length).padStart(8)}  ${p.status.padEnd(14)} ${p.seconds.toFixed(1).padStart(8)} ${wall.toFixed(1).padStart(7)}  ${p.region ?? ''}`);
+    console.log(`${name.padEnd(18)} ${String(c.original.code.insns.length).padStart(5)} ${String(c.optimized.program.code.insns.length).padStart(8)}  ${cell(d)} ${cell(r)}`);
   }
-  console.log(`${proved} of ${names.length} proved`);
+  console.log(`default: ${proved} of ${names.length} proved; --lanes 4: ${provedRows} of ${names.length} proved; ${over} program(s) with a proof of 60 s or more`);
   process.exit(0);
 }
 console.log(`${'program'.padEnd(18)} ${'insns'.padStart(5)}  ${'identity'.padEnd(24)} ${'peephole'.padEnd(24)} ${'passes'.padEnd(24)} passes + 4 lanes motion`);

@@ -25,6 +25,8 @@ export async function proveTranslation(req: ProveRequest): Promise<Proof> {
   try {
     return await proveEquivalent(c.original, req.rows ?? c.optimized.program, {
       maps: req.obj.maps, minLength: c.options.minFrame, timeoutSeconds: req.timeoutSeconds,
+      // scheduled: the passes' output, then its schedule (docs/VERIFY.md, "Through the passes' output")
+      ...(req.rows ? { via: c.optimized.program } : {}),
     });
   } catch (e) {
     if (e instanceof VerifyError) throw new UserError(`${req.file}: ${c.original.name}: --prove: ${e.message}`);

@@ -5,6 +5,7 @@
 import type { DecodedProgram } from '../../isa/index.js';
 import type { MapRef } from '../loader/types.js';
 import { VerifyError } from './errors.js';
+import { foldByFacts } from './facts.js';
 import { and, negate } from './state.js';
 import type { Env, State } from './state.js';
 import { describe } from './value.js';
@@ -61,7 +62,7 @@ export function concrete(Z: Z3, v: BV): number | undefined {
 /** Continues only where `ok` holds; where it fails, the run ends XDP_ABORTED (the packet guard). */
 export function guard(cx: Cx, s: State, ok: B, i: number): State | undefined {
   const Z = cx.Z;
-  ok = cx.env.ranges.fold(ok);
+  ok = foldByFacts(Z, cx.env.ranges, s.facts, cx.env.ranges.fold(ok));
   if (Z.isTrue(ok)) return s;
   cx.exits.push({ cond: and(Z, s.pc, negate(Z, ok)), flow: and(Z, s.flow, negate(Z, ok)), action: Z.BitVec.val(XDP_ABORTED, 32), state: s, index: i, aborted: true });
   return Z.isFalse(ok) ? undefined : { ...s, pc: and(Z, s.pc, ok) };

@@ -22,7 +22,7 @@ export function symbolicEnv(Z: Z3, o: EnvOptions): { env: Env; assumptions: B[] 
   const minLength = BigInt(o.minLength ?? 60), maxLength = BigInt(o.maxLength ?? 1514);
   const ranges = new Ranges(Z, new Map([[len.id(), [minLength, maxLength]], [ingressIfindex.id(), [1n, 8n]], [rxQueueIndex.id(), [0n, 63n]]]));
   const env: Env = {
-    Z, maps: o.maps, len, ingressIfindex, rxQueueIndex, ranges,
+    Z, maps: o.maps, len, ingressIfindex, rxQueueIndex, ranges, seen: new Map(),
     pkt: Z.Array.const('packet', sort(64), sort(8)) as unknown as Mem,
     values: o.maps.map((m, i) => Z.Array.const(`map${i}_${m.name}_values`, sort(m.keySize * 8 + 16), sort(8)) as unknown as Mem),
     present: o.maps.map((m, i) => Z.Array.const(`map${i}_${m.name}_keys`, sort(m.keySize * 8), sort(1)) as unknown as Mem),
@@ -75,6 +75,6 @@ export function concreteEnv(Z: Z3, packet: Uint8Array, maps: readonly MapDef[] =
   return {
     Z, maps, pkt, len: Z.BitVec.val(BigInt(packet.length), 64) as BV,
     ingressIfindex: Z.BitVec.val(1n, 32), rxQueueIndex: Z.BitVec.val(0n, 32),
-    values, present, touched: [], fns: new Map(), ranges: new Ranges(Z, new Map()),
+    values, present, touched: [], fns: new Map(), ranges: new Ranges(Z, new Map()), seen: new Map(),
   };
 }

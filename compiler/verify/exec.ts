@@ -10,11 +10,12 @@ import { alu, bv64, cond, end } from './alu.js';
 import { fail, read, readNum } from './cx.js';
 import type { Cx, Exit, ProgramInput } from './cx.js';
 import { VerifyError } from './errors.js';
+import { foldByFacts } from './facts.js';
 import { topologicalOrder } from './order.js';
 import { callHelper } from './helpers.js';
-import { initialState, mergeAll, negate, restrict, setReg } from './state.js';
+import { initialState, mergeAll, negate, noteFlow, restrict, setReg } from './state.js';
 import { addBV, numeral } from './symmem.js';
-import { extractBits } from './pieces.js';
+import { extractBits, leadingZeros } from './pieces.js';
 import type { Env, State } from './state.js';
 import { describe, num, sameRegion } from './value.js';
 import type { ChoiceVal, PtrVal, Val } from './value.js';
@@ -42,7 +43,7 @@ export async function execute(env: Env, prog: ProgramInput, side: string, unroll
       const incoming = pending.get(round * n + i);
       if (!incoming) continue;
       pending.delete(round * n + i);
-      for (const [t, st] of await step(cx, mergeAll(cx.Z, incoming), insns[i], i)) {
+      for (const [t, st] of await step(cx, mergeAll(cx.Z, incoming, cx.env.seen), insns[i], i)) {
         const next = backEdges.has(`${i}>${t}`) ? round + 1 : round;
         if (next > unroll) {
           cx.exits.push({ cond: st.pc, flow: st.flow, action: cx.Z.BitVec.val(0n, 32), state: st, index: i, aborted: true, unbounded: true });
@@ -121,17 +122,73 @@ export async function jumpCondition(cx: Cx, s: State, insn: Extract<Insn, { kind
   const Z = cx.Z;
   // len < N as end < start + N (start <= end, both frame positions far below 2^63: no wrap),
   // the form a program's own `data + N > data_end` check takes
-  if (insn.kind === 'jlen') return cx.env.ranges.fold(s.end.ult(addBV(Z, s.start, bv64(Z, insn.len))));
+  const known = (c: B): B => foldByFacts(Z, cx.env.ranges, s.facts, cx.env.ranges.fold(c));
+  if (insn.kind === 'jlen') return known(s.end.ult(addBV(Z, s.start, bv64(Z, insn.len))));
   const [a, b] = [read(cx, s, insn.dst, i), operand(cx, s, insn.src, i)];
   const c = condVal(cx, insn, a, b, i);
-  return isConst(Z, a) && isConst(Z, b) ? ((await Z.simplify(c)) as B) : cx.env.ranges.fold(c);
+  return isConst(Z, a) && isConst(Z, b) ? ((await Z.simplify(c)) as B) : known(c);
 }
 
 function branch(cx: Cx, s: State, c: B, t: number, n: number): Next {
   const Z = cx.Z;
   if (Z.isTrue(c)) return [[t, s]];
   if (Z.isFalse(c)) return [[n, s]];
-  return [[t, restrict(Z, s, c)], [n, restrict(Z, s, negate(Z, c))]];
+  const no = negate(Z, c);
+  const [yes, not] = [refine(cx, restrict(Z, s, c), c), refine(cx, restrict(Z, s, no), no)];
+  noteFlow(cx.env.seen, yes.flow);
+  noteFlow(cx.env.seen, not.flow);
+  return [[t, yes], [n, not]];
+}
+
+/** Z3's kinds of equality and negation (Z3_OP_EQ, Z3_OP_NOT) */
+const EQ = 258, NOT = 265;
+
+/**
+ * The state where `nul` (a map lookup's NULL condition) is false: every pointer that carries it,
+ * in a register or spilled, is not NULL on every run that gets here, and no longer carries it (its
+ * accesses then have no NULL guard left). Exact, as refine().
+ */
+function notNull(s: State, nul: B): State {
+  const fix = (v: Val): Val => (v.t === 'ptr' && v.nul && v.nul.eqIdentity(nul) ? { ...v, nul: undefined } : v);
+  let regs: Val[] | undefined;
+  s.regs.forEach((v, i) => {
+    const w = fix(v);
+    if (w !== v) (regs ??= s.regs.slice())[i] = w;
+  });
+  let spills: Map<number, Val> | undefined;
+  for (const [k, v] of s.spills) {
+    const w = fix(v);
+    if (w !== v) (spills ??= new Map(s.spills)).set(k, w);
+  }
+  return regs || spills ? { ...s, regs: regs ?? s.regs, spills: spills ?? s.spills } : s;
+}
+
+/**
+ * The state on a side of a branch whose condition `c` holds there: when c is `x == K` (K a
+ * constant), every register holding x (or x zero-extended) holds K on every run that gets here,
+ * and is given K. Exact (nothing changes on any run of this side); it builds the term the
+ * compiler's constant propagation leaves (`r0 = K` after `if r0 != K goto`), so the original and
+ * the compiled program compute alike terms after such a branch.
+ */
+export function refine(cx: Cx, s: State, c: B): State {
+  const Z = cx.Z;
+  if (!Z.isApp(c)) return s;
+  if (c.decl().kind() === NOT) return notNull(s, c.arg(0) as B);
+  if (c.decl().kind() !== EQ) return s;
+  const [l, r] = [c.arg(0), c.arg(1)];
+  if (!Z.isBitVec(l) || !Z.isBitVec(r)) return s;
+  const [x, k] = Z.isBitVecVal(r) ? [l as BV, r.value()] : Z.isBitVecVal(l) ? [r as BV, l.value()] : [undefined, undefined];
+  if (!x || k === undefined || Z.isBitVecVal(x)) return s;
+  const w = x.size();
+  let regs: Val[] | undefined;
+  s.regs.forEach((v, i) => {
+    if (v.t !== 'num') return;
+    const same = w === 64 ? v.v.eqIdentity(x) : extractBits(Z, v.v, w - 1, 0).eqIdentity(x) && leadingZeros(Z, v.v, 0, (y) => cx.env.ranges.leadingZeros(y)) >= 64 - w;
+    if (!same) return;
+    regs ??= s.regs.slice();
+    regs[i] = num(Z.BitVec.val(k, 64));
+  });
+  return regs ? { ...s, regs } : s;
 }
 
 function exit(cx: Cx, s: State, action: BV, i: number): Next {

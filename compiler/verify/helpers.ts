@@ -13,7 +13,7 @@ import { ETH_HLEN, FRAME_SIZE, isArrayMap, SHARED_INFO_SIZE, XDP_FRAME_SIZE } fr
 import type { State } from './state.js';
 import { num } from './value.js';
 import type { PtrVal, Val } from './value.js';
-import { iteMem, select, storeMem } from './symmem.js';
+import { addBV, iteMem, select, storeMem } from './symmem.js';
 import type { SymMem } from './symmem.js';
 import type { B, BV, Fn, Z3 } from './z3.js';
 
@@ -235,11 +235,15 @@ async function csumDiff(cx: Cx, s: State, i: number): Promise<State | undefined>
 async function adjust(cx: Cx, s: State, i: number, which: 'head' | 'tail'): Promise<State | undefined> {
   const Z = cx.Z;
   if (readPtr(cx, s, 1, i).region.kind !== 'ctx') fail(cx, i, `adjust_${which} needs the ctx in r1`);
-  const delta = readNum(cx, s, 2, i).extract(31, 0).signExt(32);
-  const at = (which === 'head' ? s.start : s.end).add(delta);
-  const ok = which === 'head'
+  const r2 = readNum(cx, s, 2, i);
+  // a constant delta (the usual case) is folded, and so are the limits the ranges decide: then
+  // data (or data_end) moves by a constant and the result is a constant
+  const delta = Z.isBitVecVal(r2) ? bv64(Z, BigInt.asIntN(32, r2.value() & 0xffffffffn)) : r2.extract(31, 0).signExt(32);
+  const at = addBV(Z, which === 'head' ? s.start : s.end, delta);
+  const ok = cx.env.ranges.fold(which === 'head'
     ? Z.And(at.sge(bv64(Z, XDP_FRAME_SIZE)), at.sle(s.end.sub(bv64(Z, ETH_HLEN))))
-    : Z.And(at.sle(bv64(Z, FRAME_SIZE - SHARED_INFO_SIZE)), at.sge(s.start.add(bv64(Z, ETH_HLEN))));
-  const moved = which === 'head' ? { ...s, start: Z.If(ok, at, s.start) } : { ...s, end: Z.If(ok, at, s.end) };
-  return r0(moved, Z.If(ok, bv64(Z, 0), bv64(Z, EINVAL)));
+    : Z.And(at.sle(bv64(Z, FRAME_SIZE - SHARED_INFO_SIZE)), at.sge(s.start.add(bv64(Z, ETH_HLEN)))));
+  const pick = (a: BV, b: BV): BV => (Z.isTrue(ok) ? a : Z.isFalse(ok) ? b : Z.If(ok, a, b));
+  const moved = which === 'head' ? { ...s, start: pick(at, s.start) } : { ...s, end: pick(at, s.end) };
+  return r0(moved, pick(bv64(Z, 0), bv64(Z, EINVAL)));
 }

@@ -30,7 +30,7 @@ export function place(env: Env, s: State, p: PtrVal, off: number, n: number): Pl
   switch (r.kind) {
     case 'packet':
       return {
-        ok: Z.And(addr.uge(s.start), addr.ule(s.end), addr.add(bv64(Z, n)).ule(s.end)),
+        ok: Z.And(addr.uge(s.start), addr.ule(s.end), addBV(Z, addr, bv64(Z, n)).ule(s.end)),
         index: at, mem: (s) => s.pkt, put: (s, m) => ({ ...s, pkt: m }),
       };
     case 'stack':

@@ -9,11 +9,12 @@ import type { MapRef } from '../loader/types.js';
 import { fail } from './cx.js';
 import type { Cx, Exit, ProgramInput } from './cx.js';
 import { VerifyError } from './errors.js';
-import { jumpCondition, step } from './exec.js';
+import { jumpCondition, refine, step } from './exec.js';
 import { graphOrder } from './order.js';
-import { initialState, mergeAll, negate, restrict } from './state.js';
+import { initialState, mergeAll, negate, noteFlow, restrict } from './state.js';
 import type { Env, State } from './state.js';
 import type { Val } from './value.js';
+import type { B } from './z3.js';
 
 /** The syllables numbered in row-major order (the index an lddw's map reference and errors use). */
 interface Flat {
@@ -131,8 +132,14 @@ async function lane(cx: Cx, paths: Path[], syl: Syllable, i: number): Promise<Pa
     }
     if (insn.kind !== 'jmp' && insn.kind !== 'jlen') continue;
     const c = await jumpCondition(cx, view, insn, i);
-    if (!Z.isFalse(c)) out.push({ ...p, s: Z.isTrue(c) ? p.s : restrict(Z, p.s, c), decided: { to } });
-    if (!Z.isTrue(c)) out.push(Z.isFalse(c) ? p : { ...p, s: restrict(Z, p.s, negate(Z, c)) });
+    // the refinement applies to the registers as the lanes so far left them and as the row started
+    const side = (h: B): Path => {
+      const s = refine(cx, restrict(Z, p.s, h), h);
+      noteFlow(cx.env.seen, s.flow);
+      return { ...p, s, start: refine(cx, { ...p.s, regs: p.start }, h).regs };
+    };
+    if (!Z.isFalse(c)) out.push(Z.isTrue(c) ? { ...p, decided: { to } } : { ...side(c), decided: { to } });
+    if (!Z.isTrue(c)) out.push(Z.isFalse(c) ? p : side(negate(Z, c)));
   }
   return out;
 }
@@ -175,7 +182,7 @@ export async function executeRows(env: Env, p: RowProgram, side: string, unroll 
       const incoming = pending.get(round * n + r);
       if (!incoming) continue;
       pending.delete(round * n + r);
-      for (const [t, st] of await runRow(cx, p, flat, r, mergeAll(cx.Z, incoming))) {
+      for (const [t, st] of await runRow(cx, p, flat, r, mergeAll(cx.Z, incoming, cx.env.seen))) {
         const next = backEdges.has(`${r}>${t}`) ? round + 1 : round;
         if (next > unroll) {
           cx.exits.push({ cond: st.pc, flow: st.flow, action: cx.Z.BitVec.val(0n, 32), state: st, index: -1, aborted: true, unbounded: true });

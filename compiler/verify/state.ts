@@ -3,6 +3,7 @@
 // Merging states at join points; no instruction semantics (exec.ts, memory.ts, helpers.ts).
 
 import type { MapDef } from '../loader/types.js';
+import { commonFacts, factsOf } from './facts.js';
 import type { Ranges } from './ranges.js';
 import { bv64 } from './alu.js';
 import { mergeVal, num } from './value.js';
@@ -44,6 +45,8 @@ export interface Env {
   readonly fns: Map<string, Fn>;
   /** the inputs' ranges: conditions they decide are folded to constants (ranges.ts) */
   readonly ranges: Ranges;
+  /** flow conditions in the order joins first met them, by term id (each entry keeps its term alive) */
+  readonly seen: Map<number, { readonly f: B; readonly n: number }>;
 }
 
 export interface State {
@@ -56,6 +59,8 @@ export interface State {
    * depend on its guards (two programs that check bounds differently compute alike terms).
    */
   readonly flow: B;
+  /** the conjuncts of the flow condition (facts.ts): conditions that hold on every run of this state */
+  readonly facts: readonly B[];
   readonly regs: readonly Val[];
   /** the stack, indexed by (64-bit) offset from the frame top */
   readonly stack: SymMem;
@@ -84,7 +89,7 @@ export function initialState(env: Env): State {
   regs[10] = { t: 'ptr', region: { kind: 'stack' }, off: bv64(Z, 0) };
   const start = bv64(Z, HEADROOM);
   return {
-    pc: Z.Bool.val(true), flow: Z.Bool.val(true), regs, stack: constMem(Z.BitVec.val(0n, 8)),
+    pc: Z.Bool.val(true), flow: Z.Bool.val(true), facts: [], regs, stack: constMem(Z.BitVec.val(0n, 8)),
     spills: new Map(), pkt: baseMem(env.pkt), start, end: start.add(env.len), values: env.values.map(baseMem), present: env.present.map(baseMem),
     calls: Z.BitVec.val(0n, 32), redirect: bv64(Z, 0), events: Z.BitVec.val(0n, 32), log: constMem(Z.BitVec.val(0n, 8)),
   };
@@ -94,17 +99,39 @@ function ite(Z: Z3, c: B, a: BV, b: BV): BV {
   return a === b || a.eqIdentity(b) ? a : Z.If(c, a, b);
 }
 
-/** The state after two paths join: each part chosen by a's path condition. */
+/** Z3's kind of conjunction (Z3_OP_AND) */
+const AND = 261;
+
+/** A condition built by restrict() as [before, last]: and(F, c) as [F, c], c alone as [true, c]. */
+function lastConjunct(Z: Z3, f: B): [B, B] {
+  return Z.isApp(f) && f.decl().kind() === AND && f.numArgs() === 2 ? [f.arg(0) as B, f.arg(1) as B] : [Z.Bool.val(true), f];
+}
+
+/** For F and c, F and not c (the two sides of one branch): [F, c]; else undefined. */
+function sides(Z: Z3, a: B, b: B): [B, B] | undefined {
+  const [fa, ca] = lastConjunct(Z, a), [fb, cb] = lastConjunct(Z, b);
+  return fa.eqIdentity(fb) && negate(Z, ca).eqIdentity(cb) ? [fa, ca] : undefined;
+}
+
+/**
+ * The state after two paths join: each part chosen by a's flow condition. Where the two are the
+ * two sides of one branch (flows F and c, F and not c), the joined flow is F itself and the parts
+ * are chosen by c: equal on every run of F (the only runs the joined state stands for), and the
+ * same terms in two programs that make the branch alike, whatever they did on each side.
+ */
 export function mergeStates(Z: Z3, a: State, b: State): State {
-  const c = a.flow;
+  const both = sides(Z, a.flow, b.flow);
+  const c = both ? both[1] : a.flow;
+  const pcs = sides(Z, a.pc, b.pc);
   const spills = new Map<number, Val>();
   for (const [k, v] of a.spills) {
     const w = b.spills.get(k);
     if (w) spills.set(k, mergeVal(Z, c, v, w));
   }
   return {
-    pc: Z.Or(a.pc, b.pc),
-    flow: Z.Or(a.flow, b.flow),
+    pc: pcs ? pcs[0] : Z.Or(a.pc, b.pc),
+    flow: both ? both[0] : Z.Or(a.flow, b.flow),
+    facts: commonFacts(a.facts, b.facts),
     regs: a.regs.map((v, r) => mergeVal(Z, c, v, b.regs[r])),
     stack: iteMem(c, a.stack, b.stack),
     spills,
@@ -121,13 +148,39 @@ export function mergeStates(Z: Z3, a: State, b: State): State {
 }
 
 /**
- * The states meeting at a join merged, in the order of their flow conditions' term ids: two
+ * The states meeting at a join merged, in the order their flow conditions were made (noteFlow): two
  * programs whose paths meet in another order (a pass moved or removed a block) then build the
  * same if-then-else wherever their flow conditions are the same terms.
  */
-export function mergeAll(Z: Z3, states: readonly State[]): State {
-  const sorted = [...states].sort((a, b) => a.flow.id() - b.flow.id());
-  return sorted.reduce((acc, s) => mergeStates(Z, s, acc));
+export function mergeAll(Z: Z3, states: readonly State[], seen: Env['seen']): State {
+  // the order in which the flow terms were first seen (Env.seen), not their ids: ids are reused
+  // after the garbage collector frees terms, so an order by id changed from run to run (and the
+  // proof's time with it); a term the original made has one place for both programs
+  const key = (f: B): number => noteFlow(seen, f);
+  const sorted = [...states].sort((a, b) => key(a.flow) - key(b.flow));
+  // the two sides of a branch first (again and again: nested branches close from the inside)
+  for (let found = true; found && sorted.length > 1;) {
+    found = false;
+    for (let i = 0; i < sorted.length && !found; i++)
+      for (let j = i + 1; j < sorted.length && !found; j++)
+        if (sides(Z, sorted[i].flow, sorted[j].flow) || sides(Z, sorted[j].flow, sorted[i].flow)) {
+          const [x, y] = sides(Z, sorted[i].flow, sorted[j].flow) ? [sorted[i], sorted[j]] : [sorted[j], sorted[i]];
+          sorted.splice(j, 1);
+          sorted[i] = mergeStates(Z, x, y);
+          found = true;
+        }
+  }
+  const merged = sorted.reduce((acc, s) => mergeStates(Z, s, acc));
+  noteFlow(seen, merged.flow);
+  return merged;
+}
+
+/** The place of a flow condition in the order of Env.seen (noted where branches make it). */
+export function noteFlow(seen: Env['seen'], f: B): number {
+  const hit = seen.get(f.id());
+  if (hit) return hit.n;
+  seen.set(f.id(), { f, n: seen.size });
+  return seen.size - 1;
 }
 
 /** Z3's kind of negation (Z3_OP_NOT) */
@@ -147,7 +200,7 @@ export function and(Z: Z3, a: B, c: B): B {
 
 /** The state on the side of a branch (or a choice) where c holds. */
 export function restrict(Z: Z3, s: State, c: B): State {
-  return { ...s, pc: and(Z, s.pc, c), flow: and(Z, s.flow, c) };
+  return { ...s, pc: and(Z, s.pc, c), flow: and(Z, s.flow, c), facts: [...s.facts, ...factsOf(Z, c)] };
 }
 
 export function setReg(s: State, r: number, v: Val): State {

@@ -30,7 +30,7 @@ export function numeral(Z: Z3, x: BV): bigint | undefined {
 }
 
 /** x as (term, constant) with x = term + constant: a constant (no term), term + constant, or x + 0. */
-function affine(Z: Z3, x: BV): [BV | undefined, bigint] {
+export function affine(Z: Z3, x: BV): [BV | undefined, bigint] {
   const v = numeral(Z, x);
   if (v !== undefined) return [undefined, v];
   if (Z.isApp(x) && x.decl().kind() === BVADD && x.numArgs() === 2) {
