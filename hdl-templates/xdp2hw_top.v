@@ -150,7 +150,7 @@ module xdp2hw_top #(
         .LD_LAT_MAP(LD_LAT_MAP), .TAKEN_BRANCH(TAKEN_BRANCH),
         .EXIT_DRAIN(EXIT_DRAIN), .EARLY_DRAIN(EARLY_DRAIN), .FWD_PER_LANE(FWD_PER_LANE), .CLEAR_REGS(CLEAR_REGS)
     ) core (
-        .clk(clk), .rst(rst), .start(core_start), .pkt_len(end_off - data_off), .busy(core_busy), .done(done), .action(action),
+        .clk(clk), .rst(rst), .start(core_start), .pkt_len(end_off - data_off), .pkt_lo(meta_off), .pkt_hi(end_off), .busy(core_busy), .done(done), .action(action),
         .cycles(cycles), .mem_rd(mem_rd), .mem_wr(mem_wr), .mem_addr(mem_addr), .mem_mask(mem_mask),
         .mem_wdata(mem_wdata), .mem_rdata(mem_rdata), .mem_full(mem_full), .call_valid(call_valid), .call_id(call_id),
         .call_args(call_args), .call_r0(call_r0), .call_done(call_done),

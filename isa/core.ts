@@ -109,8 +109,8 @@ export interface CoreConfig {
 }
 
 /**
- * Extensions the scheduler may use and the row executor and core simulator run (issue 18, measured
- * on and off by bench/schedule.ts); the Verilog has none of them yet (the ROM emitter refuses them).
+ * Extensions the scheduler may use and the row executor, the core simulator and the Verilog core run
+ * (issue 18, measured on and off by bench/schedule.ts; ROM syllables in compiler/emit/rom.ts).
  */
 export interface CoreExtensions {
   /**

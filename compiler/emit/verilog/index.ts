@@ -114,14 +114,23 @@ function params(p: RowProgram, core: CoreConfig, layout: MapLayout, packetBytes:
     ['P_FWD_PER_LANE', core.forwarding === 'per-lane' ? 1 : 0, `forwarding: ${core.forwarding}`],
     ['P_CLEAR_REGS', core.clearsRegisters ? 1 : 0, 'clearsRegisters'],
     ['P_CLEAR_STACK', core.clearsStack ? 1 : 0, 'clearsStack'],
-    ['P_LOAD_LANES', laneMask(p, ['ldx', 'ldx6', 'atomic']), 'lanes holding a load or atomic (they get memory read ports)'],
-    ['P_STORE_LANES', laneMask(p, ['st', 'stx', 'stx6', 'atomic']), 'lanes holding a store or atomic (they get memory write ports)'],
+    ['P_LOAD_LANES', laneMask(p, ['ldx', 'ldx6', 'atomic']), 'lanes holding a load, atomic or memory add (they get memory read ports)'],
+    ['P_STORE_LANES', laneMask(p, ['st', 'stx', 'stx6', 'atomic']) | memoryAddLanes(p), 'lanes holding a store, atomic or memory add (they get memory write ports)'],
   ];
   return [
     `// Parameters of ${p.name} on core ${core.name}, ${p.lanes} lane${p.lanes > 1 ? 's' : ''} (written by compiler/emit/verilog).`,
     ...lines.map(([k, v, c]) => `localparam ${typeof v === 'string' ? `[${Number(v.split("'")[0]) - 1}:0] ` : 'integer '}${k} = ${v}; // ${c}`),
     '',
   ].join('\n');
+}
+
+/** Bit per lane that holds a memory add (CoreConfig's memoryAdd: it stores through its lane's port) in some row. */
+function memoryAddLanes(p: RowProgram): number {
+  let mask = 0;
+  for (const row of p.rows) row.forEach((s, lane) => {
+    if (s?.memoryAdd) mask |= 1 << lane;
+  });
+  return mask;
 }
 
 /** Bit per lane that holds a syllable of one of `kinds` in some row. */
