@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { emitVerilog, mapBankFiles } from '../../compiler/emit/verilog/index.js';
 import { scheduleObject } from '../../compiler/schedule/index.js';
 import type { Strategy } from '../../compiler/schedule/index.js';
-import { XDP2HW } from '../../isa/index.js';
+import { HXDP, XDP2HW, XDP2HW_EXT } from '../../isa/index.js';
 import type { CoreConfig, CoreExtensions, RowProgram } from '../../isa/index.js';
 import { CoreEngine } from '../../simulator/core/engine.js';
 import { cosimulate } from '../../simulator/cosim.js';
@@ -40,6 +40,19 @@ describe.skipIf(needs(toolMissing('iverilog'), toolMissing('vvp')))('core extens
       expect(s.mismatches).toBe(0);
       expect(s.cycleMismatches).toBe(0);
     }, 120_000);
+
+  it('xdp2hw-ext (crossbar and all three): rxq_info, 4 lanes, motion; and a fused test whose call answers in its own cycle (hxdp latencies): xdp1, 4 lanes', async () => {
+    const fusedNow: CoreConfig = { ...HXDP, name: 'hxdp+fusedCallNullTest', extensions: { ...NONE, fusedCallNullTest: true } };
+    for (const [core, name, strategy] of [[XDP2HW_EXT, 'rxq_info', 'motion'], [fusedNow, 'xdp1', 'list']] as const) {
+      const c = programCase(name, 60);
+      const rows = scheduleObject(c.obj, c.program, { core, lanes: 4, strategy, timeLimitMs: 200 }).program;
+      expect(count(rows, 'fusedNullTest')).toBeGreaterThan(0);
+      const s = await cosimCase(c, core, 4, 'icarus', strategy);
+      expect(s.firstMismatches, core.name).toEqual([]);
+      expect(s.packets).toBeGreaterThanOrEqual(55);
+      expect(s.cycleMismatches).toBe(0);
+    }
+  }, 120_000);
 
   it('a fused null test read at row start in the RTL (its mark dropped) differs from the TypeScript core', async () => {
     const core = only('fusedCallNullTest');
