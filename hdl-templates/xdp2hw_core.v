@@ -35,6 +35,9 @@ module xdp2hw_core #(
     parameter integer MUL_LAT = 3,             // latency.mul
     parameter integer DIV_LAT = 66,            // latency.div: xdp2hw_div's 64 stages + 2 (the emitter checks)
     parameter integer DIV_LANES = 0,           // lanes whose syllables divide: they get a divider (bit per lane)
+    parameter integer MADD_LANES = 0,          // lanes holding a memory add (extension memoryAdd): they get its adder (bit per lane)
+    parameter integer SPEC_LANES = 0,          // lanes holding a non-faulting load (speculativeLoads): they get its region check
+    parameter integer FUSED_LANES = 0,         // lanes holding a fused null test (fusedCallNullTest): they compare call_r0
     parameter integer LD_LAT_PKT = 1,          // latency.load.packet
     parameter integer LD_LAT_CTX = 1,          // latency.load.ctx
     parameter integer LD_LAT_STK = 1,          // latency.load.stack
@@ -171,8 +174,10 @@ module xdp2hw_core #(
             wire [63:0] imm = s[127:64];
             wire [15:0] reads = s[143:128];
             wire        mul = s[144];
-            wire        spec = s[145];
-            wire        fused = s[146];
+            // the extensions' logic exists only in the lanes whose syllables use it (the emitter's masks)
+            wire        spec = (((SPEC_LANES >> l) & 1) != 0) && s[145];
+            wire        fused = (((FUSED_LANES >> l) & 1) != 0) && s[146];
+            wire        is_madd = (((MADD_LANES >> l) & 1) != 0) && cls == C_MADD;
 
             /* verilator lint_off WIDTH */ // register fields index a file of REGS (<= 16) entries
             wire [63:0] va = (ra < REGS) ? rf[ra] : 64'd0;
@@ -289,22 +294,22 @@ module xdp2hw_core #(
             assign l_fused[l] = valid && fused;
             assign l_keep[l] = spec && !in_region;   // a faulting non-faulting load: the register stays
             assign l_dst[l*4 +: 4] = dst;
-            assign l_res[l*64 +: 64] = (cls == C_LDX) ? ldv : (cls == C_MADD) ? madd : (cls == C_ATOMIC) ? old : (cls == C_CALL) ? call_r0 : (cls == C_EXITIMM) ? imm : y;
-            assign l_lat[l*CW +: CW] = (cls == C_LDX || cls == C_ATOMIC || cls == C_MADD) ? ldlat_a : (cls == C_CALL) ? {{(CW - 1){1'b0}}, 1'b1} : mul ? MUL_LAT[CW-1:0]
+            assign l_res[l*64 +: 64] = (cls == C_LDX) ? ldv : (is_madd) ? madd : (cls == C_ATOMIC) ? old : (cls == C_CALL) ? call_r0 : (cls == C_EXITIMM) ? imm : y;
+            assign l_lat[l*CW +: CW] = (cls == C_LDX || cls == C_ATOMIC || is_madd) ? ldlat_a : (cls == C_CALL) ? {{(CW - 1){1'b0}}, 1'b1} : mul ? MUL_LAT[CW-1:0]
                                      : l_div[l] ? DIV_LAT[CW-1:0] : ALU_LAT[CW-1:0];
             assign l_own[l] = (FWD_PER_LANE != 0) && cls != C_CALL;
-            assign l_kind[l*2 +: 2] = (cls == C_LDX || cls == C_ATOMIC || cls == C_MADD) ? K_MEMORY : (cls == C_CALL) ? K_HELPER : K_DATA;
+            assign l_kind[l*2 +: 2] = (cls == C_LDX || cls == C_ATOMIC || is_madd) ? K_MEMORY : (cls == C_CALL) ? K_HELPER : K_DATA;
             assign l_target[l*16 +: 16] = target;
             assign l_imm[l*64 +: 64] = imm;
             assign l_reads[l*16 +: 16] = reads;
 
-            assign mem_rd[l] = issue && valid && (cls == C_LDX || cls == C_ATOMIC || cls == C_MADD);
-            assign mem_wr[l] = issue && valid && (cls == C_ST || cls == C_STX || cls == C_ATOMIC || cls == C_MADD);
+            assign mem_rd[l] = issue && valid && (cls == C_LDX || cls == C_ATOMIC || is_madd);
+            assign mem_wr[l] = issue && valid && (cls == C_ST || cls == C_STX || cls == C_ATOMIC || is_madd);
             // the address only for a memory syllable (else 0: the memories' inputs stay still)
-            wire memop = valid && (cls == C_LDX || cls == C_ST || cls == C_STX || cls == C_ATOMIC || cls == C_MADD);
+            wire memop = valid && (cls == C_LDX || cls == C_ST || cls == C_STX || cls == C_ATOMIC || is_madd);
             assign mem_addr[l*64 +: 64] = memop ? addr : 64'd0;
             assign mem_mask[l*8 +: 8] = mask;
-            assign mem_wdata[l*64 +: 64] = (cls == C_ST) ? imm : (cls == C_ATOMIC) ? anew : (cls == C_MADD) ? madd : vb;
+            assign mem_wdata[l*64 +: 64] = (cls == C_ST) ? imm : (cls == C_ATOMIC) ? anew : (is_madd) ? madd : vb;
         end
     endgenerate
 
