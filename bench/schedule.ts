@@ -13,7 +13,7 @@ import { scheduleObject, scheduleProgram, STRATEGIES } from '../compiler/schedul
 import type { ScheduleResult, Strategy } from '../compiler/schedule/index.js';
 import { compileObject } from '../compiler/pipeline.js';
 import type { LoadedObject } from '../compiler/loader/types.js';
-import { HXDP, XDP2HW } from '../isa/index.js';
+import { HXDP, XDP2HW, XDP2HW_EXT } from '../isa/index.js';
 import type { CoreConfig, CoreExtensions } from '../isa/index.js';
 import { compareOutcomes } from '../tests/differential/compare.js';
 import { EngineSet, loadProgram, programNames } from '../tests/differential/engines.js';
@@ -37,7 +37,7 @@ const RATIO_CORES: CoreConfig[] = [
   CROSSBAR, ext(CROSSBAR, 'speculative-loads', { speculativeLoads: true }),
   ext(ext(CROSSBAR, 'speculative-loads', { speculativeLoads: true }), 'fused-call', { fusedCallNullTest: true }),
   ext(ext(CROSSBAR, 'speculative-loads', { speculativeLoads: true }), 'memory-add', { memoryAdd: true }),
-  { ...EXTENDED, name: 'hxdp+crossbar+all-extensions' }, XDP2HW,
+  { ...EXTENDED, name: 'hxdp+crossbar+all-extensions' }, XDP2HW, ext(XDP2HW, 'all-extensions', { speculativeLoads: true, fusedCallNullTest: true, memoryAdd: true }), XDP2HW_EXT,
 ];
 const HEURISTICS = STRATEGIES.filter((s) => s !== 'optimal');
 

@@ -17,6 +17,11 @@
 //   [0] valid  [4:1] cls  [8:5] op  [9] w32  [13:10] dst  [17:14] ra  [21:18] rb  [22] b is imm
 //   [26:23] access bytes  [27] sx  [29:28] bits  [30] early exit  [31] writes dst  [47:32] off
 //   [63:48] target row  [127:64] imm (64-bit, pre-extended)  [143:128] registers read  [144] mul
+//   [145] a non-faulting (speculative) load  [146] a null test fused with the row's helper call
+// The core extensions (CoreConfig.extensions, docs/RTL.md): class 11 is the memory add (load, add,
+// store back through the lane's port in the row's cycle, the sum the result); bit 145 makes a load
+// leave its register when its address is outside the region it points into; bit 146 makes a jump
+// test r0 as the helper call in a lower lane of its row leaves it (decided when the unit answers).
 `default_nettype none
 
 module xdp2hw_core #(
@@ -30,6 +35,9 @@ module xdp2hw_core #(
     parameter integer MUL_LAT = 3,             // latency.mul
     parameter integer DIV_LAT = 66,            // latency.div: xdp2hw_div's 64 stages + 2 (the emitter checks)
     parameter integer DIV_LANES = 0,           // lanes whose syllables divide: they get a divider (bit per lane)
+    parameter integer MADD_LANES = 0,          // lanes holding a memory add (extension memoryAdd): they get its adder (bit per lane)
+    parameter integer SPEC_LANES = 0,          // lanes holding a non-faulting load (speculativeLoads): they get its region check
+    parameter integer FUSED_LANES = 0,         // lanes holding a fused null test (fusedCallNullTest): they compare call_r0
     parameter integer LD_LAT_PKT = 1,          // latency.load.packet
     parameter integer LD_LAT_CTX = 1,          // latency.load.ctx
     parameter integer LD_LAT_STK = 1,          // latency.load.stack
@@ -52,6 +60,8 @@ module xdp2hw_core #(
     input  wire                   rst,
     input  wire                   start,       // pulse: a packet is in place, run it
     input  wire [31:0]            pkt_len,     // its length (the jlen guard reads it)
+    input  wire [31:0]            pkt_lo,      // the packet's readable bytes [pkt_lo, pkt_hi): data_meta and data_end
+    input  wire [31:0]            pkt_hi,      // as offsets in the packet buffer (a non-faulting load checks them)
     output wire                   busy,
     output reg                    done,        // pulse: verdict out
     output reg  [31:0]            action,      // r0 at the exit
@@ -92,7 +102,7 @@ module xdp2hw_core #(
 
     // syllable classes (0 is the ALU: every class not named below)
     localparam [3:0] C_JMP = 4'd1, C_JA = 4'd2, C_JLEN = 4'd3, C_LDX = 4'd4, C_ST = 4'd5,
-                     C_STX = 4'd6, C_CALL = 4'd7, C_EXIT = 4'd8, C_EXITIMM = 4'd9, C_ATOMIC = 4'd10;
+                     C_STX = 4'd6, C_CALL = 4'd7, C_EXIT = 4'd8, C_EXITIMM = 4'd9, C_ATOMIC = 4'd10, C_MADD = 4'd11;
     localparam [1:0] K_HELPER = 2'd1, K_MEMORY = 2'd2, K_DATA = 2'd3;
     localparam [1:0] S_IDLE = 2'd0, S_RUN = 2'd1, S_DRAIN = 2'd2, S_DONE = 2'd3;
 
@@ -107,6 +117,9 @@ module xdp2hw_core #(
     reg [3:0]     call_dst;    // where its result goes
     reg [CW-1:0]  drain_cnt;
     reg           first_row;
+    reg           fz_pend;     // a fused null test waits for its call's answer: the row's successor is open
+    reg           fz_hi_found; // ... and a jump above it in the row took (it wins if the test does not)
+    reg [PCW-1:0] fz_hi_target;
 
     localparam [4:0] REGS5 = REGS[4:0];   // the register count, at a register field's width + 1
     reg [63:0]    rf       [0:REGS-1];
@@ -119,7 +132,7 @@ module xdp2hw_core #(
     wire running = (state == S_RUN);
 
     // ---- per lane: decode, operands, ALU, branch, address, load value -------------------------
-    wire [LANES-1:0] l_valid, l_ready, l_take, l_exit, l_call, l_early, l_write;
+    wire [LANES-1:0] l_valid, l_ready, l_take, l_exit, l_call, l_early, l_write, l_fused, l_keep;
     wire [LANES*4-1:0]  l_dst;
     wire [LANES*64-1:0] l_res;
     wire [LANES*CW-1:0] l_lat;
@@ -140,7 +153,7 @@ module xdp2hw_core #(
     genvar l;
     generate
         for (l = 0; l < LANES; l = l + 1) begin : lane
-            /* verilator lint_off UNUSEDSIGNAL */ // bits above 144 are reserved (zero in every ROM)
+            /* verilator lint_off UNUSEDSIGNAL */ // bits above 146 are reserved (zero in every ROM)
             wire [SW-1:0] s = row[l*SW +: SW];
             /* verilator lint_on UNUSEDSIGNAL */
             wire        valid = s[0];
@@ -161,6 +174,10 @@ module xdp2hw_core #(
             wire [63:0] imm = s[127:64];
             wire [15:0] reads = s[143:128];
             wire        mul = s[144];
+            // the extensions' logic exists only in the lanes whose syllables use it (the emitter's masks)
+            wire        spec = (((SPEC_LANES >> l) & 1) != 0) && s[145];
+            wire        fused = (((FUSED_LANES >> l) & 1) != 0) && s[146];
+            wire        is_madd = (((MADD_LANES >> l) & 1) != 0) && cls == C_MADD;
 
             /* verilator lint_off WIDTH */ // register fields index a file of REGS (<= 16) entries
             wire [63:0] va = (ra < REGS) ? rf[ra] : 64'd0;
@@ -181,10 +198,11 @@ module xdp2hw_core #(
                 assign d_data[l*64 +: 64] = 64'd0;
             end
 
-            // branch condition (eBPF jmp op codes)
-            wire [63:0] ca = w32 ? {32'd0, va[31:0]} : va;
+            // branch condition (eBPF jmp op codes); a fused null test compares the call's answer
+            wire [63:0] vc = fused ? call_r0 : va;
+            wire [63:0] ca = w32 ? {32'd0, vc[31:0]} : vc;
             wire [63:0] cb = w32 ? {32'd0, vb[31:0]} : vb;
-            wire signed [63:0] sa = w32 ? {{32{va[31]}}, va[31:0]} : va;
+            wire signed [63:0] sa = w32 ? {{32{vc[31]}}, vc[31:0]} : vc;
             wire signed [63:0] sb = w32 ? {{32{vb[31]}}, vb[31:0]} : vb;
             reg cond;
             always @(*) begin
@@ -244,6 +262,17 @@ module xdp2hw_core #(
                     default: anew = (old == r0v) ? vb : old;   // cmpxchg
                 endcase
             end
+            // memory add: the loaded value plus b (rb naming the loaded register: the value itself)
+            wire [63:0] mb = (!bimm && rb == dst) ? ldv : vb;
+            wire [63:0] msum = ldv + mb;
+            wire [63:0] madd = w32 ? {32'd0, msum[31:0]} : msum;
+            // a non-faulting load's address inside the region its tag names (the TypeScript
+            // machine's fault rule; a map value's bounds are the verifier's: any map-value address)
+            wire [31:0] aoff = addr[31:0] - OFF_BASE;
+            wire [32:0] aend = {1'b0, aoff} + {29'd0, nbytes};
+            wire in_region = (addr[63:32] == TAG_CTX) || (addr[63:32] == TAG_MAPV)
+                          || (addr[63:32] == TAG_STK && aend <= {1'b0, STACK_BYTES[31:0]})
+                          || (addr[63:32] == TAG_PKT && aoff >= pkt_lo && aend <= {1'b0, pkt_hi});
             // the register the load's latency is timed by is its address register (timing.ts)
             wire [CW-1:0] ldlat_a = ((va[63:32] == TAG_PKT) ? LD_LAT_PKT[CW-1:0] : (va[63:32] == TAG_CTX) ? LD_LAT_CTX[CW-1:0]
                                 : (va[63:32] == TAG_STK) ? LD_LAT_STK[CW-1:0] : (va[63:32] == TAG_MAPV) ? LD_LAT_MAP[CW-1:0] : LD_LAT_MAX[CW-1:0]);
@@ -262,23 +291,25 @@ module xdp2hw_core #(
             assign l_call[l] = valid && cls == C_CALL;
             assign l_early[l] = early;
             assign l_write[l] = valid && writes;
+            assign l_fused[l] = valid && fused;
+            assign l_keep[l] = spec && !in_region;   // a faulting non-faulting load: the register stays
             assign l_dst[l*4 +: 4] = dst;
-            assign l_res[l*64 +: 64] = (cls == C_LDX) ? ldv : (cls == C_ATOMIC) ? old : (cls == C_CALL) ? call_r0 : (cls == C_EXITIMM) ? imm : y;
-            assign l_lat[l*CW +: CW] = (cls == C_LDX || cls == C_ATOMIC) ? ldlat_a : (cls == C_CALL) ? {{(CW - 1){1'b0}}, 1'b1} : mul ? MUL_LAT[CW-1:0]
+            assign l_res[l*64 +: 64] = (cls == C_LDX) ? ldv : (is_madd) ? madd : (cls == C_ATOMIC) ? old : (cls == C_CALL) ? call_r0 : (cls == C_EXITIMM) ? imm : y;
+            assign l_lat[l*CW +: CW] = (cls == C_LDX || cls == C_ATOMIC || is_madd) ? ldlat_a : (cls == C_CALL) ? {{(CW - 1){1'b0}}, 1'b1} : mul ? MUL_LAT[CW-1:0]
                                      : l_div[l] ? DIV_LAT[CW-1:0] : ALU_LAT[CW-1:0];
             assign l_own[l] = (FWD_PER_LANE != 0) && cls != C_CALL;
-            assign l_kind[l*2 +: 2] = (cls == C_LDX || cls == C_ATOMIC) ? K_MEMORY : (cls == C_CALL) ? K_HELPER : K_DATA;
+            assign l_kind[l*2 +: 2] = (cls == C_LDX || cls == C_ATOMIC || is_madd) ? K_MEMORY : (cls == C_CALL) ? K_HELPER : K_DATA;
             assign l_target[l*16 +: 16] = target;
             assign l_imm[l*64 +: 64] = imm;
             assign l_reads[l*16 +: 16] = reads;
 
-            assign mem_rd[l] = issue && valid && (cls == C_LDX || cls == C_ATOMIC);
-            assign mem_wr[l] = issue && valid && (cls == C_ST || cls == C_STX || cls == C_ATOMIC);
+            assign mem_rd[l] = issue && valid && (cls == C_LDX || cls == C_ATOMIC || is_madd);
+            assign mem_wr[l] = issue && valid && (cls == C_ST || cls == C_STX || cls == C_ATOMIC || is_madd);
             // the address only for a memory syllable (else 0: the memories' inputs stay still)
-            wire memop = valid && (cls == C_LDX || cls == C_ST || cls == C_STX || cls == C_ATOMIC);
+            wire memop = valid && (cls == C_LDX || cls == C_ST || cls == C_STX || cls == C_ATOMIC || is_madd);
             assign mem_addr[l*64 +: 64] = memop ? addr : 64'd0;
             assign mem_mask[l*8 +: 8] = mask;
-            assign mem_wdata[l*64 +: 64] = (cls == C_ST) ? imm : (cls == C_ATOMIC) ? anew : vb;
+            assign mem_wdata[l*64 +: 64] = (cls == C_ST) ? imm : (cls == C_ATOMIC) ? anew : (is_madd) ? madd : vb;
         end
     endgenerate
 
@@ -290,23 +321,34 @@ module xdp2hw_core #(
         for (kk = 0; kk < LANES; kk = kk + 1) if (issue && l_write[kk]) kill[l_dst[kk*4 +: 4]] = 1'b1;
     end
 
-    // the lowest lane that takes (jump or exit) wins
-    reg        win_found, win_exit, win_early;
+    // the lowest lane that takes (jump or exit) wins. A fused null test whose call is not answered
+    // in its own cycle stops the search (fz_open): the row's successor is decided when the unit
+    // answers, from the test and the first jump above it that took (hi_*)
+    reg        win_found, win_exit, win_early, fz_open, hi_found, fz_take;
     /* verilator lint_off UNUSEDSIGNAL */ // the ROM's row field is 16 bits; a smaller ROM uses the low PCW
-    reg [15:0] win_target;
+    reg [15:0] win_target, hi_target, fz_target;
     /* verilator lint_on UNUSEDSIGNAL */
     reg        call_found;
     reg [2:0]  call_lane;
     integer k;
     always @(*) begin
         win_found = 1'b0; win_exit = 1'b0; win_early = 1'b0; win_target = 16'd0;
+        fz_open = 1'b0; hi_found = 1'b0; hi_target = 16'd0; fz_take = 1'b0; fz_target = 16'd0;
         call_found = 1'b0; call_lane = 3'd0;
         for (k = 0; k < LANES; k = k + 1) begin
-            if (!win_found && (l_take[k] || l_exit[k])) begin
+            if (l_fused[k]) begin
+                fz_take = l_take[k];
+                fz_target = l_target[k*16 +: 16];
+            end
+            if (!win_found && !fz_open && l_fused[k] && !call_done) fz_open = 1'b1;
+            else if (!win_found && !fz_open && (l_take[k] || l_exit[k])) begin
                 win_found = 1'b1;
                 win_exit = l_exit[k];
                 win_early = l_early[k];
                 win_target = l_target[k*16 +: 16];
+            end else if (fz_open && !hi_found && l_take[k]) begin
+                hi_found = 1'b1;
+                hi_target = l_target[k*16 +: 16];
             end
             if (!call_found && l_call[k]) begin
                 call_found = 1'b1;
@@ -336,6 +378,9 @@ module xdp2hw_core #(
             call_dst <= 4'd0;
             drain_cnt <= {CW{1'b0}};
             first_row <= 1'b0;
+            fz_pend <= 1'b0;
+            fz_hi_found <= 1'b0;
+            fz_hi_target <= {PCW{1'b0}};
             action <= 32'd0;
             cycles <= 32'd0;
         end else begin
@@ -370,6 +415,12 @@ module xdp2hw_core #(
                             rf[call_dst] <= call_r0;
                             cnt_same[call_dst] <= {CW{1'b0}};
                             cnt_any[call_dst] <= {CW{1'b0}};
+                            // a fused null test: the call's row is still at pc, its test reads call_r0
+                            if (fz_pend) begin
+                                fz_pend <= 1'b0;
+                                wait_cnt <= (fz_take || fz_hi_found) ? TAKEN_BRANCH[CW-1:0] : {CW{1'b0}};
+                                pcr <= fz_take ? fz_target[PCW-1:0] : fz_hi_found ? fz_hi_target : pcr + 1'b1;
+                            end
                         end
                     end else if (wait_cnt != {CW{1'b0}}) wait_cnt <= wait_cnt - 1'b1;
                     // the dividers' results (a later write to the register has dropped a stale one)
@@ -378,7 +429,7 @@ module xdp2hw_core #(
                     if (issue) begin
                         for (j = 0; j < LANES; j = j + 1)
                             if (l_write[j] && {1'b0, l_dst[j*4 +: 4]} < REGS5 && (l_kind[j*2 +: 2] != K_HELPER || call_now)) begin
-                                if (!l_div[j]) rf[l_dst[j*4 +: 4]] <= l_res[j*64 +: 64];
+                                if (!l_div[j] && !l_keep[j]) rf[l_dst[j*4 +: 4]] <= l_res[j*64 +: 64];
                                 // ready at (this cycle + latency): readable when the countdown is 0
                                 cnt_same[l_dst[j*4 +: 4]] <= l_lat[j*CW +: CW] - 1'b1;
                                 cnt_any[l_dst[j*4 +: 4]] <= l_lat[j*CW +: CW] - 1'b1 + {{(CW - 1){1'b0}}, l_own[j]};
@@ -400,6 +451,11 @@ module xdp2hw_core #(
                                 state <= S_DRAIN;
                                 drain_cnt <= (win_early ? EARLY_DRAIN[CW-1:0] : EXIT_DRAIN[CW-1:0]) - 1'b1;
                             end
+                        end else if (fz_open) begin
+                            // the successor waits for the call's answer (above); pc stays on this row
+                            fz_pend <= 1'b1;
+                            fz_hi_found <= hi_found;
+                            fz_hi_target <= hi_target[PCW-1:0];
                         end else begin
                             wait_cnt <= (win_found) ? TAKEN_BRANCH[CW-1:0] : {CW{1'b0}};
                             pcr <= win_found ? win_target[PCW-1:0] : pcr + 1'b1;
@@ -455,7 +511,7 @@ module xdp2hw_core #(
     assign issue_valid = issue;
     assign lane_valid = l_valid;
     assign stall = running && !issue;
-    assign flush = issue && win_found && !win_exit;
+    assign flush = (issue && win_found && !win_exit) || (fz_pend && call_done && (fz_take || fz_hi_found));
     assign exit_valid = done;
     assign exit_action = action[2:0];
     assign early_exit = issue && win_found && win_exit && win_early;

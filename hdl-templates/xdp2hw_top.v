@@ -39,6 +39,9 @@ module xdp2hw_top #(
     parameter integer MUL_LAT = 3,             // latency.mul
     parameter integer DIV_LAT = 66,            // latency.div
     parameter integer DIV_LANES = 0,           // lanes that divide (bit per lane): they get a divider
+    parameter integer MADD_LANES = 0,          // lanes holding a memory add (core extension), bit per lane
+    parameter integer SPEC_LANES = 0,          // lanes holding a non-faulting load (core extension)
+    parameter integer FUSED_LANES = 0,         // lanes holding a fused null test (core extension)
     parameter integer LD_LAT_PKT = 1,          // latency.load.packet
     parameter integer LD_LAT_CTX = 1,          // latency.load.ctx
     parameter integer LD_LAT_STK = 1,          // latency.load.stack
@@ -153,11 +156,11 @@ module xdp2hw_top #(
 
     xdp2hw_core #(
         .LANES(LANES), .ROWS(ROWS), .ROM_FILE(ROM_FILE), .ENTRY(ENTRY), .REGS(REGS), .STACK_BYTES(STACK_BYTES),
-        .ALU_LAT(ALU_LAT), .MUL_LAT(MUL_LAT), .DIV_LAT(DIV_LAT), .DIV_LANES(DIV_LANES), .LD_LAT_PKT(LD_LAT_PKT), .LD_LAT_CTX(LD_LAT_CTX), .LD_LAT_STK(LD_LAT_STK),
+        .ALU_LAT(ALU_LAT), .MUL_LAT(MUL_LAT), .DIV_LAT(DIV_LAT), .DIV_LANES(DIV_LANES), .MADD_LANES(MADD_LANES), .SPEC_LANES(SPEC_LANES), .FUSED_LANES(FUSED_LANES), .LD_LAT_PKT(LD_LAT_PKT), .LD_LAT_CTX(LD_LAT_CTX), .LD_LAT_STK(LD_LAT_STK),
         .LD_LAT_MAP(LD_LAT_MAP), .TAKEN_BRANCH(TAKEN_BRANCH),
         .EXIT_DRAIN(EXIT_DRAIN), .EARLY_DRAIN(EARLY_DRAIN), .FWD_PER_LANE(FWD_PER_LANE), .CLEAR_REGS(CLEAR_REGS)
     ) core (
-        .clk(clk), .rst(rst), .start(core_start), .pkt_len(end_off - data_off), .busy(core_busy), .done(done), .action(action),
+        .clk(clk), .rst(rst), .start(core_start), .pkt_len(end_off - data_off), .pkt_lo(meta_off), .pkt_hi(end_off), .busy(core_busy), .done(done), .action(action),
         .cycles(cycles), .mem_rd(mem_rd), .mem_wr(mem_wr), .mem_addr(mem_addr), .mem_mask(mem_mask),
         .mem_wdata(mem_wdata), .mem_rdata(mem_rdata), .mem_full(mem_full), .call_valid(call_valid), .call_id(call_id),
         .call_args(call_args), .call_r0(call_r0), .call_done(call_done),

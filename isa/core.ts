@@ -110,8 +110,8 @@ export interface CoreConfig {
 }
 
 /**
- * Extensions the scheduler may use and the row executor and core simulator run (issue 18, measured
- * on and off by bench/schedule.ts); the Verilog has none of them yet (the ROM emitter refuses them).
+ * Extensions the scheduler may use and the row executor, the core simulator and the Verilog core run
+ * (issue 18, measured on and off by bench/schedule.ts; ROM syllables in compiler/emit/rom.ts).
  */
 export interface CoreExtensions {
   /**
@@ -256,8 +256,21 @@ export const XDP2HW: CoreConfig = {
   },
 };
 
+/**
+ * xdp2hw with the extensions of issue 18 on: a crossbar (the RTL writes every result into the
+ * register file at the clock edge, so any lane reads it the next row at no cost) and the three
+ * CoreConfig.extensions, which the RTL core runs cycle for cycle (docs/RTL.md). Not yet the
+ * default: docs/RTL.md "Core extensions" says why (the proof does not close on every extended schedule yet).
+ */
+export const XDP2HW_EXT: CoreConfig = {
+  ...XDP2HW,
+  name: 'xdp2hw-ext',
+  forwarding: 'crossbar', // RTL (xdp2hw_core.v): results written at the edge, read by any lane the next row (FWD_PER_LANE = 0)
+  extensions: { fusedCallNullTest: true, memoryAdd: true, speculativeLoads: true }, // RTL: class 11, bits 145 and 146 (docs/RTL.md), co-simulated 0/0
+};
+
 /** The named presets; `xdp2hw` is the default. */
-export const CORE_PRESETS: Readonly<Record<string, CoreConfig>> = { hxdp: HXDP, xdp2hw: XDP2HW };
+export const CORE_PRESETS: Readonly<Record<string, CoreConfig>> = { hxdp: HXDP, xdp2hw: XDP2HW, 'xdp2hw-ext': XDP2HW_EXT };
 export const DEFAULT_CORE: CoreConfig = XDP2HW;
 
 type Obj = Record<string, unknown>;

@@ -2,8 +2,10 @@
 // the highest to lane 0 (hXDP's layout: lane 3 leftmost for 4 lanes), each syllable the 64-bit
 // little-endian word of its encoding as 16 hex digits, an empty lane all zeros (a nop), every jump
 // offset relocated to rows (target row − row − 1). `hxdp` keeps to what hXDP's core decodes.
+// The core extensions of CoreConfig.extensions have syllables of their own (CORE_EXTENSION_SYLLABLES,
+// each in an encoding RFC 9669 leaves undefined); the `hxdp` format refuses them.
 
-import { disassembleInsn, encodeInsn } from '../../isa/index.js';
+import { Cls, disassembleInsn, encodeInsn, SizeCode } from '../../isa/index.js';
 import type { Insn, RawSlot, RowProgram, Syllable } from '../../isa/index.js';
 
 export type RomFormat = 'xdp2hw' | 'hxdp';
@@ -37,12 +39,62 @@ function hxdpProblem(insn: Insn, lane: number): string | undefined {
   }
 }
 
+/** The memory-add syllable's modes in the STX class (RFC 9669 defines ABS, IND and 0xa0 for none of them there). */
+export const MEMORY_ADD_MODE = { imm64: 0x20, reg: 0x40, imm32: 0xa0 } as const;
+/** The fused null test: JMP | op 0xf0 (undefined in RFC 9669) | K. */
+export const FUSED_NULL_TEST_OPCODE = 0xf5;
+
+/**
+ * The syllables of the core extensions (CoreConfig.extensions), each layout drawn msb to lsb as in
+ * isa/syllables.ts. Tests read them against romHex.
+ */
+export const CORE_EXTENSION_SYLLABLES = [
+  {
+    extension: 'speculativeLoads', what: 'a non-faulting load (ldx, ldxs or ldx6): a fault leaves dst and does not trap',
+    layout: 'msb [ 1:32 | off:16 | src:4 | dst:4 | load opcode:8 ] lsb (RFC 9669 leaves a load\'s imm 0)',
+  },
+  {
+    extension: 'memoryAdd', what: 'rX = *(size *)(rB + off); rX += y; *(size *)(rB + off) = rX, one syllable',
+    layout: 'msb [ y:32 | off:16 | rX:4 | rB:4 | 0x20 (64-bit add) or 0xa0 (32-bit add) | size | STX:8 ] lsb (y an immediate); '
+      + 'msb [ 0:23 | w32:1 | 0:4 | yreg:4 | off:16 | rX:4 | rB:4 | 0x40 | size | STX:8 ] lsb (y a register)',
+  },
+  {
+    extension: 'fusedCallNullTest', what: 'if r0 ==/!= 0 goto +off, r0 as the helper call in a lower lane of the row leaves it',
+    layout: 'msb [ 0:32 | off:16 | cond:4 (1 ==, 5 !=) | 0:4 | 0xf5:8 ] lsb',
+  },
+] as const;
+
+const SIZE: Record<number, number> = { 1: SizeCode.B, 2: SizeCode.H, 4: SizeCode.W, 8: SizeCode.DW };
+
+/** The extended syllable of a syllable the core extensions make, or undefined for a base one. */
+function extendedWord(s: Syllable, row: number, lane: number, format: RomFormat): RawSlot | undefined {
+  const ext = s.memoryAdd ? 'memoryAdd' : s.fusedNullTest ? 'fusedCallNullTest' : s.speculative ? 'speculativeLoads' : undefined;
+  if (!ext) return undefined;
+  if (format === 'hxdp') throw new RomError(row, lane, `hXDP's core does not decode the ${ext} extension's syllable (${CORE_EXTENSION_SYLLABLES.find((e) => e.extension === ext)!.what})`);
+  const insn = s.insn;
+  if (s.memoryAdd) {
+    const { add, store } = s.memoryAdd;
+    if (insn.kind !== 'ldx' || insn.signed || add.kind !== 'alu' || add.op !== 'add' || add.dst !== insn.dst || store.kind !== 'stx' || store.dst !== insn.src || store.src !== insn.dst || store.off !== insn.off || store.size !== insn.size)
+      throw new RomError(row, lane, 'a memory add must be an unsigned ldx rX, an add to rX and an stx of rX to the load\'s address');
+    const w32 = add.width === 32;
+    const base = { dst: insn.src, src: insn.dst, off: insn.off };
+    if (add.src.type === 'reg') return { ...base, opcode: MEMORY_ADD_MODE.reg | SIZE[insn.size] | Cls.STX, imm: add.src.reg | (w32 ? 1 << 8 : 0) };
+    return { ...base, opcode: (w32 ? MEMORY_ADD_MODE.imm32 : MEMORY_ADD_MODE.imm64) | SIZE[insn.size] | Cls.STX, imm: add.src.value };
+  }
+  if (s.fusedNullTest) {
+    if (insn.kind !== 'jmp' || s.target === undefined || (insn.cond !== 'jeq' && insn.cond !== 'jne') || insn.dst !== 0 || insn.src.type !== 'imm' || insn.src.value !== 0 || insn.width !== 64)
+      throw new RomError(row, lane, 'a fused null test must be if r0 == 0 or if r0 != 0 (64-bit)');
+    return { opcode: FUSED_NULL_TEST_OPCODE, dst: 0, src: insn.cond === 'jeq' ? 1 : 5, off: s.target - row - 1, imm: 0 };
+  }
+  if (insn.kind !== 'ldx' && insn.kind !== 'ldx6') throw new RomError(row, lane, `a speculative ${insn.kind}: only loads may be speculative`);
+  return { ...encodeInsn(insn)[0], imm: 1 };
+}
+
 /** The one 64-bit word of a syllable, its jump offset relocated to rows. */
 function word(s: Syllable, row: number, lane: number, format: RomFormat): RawSlot {
   let insn = s.insn;
-  if (s.speculative) throw new RomError(row, lane, 'a speculative (non-faulting) load has no ROM encoding yet');
-  if (s.memoryAdd) throw new RomError(row, lane, 'a memory-add syllable (core extension memoryAdd) has no ROM encoding yet');
-  if (s.fusedNullTest) throw new RomError(row, lane, 'a null test fused with its helper call (core extension fusedCallNullTest) has no ROM encoding yet');
+  const ext = extendedWord(s, row, lane, format);
+  if (ext) return ext;
   if (format === 'hxdp') {
     const why = hxdpProblem(insn, lane);
     if (why) throw new RomError(row, lane, why);
@@ -84,6 +136,9 @@ export function romListing(p: RowProgram): string {
       if (!s) return;
       let text = disassembleInsn(s.insn, s.source.pc ?? 0);
       if (s.target !== undefined) text = text.replace(/(goto|call) [^\s]+/, `$1 row ${s.target}`);
+      if (s.memoryAdd) text = `${text}; ${disassembleInsn(s.memoryAdd.add, 0)}; ${disassembleInsn(s.memoryAdd.store, 0)} (memory add)`;
+      if (s.fusedNullTest) text += ' (after the call)';
+      if (s.speculative) text += ' (non-faulting)';
       const src = s.source.index === undefined ? 'new' : `insn ${s.source.index}`;
       const line = s.source.line ? `  ${s.source.line.file.split('/').pop()}:${s.source.line.line} ${s.source.line.text.trim()}` : '';
       lines.push(`  lane ${lane}: ${text.padEnd(36)} ; ${src}${line}`);

@@ -6,7 +6,7 @@ import { hasExtension, helperName, resultLatency as coreResultLatency } from '..
 import type { CoreConfig, Insn, MemAccess } from '../../isa/index.js';
 import type { IrInsn } from '../ir/types.js';
 import type { Region, RegionState } from './regions.js';
-import { memoryAddOf, nodeDefuse } from './fuse.js';
+import { nodeDefuse } from './fuse.js';
 
 export type EdgeKind = 'data' | 'anti' | 'output' | 'memory' | 'control';
 
@@ -113,8 +113,10 @@ function buildNodes(insns: readonly IrInsn[], states: ReadonlyMap<IrInsn, Region
     const fix = (l: Loc): Loc => (l.region === 'stack' && l.base !== 'fp' ? { region: 'stack' } : l);
     const writes = [...new Set([...du.writes, ...du.clobbers])];
     const base = ir.insn.kind === 'ldx' || ir.insn.kind === 'ldx6' ? regions[ir.insn.src] : 'unknown';
+    // a memory add's result is timed as its load (isa/timing.ts's rowTiming; the RTL adds and
+    // stores back in the load's cycle): the same latency here
     const node: DepNode = {
-      ir, reads: du.reads, writes, memReads: memReads.map(fix), memWrites: memWrites.map(fix), latency: resultLatency(ir.insn, core, base) + (memoryAddOf(ir) ? core.latency.alu : 0),
+      ir, reads: du.reads, writes, memReads: memReads.map(fix), memWrites: memWrites.map(fix), latency: resultLatency(ir.insn, core, base),
     };
     for (const r of writes) lastDef[r] = i;
     return node;

@@ -1,7 +1,8 @@
 // Symbolic execution of a scheduled program (isa/rows.ts RowProgram) with the row semantics written
 // there: every syllable of a row reads the registers as they were at row start, memory effects in
 // lane order, a taken branch does not cancel its row, the lowest taken lane decides where control
-// goes. Each syllable's meaning is exec.ts's (step, jumpCondition); this module only sequences rows.
+// goes. Each syllable's meaning is exec.ts's (step, jumpCondition); this module only sequences rows
+// (and the core extensions' forms: a fused null test, a memory add, a non-faulting load).
 
 import { defuse, layoutProgram } from '../../isa/index.js';
 import type { Insn, Row, RowProgram, Syllable } from '../../isa/index.js';
@@ -13,6 +14,7 @@ import { jumpCondition, refine, step } from './exec.js';
 import { graphOrder } from './order.js';
 import { initialState, mergeAll, negate, noteFlow, restrict } from './state.js';
 import type { Env, State } from './state.js';
+import { num } from './value.js';
 import type { Val } from './value.js';
 import type { B } from './z3.js';
 
@@ -101,6 +103,9 @@ async function memoryAdd(cx: Cx, view: State, syl: Syllable, i: number): Promise
   return out;
 }
 
+/** Fresh names for the values of faulting non-faulting loads. */
+let faults = 0;
+
 /** One syllable on every path of its row. */
 async function lane(cx: Cx, paths: Path[], syl: Syllable, i: number): Promise<Path[]> {
   const Z = cx.Z;
@@ -114,7 +119,23 @@ async function lane(cx: Cx, paths: Path[], syl: Syllable, i: number): Promise<Pa
       continue;
     }
     if (!isControl(insn)) {
-      for (const [, o] of await step(cx, view, insn, i)) out.push({ ...p, s: { ...o, regs: written(insn, p.s.regs, o.regs) } });
+      // a non-faulting load (CoreConfig's speculativeLoads): where it would fault (exec's guard
+      // records an abort on that condition) the row goes on, as simulator/vliw runs it. There the
+      // machine leaves the register as it was, a value the scheduler made dead on that path
+      // (only loads and ALU work rise above a side exit: nothing that stores or exits); it is
+      // modelled as a fresh number, which over-approximates any 64-bit value it held, so a proof
+      // holds for the machine's. Its other exits stay the program's.
+      const scx: Cx = syl.speculative ? { ...cx, exits: [] } : cx;
+      for (const [, o] of await step(scx, view, insn, i)) out.push({ ...p, s: { ...o, regs: written(insn, p.s.regs, o.regs) } });
+      for (const e of scx === cx ? [] : scx.exits) {
+        if (!e.aborted || e.unbounded) {
+          cx.exits.push(e);
+          continue;
+        }
+        const regs = p.s.regs.slice();
+        for (const w of defuse(insn).writes) regs[w] = num(cx.Z.BitVec.const(`speculative_fault_${i}_r${w}_${faults++}`, 64));
+        out.push({ ...p, s: { ...e.state, pc: e.cond, flow: e.flow, regs } });
+      }
       continue;
     }
     if (p.decided) {

@@ -3,9 +3,10 @@
 // does not decode, and a listing that names each syllable's source instruction.
 
 import { describe, expect, it } from 'vitest';
-import { romHex, RomError, romListing } from '../../compiler/emit/rom.js';
+import { FUSED_NULL_TEST_OPCODE, MEMORY_ADD_MODE, romHex, RomError, romListing } from '../../compiler/emit/rom.js';
 import { scheduleObject } from '../../compiler/schedule/index.js';
-import { decodeSlot, HXDP, readSlot } from '../../isa/index.js';
+import { Cls, decodeSlot, encodeInsn, HXDP, readSlot } from '../../isa/index.js';
+import type { CoreConfig } from '../../isa/index.js';
 import { loadProgram } from '../differential/engines.js';
 import { PROGRAMS_DIR } from '../helpers/paths.js';
 
@@ -46,6 +47,41 @@ describe('ROM image', () => {
     const { program } = scheduleObject(l4.obj, l4.obj.programs[0].name, { core: HXDP, lanes: 4, strategy: 'list' });
     expect(() => romHex(program, 'hxdp')).toThrow(RomError);
     expect(() => romHex(program, 'hxdp')).toThrow(/^row \d+ lane \d: /);
+  });
+
+  it('encodes the core extensions\' syllables (memory add, fused null test, non-faulting load) and hXDP\'s format refuses them', () => {
+    const ext: CoreConfig = { ...HXDP, name: 'ext', forwarding: 'crossbar', extensions: { fusedCallNullTest: true, memoryAdd: true, speculativeLoads: true } };
+    const rx = loadProgram(PROGRAMS_DIR, 'rxq_info');
+    const { program } = scheduleObject(rx.obj, rx.obj.programs[0].name, { core: ext, lanes: 4, strategy: 'motion' });
+    const lines = romHex(program).trimEnd().split('\n');
+    const seen = { memoryAdd: 0, fused: 0, speculative: 0 };
+    program.rows.forEach((row, r) => row.forEach((s, lane) => {
+      if (!s) return;
+      const raw = readSlot(syllableAt(lines[r], lane, 4), 0);
+      if (s.memoryAdd) {
+        seen.memoryAdd++;
+        const load = s.insn as Extract<typeof s.insn, { kind: 'ldx' }>, add = s.memoryAdd.add as Extract<typeof s.insn, { kind: 'alu' }>;
+        expect(raw.opcode & 0x07).toBe(Cls.STX);
+        const mode = raw.opcode & 0xe0;
+        expect(mode).toBe(add.src.type === 'reg' ? MEMORY_ADD_MODE.reg : add.width === 32 ? MEMORY_ADD_MODE.imm32 : MEMORY_ADD_MODE.imm64);
+        expect([raw.dst, raw.src, raw.off]).toEqual([load.src, load.dst, load.off]);
+        expect(raw.imm).toBe(add.src.type === 'reg' ? add.src.reg | (add.width === 32 ? 256 : 0) : add.src.value);
+        expect(() => decodeSlot(raw, 0)).toThrow(); // no RFC 9669 instruction
+      } else if (s.fusedNullTest) {
+        seen.fused++;
+        expect(raw.opcode).toBe(FUSED_NULL_TEST_OPCODE);
+        expect(raw.src).toBe(s.insn.kind === 'jmp' && s.insn.cond === 'jeq' ? 1 : 5);
+        expect(r + 1 + raw.off).toBe(s.target);
+        expect(() => decodeSlot(raw, 0)).toThrow();
+      } else if (s.speculative) {
+        seen.speculative++;
+        expect({ ...raw, imm: 0 }).toEqual(encodeInsn(s.insn)[0]);
+        expect(raw.imm).toBe(1);
+      }
+    }));
+    expect(Object.values(seen).every((n) => n > 0), JSON.stringify(seen)).toBe(true);
+    expect(() => romHex(program, 'hxdp')).toThrow(/^row \d+ lane \d: hXDP's core does not decode the (memoryAdd|fusedCallNullTest|speculativeLoads) extension/);
+    expect(romListing(program)).toMatch(/\(memory add\)/);
   });
 
   it('lists rows × lanes with each syllable\'s source instruction and line', () => {

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkCoreConfig, CORE_PRESETS, CoreConfigError, DEFAULT_CORE, HXDP, XDP2HW } from '../../isa/index.js';
+import { checkCoreConfig, CORE_PRESETS, CoreConfigError, DEFAULT_CORE, HXDP, XDP2HW, XDP2HW_EXT } from '../../isa/index.js';
 import type { CoreConfig } from '../../isa/index.js';
 import { ROOT } from '../helpers/paths.js';
 
@@ -21,17 +21,17 @@ describe('presets', () => {
   it('xdp2hw is the default and clears stack and registers', () => {
     expect(DEFAULT_CORE).toBe(XDP2HW);
     expect([XDP2HW.clearsStack, XDP2HW.clearsRegisters]).toEqual([true, true]);
-    expect(CORE_PRESETS).toEqual({ hxdp: HXDP, xdp2hw: XDP2HW });
+    expect(CORE_PRESETS).toEqual({ hxdp: HXDP, xdp2hw: XDP2HW, 'xdp2hw-ext': XDP2HW_EXT });
   });
   it('both pass the validator and survive JSON', () => {
     for (const c of Object.values(CORE_PRESETS)) expect(checkCoreConfig(JSON.parse(JSON.stringify(c)))).toEqual(c);
   });
   it('every constant of a preset carries its source in a comment', () => {
     const src = readFileSync(join(ROOT, 'isa/core.ts'), 'utf8');
-    for (const name of ['HXDP', 'XDP2HW']) {
+    for (const name of ['HXDP', 'XDP2HW', 'XDP2HW_EXT']) {
       const body = src.slice(src.indexOf(`export const ${name}: CoreConfig = {`)).split('\n};')[0].split('\n').slice(1);
       const fields = body.filter((l) => /^\s+\w+: /.test(l) && !/: \{$/.test(l.trim()) && !/^\s+name: /.test(l));
-      expect(fields.length).toBeGreaterThan(name === 'HXDP' ? 20 : 5);
+      expect(fields.length).toBeGreaterThan(name === 'HXDP' ? 20 : name === 'XDP2HW' ? 5 : 1);
       for (const l of fields) expect(l, `${name}: ${l.trim()}`).toMatch(/\/\/ \S/);
     }
   });

@@ -9,6 +9,7 @@ import { emitVerilog, mapBankFiles } from '../../compiler/emit/verilog/index.js'
 import { loadFile } from '../../compiler/loader/index.js';
 import type { LoadedObject } from '../../compiler/loader/types.js';
 import { scheduleObject } from '../../compiler/schedule/index.js';
+import type { Strategy } from '../../compiler/schedule/index.js';
 import type { CoreConfig } from '../../isa/index.js';
 import { CoreEngine } from '../../simulator/core/engine.js';
 import type { CoreSession } from '../../simulator/core/engine.js';
@@ -57,21 +58,21 @@ export function programCase(name: string, packets?: number): ProgramCase {
 }
 
 /** The TypeScript core alone, on the rows sessions() gives it. */
-export async function sessionsTs(c: ProgramCase, core: CoreConfig, lanes: number): Promise<CoreSession> {
-  const schedule = () => scheduleObject(c.obj, c.program, { core, lanes, strategy: 'list', timeLimitMs: 200 }).program;
+export async function sessionsTs(c: ProgramCase, core: CoreConfig, lanes: number, strategy: Strategy = 'list'): Promise<CoreSession> {
+  const schedule = () => scheduleObject(c.obj, c.program, { core, lanes, strategy, timeLimitMs: 200 }).program;
   return new CoreEngine({ schedule, core }).open(c.obj, c.program, c.fixture);
 }
 
-/** The TypeScript core and the RTL on the same rows (list schedule, `lanes` lanes of `core`). */
-export async function sessions(c: ProgramCase, core: CoreConfig, lanes: number, sim: RtlSimulator): Promise<{ ts: CoreSession; rtl: RtlSession }> {
-  const schedule = () => scheduleObject(c.obj, c.program, { core, lanes, strategy: 'list', timeLimitMs: 200 }).program;
+/** The TypeScript core and the RTL on the same rows (`strategy`'s schedule, list by default, `lanes` lanes of `core`). */
+export async function sessions(c: ProgramCase, core: CoreConfig, lanes: number, sim: RtlSimulator, strategy: Strategy = 'list'): Promise<{ ts: CoreSession; rtl: RtlSession }> {
+  const schedule = () => scheduleObject(c.obj, c.program, { core, lanes, strategy, timeLimitMs: 200 }).program;
   const ts = await new CoreEngine({ schedule, core }).open(c.obj, c.program, c.fixture);
   const rtl = await new RtlEngine({ schedule, emit: (r, k, o) => emitVerilog(r, k, o), banks: mapBankFiles, core, simulator: sim }).open(c.obj, c.program, c.fixture);
   return { ts, rtl };
 }
 
 /** Co-simulates `c` on `lanes` lanes: both sessions, the whole traffic. */
-export async function cosimCase(c: ProgramCase, core: CoreConfig, lanes: number, sim: RtlSimulator): Promise<CosimSummary> {
-  const { ts, rtl } = await sessions(c, core, lanes, sim);
+export async function cosimCase(c: ProgramCase, core: CoreConfig, lanes: number, sim: RtlSimulator, strategy: Strategy = 'list'): Promise<CosimSummary> {
+  const { ts, rtl } = await sessions(c, core, lanes, sim, strategy);
   return cosimulate(ts, rtl, sim, c.inputs);
 }

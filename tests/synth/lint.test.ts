@@ -1,6 +1,7 @@
 // `verilator --lint-only -Wall` on the designs the emitter writes: xdp1 at 1, 2, 4 and 8 lanes
 // and, at 4 lanes, every program the RTL runs (between them: packet, stack, ctx and map loads,
-// stores from one lane and from several, helper calls, a program with no memory access at all).
+// stores from one lane and from several, helper calls, a program with no memory access at all);
+// and on xdp2hw-ext (the core extensions: memory adds, fused null tests, non-faulting loads).
 // Any warning fails: each one the design means to keep is waived in the source, next to the
 // code, with its reason (checked below too). Needs verilator; says so when it is missing.
 
@@ -11,12 +12,18 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { emitVerilog, HDL_MODULES, SYNTH_TOP, writeDesign } from '../../compiler/emit/verilog/index.js';
 import { scheduleObject } from '../../compiler/schedule/index.js';
-import { XDP2HW } from '../../isa/index.js';
+import { XDP2HW, XDP2HW_EXT } from '../../isa/index.js';
+import type { CoreConfig } from '../../isa/index.js';
+import type { Strategy } from '../../compiler/schedule/index.js';
 import { ROOT } from '../helpers/paths.js';
 import { needs, toolMissing } from '../helpers/tools.js';
 import { programCase, RTL_PROGRAMS } from '../rtl/case.js';
 
-const CASES: [string, number][] = [...[1, 2, 8].map((l): [string, number] => ['xdp1', l]), ...RTL_PROGRAMS.map((p): [string, number] => [p, 4])];
+const CASES: [string, number, CoreConfig, Strategy][] = [
+  ...[1, 2, 8].map((l): [string, number, CoreConfig, Strategy] => ['xdp1', l, XDP2HW, 'list']),
+  ...RTL_PROGRAMS.map((p): [string, number, CoreConfig, Strategy] => [p, 4, XDP2HW, 'list']),
+  ['rxq_info', 4, XDP2HW_EXT, 'motion'], ['xdp1', 1, XDP2HW_EXT, 'motion'],
+];
 
 describe('lint waivers in hdl-templates', () => {
   it('every lint_off names one warning, gives a reason and is closed by a lint_on in the same file', () => {
@@ -49,12 +56,12 @@ describe.skipIf(needs(toolMissing('verilator')))('verilator --lint-only -Wall on
     expect(r.stderr).toMatch(/%Warning-WIDTH/);
   });
 
-  for (const [name, lanes] of CASES)
-    it(`${name}, ${lanes} lane${lanes > 1 ? 's' : ''}: no error, no unwaived warning`, () => {
+  for (const [name, lanes, core, strategy] of CASES)
+    it(`${name}, ${lanes} lane${lanes > 1 ? 's' : ''}${core === XDP2HW ? '' : `, ${core.name} ${strategy}`}: no error, no unwaived warning`, () => {
       const c = programCase(name, 1);
-      const rows = scheduleObject(c.obj, c.program, { core: XDP2HW, lanes, strategy: 'list', timeLimitMs: 200 }).program;
-      const out = join(scratch, `${name}-${lanes}`);
-      writeDesign(emitVerilog(rows, XDP2HW, c.obj), out);
+      const rows = scheduleObject(c.obj, c.program, { core, lanes, strategy, timeLimitMs: 200 }).program;
+      const out = join(scratch, `${name}-${lanes}-${core.name}`);
+      writeDesign(emitVerilog(rows, core, c.obj), out);
       const r = spawnSync('verilator', ['--lint-only', '-Wall', '-I.', '--top-module', SYNTH_TOP, ...HDL_MODULES, `${SYNTH_TOP}.v`], { cwd: out, encoding: 'utf8' });
       expect(r.error).toBeUndefined();
       expect(r.stderr, 'verilator printed warnings or errors').toBe('');

@@ -103,6 +103,9 @@ function params(p: RowProgram, core: CoreConfig, layout: MapLayout, packetBytes:
     ['P_MUL_LAT', l.mul, 'latency.mul'],
     ['P_DIV_LAT', l.div, 'latency.div'],
     ['P_DIV_LANES', laneMask(p, ['alu', 'alu3'], ['div', 'sdiv', 'mod', 'smod']), 'lanes holding a division or modulo (they get a divider)'],
+    ['P_MADD_LANES', extensionLanes(p, 'memoryAdd'), 'lanes holding a memory add (core extension memoryAdd)'],
+    ['P_SPEC_LANES', extensionLanes(p, 'speculative'), 'lanes holding a non-faulting load (core extension speculativeLoads)'],
+    ['P_FUSED_LANES', extensionLanes(p, 'fusedNullTest'), 'lanes holding a fused null test (core extension fusedCallNullTest)'],
     ['P_LD_LAT_PKT', l.load.packet, 'latency.load.packet'],
     ['P_LD_LAT_CTX', l.load.ctx, 'latency.load.ctx'],
     ['P_LD_LAT_STK', l.load.stack, 'latency.load.stack'],
@@ -115,8 +118,8 @@ function params(p: RowProgram, core: CoreConfig, layout: MapLayout, packetBytes:
     ['P_FWD_PER_LANE', core.forwarding === 'per-lane' ? 1 : 0, `forwarding: ${core.forwarding}`],
     ['P_CLEAR_REGS', core.clearsRegisters ? 1 : 0, 'clearsRegisters'],
     ['P_CLEAR_STACK', core.clearsStack ? 1 : 0, 'clearsStack'],
-    ['P_LOAD_LANES', laneMask(p, ['ldx', 'ldx6', 'atomic']), 'lanes holding a load or atomic (they get memory read ports)'],
-    ['P_STORE_LANES', laneMask(p, ['st', 'stx', 'stx6', 'atomic']), 'lanes holding a store or atomic (they get memory write ports)'],
+    ['P_LOAD_LANES', laneMask(p, ['ldx', 'ldx6', 'atomic']), 'lanes holding a load, atomic or memory add (they get memory read ports)'],
+    ['P_STORE_LANES', laneMask(p, ['st', 'stx', 'stx6', 'atomic']) | extensionLanes(p, 'memoryAdd'), 'lanes holding a store, atomic or memory add (they get memory write ports)'],
   ];
   return [
     `// Parameters of ${p.name} on core ${core.name}, ${p.lanes} lane${p.lanes > 1 ? 's' : ''} (written by compiler/emit/verilog).`,
@@ -128,6 +131,15 @@ function params(p: RowProgram, core: CoreConfig, layout: MapLayout, packetBytes:
 /** Whether some row calls helper `id`. */
 function callsHelper(p: RowProgram, id: number): boolean {
   return p.rows.some((row) => row.some((s) => s?.insn.kind === 'call' && s.insn.target === 'helper' && s.insn.id === id));
+}
+
+/** Bit per lane that holds a syllable of a core extension in some row (a memory add also stores through its lane's port). */
+function extensionLanes(p: RowProgram, mark: 'memoryAdd' | 'speculative' | 'fusedNullTest'): number {
+  let mask = 0;
+  for (const row of p.rows) row.forEach((s, lane) => {
+    if (s?.[mark]) mask |= 1 << lane;
+  });
+  return mask;
 }
 
 /** Bit per lane that holds a syllable of one of `kinds` in some row. */
@@ -176,7 +188,7 @@ module ${SYNTH_TOP} (clk, rst, host_we, host_addr, host_wdata, host_rdata, start
     xdp2hw_top #(
         .LANES(P_LANES), .ROWS(P_ROWS), .ROM_FILE("rom.hex"), .ENTRY(P_ENTRY), .REGS(P_REGS), .STACK_BYTES(P_STACK_BYTES),
         .PKT_BYTES(P_PKT_BYTES), .HEADROOM(P_HEADROOM), .FRAME_END(P_FRAME_END), .MAP_BYTES(P_MAP_BYTES), .MAPS(P_MAPS), .MAP_BASE(P_MAP_BASE), .MAP_MAX(P_MAP_MAX),
-        .MAP_STRIDE(P_MAP_STRIDE), .ALU_LAT(P_ALU_LAT), .MUL_LAT(P_MUL_LAT), .DIV_LAT(P_DIV_LAT), .DIV_LANES(P_DIV_LANES), .LD_LAT_PKT(P_LD_LAT_PKT),
+        .MAP_STRIDE(P_MAP_STRIDE), .ALU_LAT(P_ALU_LAT), .MUL_LAT(P_MUL_LAT), .DIV_LAT(P_DIV_LAT), .DIV_LANES(P_DIV_LANES), .MADD_LANES(P_MADD_LANES), .SPEC_LANES(P_SPEC_LANES), .FUSED_LANES(P_FUSED_LANES), .LD_LAT_PKT(P_LD_LAT_PKT),
         .LD_LAT_CTX(P_LD_LAT_CTX), .LD_LAT_STK(P_LD_LAT_STK), .LD_LAT_MAP(P_LD_LAT_MAP), .HELPER_CALL(P_HELPER_CALL),
         .MAP_LOOKUP(P_MAP_LOOKUP), .TAKEN_BRANCH(P_TAKEN_BRANCH), .EXIT_DRAIN(P_EXIT_DRAIN), .EARLY_DRAIN(P_EARLY_DRAIN),
         .FWD_PER_LANE(P_FWD_PER_LANE), .CLEAR_REGS(P_CLEAR_REGS), .CLEAR_STACK(P_CLEAR_STACK),

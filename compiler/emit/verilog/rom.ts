@@ -18,7 +18,7 @@ export class RtlRefusal extends Error {
 /** Bits of one ROM syllable (xdp2hw_core.v parameter SW). */
 export const SYLLABLE_BITS = 160;
 
-const CLS = { alu: 0, jmp: 1, ja: 2, jlen: 3, ldx: 4, st: 5, stx: 6, call: 7, exit: 8, exitImm: 9, atomic: 10 } as const;
+const CLS = { alu: 0, jmp: 1, ja: 2, jlen: 3, ldx: 4, st: 5, stx: 6, call: 7, exit: 8, exitImm: 9, atomic: 10, memoryAdd: 11 } as const;
 /** An atomic's operation in the op field (xdp2hw_core.v); its fetch flag rides in the sx bit. */
 const ATOMIC_CODE: Record<string, number> = { add: 0, or: 4, and: 5, xor: 10, xchg: 14, cmpxchg: 15 };
 const ALU_CODE: Record<string, number> = {
@@ -139,12 +139,15 @@ function fields(s: Syllable, where: string, lane: number, core: CoreConfig, maps
 export function syllableWord(s: Syllable | undefined, row: number, lane: number, core: CoreConfig, maps: Pick<MapLayout, 'maps' | 'bytes'>): bigint {
   if (!s) return 0n;
   const where = `row ${row} lane ${lane} (pc ${s.source.pc ?? '?'})`;
-  if (s.memoryAdd) throw new RtlRefusal(`${where}: a memory-add syllable (core extension memoryAdd) is not in the RTL core yet`);
-  if (s.fusedNullTest) throw new RtlRefusal(`${where}: a null test fused with its helper call (core extension fusedCallNullTest) is not in the RTL core yet`);
-  const f = fields(s, where, lane, core, maps);
+  const f = s.memoryAdd ? memoryAddFields(s, where) : fields(s, where, lane, core, maps);
+  // the row executor checks that a call sits in a lower lane (simulator/vliw); here only the shape
+  if (s.fusedNullTest && (s.insn.kind !== 'jmp' || s.insn.dst !== 0 || s.insn.src.type !== 'imm' || lane === 0))
+    throw new RtlRefusal(`${where}: a fused null test must be a jump on r0 against an immediate, above lane 0`);
   const du = defuse(s.insn);
   let reads = 0;
   for (const r of du.reads) reads |= 1 << r;
+  // a memory add also reads its add's operand (not its own loaded register): isa/timing.ts's rule
+  if (s.memoryAdd) for (const r of defuse(s.memoryAdd.add).reads) if (!du.writes.includes(r)) reads |= 1 << r;
   const writes = du.writes.length > 0;
   if (du.writes.length > 1) throw new RtlRefusal(`${where}: a syllable writing ${du.writes.length} registers is not in the RTL core`);
   const dst = writes ? du.writes[0] : f.dst ?? 0;
@@ -168,7 +171,21 @@ export function syllableWord(s: Syllable | undefined, row: number, lane: number,
   w |= ((f.imm ?? 0n) & M64) << 64n;
   w |= BigInt(reads) << 128n;
   w |= (f.mul ? 1n : 0n) << 144n;
+  w |= (s.speculative ? 1n : 0n) << 145n;
+  w |= (s.fusedNullTest ? 1n : 0n) << 146n;
   return w;
+}
+
+/**
+ * The memory-add syllable (class 11): rX = load of `bytes` at ra + off, rX += b (w32: a 32-bit add,
+ * zero-extended), the sum stored back; b is rb, the immediate, or (rb = dst) the loaded value.
+ */
+function memoryAddFields(s: Syllable, where: string): Fields {
+  const load = s.insn, { add, store } = s.memoryAdd!;
+  if (load.kind !== 'ldx' || load.signed || add.kind !== 'alu' || add.op !== 'add' || add.dst !== load.dst || store.kind !== 'stx' || store.dst !== load.src || store.src !== load.dst || store.off !== load.off || store.size !== load.size)
+    throw new RtlRefusal(`${where}: a memory add must be an unsigned ldx rX, an add to rX and an stx of rX to the load's address`);
+  const b = add.src.type === 'reg' ? { rb: add.src.reg } : { bImm: true, imm: sext32(add.src.value) };
+  return { cls: CLS.memoryAdd, op: ALU_CODE.add, w32: add.width === 32, dst: load.dst, ra: load.src, ...b, bytes: load.size, off: load.off };
 }
 
 /** The ROM image: one row a line, LANES × SYLLABLE_BITS bits in hex, lane 0 lowest. */
