@@ -125,7 +125,7 @@ module xdp2hw_hashmap #(
     /* verilator lint_on WIDTH */
 
     // synchronous reads: the head of a bucket, a node's key and link, the free list's next node
-    reg  [NW-1:0] head_q, link_q, freelink_q;
+    reg  [NW-1:0] head_q, link_q, freelink_q;   // link_q, freelink_q: the link memory's one read register (below)
     reg  [KW-1:0] key_q;
     reg  [BW-1:0] head_addr;
     reg  [NW-1:0] node_rd, free_rd;   // node + 1 to read (0: none)
@@ -142,13 +142,22 @@ module xdp2hw_hashmap #(
             at = index[IW-1:0];
         end
     endfunction
+    // The link memory has one read port: the free list's next node (free_rd, read in the cycle an
+    // update's walk ends) or the walked node's link (node_rd); both land in one register, link_q
+    // and freelink_q being its two readings (after an update's walk link_q is no longer used).
+    reg  [NW-1:0] lq;
+    always @(*) begin
+        link_q = lq;
+        freelink_q = lq;
+    end
+    wire [NW-1:0] link_rd = (free_rd != {NW{1'b0}}) ? free_rd : node_rd;
+    // Read every cycle, with no enable (the form Yosys merges into a block RAM's port): a cycle that
+    // asks for no node reads a meaningless row, and nothing uses it (S_CMP always follows the read
+    // of a node, S_ALLOC the free read).
     always @(posedge clk) begin
         head_q <= heads[head_addr];
-        if (node_rd != {NW{1'b0}}) begin
-            key_q <= keys[at(node_rd)];
-            link_q <= links[at(node_rd)];
-        end
-        if (free_rd != {NW{1'b0}}) freelink_q <= links[at(free_rd)];
+        key_q <= keys[at(node_rd)];
+        lq <= links[at(link_rd)];
     end
 
     /* verilator lint_off WIDTH */ // node links are NW bits, map-memory offsets 32
@@ -214,6 +223,39 @@ module xdp2hw_hashmap #(
         endcase
     end
 
+    // One write port per memory (the shape Yosys maps to block RAM), its address and data chosen
+    // here from the walk's decision: a delete unlinks (head or link := the node's link), an update
+    // writes the new key and links the new node at the tail (head or link := the free node) or, on
+    // an LPM trie, rewrites a present node's key; S_DEL links the freed node onto the free list,
+    // S_ALLOC ends the new node's chain.
+    wire          walk_end = !rst && (state == S_FIRST || state == S_CMP) && decide;
+    wire          upd_ok = walk_end && q_op == 2'd2 && upd_err == 64'd0;
+    reg           key_we, head_we, link_we;
+    reg  [IW-1:0] key_wa, link_wa;
+    reg  [NW-1:0] head_wd, link_wd;
+    always @(*) begin
+        key_we = 1'b0; key_wa = at(free_head);
+        head_we = 1'b0; head_wd = free_head;
+        link_we = 1'b0; link_wa = at(last); link_wd = free_head;
+        if (walk_end && q_op == 2'd3 && found) begin
+            if (prev == {NW{1'b0}}) begin head_we = 1'b1; head_wd = link_q; end
+            else begin link_we = 1'b1; link_wa = at(prev); link_wd = link_q; end
+        end
+        if (upd_ok && q_lpm && found) begin key_we = 1'b1; key_wa = at(cur); end
+        if (upd_ok && !found) begin
+            key_we = 1'b1;
+            if (last == {NW{1'b0}}) head_we = 1'b1;
+            else link_we = 1'b1;
+        end
+        if (!rst && state == S_DEL && insert) begin link_we = 1'b1; link_wa = at(target); link_wd = free[fm]; end
+        if (!rst && state == S_ALLOC && insert) begin link_we = 1'b1; link_wa = at(new_node); link_wd = {NW{1'b0}}; end
+    end
+    always @(posedge clk) begin
+        if (key_we) keys[key_wa] <= key_m;
+        if (head_we) heads[bucket] <= head_wd;
+        if (link_we) links[link_wa] <= link_wd;
+    end
+
     always @(posedge clk) begin
         if (rst) begin
             state <= S_IDLE;
@@ -260,10 +302,6 @@ module xdp2hw_hashmap #(
                     end else if (q_op == 2'd3) begin   // delete: unlink now, free next cycle
                         target <= cur;
                         insert <= found;
-                        if (found) begin
-                            if (prev == {NW{1'b0}}) heads[bucket] <= link_q;
-                            else links[at(prev)] <= link_q;
-                        end
                         state <= S_DEL;
                     end else begin   // update: link a new node at the tail, or take the found one
                         err <= upd_err;
@@ -271,27 +309,15 @@ module xdp2hw_hashmap #(
                         rekey <= q_lpm && found && upd_err == 64'd0;
                         target <= found ? cur : free_head;
                         new_node <= free_head;
-                        if (q_lpm && found && upd_err == 64'd0) keys[at(cur)] <= key_m;
-                        if (!found && upd_err == 64'd0) begin
-                            keys[at(free_head)] <= key_m;
-                            if (last == {NW{1'b0}}) heads[bucket] <= free_head;
-                            else links[at(last)] <= free_head;
-                        end
                         state <= S_ALLOC;
                     end
                 end
                 S_DEL: begin
-                    if (insert) begin
-                        links[at(target)] <= free[fm];
-                        free[fm] <= target;
-                    end
+                    if (insert) free[fm] <= target;
                     state <= S_IDLE;
                 end
                 S_ALLOC: begin
-                    if (insert) begin
-                        free[fm] <= freelink_q;
-                        links[at(new_node)] <= {NW{1'b0}};
-                    end
+                    if (insert) free[fm] <= freelink_q;
                     beat <= 16'd0;
                     state <= S_COPY;
                 end

@@ -2,7 +2,10 @@
 // program whose stores sit in one lane, the packet buffer, the stack and the map memory each have
 // ONE write port and asynchronous reads, the shape Yosys's Xilinx flow maps to LUTRAM (a memory
 // with two or more write ports becomes flip-flops and multiplexers). The host port and the stack
-// clear share port 0 with the lanes; the host's reads share lane 0's read port. Needs yosys.
+// clear share port 0 with the lanes; the host's reads share lane 0's read port. The hash unit's
+// memories (keys, links, heads) and, with the xdp2hw preset's mapStorePorts 1, the map memory of a
+// program storing from several lanes (hash_stress) have one write port each; the hash unit's reads
+// are registered (block RAM). Needs yosys.
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -14,12 +17,13 @@ import { scheduleObject } from '../../compiler/schedule/index.js';
 import { XDP2HW } from '../../isa/index.js';
 import { needs, toolMissing } from '../helpers/tools.js';
 import { programCase } from '../rtl/case.js';
+import { hashStressCase } from '../rtl/hash-case.js';
 
 interface Mem { name: string; wr: number; rd: number; rdClocked: boolean }
 
 /** Every $mem_v2 cell of the elaborated design, with its port counts. */
 function memories(dir: string): Mem[] {
-  const script = `read_verilog -I. ${[...HDL_MODULES, `${SYNTH_TOP}.v`].join(' ')}; hierarchy -top ${SYNTH_TOP}; proc; flatten; opt_clean; memory_collect; tee -q -o mem.txt dump t:$mem_v2`;
+  const script = `read_verilog -I. ${[...HDL_MODULES, `${SYNTH_TOP}.v`].join(' ')}; hierarchy -top ${SYNTH_TOP}; proc; flatten; opt_clean; memory_dff; memory_collect; tee -q -o mem.txt dump t:$mem_v2`;
   const r = spawnSync('yosys', ['-q', '-p', script], { cwd: dir, encoding: 'utf8' });
   expect(r.status, r.stderr).toBe(0);
   const out: Mem[] = [];
@@ -51,5 +55,24 @@ describe.skipIf(needs(toolMissing('yosys')))('memory port shapes', () => {
       const loads = lanes === 1 ? 1 : 2;
       expect(mems.find((m) => m.name.includes('.packet.'))!.rd).toBe(loads);
       expect(mems.find((m) => m.name.includes('.stack.'))!.rd).toBe(loads + 1);
-    }, 60_000);
+    }, 180_000);
+
+  it('hash_stress, 4 lanes (stores in lanes 0-2): one write port on the map memory and on each hash-unit memory', () => {
+    const c = hashStressCase();
+    const rows = scheduleObject(c.obj, c.program, { core: XDP2HW, lanes: 4, strategy: 'list', timeLimitMs: 200 }).program;
+    expect(new Set(rows.rows.flatMap((r) => r.flatMap((s, l) => (s && ['st', 'stx', 'atomic'].includes(s.insn.kind) ? [l] : [])))).size).toBeGreaterThan(1);
+    const dir = join(scratch, 'hash_stress-4');
+    writeDesign(emitVerilog(rows, XDP2HW, c.obj), dir);
+    const mems = memories(dir);
+    const maps = mems.filter((m) => /\.maps\.bank\[\d\]\.mem$/.test(m.name));
+    expect(maps).toHaveLength(8);
+    for (const m of maps) expect(m.wr, m.name).toBe(1);
+    const hash = mems.filter((m) => /\.unit\.(keys|links|heads)$/.test(m.name));
+    expect(hash.map((m) => m.name.replace(/.*\./, '')).sort()).toEqual(['heads', 'keys', 'links']);
+    for (const m of hash) {
+      expect(m.wr, m.name).toBe(1);
+      expect(m.rd, m.name).toBe(1);
+      expect(m.rdClocked, m.name).toBe(true);
+    }
+  }, 180_000);
 });
