@@ -7,6 +7,12 @@
 // port) when WPORTS is 1. Ports that never write (or read) are not built: the emitter gives each
 // memory only the lanes whose syllables load (RPORTS) and store (WPORTS).
 // INIT_PREFIX non-empty: bank b starts from "<INIT_PREFIX><b>.hex" ($readmemh, one byte a line).
+// SYNC_READ = 1: each read port's row is read at the falling edge of clk into a register (the
+// shape Yosys maps to block RAM, a port clocked by the inverted clock), so the data is there before
+// the next rising edge, as an asynchronous read's would be: the same value in the same cycle (the
+// address is stable from one rising edge to the next, and writes land at rising edges), at the
+// price of half a clock period for the address and half for the data. With WPORTS = 1 every read
+// port is a block-RAM copy; the map memory of a program with large maps is built so.
 `default_nettype none
 
 module xdp2hw_bytemem #(
@@ -14,7 +20,8 @@ module xdp2hw_bytemem #(
     parameter integer RPORTS = 1,                  // read ports (at least 1)
     parameter integer WPORTS = 1,                  // write ports (at least 1)
     parameter integer AW = $clog2(BYTES),          // byte address width (derived)
-    parameter INIT_PREFIX = ""                     // initial contents, bank by bank; "" = none (X until written)
+    parameter INIT_PREFIX = "",                    // initial contents, bank by bank; "" = none (X until written)
+    parameter integer SYNC_READ = 0                // 1: rows read at the falling edge (block RAM), 0: asynchronously
 ) (
     input  wire                  clk,
     input  wire [RPORTS*AW-1:0]  raddr,            // byte address per read port
@@ -45,7 +52,18 @@ module xdp2hw_bytemem #(
                 /* verilator lint_on WIDTH */
                 wire in_range = rowa < DEPTH_A;             // the access's last row may lie past the end
                 wire [RW-1:0] row = rowa[RW-1:0];
-                wire [7:0] q = in_range ? mem[row] : 8'd0;
+                wire [7:0] q;
+                if (SYNC_READ != 0) begin : sync
+                    reg [7:0] q_r;
+                    reg       in_r;
+                    always @(negedge clk) begin
+                        q_r <= mem[row];
+                        in_r <= in_range;
+                    end
+                    assign q = in_r ? q_r : 8'd0;
+                end else begin : comb
+                    assign q = in_range ? mem[row] : 8'd0;
+                end
             end
             for (p = 0; p < WPORTS; p = p + 1) begin : wport
                 wire [AW-1:0] a = waddr[p*AW +: AW];

@@ -197,14 +197,15 @@ module xdp2hw_hashmap #(
     // LPM: the node's prefix (its length in key bytes 0-3, the address from byte 4, most significant bit first)
     wire [31:0] plen_q = key_q[31:0];
     wire [31:0] plen_k = key_m[31:0];
+    // Address bit j (byte 4 + j / 8, most significant bit first) is in the prefix when plen > j: a
+    // comparison with a constant per bit, no shifter (the same mask as 8'hff << (8 - bits) per
+    // byte; Yosys `sat -prove` finds them equal for every 32-bit plen, docs/HARDWARE.md)
     reg  [KW-1:0] pmask;
-    integer y;
+    integer y, yb;
     always @(*)
         for (y = 0; y < KW / 8; y = y + 1)
-            if (y < 4) pmask[y*8 +: 8] = 8'h00;
-            else if (plen_q >= (y - 3) * 8) pmask[y*8 +: 8] = 8'hff;
-            else if (plen_q > (y - 4) * 8) pmask[y*8 +: 8] = 8'hff << (8 - (plen_q - (y - 4) * 8));
-            else pmask[y*8 +: 8] = 8'h00;
+            for (yb = 0; yb < 8; yb = yb + 1)
+                pmask[y*8 + yb] = (y >= 4) && (plen_q > (y - 4) * 8 + 7 - yb);
     wire        same_prefix = ((key_q ^ key_m) & pmask) == {KW{1'b0}};
     wire        covers = same_prefix && plen_q <= plen_k;
     /* verilator lint_off WIDTH */ // the address bits of the key: (key_bytes - 4) * 8

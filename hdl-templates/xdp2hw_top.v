@@ -56,6 +56,8 @@ module xdp2hw_top #(
     parameter integer CLEAR_STACK = 1,         // clearsStack
     parameter integer LOAD_LANES = (1 << LANES) - 1,  // lanes whose syllables load (bit per lane): they get read ports
     parameter integer STORE_LANES = (1 << LANES) - 1, // lanes whose syllables store: they get write ports
+    parameter integer MAP_ONE_WRITE = 0,       // 1: the map memory has one write port (CoreConfig.mapStorePorts = 1: a row holds one map store)
+    parameter integer MAP_SYNC = 0,            // 1: the map memory reads at the falling edge (block RAM; xdp2hw_bytemem SYNC_READ)
     parameter integer PAW = $clog2(PKT_BYTES), // packet address width (derived)
     parameter integer SAW = $clog2(STACK_BYTES), // stack address width (derived)
     parameter integer MAW = (MAP_BYTES > 8) ? $clog2(MAP_BYTES) : 3 // map address width (derived)
@@ -341,8 +343,57 @@ module xdp2hw_top #(
         .clk(clk), .raddr(pkt_raddr), .rdata(pkt_rdata), .waddr(pkt_waddr), .we(pkt_we), .wdata(pkt_wdata));
     xdp2hw_bytemem #(.BYTES(STACK_BYTES), .RPORTS(NLD + 1), .WPORTS(MWP)) stack (
         .clk(clk), .raddr(stk_raddr), .rdata(stk_rdata), .waddr(stk_waddr), .we(stk_we), .wdata(stk_wdata));
-    xdp2hw_bytemem #(.BYTES(MAP_BYTES), .RPORTS(MRP + 1), .WPORTS(MWP + MHW), .INIT_PREFIX("maps_b")) maps (
-        .clk(clk), .raddr(map_raddr), .rdata(map_rdata), .waddr(map_waddr), .we(map_we), .wdata(map_wdata));
+    // The map memory's write ports: one per storing lane and the hash unit's or, with MAP_ONE_WRITE,
+    // one for all of them, the port that writes this cycle: the scheduler puts at most one store
+    // that may reach a map value in a row (CoreConfig.mapStorePorts = 1) and the hash unit writes
+    // only while its call holds fetch (no lane issues then). One write port is what lets Yosys build
+    // the memory from block RAM (one copy per read port). Simulation checks the rule.
+    localparam integer MWA = MWP + MHW;                      // write ports asked for (derived)
+    localparam integer MWM = (MAP_ONE_WRITE != 0) ? 1 : MWA; // write ports built (derived)
+    wire [MWM*MAW-1:0] mm_waddr;
+    wire [MWM*8-1:0]   mm_we;
+    wire [MWM*64-1:0]  mm_wdata;
+    generate
+        if (MAP_ONE_WRITE != 0) begin : map_one_write
+            reg [MAW-1:0] a;
+            reg [7:0]     e;
+            reg [63:0]    d;
+            integer q;
+            always @(*) begin
+                a = {MAW{1'b0}};
+                e = 8'd0;
+                d = 64'd0;
+                for (q = 0; q < MWA; q = q + 1)
+                    if (map_we[q*8 +: 8] != 8'd0) begin
+                        a = map_waddr[q*MAW +: MAW];
+                        e = map_we[q*8 +: 8];
+                        d = map_wdata[q*64 +: 64];
+                    end
+            end
+            assign mm_waddr = a;
+            assign mm_we = e;
+            assign mm_wdata = d;
+`ifndef SYNTHESIS
+            integer nw, c;
+            always @(*) begin
+                nw = 0;
+                for (c = 0; c < MWA; c = c + 1) if (map_we[c*8 +: 8] != 8'd0) nw = nw + 1;
+            end
+            always @(posedge clk) begin
+                if (nw > 1) begin
+                    $display("xdp2hw_top: %0d map-memory writes in one cycle with MAP_ONE_WRITE (the core's mapStorePorts must be 1)", nw);
+                    $finish;
+                end
+            end
+`endif
+        end else begin : map_write_ports
+            assign mm_waddr = map_waddr;
+            assign mm_we = map_we;
+            assign mm_wdata = map_wdata;
+        end
+    endgenerate
+    xdp2hw_bytemem #(.BYTES(MAP_BYTES), .RPORTS(MRP + 1), .WPORTS(MWM), .INIT_PREFIX("maps_b"), .SYNC_READ(MAP_SYNC)) maps (
+        .clk(clk), .raddr(map_raddr), .rdata(map_rdata), .waddr(mm_waddr), .we(mm_we), .wdata(mm_wdata));
 
     // ---- the helper unit: dispatch ---------------------------------------------------------------
     // The core pulses call_valid with the helper id and r1..r5 and holds fetch until call_done

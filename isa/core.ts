@@ -94,6 +94,12 @@ export interface CoreConfig {
   readonly packetReadPorts: number;
   /** bytes one packet read port returns, byte-aligned */
   readonly packetPortBytes: number;
+  /**
+   * map-memory stores a row may hold: stores and atomics that may write a map value (their base
+   * register points into a map value, or the scheduler cannot tell), so that one write port serves
+   * the map memory and it fits block RAM (optional in a JSON core file: no limit when absent)
+   */
+  readonly mapStorePorts?: number;
   readonly clockMHz: number;
   /** the core zeroes the stack at every packet start (so zeroing stores may be removed) */
   readonly clearsStack: boolean;
@@ -242,6 +248,7 @@ export const XDP2HW: CoreConfig = {
     hashWalk: true, // RTL: chained buckets with a free list of max_entries nodes (never refuses an insert the kernel accepts)
   },
   imemRows: 1024, // design choice: 1024 × 256-bit rows (≈ 8 BRAM36) so long programs such as l4lb fit
+  mapStorePorts: 1, // design choice: one map-memory write port, so large maps' values go to block RAM (docs/HARDWARE.md)
   clearsStack: true, // design choice, as hXDP's paper: zeroed at packet start (zeroing stores can go)
   clearsRegisters: true, // as hXDP
   offload: {
@@ -341,7 +348,7 @@ const CONFIG_KEYS = [
   'name', 'lanes', 'laneCaps', 'forwarding', 'helpersPerRow', 'latency', 'registers', 'imemRows', 'stackBytes',
   'packetReadPorts', 'packetPortBytes', 'clockMHz', 'clearsStack', 'clearsRegisters', 'minFrameBytes',
 ];
-const OPTIONAL_KEYS = ['packetPath', 'offload', 'extensions'];
+const OPTIONAL_KEYS = ['packetPath', 'offload', 'extensions', 'mapStorePorts'];
 
 /** What a core offers programs (the xdp2hw preset's when the config names nothing). */
 export function offloadOf(core: CoreConfig): OffloadCaps {
@@ -415,6 +422,7 @@ export function checkCoreConfig(value: unknown): CoreConfig {
     stackBytes, packetReadPorts: int(o, '', 'packetReadPorts', 1, 8), packetPortBytes: portBytes, clockMHz: clock,
     clearsStack: bool(o, '', 'clearsStack'), clearsRegisters: bool(o, '', 'clearsRegisters'),
     minFrameBytes: int(o, '', 'minFrameBytes', 14, 9216),
+    ...(o.mapStorePorts === undefined ? {} : { mapStorePorts: int(o, '', 'mapStorePorts', 1, 8) }),
     ...(o.packetPath === undefined ? {} : { packetPath: packetPath(o.packetPath) }),
     ...(o.offload === undefined ? {} : { offload: offloadCaps(o.offload) }),
     ...(o.extensions === undefined ? {} : { extensions: extensions(o.extensions) }),

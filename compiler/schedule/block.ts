@@ -38,6 +38,8 @@ function request(g: DepGraph, n: number, row: number, place: readonly (Placement
   const node = g.nodes[n];
   const insn = node.ir.insn;
   const packetLoad = (insn.kind === 'ldx' || insn.kind === 'ldx6') && node.memReads.some((l) => l.region === 'packet' || l.region === 'any');
+  // a lane's store into a map value (atomics and fused memory-adds included); a helper's writes go through its unit
+  const mapStore = unitClass(insn) === 'memory' && node.memWrites.some((l) => l.region === 'map' || l.region === 'any');
   let lane: number | undefined;
   if (core.forwarding === 'per-lane')
     for (const e of g.pred[n]) {
@@ -54,7 +56,7 @@ function request(g: DepGraph, n: number, row: number, place: readonly (Placement
       const p = place[e.from];
       if (p && p.row === row && (isControl(g.nodes[e.from].ir.insn) || (e.kind === 'data' && e.latency === 0))) minLane = Math.max(minLane, p.lane + 1);
     }
-  return { unit: unitClass(insn), packetLoad, lane, minLane };
+  return { unit: unitClass(insn), packetLoad, mapStore, lane, minLane };
 }
 
 /** Longest latency path from each node to the end of the graph (the list priority and the optimal tail bound). */

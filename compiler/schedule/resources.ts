@@ -1,5 +1,5 @@
 // The resource model of a row, from one CoreConfig: which lanes a syllable may take (lane caps),
-// at most helpersPerRow calls and packetReadPorts packet loads a row, and the forwarding rule
+// at most helpersPerRow calls, packetReadPorts packet loads and mapStorePorts map stores a row, and the forwarding rule
 // (per-lane: a result read in the very next row only by its own lane). Answers can-reserve and
 // reserves; it does not choose rows or order (the strategies do).
 
@@ -38,6 +38,8 @@ export function withLanes(core: CoreConfig, lanes: number): CoreConfig {
 export interface Request {
   readonly unit: UnitClass;
   readonly packetLoad: boolean;
+  /** a store or atomic that may write a map value (counted against mapStorePorts) */
+  readonly mapStore?: boolean;
   /** with per-lane forwarding: the lane it must take (a producer in the row before) */
   readonly lane?: number;
   /** the lowest lane it may take (a later exit than one already in the row) */
@@ -49,6 +51,7 @@ export class RowTable {
   readonly cells: (number | undefined)[][] = [];
   private readonly helpers: number[] = [];
   private readonly packetLoads: number[] = [];
+  private readonly mapStores: number[] = [];
 
   constructor(readonly core: CoreConfig) {}
 
@@ -61,6 +64,7 @@ export class RowTable {
       this.cells.push(new Array<number | undefined>(this.core.lanes).fill(undefined));
       this.helpers.push(0);
       this.packetLoads.push(0);
+      this.mapStores.push(0);
     }
   }
 
@@ -69,6 +73,7 @@ export class RowTable {
     this.ensure(row);
     if (req.unit === 'helper' && this.helpers[row] >= this.core.helpersPerRow) return [];
     if (req.packetLoad && this.packetLoads[row] >= this.core.packetReadPorts) return [];
+    if (req.mapStore && this.core.mapStorePorts !== undefined && this.mapStores[row] >= this.core.mapStorePorts) return [];
     const out: number[] = [];
     for (let l = req.minLane ?? 0; l < this.core.lanes; l++)
       if (this.cells[row][l] === undefined && laneMay(this.core.laneCaps[l], req.unit) && (req.lane === undefined || req.lane === l)) out.push(l);
@@ -80,12 +85,14 @@ export class RowTable {
     this.cells[row][lane] = node;
     if (req.unit === 'helper') this.helpers[row]++;
     if (req.packetLoad) this.packetLoads[row]++;
+    if (req.mapStore) this.mapStores[row]++;
   }
 
   release(row: number, lane: number, req: Request): void {
     this.cells[row][lane] = undefined;
     if (req.unit === 'helper') this.helpers[row]--;
     if (req.packetLoad) this.packetLoads[row]--;
+    if (req.mapStore) this.mapStores[row]--;
   }
 
   /** Drops empty rows at the end. */
@@ -94,6 +101,7 @@ export class RowTable {
       this.cells.pop();
       this.helpers.pop();
       this.packetLoads.pop();
+      this.mapStores.pop();
     }
   }
 }

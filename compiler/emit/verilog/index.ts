@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { HELPER_ENV, helperEnvFile, hashUnitFiles } from '../../../isa/index.js';
 import type { CoreConfig, RowProgram } from '../../../isa/index.js';
 import type { LoadedObject } from '../../loader/types.js';
-import { mapBankFiles, mapLayout } from './maps.js';
+import { MAP_BRAM_BYTES, mapBankFiles, mapLayout } from './maps.js';
 import type { MapLayout } from './maps.js';
 import { helperProblem, RtlRefusal, rtlRom } from './rom.js';
 
@@ -120,6 +120,8 @@ function params(p: RowProgram, core: CoreConfig, layout: MapLayout, packetBytes:
     ['P_CLEAR_STACK', core.clearsStack ? 1 : 0, 'clearsStack'],
     ['P_LOAD_LANES', laneMask(p, ['ldx', 'ldx6', 'atomic']), 'lanes holding a load, atomic or memory add (they get memory read ports)'],
     ['P_STORE_LANES', laneMask(p, ['st', 'stx', 'stx6', 'atomic']) | extensionLanes(p, 'memoryAdd'), 'lanes holding a store, atomic or memory add (they get memory write ports)'],
+    ['P_MAP_ONE_WRITE', core.mapStorePorts === 1 ? 1 : 0, `the map memory's write ports: ${core.mapStorePorts === 1 ? 'one (mapStorePorts 1: a row holds one map store)' : 'one per storing lane and the hash unit\'s'}`],
+    ['P_MAP_SYNC', layout.bytes >= MAP_BRAM_BYTES ? 1 : 0, `the map memory reads at the falling edge (block RAM) from ${MAP_BRAM_BYTES} bytes on, else asynchronously (LUTRAM)`],
   ];
   return [
     `// Parameters of ${p.name} on core ${core.name}, ${p.lanes} lane${p.lanes > 1 ? 's' : ''} (written by compiler/emit/verilog).`,
@@ -195,7 +197,7 @@ module ${SYNTH_TOP} (clk, rst, host_we, host_addr, host_wdata, host_rdata, start
         .MAP_KIND(P_MAP_KIND), .MAP_NODE(P_MAP_NODE), .MAP_BUCKET(P_MAP_BUCKET), .MAP_BITS(P_MAP_BITS),
         .MAP_KEYB(P_MAP_KEYB), .MAP_VALB(P_MAP_VALB), .HASH_MAPS(P_HASH_MAPS), .ARRAY_UPDATE(P_ARRAY_UPDATE), .HASH_NODES(P_HASH_NODES),
         .HASH_BUCKETS(P_HASH_BUCKETS), .HASH_KW(P_HASH_KW), .MAP_LOOKUP_HASH(P_MAP_LOOKUP_HASH), .MAP_LOOKUP_LPM(P_MAP_LOOKUP_LPM),
-        .LOAD_LANES(P_LOAD_LANES), .STORE_LANES(P_STORE_LANES)
+        .LOAD_LANES(P_LOAD_LANES), .STORE_LANES(P_STORE_LANES), .MAP_ONE_WRITE(P_MAP_ONE_WRITE), .MAP_SYNC(P_MAP_SYNC)
     ) top (
         .clk(clk), .rst(rst), .host_we(host_we), .host_addr(host_addr), .host_wdata(host_wdata), .host_rdata(host_rdata),
         .start(start), .pkt_len(pkt_len), .ingress_ifindex(ingress_ifindex), .rx_queue_index(rx_queue_index),

@@ -31,6 +31,11 @@ export interface MapLayout {
 
 /** Map memory above this is refused (on-chip memory is not for large tables). */
 export const MAX_MAP_BYTES = 1 << 20;
+/**
+ * From this many bytes on, the map memory reads at the falling edge (xdp2hw_bytemem SYNC_READ), the
+ * shape Yosys maps to block RAM; below it, asynchronously (LUTRAM: a bank is then at most 511 rows).
+ */
+export const MAP_BRAM_BYTES = 4096;
 /** Hash nodes above this are refused (the node memory is on chip). */
 export const MAX_HASH_NODES = 1 << 17;
 /** Keys the hash unit's node memory holds at most (bytes). */
