@@ -104,7 +104,17 @@ interface Exit {
 
 function spawnWithTimeout(cmd: string, args: string[], cwd: string, timeoutMs: number): Promise<Exit> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    // Yosys in its own process group, so a timeout (or this process exiting) kills the
+    // berkeley-abc children it spawns too, not Yosys alone
+    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+    const killGroup = (): void => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // the group is gone already
+      }
+    };
+    process.once('exit', killGroup);
     let stderr = '';
     let timedOut = false;
     child.stderr.setEncoding('utf8');
@@ -113,14 +123,16 @@ function spawnWithTimeout(cmd: string, args: string[], cwd: string, timeoutMs: n
     });
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill('SIGKILL');
+      killGroup();
     }, timeoutMs);
     child.on('error', (e) => {
       clearTimeout(timer);
+      process.removeListener('exit', killGroup);
       reject(new SynthError(`yosys: cannot start '${cmd}': ${e.message}`));
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      process.removeListener('exit', killGroup);
       resolve({ code, signal, stderr, timedOut });
     });
   });
