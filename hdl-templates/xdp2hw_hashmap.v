@@ -24,6 +24,10 @@
 // ticks), evicting from the chains (doubly linked: hash_hprev, each node's bucket hash_hbkt) as it
 // goes, then walks; the node replaces a present key's node in its chain (which is freed) or goes at
 // the tail. These memories are read combinationally (LUT RAM / flip-flops, not block RAM).
+// Keys, links and bucket heads have one write port each (the writes of a cycle are exclusive by
+// state: the walk's decision, an eviction, the free-list link; an LRU replacement's own link is
+// written in S_ALLOC, the cycle after) and one registered read on the walk, the shape Yosys maps
+// to block RAM; an LRU design also reads a link combinationally to evict (so its links do not).
 `default_nettype none
 
 module xdp2hw_hashmap #(
@@ -31,6 +35,7 @@ module xdp2hw_hashmap #(
     parameter integer BUCKETS = 1,             // buckets of every hash map together
     parameter integer KW = 64,                 // key bits of the node memory (largest key, 8-byte multiple)
     parameter integer MAPS = 1,                // maps of the program (free-list heads by map index)
+    parameter integer LRU = 1,                 // 1: some map is an LRU map (0 leaves the LRU engine out: no list moves, no evictions)
     parameter integer NW = $clog2(NODES + 1),  // width of a node link: node + 1, 0 for none (derived)
     parameter integer BW = (BUCKETS > 1) ? $clog2(BUCKETS) : 1, // bucket address width (derived)
     parameter integer MW = (MAPS > 1) ? $clog2(MAPS) : 1        // map index width (derived)
@@ -95,6 +100,8 @@ module xdp2hw_hashmap #(
     localparam [7:0] NR_SCANS = 8'd128;
     localparam integer LN = NODES + 1 + 5 * MAPS;      // LRU list nodes: none, a node per hash node, five heads a map
     localparam integer LW = $clog2(LN);
+    // the list memories' rows: none without an LRU map (the engine never runs; its reads are of nothing)
+    localparam integer LNM = (LRU != 0) ? LN : 1;
 
     reg [KW-1:0] keys  [0:NODES-1];
     reg [NW-1:0] links [0:NODES-1];
@@ -102,9 +109,9 @@ module xdp2hw_hashmap #(
     reg [NW-1:0] free  [0:MAPS-1];
     reg [NW-1:0] hprev [0:NODES-1];   // a node's predecessor in its chain (0: the chain's first)
     reg [BW-1:0] hbkt  [0:NODES-1];   // a node's bucket
-    reg [LW-1:0] lprev [0:LN-1];
-    reg [LW-1:0] lnext [0:LN-1];
-    reg [3:0]    lmeta [0:LN-1];      // list type, reference bit (bit 3)
+    reg [LW-1:0] lprev [0:LNM-1];
+    reg [LW-1:0] lnext [0:LNM-1];
+    reg [3:0]    lmeta [0:LNM-1];      // list type, reference bit (bit 3)
     reg [7:0]    ltf   [0:MAPS-1];    // target_free of an LRU map; 0: not an LRU map
     reg [31:0]   cnta  [0:MAPS-1];
     reg [31:0]   cnti  [0:MAPS-1];
@@ -116,9 +123,11 @@ module xdp2hw_hashmap #(
         $readmemh("hash_free.hex", free);
         $readmemh("hash_hprev.hex", hprev);
         $readmemh("hash_hbkt.hex", hbkt);
-        $readmemh("lru_prev.hex", lprev);
-        $readmemh("lru_next.hex", lnext);
-        $readmemh("lru_meta.hex", lmeta);
+        if (LRU != 0) begin
+            $readmemh("lru_prev.hex", lprev);
+            $readmemh("lru_next.hex", lnext);
+            $readmemh("lru_meta.hex", lmeta);
+        end
         $readmemh("lru_tf.hex", ltf);
         $readmemh("lru_cnta.hex", cnta);
         $readmemh("lru_cnti.hex", cnti);
@@ -181,13 +190,22 @@ module xdp2hw_hashmap #(
             at = index[IW-1:0];
         end
     endfunction
+    // The link memory has one registered read: the free list's next node (free_rd, read in the
+    // cycle an update's walk ends) or the walked node's link (node_rd); link_q and freelink_q are
+    // the one register's two readings (after an update's walk link_q is no longer used).
+    reg  [NW-1:0] lq;
+    always @(*) begin
+        link_q = lq;
+        freelink_q = lq;
+    end
+    wire [NW-1:0] link_rd = (free_rd != {NW{1'b0}}) ? free_rd : node_rd;
+    // Read every cycle, with no enable (the form Yosys merges into a block RAM's port): a cycle that
+    // asks for no node reads a meaningless row, and nothing uses it (S_CMP always follows the read
+    // of a node, S_ALLOC the free read).
     always @(posedge clk) begin
         head_q <= heads[head_addr];
-        if (node_rd != {NW{1'b0}}) begin
-            key_q <= keys[at(node_rd)];
-            link_q <= links[at(node_rd)];
-        end
-        if (free_rd != {NW{1'b0}}) freelink_q <= links[at(free_rd)];
+        key_q <= keys[at(node_rd)];
+        lq <= links[at(link_rd)];
     end
 
     /* verilator lint_off WIDTH */ // node links are NW bits, map-memory offsets 32
@@ -236,6 +254,7 @@ module xdp2hw_hashmap #(
     // -- the LRU engine (LRU maps): the map's list heads, the list step of this cycle
     reg           q_lru, op_ev, pop_ok, replace;
     reg  [LW-1:0] pop_node, old_node, lfirst, llast, lcur;
+    reg  [NW-1:0] repl_link;
     reg  [7:0]    li, nfree, ldone, want;
     /* verilator lint_off WIDTH */ // list node numbers: LW bits
     wire [LW-1:0] h_a = NODES + 1 + 5 * fm;
@@ -295,6 +314,10 @@ module xdp2hw_hashmap #(
             end
             default: ;
         endcase
+        if (LRU == 0 || rst) begin
+            mv_en = 1'b0;
+            evict = 1'b0;
+        end
     end
     // the move's reads: the node's neighbours, the destination head's first node
     wire [LW-1:0] mv_p = lprev[mv_n], mv_x = lnext[mv_n];
@@ -331,6 +354,60 @@ module xdp2hw_hashmap #(
         endcase
     end
 
+    // One write port per memory (keys, heads, links), its address and data chosen here; the writes
+    // of a cycle are exclusive by state. At the walk's decision: a delete unlinks (head or link :=
+    // the node's link); an update writes the new key and links the new node at the tail (head or
+    // link := the free node, an LRU map's taken node) or, on an LRU map, in the found node's place
+    // (head or the predecessor's link := the taken node), or on an LPM trie rewrites a present
+    // node's key. An eviction (L_SHRINK, L_FORCE) unlinks its node from its chain. S_DEL links the
+    // freed node onto the free list; S_ALLOC ends the new node's chain, or gives an LRU
+    // replacement's node the replaced node's successor.
+    wire          walk_end = !rst && (state == S_FIRST || state == S_CMP) && decide;
+    wire          upd_ok = walk_end && q_op == 2'd2 && upd_err == 64'd0;
+    wire [NW-1:0] pop_h = pop_node[NW-1:0];
+    reg           key_we, head_we, link_we;
+    reg  [IW-1:0] key_wa, link_wa;
+    reg  [BW-1:0] head_wa;
+    reg  [NW-1:0] head_wd, link_wd;
+    always @(*) begin
+        key_we = 1'b0; key_wa = at(free_head);
+        head_we = 1'b0; head_wa = bucket; head_wd = free_head;
+        link_we = 1'b0; link_wa = at(last); link_wd = free_head;
+        if (walk_end && q_op == 2'd3 && found) begin
+            if (prev == {NW{1'b0}}) begin head_we = 1'b1; head_wd = link_q; end
+            else begin link_we = 1'b1; link_wa = at(prev); link_wd = link_q; end
+        end
+        if (upd_ok && q_lru) begin
+            key_we = 1'b1; key_wa = at(pop_h);
+            head_wd = pop_h; link_wd = pop_h;
+            if (found) begin
+                if (prev == {NW{1'b0}}) head_we = 1'b1;
+                else begin link_we = 1'b1; link_wa = at(prev); end
+            end else begin
+                if (last == {NW{1'b0}}) head_we = 1'b1;
+                else link_we = 1'b1;
+            end
+        end
+        if (upd_ok && !q_lru && q_lpm && found) begin key_we = 1'b1; key_wa = at(cur); end
+        if (upd_ok && !q_lru && !found) begin
+            key_we = 1'b1;
+            if (last == {NW{1'b0}}) head_we = 1'b1;
+            else link_we = 1'b1;
+        end
+        if (evict) begin
+            if (ev_hp == {NW{1'b0}}) begin head_we = 1'b1; head_wa = hbkt[at(ev_hn)]; head_wd = ev_hx; end
+            else begin link_we = 1'b1; link_wa = at(ev_hp); link_wd = ev_hx; end
+        end
+        if (!rst && state == S_DEL && insert && !q_lru) begin link_we = 1'b1; link_wa = at(target); link_wd = free[fm]; end
+        if (!rst && state == S_ALLOC && insert) begin link_we = 1'b1; link_wa = at(new_node); link_wd = {NW{1'b0}}; end
+        if (!rst && state == S_ALLOC && replace) begin link_we = 1'b1; link_wa = at(new_node); link_wd = repl_link; end
+    end
+    always @(posedge clk) begin
+        if (key_we) keys[key_wa] <= key_m;
+        if (head_we) heads[head_wa] <= head_wd;
+        if (link_we) links[link_wa] <= link_wd;
+    end
+
     always @(posedge clk) begin
         if (rst) begin
             state <= S_IDLE;
@@ -353,15 +430,11 @@ module xdp2hw_hashmap #(
                 end
                 if (mv_n == lrot[fm]) lrot[fm] <= mv_p;
             end
-            if (evict) begin
-                if (ev_hp == {NW{1'b0}}) heads[hbkt[at(ev_hn)]] <= ev_hx;
-                else links[at(ev_hp)] <= ev_hx;
-                if (ev_hx != {NW{1'b0}}) hprev[at(ev_hx)] <= ev_hp;
-            end
+            if (evict && ev_hx != {NW{1'b0}}) hprev[at(ev_hx)] <= ev_hp;   // the chain's head or link: the write ports below
             case (state)
                 S_IDLE: if (start) begin
                     q_op <= op; q_map <= map; q_lpm <= lpm;
-                    q_lru <= ltf[map[MW-1:0]] != 8'd0;
+                    q_lru <= LRU != 0 && ltf[map[MW-1:0]] != 8'd0;
                     best <= {NW{1'b0}};
                     best_len <= 32'd0; q_node_base <= node_base; q_bucket_base <= bucket_base[BW-1:0];
                     q_bits <= bits; q_key_bytes <= key_bytes; q_value_bytes <= value_bytes;
@@ -459,11 +532,7 @@ module xdp2hw_hashmap #(
                     end else if (q_op == 2'd3) begin   // delete: unlink now, free next cycle
                         target <= cur;
                         insert <= found;
-                        if (found) begin
-                            if (prev == {NW{1'b0}}) heads[bucket] <= link_q;
-                            else links[at(prev)] <= link_q;
-                            if (link_q != {NW{1'b0}}) hprev[at(link_q)] <= prev;
-                        end
+                        if (found && link_q != {NW{1'b0}}) hprev[at(link_q)] <= prev;   // the unlink: the write ports below
                         state <= S_DEL;
                     end else if (q_lru) begin   // LRU update: the taken node at the tail, or in the found node's place
                         err <= upd_err;
@@ -475,19 +544,14 @@ module xdp2hw_hashmap #(
                         /* verilator lint_off WIDTH */ // a chain node (NW bits) as a list node (LW bits)
                         old_node <= cur;
                         /* verilator lint_on WIDTH */
-                        if (upd_err == 64'd0) begin
-                            keys[at(pop_node[NW-1:0])] <= key_m;
+                        repl_link <= link_q;   // the replaced node's successor: the new node's link, written in S_ALLOC
+                        if (upd_err == 64'd0) begin   // keys, heads, links: the write ports below
                             hbkt[at(pop_node[NW-1:0])] <= bucket;
                             if (found) begin
-                                if (prev == {NW{1'b0}}) heads[bucket] <= pop_node[NW-1:0];
-                                else links[at(prev)] <= pop_node[NW-1:0];
-                                links[at(pop_node[NW-1:0])] <= link_q;
                                 hprev[at(pop_node[NW-1:0])] <= prev;
                                 if (link_q != {NW{1'b0}}) hprev[at(link_q)] <= pop_node[NW-1:0];
                                 lmeta[pop_node] <= {1'b1, T_LPEND};   // bpf_lru_node_set_ref of the new node
                             end else begin
-                                if (last == {NW{1'b0}}) heads[bucket] <= pop_node[NW-1:0];
-                                else links[at(last)] <= pop_node[NW-1:0];
                                 hprev[at(pop_node[NW-1:0])] <= last;
                             end
                         end
@@ -499,29 +563,19 @@ module xdp2hw_hashmap #(
                         rekey <= q_lpm && found && upd_err == 64'd0;
                         target <= found ? cur : free_head;
                         new_node <= free_head;
-                        if (q_lpm && found && upd_err == 64'd0) keys[at(cur)] <= key_m;
-                        if (!found && upd_err == 64'd0) begin
-                            keys[at(free_head)] <= key_m;
+                        if (!found && upd_err == 64'd0) begin   // keys, heads, links: the write ports below
                             hprev[at(free_head)] <= last;
                             hbkt[at(free_head)] <= bucket;
-                            if (last == {NW{1'b0}}) heads[bucket] <= free_head;
-                            else links[at(last)] <= free_head;
                         end
                         state <= S_ALLOC;
                     end
                 end
                 S_DEL: begin
-                    if (insert && !q_lru) begin
-                        links[at(target)] <= free[fm];
-                        free[fm] <= target;
-                    end
+                    if (insert && !q_lru) free[fm] <= target;
                     state <= S_IDLE;
                 end
                 S_ALLOC: begin
-                    if (insert) begin
-                        if (!q_lru) free[fm] <= freelink_q;
-                        links[at(new_node)] <= {NW{1'b0}};
-                    end
+                    if (insert && !q_lru) free[fm] <= freelink_q;
                     beat <= 16'd0;
                     state <= S_COPY;
                 end

@@ -29,6 +29,7 @@ module xdp2hw_top #(
     parameter [MAPS*32-1:0] MAP_KEYB = 4,      // per map: key bytes
     parameter [MAPS*32-1:0] MAP_VALB = 8,      // per map: value bytes
     parameter integer HASH_MAPS = 0,           // hash maps (0: no hash unit)
+    parameter integer HASH_LRU = 1,            // 1: some hash map is an LRU map (0: the hash unit without its LRU engine)
     parameter integer ARRAY_UPDATE = 0,        // 1: the program may update an array map (the array unit writes the map memory)
     parameter integer HASH_NODES = 1,          // nodes of all hash maps (their max_entries summed)
     parameter integer HASH_BUCKETS = 1,        // buckets of all hash maps
@@ -587,7 +588,7 @@ module xdp2hw_top #(
     generate
         if (HASH_MAPS > 0) begin : hash
             xdp2hw_hashmap #(
-                .NODES(HASH_NODES), .BUCKETS(HASH_BUCKETS), .KW(HASH_KW), .MAPS(MAPS)
+                .NODES(HASH_NODES), .BUCKETS(HASH_BUCKETS), .KW(HASH_KW), .MAPS(MAPS), .LRU(HASH_LRU)
             ) unit (
                 .clk(clk), .rst(rst), .start(call_valid && call_unit == U_HASH), .op(call_id[1:0]), .map(mi), .lpm(m_kind == 32'd2),
                 .pre(m_kind == 32'd2 ? HASH_PRE_LPM[15:0] : HASH_PRE[15:0]),

@@ -2,10 +2,11 @@
 // program whose stores sit in one lane, the packet buffer, the stack and the map memory each have
 // ONE write port and asynchronous reads, the shape Yosys's Xilinx flow maps to LUTRAM (a memory
 // with two or more write ports becomes flip-flops and multiplexers). The host port and the stack
-// clear share port 0 with the lanes; the host's reads share lane 0's read port. With the xdp2hw
-// preset's mapStorePorts 1, the map memory of a program storing from several lanes (hash_stress)
-// has one write port; the hash unit reads its bucket heads through a register, and a SYNC_READ
-// memory's banks (the map memory from 4 KiB) read through one too (block RAM). Needs yosys.
+// clear share port 0 with the lanes; the host's reads share lane 0's read port. The hash unit's
+// memories (keys, links, heads) and, with the xdp2hw preset's mapStorePorts 1, the map memory of a
+// program storing from several lanes (hash_stress) have one write port each; the hash unit's reads
+// are registered (block RAM), and so are a SYNC_READ memory's banks (the map memory from 4 KiB);
+// with an LRU map (lru_stress) the links are read combinationally as well, to evict. Needs yosys.
 
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -18,12 +19,14 @@ import { XDP2HW } from '../../isa/index.js';
 import { needs, toolMissing } from '../helpers/tools.js';
 import { programCase } from '../rtl/case.js';
 import { hashStressCase } from '../rtl/hash-case.js';
+import { lruStressCase } from '../rtl/lru-case.js';
 
 interface Mem { name: string; wr: number; rd: number; rdClocked: boolean }
 
 /** Every $mem_v2 cell of the elaborated design, with its port counts. */
-function memories(dir: string): Mem[] {
-  const script = `read_verilog -I. ${[...HDL_MODULES, `${SYNTH_TOP}.v`].join(' ')}; hierarchy -top ${SYNTH_TOP}; proc; flatten; opt_clean; memory_dff; memory_collect; tee -q -o mem.txt dump t:$mem_v2`;
+function memories(dir: string, opt = false): Mem[] {
+  // opt: constants folded first, as synthesis does (a hash unit without LRU maps drops its LRU engine's reads)
+  const script = `read_verilog -I. ${[...HDL_MODULES, `${SYNTH_TOP}.v`].join(' ')}; hierarchy -top ${SYNTH_TOP}; proc; flatten; ${opt ? 'opt' : 'opt_clean'}; memory_dff; memory_collect; tee -q -o mem.txt dump t:$mem_v2`;
   const r = spawnSync('yosys', ['-q', '-p', script], { cwd: dir, encoding: 'utf8' });
   expect(r.status, r.stderr).toBe(0);
   return parseMems(readFileSync(join(dir, 'mem.txt'), 'utf8'));
@@ -75,21 +78,33 @@ describe.skipIf(needs(toolMissing('yosys')))('memory port shapes', () => {
     for (const m of banks) expect([m.wr, m.rd, m.rdClocked], m.name).toEqual([1, 2, true]);
   }, 60_000);
 
-  it('hash_stress, 4 lanes (stores in lanes 0-2): one write port on the map memory; the hash unit reads its bucket heads through a register', () => {
+  it('hash_stress, 4 lanes (stores in lanes 0-2): one write port on the map memory and on each hash-unit memory, registered reads', () => {
     const c = hashStressCase();
     const rows = scheduleObject(c.obj, c.program, { core: XDP2HW, lanes: 4, strategy: 'list', timeLimitMs: 200 }).program;
     expect(new Set(rows.rows.flatMap((r) => r.flatMap((s, l) => (s && ['st', 'stx', 'atomic'].includes(s.insn.kind) ? [l] : [])))).size).toBeGreaterThan(1);
     const dir = join(scratch, 'hash_stress-4');
     writeDesign(emitVerilog(rows, XDP2HW, c.obj), dir);
-    const mems = memories(dir);
+    const mems = memories(dir, true);
     const maps = mems.filter((m) => /\.maps\.bank\[\d\]\.mem$/.test(m.name));
     expect(maps).toHaveLength(8);
     for (const m of maps) expect(m.wr, m.name).toBe(1);
-    // The LRU engine's chain updates write the link, head and key memories from several places a
-    // cycle and its eviction reads links and back links combinationally (docs/HARDWARE.md: the
-    // one-write-port form is not carried over to them); the bucket heads' read stays registered.
-    const heads = mems.find((x) => x.name.endsWith('.unit.heads'));
-    expect(heads).toBeDefined();
-    expect([heads!.rd, heads!.rdClocked]).toEqual([1, true]);
+    const hash = mems.filter((m) => /\.unit\.(keys|links|heads)$/.test(m.name));
+    expect(hash.map((m) => m.name.replace(/.*\./, '')).sort()).toEqual(['heads', 'keys', 'links']);
+    for (const m of hash) expect([m.wr, m.rd, m.rdClocked], m.name).toEqual([1, 1, true]);
+    // no LRU map: the LRU engine's list memories are one row each, the chains' back links gone
+    expect(mems.filter((m) => /\.unit\.(hprev|hbkt)$/.test(m.name))).toEqual([]);
+  }, 180_000);
+
+  it('lru_stress, 4 lanes: the hash unit\'s keys and heads one write port and a registered read; links one write port (the eviction reads one combinationally)', () => {
+    const c = lruStressCase();
+    const rows = scheduleObject(c.obj, c.program, { core: XDP2HW, lanes: 4, strategy: 'list', timeLimitMs: 200 }).program;
+    const dir = join(scratch, 'lru_stress-4');
+    writeDesign(emitVerilog(rows, XDP2HW, c.obj), dir);
+    const mems = memories(dir, true);
+    for (const name of ['keys', 'heads']) {
+      const m = mems.find((x) => x.name.endsWith(`.unit.${name}`));
+      expect(m && [m.wr, m.rd, m.rdClocked], name).toEqual([1, 1, true]);
+    }
+    expect(mems.find((x) => x.name.endsWith('.unit.links'))?.wr).toBe(1);
   }, 180_000);
 });
