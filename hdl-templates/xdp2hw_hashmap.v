@@ -101,7 +101,18 @@ module xdp2hw_hashmap #(
     localparam integer LN = NODES + 1 + 5 * MAPS;      // LRU list nodes: none, a node per hash node, five heads a map
     localparam integer LW = $clog2(LN);
     // the list memories' rows: none without an LRU map (the engine never runs; its reads are of nothing)
-    localparam integer LNM = (LRU != 0) ? LN : 1;
+    localparam integer LNM = (LRU != 0) ? LN : 2;
+    localparam integer LIW = (LRU != 0) ? LW : 1;   // their address width
+    function [LIW-1:0] ln;
+        input [LW-1:0] node;   // a list node
+        /* verilator lint_off UNUSEDSIGNAL */ // without an LRU map only bit 0 addresses the one-row memories
+        reg   [LW-1:0] n;
+        /* verilator lint_on UNUSEDSIGNAL */
+        begin
+            n = node;
+            ln = n[LIW-1:0];
+        end
+    endfunction
 
     reg [KW-1:0] keys  [0:NODES-1];
     reg [NW-1:0] links [0:NODES-1];
@@ -260,10 +271,10 @@ module xdp2hw_hashmap #(
     wire [LW-1:0] h_a = NODES + 1 + 5 * fm;
     wire [LW-1:0] h_i = h_a + 1, h_f = h_a + 2, h_lf = h_a + 3, h_lp = h_a + 4;
     /* verilator lint_on WIDTH */
-    wire [LW-1:0] a_first = lnext[h_a], a_tail = lprev[h_a], i_first = lnext[h_i], i_tail = lprev[h_i];
-    wire [LW-1:0] f_first = lnext[h_f], lf_first = lnext[h_lf], lp_tail = lprev[h_lp];
-    wire [LW-1:0] rot_next = lnext[lrot[fm]];
-    wire [LW-1:0] cur_prev = lprev[lcur];
+    wire [LW-1:0] a_first = lnext[ln(h_a)], a_tail = lprev[ln(h_a)], i_first = lnext[ln(h_i)], i_tail = lprev[ln(h_i)];
+    wire [LW-1:0] f_first = lnext[ln(h_f)], lf_first = lnext[ln(h_lf)], lp_tail = lprev[ln(h_lp)];
+    wire [LW-1:0] rot_next = lnext[ln(lrot[fm])];
+    wire [LW-1:0] cur_prev = lprev[ln(lcur)];
     wire          force_inactive = i_first != h_i;
     wire [LW-1:0] force_tail = force_inactive ? i_tail : a_tail;
     wire [LW-1:0] force_head = force_inactive ? h_i : h_a;
@@ -271,7 +282,7 @@ module xdp2hw_hashmap #(
     reg           mv_en, evict;
     reg  [LW-1:0] mv_n;
     reg  [2:0]    mv_t;
-    wire          tail_ref = lmeta[i_tail][3];
+    wire          tail_ref = lmeta[ln(i_tail)][3];
     // the LRU update's outcome in its deciding cycle: a present key's node replaced (and freed)
     wire          lru_replace = q_lru && q_op == 2'd2 && (state == S_FIRST || state == S_CMP) && decide && found && upd_err == 64'd0;
     always @(*) begin
@@ -281,12 +292,12 @@ module xdp2hw_hashmap #(
         mv_t = T_ACTIVE;
         case (state)
             L_FLUSH: if (lp_tail != h_lp) begin
-                mv_en = 1'b1; mv_n = lp_tail; mv_t = lmeta[lp_tail][3] ? T_ACTIVE : T_INACTIVE;
+                mv_en = 1'b1; mv_n = lp_tail; mv_t = lmeta[ln(lp_tail)][3] ? T_ACTIVE : T_INACTIVE;
             end
             L_ROTA: if (a_tail != h_a) begin
-                mv_en = 1'b1; mv_n = a_tail; mv_t = lmeta[a_tail][3] ? T_ACTIVE : T_INACTIVE;
+                mv_en = 1'b1; mv_n = a_tail; mv_t = lmeta[ln(a_tail)][3] ? T_ACTIVE : T_INACTIVE;
             end
-            L_ROTI: if (lcur != h_i && lmeta[lcur][3]) begin
+            L_ROTI: if (lcur != h_i && lmeta[ln(lcur)][3]) begin
                 mv_en = 1'b1; mv_n = lcur; mv_t = T_ACTIVE;
             end
             L_FREE: if (nfree < ltf[fm] && f_first != h_f) begin
@@ -304,13 +315,13 @@ module xdp2hw_hashmap #(
             // bpf_lru_push_free: a failed update's node, a replaced one, a deleted one
             S_ALLOC: if (q_lru && q_op == 2'd2 && ((err != 64'd0 && pop_ok) || replace)) begin
                 mv_en = 1'b1; mv_n = replace ? old_node : pop_node;
-                mv_t = (lmeta[mv_n][2:0] == T_LPEND) ? T_LFREE : T_FREE;
+                mv_t = (lmeta[ln(mv_n)][2:0] == T_LPEND) ? T_LFREE : T_FREE;
             end
             S_DEL: if (q_lru && insert) begin
                 /* verilator lint_off WIDTH */ // a chain node (NW bits) as a list node (LW bits)
                 mv_en = 1'b1; mv_n = target;
                 /* verilator lint_on WIDTH */
-                mv_t = (lmeta[mv_n][2:0] == T_LPEND) ? T_LFREE : T_FREE;
+                mv_t = (lmeta[ln(mv_n)][2:0] == T_LPEND) ? T_LFREE : T_FREE;
             end
             default: ;
         endcase
@@ -320,12 +331,12 @@ module xdp2hw_hashmap #(
         end
     end
     // the move's reads: the node's neighbours, the destination head's first node
-    wire [LW-1:0] mv_p = lprev[mv_n], mv_x = lnext[mv_n];
+    wire [LW-1:0] mv_p = lprev[ln(mv_n)], mv_x = lnext[ln(mv_n)];
     /* verilator lint_off WIDTH */ // a list type selects one of the map's five heads
     wire [LW-1:0] mv_h = h_a + mv_t;
     /* verilator lint_on WIDTH */
-    wire [LW-1:0] mv_h1 = (mv_p == mv_h) ? mv_x : lnext[mv_h];   // list_move: unlink, then insert after the head
-    wire [2:0]    mv_ot = lmeta[mv_n][2:0];
+    wire [LW-1:0] mv_h1 = (mv_p == mv_h) ? mv_x : lnext[ln(mv_h)];   // list_move: unlink, then insert after the head
+    wire [2:0]    mv_ot = lmeta[ln(mv_n)][2:0];
     // an eviction's chain unlink (its node is a hash node)
     wire [NW-1:0] ev_hn = mv_n[NW-1:0];
     wire [NW-1:0] ev_hp = hprev[at(ev_hn)];
@@ -415,13 +426,13 @@ module xdp2hw_hashmap #(
         end else begin
             op_ev <= 1'b0;
             if (mv_en) begin
-                lnext[mv_p] <= mv_x;
-                lprev[mv_x] <= mv_p;
-                lnext[mv_n] <= mv_h1;
-                lprev[mv_n] <= mv_h;
-                lprev[mv_h1] <= mv_n;
-                lnext[mv_h] <= mv_n;
-                lmeta[mv_n] <= {1'b0, mv_t};
+                lnext[ln(mv_p)] <= mv_x;
+                lprev[ln(mv_x)] <= mv_p;
+                lnext[ln(mv_n)] <= mv_h1;
+                lprev[ln(mv_n)] <= mv_h;
+                lprev[ln(mv_h1)] <= mv_n;
+                lnext[ln(mv_h)] <= mv_n;
+                lmeta[ln(mv_n)] <= {1'b0, mv_t};
                 if (mv_ot != mv_t) begin
                     if (mv_ot == T_ACTIVE) cnta[fm] <= cnta[fm] - 32'd1;
                     if (mv_ot == T_INACTIVE) cnti[fm] <= cnti[fm] - 32'd1;
@@ -526,7 +537,7 @@ module xdp2hw_hashmap #(
                     end else if (q_op == 2'd1) begin   // lookup: answered now (an LRU node's reference bit set)
                         target <= cur;
                         /* verilator lint_off WIDTH */ // a chain node (NW bits) as a list node (LW bits)
-                        if (q_lru && found) lmeta[cur] <= lmeta[cur] | 4'b1000;
+                        if (q_lru && found) lmeta[ln(cur)] <= lmeta[ln(cur)] | 4'b1000;
                         /* verilator lint_on WIDTH */
                         state <= S_IDLE;
                     end else if (q_op == 2'd3) begin   // delete: unlink now, free next cycle
@@ -550,7 +561,7 @@ module xdp2hw_hashmap #(
                             if (found) begin
                                 hprev[at(pop_node[NW-1:0])] <= prev;
                                 if (link_q != {NW{1'b0}}) hprev[at(link_q)] <= pop_node[NW-1:0];
-                                lmeta[pop_node] <= {1'b1, T_LPEND};   // bpf_lru_node_set_ref of the new node
+                                lmeta[ln(pop_node)] <= {1'b1, T_LPEND};   // bpf_lru_node_set_ref of the new node
                             end else begin
                                 hprev[at(pop_node[NW-1:0])] <= last;
                             end
