@@ -18,6 +18,17 @@ describe('synth errors without Yosys', () => {
     await expect(runYosys('stat\n', { cwd: TINY, yosys: 'yosys-not-installed-here' })).rejects.toThrow(/^yosys: 'yosys-not-installed-here' is not installed/);
   });
 
+  it('a Yosys killed by a signal (the OOM killer\'s SIGKILL) is one line naming the signal, not a warning it printed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'synth-killed-'));
+    try {
+      const fake = join(dir, 'yosys');
+      writeFileSync(fake, '#!/bin/sh\n[ "$1" = -V ] && { echo "Yosys 0.23 (fake)"; exit 0; }\necho "Warning: Replacing memory \\\\tk with list of registers." >&2\nkill -9 $$\n', { mode: 0o755 });
+      await expect(runYosys('stat\n', { cwd: dir, yosys: fake })).rejects.toThrow(/^yosys: killed by SIGKILL after \d+ s \(out of memory\?/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a directory without Verilog is one line', () => {
     expect(() => designFiles(CAPTURED)).toThrow(/no Verilog \(\.v\) files/);
   });
