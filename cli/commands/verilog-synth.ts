@@ -1,10 +1,9 @@
 // The `--synth` part of `xdp2hw verilog`: its options, the Yosys run on the written design
 // (compiler/synth) and how its figures print. verilog.ts calls these three; nothing else here.
 
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Argv } from 'yargs';
-import { CORE_MODULE, SYNTH_TOP } from '../../compiler/emit/verilog/index.js';
+import { CORE_MODULE, lruFlipFlopBits, SYNTH_TOP } from '../../compiler/emit/verilog/index.js';
+import type { MapLayout } from '../../compiler/emit/verilog/index.js';
 import { DEFAULT_TIMEOUT_MS, synthesize, SYNTH_FLOWS, SynthError } from '../../compiler/synth/index.js';
 import type { SynthFlow, SynthReport } from '../../compiler/synth/index.js';
 import { UsageError, UserError } from '../errors.js';
@@ -31,10 +30,13 @@ export function synthOptions<T>(y: Argv<T>): Argv<T & SynthArgs> {
     }) as unknown as Argv<T & SynthArgs>;
 }
 
-/** Yosys on the design directory `out`; a failure is one line for the user. */
-export async function runSynth(a: SynthArgs, out: string): Promise<SynthReport | undefined> {
+/** Above this many bits of LRU engine memory a synthesis is warned of (more flip-flops than the NetFPGA SUME's XC7VX690T has: 866,400). */
+export const LRU_FF_WARN_BITS = 1 << 20;
+
+/** Yosys on the design directory `out` (its maps: `layout`); a failure is one line for the user. */
+export async function runSynth(a: SynthArgs, out: string, layout: MapLayout): Promise<SynthReport | undefined> {
   if (!a.synth) return undefined;
-  const ffBits = lruFlipFlopBits(out);
+  const ffBits = lruFlipFlopBits(layout);
   if (ffBits > LRU_FF_WARN_BITS) {
     process.stderr.write(`warning: ${out}: the LRU engine's list memories (${ffBits.toLocaleString('en-US')} bits) are read combinationally and written by several ports: `
       + 'Yosys makes them flip-flops, not block RAM, and may run out of memory (docs/HARDWARE.md)\n');
@@ -46,30 +48,6 @@ export async function runSynth(a: SynthArgs, out: string): Promise<SynthReport |
   }
 }
 
-/** Above this many bits of LRU list memory a synthesis is warned of (a million flip-flops is past most FPGAs). */
-export const LRU_FF_WARN_BITS = 1 << 20;
-
-/**
- * The bits of the hash unit's LRU engine memories in the design `dir` (its params.vh): per list
- * node (a hash node, five heads a map) a prev and a next link and 4 bits of type and reference,
- * per hash node its chain predecessor and bucket; 0 without an LRU map. These are the memories
- * xdp2hw_hashmap.v reads combinationally (lprev, lnext, lmeta, hprev, hbkt).
- */
-export function lruFlipFlopBits(dir: string): number {
-  let vh: string;
-  try {
-    vh = readFileSync(join(dir, 'params.vh'), 'utf8');
-  } catch {
-    return 0;
-  }
-  const p = (name: string) => Number(new RegExp(`localparam integer ${name} = (\\d+);`).exec(vh)?.[1] ?? 0);
-  if (p('P_HASH_LRU') === 0) return 0;
-  const nodes = p('P_HASH_NODES');
-  const buckets = p('P_HASH_BUCKETS');
-  const listNodes = nodes + 1 + 5 * p('P_MAPS');
-  const clog2 = (n: number) => Math.ceil(Math.log2(Math.max(n, 2)));
-  return listNodes * (2 * clog2(listNodes) + 4) + nodes * (clog2(nodes + 1) + clog2(buckets));
-}
 
 /** The figures for --json: a fixed set of fields (null where the flow has none: no clock estimate for generic). */
 export function synthJson(r: SynthReport): Record<string, unknown> {

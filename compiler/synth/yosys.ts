@@ -63,7 +63,7 @@ export async function runYosys(script: string, opts: YosysOptions): Promise<Yosy
     const seconds = (Date.now() - t0) / 1000;
     const log = readIfThere(logFile);
     if (timedOut) throw new SynthError(`yosys: timed out after ${+(timeoutMs / 1000).toFixed(1)} s (raise --synth-timeout or synthesize fewer lanes)`);
-    if (signal) throw new SynthError(`yosys: killed by ${signal} after ${Math.round(seconds)} s${signal === 'SIGKILL' ? ' (out of memory? the kernel\'s OOM killer sends SIGKILL: a memory Yosys cannot map to block RAM becomes flip-flops)' : ''}`);
+    if (signal) throw new SynthError(`yosys: killed by ${signal} after ${Math.round(seconds)} s${signal === 'SIGKILL' ? ' (out of memory? the kernel\'s OOM killer sends SIGKILL)' : ''}`);
     if (code !== 0) throw new SynthError(`yosys: ${firstError(log, stderr) ?? `exited with status ${code}`}`);
     const outputs = new Map<string, string>();
     for (const name of outputsNamed(script)) outputs.set(name, readIfThere(join(scratch, name)));

@@ -10,12 +10,12 @@ import { fileURLToPath } from 'node:url';
 import { HELPER_ENV, helperEnvFile, hashUnitFiles } from '../../../isa/index.js';
 import type { CoreConfig, RowProgram } from '../../../isa/index.js';
 import type { LoadedObject } from '../../loader/types.js';
-import { MAP_BRAM_BYTES, mapBankFiles, mapLayout } from './maps.js';
+import { hasLru, MAP_BRAM_BYTES, mapBankFiles, mapLayout } from './maps.js';
 import type { MapLayout } from './maps.js';
 import { helperProblem, RtlRefusal, rtlRom } from './rom.js';
 
 export { RtlRefusal } from './rom.js';
-export { mapBankFiles, mapLayout } from './maps.js';
+export { lruFlipFlopBits, mapBankFiles, mapLayout } from './maps.js';
 export type { MapLayout, MapPlace } from './maps.js';
 
 /** The Verilog modules the design copies from hdl-templates/, in dependency order. */
@@ -93,7 +93,7 @@ function params(p: RowProgram, core: CoreConfig, layout: MapLayout, packetBytes:
     ['P_MAP_KEYB', pack(layout.maps.map((m) => m.keySize)), 'key bytes of each map'],
     ['P_MAP_VALB', pack(layout.maps.map((m) => m.valueSize)), 'value bytes of each map'],
     ['P_HASH_MAPS', layout.hash.count, 'hash maps (0: no hash unit)'],
-    ['P_HASH_LRU', layout.maps.some((m) => m.hash?.lru) ? 1 : 0, 'some hash map is an LRU map (0: the hash unit without its LRU engine)'],
+    ['P_HASH_LRU', hasLru(layout) ? 1 : 0, 'some hash map is an LRU map (0: the hash unit without its LRU engine)'],
     ['P_ARRAY_UPDATE', callsHelper(p, 2) && layout.maps.some((m) => m.type === 'array' || m.type === 'percpu_array') ? 1 : 0, 'the program may update an array map (the array unit gets a map-memory write port)'],
     ['P_HASH_NODES', layout.hash.nodes, 'hash nodes (max_entries of the hash maps summed)'],
     ['P_HASH_BUCKETS', layout.hash.buckets, 'hash buckets'],
