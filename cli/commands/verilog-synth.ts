@@ -48,7 +48,6 @@ export async function runSynth(a: SynthArgs, out: string, layout: MapLayout): Pr
   }
 }
 
-
 /** The figures for --json: a fixed set of fields (null where the flow has none: no clock estimate for generic). */
 export function synthJson(r: SynthReport): Record<string, unknown> {
   const part = (m: NonNullable<SynthReport['core']>) => ({

@@ -6,14 +6,15 @@
 // memories (keys, links, heads) and, with the xdp2hw preset's mapStorePorts 1, the map memory of a
 // program storing from several lanes (hash_stress) have one write port each; the hash unit's reads
 // are registered (block RAM), and so are a SYNC_READ memory's banks (the map memory from 4 KiB);
-// with an LRU map (lru_stress) the links are read combinationally as well, to evict. Needs yosys.
+// with an LRU map (lru_stress) the links are read combinationally as well, to evict, and the LRU
+// engine's own memories hold exactly the bits `verilog --synth` warns of (lruFlipFlopBits). Needs yosys.
 
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { emitVerilog, HDL_MODULES, SYNTH_TOP, templatesDir, writeDesign } from '../../compiler/emit/verilog/index.js';
+import { emitVerilog, HDL_MODULES, lruFlipFlopBits, SYNTH_TOP, templatesDir, writeDesign } from '../../compiler/emit/verilog/index.js';
 import { scheduleObject } from '../../compiler/schedule/index.js';
 import { XDP2HW } from '../../isa/index.js';
 import { needs, toolMissing } from '../helpers/tools.js';
@@ -21,7 +22,7 @@ import { programCase } from '../rtl/case.js';
 import { hashStressCase } from '../rtl/hash-case.js';
 import { lruStressCase } from '../rtl/lru-case.js';
 
-interface Mem { name: string; wr: number; rd: number; rdClocked: boolean }
+interface Mem { name: string; wr: number; rd: number; rdClocked: boolean; size: number; width: number }
 
 /** Every $mem_v2 cell of the elaborated design, with its port counts. */
 function memories(dir: string, opt = false): Mem[] {
@@ -37,7 +38,10 @@ function parseMems(dump: string): Mem[] {
   const out: Mem[] = [];
   for (const block of dump.split(/^\s*cell \$mem_v2 /m).slice(1)) {
     const param = (p: string) => new RegExp(`parameter \\\\${p} (\\S+)`).exec(block)?.[1] ?? '';
-    out.push({ name: block.split(/\s/)[0], wr: Number(param('WR_PORTS')), rd: Number(param('RD_PORTS')), rdClocked: /1/.test(param('RD_CLK_ENABLE').split("'")[1] ?? '') });
+    out.push({
+      name: block.split(/\s/)[0], wr: Number(param('WR_PORTS')), rd: Number(param('RD_PORTS')), rdClocked: /1/.test(param('RD_CLK_ENABLE').split("'")[1] ?? ''),
+      size: Number(param('SIZE')), width: Number(param('WIDTH')),
+    });
   }
   return out;
 }
@@ -99,8 +103,13 @@ describe.skipIf(needs(toolMissing('yosys')))('memory port shapes', () => {
     const c = lruStressCase();
     const rows = scheduleObject(c.obj, c.program, { core: XDP2HW, lanes: 4, strategy: 'list', timeLimitMs: 200 }).program;
     const dir = join(scratch, 'lru_stress-4');
-    writeDesign(emitVerilog(rows, XDP2HW, c.obj), dir);
+    const design = emitVerilog(rows, XDP2HW, c.obj);
+    writeDesign(design, dir);
     const mems = memories(dir, true);
+    // the memories the LRU engine reads combinationally are the bits `verilog --synth` warns of
+    const engine = mems.filter((m) => /\.unit\.(lprev|lnext|lmeta|hprev|hbkt)$/.test(m.name));
+    expect(engine).toHaveLength(5);
+    expect(engine.reduce((n, m) => n + m.size * m.width, 0)).toBe(lruFlipFlopBits(design.layout));
     for (const name of ['keys', 'heads']) {
       const m = mems.find((x) => x.name.endsWith(`.unit.${name}`));
       expect(m && [m.wr, m.rd, m.rdClocked], name).toEqual([1, 1, true]);
