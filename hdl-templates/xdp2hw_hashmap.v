@@ -18,16 +18,22 @@
 // LRU hash maps (common lists; a map whose lru_tf.hex entry, its target_free, is not 0): the
 // kernel's bpf_lru_list as the interpreter models it (simulator/maps/lru.ts), isa/hashmap.ts's
 // rules. List nodes 1..NODES are the hash nodes, then five heads a map (active, inactive, free,
-// local free, local pending) in lru_prev / lru_next, with a type and reference bit each (lru_meta);
-// per map the active and inactive counts and the inactive rotation's node. An update takes its node
-// first in the L_* states, one list step a cycle (the interpreter's KernelLru counts the same
-// ticks), evicting from the chains (doubly linked: hash_hprev, each node's bucket hash_hbkt) as it
-// goes, then walks; the node replaces a present key's node in its chain (which is freed) or goes at
-// the tail. These memories are read combinationally (LUT RAM / flip-flops, not block RAM).
-// Keys, links and bucket heads have one write port each (the writes of a cycle are exclusive by
-// state: the walk's decision, an eviction, the free-list link; an LRU replacement's own link is
-// written in S_ALLOC, the cycle after) and one registered read on the walk, the shape Yosys maps
-// to block RAM; an LRU design also reads a link combinationally to evict (so its links do not).
+// local free, local pending). A node's links and its type and reference bit live in block-RAM
+// shaped memories (lprev, lnext, lmeta: one write port, one registered read each); the heads'
+// first and last nodes in registers (hfirst, hlast), with per map the active and inactive counts
+// and the inactive rotation's node. An update takes its node first in the L_* states: a step
+// that only looks at heads takes a cycle, one that reads a node's row two (the read, then the
+// decision), one that moves a node three (the read; the unlink, writing the old neighbours'
+// links; the link after the head, writing the node's next link and the old first's prev link).
+// A node's prev link is not written when it becomes the first of its list (it is read as the
+// head then: the list's first node is in a register), which keeps a move at two write cycles.
+// Evictions unlink their element from its chain as they go (chains doubly linked: hash_hprev,
+// each node's bucket hash_hbkt, read with the node's row); then the walk; the node replaces a
+// present key's node in its chain (which is freed) or goes at the tail. A delete, a replacement
+// and a failed update free a node (bpf_lru_push_free) from the walk's decision (whose cycle
+// read the node's row with its key) into the next cycle, with no cycle of their own.
+// Keys, links, bucket heads, chain back links and buckets have one write port each (the writes of
+// a cycle are exclusive by state) and one registered read, the shape Yosys maps to block RAM.
 `default_nettype none
 
 module xdp2hw_hashmap #(
@@ -100,17 +106,37 @@ module xdp2hw_hashmap #(
     localparam [7:0] NR_SCANS = 8'd128;
     localparam integer LN = NODES + 1 + 5 * MAPS;      // LRU list nodes: none, a node per hash node, five heads a map
     localparam integer LW = $clog2(LN);
-    // the list memories' rows: none without an LRU map (the engine never runs; its reads are of nothing)
-    localparam integer LNM = (LRU != 0) ? LN : 2;
-    localparam integer LIW = (LRU != 0) ? LW : 1;   // their address width
-    function [LIW-1:0] ln;
-        input [LW-1:0] node;   // a list node
-        /* verilator lint_off UNUSEDSIGNAL */ // without an LRU map only bit 0 addresses the one-row memories
+    localparam integer HN = 5 * MAPS;                  // list heads
+    localparam integer HIW = $clog2(HN);
+    // the node rows of the list memories (heads are registers): none without an LRU map (the
+    // engine never runs; its reads are of nothing)
+    localparam integer LNM = (LRU != 0) ? NODES + 1 : 2;
+    localparam integer LIW = $clog2(LNM);   // their address width
+    /* verilator lint_off WIDTH */ // list node numbers (LW bits) against the node count
+    localparam [LW-1:0] LAST = NODES;
+    /* verilator lint_on WIDTH */
+    function is_head;
+        input [LW-1:0] node;
+        is_head = node > LAST;
+    endfunction
+    function [LIW-1:0] ln;   // a list node's row (a head's: row 0, never used)
+        input [LW-1:0] node;
+        /* verilator lint_off UNUSEDSIGNAL */ // rows below LNM
         reg   [LW-1:0] n;
         /* verilator lint_on UNUSEDSIGNAL */
         begin
-            n = node;
+            n = is_head(node) ? {LW{1'b0}} : node;
             ln = n[LIW-1:0];
+        end
+    endfunction
+    function [HIW-1:0] hx;   // a head's index in hfirst / hlast
+        input [LW-1:0] node;
+        /* verilator lint_off UNUSEDSIGNAL */ // below HN for every head
+        reg   [LW-1:0] d;
+        /* verilator lint_on UNUSEDSIGNAL */
+        begin
+            d = node - LAST - 1'b1;
+            hx = d[HIW-1:0];
         end
     endfunction
 
@@ -120,9 +146,11 @@ module xdp2hw_hashmap #(
     reg [NW-1:0] free  [0:MAPS-1];
     reg [NW-1:0] hprev [0:NODES-1];   // a node's predecessor in its chain (0: the chain's first)
     reg [BW-1:0] hbkt  [0:NODES-1];   // a node's bucket
-    reg [LW-1:0] lprev [0:LNM-1];
+    reg [LW-1:0] lprev [0:LNM-1];     // a node's prev link (stale while the node is its list's first)
     reg [LW-1:0] lnext [0:LNM-1];
-    reg [3:0]    lmeta [0:LNM-1];      // list type, reference bit (bit 3)
+    reg [3:0]    lmeta [0:LNM-1];     // list type, reference bit (bit 3)
+    reg [LW-1:0] hfirst [0:HN-1];     // a head's first node (the head itself: empty)
+    reg [LW-1:0] hlast  [0:HN-1];     // a head's last node
     reg [7:0]    ltf   [0:MAPS-1];    // target_free of an LRU map; 0: not an LRU map
     reg [31:0]   cnta  [0:MAPS-1];
     reg [31:0]   cnti  [0:MAPS-1];
@@ -138,6 +166,8 @@ module xdp2hw_hashmap #(
             $readmemh("lru_prev.hex", lprev);
             $readmemh("lru_next.hex", lnext);
             $readmemh("lru_meta.hex", lmeta);
+            $readmemh("lru_first.hex", hfirst);
+            $readmemh("lru_last.hex", hlast);
         end
         $readmemh("lru_tf.hex", ltf);
         $readmemh("lru_cnta.hex", cnta);
@@ -209,14 +239,30 @@ module xdp2hw_hashmap #(
         link_q = lq;
         freelink_q = lq;
     end
-    wire [NW-1:0] link_rd = (free_rd != {NW{1'b0}}) ? free_rd : node_rd;
+    // The node rows the LRU engine reads (list links, type and reference bit, chain back link and
+    // bucket, and the link above), one node a cycle: lrd, the node it looks at (a list node), or
+    // during a walk the walked node (node_rd), whose row a freeing decision uses.
+    reg  [LW-1:0] lrd;
+    /* verilator lint_off WIDTH */ // a list node that is a hash node: NW bits
+    wire [NW-1:0] lrd_h = is_head(lrd) ? {NW{1'b0}} : lrd;
+    /* verilator lint_on WIDTH */
+    wire [NW-1:0] link_rd = (free_rd != {NW{1'b0}}) ? free_rd : lrd_h;
+    reg  [LW-1:0] q_lp, q_ln;
+    reg  [3:0]    q_lm;
+    reg  [NW-1:0] q_hp;
+    reg  [BW-1:0] q_hb;
     // Read every cycle, with no enable (the form Yosys merges into a block RAM's port): a cycle that
     // asks for no node reads a meaningless row, and nothing uses it (S_CMP always follows the read
-    // of a node, S_ALLOC the free read).
+    // of a node, S_ALLOC the free read, an LRU step's decision the read of its node).
     always @(posedge clk) begin
         head_q <= heads[head_addr];
         key_q <= keys[at(node_rd)];
         lq <= links[at(link_rd)];
+        q_lp <= lprev[ln(lrd)];
+        q_ln <= lnext[ln(lrd)];
+        q_lm <= lmeta[ln(lrd)];
+        q_hp <= hprev[at(lrd_h)];
+        q_hb <= hbkt[at(lrd_h)];
     end
 
     /* verilator lint_off WIDTH */ // node links are NW bits, map-memory offsets 32
@@ -264,83 +310,83 @@ module xdp2hw_hashmap #(
 
     // -- the LRU engine (LRU maps): the map's list heads, the list step of this cycle
     reg           q_lru, op_ev, pop_ok, replace;
-    reg  [LW-1:0] pop_node, old_node, lfirst, llast, lcur;
+    reg  [1:0]    ph;   // an L_* step's cycle: 0 decide from the heads (reading a node), 1 its row (decide, unlink), 2 the move's link
+    reg  [LW-1:0] pop_node, pop_next, lstep, lfirst, llast, lcur;
     reg  [NW-1:0] repl_link;
     reg  [7:0]    li, nfree, ldone, want;
     /* verilator lint_off WIDTH */ // list node numbers: LW bits
     wire [LW-1:0] h_a = NODES + 1 + 5 * fm;
     wire [LW-1:0] h_i = h_a + 1, h_f = h_a + 2, h_lf = h_a + 3, h_lp = h_a + 4;
     /* verilator lint_on WIDTH */
-    wire [LW-1:0] a_first = lnext[ln(h_a)], a_tail = lprev[ln(h_a)], i_first = lnext[ln(h_i)], i_tail = lprev[ln(h_i)];
-    wire [LW-1:0] f_first = lnext[ln(h_f)], lf_first = lnext[ln(h_lf)], lp_tail = lprev[ln(h_lp)];
-    wire [LW-1:0] rot_next = lnext[ln(lrot[fm])];
-    wire [LW-1:0] cur_prev = lprev[ln(lcur)];
+    wire [HIW-1:0] hb = hx(h_a);   // the map's first head's index
+    /* verilator lint_off WIDTH */ // a list type (3 bits) added to a head index or node
+    wire [LW-1:0] a_first = hfirst[hb], a_tail = hlast[hb], i_first = hfirst[hb + 3'd1], i_tail = hlast[hb + 3'd1];
+    wire [LW-1:0] f_first = hfirst[hb + 3'd2], lf_first = hfirst[hb + 3'd3], lp_tail = hlast[hb + 3'd4];
+    /* verilator lint_on WIDTH */
     wire          force_inactive = i_first != h_i;
     wire [LW-1:0] force_tail = force_inactive ? i_tail : a_tail;
     wire [LW-1:0] force_head = force_inactive ? h_i : h_a;
-    // a node's move to the head of a list (list_move, counts, reference cleared), an eviction
+    // the LRU update's outcome in its deciding cycle: a present key's node replaced (and freed), or
+    // the update failed after taking its node (which goes back)
+    wire          deciding = (state == S_FIRST || state == S_CMP) && decide;
+    wire          lru_replace = q_lru && q_op == 2'd2 && deciding && found && upd_err == 64'd0;
+    wire          pop_back = q_lru && q_op == 2'd2 && deciding && upd_err != 64'd0 && pop_ok;
+    wire          walk_free = q_lru && deciding && ((q_op == 2'd3 && found) || lru_replace || pop_back);
+    // The row of the node this cycle works on (read last cycle: q_*): an L_* step's node (lstep),
+    // the walked node at a decision, or a failed update's node, the local pending list's first
+    // since its take, whose next link the take kept (pop_next). Its prev link is its list's head
+    // when it is the list's first (the memory's is stale then).
+    /* verilator lint_off WIDTH */ // a chain node (NW bits) as a list node (LW bits)
+    wire [LW-1:0] r_node = pop_back ? pop_node : deciding ? cur : lstep;
+    /* verilator lint_on WIDTH */
+    wire [2:0]    r_type = pop_back ? T_LPEND : q_lm[2:0];
+    wire          r_ref = q_lm[3];
+    wire [LW-1:0] r_next = pop_back ? pop_next : q_ln;
+    /* verilator lint_off WIDTH */ // a list type (3 bits) added to a head index or node
+    wire [HIW-1:0] r_hi = hb + r_type;
+    wire [LW-1:0] r_prev = (hfirst[r_hi] == r_node) ? h_a + r_type : q_lp;
+    /* verilator lint_on WIDTH */
+    wire [LW-1:0] rot_next = is_head(lrot[fm]) ? hfirst[hx(lrot[fm])] : q_ln;   // L_ROTI0's row: the rotation node's
+    // a node's move to the head of a list (list_move, counts, reference cleared), an eviction:
+    // this cycle the unlink (the old neighbours' links), next cycle (m2_*) the link after the head
     reg           mv_en, evict;
     reg  [LW-1:0] mv_n;
     reg  [2:0]    mv_t;
-    wire          tail_ref = lmeta[ln(i_tail)][3];
-    // the LRU update's outcome in its deciding cycle: a present key's node replaced (and freed)
-    wire          lru_replace = q_lru && q_op == 2'd2 && (state == S_FIRST || state == S_CMP) && decide && found && upd_err == 64'd0;
     always @(*) begin
         mv_en = 1'b0;
         evict = 1'b0;
-        mv_n = lcur;
+        mv_n = r_node;
         mv_t = T_ACTIVE;
-        case (state)
-            L_FLUSH: if (lp_tail != h_lp) begin
-                mv_en = 1'b1; mv_n = lp_tail; mv_t = lmeta[ln(lp_tail)][3] ? T_ACTIVE : T_INACTIVE;
-            end
-            L_ROTA: if (a_tail != h_a) begin
-                mv_en = 1'b1; mv_n = a_tail; mv_t = lmeta[ln(a_tail)][3] ? T_ACTIVE : T_INACTIVE;
-            end
-            L_ROTI: if (lcur != h_i && lmeta[ln(lcur)][3]) begin
-                mv_en = 1'b1; mv_n = lcur; mv_t = T_ACTIVE;
-            end
-            L_FREE: if (nfree < ltf[fm] && f_first != h_f) begin
-                mv_en = 1'b1; mv_n = f_first; mv_t = T_LFREE;
-            end
-            L_SHRINK: if (i_tail != h_i) begin
-                mv_en = 1'b1; mv_n = i_tail; mv_t = tail_ref ? T_ACTIVE : T_LFREE; evict = !tail_ref;
-            end
-            L_FORCE: if (force_tail != force_head) begin
-                mv_en = 1'b1; mv_n = force_tail; mv_t = T_LFREE; evict = 1'b1;
-            end
-            L_TAKE: if (lf_first != h_lf) begin
-                mv_en = 1'b1; mv_n = lf_first; mv_t = T_LPEND;
-            end
-            // bpf_lru_push_free: a failed update's node, a replaced one, a deleted one
-            S_ALLOC: if (q_lru && q_op == 2'd2 && ((err != 64'd0 && pop_ok) || replace)) begin
-                mv_en = 1'b1; mv_n = replace ? old_node : pop_node;
-                mv_t = (lmeta[ln(mv_n)][2:0] == T_LPEND) ? T_LFREE : T_FREE;
-            end
-            S_DEL: if (q_lru && insert) begin
-                /* verilator lint_off WIDTH */ // a chain node (NW bits) as a list node (LW bits)
-                mv_en = 1'b1; mv_n = target;
-                /* verilator lint_on WIDTH */
-                mv_t = (lmeta[ln(mv_n)][2:0] == T_LPEND) ? T_LFREE : T_FREE;
-            end
+        if (ph == 2'd1) case (state)
+            L_FLUSH, L_ROTA: begin mv_en = 1'b1; mv_t = r_ref ? T_ACTIVE : T_INACTIVE; end
+            L_ROTI: mv_en = r_ref;
+            L_FREE: begin mv_en = 1'b1; mv_t = T_LFREE; end
+            L_SHRINK: begin mv_en = 1'b1; mv_t = r_ref ? T_ACTIVE : T_LFREE; evict = !r_ref; end
+            L_FORCE: begin mv_en = 1'b1; mv_t = T_LFREE; evict = 1'b1; end
+            L_TAKE: begin mv_en = 1'b1; mv_t = T_LPEND; end
             default: ;
         endcase
+        // bpf_lru_push_free from the walk's decision: a deleted node, a replaced one, a failed update's
+        if (walk_free) begin
+            mv_en = 1'b1;
+            mv_t = (r_type == T_LPEND) ? T_LFREE : T_FREE;
+        end
         if (LRU == 0 || rst) begin
             mv_en = 1'b0;
             evict = 1'b0;
         end
     end
-    // the move's reads: the node's neighbours, the destination head's first node
-    wire [LW-1:0] mv_p = lprev[ln(mv_n)], mv_x = lnext[ln(mv_n)];
+    wire [LW-1:0] mv_p = r_prev, mv_x = r_next;
     /* verilator lint_off WIDTH */ // a list type selects one of the map's five heads
     wire [LW-1:0] mv_h = h_a + mv_t;
+    wire [LW-1:0] mv_h1 = (mv_p == mv_h) ? mv_x : hfirst[hb + mv_t];   // list_move: unlink, then insert after the head
     /* verilator lint_on WIDTH */
-    wire [LW-1:0] mv_h1 = (mv_p == mv_h) ? mv_x : lnext[ln(mv_h)];   // list_move: unlink, then insert after the head
-    wire [2:0]    mv_ot = lmeta[ln(mv_n)][2:0];
-    // an eviction's chain unlink (its node is a hash node)
-    wire [NW-1:0] ev_hn = mv_n[NW-1:0];
-    wire [NW-1:0] ev_hp = hprev[at(ev_hn)];
-    wire [NW-1:0] ev_hx = links[at(ev_hn)];
+    wire [2:0]    mv_ot = r_type;
+    reg           m2_en;
+    reg  [LW-1:0] m2_n, m2_h, m2_h1;
+    // an eviction's chain unlink (its node is a hash node): its back link, link and bucket, read with its row
+    wire [NW-1:0] ev_hp = q_hp;
+    wire [NW-1:0] ev_hx = lq;
     assign ev_op = op_ev ? q_op : 2'd0;
     assign ev_flags = q_flags;
     wire [15:0] key_beats = (q_key_bytes + 16'd7) >> 3;
@@ -363,16 +409,32 @@ module xdp2hw_hashmap #(
             S_COPY: rd_ptr = q_value_ptr + {45'd0, beat, 3'd0};
             default: ;
         endcase
+        // the node row read: an L_* step's node (read in its first cycle, used in its second), the walked node
+        /* verilator lint_off WIDTH */ // a chain node (NW bits) as a list node (LW bits)
+        lrd = node_rd;
+        /* verilator lint_on WIDTH */
+        case (state)
+            L_FLUSH: lrd = lp_tail;
+            L_ROTA: lrd = a_tail;
+            L_ROTI0: lrd = lrot[fm];
+            L_ROTI: lrd = lcur;
+            L_FREE: lrd = f_first;
+            L_SHRINK: lrd = i_tail;
+            L_FORCE: lrd = force_tail;
+            L_TAKE: lrd = lf_first;
+            default: ;
+        endcase
     end
 
-    // One write port per memory (keys, heads, links), its address and data chosen here; the writes
+    // One write port per memory (keys, heads, links, the chains' back links and buckets, the list
+    // links and meta), its address and data chosen here; the writes
     // of a cycle are exclusive by state. At the walk's decision: a delete unlinks (head or link :=
     // the node's link); an update writes the new key and links the new node at the tail (head or
     // link := the free node, an LRU map's taken node) or, on an LRU map, in the found node's place
     // (head or the predecessor's link := the taken node), or on an LPM trie rewrites a present
     // node's key. An eviction (L_SHRINK, L_FORCE) unlinks its node from its chain. S_DEL links the
     // freed node onto the free list; S_ALLOC ends the new node's chain, or gives an LRU
-    // replacement's node the replaced node's successor.
+    // replacement's node the replaced node's successor (and that successor its back link).
     wire          walk_end = !rst && (state == S_FIRST || state == S_CMP) && decide;
     wire          upd_ok = walk_end && q_op == 2'd2 && upd_err == 64'd0;
     wire [NW-1:0] pop_h = pop_node[NW-1:0];
@@ -406,33 +468,88 @@ module xdp2hw_hashmap #(
             else link_we = 1'b1;
         end
         if (evict) begin
-            if (ev_hp == {NW{1'b0}}) begin head_we = 1'b1; head_wa = hbkt[at(ev_hn)]; head_wd = ev_hx; end
+            if (ev_hp == {NW{1'b0}}) begin head_we = 1'b1; head_wa = q_hb; head_wd = ev_hx; end
             else begin link_we = 1'b1; link_wa = at(ev_hp); link_wd = ev_hx; end
         end
         if (!rst && state == S_DEL && insert && !q_lru) begin link_we = 1'b1; link_wa = at(target); link_wd = free[fm]; end
         if (!rst && state == S_ALLOC && insert) begin link_we = 1'b1; link_wa = at(new_node); link_wd = {NW{1'b0}}; end
         if (!rst && state == S_ALLOC && replace) begin link_we = 1'b1; link_wa = at(new_node); link_wd = repl_link; end
     end
+    // the chains' back links and buckets: an eviction's successor, a deleted node's successor, a new node
+    reg           hp_we, hb_we;
+    reg  [IW-1:0] hp_wa, hb_wa;
+    reg  [NW-1:0] hp_wd;
+    always @(*) begin
+        hp_we = 1'b0; hp_wa = at(ev_hx); hp_wd = ev_hp;
+        hb_we = 1'b0; hb_wa = at(free_head);
+        if (evict && ev_hx != {NW{1'b0}}) hp_we = 1'b1;
+        if (walk_end && q_op == 2'd3 && found && link_q != {NW{1'b0}}) begin hp_we = 1'b1; hp_wa = at(link_q); hp_wd = prev; end
+        if (upd_ok && q_lru) begin
+            hp_we = 1'b1; hp_wa = at(pop_h); hp_wd = found ? prev : last;
+            hb_we = 1'b1; hb_wa = at(pop_h);
+        end
+        if (upd_ok && !q_lru && !found) begin
+            hp_we = 1'b1; hp_wa = at(free_head); hp_wd = last;
+            hb_we = 1'b1;
+        end
+        if (!rst && state == S_ALLOC && replace && repl_link != {NW{1'b0}}) begin hp_we = 1'b1; hp_wa = at(repl_link); hp_wd = new_node; end
+    end
+    // the list memories: a move's unlink (lnext of its prev, lprev of its next, its type) this cycle,
+    // its link after the head (its lnext, lprev of the old first) the next; a lookup's reference bit;
+    // a replacement's new node referenced (in S_ALLOC, after the replaced node's unlink)
+    reg           lnx_we, lpv_we, lmt_we;
+    reg  [LIW-1:0] lnx_wa, lpv_wa, lmt_wa;
+    reg  [LW-1:0] lnx_wd, lpv_wd;
+    reg  [3:0]    lmt_wd;
+    /* verilator lint_off WIDTH */ // a chain node (NW bits) as a list node (LW bits)
+    wire [LW-1:0] cur_l = cur;
+    /* verilator lint_on WIDTH */
+    always @(*) begin
+        lnx_we = 1'b0; lnx_wa = ln(m2_n); lnx_wd = m2_h1;
+        lpv_we = 1'b0; lpv_wa = ln(m2_h1); lpv_wd = m2_n;
+        lmt_we = 1'b0; lmt_wa = ln(mv_n); lmt_wd = {1'b0, mv_t};
+        if (m2_en && !rst) begin
+            lnx_we = 1'b1;
+            lpv_we = !is_head(m2_h1);
+        end else if (mv_en) begin
+            if (!is_head(mv_p)) begin lnx_we = 1'b1; lnx_wa = ln(mv_p); lnx_wd = mv_x; end
+            if (!is_head(mv_x)) begin lpv_we = 1'b1; lpv_wa = ln(mv_x); lpv_wd = mv_p; end
+        end
+        if (mv_en) lmt_we = 1'b1;
+        else if (walk_end && q_op == 2'd1 && found && q_lru) begin lmt_we = 1'b1; lmt_wa = ln(cur_l); lmt_wd = {1'b1, q_lm[2:0]}; end
+        else if (!rst && state == S_ALLOC && replace) begin lmt_we = 1'b1; lmt_wa = ln(pop_node); lmt_wd = {1'b1, T_LPEND}; end
+        if (LRU == 0) begin
+            lnx_we = 1'b0;
+            lpv_we = 1'b0;
+            lmt_we = 1'b0;
+        end
+    end
     always @(posedge clk) begin
         if (key_we) keys[key_wa] <= key_m;
         if (head_we) heads[head_wa] <= head_wd;
         if (link_we) links[link_wa] <= link_wd;
+        if (hp_we) hprev[hp_wa] <= hp_wd;
+        if (hb_we) hbkt[hb_wa] <= bucket;
+        if (lnx_we) lnext[lnx_wa] <= lnx_wd;
+        if (lpv_we) lprev[lpv_wa] <= lpv_wd;
+        if (lmt_we) lmeta[lmt_wa] <= lmt_wd;
     end
 
     always @(posedge clk) begin
         if (rst) begin
             state <= S_IDLE;
             op_ev <= 1'b0;
+            ph <= 2'd0;
+            m2_en <= 1'b0;
         end else begin
             op_ev <= 1'b0;
-            if (mv_en) begin
-                lnext[ln(mv_p)] <= mv_x;
-                lprev[ln(mv_x)] <= mv_p;
-                lnext[ln(mv_n)] <= mv_h1;
-                lprev[ln(mv_n)] <= mv_h;
-                lprev[ln(mv_h1)] <= mv_n;
-                lnext[ln(mv_h)] <= mv_n;
-                lmeta[ln(mv_n)] <= {1'b0, mv_t};
+            m2_en <= mv_en;
+            m2_n <= mv_n;
+            m2_h <= mv_h;
+            m2_h1 <= mv_h1;
+            if (mv_en) begin   // the unlink; the lists' first and last nodes in registers
+                if (is_head(mv_p)) hfirst[hx(mv_p)] <= mv_x;
+                if (is_head(mv_x)) hlast[hx(mv_x)] <= mv_p;
                 if (mv_ot != mv_t) begin
                     if (mv_ot == T_ACTIVE) cnta[fm] <= cnta[fm] - 32'd1;
                     if (mv_ot == T_INACTIVE) cnti[fm] <= cnti[fm] - 32'd1;
@@ -441,8 +558,12 @@ module xdp2hw_hashmap #(
                 end
                 if (mv_n == lrot[fm]) lrot[fm] <= mv_p;
             end
-            if (evict && ev_hx != {NW{1'b0}}) hprev[at(ev_hx)] <= ev_hp;   // the chain's head or link: the write ports below
-            case (state)
+            if (m2_en) begin   // the link after the head (h1 is a head only when it is the head: the list was empty)
+                hfirst[hx(m2_h)] <= m2_n;
+                if (m2_h1 == m2_h) hlast[hx(m2_h)] <= m2_n;
+            end
+            if (ph == 2'd2) ph <= 2'd0;   // an L_* move's second write cycle: the machine waits
+            else case (state)
                 S_IDLE: if (start) begin
                     q_op <= op; q_map <= map; q_lpm <= lpm;
                     q_lru <= LRU != 0 && ltf[map[MW-1:0]] != 8'd0;
@@ -470,54 +591,78 @@ module xdp2hw_hashmap #(
                         pop_ok <= 1'b0;
                     end
                 end
+                // an L_* step: in its first cycle (ph 0) it decides from the heads and reads its node (lrd),
+                // in the next (ph 1) it decides from the node's row and unlinks it (mv_en), in a third
+                // (ph 2) the move links it after its new head
                 L_DEC: state <= (lf_first != h_lf) ? L_TAKE : L_FLUSH;
-                L_FLUSH: if (lp_tail == h_lp) state <= L_ROT;
+                L_FLUSH: if (ph == 2'd1) ph <= 2'd2;
+                else if (lp_tail == h_lp) state <= L_ROT;
+                else begin lstep <= lrd; ph <= 2'd1; end
                 L_ROT: if (cnti[fm] < cnta[fm]) begin
                     lfirst <= a_first;
                     li <= 8'd0;
                     state <= L_ROTA;
                 end else state <= L_ROTI0;
-                L_ROTA: if (a_tail == h_a) state <= L_ROTI0;
-                else begin
+                L_ROTA: if (ph == 2'd1) begin
+                    ph <= 2'd2;
                     li <= li + 8'd1;
-                    if (li + 8'd1 == NR_SCANS || a_tail == lfirst) state <= L_ROTI0;
-                end
-                L_ROTI0: begin
+                    if (li + 8'd1 == NR_SCANS || lstep == lfirst) state <= L_ROTI0;
+                end else if (a_tail == h_a) state <= L_ROTI0;
+                else begin lstep <= lrd; ph <= 2'd1; end
+                L_ROTI0: if (ph == 2'd1) begin
+                    llast <= (rot_next == h_i) ? i_first : rot_next;
+                    lcur <= lrot[fm];
+                    li <= 8'd0;
+                    ph <= 2'd0;
+                    state <= L_ROTI;
+                end else begin
                     nfree <= 8'd0;
                     if (i_first == h_i) state <= L_FREE;
-                    else begin
-                        llast <= (rot_next == h_i) ? i_first : rot_next;
-                        lcur <= lrot[fm];
-                        li <= 8'd0;
-                        state <= L_ROTI;
+                    else ph <= 2'd1;
+                end
+                L_ROTI: if (ph == 2'd1) begin   // r_prev: the node's prev before its move
+                    ph <= r_ref ? 2'd2 : 2'd0;
+                    if (lcur == llast || li + 8'd1 == NR_SCANS) begin
+                        lrot[fm] <= r_prev;   // after the move's own update of it
+                        state <= L_FREE;
+                    end else begin
+                        lcur <= r_prev;
+                        li <= li + 8'd1;
                     end
-                end
-                L_ROTI: if (lcur == h_i) lcur <= i_tail;
-                else if (lcur == llast || li + 8'd1 == NR_SCANS) begin
-                    lrot[fm] <= cur_prev;   // after the move's own update of it
-                    state <= L_FREE;
-                end else begin
-                    lcur <= cur_prev;
-                    li <= li + 8'd1;
-                end
-                L_FREE: if (nfree < ltf[fm] && f_first != h_f) nfree <= nfree + 8'd1;
+                end else if (lcur == h_i) lcur <= i_tail;
+                else begin lstep <= lrd; ph <= 2'd1; end
+                L_FREE: if (ph == 2'd1) begin
+                    nfree <= nfree + 8'd1;
+                    ph <= 2'd2;
+                end else if (nfree < ltf[fm] && f_first != h_f) begin lstep <= lrd; ph <= 2'd1; end
                 else if (nfree < ltf[fm]) begin
                     want <= ltf[fm] - nfree;
                     ldone <= 8'd0;
                     li <= 8'd0;
                     state <= L_SHRINK;
                 end else state <= L_TAKE;
-                L_SHRINK: if (i_tail == h_i) state <= (ldone != 8'd0) ? L_TAKE : L_FORCE;
-                else begin
+                L_SHRINK: if (ph == 2'd1) begin
+                    ph <= 2'd2;
                     ldone <= ldone + {7'd0, evict};
                     li <= li + 8'd1;
                     if ((evict && ldone + 8'd1 == want) || li + 8'd1 == NR_SCANS)
                         state <= (ldone + {7'd0, evict} != 8'd0) ? L_TAKE : L_FORCE;
-                end
-                L_FORCE: state <= L_TAKE;
-                L_TAKE: begin
-                    pop_ok <= lf_first != h_lf;
-                    pop_node <= lf_first;
+                end else if (i_tail == h_i) state <= (ldone != 8'd0) ? L_TAKE : L_FORCE;
+                else begin lstep <= lrd; ph <= 2'd1; end
+                L_FORCE: if (ph == 2'd1) begin
+                    ph <= 2'd2;
+                    state <= L_TAKE;
+                end else if (force_tail != force_head) begin lstep <= lrd; ph <= 2'd1; end
+                else state <= L_TAKE;
+                L_TAKE: if (ph == 2'd1) begin
+                    pop_ok <= 1'b1;
+                    pop_node <= lstep;
+                    pop_next <= mv_h1;   // its next link once it is the local pending list's first
+                    ph <= 2'd2;
+                    state <= S_HEAD;
+                end else if (lf_first != h_lf) begin lstep <= lrd; ph <= 2'd1; end
+                else begin
+                    pop_ok <= 1'b0;
                     state <= S_HEAD;
                 end
                 S_HEAD: begin   // head_addr is read at this edge
@@ -535,15 +680,11 @@ module xdp2hw_hashmap #(
                         if (state == S_FIRST) prev <= {NW{1'b0}};
                         state <= S_CMP;
                     end else if (q_op == 2'd1) begin   // lookup: answered now (an LRU node's reference bit set)
-                        target <= cur;
-                        /* verilator lint_off WIDTH */ // a chain node (NW bits) as a list node (LW bits)
-                        if (q_lru && found) lmeta[ln(cur)] <= lmeta[ln(cur)] | 4'b1000;
-                        /* verilator lint_on WIDTH */
+                        target <= cur;   // the reference bit: the list memories' write port
                         state <= S_IDLE;
                     end else if (q_op == 2'd3) begin   // delete: unlink now, free next cycle
                         target <= cur;
                         insert <= found;
-                        if (found && link_q != {NW{1'b0}}) hprev[at(link_q)] <= prev;   // the unlink: the write ports below
                         state <= S_DEL;
                     end else if (q_lru) begin   // LRU update: the taken node at the tail, or in the found node's place
                         err <= upd_err;
@@ -552,21 +693,8 @@ module xdp2hw_hashmap #(
                         rekey <= 1'b0;
                         target <= pop_node[NW-1:0];
                         new_node <= pop_node[NW-1:0];
-                        /* verilator lint_off WIDTH */ // a chain node (NW bits) as a list node (LW bits)
-                        old_node <= cur;
-                        /* verilator lint_on WIDTH */
                         repl_link <= link_q;   // the replaced node's successor: the new node's link, written in S_ALLOC
-                        if (upd_err == 64'd0) begin   // keys, heads, links: the write ports below
-                            hbkt[at(pop_node[NW-1:0])] <= bucket;
-                            if (found) begin
-                                hprev[at(pop_node[NW-1:0])] <= prev;
-                                if (link_q != {NW{1'b0}}) hprev[at(link_q)] <= pop_node[NW-1:0];
-                                lmeta[ln(pop_node)] <= {1'b1, T_LPEND};   // bpf_lru_node_set_ref of the new node
-                            end else begin
-                                hprev[at(pop_node[NW-1:0])] <= last;
-                            end
-                        end
-                        state <= S_ALLOC;
+                        state <= S_ALLOC;   // keys, heads, links, back links, buckets: the write ports above
                     end else begin   // update: link a new node at the tail, or take the found one
                         err <= upd_err;
                         insert <= !found && upd_err == 64'd0;
@@ -574,11 +702,7 @@ module xdp2hw_hashmap #(
                         rekey <= q_lpm && found && upd_err == 64'd0;
                         target <= found ? cur : free_head;
                         new_node <= free_head;
-                        if (!found && upd_err == 64'd0) begin   // keys, heads, links: the write ports below
-                            hprev[at(free_head)] <= last;
-                            hbkt[at(free_head)] <= bucket;
-                        end
-                        state <= S_ALLOC;
+                        state <= S_ALLOC;   // keys, heads, links, back links, buckets: the write ports above
                     end
                 end
                 S_DEL: begin

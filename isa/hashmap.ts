@@ -98,16 +98,19 @@ export function hashWorstCycles(core: CoreConfig, map: MapShape): number | undef
 }
 
 // -- LRU hash maps (common LRU lists, one CPU): the kernel's bpf_lru_list as the interpreter models
-// it (simulator/maps/lru.ts), in the hash unit as a list engine over node link memories. Every list
+// it (simulator/maps/lru.ts), in the hash unit as a list engine over node memories. Every list
 // node (a map's max_entries nodes, and five heads a map: active, inactive, free, local free, local
-// pending) has prev / next links, a list type and a reference bit. A program's lookup sets the
-// bit in the cycle its walk decides; a delete frees the node (bpf_lru_push_free) in its free cycle;
-// an update first takes a node (bpf_lru_pop_free) in a state machine of one list step a cycle
-// (KernelLru.ticks counts them where the model decides: lruPop below), evictions unlinking their
-// element from its chain in the same cycle (chains are doubly linked, each node knowing its
-// bucket), then walks the chain as a hash update (the evicted keys are gone from it), puts the new
-// node in the old element's place in its chain (or at the tail) and frees the old node (or the new
-// one when the update fails) in its allocate cycle.
+// pending) has prev / next links, a list type and a reference bit; the nodes' in block-RAM shaped
+// memories (one write port, one registered read), the heads' first and last nodes in registers. A
+// program's lookup sets the bit in the cycle its walk decides; a delete frees the node
+// (bpf_lru_push_free) from that cycle into its free cycle; an update first takes a node
+// (bpf_lru_pop_free) in a state machine whose steps take 1 cycle (heads only), LRU_LOOK_CYCLES (a
+// node's row read) or LRU_MOVE_CYCLES (a node moved) (KernelLru.ticks counts them where the model
+// decides), evictions unlinking their element from its chain as they move it (chains are doubly
+// linked, each node knowing its bucket), then walks the chain as a hash update (the evicted keys
+// are gone from it), puts the new node in the old element's place in its chain (or at the tail)
+// and frees the old node (or the new one when the update fails) from its decision into its
+// allocate cycle.
 
 /**
  * num_possible_cpus() of this machine (the kernel oracle's), from sysfs; else the CPUs Node sees:
@@ -134,13 +137,26 @@ export function lruTargetFree(nodes: number, possibleCpus: number): number {
 }
 
 /**
- * The most cycles the LRU engine can spend taking a node (lruPop): the pending flush (at most
- * every node), the rotations (nr_scans each, the inactive one passing its head once more per
- * node scanned at most), a batch of target_free (at most nr_scans), the shrink, and the fixed states.
+ * Cycles of an LRU engine step that moves a node (xdp2hw_hashmap.v): the read of its row (links,
+ * type, reference bit), the unlink (its old neighbours' links, one write port a memory), its link
+ * after the new head (its next link, the old first's prev link; the heads are registers).
+ */
+export const LRU_MOVE_CYCLES = 3;
+/** Cycles of an LRU engine step that reads a node's row and moves nothing: the read, the decision. */
+export const LRU_LOOK_CYCLES = 2;
+
+/**
+ * The most cycles the LRU engine can spend taking a node (lruPop): the local free check, the
+ * pending flush (at most every node), the rotation's choice, the active rotation (nr_scans moves),
+ * the inactive one (its node's read, nr_scans nodes and a pass of its head between any two), a
+ * batch of target_free (at most nr_scans moves and the end), the shrink (nr_scans and the end),
+ * the forced eviction and the take.
  */
 export function lruPopWorstCycles(maxEntries: number): number {
   const scans = LRU_LOCAL_FREE_TARGET;
-  return maxEntries + 1 + 1 + scans + 1 + (2 * scans + 1) + (scans + 1) + (scans + 1) + 1 + 2;
+  const move = LRU_MOVE_CYCLES;
+  return 1 + (maxEntries * move + 1) + 1 + scans * move + (LRU_LOOK_CYCLES + scans * move + scans + 1) + (scans * move + 1)
+    + (scans * move + 1) + move + move;
 }
 
 /** An LRU map's lists as the hash unit holds them: node indexes within the map, head to tail. */
@@ -285,9 +301,12 @@ export function hashUnitFiles(size: HashUnitSize, places: readonly (HashPlace | 
     'hash_free.hex': hexLines(free, nw),
     'hash_hprev.hex': hexLines(hprev, nw),
     'hash_hbkt.hex': hexLines(hbkt, Math.ceil(Math.ceil(Math.log2(size.buckets)) / 4) || 1),
-    'lru_prev.hex': hexLines(lprev, lw),
-    'lru_next.hex': hexLines(lnext, lw),
-    'lru_meta.hex': hexLines(lmeta, 1),
+    // the node rows (0 and the hash nodes); the heads' first and last nodes are registers
+    'lru_prev.hex': hexLines(lprev.subarray(0, size.nodes + 1), lw),
+    'lru_next.hex': hexLines(lnext.subarray(0, size.nodes + 1), lw),
+    'lru_meta.hex': hexLines(lmeta.subarray(0, size.nodes + 1), 1),
+    'lru_first.hex': hexLines(lnext.subarray(size.nodes + 1), lw),
+    'lru_last.hex': hexLines(lprev.subarray(size.nodes + 1), lw),
     'lru_tf.hex': hexLines(tf, 2),
     'lru_cnta.hex': hexLines(cnta, 8),
     'lru_cnti.hex': hexLines(cnti, 8),

@@ -4,7 +4,7 @@
 // and the per-CPU variant (BPF_F_NO_COMMON_LRU). The algorithm follows the kernel's description
 // and was checked against this machine's kernel (tests/maps); other CPUs' lists are never used.
 
-import { LRU_LOCAL_FREE_TARGET, lruTargetFree } from '../../isa/hashmap.js';
+import { LRU_LOCAL_FREE_TARGET, LRU_LOOK_CYCLES, LRU_MOVE_CYCLES, lruTargetFree } from '../../isa/hashmap.js';
 
 export { hostPossibleCpus } from '../../isa/hashmap.js';
 
@@ -60,8 +60,9 @@ export class KernelLru {
    */
   private unborn: number;
   /**
-   * Cycles the RTL hash unit's LRU engine spent on the last popFree of a common LRU (one a state
-   * of its list walk, isa/hashmap.ts lruPopCycles): counted here, where the decisions are made.
+   * Cycles the RTL hash unit's LRU engine spent on the last popFree of a common LRU (isa/hashmap.ts:
+   * a step that looks only at list heads 1, one that reads a node LRU_LOOK_CYCLES, one that moves
+   * a node LRU_MOVE_CYCLES): counted here, where the decisions are made.
    */
   ticks = 0;
 
@@ -99,12 +100,13 @@ export class KernelLru {
   }
 
   private popFreeCommon(): LruNode | undefined {
-    this.ticks = 2; // the engine's first state (local free list empty?) and its last (take the node)
+    this.ticks = 1; // the engine's first state (local free list empty?)
     let node = this.first(this.localFree);
     if (!node) {
       this.popFreeToLocal();
       node = this.first(this.localFree);
     }
+    this.ticks += node ? LRU_MOVE_CYCLES : 1; // the take: the node to the local pending list
     if (!node) return undefined;
     node.type = ListType.LOCAL_PENDING;
     node.ref = false;
@@ -142,7 +144,7 @@ export class KernelLru {
     for (let n = this.localPending.prev; n !== this.localPending; ) {
       const prev = n.prev;
       this.moveIn(n, n.ref ? ListType.ACTIVE : ListType.INACTIVE);
-      this.ticks++;
+      this.ticks += LRU_MOVE_CYCLES;
       n = prev;
     }
     this.ticks += 2; // the flush's end (pending empty) and the rotation's choice
@@ -156,7 +158,7 @@ export class KernelLru {
       nfree++;
       n = next;
     }
-    this.ticks += nfree + 1;
+    this.ticks += nfree * LRU_MOVE_CYCLES + 1;
     if (nfree < this.targetFree) this.shrink(this.targetFree - nfree, this.localFree, ListType.LOCAL_FREE);
   }
 
@@ -204,7 +206,7 @@ export class KernelLru {
     let i = 0;
     for (let n = active.prev; n !== active; ) {
       const prev = n.prev;
-      this.ticks++;
+      this.ticks += LRU_MOVE_CYCLES;
       this.move(n, n.ref ? ListType.ACTIVE : ListType.INACTIVE);
       if (++i === this.nrScans || n === first) break;
       n = prev;
@@ -213,19 +215,23 @@ export class KernelLru {
 
   private rotateInactive(): void {
     const inactive = this.lists[ListType.INACTIVE];
-    this.ticks++;
-    if (inactive.next === inactive) return;
+    if (inactive.next === inactive) {
+      this.ticks++;
+      return;
+    }
+    this.ticks += LRU_LOOK_CYCLES; // the rotation node's next link read
     let last = this.nextInactiveRotation.next;
     if (last === inactive) last = last.next;
     let cur = this.nextInactiveRotation;
     let next = inactive;
     for (let i = 0; i < this.nrScans; ) {
-      this.ticks++;
       if (cur === inactive) {
+        this.ticks++;
         cur = cur.prev;
         continue;
       }
       next = cur.prev;
+      this.ticks += cur.ref ? LRU_MOVE_CYCLES : LRU_LOOK_CYCLES;
       if (cur.ref) this.move(cur, ListType.ACTIVE);
       if (cur === last) break;
       cur = next;
@@ -240,7 +246,7 @@ export class KernelLru {
     let done = 0, i = 0, ended = true;
     for (let n = inactive.prev; n !== inactive; ) {
       const prev = n.prev;
-      this.ticks++;
+      this.ticks += LRU_MOVE_CYCLES; // referenced: to the active list; else evicted to the free list
       if (n.ref) this.move(n, ListType.ACTIVE);
       else if (this.evict(n)) {
         this.moveToFree(n, freeHead, t);
@@ -257,8 +263,8 @@ export class KernelLru {
     }
     if (ended) this.ticks++; // the walk reached the list's head
     if (done) return;
-    this.ticks++; // the forced eviction
     const force = inactive.next !== inactive ? inactive : this.lists[ListType.ACTIVE];
+    this.ticks += force.next !== force ? LRU_MOVE_CYCLES : 1; // the forced eviction
     for (let n = force.prev; n !== force; n = n.prev) {
       if (this.evict(n)) {
         this.moveToFree(n, freeHead, t);

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { emitVerilog, HDL_MODULES, SYNTH_TOP, writeDesign } from '../../compiler/emit/verilog/index.js';
 import { scheduleObject } from '../../compiler/schedule/index.js';
-import { hashUnitFiles, lruTargetFree, XDP2HW } from '../../isa/index.js';
+import { hashUnitFiles, LRU_MOVE_CYCLES, lruTargetFree, XDP2HW } from '../../isa/index.js';
 import { createMap } from '../../simulator/maps/factory.js';
 import type { LruHashMap } from '../../simulator/maps/hash.js';
 import { needs, toolMissing } from '../helpers/tools.js';
@@ -25,13 +25,15 @@ describe('the LRU engine\'s rules', () => {
     const key = (i: number) => Uint8Array.of(i, 0, 0, 0);
     expect(lruTargetFree(16, 2)).toBe(4);
     // the first update: local free list empty (1), pending flush ends at once (1), rotation choice (1),
-    // inactive rotation on an empty list (1), a batch of 4 from the free list and its end (5), take (1)
+    // inactive rotation on an empty list (1), a batch of 4 moves from the free list (3 each) and its
+    // end (1), the take (a move: 3)
+    expect(LRU_MOVE_CYCLES).toBe(3);
     expect(m.update(key(1), new Uint8Array(4), 0)).toBe(0);
-    expect(m.lastUpdate.ticks).toBe(10);
+    expect(m.lastUpdate.ticks).toBe(20);
     // the next three come from the local free list: its check and the take
     for (let i = 2; i <= 4; i++) {
       expect(m.update(key(i), new Uint8Array(4), 0)).toBe(0);
-      expect(m.lastUpdate.ticks).toBe(2);
+      expect(m.lastUpdate.ticks).toBe(4);
     }
     // invalid flags take no node
     expect(m.update(key(9), new Uint8Array(4), 7)).toBe(-22);
@@ -49,15 +51,18 @@ describe('the LRU engine\'s rules', () => {
     const size = { nodes: 4, buckets: 4, keyBits: 64, maps: 1 };
     const place = { node: 0, bucket: 0, bits: 2, maxEntries: 4, keySize: 4, lru: { targetFree: 1 } };
     const f = hashUnitFiles(size, [place], [[Uint8Array.of(1, 0, 0, 0)]], [{ lists: [[0], [], [], [1], []], refs: new Set([0]), counts: [1, 0], rotation: -1 }]);
-    const next = f['lru_next.hex'].trim().split('\n').map((x) => parseInt(x, 16));
-    const meta = f['lru_meta.hex'].trim().split('\n').map((x) => parseInt(x, 16));
-    // list nodes: 1-4 the map's nodes, 5-9 its heads (active, inactive, free, local free, local pending)
-    expect(next[5]).toBe(1); // active: node 0
-    expect(next[1]).toBe(5);
+    const rows = (name: string) => f[name].trim().split('\n').map((x) => parseInt(x, 16));
+    // list nodes: 1-4 the map's nodes (rows 1-4 of the node memories), 5-9 its heads (active,
+    // inactive, free, local free, local pending), whose first and last nodes are registers
+    const next = rows('lru_next.hex'), prev = rows('lru_prev.hex'), meta = rows('lru_meta.hex');
+    const first = rows('lru_first.hex'), last = rows('lru_last.hex');
+    expect([next.length, prev.length, meta.length, first.length, last.length]).toEqual([5, 5, 5, 5, 5]);
+    expect([first[0], last[0]]).toEqual([1, 1]); // active: node 0
+    expect([next[1], prev[1]]).toEqual([5, 5]);
     expect(meta[1]).toBe(8); // active, referenced
-    expect(next[6]).toBe(6); // inactive: empty
-    expect([next[7], next[3], next[4]]).toEqual([3, 4, 7]); // free: nodes 2, 3 (in no list: appended)
-    expect([next[8], next[2]]).toEqual([2, 8]); // local free: node 1
+    expect([first[1], last[1]]).toEqual([6, 6]); // inactive: empty
+    expect([first[2], next[3], next[4], last[2]]).toEqual([3, 4, 7, 4]); // free: nodes 2, 3 (in no list: appended)
+    expect([first[3], next[2]]).toEqual([2, 8]); // local free: node 1
     expect(f['lru_tf.hex'].trim()).toBe('01');
     expect(parseInt(f['lru_rot.hex'].trim(), 16)).toBe(6); // the inactive head
   });
