@@ -94,5 +94,13 @@ export function lruStressCase(packets?: number): ProgramCase {
     else if (r < 97) add(OP.tinyLookup, 0, keyBytes(rnd(8), 0, 0));
     else add(OP.tinyDelete, 0, keyBytes(rnd(8), 0, 0));
   }
+  // the 4-entry map emptied, filled, every key referenced, then one more: the refill flushes the
+  // pending node, the inactive rotation moves every referenced node to the active list, the shrink
+  // finds the inactive list empty and evicts none, so an active node is evicted by force
+  for (let i = 0; i < 8; i++) add(OP.tinyDelete, 0, keyBytes(i, 0, 0));
+  for (let i = 0; i < 4; i++) add(OP.tinyUpdate, 0, keyBytes(100 + i, 0, 0), 3000 + i);
+  for (let i = 0; i < 4; i++) add(OP.tinyLookup, 0, keyBytes(100 + i, 0, 0));
+  add(OP.tinyUpdate, 0, keyBytes(104, 0, 0), 3004);
+  for (let i = 0; i < 5; i++) add(OP.tinyLookup, 0, keyBytes(100 + i, 0, 0)); // which one went
   return { name: 'lru_stress', obj, program: obj.programs[0].name, fixture, inputs: inputs.slice(0, packets ?? inputs.length) };
 }
