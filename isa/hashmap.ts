@@ -319,17 +319,6 @@ export function lruListNodes(size: HashUnitSize): number {
   return size.nodes + 1 + LRU_HEADS * Math.max(1, size.maps);
 }
 
-/**
- * Bits of the hash unit's memories that its LRU engine reads combinationally and writes through
- * several ports (xdp2hw_hashmap.v: lprev, lnext, lmeta per list node; hprev, hbkt per hash node),
- * which Yosys can only make flip-flops: per list node two links and 4 bits of type and reference,
- * per hash node its chain predecessor and its bucket.
- */
-export function lruEngineBits(size: HashUnitSize): number {
-  const width = (n: number) => Math.max(1, Math.ceil(Math.log2(n)));
-  const lnodes = lruListNodes(size);
-  return lnodes * (2 * width(lnodes) + 4) + size.nodes * (width(size.nodes + 1) + width(size.buckets));
-}
 
 /** An LPM key's prefix length (bytes 0-3, little-endian). */
 function prefixLen(k: Uint8Array): number {

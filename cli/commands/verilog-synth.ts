@@ -2,8 +2,7 @@
 // (compiler/synth) and how its figures print. verilog.ts calls these three; nothing else here.
 
 import type { Argv } from 'yargs';
-import { CORE_MODULE, lruFlipFlopBits, SYNTH_TOP } from '../../compiler/emit/verilog/index.js';
-import type { MapLayout } from '../../compiler/emit/verilog/index.js';
+import { CORE_MODULE, SYNTH_TOP } from '../../compiler/emit/verilog/index.js';
 import { DEFAULT_TIMEOUT_MS, synthesize, SYNTH_FLOWS, SynthError } from '../../compiler/synth/index.js';
 import type { SynthFlow, SynthReport } from '../../compiler/synth/index.js';
 import { UsageError, UserError } from '../errors.js';
@@ -30,17 +29,9 @@ export function synthOptions<T>(y: Argv<T>): Argv<T & SynthArgs> {
     }) as unknown as Argv<T & SynthArgs>;
 }
 
-/** Above this many bits of LRU engine memory a synthesis is warned of (more flip-flops than the NetFPGA SUME's XC7VX690T has: 866,400). */
-export const LRU_FF_WARN_BITS = 1 << 20;
-
-/** Yosys on the design directory `out` (its maps: `layout`); a failure is one line for the user. */
-export async function runSynth(a: SynthArgs, out: string, layout: MapLayout): Promise<SynthReport | undefined> {
+/** Yosys on the design directory `out`; a failure is one line for the user. */
+export async function runSynth(a: SynthArgs, out: string): Promise<SynthReport | undefined> {
   if (!a.synth) return undefined;
-  const ffBits = lruFlipFlopBits(layout);
-  if (ffBits > LRU_FF_WARN_BITS) {
-    process.stderr.write(`warning: ${out}: the LRU engine's list memories (${ffBits.toLocaleString('en-US')} bits) are read combinationally and written by several ports: `
-      + 'Yosys makes them flip-flops, not block RAM, and may run out of memory (docs/HARDWARE.md)\n');
-  }
   try {
     return await synthesize(out, { top: SYNTH_TOP, core: CORE_MODULE, flow: a['synth-flow'] ?? 'xilinx', timeoutMs: (a['synth-timeout'] ?? DEFAULT_TIMEOUT_S) * 1000 });
   } catch (e) {

@@ -102,7 +102,7 @@ export const verilogCommand: CommandModule<object, VerilogArgs> = {
       const core = await createEngine('core', opts).open(obj, program, fixture) as CoreSession;
       cosim = await cosimulate(core, rtl, a.cosim, inputs);
     }
-    const synth = await runSynth(a, a.out, design.layout);
+    const synth = await runSynth(a, a.out);
     const rows = rtl.rows;
     if (a.json) {
       const out = {

@@ -1,7 +1,6 @@
 // `xdp2hw verilog --synth` through the built CLI: the emitted design of xdp_drop on one lane, sized
 // by Yosys's generic flow (the quick one: memories stay memories), with the JSON contract
-// (synth: luts, ffs, brams, dsps, logicLevels, core: {luts, ffs}); the option errors; the warning
-// before a design whose LRU list memories Yosys would make flip-flops.
+// (synth: luts, ffs, brams, dsps, logicLevels, core: {luts, ffs}); the option errors.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,14 +34,6 @@ describe('verilog --synth: option errors', () => {
     expect(r.stderr).toMatch(/c: yosys: timed out after 0.5 s/);
   });
 
-  it('l4lb (a 65,536-entry LRU map): warned before Yosys runs that its LRU list memories become flip-flops', () => {
-    const r = runCli(['verilog', join(PROGRAMS_DIR, 'l4lb', 'l4lb.o'), '--out', join(scratch, 'l4lb'), '--synth', '--synth-timeout', '0.5']);
-    // list nodes 65,552 + 1 + 5 × 7 maps, 17-bit links; hash nodes 65,552 with 17-bit links and buckets
-    const bits = 65_588 * (2 * 17 + 4) + 65_552 * (17 + 17);
-    expect(r.stderr).toContain(`warning: ${join(scratch, 'l4lb')}: the LRU engine's list memories (${bits.toLocaleString('en-US')} bits) are read combinationally`);
-    expect(r.stderr).toMatch(/l4lb: yosys: timed out after 0.5 s/);
-    expect(r.status).toBe(1);
-  }, 120_000);
 });
 
 describe.skipIf(needs(toolMissing('yosys')))('verilog --synth on an emitted core', () => {

@@ -15,7 +15,7 @@ import type { MapLayout } from './maps.js';
 import { helperProblem, RtlRefusal, rtlRom } from './rom.js';
 
 export { RtlRefusal } from './rom.js';
-export { lruFlipFlopBits, mapBankFiles, mapLayout } from './maps.js';
+export { mapBankFiles, mapLayout } from './maps.js';
 export type { MapLayout, MapPlace } from './maps.js';
 
 /** The Verilog modules the design copies from hdl-templates/, in dependency order. */

@@ -4,7 +4,7 @@
 // (xdp2hw_hashmap.v, rules in isa/hashmap.ts). The $readmemh files of a map-memory image (eight
 // byte-wide banks, byte i in bank i mod 8). Other map types are refused.
 
-import { hashBucketBits, HASH_MIN_FIXED, hostPossibleCpus, lruEngineBits, lruTargetFree, offloadOf } from '../../../isa/index.js';
+import { hashBucketBits, HASH_MIN_FIXED, hostPossibleCpus, lruTargetFree, offloadOf } from '../../../isa/index.js';
 import type { CoreConfig, HashPlace, HashUnitSize } from '../../../isa/index.js';
 import type { LoadedObject } from '../../loader/types.js';
 import { RtlRefusal } from './rom.js';
@@ -106,11 +106,6 @@ export function mapLayout(obj: LoadedObject, core?: CoreConfig, possibleCpus = h
 /** Whether some hash map of the layout is an LRU map (the hash unit then has its LRU engine: HASH_LRU). */
 export function hasLru(layout: MapLayout): boolean {
   return layout.maps.some((m) => m.hash?.lru);
-}
-
-/** Bits of LRU engine memory the design of `layout` makes flip-flops (lruEngineBits); 0 without an LRU map. */
-export function lruFlipFlopBits(layout: MapLayout): number {
-  return hasLru(layout) ? lruEngineBits(layout.hash) : 0;
 }
 
 /** The eight bank files (maps_b0.hex .. maps_b7.hex) of a map-memory image. */
