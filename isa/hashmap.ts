@@ -147,15 +147,20 @@ export const LRU_LOOK_CYCLES = 2;
 
 /**
  * The most cycles the LRU engine can spend taking a node (lruPop): the local free check, the
- * pending flush (at most every node), the rotation's choice, the active rotation (nr_scans moves),
- * the inactive one (its node's read, nr_scans nodes and a pass of its head between any two), a
- * batch of target_free (at most nr_scans moves and the end), the shrink (nr_scans and the end),
- * the forced eviction and the take.
+ * pending flush, the rotation's choice, the active rotation (nr_scans moves), the inactive one
+ * (its node's read, nr_scans nodes and a pass of its head between any two), a batch of
+ * target_free (at most nr_scans moves and the end), the shrink (nr_scans and the end), the forced
+ * eviction and the take. The flush moves at most target_free nodes (at most nr_scans, and at most
+ * max_entries): the local free and pending lists hold target_free nodes together at most, since a
+ * refill leaves the pending list empty and the local free one at most target_free, a take moves a
+ * node from one to the other, and a free returns a pending node to the local free list and any
+ * other to the global free list.
  */
 export function lruPopWorstCycles(maxEntries: number): number {
   const scans = LRU_LOCAL_FREE_TARGET;
   const move = LRU_MOVE_CYCLES;
-  return 1 + (maxEntries * move + 1) + 1 + scans * move + (LRU_LOOK_CYCLES + scans * move + scans + 1) + (scans * move + 1)
+  const pending = Math.min(maxEntries, scans);
+  return 1 + (pending * move + 1) + 1 + scans * move + (LRU_LOOK_CYCLES + scans * move + scans + 1) + (scans * move + 1)
     + (scans * move + 1) + move + move;
 }
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { emitVerilog, HDL_MODULES, SYNTH_TOP, writeDesign } from '../../compiler/emit/verilog/index.js';
 import { scheduleObject } from '../../compiler/schedule/index.js';
-import { hashUnitFiles, LRU_MOVE_CYCLES, lruTargetFree, XDP2HW } from '../../isa/index.js';
+import { hashUnitFiles, LRU_MOVE_CYCLES, lruPopWorstCycles, lruTargetFree, XDP2HW } from '../../isa/index.js';
 import { createMap } from '../../simulator/maps/factory.js';
 import type { LruHashMap } from '../../simulator/maps/hash.js';
 import { needs, toolMissing } from '../helpers/tools.js';
@@ -45,6 +45,32 @@ describe('the LRU engine\'s rules', () => {
     }
     expect(m.evictions).toBeGreaterThan(0);
     expect(most).toBeGreaterThan(10); // batches that shrink the inactive list
+  });
+
+  it('never takes more cycles than lruPopWorstCycles: the local free and pending lists hold target_free nodes at most', () => {
+    for (const [entries, cpus] of [[16, 2], [4, 2], [300, 1], [64, 8]]) {
+      const m = createMap(mapDef('l', 'lru_hash', 4, 4, entries), { possibleCpus: cpus }) as LruHashMap;
+      const target = lruTargetFree(entries, cpus);
+      let s = entries * 7919 + cpus;
+      const rnd = (n: number) => {
+        s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+        return (s >>> 8) % n;
+      };
+      let most = 0;
+      for (let i = 0; i < 4000; i++) {
+        const key = Uint8Array.of(rnd(3 * entries) & 0xff, rnd(3 * entries) >> 8, 0, 0);
+        const r = rnd(10);
+        if (r < 4) m.lookup(key);
+        else if (r < 8) {
+          m.update(key, new Uint8Array(4), rnd(10) < 8 ? 0 : rnd(3));
+          most = Math.max(most, m.lastUpdate.ticks);
+        } else m.delete(key);
+        const [, , , localFree, pending] = m.lru.sizes();
+        expect(localFree + pending).toBeLessThanOrEqual(target);
+      }
+      expect(m.evictions, `${entries} entries`).toBeGreaterThan(0);
+      expect(most).toBeLessThanOrEqual(lruPopWorstCycles(entries));
+    }
   });
 
   it('writes an LRU map\'s lists into the hash unit\'s image (heads, links, counts, rotation)', () => {
