@@ -4,7 +4,9 @@
 // zero-extend their result, as RFC 9669 says.
 `default_nettype none
 
-module xdp2hw_alu (
+module xdp2hw_alu #(
+    parameter integer MUL = 1   // 0: the lane never multiplies (no multiplier; a mul would give 0)
+) (
     input  wire [3:0]  op,      // eBPF ALU op code: 0 add, 1 sub, 2 mul, 4 or, 5 and, 6 lsh, 7 rsh, 8 neg, 10 xor, 11 mov, 12 arsh, 13 end
     input  wire        w32,     // 32-bit form (ALU class)
     input  wire        sx,      // mov: sign-extending (movsx); end: unconditional byte swap / big endian
@@ -15,7 +17,14 @@ module xdp2hw_alu (
 );
     wire [31:0] a32 = a[31:0];
     wire [31:0] b32 = b[31:0];
-    wire [63:0] prod = a * b;
+    wire [63:0] prod;
+    generate
+        if (MUL != 0) begin : mul
+            assign prod = a * b;
+        end else begin : no_mul
+            assign prod = 64'd0;
+        end
+    endgenerate
     reg  [31:0] y32;
     reg  [63:0] sext;
 

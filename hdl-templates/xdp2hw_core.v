@@ -35,6 +35,7 @@ module xdp2hw_core #(
     parameter integer MUL_LAT = 3,             // latency.mul
     parameter integer DIV_LAT = 66,            // latency.div: xdp2hw_div's 64 stages + 2 (the emitter checks)
     parameter integer DIV_LANES = 0,           // lanes whose syllables divide: they get a divider (bit per lane)
+    parameter integer MUL_LANES = -1,          // lanes whose syllables multiply: they get a multiplier (bit per lane; -1 all)
     parameter integer MADD_LANES = 0,          // lanes holding a memory add (extension memoryAdd): they get its adder (bit per lane)
     parameter integer SPEC_LANES = 0,          // lanes holding a non-faulting load (speculativeLoads): they get its region check
     parameter integer FUSED_LANES = 0,         // lanes holding a fused null test (fusedCallNullTest): they compare call_r0
@@ -185,7 +186,7 @@ module xdp2hw_core #(
             /* verilator lint_on WIDTH */
 
             wire [63:0] y;
-            xdp2hw_alu alu (.op(op), .w32(w32), .sx(sx), .bits(bits), .a(va), .b(vb), .y(y));
+            xdp2hw_alu #(.MUL((MUL_LANES >> l) & 1)) alu (.op(op), .w32(w32), .sx(sx), .bits(bits), .a(va), .b(vb), .y(y));
             assign l_div[l] = valid && cls == 4'd0 && (op == 4'h3 || op == 4'h9);
             if (((DIV_LANES >> l) & 1) != 0) begin : div
                 xdp2hw_div divider (

@@ -40,6 +40,7 @@ module xdp2hw_top #(
     parameter integer MUL_LAT = 3,             // latency.mul
     parameter integer DIV_LAT = 66,            // latency.div
     parameter integer DIV_LANES = 0,           // lanes that divide (bit per lane): they get a divider
+    parameter integer MUL_LANES = -1,          // lanes that multiply (bit per lane; -1 all): they get a multiplier
     parameter integer MADD_LANES = 0,          // lanes holding a memory add (core extension), bit per lane
     parameter integer SPEC_LANES = 0,          // lanes holding a non-faulting load (core extension)
     parameter integer FUSED_LANES = 0,         // lanes holding a fused null test (core extension)
@@ -159,7 +160,7 @@ module xdp2hw_top #(
 
     xdp2hw_core #(
         .LANES(LANES), .ROWS(ROWS), .ROM_FILE(ROM_FILE), .ENTRY(ENTRY), .REGS(REGS), .STACK_BYTES(STACK_BYTES),
-        .ALU_LAT(ALU_LAT), .MUL_LAT(MUL_LAT), .DIV_LAT(DIV_LAT), .DIV_LANES(DIV_LANES), .MADD_LANES(MADD_LANES), .SPEC_LANES(SPEC_LANES), .FUSED_LANES(FUSED_LANES), .LD_LAT_PKT(LD_LAT_PKT), .LD_LAT_CTX(LD_LAT_CTX), .LD_LAT_STK(LD_LAT_STK),
+        .ALU_LAT(ALU_LAT), .MUL_LAT(MUL_LAT), .DIV_LAT(DIV_LAT), .DIV_LANES(DIV_LANES), .MUL_LANES(MUL_LANES), .MADD_LANES(MADD_LANES), .SPEC_LANES(SPEC_LANES), .FUSED_LANES(FUSED_LANES), .LD_LAT_PKT(LD_LAT_PKT), .LD_LAT_CTX(LD_LAT_CTX), .LD_LAT_STK(LD_LAT_STK),
         .LD_LAT_MAP(LD_LAT_MAP), .TAKEN_BRANCH(TAKEN_BRANCH),
         .EXIT_DRAIN(EXIT_DRAIN), .EARLY_DRAIN(EARLY_DRAIN), .FWD_PER_LANE(FWD_PER_LANE), .CLEAR_REGS(CLEAR_REGS)
     ) core (

@@ -104,6 +104,7 @@ function params(p: RowProgram, core: CoreConfig, layout: MapLayout, packetBytes:
     ['P_MUL_LAT', l.mul, 'latency.mul'],
     ['P_DIV_LAT', l.div, 'latency.div'],
     ['P_DIV_LANES', laneMask(p, ['alu', 'alu3'], ['div', 'sdiv', 'mod', 'smod']), 'lanes holding a division or modulo (they get a divider)'],
+    ['P_MUL_LANES', laneMask(p, ['alu', 'alu3'], ['mul']), 'lanes holding a multiply (they get a multiplier)'],
     ['P_MADD_LANES', extensionLanes(p, 'memoryAdd'), 'lanes holding a memory add (core extension memoryAdd)'],
     ['P_SPEC_LANES', extensionLanes(p, 'speculative'), 'lanes holding a non-faulting load (core extension speculativeLoads)'],
     ['P_FUSED_LANES', extensionLanes(p, 'fusedNullTest'), 'lanes holding a fused null test (core extension fusedCallNullTest)'],
@@ -191,7 +192,7 @@ module ${SYNTH_TOP} (clk, rst, host_we, host_addr, host_wdata, host_rdata, start
     xdp2hw_top #(
         .LANES(P_LANES), .ROWS(P_ROWS), .ROM_FILE("rom.hex"), .ENTRY(P_ENTRY), .REGS(P_REGS), .STACK_BYTES(P_STACK_BYTES),
         .PKT_BYTES(P_PKT_BYTES), .HEADROOM(P_HEADROOM), .FRAME_END(P_FRAME_END), .MAP_BYTES(P_MAP_BYTES), .MAPS(P_MAPS), .MAP_BASE(P_MAP_BASE), .MAP_MAX(P_MAP_MAX),
-        .MAP_STRIDE(P_MAP_STRIDE), .ALU_LAT(P_ALU_LAT), .MUL_LAT(P_MUL_LAT), .DIV_LAT(P_DIV_LAT), .DIV_LANES(P_DIV_LANES), .MADD_LANES(P_MADD_LANES), .SPEC_LANES(P_SPEC_LANES), .FUSED_LANES(P_FUSED_LANES), .LD_LAT_PKT(P_LD_LAT_PKT),
+        .MAP_STRIDE(P_MAP_STRIDE), .ALU_LAT(P_ALU_LAT), .MUL_LAT(P_MUL_LAT), .DIV_LAT(P_DIV_LAT), .DIV_LANES(P_DIV_LANES), .MUL_LANES(P_MUL_LANES), .MADD_LANES(P_MADD_LANES), .SPEC_LANES(P_SPEC_LANES), .FUSED_LANES(P_FUSED_LANES), .LD_LAT_PKT(P_LD_LAT_PKT),
         .LD_LAT_CTX(P_LD_LAT_CTX), .LD_LAT_STK(P_LD_LAT_STK), .LD_LAT_MAP(P_LD_LAT_MAP), .HELPER_CALL(P_HELPER_CALL),
         .MAP_LOOKUP(P_MAP_LOOKUP), .TAKEN_BRANCH(P_TAKEN_BRANCH), .EXIT_DRAIN(P_EXIT_DRAIN), .EARLY_DRAIN(P_EARLY_DRAIN),
         .FWD_PER_LANE(P_FWD_PER_LANE), .CLEAR_REGS(P_CLEAR_REGS), .CLEAR_STACK(P_CLEAR_STACK),
