@@ -71,7 +71,7 @@ export function formatCheck(r: CheckReport, runs?: WcetVsRuns): string {
   const out = [`${r.file}: program ${r.program} on core ${r.core} (${r.lanes} lanes, ${r.strategy}): ${r.fits ? 'fits' : `does not fit (${r.findings.length} obstacle${r.findings.length === 1 ? '' : 's'})`}`];
   for (const x of r.findings) out.push(`  ${findingText(x)}`);
   const u = r.usage;
-  out.push(`resources  rows ${u.rows ?? '?'} of ${u.imemRows}; map memory ${u.mapBytes} of ${u.mapMemoryBytes} B (${u.maps} of ${u.maxMaps} maps); stack ${u.stackBytes ?? '?'} of ${u.coreStackBytes} B; helpers ${u.helpers.map(helperName).join(', ') || 'none'}`);
+  out.push(`resources  rows ${u.rows ?? '?'} of ${u.imemRows}; map memory ${u.mapBytes} of ${u.mapMemoryBytes} B${u.externalBytes ? `, external ${u.externalBytes} of ${u.externalMemoryBytes} B` : ''} (${u.maps} of ${u.maxMaps} maps); stack ${u.stackBytes ?? '?'} of ${u.coreStackBytes} B; helpers ${u.helpers.map(helperName).join(', ') || 'none'}`);
   if (r.wcet?.bounded) out.push(...wcetLines(r.wcet.wcet));
   else if (r.wcet) out.push('worst case: none (a loop without a provable bound)');
   if (runs) out.push(...runsLines(runs));

@@ -53,6 +53,12 @@ export interface Latencies {
    * false: every call on them costs helperCall + mapLookup.hash (hXDP's fixed-slot table).
    */
   readonly hashWalk?: boolean;
+  /**
+   * cycles a row waits before it issues when one of its loads reads external memory (off-chip DRAM:
+   * the read's round trip; offload.externalMemoryBytes of it hold the read-only maps that do not fit
+   * on chip, isa/extmem.ts). Absent: no external memory.
+   */
+  readonly externalLoad?: number;
   /** cycles a taken branch loses against one not taken (the younger rows are flushed) */
   readonly takenBranch: number;
   /** cycles from an exit's row to the verdict (the pipeline drains) */
@@ -155,6 +161,11 @@ export interface OffloadCaps {
   readonly mapFlags: number;
   /** bytes of map memory (keys and values of every entry of every map) */
   readonly mapMemoryBytes: number;
+  /**
+   * bytes of external (off-chip) memory for maps the program only reads (BPF_F_RDONLY_PROG
+   * arrays) that do not fit in mapMemoryBytes; with latency.externalLoad. Absent: none.
+   */
+  readonly externalMemoryBytes?: number;
   /** maps one program may use */
   readonly maxMaps: number;
   /** ALU operations the core has no unit for */
@@ -246,6 +257,7 @@ export const XDP2HW: CoreConfig = {
     helperCall: 1, // design target: the helper unit answers one cycle after the call (registered arguments), the PC stalls meanwhile
     mapLookup: { ...HXDP.latency.mapLookup, hash: 1, lru: 1, lpm: 1 }, // RTL (xdp2hw_hashmap.v): the chain head's read; the walk adds a cycle per 8 key bytes and per node compared (isa/hashmap.ts; an LPM trie is one chain; an LRU update adds its list engine's cycles)
     hashWalk: true, // RTL: chained buckets with a free list of max_entries nodes (never refuses an insert the kernel accepts)
+    externalLoad: 20, // assumption: a DDR4 read through the memory controller ≈ 128 ns, 20 cycles at 156.25 MHz, the row waiting for it
   },
   imemRows: 1024, // design choice: 1024 × 256-bit rows (≈ 8 BRAM36) so long programs such as l4lb fit
   mapStorePorts: 1, // design choice: one map-memory write port, so large maps' values go to block RAM (docs/HARDWARE.md)
@@ -257,6 +269,7 @@ export const XDP2HW: CoreConfig = {
     mapTypes: [...HXDP.offload!.mapTypes, 'lru_hash', 'lru_percpu_hash', 'lpm_trie', 'perf_event_array'], // design target: the lookup families of latency.mapLookup (docs/CORE.md)
     mapFlags: ONCHIP_MAP_FLAGS, // as hxdp
     mapMemoryBytes: 32 << 20, // design target: 32 MiB of UltraRAM (a Virtex UltraScale+ VU9P has 960 × 36 KiB)
+    externalMemoryBytes: 2 ** 31, // design target: 2 GiB of a DDR4 channel for read-only tables (e.g. Katran's consistent-hash rings); map values are 32-bit offsets
     maxMaps: 64, // design choice: a 6-bit map index
     missingOps: [], // mul and div units above
     tailCallDepth: 0, // the row schedule runs one program (compiler/schedule refuses tail calls)
@@ -314,7 +327,8 @@ const MAX_CYCLES = 10_000;
 function latencies(v: unknown, path: string): Latencies {
   const keys = ['alu', 'mul', 'div', 'load', 'store', 'helperCall', 'mapLookup', 'takenBranch', 'exit', 'earlyExitSaving'];
   const given = typeof v === 'object' && v !== null && 'hashWalk' in v;
-  const o = object(v, path, given ? [...keys, 'hashWalk'] : keys);
+  const external = typeof v === 'object' && v !== null && 'externalLoad' in v;
+  const o = object(v, path, [...keys, ...(given ? ['hashWalk'] : []), ...(external ? ['externalLoad'] : [])]);
   const load = object(o.load, at(path, 'load'), LOAD_REGIONS);
   const lookup = object(o.mapLookup, at(path, 'mapLookup'), LOOKUP_MAPS);
   // a result is never usable in its own row: units take at least 1; stalls and penalties may be 0
@@ -328,6 +342,7 @@ function latencies(v: unknown, path: string): Latencies {
     mapLookup: Object.fromEntries(LOOKUP_MAPS.map((m) => [m, int(lookup, at(path, 'mapLookup'), m, 0, MAX_CYCLES)])) as Record<LookupMap, number>,
     takenBranch: stall('takenBranch'), exit, earlyExitSaving: int(o, path, 'earlyExitSaving', 0, exit),
     ...(given ? { hashWalk: bool(o, path, 'hashWalk') } : {}),
+    ...(external ? { externalLoad: stall('externalLoad') } : {}),
   };
 }
 
@@ -369,8 +384,10 @@ function stringList<T extends string>(v: unknown, path: string, allowed?: readon
 
 function offloadCaps(v: unknown): OffloadCaps {
   const path = 'offload';
-  const o = object(v, path, ['helpers', 'kfuncs', 'mapTypes', 'mapFlags', 'mapMemoryBytes', 'maxMaps', 'missingOps', 'tailCallDepth']);
+  const external = typeof v === 'object' && v !== null && 'externalMemoryBytes' in v;
+  const o = object(v, path, ['helpers', 'kfuncs', 'mapTypes', 'mapFlags', 'mapMemoryBytes', ...(external ? ['externalMemoryBytes'] : []), 'maxMaps', 'missingOps', 'tailCallDepth']);
   return {
+    ...(external ? { externalMemoryBytes: int(o, path, 'externalMemoryBytes', 0, 2 ** 40) } : {}),
     helpers: intList(o.helpers, at(path, 'helpers'), 1 << 16), kfuncs: stringList(o.kfuncs, at(path, 'kfuncs')),
     mapTypes: stringList(o.mapTypes, at(path, 'mapTypes')), mapFlags: int(o, path, 'mapFlags', 0, 0xffffffff),
     mapMemoryBytes: int(o, path, 'mapMemoryBytes', 0, 2 ** 40), maxMaps: int(o, path, 'maxMaps', 0, 1 << 16),
@@ -413,10 +430,15 @@ export function checkCoreConfig(value: unknown): CoreConfig {
   const clock = o.clockMHz;
   if (typeof clock !== 'number' || !Number.isFinite(clock) || clock <= 0 || clock > 2000)
     throw new CoreConfigError('clockMHz', `must be a number above 0 and at most 2000, is ${JSON.stringify(clock)}`);
+  const latency = latencies(o.latency, 'latency');
+  const offload = o.offload === undefined ? undefined : offloadCaps(o.offload);
+  if ((latency.externalLoad === undefined) !== (offload?.externalMemoryBytes === undefined))
+    throw new CoreConfigError(latency.externalLoad === undefined ? 'latency' : 'offload',
+      'latency.externalLoad and offload.externalMemoryBytes go together (external memory has a size and a latency)');
   return {
     name: o.name, lanes, laneCaps: laneCaps(o.laneCaps, lanes), forwarding: o.forwarding,
     helpersPerRow: int(o, '', 'helpersPerRow', 1, lanes),
-    latency: latencies(o.latency, 'latency'),
+    latency,
     registers: int(o, '', 'registers', 11, 16), // r0-r10 are eBPF's; a syllable's register field has 4 bits
     imemRows: int(o, '', 'imemRows', 1, 1 << 16),
     stackBytes, packetReadPorts: int(o, '', 'packetReadPorts', 1, 8), packetPortBytes: portBytes, clockMHz: clock,
@@ -424,7 +446,7 @@ export function checkCoreConfig(value: unknown): CoreConfig {
     minFrameBytes: int(o, '', 'minFrameBytes', 14, 9216),
     ...(o.mapStorePorts === undefined ? {} : { mapStorePorts: int(o, '', 'mapStorePorts', 1, 8) }),
     ...(o.packetPath === undefined ? {} : { packetPath: packetPath(o.packetPath) }),
-    ...(o.offload === undefined ? {} : { offload: offloadCaps(o.offload) }),
+    ...(offload === undefined ? {} : { offload }),
     ...(o.extensions === undefined ? {} : { extensions: extensions(o.extensions) }),
   };
 }

@@ -16,3 +16,4 @@ export * from './asm/index.js';
 export * from './rows.js';
 export * from './timing.js';
 export * from './hashmap.js';
+export * from './extmem.js';

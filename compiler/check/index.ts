@@ -3,7 +3,7 @@
 // memory, loops the bound cannot cross, anything the scheduler refuses) and the static worst case
 // of compiler/wcet over the rows. `xdp2hw check`, and `compile`/`simulate` before they run, call it.
 
-import { offloadOf } from '../../isa/index.js';
+import { hasExternalMemory, offloadOf } from '../../isa/index.js';
 import type { CoreConfig, RowProgram } from '../../isa/index.js';
 import type { LoadedObject } from '../loader/types.js';
 import { compileObject, pickProgram } from '../pipeline.js';
@@ -39,6 +39,9 @@ export interface CheckUsage {
   readonly imemRows: number;
   readonly mapBytes: number;
   readonly mapMemoryBytes: number;
+  /** bytes of the read-only maps in external memory, on a core that has it (isa/extmem.ts) */
+  readonly externalBytes?: number;
+  readonly externalMemoryBytes?: number;
   readonly maps: number;
   readonly maxMaps: number;
   readonly stackBytes?: number;
@@ -84,7 +87,9 @@ export function checkProgram(obj: LoadedObject, o: CheckOptions): CheckReport {
   if (depth !== undefined) findings.push(...stackFindings(depth, core));
   const caps = offloadOf(core);
   const usage: CheckUsage = {
-    imemRows: core.imemRows, mapBytes: maps.usage.bytes, mapMemoryBytes: caps.mapMemoryBytes, maps: maps.usage.maps.length, maxMaps: caps.maxMaps,
+    imemRows: core.imemRows, mapBytes: maps.usage.bytes, mapMemoryBytes: caps.mapMemoryBytes,
+    ...(hasExternalMemory(core) ? { externalBytes: maps.usage.externalBytes, externalMemoryBytes: caps.externalMemoryBytes } : {}),
+    maps: maps.usage.maps.length, maxMaps: caps.maxMaps,
     ...(depth !== undefined ? { stackBytes: depth } : {}), coreStackBytes: core.stackBytes,
     helpers: [...new Set(program.code.insns.flatMap((i) => (i.kind === 'call' && i.target === 'helper' ? [i.id] : [])))].sort((a, b) => a - b),
   };

@@ -3,7 +3,7 @@
 // uses (type, flags, count, memory) and its stack depth (abstract interpretation: the lowest frame
 // byte any pointer reaches). Each obstacle is a Finding with its instruction and source line.
 
-import { CORE_OPS, helperName, MAP_FLAG_NAMES, offloadOf, Pseudo } from '../../isa/index.js';
+import { CORE_OPS, externalMaps, helperName, MAP_FLAG_NAMES, mapBytes, offloadOf, Pseudo } from '../../isa/index.js';
 import type { CoreConfig, CoreOp, Insn } from '../../isa/index.js';
 import { analyze } from '../analysis/absint.js';
 import { lift } from '../ir/index.js';
@@ -13,8 +13,6 @@ import type { Finding } from './findings.js';
 
 const TAIL_CALL = 12;
 const CALLBACK_HELPERS = new Set(['bpf_loop', 'bpf_for_each_map_elem', 'bpf_timer_set_callback', 'bpf_find_vma', 'bpf_user_ringbuf_drain']);
-/** Map types whose entries hold a key beside the value. */
-const KEYED = new Set(['hash', 'percpu_hash', 'lru_hash', 'lru_percpu_hash', 'lpm_trie', 'hash_of_maps', 'sockhash', 'devmap_hash']);
 
 /** Where instruction `index` is: its pc and source line (the lifted program carries lines). */
 export type Locate = (index: number) => Pick<Finding, 'index' | 'pc' | 'line'>;
@@ -69,12 +67,6 @@ export function insnFindings(program: Program, core: CoreConfig, at: Locate): Fi
   return out;
 }
 
-/** Bytes a map takes in map memory: its entries' keys (keyed maps) and values, unpadded. */
-export function mapBytes(m: MapDef): number {
-  if (m.type === 'perf_event_array') return 0; // records stream to the host, nothing is kept
-  if (m.type === 'ringbuf') return m.maxEntries;
-  return (KEYED.has(m.type) ? m.keySize + m.valueSize : m.valueSize) * m.maxEntries;
-}
 
 function flagNames(flags: number): string {
   const names: string[] = [];
@@ -85,7 +77,10 @@ function flagNames(flags: number): string {
 export interface MapUsage {
   /** the maps the program references, by index into LoadedObject.maps */
   readonly maps: readonly number[];
+  /** bytes of the maps on chip */
   readonly bytes: number;
+  /** bytes of the maps in external memory (isa/extmem.ts) */
+  readonly externalBytes: number;
 }
 
 /** Obstacles in the maps the program uses: types, flags, how many, how much memory. */
@@ -94,19 +89,30 @@ export function mapFindings(obj: LoadedObject, program: Program, core: CoreConfi
   const first = new Map<number, number>();
   for (const [i, ref] of [...program.mapRefs.entries()].sort((a, b) => a[0] - b[0])) if (!first.has(ref.map)) first.set(ref.map, i);
   const out: Finding[] = [];
+  // the read-only arrays past the on-chip memory, on a core with external memory (isa/extmem.ts)
+  const ext = externalMaps(obj.maps, core);
   let bytes = 0;
+  let external = 0;
   for (const [m, i] of first) {
     const def = obj.maps[m];
     if (!def) continue;
-    bytes += mapBytes(def);
+    if (ext[m]) external += mapBytes(def);
+    else bytes += mapBytes(def);
     if (!caps.mapTypes.includes(def.type))
       out.push({ kind: 'map-type', ...at(i), what: `map ${def.name} is a ${def.type}, which the map memory of core ${core.name} does not implement (it has: ${caps.mapTypes.join(', ')})`, fix: def.type === 'lpm_trie' ? 'one hash map per prefix length (longest first), or use a core with lpm_trie (--core xdp2hw)' : `use one of ${caps.mapTypes.join(', ')}` });
     const bad = def.flags & ~caps.mapFlags;
     if (bad !== 0) out.push({ kind: 'map-flags', ...at(i), what: `map ${def.name} has map_flags ${flagNames(bad)}, which core ${core.name} does not honour`, fix: `drop ${flagNames(bad)} from its definition` });
   }
   if (first.size > caps.maxMaps) out.push({ kind: 'map-count', what: `the program uses ${first.size} maps; core ${core.name} has ${caps.maxMaps}`, fix: 'merge maps with equal key types into one (a tag field in the key)' });
+  if (external > (caps.externalMemoryBytes ?? 0)) {
+    const names = [...first.keys()].filter((m) => ext[m]).map((m) => `${obj.maps[m].name} ${mapBytes(obj.maps[m])} B`);
+    out.push({
+      kind: 'map-memory', what: `the read-only maps in external memory take ${external} B; core ${core.name} has ${caps.externalMemoryBytes ?? 0} B of it (${names.join(', ')})`,
+      fix: 'lower their max_entries',
+    });
+  }
   if (bytes > caps.mapMemoryBytes) {
-    const sorted = [...first.keys()].map((m) => obj.maps[m]).filter(Boolean).sort((a, b) => mapBytes(b) - mapBytes(a));
+    const sorted = [...first.keys()].filter((m) => !ext[m]).map((m) => obj.maps[m]).filter(Boolean).sort((a, b) => mapBytes(b) - mapBytes(a));
     const big = sorted[0];
     out.push({
       kind: 'map-memory', ...(big ? at(first.get(obj.maps.indexOf(big))!) : {}),
@@ -114,7 +120,7 @@ export function mapFindings(obj: LoadedObject, program: Program, core: CoreConfi
       fix: shrinkFix(big, bytes, caps.mapMemoryBytes),
     });
   }
-  return { findings: out, usage: { maps: [...first.keys()], bytes } };
+  return { findings: out, usage: { maps: [...first.keys()], bytes, externalBytes: external } };
 }
 
 /** How far the largest map must shrink for all to fit. */

@@ -5,8 +5,8 @@
 // worst case guarantees. Exact per path (the state of pending results is carried along the path,
 // memoised per row and state); a loop makes the bound infinite and is reported, never guessed.
 
-import { rowTiming } from '../../isa/index.js';
-import type { CoreConfig, MapShape, RowProgram, RowTiming } from '../../isa/index.js';
+import { externalMaps, rowTiming } from '../../isa/index.js';
+import type { CoreConfig, MapSpec, RowProgram, RowTiming } from '../../isa/index.js';
 import { EXIT_ROW, rowOutcomes } from './outcomes.js';
 import type { Outcome } from './outcomes.js';
 import { exitCycles, rowCycles, shift, startState, stateKey, stepRow } from './step.js';
@@ -26,7 +26,7 @@ export interface WcetOptions {
   /** map types by map index (LoadedObject.maps), for the map-lookup latency of a helper call */
   readonly mapTypes: readonly string[];
   /** the maps (LoadedObject.maps): their sizes bound a hash map's walk (isa/hashmap.ts); without them a call costs the family's mapLookup */
-  readonly maps?: readonly MapShape[];
+  readonly maps?: readonly MapSpec[];
   /** Gb/s of back-to-back minimum frames (default 40) */
   readonly lineRateGbps?: number;
 }
@@ -69,12 +69,12 @@ interface Analysis {
   readonly headers: ReadonlyMap<number, readonly number[]>;
 }
 
-function prepare(rows: RowProgram, core: CoreConfig, mapTypes: readonly string[], loops: readonly LoopBound[] = [], maps?: readonly MapShape[]): Analysis {
+function prepare(rows: RowProgram, core: CoreConfig, mapTypes: readonly string[], loops: readonly LoopBound[] = [], maps?: readonly MapSpec[]): Analysis {
   const backEdges = new Map(loops.map((l, i) => [`${l.from}>${l.to}`, { loop: i, max: l.backEdges }]));
   const headers = new Map<number, number[]>();
   loops.forEach((l, i) => headers.set(l.to, [...(headers.get(l.to) ?? []), i]));
   return {
-    ctx: { core, mapTypes, maps }, rows, timing: rows.rows.map((r) => rowTiming(r, core)),
+    ctx: { core, mapTypes, maps, externalWait: maps && externalMaps(maps, core).some(Boolean) ? core.latency.externalLoad ?? 0 : 0 }, rows, timing: rows.rows.map((r) => rowTiming(r, core)),
     outcomes: rows.rows.map((r, i) => rowOutcomes(r, i)), backEdges, headers,
   };
 }

@@ -4,7 +4,7 @@
 // time (a load's region, the map r1 names) is taken at its worst unless the path shows it.
 
 import { arrayUpdateCycles, defuse, exitDrain, HELPER_MAP_UPDATE, isArrayMap, HELPER_ADJUST_TAIL, HELPER_CSUM_DIFF, HELPER_DATA_MAX_BYTES, HELPER_PERF_EVENT_OUTPUT, helperDataCycles, helperStallCycles, Producer, slowestLoad } from '../../isa/index.js';
-import type { CoreConfig, MapShape, Row, RowTiming } from '../../isa/index.js';
+import type { CoreConfig, MapSpec, Row, RowTiming } from '../../isa/index.js';
 
 /** Registers the core tracks (r0-r10 and the renaming registers up to 16). */
 const REGS = 16;
@@ -45,7 +45,13 @@ export interface StepContext {
   /** map types by map index (LoadedObject.maps) */
   readonly mapTypes: readonly string[];
   /** the maps' sizes by map index, when known: a hash map's walk is bounded by them */
-  readonly maps?: readonly MapShape[];
+  readonly maps?: readonly MapSpec[];
+  /**
+   * cycles a row waits when a load of it reads external memory (the program has maps there,
+   * isa/extmem.ts): charged to every row with a load, which of them reads external memory being
+   * unknown here
+   */
+  readonly externalWait?: number;
 }
 
 export interface RowStep {
@@ -117,6 +123,7 @@ export function stepRow(ctx: StepContext, row: Row, tm: RowTiming, s: TimingStat
     const need = s.lane[reg] !== rd[k + 1] ? s.any[reg] : s.same[reg];
     if (need > at) at = need;
   }
+  if (ctx.externalWait && tm.loads) at += ctx.externalWait;
   const hs = tm.helper < 0 ? 0 : helperStall(ctx, s.r1map) + dataCycles(ctx, row, s);
   const same = s.same.slice();
   const any = s.any.slice();

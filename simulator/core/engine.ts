@@ -6,14 +6,14 @@
 import type { LoadedObject } from '../../compiler/loader/types.js';
 import type { CoreConfig, RowProgram } from '../../isa/index.js';
 import type { Engine, RunInput, RunOptions, RunResult } from '../engine.js';
-import { DEFAULT_BUDGET } from '../machine/index.js';
+import { DEFAULT_BUDGET, RegionKind } from '../machine/index.js';
 import type { Machine, MachineProgram } from '../machine/index.js';
 import type { MapFixture } from '../maps/fixture.js';
 import type { XdpHost } from '../xdp/host.js';
 import { loadRun, MachineSession, runResult } from '../xdp/run.js';
 import { openRows } from '../vliw/open.js';
 import { CorePipeline } from './pipeline.js';
-import { compileTiming } from './timing.js';
+import { compileTiming, EXTERNAL_REGION } from './timing.js';
 
 /** Turns a program of the object into rows for this core (the CLI's compile step); throws to refuse it. */
 export type CoreScheduler = (obj: LoadedObject, program: string) => RowProgram;
@@ -53,7 +53,16 @@ export class CoreSession extends MachineSession {
     const m = this.machine;
     const host = this.host;
     const mem = m.mem;
-    this.pipeline = new CorePipeline(compileTiming(this.rows, opts.core, obj), compiled, (hi) => host.mapOf(hi), (hi) => mem.regionOf(hi)?.kind ?? 7,
+    const timing = compileTiming(this.rows, opts.core, obj);
+    const ext = timing.external;
+    // a map value in external memory is a region kind of its own (its loads make their row wait)
+    const kindOf = timing.externalWait > 0
+      ? (hi: number) => {
+        const r = mem.regionOf(hi);
+        return r === undefined ? 7 : r.kind === RegionKind.MAP_VALUE && ext[r.ref] ? EXTERNAL_REGION : r.kind;
+      }
+      : (hi: number) => mem.regionOf(hi)?.kind ?? 7;
+    this.pipeline = new CorePipeline(timing, compiled, (hi) => host.mapOf(hi), kindOf,
       (i) => host.maps.maps[i], () => host.xdp.packet.staleTail, () => host.xdp.packet.length);
     m.exec = (r) => this.pipeline.run(m, r);
     this.budget = opts.budget ?? DEFAULT_BUDGET;

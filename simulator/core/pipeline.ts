@@ -10,7 +10,7 @@ import { FALL } from '../vliw/compile.js';
 import type { CompiledRow } from '../vliw/compile.js';
 import { CHUNK_SHIFT, specializeRows, STATE_SIZE, T } from './specialize.js';
 import type { RowFn } from './specialize.js';
-import { callCycles, lateCycles, Stall, STALL_KINDS, Producer } from './timing.js';
+import { callCycles, EXTERNAL_REGION, lateCycles, Stall, STALL_KINDS, Producer } from './timing.js';
 import type { CoreTiming, RowTiming } from './timing.js';
 import type { BpfMap } from '../maps/types.js';
 
@@ -100,10 +100,17 @@ export class CorePipeline {
       const tm = timing[r];
       if (row === undefined) return this.end(t, m.fail('invalid-insn', `execution ran past the last row (${this.rows.length})`, this.rows[this.rows.length - 1]?.pc ?? 0));
       if (m.count >= m.budget) return this.end(t, m.fail('budget', `syllable budget of ${m.budget} exhausted (an unbounded loop?)`, row.pc));
-      const stall = this.interlock(tm, t);
-      const why = stall > 0 ? this.stallWhy : -1;
+      let stall = this.interlock(tm, t);
+      let why = stall > 0 ? this.stallWhy : -1;
       t += stall;
-      if (tm.loads) this.resolveLoads(m, tm);
+      if (tm.loads && this.resolveLoads(m, tm)) {
+        // a load from external memory: the row waits for its data before it issues
+        const wait = this.t.externalWait;
+        this.stalls[Stall.MEMORY] += wait;
+        t += wait;
+        stall += wait;
+        if (why < 0) why = Stall.MEMORY;
+      }
       let helperStall = tm.helper < 0 ? 0 : this.helperStall(m, r);
       const step = this.execute(m, row);
       if (tm.helper >= 0) helperStall += lateCycles(this.t);
@@ -160,13 +167,21 @@ export class CorePipeline {
     return at - t;
   }
 
-  /** A load's latency depends on the region its address register points into (read before the row writes). */
-  private resolveLoads(m: Machine, tm: RowTiming): void {
+  /**
+   * A load's latency depends on the region its address register points into (read before the row
+   * writes); true when one of the row's loads reads external memory.
+   */
+  private resolveLoads(m: Machine, tm: RowTiming): boolean {
     const w = tm.writes;
+    let external = false;
     for (let k = 0, i = 0; k < w.length; k += 5, i++) {
       const lat = w[k + 2];
-      if (lat < 0) this.loadLat[i] = this.t.loadLatency[this.regionKind(m.H[-1 - lat])];
+      if (lat >= 0) continue;
+      const kind = this.regionKind(m.H[-1 - lat]);
+      this.loadLat[i] = this.t.loadLatency[kind];
+      if (kind === EXTERNAL_REGION) external = true;
     }
+    return external;
   }
 
   private helperStall(m: Machine, r: number): number {

@@ -12,7 +12,7 @@ import type { Machine } from '../machine/index.js';
 import { FALL } from '../vliw/compile.js';
 import type { CompiledRow } from '../vliw/compile.js';
 import { HELPER_ADJUST_TAIL, HELPER_CSUM_DIFF, HELPER_PERF_EVENT_OUTPUT } from '../../isa/index.js';
-import { Producer, Stall } from './timing.js';
+import { EXTERNAL_REGION, Producer, Stall } from './timing.js';
 import type { CoreTiming, RowTiming } from './timing.js';
 
 /** Register ready times and producers of the running packet, and its cycle, in one array. */
@@ -66,7 +66,16 @@ function rowSource(r: number, tm: RowTiming, row: CompiledRow, t: CoreTiming, la
     out.push('if (at > t) { stalls[why] += at - t; t = at; }');
   }
   const w = tm.writes;
-  for (let k = 0, i = 0; k < w.length; k += 5, i++) if (w[k + 2] < 0) out.push(`const ll${i} = loadLatency[regionKind(H[${-1 - w[k + 2]}])];`);
+  const ext: string[] = [];
+  for (let k = 0, i = 0; k < w.length; k += 5, i++) {
+    if (w[k + 2] >= 0) continue;
+    if (t.externalWait > 0) {
+      out.push(`const rk${i} = regionKind(H[${-1 - w[k + 2]}]), ll${i} = loadLatency[rk${i}];`);
+      ext.push(`rk${i} === ${EXTERNAL_REGION}`);
+    } else out.push(`const ll${i} = loadLatency[regionKind(H[${-1 - w[k + 2]}])];`);
+  }
+  // a load from external memory: the row waits for its data before it issues
+  if (ext.length) out.push(`if (${ext.join(' || ')}) { stalls[${Stall.MEMORY}] += ${t.externalWait}; t += ${t.externalWait}; }`);
   const helper = tm.helper >= 0;
   if (helper) {
     const id = t.helperIds[r];

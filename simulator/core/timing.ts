@@ -3,7 +3,7 @@
 // syllable calls a helper and which exit is caught at fetch (the rules: isa/timing.ts, which the
 // static worst case of compiler/wcet reads too). Data only; pipeline.ts runs them.
 
-import { arrayUpdateCycles, exitDrain, HELPER_MAP_UPDATE, isArrayMap, hashBucket, hashBucketBits, hashOpCycles, hashWalkSteps, helperDataCycles, lookupFamily, lpmWalkSteps, rowTiming, slowestLoad } from '../../isa/index.js';
+import { arrayUpdateCycles, exitDrain, externalMaps, HELPER_MAP_UPDATE, isArrayMap, hashBucket, hashBucketBits, hashOpCycles, hashWalkSteps, helperDataCycles, lookupFamily, lpmWalkSteps, rowTiming, slowestLoad } from '../../isa/index.js';
 import type { CoreConfig, LoadRegion, PerfArgs, RowProgram, RowTiming } from '../../isa/index.js';
 import type { LoadedObject } from '../../compiler/loader/types.js';
 import { RegionKind } from '../machine/index.js';
@@ -24,8 +24,12 @@ export interface CoreTiming {
   readonly mapLookup: Int32Array;
   /** cycles bpf_map_update_elem adds by the map r1 names (an array's value copy; 0 for other maps) */
   readonly arrayUpdate: Int32Array;
-  /** load latency by machine RegionKind */
+  /** load latency by machine RegionKind (EXTERNAL_REGION: a map value in external memory) */
   readonly loadLatency: Int32Array;
+  /** per map index, whether its values are in external memory (isa/extmem.ts) */
+  readonly external: readonly boolean[];
+  /** cycles a row waits before it issues when a load of it reads external memory (0: no map there) */
+  readonly externalWait: number;
   readonly takenBranch: number;
   readonly exit: number;
   readonly earlyExit: number;
@@ -48,6 +52,9 @@ export interface HashWalk {
   readonly buckets: WeakMap<Uint8Array, number>;
 }
 
+/** The region kind pipeline.ts gives a map value in external memory (past the machine's RegionKinds; 7: no region). */
+export const EXTERNAL_REGION = 8;
+
 const REGION_OF_KIND: Record<number, LoadRegion> = {
   [RegionKind.PACKET]: 'packet', [RegionKind.CTX]: 'ctx', [RegionKind.STACK]: 'stack', [RegionKind.MAP_VALUE]: 'map',
 };
@@ -60,8 +67,12 @@ export function compileTiming(p: RowProgram, core: CoreConfig, obj: LoadedObject
   }));
   // bpf_map_update_elem on an array map: its value copy (isa's arrayUpdateCycles)
   const arrayUpdate = Int32Array.from(obj.maps.map((m) => (isArrayMap(m.type) ? arrayUpdateCycles(core, m.valueSize) : 0)));
-  const loadLatency = new Int32Array(8).fill(slowestLoad(core));
+  const loadLatency = new Int32Array(EXTERNAL_REGION + 1).fill(slowestLoad(core));
   for (const [kind, region] of Object.entries(REGION_OF_KIND)) loadLatency[Number(kind)] = core.latency.load[region];
+  // a load from external memory: the row waited for the data (externalWait), then as a map load
+  loadLatency[EXTERNAL_REGION] = core.latency.load.map;
+  const external = externalMaps(obj.maps, core);
+  const externalWait = external.some(Boolean) ? core.latency.externalLoad ?? 0 : 0;
   const l = core.latency;
   const helperIds = Int32Array.from(p.rows, (row) => {
     const s = row.find((x) => x?.insn.kind === 'call');
@@ -76,7 +87,7 @@ export function compileTiming(p: RowProgram, core: CoreConfig, obj: LoadedObject
     return { family: f, keySize: m.keySize, valueSize: m.valueSize, bits: f === 'lpm' ? 0 : hashBucketBits(m.maxEntries), buckets: new WeakMap() };
   });
   return {
-    rows, lanes: p.lanes, helperCall: l.helperCall, helperData: (id, r2, r4, stale, perf) => helperDataCycles(core, id, r2, r4, stale, perf), mapLookup, arrayUpdate, loadLatency,
+    rows, lanes: p.lanes, helperCall: l.helperCall, helperData: (id, r2, r4, stale, perf) => helperDataCycles(core, id, r2, r4, stale, perf), mapLookup, arrayUpdate, loadLatency, external, externalWait,
     takenBranch: l.takenBranch, exit: exitDrain(core, false), earlyExit: exitDrain(core, true), helperIds, walks, late: {}, core,
   };
 }

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { loadFile } from '../../compiler/loader/index.js';
 import { compileObject, DEFAULT_MIN_FRAME } from '../../compiler/pipeline.js';
 import { scheduleObject } from '../../compiler/schedule/index.js';
-import { CORE_PRESETS } from '../../isa/index.js';
+import { CORE_PRESETS, Stall } from '../../isa/index.js';
 import type { CoreConfig } from '../../isa/index.js';
 import { CoreSession } from '../../simulator/core/engine.js';
 import type { TraceSink } from '../../simulator/core/pipeline.js';
@@ -34,7 +34,7 @@ function sessions(name: string, core: CoreConfig, lanes: number, budget?: number
 }
 
 describe('core: the generated fast path equals the traced loop', () => {
-  for (const name of ['xdp1', 'l4lb', 'router_ipv4', 'adjust_tail'])
+  for (const name of ['xdp1', 'l4lb', 'router_ipv4', 'adjust_tail', 'katran_lb'])
     it(`${name}: hxdp and xdp2hw, 1 and 4 lanes`, () => {
       for (const core of [CORE_PRESETS.hxdp, CORE_PRESETS.xdp2hw])
         for (const lanes of [1, 4]) {
@@ -59,4 +59,29 @@ describe('core: the generated fast path equals the traced loop', () => {
     expect(a.trap).toEqual(b.trap);
     expect(fast.pipeline.cycles).toBe(traced.pipeline.cycles);
   });
+});
+
+describe('core: a row loading from external memory waits latency.externalLoad cycles before it issues', () => {
+  it('katran_lb on xdp2hw (ch_rings off chip): each packet\'s cycles grow by the wait times the rows that read ch_rings, on both loops', () => {
+    const withWait = (w: number): CoreConfig => ({ ...CORE_PRESETS.xdp2hw, latency: { ...CORE_PRESETS.xdp2hw.latency, externalLoad: w } });
+    const runs = [0, 20, 21].map((w) => sessions('katran_lb', withWait(w), 4));
+    let reads = 0;
+    for (const [i, packet] of runs[0].packets.entries()) {
+      const cycles = runs.flatMap((r) => {
+        const a = r.fast.runSync({ packet });
+        const b = r.traced.runSync({ packet });
+        expect(a.action, `packet ${i}`).toBe(b.action);
+        expect(r.fast.pipeline.cycles, `packet ${i}`).toBe(r.traced.pipeline.cycles);
+        return [r.fast.pipeline.cycles];
+      });
+      const rows = cycles[2] - cycles[1]; // rows of this packet that read ch_rings
+      expect(cycles[1] - cycles[0], `packet ${i}`).toBe(20 * rows);
+      reads += rows;
+    }
+    expect(reads).toBeGreaterThan(10);
+    for (const r of runs) expect(Array.from(r.fast.pipeline.stalls)).toEqual(Array.from(r.traced.pipeline.stalls));
+    // the memory stalls differ by exactly the waits
+    const memory = runs.map((r) => r.fast.pipeline.stalls[Stall.MEMORY]);
+    expect(memory[1] - memory[0]).toBe(20 * reads);
+  }, 60_000);
 });

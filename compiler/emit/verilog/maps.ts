@@ -4,7 +4,7 @@
 // (xdp2hw_hashmap.v, rules in isa/hashmap.ts). The $readmemh files of a map-memory image (eight
 // byte-wide banks, byte i in bank i mod 8). Other map types are refused.
 
-import { hashBucketBits, HASH_MIN_FIXED, hostPossibleCpus, lruTargetFree, offloadOf } from '../../../isa/index.js';
+import { externalMaps, hashBucketBits, HASH_MIN_FIXED, hostPossibleCpus, lruTargetFree, offloadOf } from '../../../isa/index.js';
 import type { CoreConfig, HashPlace, HashUnitSize } from '../../../isa/index.js';
 import type { LoadedObject } from '../../loader/types.js';
 import { RtlRefusal } from './rom.js';
@@ -61,6 +61,10 @@ export function mapLayout(obj: LoadedObject, core?: CoreConfig, possibleCpus = h
   const offload = core && offloadOf(core);
   if (offload && obj.maps.length > offload.maxMaps)
     throw new RtlRefusal(`${obj.file}: ${obj.maps.length} maps, more than core ${core!.name}'s ${offload.maxMaps} (its offload.maxMaps)`);
+  const external = core ? externalMaps(obj.maps, core) : [];
+  const off = obj.maps.find((_, i) => external[i]);
+  if (off)
+    throw new RtlRefusal(`${obj.file}: map ${off.name} lives in external memory on core ${core!.name} (a read-only array past its ${offload!.mapMemoryBytes}-byte map memory), which the RTL does not build yet`);
   const maps = obj.maps.map((d): MapPlace => {
     if (offload && !offload.mapTypes.includes(d.type))
       throw new RtlRefusal(`${obj.file}: map ${d.name} is a ${d.type} map, which core ${core!.name} does not offer (its offload.mapTypes)`);

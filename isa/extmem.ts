@@ -1,0 +1,57 @@
+// Where a program's maps live on a core: on chip (offload.mapMemoryBytes) or, on a core with
+// external memory (latency.externalLoad and offload.externalMemoryBytes: off-chip DRAM), the
+// read-only arrays that do not fit on chip. One rule, read by the cycle-accurate core (a row whose
+// load reads an external map waits latency.externalLoad cycles before it issues), the static worst
+// case and `check`.
+
+import type { CoreConfig } from './core.js';
+
+/** BPF_F_RDONLY_PROG: programs only read the map (the verifier refuses their writes). */
+export const BPF_F_RDONLY_PROG = 0x80;
+
+/** Map types whose entries hold a key beside the value. */
+const KEYED = new Set(['hash', 'percpu_hash', 'lru_hash', 'lru_percpu_hash', 'lpm_trie', 'hash_of_maps', 'sockhash', 'devmap_hash']);
+/** Map types external memory may hold: an array lookup is an address computation, its reads are loads. */
+const EXTERNAL_TYPES = new Set(['array', 'percpu_array']);
+
+/** A map's type, sizes and flags (a loader MapDef has them). */
+export interface MapSpec {
+  readonly type: string;
+  readonly keySize: number;
+  readonly valueSize: number;
+  readonly maxEntries: number;
+  readonly flags: number;
+}
+
+/** Bytes a map takes in map memory: keys and values of every entry (nothing for records streamed to the host). */
+export function mapBytes(m: Omit<MapSpec, 'flags'>): number {
+  if (m.type === 'perf_event_array') return 0; // records stream to the host, nothing is kept
+  if (m.type === 'ringbuf') return m.maxEntries;
+  return (KEYED.has(m.type) ? m.keySize + m.valueSize : m.valueSize) * m.maxEntries;
+}
+
+/** Whether `core` has external memory: latency.externalLoad and offload.externalMemoryBytes. */
+export function hasExternalMemory(core: CoreConfig): boolean {
+  return core.latency.externalLoad !== undefined && core.offload?.externalMemoryBytes !== undefined;
+}
+
+/**
+ * Which of `maps` (an object's, by index) live in external memory on `core`: none without external
+ * memory; else, while the maps left on chip take more than offload.mapMemoryBytes, the largest
+ * array the program only reads (BPF_F_RDONLY_PROG) moves off chip. The program cannot write
+ * those, so external memory is read only by loads (and by helpers reading their data).
+ */
+export function externalMaps(maps: readonly MapSpec[], core: CoreConfig): boolean[] {
+  const ext = maps.map(() => false);
+  const caps = core.offload;
+  if (!hasExternalMemory(core) || caps === undefined) return ext;
+  let onChip = maps.reduce((n, m) => n + mapBytes(m), 0);
+  const movable = maps.map((m, i) => i).filter((i) => EXTERNAL_TYPES.has(maps[i].type) && (maps[i].flags & BPF_F_RDONLY_PROG) !== 0)
+    .sort((a, b) => mapBytes(maps[b]) - mapBytes(maps[a]) || a - b);
+  for (const i of movable) {
+    if (onChip <= caps.mapMemoryBytes) break;
+    ext[i] = true;
+    onChip -= mapBytes(maps[i]);
+  }
+  return ext;
+}
