@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkCoreConfig, CORE_PRESETS, CoreConfigError, DEFAULT_CORE, HXDP, XDP2HW, XDP2HW_EXT } from '../../isa/index.js';
+import { checkCoreConfig, CORE_PRESETS, CoreConfigError, DEFAULT_CORE, externalMaps, hasExternalMemory, HXDP, XDP2HW, XDP2HW_EXT } from '../../isa/index.js';
+import { loadFile } from '../../compiler/loader/index.js';
 import type { CoreConfig } from '../../isa/index.js';
 import { ROOT } from '../helpers/paths.js';
 
@@ -75,6 +76,8 @@ describe('checkCoreConfig refuses bad configs with one line naming the field', (
     ['fewer registers than eBPF has', bad((c) => { c.registers = 10; }), 'core config: registers: must be an integer from 11 to 16, is 10'],
     ['more helper calls a row than lanes', bad((c) => { c.helpersPerRow = 5; }), 'core config: helpersPerRow: must be an integer from 1 to 4, is 5'],
     ['an empty name', bad((c) => { c.name = ''; }), 'core config: name: must be a non-empty string, is ""'],
+    ['an external memory latency without its size', bad((c) => { c.latency.externalLoad = 20; }), 'core config: offload: latency.externalLoad and offload.externalMemoryBytes go together'],
+    ['a negative external memory latency', bad((c) => { c.latency.externalLoad = -1; }), 'core config: latency.externalLoad: must be an integer from 0 to 10000, is -1'],
   ];
   for (const [what, value, message] of cases) it(what, () => {
     const m = refusal(value);
@@ -89,5 +92,27 @@ describe('checkCoreConfig refuses bad configs with one line naming the field', (
     });
     const ok: CoreConfig = checkCoreConfig(c);
     expect(ok.laneCaps[1].branch).toBe(false);
+  });
+});
+
+describe('external memory (isa/extmem.ts)', () => {
+  const katran = loadFile(join(ROOT, 'programs', 'katran_lb', 'katran_lb.o'));
+  it('xdp2hw has it and survives JSON with it; hxdp has none', () => {
+    expect([XDP2HW.latency.externalLoad, XDP2HW.offload?.externalMemoryBytes]).toEqual([20, 2 ** 31]);
+    expect(checkCoreConfig(JSON.parse(JSON.stringify(XDP2HW)))).toEqual(XDP2HW);
+    expect(hasExternalMemory(XDP2HW)).toBe(true);
+    expect(hasExternalMemory(HXDP)).toBe(false);
+  });
+  it('katran_lb: its read-only ch_rings (134 MB) moves off chip on xdp2hw, nothing on hxdp', () => {
+    expect(katran.maps.filter((_, i) => externalMaps(katran.maps, XDP2HW)[i]).map((m) => m.name)).toEqual(['ch_rings']);
+    expect(externalMaps(katran.maps, HXDP).some(Boolean)).toBe(false);
+  });
+  it('largest read-only array first, until the rest fits; writable arrays and hashes never', () => {
+    const core: CoreConfig = { ...XDP2HW, offload: { ...XDP2HW.offload!, mapMemoryBytes: 1000 } };
+    const m = (type: string, valueSize: number, maxEntries: number, flags = 0x80) => ({ type, keySize: 4, valueSize, maxEntries, flags });
+    // 800 + 600 + 400 (writable) + 300 (hash: keys and values) bytes: moving the 800 leaves 1,300, the 600 then 700
+    expect(externalMaps([m('array', 8, 100), m('array', 8, 75), m('array', 8, 50, 0), m('hash', 6, 30)], core)).toEqual([true, true, false, false]);
+    expect(externalMaps([m('array', 8, 100), m('array', 8, 10)], core)).toEqual([false, false]);
+    expect(externalMaps([m('array', 8, 200, 0), m('hash', 4, 100)], core)).toEqual([false, false]);
   });
 });
