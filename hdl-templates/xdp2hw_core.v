@@ -36,6 +36,7 @@ module xdp2hw_core #(
     parameter integer DIV_LAT = 66,            // latency.div: xdp2hw_div's 64 stages + 2 (the emitter checks)
     parameter integer DIV_LANES = 0,           // lanes whose syllables divide: they get a divider (bit per lane)
     parameter integer MUL_LANES = -1,          // lanes whose syllables multiply: they get a multiplier (bit per lane; -1 all)
+    parameter integer EXT_WAIT = 0,            // latency.externalLoad: a row whose load reads external memory waits this long before it issues
     parameter integer MADD_LANES = 0,          // lanes holding a memory add (extension memoryAdd): they get its adder (bit per lane)
     parameter integer SPEC_LANES = 0,          // lanes holding a non-faulting load (speculativeLoads): they get its region check
     parameter integer FUSED_LANES = 0,         // lanes holding a fused null test (fusedCallNullTest): they compare call_r0
@@ -53,7 +54,7 @@ module xdp2hw_core #(
     parameter integer CLEAR_REGS = 1,          // clearsRegisters: r0-r9 zeroed at each packet
     parameter integer SW = 160,                // bits of a ROM syllable (fixed by the emitter)
     parameter integer PCW = (ROWS > 1) ? $clog2(ROWS) : 1, // ROM address width (derived)
-    parameter integer LAT_SUM = ALU_LAT + MUL_LAT + DIV_LAT + LD_LAT_MAX + TAKEN_BRANCH + EXIT_DRAIN + 2,
+    parameter integer LAT_SUM = ALU_LAT + MUL_LAT + DIV_LAT + LD_LAT_MAX + TAKEN_BRANCH + EXIT_DRAIN + EXT_WAIT + 2,
                                                // above every countdown's largest value (derived)
     parameter integer CW = $clog2(LAT_SUM + 1) // countdown width (derived): the fewer bits, the shallower the interlock
 ) (
@@ -75,6 +76,7 @@ module xdp2hw_core #(
     output wire [LANES*64-1:0]    mem_wdata,
     input  wire [LANES*64-1:0]    mem_rdata,   // 8 bytes at mem_addr, combinational
     input  wire [LANES-1:0]       mem_full,    // rdata is a whole 64-bit value (a ctx pointer field)
+    input  wire [LANES-1:0]       mem_ext,     // mem_addr is in external memory (its row waits EXT_WAIT cycles for the data)
     // the helper unit
     output wire                   call_valid,
     output wire [31:0]            call_id,
@@ -133,7 +135,7 @@ module xdp2hw_core #(
     wire running = (state == S_RUN);
 
     // ---- per lane: decode, operands, ALU, branch, address, load value -------------------------
-    wire [LANES-1:0] l_valid, l_ready, l_take, l_exit, l_call, l_early, l_write, l_fused, l_keep;
+    wire [LANES-1:0] l_valid, l_ready, l_take, l_exit, l_call, l_early, l_write, l_fused, l_keep, l_ldx;
     wire [LANES*4-1:0]  l_dst;
     wire [LANES*64-1:0] l_res;
     wire [LANES*CW-1:0] l_lat;
@@ -304,6 +306,7 @@ module xdp2hw_core #(
             assign l_imm[l*64 +: 64] = imm;
             assign l_reads[l*16 +: 16] = reads;
 
+            assign l_ldx[l] = valid && cls == C_LDX;
             assign mem_rd[l] = issue && valid && (cls == C_LDX || cls == C_ATOMIC || is_madd);
             assign mem_wr[l] = issue && valid && (cls == C_ST || cls == C_STX || cls == C_ATOMIC || is_madd);
             // the address only for a memory syllable (else 0: the memories' inputs stay still)
@@ -314,7 +317,15 @@ module xdp2hw_core #(
         end
     endgenerate
 
-    assign issue = running && !call_wait && wait_cnt == {CW{1'b0}} && (&l_ready);
+    // A row one of whose loads reads external memory waits EXT_WAIT cycles once it could issue (the
+    // data's round trip; its address, from registers it waits on no more, stays put), then issues.
+    wire row_ready = running && !call_wait && wait_cnt == {CW{1'b0}} && (&l_ready);
+    wire row_ext = (EXT_WAIT != 0) && ((mem_ext & l_ldx) != {LANES{1'b0}});
+    reg  [CW-1:0] ext_cnt;
+    assign issue = row_ready && (!row_ext || ext_cnt == EXT_WAIT[CW-1:0]);
+    always @(posedge clk)
+        if (rst || start || issue) ext_cnt <= {CW{1'b0}};
+        else if (row_ready && row_ext) ext_cnt <= ext_cnt + 1'b1;
 
     integer kk;
     always @(*) begin
@@ -503,6 +514,7 @@ module xdp2hw_core #(
                     tk[q] = tk[q + st];
                 end
         stall_cause = (tv[0] != {CW{1'b0}}) ? {1'b0, tk[0]} : 3'd3;
+        if (row_ready && row_ext) stall_cause = 3'd2;   // waiting for external memory
         if (wait_cnt != {CW{1'b0}}) stall_cause = 3'd0;
         if (call_wait) stall_cause = 3'd1;
     end

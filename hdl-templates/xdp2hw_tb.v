@@ -7,7 +7,8 @@
 // ktime clock and the prandom generator's state, hex), bpf_perf_event_output's records as they
 // stream out ("E index length map errno" then "D kind bytes hex" beats) and "O bytes" (the packet as it leaves).
 // Map memory starts from maps_b<bank>.hex, the hash unit from hash_*.hex, the clock and the
-// generator from env.hex; the ROM from rom.hex.
+// generator from env.hex; the ROM from rom.hex; external memory (the read-only maps off chip) is a
+// model here, its non-zero 8-byte words from ext.txt (a count, then "address data" in hex).
 // +vcd writes trace.vcd.
 `default_nettype none
 `timescale 1ps/1ps
@@ -34,6 +35,8 @@ module xdp2hw_tb;
     wire [1:0] perf_kind;
     wire [3:0] perf_bytes;
     wire [63:0] perf_data;
+    wire [(P_LANES+1)*32-1:0] ext_addr;
+    reg  [(P_LANES+1)*64-1:0] ext_rdata;
 
     // the program's own top (xdp2hw_program.v, written beside this file): xdp2hw_top with params.vh
     xdp2hw_program dut (
@@ -41,8 +44,33 @@ module xdp2hw_tb;
         .start(start), .pkt_len(pkt_len), .ingress_ifindex(ifindex), .rx_queue_index(rxq), .ready(ready), .done(done),
         .action(action), .cycles(cycles), .redirect_ifindex(redirect_ifindex), .out_start(out_start), .out_len(out_len), .out_high(out_high), .mw_valid(mw_valid), .mw_addr(mw_addr),
         .mw_mask(mw_mask), .mw_data(mw_data), .perf_valid(perf_valid), .perf_kind(perf_kind), .perf_bytes(perf_bytes),
-        .perf_data(perf_data)
+        .perf_data(perf_data), .ext_addr(ext_addr), .ext_rdata(ext_rdata)
     );
+
+    // external memory: P_EXT_WORDS words at most, the others zero; a port reads the 8 bytes from its
+    // byte address (two words when it is not 8-byte aligned)
+    reg  [31:0] ext_wa [0:P_EXT_WORDS-1];
+    reg  [63:0] ext_wd [0:P_EXT_WORDS-1];
+    integer ext_n = 0, ext_f, ext_i, ext_p;
+    reg  [31:0] ext_a32;
+    reg  [63:0] ext_lo, ext_hi;
+    reg  [127:0] ext_two;
+    function [63:0] ext_word(input [31:0] wa);
+        integer k;
+        begin
+            ext_word = 64'd0;
+            for (k = 0; k < ext_n; k = k + 1) if (ext_wa[k] == wa) ext_word = ext_wd[k];
+        end
+    endfunction
+    always @(*) begin
+        for (ext_p = 0; ext_p <= P_LANES; ext_p = ext_p + 1) begin
+            ext_a32 = ext_addr[ext_p*32 +: 32];
+            ext_lo = ext_word({ext_a32[31:3], 3'd0});
+            ext_hi = (ext_a32[2:0] != 3'd0) ? ext_word({ext_a32[31:3], 3'd0} + 32'd8) : 64'd0;
+            ext_two = {ext_hi, ext_lo} >> {ext_a32[2:0], 3'd0};
+            ext_rdata[ext_p*64 +: 64] = ext_two[63:0];
+        end
+    end
 
     always #5 clk = ~clk;
 
@@ -78,6 +106,13 @@ module xdp2hw_tb;
         if ($test$plusargs("vcd")) begin
             $dumpfile("trace.vcd");
             $dumpvars(0, xdp2hw_tb.dut.top.core);
+        end
+        ext_f = $fopen("ext.txt", "r");
+        if (ext_f != 0) begin
+            got = $fscanf(ext_f, "%d", v);
+            for (ext_i = 0; ext_i < v && ext_i < P_EXT_WORDS; ext_i = ext_i + 1) got = $fscanf(ext_f, "%h %h", ext_wa[ext_i], ext_wd[ext_i]);
+            $fclose(ext_f);
+            ext_n = ext_i;   // last: the ports' model reads again with the words in
         end
         fin = $fopen("packets.txt", "r");
         fout = $fopen("results.txt", "w");

@@ -60,6 +60,8 @@ module xdp2hw_top #(
     parameter integer STORE_LANES = (1 << LANES) - 1, // lanes whose syllables store: they get write ports
     parameter integer MAP_ONE_WRITE = 0,       // 1: the map memory has one write port (CoreConfig.mapStorePorts = 1: a row holds one map store)
     parameter integer MAP_SYNC = 0,            // 1: the map memory reads at the falling edge (block RAM; xdp2hw_bytemem SYNC_READ)
+    parameter [31:0]  EXT_BASE = 32'd0,        // map-value offset where external memory starts (0: none; isa/extmem.ts's maps there)
+    parameter integer EXT_WAIT = 0,            // latency.externalLoad: a row loading from external memory waits this long before it issues
     parameter integer PAW = $clog2(PKT_BYTES), // packet address width (derived)
     parameter integer SAW = $clog2(STACK_BYTES), // stack address width (derived)
     parameter integer MAW = (MAP_BYTES > 8) ? $clog2(MAP_BYTES) : 3 // map address width (derived)
@@ -96,7 +98,14 @@ module xdp2hw_top #(
     output wire                  perf_valid,
     output wire [1:0]            perf_kind,
     output wire [3:0]            perf_bytes,
-    output wire [63:0]           perf_data
+    output wire [63:0]           perf_data,
+    // external memory (off-chip DRAM, read only: the read-only maps past the map memory): a byte
+    // address per lane and one for the helper units, 8 bytes from each; a lane's row waits
+    // EXT_WAIT cycles for them before it issues (the helpers' reads are not waited for)
+    output wire [(LANES+1)*32-1:0] ext_addr,
+    /* verilator lint_off UNUSEDSIGNAL */ // a lane that does not load never reads its port
+    input  wire [(LANES+1)*64-1:0] ext_rdata
+    /* verilator lint_on UNUSEDSIGNAL */
 );
     localparam [31:0] TAG_CTX = 32'hff000000;
     localparam [31:0] TAG_PKT = 32'hff000001;
@@ -106,7 +115,7 @@ module xdp2hw_top #(
     localparam [31:0] OFF_BASE = 32'h40000000;
     localparam integer STK_ROWS = STACK_BYTES / 8;
 
-    wire [LANES-1:0]    mem_wr, mem_full;
+    wire [LANES-1:0]    mem_wr, mem_full, mem_ext;
     /* verilator lint_off UNUSEDSIGNAL */ // loads read combinationally; the strobe is there for traces and other memories
     wire [LANES-1:0]    mem_rd;
     /* verilator lint_on UNUSEDSIGNAL */
@@ -160,13 +169,13 @@ module xdp2hw_top #(
 
     xdp2hw_core #(
         .LANES(LANES), .ROWS(ROWS), .ROM_FILE(ROM_FILE), .ENTRY(ENTRY), .REGS(REGS), .STACK_BYTES(STACK_BYTES),
-        .ALU_LAT(ALU_LAT), .MUL_LAT(MUL_LAT), .DIV_LAT(DIV_LAT), .DIV_LANES(DIV_LANES), .MUL_LANES(MUL_LANES), .MADD_LANES(MADD_LANES), .SPEC_LANES(SPEC_LANES), .FUSED_LANES(FUSED_LANES), .LD_LAT_PKT(LD_LAT_PKT), .LD_LAT_CTX(LD_LAT_CTX), .LD_LAT_STK(LD_LAT_STK),
+        .ALU_LAT(ALU_LAT), .MUL_LAT(MUL_LAT), .DIV_LAT(DIV_LAT), .DIV_LANES(DIV_LANES), .MUL_LANES(MUL_LANES), .EXT_WAIT(EXT_WAIT), .MADD_LANES(MADD_LANES), .SPEC_LANES(SPEC_LANES), .FUSED_LANES(FUSED_LANES), .LD_LAT_PKT(LD_LAT_PKT), .LD_LAT_CTX(LD_LAT_CTX), .LD_LAT_STK(LD_LAT_STK),
         .LD_LAT_MAP(LD_LAT_MAP), .TAKEN_BRANCH(TAKEN_BRANCH),
         .EXIT_DRAIN(EXIT_DRAIN), .EARLY_DRAIN(EARLY_DRAIN), .FWD_PER_LANE(FWD_PER_LANE), .CLEAR_REGS(CLEAR_REGS)
     ) core (
         .clk(clk), .rst(rst), .start(core_start), .pkt_len(end_off - data_off), .pkt_lo(meta_off), .pkt_hi(end_off), .busy(core_busy), .done(done), .action(action),
         .cycles(cycles), .mem_rd(mem_rd), .mem_wr(mem_wr), .mem_addr(mem_addr), .mem_mask(mem_mask),
-        .mem_wdata(mem_wdata), .mem_rdata(mem_rdata), .mem_full(mem_full), .call_valid(call_valid), .call_id(call_id),
+        .mem_wdata(mem_wdata), .mem_rdata(mem_rdata), .mem_full(mem_full), .mem_ext(mem_ext), .call_valid(call_valid), .call_id(call_id),
         .call_args(call_args), .call_r0(call_r0), .call_done(call_done),
         /* verilator lint_off PINCONNECTEMPTY */ // trace outputs: read by the testbench's VCD, not by the top
         .pc(), .issue_valid(), .lane_valid(), .stall(), .stall_cause(), .flush(), .exit_valid(), .exit_action(),
@@ -236,6 +245,8 @@ module xdp2hw_top #(
             wire [63:0] a = mem_addr[l*64 +: 64];
             wire [31:0] hi = a[63:32];
             wire [31:0] idx = a[31:0] - OFF_BASE;
+            // a map value in external memory (offsets from EXT_BASE on)
+            wire        ext = EXT_BASE != 32'd0 && hi == TAG_MAPV && idx >= EXT_BASE;
             // each memory sees only the addresses that point into it (the others' inputs stay still)
             if (((LOAD_LANES >> l) & 1) != 0) begin : ld
                 reg  [63:0] ctxv;
@@ -253,9 +264,13 @@ module xdp2hw_top #(
                 assign stk_raddr[RP*SAW +: SAW] = (hi == TAG_STK) ? idx[SAW-1:0] : {SAW{1'b0}};
                 assign map_raddr[RP*MAW +: MAW] = (hi == TAG_MAPV) ? idx[MAW-1:0] : {MAW{1'b0}};
                 assign mem_rdata[l*64 +: 64] = (hi == TAG_PKT) ? pkt_rdata[RP*64 +: 64] : (hi == TAG_STK) ? stk_rdata[RP*64 +: 64]
-                                             : (hi == TAG_MAPV) ? map_rdata[RP*64 +: 64] : (hi == TAG_CTX) ? ctxv : 64'd0;
+                                             : ext ? ext_rdata[l*64 +: 64] : (hi == TAG_MAPV) ? map_rdata[RP*64 +: 64] : (hi == TAG_CTX) ? ctxv : 64'd0;
+                assign ext_addr[l*32 +: 32] = ext ? idx - EXT_BASE : 32'd0;
+                assign mem_ext[l] = ext;
             end else begin : no_ld
                 assign mem_rdata[l*64 +: 64] = 64'd0;
+                assign ext_addr[l*32 +: 32] = 32'd0;
+                assign mem_ext[l] = 1'b0;
             end
             if (((STORE_LANES >> l) & 1) != 0) begin : st
                 wire [7:0] wm = mem_wr[l] ? mem_mask[l*8 +: 8] : 8'd0;
@@ -325,7 +340,9 @@ module xdp2hw_top #(
     assign stk_raddr[NLD*SAW +: SAW] = help_idx[SAW-1:0];
     assign map_raddr[MRP*MAW +: MAW] = help_idx[MAW-1:0];
     /* verilator lint_off UNUSEDSIGNAL */ // without the hash unit only an array key (4 bytes) is read
-    wire [63:0] help_rdata = (help_ptr[63:32] == TAG_MAPV) ? map_rdata[MRP*64 +: 64]
+    wire        help_ext = EXT_BASE != 32'd0 && help_ptr[63:32] == TAG_MAPV && help_idx >= EXT_BASE;
+    assign ext_addr[LANES*32 +: 32] = help_ext ? help_idx - EXT_BASE : 32'd0;
+    wire [63:0] help_rdata = help_ext ? ext_rdata[LANES*64 +: 64] : (help_ptr[63:32] == TAG_MAPV) ? map_rdata[MRP*64 +: 64]
                            : (help_ptr[63:32] == TAG_PKT) ? pkt_rdata[63:0] : stk_rdata[NLD*64 +: 64];
     /* verilator lint_on UNUSEDSIGNAL */
     // the packet helpers' zero fill (packet port 0, while the call holds fetch)

@@ -55,3 +55,29 @@ export function externalMaps(maps: readonly MapSpec[], core: CoreConfig): boolea
   }
   return ext;
 }
+
+// -- in the RTL (xdp2hw_top.v): external memory is map-value offsets from EXTERNAL_BASE on, read
+// through a port per lane and one for the helpers; the testbench models it (xdp2hw_tb.v, ext.txt)
+
+/**
+ * Where external memory starts among the RTL's map-value offsets (the 32-bit offsets after the
+ * machine's OFF_BASE): past any on-chip map memory; a load or helper read at or above it goes off chip.
+ */
+export const EXTERNAL_BASE = 0x10000000;
+
+/** 8-byte words of external memory the testbench models (the others read as zeros). */
+export const EXTERNAL_MODEL_WORDS = 1 << 14;
+
+/**
+ * The testbench's external memory file (ext.txt): the count, then "address data" per 8-byte word
+ * that is not zero (hex: the word's byte address in external memory, its bytes as a little-endian
+ * 64-bit value), from `words` (address, 8 bytes), at most EXTERNAL_MODEL_WORDS of them.
+ */
+export function externalFile(words: readonly (readonly [number, Uint8Array])[]): Record<string, string> {
+  const lines = words.map(([a, w]) => {
+    let hex = '';
+    for (let b = 7; b >= 0; b--) hex += (w[b] ?? 0).toString(16).padStart(2, '0');
+    return `${a.toString(16)} ${hex}\n`;
+  });
+  return { 'ext.txt': `${words.length}\n${lines.join('')}` };
+}

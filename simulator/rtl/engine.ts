@@ -10,7 +10,7 @@
 // model after each packet: the keys the hardware holds are the keys the model holds.
 
 import type { LoadedObject } from '../../compiler/loader/types.js';
-import { HELPER_ENV, helperEnvFile, hashUnitFiles } from '../../isa/index.js';
+import { EXTERNAL_BASE, EXTERNAL_MODEL_WORDS, externalFile, HELPER_ENV, helperEnvFile, hashUnitFiles } from '../../isa/index.js';
 import type { CoreConfig, LruImage, RowProgram } from '../../isa/index.js';
 import { LruHashMap } from '../maps/hash.js';
 import type { LruNode } from '../maps/lru.js';
@@ -95,7 +95,7 @@ export class RtlSession implements EngineSession {
     this.lruImages = [];
     this.design.layout.maps.forEach((m, i) => {
       const map = this.maps.maps[i];
-      if (m.stride === 0) return; // a perf_event_array: no memory
+      if (m.stride === 0 || m.external) return; // a perf_event_array: no memory; a map in external memory: runFiles
       if (m.hash) {
         const entries = map.entries();
         this.nodeKeys[i] = entries.map(([k]) => k.slice());
@@ -143,9 +143,34 @@ export class RtlSession implements EngineSession {
     const e = HELPER_ENV;
     const clock = this.packetsRun > 0 ? this.clock + BigInt(e.clockStepPerPacket) : this.clock;
     return {
-      ...this.opts.banks(this.image), ...hashUnitFiles(layout.hash, layout.maps.map((m) => m.hash), keys, this.lruImages),
+      ...this.opts.banks(this.image), ...this.externalWords(), ...hashUnitFiles(layout.hash, layout.maps.map((m) => m.hash), keys, this.lruImages),
       'env.hex': helperEnvFile(clock, e.clockStepPerCall, e.clockStepPerPacket, this.prng),
     };
+  }
+
+  /**
+   * The testbench's external memory (ext.txt): the non-zero 8-byte words of the maps there, from
+   * their models' entries (a sparse array lists only what it holds). The program cannot write
+   * them (BPF_F_RDONLY_PROG), so the models stay as the fixture left them.
+   */
+  private externalWords(): Record<string, string> {
+    const words = new Map<number, Uint8Array>();
+    this.design.layout.maps.forEach((m, i) => {
+      if (!m.external) return;
+      for (const [k, v] of this.maps.maps[i].entries()) {
+        const at = m.base - EXTERNAL_BASE + new DataView(k.buffer, k.byteOffset, 4).getUint32(0, true) * m.stride;
+        for (let b = 0; b < m.valueSize; b++) {
+          if (v[b] === 0) continue;
+          const w = Math.floor((at + b) / 8) * 8;
+          let word = words.get(w);
+          if (!word) words.set(w, (word = new Uint8Array(8)));
+          word[(at + b) % 8] = v[b];
+        }
+      }
+    });
+    if (words.size > EXTERNAL_MODEL_WORDS)
+      throw new RtlSimError(`the maps in external memory hold ${words.size} non-zero 8-byte words, more than the testbench's model (${EXTERNAL_MODEL_WORDS})`);
+    return externalFile([...words.entries()].sort((a, b) => a[0] - b[0]));
   }
 
   /** Builds the simulator (cached by design hash); run() and runBatch() call it. */

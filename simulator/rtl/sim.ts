@@ -23,6 +23,8 @@ export interface RtlDesign {
       readonly name: string; readonly base: number; readonly stride: number; readonly valueSize: number; readonly maxEntries: number;
       /** where the hash unit holds a hash map */
       readonly hash?: HashPlace;
+      /** its values are in external memory, from EXTERNAL_BASE (isa/extmem.ts) */
+      readonly external?: boolean;
     }[];
     readonly bytes: number;
     readonly hash: HashUnitSize;

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { HELPER_ENV, helperEnvFile, hashUnitFiles } from '../../../isa/index.js';
+import { EXTERNAL_BASE, EXTERNAL_MODEL_WORDS, externalFile, HELPER_ENV, helperEnvFile, hashUnitFiles } from '../../../isa/index.js';
 import type { CoreConfig, RowProgram } from '../../../isa/index.js';
 import type { LoadedObject } from '../../loader/types.js';
 import { hasLru, MAP_BRAM_BYTES, mapBankFiles, mapLayout } from './maps.js';
@@ -123,6 +123,9 @@ function params(p: RowProgram, core: CoreConfig, layout: MapLayout, packetBytes:
     ['P_LOAD_LANES', laneMask(p, ['ldx', 'ldx6', 'atomic']), 'lanes holding a load, atomic or memory add (they get memory read ports)'],
     ['P_STORE_LANES', laneMask(p, ['st', 'stx', 'stx6', 'atomic']) | extensionLanes(p, 'memoryAdd'), 'lanes holding a store, atomic or memory add (they get memory write ports)'],
     ['P_MAP_ONE_WRITE', core.mapStorePorts === 1 ? 1 : 0, `the map memory's write ports: ${core.mapStorePorts === 1 ? 'one (mapStorePorts 1: a row holds one map store)' : 'one per storing lane and the hash unit\'s'}`],
+    ['P_EXT_BASE', layout.externalBytes > 0 ? EXTERNAL_BASE : 0, 'map-value offset where external memory starts (0: no map there)'],
+    ['P_EXT_WAIT', layout.externalBytes > 0 ? l.externalLoad ?? 0 : 0, 'latency.externalLoad: cycles a row loading from external memory waits before it issues'],
+    ['P_EXT_WORDS', EXTERNAL_MODEL_WORDS, "8-byte words of external memory the testbench's model holds (the others read as zeros)"],
     ['P_MAP_SYNC', layout.bytes >= MAP_BRAM_BYTES ? 1 : 0, `the map memory reads at the falling edge (block RAM) from ${MAP_BRAM_BYTES} bytes on, else asynchronously (LUTRAM)`],
   ];
   return [
@@ -161,7 +164,7 @@ function programTop(): string {
 
 module ${SYNTH_TOP} (clk, rst, host_we, host_addr, host_wdata, host_rdata, start, pkt_len, ingress_ifindex, rx_queue_index,
     ready, done, action, cycles, redirect_ifindex, out_start, out_len, out_high, mw_valid, mw_addr, mw_mask, mw_data,
-    perf_valid, perf_kind, perf_bytes, perf_data);
+    perf_valid, perf_kind, perf_bytes, perf_data, ext_addr, ext_rdata);
     \`include "params.vh"
     input  wire clk;
     input  wire rst;
@@ -189,6 +192,8 @@ module ${SYNTH_TOP} (clk, rst, host_we, host_addr, host_wdata, host_rdata, start
     output wire [1:0] perf_kind;
     output wire [3:0] perf_bytes;
     output wire [63:0] perf_data;
+    output wire [(P_LANES+1)*32-1:0] ext_addr;   // external memory: a byte address per lane and the helpers'
+    input  wire [(P_LANES+1)*64-1:0] ext_rdata;  // the 8 bytes from there
     xdp2hw_top #(
         .LANES(P_LANES), .ROWS(P_ROWS), .ROM_FILE("rom.hex"), .ENTRY(P_ENTRY), .REGS(P_REGS), .STACK_BYTES(P_STACK_BYTES),
         .PKT_BYTES(P_PKT_BYTES), .HEADROOM(P_HEADROOM), .FRAME_END(P_FRAME_END), .MAP_BYTES(P_MAP_BYTES), .MAPS(P_MAPS), .MAP_BASE(P_MAP_BASE), .MAP_MAX(P_MAP_MAX),
@@ -199,13 +204,15 @@ module ${SYNTH_TOP} (clk, rst, host_we, host_addr, host_wdata, host_rdata, start
         .MAP_KIND(P_MAP_KIND), .MAP_NODE(P_MAP_NODE), .MAP_BUCKET(P_MAP_BUCKET), .MAP_BITS(P_MAP_BITS),
         .MAP_KEYB(P_MAP_KEYB), .MAP_VALB(P_MAP_VALB), .HASH_MAPS(P_HASH_MAPS), .HASH_LRU(P_HASH_LRU), .ARRAY_UPDATE(P_ARRAY_UPDATE), .HASH_NODES(P_HASH_NODES),
         .HASH_BUCKETS(P_HASH_BUCKETS), .HASH_KW(P_HASH_KW), .MAP_LOOKUP_HASH(P_MAP_LOOKUP_HASH), .MAP_LOOKUP_LPM(P_MAP_LOOKUP_LPM),
-        .LOAD_LANES(P_LOAD_LANES), .STORE_LANES(P_STORE_LANES), .MAP_ONE_WRITE(P_MAP_ONE_WRITE), .MAP_SYNC(P_MAP_SYNC)
+        .LOAD_LANES(P_LOAD_LANES), .STORE_LANES(P_STORE_LANES), .MAP_ONE_WRITE(P_MAP_ONE_WRITE), .MAP_SYNC(P_MAP_SYNC),
+        .EXT_BASE(P_EXT_BASE), .EXT_WAIT(P_EXT_WAIT)
     ) top (
         .clk(clk), .rst(rst), .host_we(host_we), .host_addr(host_addr), .host_wdata(host_wdata), .host_rdata(host_rdata),
         .start(start), .pkt_len(pkt_len), .ingress_ifindex(ingress_ifindex), .rx_queue_index(rx_queue_index),
         .ready(ready), .done(done), .action(action), .cycles(cycles), .redirect_ifindex(redirect_ifindex),
         .out_start(out_start), .out_len(out_len), .out_high(out_high), .mw_valid(mw_valid), .mw_addr(mw_addr), .mw_mask(mw_mask), .mw_data(mw_data),
-        .perf_valid(perf_valid), .perf_kind(perf_kind), .perf_bytes(perf_bytes), .perf_data(perf_data)
+        .perf_valid(perf_valid), .perf_kind(perf_kind), .perf_bytes(perf_bytes), .perf_data(perf_data),
+        .ext_addr(ext_addr), .ext_rdata(ext_rdata)
     );
 endmodule
 
@@ -290,7 +297,7 @@ export function emitVerilog(p: RowProgram, core: CoreConfig, obj: LoadedObject, 
   for (const k of Object.keys(files).sort()) hash.update(k).update('\0').update(files[k]).update('\0');
   const image = opts.mapImage ?? initialImage(obj, layout);
   const e = HELPER_ENV;
-  Object.assign(files, mapBankFiles(image), hashUnitFiles(layout.hash, layout.maps.map((m) => m.hash), []),
+  Object.assign(files, mapBankFiles(image), externalFile([]), hashUnitFiles(layout.hash, layout.maps.map((m) => m.hash), []),
     { 'env.hex': helperEnvFile(BigInt(e.clockStart), e.clockStepPerCall, e.clockStepPerPacket, e.seed) });
   return { program: p.name, files, layout, packetBytes, hash: hash.digest('hex') };
 }
@@ -299,7 +306,7 @@ export function emitVerilog(p: RowProgram, core: CoreConfig, obj: LoadedObject, 
 function initialImage(obj: LoadedObject, layout: MapLayout): Uint8Array {
   const image = new Uint8Array(layout.bytes);
   obj.maps.forEach((d, i) => {
-    if (d.initial && d.maxEntries > 0) image.set(d.initial.subarray(0, d.valueSize), layout.maps[i].base);
+    if (d.initial && d.maxEntries > 0 && !layout.maps[i].external) image.set(d.initial.subarray(0, d.valueSize), layout.maps[i].base);
   });
   return image;
 }

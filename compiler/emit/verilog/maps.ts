@@ -4,7 +4,7 @@
 // (xdp2hw_hashmap.v, rules in isa/hashmap.ts). The $readmemh files of a map-memory image (eight
 // byte-wide banks, byte i in bank i mod 8). Other map types are refused.
 
-import { externalMaps, hashBucketBits, HASH_MIN_FIXED, hostPossibleCpus, lruTargetFree, offloadOf } from '../../../isa/index.js';
+import { EXTERNAL_BASE, externalMaps, hashBucketBits, HASH_MIN_FIXED, hostPossibleCpus, lruTargetFree, offloadOf } from '../../../isa/index.js';
 import type { CoreConfig, HashPlace, HashUnitSize } from '../../../isa/index.js';
 import type { LoadedObject } from '../../loader/types.js';
 import { RtlRefusal } from './rom.js';
@@ -19,18 +19,24 @@ export interface MapPlace {
   readonly maxEntries: number;
   /** where the hash unit holds it (hash and per-CPU hash maps) */
   readonly hash?: HashPlace;
+  /** its values are in external memory (isa/extmem.ts), at base - EXTERNAL_BASE there */
+  readonly external?: boolean;
 }
 
 export interface MapLayout {
   readonly maps: readonly MapPlace[];
   /** bytes of map memory (a multiple of 8, at least 8) */
   readonly bytes: number;
+  /** bytes of external memory the maps there take (0: none) */
+  readonly externalBytes: number;
   /** the hash unit's sizes (nodes, buckets at least 1 even without hash maps) */
   readonly hash: HashUnitSize & { readonly count: number };
 }
 
 /** Map memory above this is refused (on-chip memory is not for large tables). */
 export const MAX_MAP_BYTES = 1 << 20;
+/** External memory the RTL addresses at most: up to the end of the map-value offsets (OFF_BASE 0x40000000 + offset < 2^32). */
+export const EXTERNAL_MAX_BYTES = 0xc0000000 - EXTERNAL_BASE;
 /**
  * From this many bytes on, the map memory reads at the falling edge (xdp2hw_bytemem SYNC_READ), the
  * shape Yosys maps to block RAM; below it, asynchronously (LUTRAM: a bank is then at most 511 rows).
@@ -61,11 +67,18 @@ export function mapLayout(obj: LoadedObject, core?: CoreConfig, possibleCpus = h
   const offload = core && offloadOf(core);
   if (offload && obj.maps.length > offload.maxMaps)
     throw new RtlRefusal(`${obj.file}: ${obj.maps.length} maps, more than core ${core!.name}'s ${offload.maxMaps} (its offload.maxMaps)`);
+  // the read-only arrays past the on-chip memory live off chip, their values from EXTERNAL_BASE on
   const external = core ? externalMaps(obj.maps, core) : [];
-  const off = obj.maps.find((_, i) => external[i]);
-  if (off)
-    throw new RtlRefusal(`${obj.file}: map ${off.name} lives in external memory on core ${core!.name} (a read-only array past its ${offload!.mapMemoryBytes}-byte map memory), which the RTL does not build yet`);
-  const maps = obj.maps.map((d): MapPlace => {
+  let ext = 0;
+  const maps = obj.maps.map((d, i): MapPlace => {
+    if (external[i]) {
+      const stride = Math.ceil(d.valueSize / 8) * 8;
+      const place = { name: d.name, type: d.type, base: EXTERNAL_BASE + ext, stride, valueSize: d.valueSize, keySize: d.keySize, maxEntries: d.maxEntries, external: true };
+      ext += stride * d.maxEntries;
+      if (ext > EXTERNAL_MAX_BYTES)
+        throw new RtlRefusal(`${obj.file}: the maps in external memory need ${ext} bytes, more than the RTL's ${EXTERNAL_MAX_BYTES} (map-value offsets are 32 bits)`);
+      return place;
+    }
     if (offload && !offload.mapTypes.includes(d.type))
       throw new RtlRefusal(`${obj.file}: map ${d.name} is a ${d.type} map, which core ${core!.name} does not offer (its offload.mapTypes)`);
     const isHash = HASHES.has(d.type);
@@ -102,7 +115,7 @@ export function mapLayout(obj: LoadedObject, core?: CoreConfig, possibleCpus = h
   if (at > MAX_MAP_BYTES) throw new RtlRefusal(`${obj.file}: the maps need ${at} bytes of on-chip memory, more than the RTL's ${MAX_MAP_BYTES}`);
   if (node > MAX_HASH_NODES) throw new RtlRefusal(`${obj.file}: the hash maps need ${node} nodes, more than the RTL hash unit's ${MAX_HASH_NODES}`);
   return {
-    maps, bytes: Math.max(8, Math.ceil(at / 8) * 8),
+    maps, bytes: Math.max(8, Math.ceil(at / 8) * 8), externalBytes: ext,
     hash: { nodes: Math.max(1, node), buckets: Math.max(1, bucket), keyBits: keyBytes * 8, maps: Math.max(1, maps.length), count },
   };
 }
@@ -122,3 +135,4 @@ export function mapBankFiles(image: Uint8Array): Record<string, string> {
   }
   return out;
 }
+
