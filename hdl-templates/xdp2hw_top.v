@@ -245,10 +245,10 @@ module xdp2hw_top #(
             wire [63:0] a = mem_addr[l*64 +: 64];
             wire [31:0] hi = a[63:32];
             wire [31:0] idx = a[31:0] - OFF_BASE;
-            // a map value in external memory (offsets from EXT_BASE on)
-            wire        ext = EXT_BASE != 32'd0 && hi == TAG_MAPV && idx >= EXT_BASE;
             // each memory sees only the addresses that point into it (the others' inputs stay still)
             if (((LOAD_LANES >> l) & 1) != 0) begin : ld
+                // a map value in external memory (offsets from EXT_BASE on)
+                wire ext = EXT_BASE != 32'd0 && hi == TAG_MAPV && idx >= EXT_BASE;
                 reg  [63:0] ctxv;
                 always @(*) begin
                     case (idx)

@@ -26,7 +26,7 @@ import type { RtlSession, RtlSimulator } from '../../simulator/rtl/engine.js';
  * Every program of programs/ the RTL core runs (0 functional and 0 cycle mismatches in
  * scripts/cosim-all.ts); katran_lb is not among them (its 33,554,944-entry ch_rings is refused).
  */
-export const RTL_PROGRAMS = ['xdp_drop', 'xdp_pass', 'xdp_tx', 'xdp1', 'xdp2', 'rxq_info', 'csum', 'adjust_tail', 'tx_ip_tunnel', 'map_access_1', 'map_access_2', 'map_access_4', 'map_access_8', 'map_access_16', 'helper_calls_1', 'helper_calls_10', 'helper_calls_20', 'helper_calls_30', 'helper_calls_40', 'xdp_sample', 'l4lb', 'simple_firewall', 'router_ipv4', 'redirect_map'];
+export const RTL_PROGRAMS = ['xdp_drop', 'xdp_pass', 'xdp_tx', 'xdp1', 'xdp2', 'rxq_info', 'csum', 'adjust_tail', 'tx_ip_tunnel', 'map_access_1', 'map_access_2', 'map_access_4', 'map_access_8', 'map_access_16', 'helper_calls_1', 'helper_calls_10', 'helper_calls_20', 'helper_calls_30', 'helper_calls_40', 'xdp_sample', 'l4lb', 'simple_firewall', 'router_ipv4', 'redirect_map', 'katran_lb'];
 
 export interface ProgramCase {
   readonly name: string;

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { emitVerilog, HDL_MODULES, mapBankFiles, mapLayout, RtlRefusal, SYNTH_TOP, writeDesign } from '../../compiler/emit/verilog/index.js';
 import { syllableWord } from '../../compiler/emit/verilog/rom.js';
 import { scheduleObject } from '../../compiler/schedule/index.js';
-import { CORE_PRESETS, HXDP, XDP2HW } from '../../isa/index.js';
+import { CORE_PRESETS, EXTERNAL_BASE, HXDP, XDP2HW } from '../../isa/index.js';
 import type { CoreConfig, RowProgram, Syllable } from '../../isa/index.js';
 import { ROOT } from '../helpers/paths.js';
 import { needs, toolMissing } from '../helpers/tools.js';
@@ -59,9 +59,14 @@ describe('RTL ROM syllables', () => {
     const noPerf = { ...XDP2HW, offload: { ...XDP2HW.offload!, mapTypes: XDP2HW.offload!.mapTypes.filter((t) => t !== 'perf_event_array') } };
     expect(() => emitVerilog(sp, noPerf, sample.obj)).toThrow(/xdp_sample\.o: map samples is a perf_event_array map, which core xdp2hw does not offer \(its offload\.mapTypes\)/);
     expect(() => emitVerilog(sp, XDP2HW, sample.obj)).not.toThrow();
-    // katran_lb's LRU map is the hash unit's now; its 33,554,944-entry ch_rings (read-only) is in external memory on xdp2hw
+    // katran_lb's LRU map is the hash unit's; its 33,554,944-entry ch_rings (read-only) is in external memory on xdp2hw
     const { c: big, p: bp } = rows('katran_lb', 2);
-    expect(() => emitVerilog(bp, XDP2HW, big.obj)).toThrow(/katran_lb\.o: map ch_rings lives in external memory on core xdp2hw \(a read-only array past its 33554432-byte map memory\), which the RTL does not build yet/);
+    const d = emitVerilog(bp, XDP2HW, big.obj);
+    expect(d.layout.maps.filter((m) => m.external).map((m) => [m.name, m.base])).toEqual([['ch_rings', EXTERNAL_BASE]]);
+    expect(d.layout.externalBytes).toBe(33_554_944 * 8);
+    expect(d.layout.bytes).toBeLessThan(1 << 20);
+    expect(d.files['params.vh']).toMatch(/P_EXT_BASE = 268435456;/);
+    expect(d.files['params.vh']).toMatch(new RegExp(`P_EXT_WAIT = ${XDP2HW.latency.externalLoad};`));
     // on a core without external memory the maps are all on chip, past the RTL's 1 MiB
     const noExt = { ...XDP2HW, latency: { ...XDP2HW.latency, externalLoad: undefined } };
     expect(() => emitVerilog(bp, noExt, big.obj)).toThrow(/katran_lb\.o: the maps need \d+ bytes of on-chip memory, more than the RTL's 1048576/);

@@ -69,6 +69,9 @@ function pack(values: readonly number[]): string {
   return `${v.length * 32}'h${[...v].reverse().map((x) => (x >>> 0).toString(16).padStart(8, '0')).join('_')}`;
 }
 
+/** Parameters only the testbench reads (the design does not). */
+const TESTBENCH_PARAMS = new Set(['P_EXT_WORDS']);
+
 function params(p: RowProgram, core: CoreConfig, layout: MapLayout, packetBytes: number): string {
   const l = core.latency;
   const lines: [string, string | number, string][] = [
@@ -130,7 +133,10 @@ function params(p: RowProgram, core: CoreConfig, layout: MapLayout, packetBytes:
   ];
   return [
     `// Parameters of ${p.name} on core ${core.name}, ${p.lanes} lane${p.lanes > 1 ? 's' : ''} (written by compiler/emit/verilog).`,
-    ...lines.map(([k, v, c]) => `localparam ${typeof v === 'string' ? `[${Number(v.split("'")[0]) - 1}:0] ` : 'integer '}${k} = ${v}; // ${c}`),
+    ...lines.map(([k, v, c]) => {
+      const line = `localparam ${typeof v === 'string' ? `[${Number(v.split("'")[0]) - 1}:0] ` : 'integer '}${k} = ${v}; // ${c}`;
+      return TESTBENCH_PARAMS.has(k) ? `/* verilator lint_off UNUSEDPARAM */ // the testbench's\n${line}\n/* verilator lint_on UNUSEDPARAM */` : line;
+    }),
     '',
   ].join('\n');
 }
