@@ -230,7 +230,7 @@ const SOURCES = [...HDL_MODULES].join(' ');
 
 function makefile(): string {
   return `# Simulate, lint and synthesise this design (written by compiler/emit/verilog).
-# Inputs of a run, in the working directory: packets.txt, rom.hex, maps_b0..7.hex, hash_*.hex, env.hex; output: results.txt.
+# Inputs of a run, in the working directory: packets.txt, rom.hex, maps_b0..7.hex, hash_*.hex, lru_*.hex, env.hex, ext.txt; output: results.txt.
 SRC = ${SOURCES}
 TB = ${SYNTH_TOP}.v ${TESTBENCH}
 
@@ -267,8 +267,9 @@ Written by \`xdp2hw verilog\` (compiler/emit/verilog) for core \`${core.name}\`,
 - \`rom.hex\`: the ROM, one row a line (the syllable fields are drawn in xdp2hw_core.v).
 - \`maps_b0.hex\` .. \`maps_b7.hex\`: the map memory's initial contents, bank by bank (byte i in bank i mod 8);
   \`hash_keys.hex\`, \`hash_links.hex\`, \`hash_heads.hex\`, \`hash_free.hex\`: the hash unit's nodes, chains and free lists;
-  \`env.hex\`: bpf_ktime_get_ns's clock (value, step per call, step per packet) and bpf_get_prandom_u32's state.
-  Maps: ${layout.maps.map((m) => `${m.name} (${m.type}, ${m.maxEntries} × ${m.valueSize} B at ${m.base})`).join(', ') || 'none'}.
+  \`env.hex\`: bpf_ktime_get_ns's clock (value, step per call, step per packet) and bpf_get_prandom_u32's state;
+  \`ext.txt\`: the testbench's model of external memory (a count, then "address data" per non-zero 8-byte word).
+  Maps: ${layout.maps.map((m) => `${m.name} (${m.type}, ${m.maxEntries} × ${m.valueSize} B at ${m.base}${m.external ? ', external memory' : ''})`).join(', ') || 'none'}.
 - \`xdp2hw_tb.v\`: reads \`packets.txt\` (a count, then per packet "length ifindex rx_queue" and its bytes in hex),
   writes \`results.txt\` ("P index action cycles redirect_ifindex via_map map key", "W address mask data" per map write,
   "E index length map errno" and "D kind bytes hex" per perf record, "T clock state" after each packet, "O bytes").
