@@ -47,9 +47,9 @@ describe('the LRU engine\'s rules', () => {
     expect(most).toBeGreaterThan(10); // batches that shrink the inactive list
   });
 
-  it('never takes more cycles than lruPopWorstCycles: the local free and pending lists hold target_free nodes at most', () => {
-    for (const [entries, cpus] of [[16, 2], [4, 2], [300, 1], [64, 8]]) {
-      const m = createMap(mapDef('l', 'lru_hash', 4, 4, entries), { possibleCpus: cpus }) as LruHashMap;
+  it('never takes more cycles than lruPopWorstCycles (common and per-CPU lists): the local free and pending lists hold target_free nodes at most', () => {
+    for (const [entries, cpus, flags] of [[16, 2, 0], [4, 2, 0], [300, 1, 0], [64, 8, 0], [16, 2, 2], [64, 4, 2]]) {
+      const m = createMap(mapDef('l', 'lru_hash', 4, 4, entries, { flags }), { possibleCpus: cpus }) as LruHashMap;
       const target = lruTargetFree(entries, cpus);
       let s = entries * 7919 + cpus;
       const rnd = (n: number) => {
