@@ -103,7 +103,7 @@ module xdp2hw_hashmap #(
                      L_FREE = 5'd15, L_SHRINK = 5'd16, L_FORCE = 5'd17, L_TAKE = 5'd18;
     // list types (simulator/maps/lru.ts ListType) and the kernel's nr_scans
     localparam [2:0] T_ACTIVE = 3'd0, T_INACTIVE = 3'd1, T_FREE = 3'd2, T_LFREE = 3'd3, T_LPEND = 3'd4;
-    localparam [7:0] NR_SCANS = 8'd128;
+    localparam [7:0] NR_SCANS = 8'd128, PCPU_SCANS = 8'd4;   // LOCAL_NR_SCANS, PERCPU_NR_SCANS (also PERCPU_FREE_TARGET)
     localparam integer LN = NODES + 1 + 5 * MAPS;      // LRU list nodes: none, a node per hash node, five heads a map
     localparam integer LW = $clog2(LN);
     localparam integer HN = 5 * MAPS;                  // list heads
@@ -152,6 +152,7 @@ module xdp2hw_hashmap #(
     reg [LW-1:0] hfirst [0:HN-1];     // a head's first node (the head itself: empty)
     reg [LW-1:0] hlast  [0:HN-1];     // a head's last node
     reg [7:0]    ltf   [0:MAPS-1];    // target_free of an LRU map; 0: not an LRU map
+    reg          lpc   [0:MAPS-1];    // an LRU map with per-CPU lists (BPF_F_NO_COMMON_LRU): CPU 0's
     reg [31:0]   cnta  [0:MAPS-1];
     reg [31:0]   cnti  [0:MAPS-1];
     reg [LW-1:0] lrot  [0:MAPS-1];    // the node the next inactive rotation starts from
@@ -170,6 +171,7 @@ module xdp2hw_hashmap #(
             $readmemh("lru_last.hex", hlast);
         end
         $readmemh("lru_tf.hex", ltf);
+        $readmemh("lru_pcpu.hex", lpc);
         $readmemh("lru_cnta.hex", cnta);
         $readmemh("lru_cnti.hex", cnti);
         $readmemh("lru_rot.hex", lrot);
@@ -326,6 +328,14 @@ module xdp2hw_hashmap #(
     wire          force_inactive = i_first != h_i;
     wire [LW-1:0] force_tail = force_inactive ? i_tail : a_tail;
     wire [LW-1:0] force_head = force_inactive ? h_i : h_a;
+    // per-CPU lists (BPF_F_NO_COMMON_LRU): no local lists; nr_scans 4, evictions into the free
+    // list, the node taken from it into the inactive list
+    reg           q_pcpu;
+    wire [7:0]    nr_scans = q_pcpu ? PCPU_SCANS : NR_SCANS;
+    wire [2:0]    t_evict = q_pcpu ? T_FREE : T_LFREE;
+    wire [2:0]    t_take = q_pcpu ? T_INACTIVE : T_LPEND;
+    wire [LW-1:0] take_first = q_pcpu ? f_first : lf_first;
+    wire [LW-1:0] take_head = q_pcpu ? h_f : h_lf;
     // the LRU update's outcome in its deciding cycle: a present key's node replaced (and freed), or
     // the update failed after taking its node (which goes back)
     wire          deciding = (state == S_FIRST || state == S_CMP) && decide;
@@ -339,7 +349,7 @@ module xdp2hw_hashmap #(
     /* verilator lint_off WIDTH */ // a chain node (NW bits) as a list node (LW bits)
     wire [LW-1:0] r_node = pop_back ? pop_node : deciding ? cur : lstep;
     /* verilator lint_on WIDTH */
-    wire [2:0]    r_type = pop_back ? T_LPEND : q_lm[2:0];
+    wire [2:0]    r_type = pop_back ? t_take : q_lm[2:0];
     wire          r_ref = q_lm[3];
     wire [LW-1:0] r_next = pop_back ? pop_next : q_ln;
     /* verilator lint_off WIDTH */ // a list type (3 bits) added to a head index or node
@@ -361,9 +371,9 @@ module xdp2hw_hashmap #(
             L_FLUSH, L_ROTA: begin mv_en = 1'b1; mv_t = r_ref ? T_ACTIVE : T_INACTIVE; end
             L_ROTI: mv_en = r_ref;
             L_FREE: begin mv_en = 1'b1; mv_t = T_LFREE; end
-            L_SHRINK: begin mv_en = 1'b1; mv_t = r_ref ? T_ACTIVE : T_LFREE; evict = !r_ref; end
-            L_FORCE: begin mv_en = 1'b1; mv_t = T_LFREE; evict = 1'b1; end
-            L_TAKE: begin mv_en = 1'b1; mv_t = T_LPEND; end
+            L_SHRINK: begin mv_en = 1'b1; mv_t = r_ref ? T_ACTIVE : t_evict; evict = !r_ref; end
+            L_FORCE: begin mv_en = 1'b1; mv_t = t_evict; evict = 1'b1; end
+            L_TAKE: begin mv_en = 1'b1; mv_t = t_take; end
             default: ;
         endcase
         // bpf_lru_push_free from the walk's decision: a deleted node, a replaced one, a failed update's
@@ -421,7 +431,7 @@ module xdp2hw_hashmap #(
             L_FREE: lrd = f_first;
             L_SHRINK: lrd = i_tail;
             L_FORCE: lrd = force_tail;
-            L_TAKE: lrd = lf_first;
+            L_TAKE: lrd = take_first;
             default: ;
         endcase
     end
@@ -517,7 +527,7 @@ module xdp2hw_hashmap #(
         end
         if (mv_en) lmt_we = 1'b1;
         else if (walk_end && q_op == 2'd1 && found && q_lru) begin lmt_we = 1'b1; lmt_wa = ln(cur_l); lmt_wd = {1'b1, q_lm[2:0]}; end
-        else if (!rst && state == S_ALLOC && replace) begin lmt_we = 1'b1; lmt_wa = ln(pop_node); lmt_wd = {1'b1, T_LPEND}; end
+        else if (!rst && state == S_ALLOC && replace) begin lmt_we = 1'b1; lmt_wa = ln(pop_node); lmt_wd = {1'b1, t_take}; end
         if (LRU == 0) begin
             lnx_we = 1'b0;
             lpv_we = 1'b0;
@@ -567,6 +577,7 @@ module xdp2hw_hashmap #(
                 S_IDLE: if (start) begin
                     q_op <= op; q_map <= map; q_lpm <= lpm;
                     q_lru <= LRU != 0 && ltf[map[MW-1:0]] != 8'd0;
+                    q_pcpu <= LRU != 0 && lpc[map[MW-1:0]];
                     best <= {NW{1'b0}};
                     best_len <= 32'd0; q_node_base <= node_base; q_bucket_base <= bucket_base[BW-1:0];
                     q_bits <= bits; q_key_bytes <= key_bytes; q_value_bytes <= value_bytes;
@@ -586,7 +597,7 @@ module xdp2hw_hashmap #(
                     beat <= beat + 16'd1;
                     if (beat + 16'd1 == key_beats) begin
                         // an LRU update with valid flags takes its node first
-                        state <= (q_lru && q_op == 2'd2 && q_flags <= 64'd2) ? L_DEC : S_HEAD;
+                        state <= (q_lru && q_op == 2'd2 && q_flags <= 64'd2) ? (q_pcpu ? L_ROT : L_DEC) : S_HEAD;
                         op_ev <= q_lru;
                         pop_ok <= 1'b0;
                     end
@@ -606,7 +617,7 @@ module xdp2hw_hashmap #(
                 L_ROTA: if (ph == 2'd1) begin
                     ph <= 2'd2;
                     li <= li + 8'd1;
-                    if (li + 8'd1 == NR_SCANS || lstep == lfirst) state <= L_ROTI0;
+                    if (li + 8'd1 == nr_scans || lstep == lfirst) state <= L_ROTI0;
                 end else if (a_tail == h_a) state <= L_ROTI0;
                 else begin lstep <= lrd; ph <= 2'd1; end
                 L_ROTI0: if (ph == 2'd1) begin
@@ -622,7 +633,7 @@ module xdp2hw_hashmap #(
                 end
                 L_ROTI: if (ph == 2'd1) begin   // r_prev: the node's prev before its move
                     ph <= r_ref ? 2'd2 : 2'd0;
-                    if (lcur == llast || li + 8'd1 == NR_SCANS) begin
+                    if (lcur == llast || li + 8'd1 == nr_scans) begin
                         lrot[fm] <= r_prev;   // after the move's own update of it
                         state <= L_FREE;
                     end else begin
@@ -631,7 +642,15 @@ module xdp2hw_hashmap #(
                     end
                 end else if (lcur == h_i) lcur <= i_tail;
                 else begin lstep <= lrd; ph <= 2'd1; end
-                L_FREE: if (ph == 2'd1) begin
+                L_FREE: if (q_pcpu) begin   // per-CPU lists: a free node to take, else a shrink into the free list
+                    if (f_first != h_f) state <= L_TAKE;
+                    else begin
+                        want <= PCPU_SCANS;
+                        ldone <= 8'd0;
+                        li <= 8'd0;
+                        state <= L_SHRINK;
+                    end
+                end else if (ph == 2'd1) begin
                     nfree <= nfree + 8'd1;
                     ph <= 2'd2;
                 end else if (nfree < ltf[fm] && f_first != h_f) begin lstep <= lrd; ph <= 2'd1; end
@@ -645,7 +664,7 @@ module xdp2hw_hashmap #(
                     ph <= 2'd2;
                     ldone <= ldone + {7'd0, evict};
                     li <= li + 8'd1;
-                    if ((evict && ldone + 8'd1 == want) || li + 8'd1 == NR_SCANS)
+                    if ((evict && ldone + 8'd1 == want) || li + 8'd1 == nr_scans)
                         state <= (ldone + {7'd0, evict} != 8'd0) ? L_TAKE : L_FORCE;
                 end else if (i_tail == h_i) state <= (ldone != 8'd0) ? L_TAKE : L_FORCE;
                 else begin lstep <= lrd; ph <= 2'd1; end
@@ -657,10 +676,10 @@ module xdp2hw_hashmap #(
                 L_TAKE: if (ph == 2'd1) begin
                     pop_ok <= 1'b1;
                     pop_node <= lstep;
-                    pop_next <= mv_h1;   // its next link once it is the local pending list's first
+                    pop_next <= mv_h1;   // its next link once it is the local pending (per-CPU: inactive) list's first
                     ph <= 2'd2;
                     state <= S_HEAD;
-                end else if (lf_first != h_lf) begin lstep <= lrd; ph <= 2'd1; end
+                end else if (take_first != take_head) begin lstep <= lrd; ph <= 2'd1; end
                 else begin
                     pop_ok <= 1'b0;
                     state <= S_HEAD;

@@ -131,6 +131,11 @@ export function hostPossibleCpus(): number {
 /** LOCAL_FREE_TARGET of the kernel: a common LRU's largest batch, and the nodes a rotation or shrink scans. */
 export const LRU_LOCAL_FREE_TARGET = 128;
 
+/** The nodes of one CPU's lists in an LRU map with per-CPU lists (the interpreter's KernelLru takes the same). */
+export function lruPerCpuNodes(nodes: number, possibleCpus: number): number {
+  return Math.ceil(nodes / possibleCpus);
+}
+
 /** The kernel's target_free of a common LRU map of `nodes` nodes on `possibleCpus` CPUs. */
 export function lruTargetFree(nodes: number, possibleCpus: number): number {
   return Math.min(Math.max(Math.floor(Math.floor(nodes / possibleCpus) / 2), 1), LRU_LOCAL_FREE_TARGET);
@@ -174,6 +179,8 @@ export interface LruImage {
   readonly counts: readonly number[];
   /** the node the next inactive rotation starts from; -1: the inactive list's head */
   readonly rotation: number;
+  /** nodes in no list appended to the free list at most (per-CPU lists: CPU 0's unborn nodes; default all) */
+  readonly unborn?: number;
 }
 
 /** List heads a map has in the LRU link memory (ListType order). */
@@ -209,8 +216,11 @@ export function hashTableImage(keys: readonly Uint8Array[], maxEntries: number, 
 
 /** Where one hash map sits in the hash unit (the emitter's layout). */
 export interface HashPlace {
-  /** an LRU hash map: its target_free (lruTargetFree) */
-  readonly lru?: { readonly targetFree: number };
+  /**
+   * an LRU hash map: its target_free (lruTargetFree); with per-CPU lists (BPF_F_NO_COMMON_LRU),
+   * CPU 0's share of its nodes (lruPerCpuNodes)
+   */
+  readonly lru?: { readonly targetFree: number; readonly perCpuNodes?: number };
   readonly node: number;
   readonly bucket: number;
   readonly bits: number;
@@ -255,6 +265,7 @@ export function hashUnitFiles(size: HashUnitSize, places: readonly (HashPlace | 
   const cnta = new Int32Array(maps);
   const cnti = new Int32Array(maps);
   const rot = new Int32Array(maps);
+  const pcpu = new Int32Array(maps);
   places.forEach((p, m) => {
     if (!p) return;
     const ks = keys[m] ?? [];
@@ -271,12 +282,16 @@ export function hashUnitFiles(size: HashUnitSize, places: readonly (HashPlace | 
     });
     free[m] = global(img.free);
     if (p.lru) {
-      const li = lru[m] ?? { lists: [[], [], [], [], []], refs: new Set<number>(), counts: [0, 0], rotation: -1 };
+      const li = lru[m] ?? { lists: [[], [], [], [], []], refs: new Set<number>(), counts: [0, 0], rotation: -1, unborn: p.lru.perCpuNodes };
       const head = (t: number) => size.nodes + 1 + LRU_HEADS * m + t;
       const seen = new Uint8Array(p.maxEntries);
       const lists = li.lists.map((l) => [...l]);
       for (const l of lists) for (const n of l) seen[n] = 1;
-      for (let n = 0; n < p.maxEntries; n++) if (!seen[n]) lists[2].push(n);
+      let room = li.unborn ?? p.maxEntries;
+      for (let n = 0; n < p.maxEntries && room > 0; n++) if (!seen[n]) {
+        lists[2].push(n);
+        room--;
+      }
       lists.forEach((l, t) => {
         const ids = [head(t), ...l.map((n) => p.node + n + 1), head(t)];
         for (let k = 1; k < ids.length; k++) {
@@ -287,6 +302,7 @@ export function hashUnitFiles(size: HashUnitSize, places: readonly (HashPlace | 
         for (const n of l) lmeta[p.node + n + 1] = t | (li.refs.has(n) ? 8 : 0);
       });
       tf[m] = p.lru.targetFree;
+      pcpu[m] = p.lru.perCpuNodes !== undefined ? 1 : 0;
       cnta[m] = li.counts[0];
       cnti[m] = li.counts[1];
       rot[m] = li.rotation < 0 ? head(1) : p.node + li.rotation + 1;
@@ -313,6 +329,7 @@ export function hashUnitFiles(size: HashUnitSize, places: readonly (HashPlace | 
     'lru_first.hex': hexLines(lnext.subarray(size.nodes + 1), lw),
     'lru_last.hex': hexLines(lprev.subarray(size.nodes + 1), lw),
     'lru_tf.hex': hexLines(tf, 2),
+    'lru_pcpu.hex': hexLines(pcpu, 1),
     'lru_cnta.hex': hexLines(cnta, 8),
     'lru_cnti.hex': hexLines(cnti, 8),
     'lru_rot.hex': hexLines(rot, lw),

@@ -80,9 +80,8 @@ export function compileTiming(p: RowProgram, core: CoreConfig, obj: LoadedObject
   });
   const walks = obj.maps.map((m): HashWalk | undefined => {
     const f = lookupFamily(m.type);
-    // an LRU hash with common lists walks in the hash unit; per-CPU lists (BPF_F_NO_COMMON_LRU = 2,
-    // lru_percpu_hash) are not in it
-    if (!l.hashWalk || (f !== 'hash' && f !== 'lpm' && !(m.type === 'lru_hash' && (m.flags & 2) === 0))) return undefined;
+    // an LRU hash (common or per-CPU lists) walks in the hash unit; lru_percpu_hash is not in it
+    if (!l.hashWalk || (f !== 'hash' && f !== 'lpm' && m.type !== 'lru_hash')) return undefined;
     if (f === undefined || f === 'array') return undefined;
     return { family: f, keySize: m.keySize, valueSize: m.valueSize, bits: f === 'lpm' ? 0 : hashBucketBits(m.maxEntries), buckets: new WeakMap() };
   });

@@ -4,7 +4,7 @@
 // and the per-CPU variant (BPF_F_NO_COMMON_LRU). The algorithm follows the kernel's description
 // and was checked against this machine's kernel (tests/maps); other CPUs' lists are never used.
 
-import { LRU_LOCAL_FREE_TARGET, LRU_LOOK_CYCLES, LRU_MOVE_CYCLES, lruTargetFree } from '../../isa/hashmap.js';
+import { LRU_LOCAL_FREE_TARGET, LRU_LOOK_CYCLES, LRU_MOVE_CYCLES, lruPerCpuNodes, lruTargetFree } from '../../isa/hashmap.js';
 
 export { hostPossibleCpus } from '../../isa/hashmap.js';
 
@@ -60,7 +60,7 @@ export class KernelLru {
    */
   private unborn: number;
   /**
-   * Cycles the RTL hash unit's LRU engine spent on the last popFree of a common LRU (isa/hashmap.ts:
+   * Cycles the RTL hash unit's LRU engine spent on the last popFree (isa/hashmap.ts:
    * a step that looks only at list heads 1, one that reads a node LRU_LOOK_CYCLES, one that moves
    * a node LRU_MOVE_CYCLES): counted here, where the decisions are made.
    */
@@ -72,7 +72,7 @@ export class KernelLru {
    */
   constructor(nodes: number, possibleCpus: number, private readonly evict: Evict, readonly perCpu = false) {
     this.nextInactiveRotation = this.lists[ListType.INACTIVE];
-    this.unborn = perCpu ? Math.ceil(nodes / possibleCpus) : nodes;
+    this.unborn = perCpu ? lruPerCpuNodes(nodes, possibleCpus) : nodes;
     this.nrScans = perCpu ? PERCPU_FREE_TARGET : LOCAL_FREE_TARGET;
     this.targetFree = lruTargetFree(nodes, possibleCpus);
   }
@@ -115,11 +115,14 @@ export class KernelLru {
   }
 
   private popFreePerCpu(): LruNode | undefined {
+    this.ticks = 1; // the engine's first state: the rotation's choice
     this.rotate();
     const free = this.lists[ListType.FREE];
     this.bear(1);
+    this.ticks++; // the free list empty?
     if (free.next === free) this.shrink(PERCPU_FREE_TARGET, free, ListType.FREE);
     const node = this.first(free);
+    this.ticks += node ? LRU_MOVE_CYCLES : 1; // the take: the node to the inactive list
     if (node) {
       node.ref = false;
       this.move(node, ListType.INACTIVE);

@@ -133,7 +133,7 @@ export class RtlSession implements EngineSession {
     const lists = img.lists.map((l) => l.map(number));
     const refs = new Set<number>();
     for (const l of img.lists) for (const node of l) if (node.ref) refs.add(number(node));
-    return { lists, refs, counts: img.counts, rotation: img.rotation ? number(img.rotation) : -1 };
+    return { lists, refs, counts: img.counts, rotation: img.rotation ? number(img.rotation) : -1, ...(map.lru.perCpu ? { unborn: img.unborn } : {}) };
   }
 
   /** The run-time files of the design: map banks and the hash unit's tables. */

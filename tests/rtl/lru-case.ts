@@ -14,7 +14,7 @@ import { ROOT } from '../helpers/paths.js';
 import type { ProgramCase } from './case.js';
 import { collidingKeys } from './hash-case.js';
 
-const OP = { lookup: 0, update: 1, delete: 2, tinyLookup: 3, tinyUpdate: 4, tinyDelete: 5 } as const;
+const OP = { lookup: 0, update: 1, delete: 2, tinyLookup: 3, tinyUpdate: 4, tinyDelete: 5, pcpuLookup: 6, pcpuUpdate: 7, pcpuDelete: 8 } as const;
 
 function keyBytes(a: number, b: number, c: number): Uint8Array {
   const k = new Uint8Array(12);
@@ -49,6 +49,7 @@ export function lruStressCase(packets?: number): ProgramCase {
     maps: {
       lru: { entries: [{ key: hex(chain[0]), value: hex(val(100)) }, { key: hex(others[0]), value: hex(val(101)) }, { key: hex(chain[1]), value: hex(val(102)) }] },
       tiny: { entries: [{ key: '09000000', value: '0900000000000000' }] },
+      pcpu: { entries: [{ key: '07000000', value: '0700000000000000' }] },
     },
   }, 'lru_stress fixture');
   const inputs: RunInput[] = [];
@@ -102,5 +103,29 @@ export function lruStressCase(packets?: number): ProgramCase {
   for (let i = 0; i < 4; i++) add(OP.tinyLookup, 0, keyBytes(100 + i, 0, 0));
   add(OP.tinyUpdate, 0, keyBytes(104, 0, 0), 3004);
   for (let i = 0; i < 5; i++) add(OP.tinyLookup, 0, keyBytes(100 + i, 0, 0)); // which one went
+  // the LRU map with per-CPU lists (8 entries: CPU 0's lists hold 4 nodes on a 2-CPU machine):
+  // filled past its nodes (a shrink of 4 into the free list), lookups keeping keys, the flag
+  // results, deletes and refills, every key referenced then one more (a forced eviction), a mix
+  for (let i = 0; i < 10; i++) {
+    add(OP.pcpuUpdate, 0, keyBytes(200 + i, 0, 0), 4000 + i);
+    if (i % 3 === 1) add(OP.pcpuLookup, 0, keyBytes(200 + i - 1, 0, 0));
+  }
+  for (let i = 0; i < 10; i++) add(OP.pcpuLookup, 0, keyBytes(200 + i, 0, 0));
+  add(OP.pcpuUpdate, 1, keyBytes(209, 0, 0), 4100); // NOEXIST on a present key: EEXIST
+  add(OP.pcpuUpdate, 2, keyBytes(299, 0, 0), 4101); // EXIST on a missing key: ENOENT
+  add(OP.pcpuUpdate, 0, keyBytes(209, 0, 0), 4102); // a present key: replaced
+  for (const i of [9, 8, 1]) add(OP.pcpuDelete, 0, keyBytes(200 + i, 0, 0));
+  for (let i = 0; i < 12; i++) add(OP.pcpuDelete, 0, keyBytes(200 + i, 0, 0)); // emptied
+  for (let i = 0; i < 4; i++) add(OP.pcpuUpdate, 0, keyBytes(300 + i, 0, 0), 4200 + i);
+  for (let i = 0; i < 4; i++) add(OP.pcpuLookup, 0, keyBytes(300 + i, 0, 0));
+  add(OP.pcpuUpdate, 0, keyBytes(304, 0, 0), 4204);
+  for (let i = 0; i < 5; i++) add(OP.pcpuLookup, 0, keyBytes(300 + i, 0, 0));
+  for (let i = 0; i < 40; i++) {
+    const r = rnd(10);
+    const k = keyBytes(300 + rnd(9), 0, 0);
+    if (r < 4) add(OP.pcpuLookup, 0, k);
+    else if (r < 8) add(OP.pcpuUpdate, rnd(10) < 8 ? 0 : rnd(4), k, 4300 + i);
+    else add(OP.pcpuDelete, 0, k);
+  }
   return { name: 'lru_stress', obj, program: obj.programs[0].name, fixture, inputs: inputs.slice(0, packets ?? inputs.length) };
 }

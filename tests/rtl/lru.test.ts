@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { emitVerilog, HDL_MODULES, SYNTH_TOP, writeDesign } from '../../compiler/emit/verilog/index.js';
 import { scheduleObject } from '../../compiler/schedule/index.js';
-import { hashUnitFiles, LRU_MOVE_CYCLES, lruPopWorstCycles, lruTargetFree, XDP2HW } from '../../isa/index.js';
+import { hashUnitFiles, hostPossibleCpus, LRU_MOVE_CYCLES, lruPerCpuNodes, lruPopWorstCycles, lruTargetFree, XDP2HW } from '../../isa/index.js';
 import { createMap } from '../../simulator/maps/factory.js';
 import type { LruHashMap } from '../../simulator/maps/hash.js';
 import { needs, toolMissing } from '../helpers/tools.js';
@@ -47,9 +47,9 @@ describe('the LRU engine\'s rules', () => {
     expect(most).toBeGreaterThan(10); // batches that shrink the inactive list
   });
 
-  it('never takes more cycles than lruPopWorstCycles: the local free and pending lists hold target_free nodes at most', () => {
-    for (const [entries, cpus] of [[16, 2], [4, 2], [300, 1], [64, 8]]) {
-      const m = createMap(mapDef('l', 'lru_hash', 4, 4, entries), { possibleCpus: cpus }) as LruHashMap;
+  it('never takes more cycles than lruPopWorstCycles (common and per-CPU lists): the local free and pending lists hold target_free nodes at most', () => {
+    for (const [entries, cpus, flags] of [[16, 2, 0], [4, 2, 0], [300, 1, 0], [64, 8, 0], [16, 2, 2], [64, 4, 2]]) {
+      const m = createMap(mapDef('l', 'lru_hash', 4, 4, entries, { flags }), { possibleCpus: cpus }) as LruHashMap;
       const target = lruTargetFree(entries, cpus);
       let s = entries * 7919 + cpus;
       const rnd = (n: number) => {
@@ -93,11 +93,22 @@ describe('the LRU engine\'s rules', () => {
     expect(parseInt(f['lru_rot.hex'].trim(), 16)).toBe(6); // the inactive head
   });
 
-  it('refuses an LRU map with per-CPU lists (BPF_F_NO_COMMON_LRU) with one line', () => {
+  it('holds CPU 0\'s lists of an LRU map with per-CPU lists (BPF_F_NO_COMMON_LRU): its share of the nodes, none local', () => {
     const c = lruStressCase(1);
-    const obj = { ...c.obj, maps: c.obj.maps.map((d) => (d.name === 'tiny' ? { ...d, flags: 2 } : d)) };
-    const p = scheduleObject(obj, c.program, { core: XDP2HW, lanes: 2, strategy: 'list', timeLimitMs: 200 }).program;
-    expect(() => emitVerilog(p, XDP2HW, obj)).toThrow(/map tiny is an LRU hash with per-CPU lists \(BPF_F_NO_COMMON_LRU\)/);
+    const p = scheduleObject(c.obj, c.program, { core: XDP2HW, lanes: 2, strategy: 'list', timeLimitMs: 200 }).program;
+    const d = emitVerilog(p, XDP2HW, c.obj);
+    const at = c.obj.maps.findIndex((m) => m.name === 'pcpu');
+    expect(d.layout.maps[at].hash?.lru).toEqual({ targetFree: lruTargetFree(8, hostPossibleCpus()), perCpuNodes: lruPerCpuNodes(8, hostPossibleCpus()) });
+    expect(d.files['lru_pcpu.hex'].trim().split('\n').map(Number)).toEqual(c.obj.maps.map((m) => (m.name === 'pcpu' ? 1 : 0)));
+    // the free list holds CPU 0's nodes only: 8 entries over 2 CPUs, 4
+    const size = { nodes: 8, buckets: 8, keyBits: 64, maps: 1 };
+    const place = { node: 0, bucket: 0, bits: 3, maxEntries: 8, keySize: 4, lru: { targetFree: 2, perCpuNodes: 4 } };
+    const f = hashUnitFiles(size, [place], [[]]);
+    const rows = (name: string) => f[name].trim().split('\n').map((x) => parseInt(x, 16));
+    const next = rows('lru_next.hex'), first = rows('lru_first.hex');
+    const free: number[] = [];
+    for (let n = first[2]; n !== 11; n = next[n]) free.push(n);
+    expect(free).toEqual([1, 2, 3, 4]);
   });
 });
 

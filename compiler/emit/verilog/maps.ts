@@ -4,7 +4,7 @@
 // (xdp2hw_hashmap.v, rules in isa/hashmap.ts). The $readmemh files of a map-memory image (eight
 // byte-wide banks, byte i in bank i mod 8). Other map types are refused.
 
-import { EXTERNAL_BASE, externalMaps, hashBucketBits, HASH_MIN_FIXED, hostPossibleCpus, lruTargetFree, offloadOf } from '../../../isa/index.js';
+import { EXTERNAL_BASE, externalMaps, hashBucketBits, HASH_MIN_FIXED, hostPossibleCpus, lruPerCpuNodes, lruTargetFree, offloadOf } from '../../../isa/index.js';
 import type { CoreConfig, HashPlace, HashUnitSize } from '../../../isa/index.js';
 import type { LoadedObject } from '../../loader/types.js';
 import { RtlRefusal } from './rom.js';
@@ -50,7 +50,7 @@ const ARRAYS = new Set(['array', 'percpu_array', 'devmap']);
 const HASHES = new Set(['hash', 'percpu_hash', 'lpm_trie', 'lru_hash']);
 /** perf_event_array: no memory (bpf_perf_event_output streams its records to the host); max_entries bounds the index */
 const PERF = 'perf_event_array';
-/** BPF_F_NO_COMMON_LRU: per-CPU LRU lists, which the hash unit does not have */
+/** BPF_F_NO_COMMON_LRU: per-CPU LRU lists (the hash unit holds CPU 0's) */
 const NO_COMMON_LRU = 2;
 
 /**
@@ -83,11 +83,9 @@ export function mapLayout(obj: LoadedObject, core?: CoreConfig, possibleCpus = h
       throw new RtlRefusal(`${obj.file}: map ${d.name} is a ${d.type} map, which core ${core!.name} does not offer (its offload.mapTypes)`);
     const isHash = HASHES.has(d.type);
     if (!ARRAYS.has(d.type) && !isHash && d.type !== PERF)
-      throw new RtlRefusal(`${obj.file}: map ${d.name} is a ${d.type} map; the RTL core has array, per-CPU array, devmap, perf_event_array, hash, per-CPU hash, LRU hash (common lists) and LPM trie maps`);
+      throw new RtlRefusal(`${obj.file}: map ${d.name} is a ${d.type} map; the RTL core has array, per-CPU array, devmap, perf_event_array, hash, per-CPU hash, LRU hash (common or per-CPU lists) and LPM trie maps`);
     if (d.type === PERF && d.maxEntries === 0)
       throw new RtlRefusal(`${obj.file}: map ${d.name}: a perf_event_array of max_entries 0 is sized by the host's CPUs when loaded; the RTL needs its max_entries`);
-    if (d.type === 'lru_hash' && (d.flags & NO_COMMON_LRU) !== 0)
-      throw new RtlRefusal(`${obj.file}: map ${d.name} is an LRU hash with per-CPU lists (BPF_F_NO_COMMON_LRU), which the RTL hash unit does not have`);
     const stride = d.type === PERF ? 0 : Math.ceil(d.valueSize / 8) * 8;
     let hash: HashPlace | undefined;
     if (isHash) {
@@ -102,7 +100,7 @@ export function mapLayout(obj: LoadedObject, core?: CoreConfig, possibleCpus = h
       if (d.type === 'lpm_trie' && d.keySize < 5) throw new RtlRefusal(`${obj.file}: map ${d.name}: an LPM trie key is a 4-byte prefix length and at least one address byte`);
       // an LPM trie is one chain (a lookup walks every entry)
       const bits = d.type === 'lpm_trie' ? 0 : hashBucketBits(d.maxEntries);
-      hash = { node, bucket, bits, maxEntries: d.maxEntries, keySize: d.keySize, ...(family === 'lru' ? { lru: { targetFree: lruTargetFree(d.maxEntries, possibleCpus) } } : {}) };
+      hash = { node, bucket, bits, maxEntries: d.maxEntries, keySize: d.keySize, ...(family === 'lru' ? { lru: { targetFree: lruTargetFree(d.maxEntries, possibleCpus), ...((d.flags & NO_COMMON_LRU) !== 0 ? { perCpuNodes: lruPerCpuNodes(d.maxEntries, possibleCpus) } : {}) } } : {}) };
       node += d.maxEntries;
       bucket += 2 ** bits;
       keyBytes = Math.max(keyBytes, Math.ceil(d.keySize / 8) * 8);
