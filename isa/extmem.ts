@@ -56,6 +56,11 @@ export function externalMaps(maps: readonly MapSpec[], core: CoreConfig): boolea
   return ext;
 }
 
+/** Cycles a row loading from external memory waits on `core` for these maps: 0 when none of them lives there. */
+export function externalWait(maps: readonly MapSpec[], core: CoreConfig): number {
+  return externalMaps(maps, core).some(Boolean) ? core.latency.externalLoad ?? 0 : 0;
+}
+
 // -- in the RTL (xdp2hw_top.v): external memory is map-value offsets from EXTERNAL_BASE on, read
 // through a port per lane and one for the helpers; the testbench models it (xdp2hw_tb.v, ext.txt)
 

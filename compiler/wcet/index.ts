@@ -5,7 +5,7 @@
 // worst case guarantees. Exact per path (the state of pending results is carried along the path,
 // memoised per row and state); a loop makes the bound infinite and is reported, never guessed.
 
-import { externalMaps, rowTiming } from '../../isa/index.js';
+import { externalWait, rowTiming } from '../../isa/index.js';
 import type { CoreConfig, MapSpec, RowProgram, RowTiming } from '../../isa/index.js';
 import { EXIT_ROW, rowOutcomes } from './outcomes.js';
 import type { Outcome } from './outcomes.js';
@@ -74,7 +74,7 @@ function prepare(rows: RowProgram, core: CoreConfig, mapTypes: readonly string[]
   const headers = new Map<number, number[]>();
   loops.forEach((l, i) => headers.set(l.to, [...(headers.get(l.to) ?? []), i]));
   return {
-    ctx: { core, mapTypes, maps, externalWait: maps && externalMaps(maps, core).some(Boolean) ? core.latency.externalLoad ?? 0 : 0 }, rows, timing: rows.rows.map((r) => rowTiming(r, core)),
+    ctx: { core, mapTypes, maps, externalWait: maps ? externalWait(maps, core) : 0 }, rows, timing: rows.rows.map((r) => rowTiming(r, core)),
     outcomes: rows.rows.map((r, i) => rowOutcomes(r, i)), backEdges, headers,
   };
 }

@@ -3,7 +3,7 @@
 // syllable calls a helper and which exit is caught at fetch (the rules: isa/timing.ts, which the
 // static worst case of compiler/wcet reads too). Data only; pipeline.ts runs them.
 
-import { arrayUpdateCycles, exitDrain, externalMaps, HELPER_MAP_UPDATE, isArrayMap, hashBucket, hashBucketBits, hashOpCycles, hashWalkSteps, helperDataCycles, lookupFamily, lpmWalkSteps, rowTiming, slowestLoad } from '../../isa/index.js';
+import { arrayUpdateCycles, exitDrain, externalMaps, externalWait, HELPER_MAP_UPDATE, isArrayMap, hashBucket, hashBucketBits, hashOpCycles, hashWalkSteps, helperDataCycles, lookupFamily, lpmWalkSteps, rowTiming, slowestLoad } from '../../isa/index.js';
 import type { CoreConfig, LoadRegion, PerfArgs, RowProgram, RowTiming } from '../../isa/index.js';
 import type { LoadedObject } from '../../compiler/loader/types.js';
 import { RegionKind } from '../machine/index.js';
@@ -72,7 +72,7 @@ export function compileTiming(p: RowProgram, core: CoreConfig, obj: LoadedObject
   // a load from external memory: the row waited for the data (externalWait), then as a map load
   loadLatency[EXTERNAL_REGION] = core.latency.load.map;
   const external = externalMaps(obj.maps, core);
-  const externalWait = external.some(Boolean) ? core.latency.externalLoad ?? 0 : 0;
+  const wait = externalWait(obj.maps, core);
   const l = core.latency;
   const helperIds = Int32Array.from(p.rows, (row) => {
     const s = row.find((x) => x?.insn.kind === 'call');
@@ -86,7 +86,7 @@ export function compileTiming(p: RowProgram, core: CoreConfig, obj: LoadedObject
     return { family: f, keySize: m.keySize, valueSize: m.valueSize, bits: f === 'lpm' ? 0 : hashBucketBits(m.maxEntries), buckets: new WeakMap() };
   });
   return {
-    rows, lanes: p.lanes, helperCall: l.helperCall, helperData: (id, r2, r4, stale, perf) => helperDataCycles(core, id, r2, r4, stale, perf), mapLookup, arrayUpdate, loadLatency, external, externalWait,
+    rows, lanes: p.lanes, helperCall: l.helperCall, helperData: (id, r2, r4, stale, perf) => helperDataCycles(core, id, r2, r4, stale, perf), mapLookup, arrayUpdate, loadLatency, external, externalWait: wait,
     takenBranch: l.takenBranch, exit: exitDrain(core, false), earlyExit: exitDrain(core, true), helperIds, walks, late: {}, core,
   };
 }
