@@ -264,15 +264,15 @@ export const XDP2HW: CoreConfig = {
   clearsStack: true, // design choice, as hXDP's paper: zeroed at packet start (zeroing stores can go)
   clearsRegisters: true, // as hXDP
   offload: {
-    helpers: [...HXDP.offload!.helpers, 5, 7, 23, 25, 54], // design target: hXDP's helper unit, ktime_get_ns (5) and get_prandom_u32 (7) (the machine's clock and generator), bpf_redirect (23), perf_event_output (25: records streamed to the host) and xdp_adjust_meta (54), which the RTL's helper units answer
+    helpers: [...HXDP.offload!.helpers, 5, 7, 12, 23, 25, 54], // design target: hXDP's helper unit, ktime_get_ns (5) and get_prandom_u32 (7) (the machine's clock and generator), tail_call (12: the ROM holds every program a prog array may name), bpf_redirect (23), perf_event_output (25: records streamed to the host) and xdp_adjust_meta (54), which the RTL's helper units answer
     kfuncs: [], // as hxdp
-    mapTypes: [...HXDP.offload!.mapTypes, 'lru_hash', 'lru_percpu_hash', 'lpm_trie', 'perf_event_array'], // design target: the lookup families of latency.mapLookup (docs/CORE.md)
+    mapTypes: [...HXDP.offload!.mapTypes, 'lru_hash', 'lru_percpu_hash', 'lpm_trie', 'perf_event_array', 'prog_array'], // design target: the lookup families of latency.mapLookup (docs/CORE.md); prog arrays for tail calls
     mapFlags: ONCHIP_MAP_FLAGS, // as hxdp
     mapMemoryBytes: 32 << 20, // design target: 32 MiB of UltraRAM (a Virtex UltraScale+ VU9P has 960 × 36 KiB)
     externalMemoryBytes: 2 ** 31, // design target: 2 GiB of a DDR4 channel for read-only tables (e.g. Katran's consistent-hash rings); map values are 32-bit offsets
     maxMaps: 64, // design choice: a 6-bit map index
     missingOps: [], // mul and div units above
-    tailCallDepth: 0, // the row schedule runs one program (compiler/schedule refuses tail calls)
+    tailCallDepth: 33, // the kernel's MAX_TAIL_CALL_CNT: the rows link every program a tail call may reach (compiler/schedule/link.ts), the RTL counts a packet's tail calls
   },
 };
 

@@ -13,6 +13,9 @@
 //   the lowest lane wins; when none takes, control falls to the next row;
 // - one exception to reading at row start (the fused-call extension of CoreConfig): a null test
 //   marked `fusedNullTest` reads r0 after the helper call in a lower lane of its row.
+// - a bpf_tail_call that succeeds is a taken control syllable whose target is the entry row of
+//   the program it switched to (RowProgram.programs); a row holding a tail call holds no other
+//   control syllable, and nothing that follows the call in program order shares its row.
 
 import type { Insn } from './insn.js';
 
@@ -69,6 +72,36 @@ export interface RowProgram {
   readonly entry: number;
   /** the original program's instruction count (the denominator of rows per instruction) */
   readonly originalInsns: number;
+  /**
+   * Programs linked into these rows (a program with tail calls: every program of its object a prog
+   * array may name), the entry program first: each one's name, its first row and its rows. Absent:
+   * the rows hold one program, and a tail call that succeeds has nowhere to go (the engines trap).
+   */
+  readonly programs?: readonly LinkedProgram[];
+}
+
+/** One program of linked rows (RowProgram.programs). */
+export interface LinkedProgram {
+  readonly name: string;
+  /** its first row (where a tail call into it continues) */
+  readonly entry: number;
+  /** its rows: [entry, entry + rows) */
+  readonly rows: number;
+  readonly originalInsns: number;
+}
+
+/** bpf_tail_call's helper id (linux/bpf.h) */
+export const HELPER_TAIL_CALL = 12;
+
+/** Whether an instruction is a call of bpf_tail_call. */
+export function isTailCall(insn: Insn): boolean {
+  return insn.kind === 'call' && insn.target === 'helper' && insn.id === HELPER_TAIL_CALL;
+}
+
+/** The linked program a row belongs to (the entry program when the rows hold one). */
+export function programOfRow(p: RowProgram, row: number): string {
+  for (const q of p.programs ?? []) if (row >= q.entry && row < q.entry + q.rows) return q.name;
+  return p.name;
 }
 
 /** Syllables in the program (nops not counted). */

@@ -2,7 +2,7 @@
 // anti, output, memory, control) with the latency in rows each demands, from isa's def-use, the
 // region analysis and one CoreConfig. Says what must stay ordered; choosing rows is the strategies'.
 
-import { hasExtension, helperName, resultLatency as coreResultLatency } from '../../isa/index.js';
+import { hasExtension, helperName, isTailCall, resultLatency as coreResultLatency } from '../../isa/index.js';
 import type { CoreConfig, Insn, MemAccess } from '../../isa/index.js';
 import type { IrInsn } from '../ir/types.js';
 import type { Region, RegionState } from './regions.js';
@@ -141,6 +141,12 @@ export function buildDeps(insns: readonly IrInsn[], states: ReadonlyMap<IrInsn, 
       // nothing after a jump or exit in its block; everything before it stays at or before its row
       if (isControl(b.ir.insn)) for (let i = 0; i < j; i++) add(i, j, 'control', 0);
     }
+    // a tail call may leave the program: everything before it at or before its row, everything
+    // after it in a later row (isa/rows.ts), so its row holds no other control syllable
+    if (isTailCall(b.ir.insn)) {
+      for (let i = 0; i < j; i++) add(i, j, 'control', 0);
+      for (let k = j + 1; k < nodes.length; k++) add(j, k, 'control', 1);
+    }
   }
   const succ: Edge[][] = nodes.map(() => []);
   const pred: Edge[][] = nodes.map(() => []);
@@ -171,8 +177,8 @@ function between(nodes: readonly DepNode[], i: number, j: number, r: number): bo
   return false;
 }
 
-/** A helper the row schedule cannot run: it switches programs or calls back into the program. */
+/** A helper the row schedule cannot run: it calls back into the program. */
 export function unschedulableHelper(id: number): string | undefined {
   const name = helperName(id);
-  return name === 'bpf_tail_call' || name === 'bpf_loop' || name === 'bpf_for_each_map_elem' ? name : undefined;
+  return name === 'bpf_loop' || name === 'bpf_for_each_map_elem' ? name : undefined;
 }

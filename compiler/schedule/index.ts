@@ -16,10 +16,13 @@ import { renameProgram } from './rename.js';
 import { superblockLayout } from './superblock.js';
 import { fuseMemoryAdds, memoryAddOf } from './fuse.js';
 import { withLanes } from './resources.js';
+import { scheduleLinked } from './link.js';
 import { entryFacts, liveIn, traceDeps, traces } from './trace.js';
 
 export const STRATEGIES = ['sequential', 'list', 'motion', 'superblock', 'optimal'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
+
+export { callsTailCall, linkRows, scheduleLinked, tailCallTargets } from './link.js';
 
 export function isStrategy(s: string): s is Strategy {
   return (STRATEGIES as readonly string[]).includes(s);
@@ -71,6 +74,8 @@ export interface ScheduleStats {
   /** per block (layout order): rows */
   readonly blockRows: readonly number[];
   readonly blockExact?: readonly boolean[];
+  /** tail calls: the programs linked into the rows (link.ts), the entry program first, with their rows */
+  readonly linked?: readonly { readonly name: string; readonly rows: number }[];
 }
 
 export interface ScheduleResult {
@@ -92,7 +97,7 @@ function checkSchedulable(ir: IrProgram, core: CoreConfig): void {
         if (i.kind === 'lddw' && i.pseudo === Pseudo.FUNC) throw new ScheduleError(where, 'lddw of a function address: the row schedule supports no callbacks');
         if (i.kind === 'call' && i.target === 'helper') {
           const bad = unschedulableHelper(i.id);
-          if (bad) throw new ScheduleError(where, `call to ${bad}: the row schedule supports no tail calls or callbacks`);
+          if (bad) throw new ScheduleError(where, `call to ${bad}: the row schedule supports no callbacks`);
         }
       }
 }
@@ -214,9 +219,21 @@ function syllable(x: IrInsn, start: ReadonlyMap<Label, number>, total: number): 
   return out;
 }
 
-/** One program of a loaded object, lifted and scheduled (no passes: the pipeline runs those first). */
+/**
+ * One program of a loaded object, lifted and scheduled (no passes: the pipeline runs those first);
+ * with tail calls, every program they may reach linked after it (link.ts).
+ */
 export function scheduleObject(obj: LoadedObject, program: string, opts: ScheduleOptions): ScheduleResult {
-  const p = obj.programs.find((x) => x.name === program);
-  if (!p) throw new ScheduleError(obj.file, `no program named ${program}`);
-  return scheduleProgram(lift(p), p.code.insns.length, opts);
+  const one = (name: string): ScheduleResult => {
+    const p = obj.programs.find((x) => x.name === name);
+    if (!p) throw new ScheduleError(obj.file, `no program named ${name}`);
+    // a traffic profile counts the entry program's instructions only
+    return scheduleProgram(lift(p), p.code.insns.length, name === program ? opts : { ...opts, profile: undefined });
+  };
+  return scheduleLinked(obj, program, one, tailTargetRefused);
+}
+
+/** A program a tail call may reach that the scheduler refuses: the refusal, naming it. */
+export function tailTargetRefused(program: string, e: Error): Error {
+  return e instanceof ScheduleError ? new ScheduleError(`program ${program} (a tail call may reach it): ${e.where}`, e.why) : e;
 }

@@ -4,6 +4,7 @@
 // Each run's cycles are `session.pipeline.cycles` (and `durationNs` at the core's clock).
 
 import type { LoadedObject } from '../../compiler/loader/types.js';
+import { offloadOf } from '../../isa/index.js';
 import type { CoreConfig, RowProgram } from '../../isa/index.js';
 import type { Engine, RunInput, RunOptions, RunResult } from '../engine.js';
 import { DEFAULT_BUDGET, RegionKind } from '../machine/index.js';
@@ -51,6 +52,8 @@ export class CoreSession extends MachineSession {
     ({ rows: this.rows, host: this.host, machine: this.machine, entry: this.entry, devmap: this.devmap } = o);
     const compiled = o.compiled;
     const m = this.machine;
+    // the core chains as many tail calls as its hardware counts (the kernel's 33 on xdp2hw)
+    m.tailCallLimit = offloadOf(opts.core).tailCallDepth;
     const host = this.host;
     const mem = m.mem;
     const timing = compileTiming(this.rows, opts.core, obj);

@@ -5,7 +5,6 @@
 import { ArrayMap, ProgArray } from '../maps/array.js';
 import { SPARSE_CAP_BYTES } from '../maps/sparse.js';
 import { OpaqueMap } from '../maps/factory.js';
-import { MAX_TAIL_CALLS } from '../machine/index.js';
 import type { Machine } from '../machine/index.js';
 import type { BpfMap } from '../maps/types.js';
 import { flagsArg, mapArg, memArg, ret, u32Arg } from './args.js';
@@ -75,9 +74,14 @@ export const tailCall: XdpHelper = (m, h, pc) => {
     return;
   }
   const target = a.map.program(u32Arg(m, 3));
-  if (target === undefined || m.tailCalls >= MAX_TAIL_CALLS) return;
+  if (target === undefined || m.tailCalls >= m.tailCallLimit) return;
+  const to = h.programs[target];
+  if (!to) {
+    m.fail('bad-call', `bpf_tail_call into program ${target} of the object, which this engine has not loaded`, pc);
+    return;
+  }
   m.tailCalls++;
-  m.switchTo(h.programs[target]);
+  m.switchTo(to);
 };
 
 const REDIRECT_MAP_TYPES = new Set(['devmap', 'devmap_hash', 'cpumap', 'xskmap']);

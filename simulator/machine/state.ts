@@ -73,6 +73,8 @@ export class Machine {
   count = 0;
   budget = DEFAULT_BUDGET;
   tailCalls = 0;
+  /** tail calls a run may chain: the kernel's MAX_TAIL_CALL_CNT, or a core's offload.tailCallDepth */
+  tailCallLimit = MAX_TAIL_CALLS;
   /** set by a helper (tail_call) that switched m.program */
   switched = false;
   depth = 0;

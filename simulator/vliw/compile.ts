@@ -4,9 +4,9 @@
 // another syllable of the row writes redirected to copies taken at row start. Checks the row
 // rules the executor relies on; does not run anything (loop.ts does).
 
-import { defuse } from '../../isa/index.js';
+import { defuse, isTailCall } from '../../isa/index.js';
 import type { Insn, Operand, RowProgram, Syllable } from '../../isa/index.js';
-import { lddwValue, semantics, TRAPPED } from '../machine/index.js';
+import { lddwValue, semantics, SWITCH, TRAPPED } from '../machine/index.js';
 import type { Handler, LddwValue, Machine } from '../machine/index.js';
 import type { ConstSlots } from './consts.js';
 
@@ -42,7 +42,12 @@ function rewritable(insn: Insn): { fields: ('dst' | 'src' | 'a')[]; operand: Ope
   }
 }
 
+const CONTROL = new Set(['jmp', 'jlen', 'ja', 'exit', 'exit-imm']);
+
 function checkRow(row: readonly (Syllable | undefined)[], r: number): Set<number> {
+  const tail = row.findIndex((s) => s !== undefined && isTailCall(s.insn));
+  const other = tail < 0 ? -1 : row.findIndex((s) => s !== undefined && CONTROL.has(s.insn.kind));
+  if (other >= 0) throw new RowRuleError(`row ${r}: lane ${tail} is a tail call and lane ${other} a ${row[other]!.insn.kind}: a tail call's row holds no other control syllable`);
   const writer = new Map<number, number>();
   row.forEach((s, lane) => {
     if (!s) return;
@@ -68,7 +73,11 @@ function checkRow(row: readonly (Syllable | undefined)[], r: number): Set<number
   return new Set(writer.keys());
 }
 
-export function compileRows(p: RowProgram, m: Machine, pool: ConstSlots, shadowBase: number): CompiledRow[] {
+/**
+ * `entryOf`: the entry row of each linked program by its index in the object (RowProgram.programs):
+ * where a tail call into it continues.
+ */
+export function compileRows(p: RowProgram, m: Machine, pool: ConstSlots, shadowBase: number, entryOf: ReadonlyMap<number, number> = new Map()): CompiledRow[] {
   return p.rows.map((row, r) => {
     const written = checkRow(row, r);
     const shadow = new Map<number, number>();
@@ -80,7 +89,7 @@ export function compileRows(p: RowProgram, m: Machine, pool: ConstSlots, shadowB
     };
     const handlers: Handler[] = [];
     row.forEach((s, lane) => {
-      if (s) handlers.push(handlerFor(m, s, pool, (reg) => slot(reg, lane), p));
+      if (s) handlers.push(handlerFor(m, s, pool, (reg) => slot(reg, lane), p, entryOf));
     });
     const copies = [...shadow].flat();
     const first = row.find((s) => s);
@@ -113,6 +122,25 @@ function memoryAddHandler(m: Machine, s: Syllable, pool: ConstSlots, slot: (reg:
   };
 }
 
+/**
+ * bpf_tail_call: the shared helper switches m.program (machine/semantics returns SWITCH); in rows
+ * that is a taken control syllable whose target is the new program's entry row (isa/rows.ts).
+ */
+function tailCallHandler(m: Machine, s: Syllable, pool: ConstSlots, slot: (reg: number) => number, p: RowProgram, entryOf: ReadonlyMap<number, number>): Handler {
+  const h = semantics(m, s.insn, { pc: s.source.pc ?? -1, next: FALL, target: -1, src: -1, value: [0, 0] });
+  const pc = s.source.pc ?? -1;
+  return () => {
+    const from = m.program;
+    const out = h();
+    if (out !== SWITCH) return out;
+    const row = entryOf.get(m.program.index);
+    if (row !== undefined) return row;
+    const to = m.program.name;
+    m.program = from;
+    return m.fail('bad-call', `bpf_tail_call into program ${to}, which is not linked into the rows of ${p.name}`, pc);
+  };
+}
+
 /** Shadow slots a program needs (the most any row copies). */
 export function shadowCount(p: RowProgram): number {
   let most = 0;
@@ -124,8 +152,9 @@ export function shadowCount(p: RowProgram): number {
   return most;
 }
 
-function handlerFor(m: Machine, s: Syllable, pool: ConstSlots, slot: (reg: number) => number, p: RowProgram): Handler {
+function handlerFor(m: Machine, s: Syllable, pool: ConstSlots, slot: (reg: number) => number, p: RowProgram, entryOf: ReadonlyMap<number, number>): Handler {
   if (s.memoryAdd) return memoryAddHandler(m, s, pool, slot);
+  if (isTailCall(s.insn)) return tailCallHandler(m, s, pool, slot, p, entryOf);
   const rw = rewritable(s.insn);
   const insn = { ...s.insn } as Record<string, unknown>;
   for (const f of rw.fields) insn[f] = slot(insn[f] as number);

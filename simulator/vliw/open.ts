@@ -34,13 +34,23 @@ export function openRows(obj: LoadedObject, program: string, fixture: MapFixture
   const machine = new Machine(host, pool.end + shadowCount(rows));
   pool.install(machine);
   host.attach(machine);
+  // linked programs (tail calls): each by its index in the object, continuing at its entry row
+  const entryOf = new Map<number, number>();
+  for (const q of rows.programs ?? []) {
+    const i = obj.programs.findIndex((x) => x.name === q.name);
+    if (i < 0) throw new RunInputError(`${obj.file}: the rows link program ${q.name}, which the object does not have`);
+    entryOf.set(i, q.entry);
+  }
+  if (!entryOf.has(index)) entryOf.set(index, rows.entry);
   let compiled: CompiledRow[];
   try {
-    compiled = compileRows(rows, machine, pool, pool.end);
+    compiled = compileRows(rows, machine, pool, pool.end, entryOf);
   } catch (e) {
     throw e instanceof RowRuleError ? new RunInputError(`${obj.file}: ${program}: ${e.message}`) : e;
   }
-  const entry: MachineProgram = { name: program, index, size: compiled.length, slots: compiled.map((c) => c.pc) };
+  const slots = compiled.map((c) => c.pc);
+  for (const i of entryOf.keys()) host.programs[i] = { name: obj.programs[i].name, index: i, size: compiled.length, slots };
+  const entry: MachineProgram = { name: program, index, size: compiled.length, slots };
   host.programs[index] = entry;
   return { rows, host, machine, compiled, entry, devmap };
 }
