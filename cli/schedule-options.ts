@@ -3,7 +3,7 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { compileObject, PipelineError } from '../compiler/pipeline.js';
-import { scheduleObject, scheduleProgram, ScheduleError, STRATEGIES } from '../compiler/schedule/index.js';
+import { scheduleLinked, scheduleObject, scheduleProgram, ScheduleError, STRATEGIES, tailTargetRefused } from '../compiler/schedule/index.js';
 import type { ScheduleOptions, ScheduleResult, Strategy } from '../compiler/schedule/index.js';
 import type { LoadedObject } from '../compiler/loader/types.js';
 import { checkCoreConfig, CORE_PRESETS, CoreConfigError } from '../isa/index.js';
@@ -57,8 +57,11 @@ export function scheduleWith(obj: LoadedObject, program: string, given: Schedule
   // superblock: the profile of the program's traffic beside the object (cli/profile.ts)
   const opts = given.strategy === 'superblock' && !given.profile ? { ...given, profile: trafficProfileBeside(obj, program) } : given;
   if (!passes) return scheduleObject(obj, program, opts);
-  const c = compileObject(obj, { program, core: opts.core });
-  return scheduleProgram(c.ir, c.insns.original, opts);
+  // with tail calls, every program they may reach compiled the same way and linked after it
+  return scheduleLinked(obj, program, (name) => {
+    const c = compileObject(obj, { program: name, core: opts.core });
+    return scheduleProgram(c.ir, c.insns.original, name === program ? opts : { ...opts, profile: undefined });
+  }, tailTargetRefused);
 }
 
 /** Schedules one program; a refusal is one line naming the file and instruction. */

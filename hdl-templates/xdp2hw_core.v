@@ -83,6 +83,10 @@ module xdp2hw_core #(
     output wire [5*64-1:0]        call_args,   // r1..r5, r1 lowest
     input  wire [63:0]            call_r0,     // the result, in the cycle call_done is high
     input  wire                   call_done,   // the unit answers: in the call's own cycle (latency 0) or later
+    input  wire                   call_jump,   // with call_done: a tail call that succeeded (call_r0 is not a result: no register is written)
+    /* verilator lint_off UNUSEDSIGNAL */ // the ROM's row field is 16 bits; a smaller ROM uses the low PCW
+    input  wire [15:0]            call_target, // ... continue at this row (its program's entry), a taken branch
+    /* verilator lint_on UNUSEDSIGNAL */
     // trace signals, named as `simulate --vcd` names them
     output wire [15:0]            pc,
     output wire                   issue_valid,
@@ -118,6 +122,7 @@ module xdp2hw_core #(
     reg [CW-1:0]  wait_cnt;    // cycles fetch is held after a taken branch (counted once the helper answered)
     reg           call_wait;   // a helper call issued and the unit has not answered: fetch held
     reg [3:0]     call_dst;    // where its result goes
+    reg           call_keep;   // ... nowhere: a tail call writes no register
     reg [CW-1:0]  drain_cnt;
     reg           first_row;
     reg           fz_pend;     // a fused null test waits for its call's answer: the row's successor is open
@@ -295,7 +300,8 @@ module xdp2hw_core #(
             assign l_early[l] = early;
             assign l_write[l] = valid && writes;
             assign l_fused[l] = valid && fused;
-            assign l_keep[l] = spec && !in_region;   // a faulting non-faulting load: the register stays
+            // a faulting non-faulting load, or a tail call (bpf_tail_call, helper 12): the register stays
+            assign l_keep[l] = (spec && !in_region) || (valid && cls == C_CALL && imm[31:0] == 32'd12);
             assign l_dst[l*4 +: 4] = dst;
             assign l_res[l*64 +: 64] = (cls == C_LDX) ? ldv : (is_madd) ? madd : (cls == C_ATOMIC) ? old : (cls == C_CALL) ? call_r0 : (cls == C_EXITIMM) ? imm : y;
             assign l_lat[l*CW +: CW] = (cls == C_LDX || cls == C_ATOMIC || is_madd) ? ldlat_a : (cls == C_CALL) ? {{(CW - 1){1'b0}}, 1'b1} : mul ? MUL_LAT[CW-1:0]
@@ -388,6 +394,7 @@ module xdp2hw_core #(
             wait_cnt <= {CW{1'b0}};
             call_wait <= 1'b0;
             call_dst <= 4'd0;
+            call_keep <= 1'b0;
             drain_cnt <= {CW{1'b0}};
             first_row <= 1'b0;
             fz_pend <= 1'b0;
@@ -424,7 +431,7 @@ module xdp2hw_core #(
                     if (call_wait) begin
                         if (call_done) begin
                             call_wait <= 1'b0;
-                            rf[call_dst] <= call_r0;
+                            if (!call_keep) rf[call_dst] <= call_r0;
                             cnt_same[call_dst] <= {CW{1'b0}};
                             cnt_any[call_dst] <= {CW{1'b0}};
                             // a fused null test: the call's row is still at pc, its test reads call_r0
@@ -432,6 +439,12 @@ module xdp2hw_core #(
                                 fz_pend <= 1'b0;
                                 wait_cnt <= (fz_take || fz_hi_found) ? TAKEN_BRANCH[CW-1:0] : {CW{1'b0}};
                                 pcr <= fz_take ? fz_target[PCW-1:0] : fz_hi_found ? fz_hi_target : pcr + 1'b1;
+                            end
+                            // a tail call that succeeded: its row holds no other control syllable
+                            // (isa/rows.ts), so fetch goes to the entry row as after a taken branch
+                            if (call_jump) begin
+                                wait_cnt <= TAKEN_BRANCH[CW-1:0];
+                                pcr <= call_target[PCW-1:0];
                             end
                         end
                     end else if (wait_cnt != {CW{1'b0}}) wait_cnt <= wait_cnt - 1'b1;
@@ -456,6 +469,7 @@ module xdp2hw_core #(
                                 pkind[l_dst[j*4 +: 4]] <= K_HELPER;
                             end
                         if (call_found && !call_done) call_wait <= 1'b1;
+                        call_keep <= call_found && call_id == 32'd12;
                         if (win_found && win_exit) begin
                             cycles <= cyc + 32'd1 + (win_early ? EARLY_DRAIN : EXIT_DRAIN);
                             if ((win_early ? EARLY_DRAIN : EXIT_DRAIN) == 0) state <= S_DONE;
@@ -468,6 +482,10 @@ module xdp2hw_core #(
                             fz_pend <= 1'b1;
                             fz_hi_found <= hi_found;
                             fz_hi_target <= hi_target[PCW-1:0];
+                        end else if (call_now && call_jump) begin
+                            // a tail call answered in its own cycle
+                            wait_cnt <= TAKEN_BRANCH[CW-1:0];
+                            pcr <= call_target[PCW-1:0];
                         end else begin
                             wait_cnt <= (win_found) ? TAKEN_BRANCH[CW-1:0] : {CW{1'b0}};
                             pcr <= win_found ? win_target[PCW-1:0] : pcr + 1'b1;
@@ -524,7 +542,8 @@ module xdp2hw_core #(
     assign issue_valid = issue;
     assign lane_valid = l_valid;
     assign stall = running && !issue;
-    assign flush = (issue && win_found && !win_exit) || (fz_pend && call_done && (fz_take || fz_hi_found));
+    assign flush = (issue && win_found && !win_exit) || (fz_pend && call_done && (fz_take || fz_hi_found))
+                 || (call_done && call_jump && (call_wait || issue));
     assign exit_valid = done;
     assign exit_action = action[2:0];
     assign early_exit = issue && win_found && win_exit && win_early;

@@ -22,7 +22,7 @@ module xdp2hw_top #(
     parameter [MAPS*32-1:0] MAP_BASE = 0,      // per map: byte offset of value 0 in map memory
     parameter [MAPS*32-1:0] MAP_MAX = 0,       // per map: max_entries (0: not an array; lookups fail)
     parameter [MAPS*32-1:0] MAP_STRIDE = 8,    // per map: bytes between values (value size rounded to 8)
-    parameter [MAPS*32-1:0] MAP_KIND = 0,      // per map: 0 array, 1 hash, 2 LPM trie (the hash unit's), 3 devmap, 4 perf_event_array
+    parameter [MAPS*32-1:0] MAP_KIND = 0,      // per map: 0 array, 1 hash, 2 LPM trie (the hash unit's), 3 devmap, 4 perf_event_array, 5 prog array
     parameter [MAPS*32-1:0] MAP_NODE = 0,      // per map: a hash map's first node in the hash unit
     parameter [MAPS*32-1:0] MAP_BUCKET = 0,    // per map: a hash map's first bucket
     parameter [MAPS*32-1:0] MAP_BITS = 0,      // per map: log2 of a hash map's buckets
@@ -62,6 +62,7 @@ module xdp2hw_top #(
     parameter integer MAP_SYNC = 0,            // 1: the map memory reads at the falling edge (block RAM; xdp2hw_bytemem SYNC_READ)
     parameter [31:0]  EXT_BASE = 32'd0,        // map-value offset where external memory starts (0: none; isa/extmem.ts's maps there)
     parameter integer EXT_WAIT = 0,            // latency.externalLoad: a row loading from external memory waits this long before it issues
+    parameter integer TAIL_MAX = 33,           // offload.tailCallDepth: tail calls a packet may chain (the kernel's MAX_TAIL_CALL_CNT)
     parameter integer PAW = $clog2(PKT_BYTES), // packet address width (derived)
     parameter integer SAW = $clog2(STACK_BYTES), // stack address width (derived)
     parameter integer MAW = (MAP_BYTES > 8) ? $clog2(MAP_BYTES) : 3 // map address width (derived)
@@ -126,6 +127,8 @@ module xdp2hw_top #(
     wire [5*64-1:0]     call_args;
     wire [63:0]         call_r0;
     wire                call_done;
+    wire                call_jump;     // with call_done: a tail call that succeeded, continue at call_target
+    wire [15:0]         call_target;
     wire                core_busy;
     // the packet helpers (xdp2hw_helpers): frame offsets, results, the data engine's ports
     wire [31:0]         meta_off, data_off, end_off;
@@ -176,7 +179,7 @@ module xdp2hw_top #(
         .clk(clk), .rst(rst), .start(core_start), .pkt_len(end_off - data_off), .pkt_lo(meta_off), .pkt_hi(end_off), .busy(core_busy), .done(done), .action(action),
         .cycles(cycles), .mem_rd(mem_rd), .mem_wr(mem_wr), .mem_addr(mem_addr), .mem_mask(mem_mask),
         .mem_wdata(mem_wdata), .mem_rdata(mem_rdata), .mem_full(mem_full), .mem_ext(mem_ext), .call_valid(call_valid), .call_id(call_id),
-        .call_args(call_args), .call_r0(call_r0), .call_done(call_done),
+        .call_args(call_args), .call_r0(call_r0), .call_done(call_done), .call_jump(call_jump), .call_target(call_target),
         /* verilator lint_off PINCONNECTEMPTY */ // trace outputs: read by the testbench's VCD, not by the top
         .pc(), .issue_valid(), .lane_valid(), .stall(), .stall_cause(), .flush(), .exit_valid(), .exit_action(),
         .early_exit(), .pkt_start(), .fwd_regs()
@@ -334,7 +337,10 @@ module xdp2hw_top #(
     wire [63:0] dev_ptr;
     wire        au_copy;
     wire [63:0] au_ptr;
-    wire [63:0] help_ptr = au_copy ? au_ptr : pu_rd_busy ? pu_rd_ptr : (hu_rd_ptr != 64'd0) ? hu_rd_ptr : (call_id == 32'd51) ? dev_ptr : key_ptr;
+    // bpf_tail_call reads its prog array's slot r3
+    wire [63:0] tc_ptr;
+    wire [63:0] help_ptr = au_copy ? au_ptr : pu_rd_busy ? pu_rd_ptr : (hu_rd_ptr != 64'd0) ? hu_rd_ptr : (call_id == 32'd51) ? dev_ptr
+                         : (call_id == 32'd12) ? tc_ptr : key_ptr;
     wire [31:0] help_idx = help_ptr[31:0] - OFF_BASE;
     /* verilator lint_on UNUSEDSIGNAL */
     assign stk_raddr[NLD*SAW +: SAW] = help_idx[SAW-1:0];
@@ -493,11 +499,36 @@ module xdp2hw_top #(
             32'd1: fx_r0_now = (is_map && (key_ptr[63:32] == TAG_STK || key_ptr[63:32] == TAG_MAPV) && key < m_max) ? {TAG_MAPV, value_at} : 64'd0; // bpf_map_lookup_elem
             32'd3: fx_r0_now = (is_map && m_kind == 32'd0) ? 64'hffffffffffffffea : 64'd0; // bpf_map_delete_elem on an array: -EINVAL
             32'd8: fx_r0_now = 64'd0;                                    // bpf_get_smp_processor_id: CPU 0
+            32'd12: fx_r0_now = tc_ok ? {48'd1, help_rdata[15:0] - 16'd1} : 64'd0; // bpf_tail_call: jump flag and entry row (to the core, not r0)
             32'd23: fx_r0_now = (r2 == 64'd0) ? 64'd4 : 64'd0;          // bpf_redirect: XDP_REDIRECT, any flag XDP_ABORTED
             32'd51: fx_r0_now = dev_bad ? 64'd0 : dev_redirect ? 64'd4 : {62'd0, r3[1:0]}; // bpf_redirect_map
             default: fx_r0_now = 64'd0;                                  // the emitter refuses every other helper
         endcase
     end
+    // bpf_tail_call (12) through the prog array r2 names (kind 5), slot r3's low word: the slot
+    // holds its program's entry row + 1 (0: empty; the host fills it: the rows link every program a
+    // prog array may name). It succeeds when the slot is below max_entries and filled and the packet
+    // has made fewer than TAIL_MAX tail calls; then the core continues at the entry row, a taken
+    // branch (r0 and r1-r5 stay as they are: the call writes no register). Answered in helperCall.
+    reg  [31:0] tc_base, tc_max, tc_stride;
+    reg         tc_prog;
+    integer ti;
+    always @(*) begin
+        tc_base = 32'd0; tc_max = 32'd0; tc_stride = 32'd0; tc_prog = 1'b0;
+        for (ti = 0; ti < MAPS; ti = ti + 1)
+            if (r2[63:40] == TAG_MAP_HI && r2[39:32] == ti[7:0] && MAP_KIND[ti*32 +: 32] == 32'd5) begin
+                tc_base = MAP_BASE[ti*32 +: 32];
+                tc_max = MAP_MAX[ti*32 +: 32];
+                tc_stride = MAP_STRIDE[ti*32 +: 32];
+                tc_prog = 1'b1;
+            end
+    end
+    assign tc_ptr = {TAG_MAPV, OFF_BASE + tc_base + r3[31:0] * tc_stride};
+    reg  [5:0]  tc_count;   // tail calls this packet has made
+    wire        tc_ok = tc_prog && r3[31:0] < tc_max && help_rdata[31:0] != 32'd0 && {26'd0, tc_count} < TAIL_MAX;
+    always @(posedge clk)
+        if (rst || (start && ready)) tc_count <= 6'd0;
+        else if (call_valid && call_unit == U_FIXED && call_id == 32'd12 && tc_ok) tc_count <= tc_count + 6'd1;
     localparam integer FCW = 16;
     wire [FCW-1:0] fx_lat = HELPER_CALL[FCW-1:0] + ((is_map && m_kind == 32'd0) ? MAP_LOOKUP[FCW-1:0] : {FCW{1'b0}});
     reg  [FCW-1:0] fx_cnt;
@@ -667,6 +698,11 @@ module xdp2hw_top #(
     // -- the answer of the unit the call went to
     assign call_done = (unit_now == U_FIXED) ? fx_done : (unit_now == U_HASH) ? hu_done : (unit_now == U_PKT) ? pu_done : au_done;
     assign call_r0 = (unit_now == U_FIXED) ? fx_r0_out : (unit_now == U_HASH) ? hu_r0 : (unit_now == U_PKT) ? pu_r0 : au_r0;
+    // a tail call's answer is its jump (fx_r0's bit 16 and row), which the core takes instead of r0
+    reg tc_q;
+    always @(posedge clk) if (call_valid) tc_q <= call_id == 32'd12;
+    assign call_jump = (unit_now == U_FIXED) && (call_valid ? call_id == 32'd12 : tc_q) && fx_r0_out[16];
+    assign call_target = fx_r0_out[15:0];
 
     // a redirect through a map: its index and key (the testbench reports them by name)
     /* verilator lint_off UNUSEDSIGNAL */ // read by the testbench by hierarchical name

@@ -110,3 +110,12 @@ export function syllableCount(p: RowProgram): number {
   for (const row of p.rows) for (const s of row) if (s) n++;
   return n;
 }
+
+/**
+ * What the RTL's prog array holds in a slot naming `program` (xdp2hw_top.v): its entry row + 1
+ * (0 is an empty slot); undefined when the rows do not link it.
+ */
+export function tailSlotWord(p: RowProgram, program: string): number | undefined {
+  const q = (p.programs ?? [{ name: p.name, entry: p.entry }]).find((x) => x.name === program);
+  return q === undefined ? undefined : q.entry + 1;
+}

@@ -48,6 +48,7 @@ export function insnFindings(program: Program, core: CoreConfig, at: Locate): Fi
       if (!caps.kfuncs.includes(name)) out.push({ kind: 'kfunc', ...at(i), what: `kfunc ${name}: a kernel function, which ${cores} cannot call`, fix: `remove the call (compute its result in eBPF), or keep this program in the kernel` });
     } else if (insn.kind === 'call' && insn.id === TAIL_CALL) {
       if (caps.tailCallDepth === 0) out.push({ kind: 'tail-call', ...at(i), what: `bpf_tail_call: ${cores} chains no tail calls (depth 0; the kernel allows 33)`, fix: 'merge the called programs into this one (a switch on the index), or keep the dispatcher in the kernel' });
+      else if (caps.tailCallDepth < 33) out.push({ kind: 'tail-call', ...at(i), what: `bpf_tail_call: ${cores} chains at most ${caps.tailCallDepth} tail calls a packet, the kernel 33 (a longer chain falls through where the kernel's would go on)`, fix: 'a core with offload.tailCallDepth 33, or a chain no longer than the core\'s' });
     } else if (insn.kind === 'call') {
       const name = helperName(insn.id);
       if (CALLBACK_HELPERS.has(name)) out.push({ kind: 'callback', ...at(i), what: `${name}: a helper that calls back into the program, which ${cores} cannot run`, fix: 'write the loop out (#pragma unroll with a constant trip count)' });

@@ -10,8 +10,9 @@
 // model after each packet: the keys the hardware holds are the keys the model holds.
 
 import type { LoadedObject } from '../../compiler/loader/types.js';
-import { EXTERNAL_BASE, EXTERNAL_MODEL_WORDS, externalFile, HELPER_ENV, helperEnvFile, hashUnitFiles } from '../../isa/index.js';
+import { EXTERNAL_BASE, EXTERNAL_MODEL_WORDS, externalFile, HELPER_ENV, helperEnvFile, hashUnitFiles, tailSlotWord } from '../../isa/index.js';
 import type { CoreConfig, LruImage, RowProgram } from '../../isa/index.js';
+import { ProgArray } from '../maps/array.js';
 import { LruHashMap } from '../maps/hash.js';
 import type { LruNode } from '../maps/lru.js';
 import { keyString } from '../maps/types.js';
@@ -96,6 +97,19 @@ export class RtlSession implements EngineSession {
     this.design.layout.maps.forEach((m, i) => {
       const map = this.maps.maps[i];
       if (m.stride === 0 || m.external) return; // a perf_event_array: no memory; a map in external memory: runFiles
+      if (map instanceof ProgArray) {
+        // each filled slot: its program's entry row + 1 in the linked rows (tail calls)
+        const dv = new DataView(this.image.buffer);
+        for (let k = 0; k < m.maxEntries; k++) {
+          const i = map.program(k);
+          if (i === undefined) continue;
+          const name = this.obj.programs[i]?.name ?? String(i);
+          const word = tailSlotWord(this.rows, name);
+          if (word === undefined) throw new RunInputError(`${this.obj.file}: prog array ${m.name} slot ${k} names program ${name}, which the rows of ${this.rows.name} do not link (a tail call reaches programs of its own type)`);
+          dv.setUint32(m.base + k * m.stride, word, true);
+        }
+        return;
+      }
       if (m.hash) {
         const entries = map.entries();
         this.nodeKeys[i] = entries.map(([k]) => k.slice());

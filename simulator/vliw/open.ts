@@ -49,7 +49,8 @@ export function openRows(obj: LoadedObject, program: string, fixture: MapFixture
     throw e instanceof RowRuleError ? new RunInputError(`${obj.file}: ${program}: ${e.message}`) : e;
   }
   const slots = compiled.map((c) => c.pc);
-  for (const i of entryOf.keys()) host.programs[i] = { name: obj.programs[i].name, index: i, size: compiled.length, slots };
+  // every program of the object is known by name; one the rows do not link traps when a tail call reaches it (vliw/compile.ts)
+  obj.programs.forEach((q, i) => (host.programs[i] = { name: q.name, index: i, size: entryOf.has(i) ? compiled.length : 0, slots: entryOf.has(i) ? slots : [] }));
   const entry: MachineProgram = { name: program, index, size: compiled.length, slots };
   host.programs[index] = entry;
   return { rows, host, machine, compiled, entry, devmap };

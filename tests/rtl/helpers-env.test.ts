@@ -2,8 +2,8 @@
 // bpf_get_smp_processor_id in xdp2hw_top.v's fixed unit) against the TypeScript core, packet by
 // packet and cycle by cycle, on a test program built here (tests/rtl/c/rtl_env.c): each packet calls
 // them 0-3 times as its first byte says, over batches (the clock and the generator's state carried
-// from one simulator process to the next) and both simulators; and bpf_tail_call's refusal
-// (tests/rtl/c/rtl_tail.c).
+// from one simulator process to the next) and both simulators; and bpf_tail_call's linking
+// (tests/rtl/c/rtl_tail.c: now linked with the program it may call).
 
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -60,8 +60,11 @@ describe.skipIf(TOOLS)('RTL ktime_get_ns, get_prandom_u32, get_smp_processor_id'
       expect(v.getBigUint64(32, true)).not.toBe(0n);
     });
 
-  it('refuses bpf_tail_call with one line naming it (the ROM holds one program: no prog array can name another)', () => {
+  it('links the program a prog array may name after a program that calls bpf_tail_call (tests/rtl/tail.test.ts runs them)', () => {
     const obj = buildC('rtl_tail');
-    expect(() => scheduleObject(obj, 'rtl_tail', { core: XDP2HW, lanes: 2, strategy: 'list', timeLimitMs: 200 })).toThrow(/^pc \d+: call to bpf_tail_call: the row schedule supports no tail calls/);
+    const p = scheduleObject(obj, 'rtl_tail', { core: XDP2HW, lanes: 2, strategy: 'list', timeLimitMs: 200 }).program;
+    expect(p.programs?.map((q) => q.name)).toEqual(['rtl_tail', 'rtl_tail_next']);
+    expect(p.programs?.[1].entry).toBe(p.programs![0].rows);
+    expect(p.rows.length).toBe(p.programs!.reduce((s, q) => s + q.rows, 0));
   });
 });

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EXTERNAL_BASE, EXTERNAL_MODEL_WORDS, externalFile, HELPER_ENV, helperEnvFile, hashUnitFiles } from '../../../isa/index.js';
+import { EXTERNAL_BASE, EXTERNAL_MODEL_WORDS, externalFile, HELPER_ENV, helperEnvFile, hashUnitFiles, offloadOf } from '../../../isa/index.js';
 import type { CoreConfig, RowProgram } from '../../../isa/index.js';
 import type { LoadedObject } from '../../loader/types.js';
 import { hasLru, MAP_BRAM_BYTES, mapBankFiles, mapLayout } from './maps.js';
@@ -89,7 +89,7 @@ function params(p: RowProgram, core: CoreConfig, layout: MapLayout, packetBytes:
     ['P_MAP_BASE', pack(layout.maps.map((m) => m.base)), `value 0 of each map: ${layout.maps.map((m) => m.name).join(', ') || 'none'}`],
     ['P_MAP_MAX', pack(layout.maps.map((m) => m.maxEntries)), 'max_entries of each map'],
     ['P_MAP_STRIDE', pack(layout.maps.map((m) => m.stride)), 'bytes between values of each map'],
-    ['P_MAP_KIND', pack(layout.maps.map((m) => (m.hash ? (m.type === 'lpm_trie' ? 2 : 1) : m.type === 'devmap' ? 3 : m.type === 'perf_event_array' ? 4 : 0))), 'each map: 0 array, 1 hash, 2 LPM trie (the hash unit), 3 devmap, 4 perf_event_array'],
+    ['P_MAP_KIND', pack(layout.maps.map((m) => (m.hash ? (m.type === 'lpm_trie' ? 2 : 1) : m.type === 'devmap' ? 3 : m.type === 'perf_event_array' ? 4 : m.type === 'prog_array' ? 5 : 0))), 'each map: 0 array, 1 hash, 2 LPM trie (the hash unit), 3 devmap, 4 perf_event_array, 5 prog array'],
     ['P_MAP_NODE', pack(layout.maps.map((m) => m.hash?.node ?? 0)), "each hash map's first node"],
     ['P_MAP_BUCKET', pack(layout.maps.map((m) => m.hash?.bucket ?? 0)), "each hash map's first bucket"],
     ['P_MAP_BITS', pack(layout.maps.map((m) => m.hash?.bits ?? 0)), "log2 of each hash map's buckets"],
@@ -128,6 +128,7 @@ function params(p: RowProgram, core: CoreConfig, layout: MapLayout, packetBytes:
     ['P_MAP_ONE_WRITE', core.mapStorePorts === 1 ? 1 : 0, `the map memory's write ports: ${core.mapStorePorts === 1 ? 'one (mapStorePorts 1: a row holds one map store)' : 'one per storing lane and the hash unit\'s'}`],
     ['P_EXT_BASE', layout.externalBytes > 0 ? EXTERNAL_BASE : 0, 'map-value offset where external memory starts (0: no map there)'],
     ['P_EXT_WAIT', layout.externalBytes > 0 ? l.externalLoad ?? 0 : 0, 'latency.externalLoad: cycles a row loading from external memory waits before it issues'],
+    ['P_TAIL_MAX', offloadOf(core).tailCallDepth, 'offload.tailCallDepth: tail calls a packet may chain'],
     ['P_EXT_WORDS', EXTERNAL_MODEL_WORDS, "8-byte words of external memory the testbench's model holds (the others read as zeros)"],
     ['P_MAP_SYNC', layout.bytes >= MAP_BRAM_BYTES ? 1 : 0, `the map memory reads at the falling edge (block RAM) from ${MAP_BRAM_BYTES} bytes on, else asynchronously (LUTRAM)`],
   ];
@@ -211,7 +212,7 @@ module ${SYNTH_TOP} (clk, rst, host_we, host_addr, host_wdata, host_rdata, start
         .MAP_KEYB(P_MAP_KEYB), .MAP_VALB(P_MAP_VALB), .HASH_MAPS(P_HASH_MAPS), .HASH_LRU(P_HASH_LRU), .ARRAY_UPDATE(P_ARRAY_UPDATE), .HASH_NODES(P_HASH_NODES),
         .HASH_BUCKETS(P_HASH_BUCKETS), .HASH_KW(P_HASH_KW), .MAP_LOOKUP_HASH(P_MAP_LOOKUP_HASH), .MAP_LOOKUP_LPM(P_MAP_LOOKUP_LPM),
         .LOAD_LANES(P_LOAD_LANES), .STORE_LANES(P_STORE_LANES), .MAP_ONE_WRITE(P_MAP_ONE_WRITE), .MAP_SYNC(P_MAP_SYNC),
-        .EXT_BASE(P_EXT_BASE), .EXT_WAIT(P_EXT_WAIT)
+        .EXT_BASE(P_EXT_BASE), .EXT_WAIT(P_EXT_WAIT), .TAIL_MAX(P_TAIL_MAX)
     ) top (
         .clk(clk), .rst(rst), .host_we(host_we), .host_addr(host_addr), .host_wdata(host_wdata), .host_rdata(host_rdata),
         .start(start), .pkt_len(pkt_len), .ingress_ifindex(ingress_ifindex), .rx_queue_index(rx_queue_index),

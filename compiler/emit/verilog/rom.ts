@@ -30,7 +30,7 @@ const JMP_CODE: Record<string, number> = { jeq: 1, jgt: 2, jge: 3, jset: 4, jne:
 const BITS_CODE: Record<number, number> = { 8: 0, 16: 1, 32: 2, 64: 3 };
 /** Helpers the RTL helper unit answers, by id (update and delete: on hash maps, the hash unit's). */
 export const RTL_HELPERS: Readonly<Record<number, string>> = {
-  1: 'bpf_map_lookup_elem', 2: 'bpf_map_update_elem', 3: 'bpf_map_delete_elem', 5: 'bpf_ktime_get_ns', 7: 'bpf_get_prandom_u32', 8: 'bpf_get_smp_processor_id', 23: 'bpf_redirect', 25: 'bpf_perf_event_output',
+  1: 'bpf_map_lookup_elem', 2: 'bpf_map_update_elem', 3: 'bpf_map_delete_elem', 5: 'bpf_ktime_get_ns', 7: 'bpf_get_prandom_u32', 8: 'bpf_get_smp_processor_id', 12: 'bpf_tail_call', 23: 'bpf_redirect', 25: 'bpf_perf_event_output',
   28: 'bpf_csum_diff', 44: 'bpf_xdp_adjust_head', 51: 'bpf_redirect_map', 54: 'bpf_xdp_adjust_meta', 65: 'bpf_xdp_adjust_tail',
 };
 

@@ -1,4 +1,4 @@
-// RTL test: a tail call through a prog array (the RTL refuses it: its ROM holds one program).
+// RTL test: a tail call through a prog array (the rows link rtl_tail_next after rtl_tail).
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 

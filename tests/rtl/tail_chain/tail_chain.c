@@ -3,8 +3,8 @@
  * program in slot p[14] of `jumps`; the fixture fills slots 0-4 and leaves 5-7 empty, so a packet
  * naming an empty slot or one past max_entries falls through (XDP_PASS). Slot 0 (tc_tx) swaps the
  * MACs and sends the packet back; slot 1 (tc_relay) marks p[15] and tail-calls slot 2 (tc_end),
- * which marks p[16]; slot 3 (tc_loop) tail-calls itself until the kernel's limit of 33 tail calls
- * stops it (p[17] counts its runs: 33 from the dispatcher's one); slot 4 (tc_pop) moves the
+ * which marks p[16]; slot 3 (tc_loop) tail-calls itself until the kernel's limit of 33 tail calls a
+ * packet stops it (p[17] counts its runs: 33, the dispatcher's call and 32 of its own); slot 4 (tc_pop) moves the
  * packet's start by 14 bytes (bpf_xdp_adjust_head) before tail-calling slot 2. `counts` counts
  * each program's runs.
  * Build: clang -O2 -g -target bpf -mcpu=v1 -I/usr/include/$(clang -print-multiarch) -c tail_chain.c */
