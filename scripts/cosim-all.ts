@@ -1,7 +1,7 @@
 // The co-simulation matrix: every program the RTL core runs × lanes × simulator, each on its
 // traffic.pcap (+ maps.json, run.json), the TypeScript core beside the RTL, packet by packet.
 // hash_stress is the hash unit's stress case (tests/rtl/hash-case.ts), lru_stress its LRU engine's
-// (tests/rtl/lru-case.ts). Prints one line per cell and exits 1 on any mismatch. Heavy (a Verilator build per cell): run
+// (tests/rtl/lru-case.ts), tail_chain the tail calls' (tests/rtl/tail-case.ts). Prints one line per cell and exits 1 on any mismatch. Heavy (a Verilator build per cell): run
 // under nice, one at a time.
 //   npx tsx scripts/cosim-all.ts [--sim icarus,verilator] [--lanes 1,2,4] [--packets N] [--programs a,b]
 //     [--core xdp2hw|hxdp|FILE.json] [--strategy list|motion|...] [--help]
@@ -23,13 +23,14 @@ import { ROOT } from '../tests/helpers/paths.js';
 import { cosimCase, programCase, RTL_PROGRAMS } from '../tests/rtl/case.js';
 import { hashStressCase } from '../tests/rtl/hash-case.js';
 import { lruStressCase } from '../tests/rtl/lru-case.js';
+import { tailCase } from '../tests/rtl/tail-case.js';
 
 const USAGE = `usage: npx tsx scripts/cosim-all.ts [options]
-  Co-simulates programs of programs/ (and hash_stress, lru_stress) on the TypeScript core and the RTL, packet by packet.
+  Co-simulates programs of programs/ (and hash_stress, lru_stress, tail_chain) on the TypeScript core and the RTL, packet by packet.
   --sim LIST       simulators, comma-separated: icarus, verilator (default icarus,verilator)
   --lanes LIST     lane counts, comma-separated (default 1,2,4)
   --packets N      packets of each traffic.pcap (default 120)
-  --programs LIST  programs, comma-separated (default: every program the RTL runs, hash_stress and lru_stress)
+  --programs LIST  programs, comma-separated (default: every program the RTL runs, hash_stress, lru_stress and tail_chain)
   --core NAME      core preset (${Object.keys(CORE_PRESETS).join(', ')}) or a JSON core file (default xdp2hw)
   --strategy NAME  the rows' scheduler: ${STRATEGIES.join(', ')} (default list)
   --help           this text
@@ -52,7 +53,7 @@ function options(): { sim: string; lanes: string; packets: string; programs?: st
 
 const parsed = options();
 const SIMS: readonly string[] = ['icarus', 'verilator'];
-const UNIT_CASES: readonly string[] = ['hash_stress', 'lru_stress'];
+const UNIT_CASES: readonly string[] = ['hash_stress', 'lru_stress', 'tail_chain'];
 let core: CoreConfig | undefined;
 function problem(v: Exclude<typeof parsed, string>): string | undefined {
   try {
@@ -82,9 +83,10 @@ const values = parsed;
 async function main(): Promise<number> {
   const strategy = values.strategy as Strategy;
   let bad = 0;
-  for (const name of values.programs ? values.programs.split(',') : [...RTL_PROGRAMS, 'hash_stress', 'lru_stress']) {
-    // hash_stress, lru_stress: the hash unit's own cases (tests/rtl/hash-case.ts, lru-case.ts), all of their packets
-    const c = name === 'hash_stress' ? hashStressCase() : name === 'lru_stress' ? lruStressCase() : programCase(name, Number(values.packets));
+  for (const name of values.programs ? values.programs.split(',') : [...RTL_PROGRAMS, ...UNIT_CASES]) {
+    // hash_stress, lru_stress: the hash unit's own cases (tests/rtl/hash-case.ts, lru-case.ts); tail_chain the
+    // tail calls' (tail-case.ts): all of their packets
+    const c = name === 'hash_stress' ? hashStressCase() : name === 'lru_stress' ? lruStressCase() : name === 'tail_chain' ? tailCase() : programCase(name, Number(values.packets));
     for (const lanes of values.lanes.split(',').map(Number))
       for (const sim of values.sim.split(',') as RtlSimulator[]) {
         const t0 = Date.now();
