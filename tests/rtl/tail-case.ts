@@ -1,9 +1,10 @@
 // The tail-call case of every engine and of the RTL: tests/rtl/tail_chain/tail_chain.o (six XDP
 // programs: a dispatcher and five it may tail-call through the prog array `jumps`), its fixture
-// (slots 0-4 filled, 5-7 empty) and traffic naming every slot, an empty one, one past max_entries,
+// (maps.json beside it: slots 0-4 filled, 5-7 empty) and traffic naming every slot, an empty one, one past max_entries,
 // the chain of two tail calls, the self-call stopped at the limit of 33 and the call after
 // bpf_xdp_adjust_head, each in a few frame sizes.
 
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadFile } from '../../compiler/loader/index.js';
 import type { RunInput } from '../../simulator/engine.js';
@@ -23,21 +24,10 @@ function packet(slot: number, len: number, seed: number): RunInput {
 }
 
 export function tailCase(): ProgramCase {
-  const obj = loadFile(join(ROOT, 'tests', 'rtl', 'tail_chain', 'tail_chain.o'));
-  const fixture = parseFixture({
-    maps: {
-      jumps: {
-        entries: [
-          { key: '00000000', program: 'tc_tx' },
-          { key: '01000000', program: 'tc_relay' },
-          { key: '02000000', program: 'tc_end' },
-          { key: '03000000', program: 'tc_loop' },
-          { key: '04000000', program: 'tc_pop' },
-        ],
-      },
-      counts: { entries: [{ key: '07000000', value: '0900000000000000' }] },
-    },
-  }, 'tail_chain fixture');
+  const dir = join(ROOT, 'tests', 'rtl', 'tail_chain');
+  const obj = loadFile(join(dir, 'tail_chain.o'));
+  const path = join(dir, 'maps.json');
+  const fixture = parseFixture(JSON.parse(readFileSync(path, 'utf8')), path);
   const inputs: RunInput[] = [];
   let seed = 0;
   for (const len of [64, 60, 128, 33])
