@@ -9,6 +9,8 @@ import type { Wcet, WcetPath, WcetResult } from '../compiler/wcet/index.js';
 
 const f = (v: number, d = 2) => (Number.isInteger(v) ? String(v) : v.toFixed(d));
 const round = (v: number) => Math.round(v * 1000) / 1000;
+/** A path count: exact while it is, else three digits and the power of ten (tail-call cycles make astronomic counts). */
+const count = (v: number) => (Number.isSafeInteger(v) ? String(v) : v.toExponential(2));
 
 /** The `wcet` JSON block: the contract's {cycles, path, mppsGuaranteed} and the rest beside. */
 export function wcetJson(w: WcetResult | undefined, runs?: WcetVsRuns): Record<string, unknown> | null {
@@ -18,6 +20,7 @@ export function wcetJson(w: WcetResult | undefined, runs?: WcetVsRuns): Record<s
   return {
     cycles: x.cycles, path: x.path, mppsGuaranteed: round(x.mppsGuaranteed), best: x.best, paths: x.paths,
     loops: x.loops.map((l) => ({ fromRow: l.from, toRow: l.to, backEdges: l.backEdges, counter: l.counter })),
+    ...(x.tailCallLimit !== undefined ? { tailCallLimit: x.tailCallLimit, tailCalls: x.tailCalls } : {}),
     ...(x.perPath ? { perPath: x.perPath.map((p) => ({ cycles: p.cycles, rows: p.rows, action: p.action, packetClass: p.packetClass })) } : {}),
     clockMHz: x.clockMHz, coreMpps: round(x.coreMpps), lineRateGbps: x.lineRateGbps, lineMpps: round(x.lineMpps),
     ...(runs ? { simulated: simulatedJson(runs) } : {}),
@@ -41,17 +44,37 @@ export function checkJson(r: CheckReport, runs?: WcetVsRuns): Record<string, unk
 
 function pathLines(label: string, p: WcetPath, clockMHz: number): string[] {
   const out = [`${label} ${p.cycles} cycles (${f((p.cycles * 1000) / clockMHz)} ns), ${p.rows.length} rows: ${p.packetClass}`];
-  for (const d of p.decisions) {
+  const lines = p.decisions.map((d) => {
     const where = [`row ${d.row} lane ${d.lane}`, ...(d.index !== undefined ? [`insn ${d.index}`] : []), ...(d.line ? [d.line] : [])].join(', ');
-    out.push(`    ${d.taken ? 'taken    ' : 'not taken'} ${d.insn}  (${where})`);
+    const tail = d.insn.startsWith('call 12') ? (d.taken ? ` (tail call → ${d.tailTo})` : ' (tail call fails)') : '';
+    return `    ${d.taken ? 'taken    ' : 'not taken'} ${d.insn}${tail}  (${where})`;
+  });
+  return [...out, ...foldRounds(lines)];
+}
+
+/** A round of decision lines repeated (a tail-call cycle) printed once, then how often it repeats. */
+function foldRounds(lines: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < lines.length;) {
+    let best = { p: 1, k: 1 };
+    for (let p = 1; p <= 16 && i + 2 * p <= lines.length; p++) {
+      if (!lines.slice(i, i + p).some((l) => l.includes('(tail call → '))) continue;
+      let k = 1;
+      while (i + (k + 1) * p <= lines.length && lines.slice(i + k * p, i + (k + 1) * p).every((l, j) => l === lines[i + j])) k++;
+      if (k > 1 && p * k > best.p * best.k) best = { p, k };
+    }
+    out.push(...lines.slice(i, i + best.p));
+    if (best.k > 1) out.push(`    (the ${best.p === 1 ? 'line' : `${best.p} lines`} above ${best.k} times in all)`);
+    i += best.p * best.k;
   }
   return out;
 }
 
 export function wcetLines(w: Wcet): string[] {
   return [
-    `worst case ${w.cycles} cycles over ${w.paths} paths: ${f(w.mppsGuaranteed)} Mpps guaranteed (core ${f(w.coreMpps)} Mpps at ${w.clockMHz} MHz; line ${w.lineRateGbps} Gb/s of minimum frames ${f(w.lineMpps)} Mpps)`,
+    `worst case ${w.cycles} cycles over ${count(w.paths)} paths: ${f(w.mppsGuaranteed)} Mpps guaranteed (core ${f(w.coreMpps)} Mpps at ${w.clockMHz} MHz; line ${w.lineRateGbps} Gb/s of minimum frames ${f(w.lineMpps)} Mpps)`,
     ...w.loops.map((l) => `  loop rows ${l.to}-${l.from}: counted on r${l.counter}, jumps back at most ${l.backEdges} times per entry`),
+    ...(w.tailCallLimit !== undefined ? [`  tail calls: at most ${w.tailCallLimit} a packet (the core's offload.tailCallDepth), to any linked program; ${w.tailCalls} on the worst path`] : []),
     ...pathLines('  worst path', w.path, w.clockMHz),
     ...pathLines('  best path ', w.best, w.clockMHz),
     ...(w.perPath ? [`  every path (${w.perPath.length}), longest first:`, ...w.perPath.map((p) => `    ${String(p.cycles).padStart(5)} cycles: ${p.packetClass}`)] : []),

@@ -4,10 +4,14 @@
 // the branch decisions and packet class of each, how many paths there are, and the packet rate the
 // worst case guarantees. Exact per path (the state of pending results is carried along the path,
 // memoised per row and state); a loop makes the bound infinite and is reported, never guessed.
+// Tail calls (linked rows, RowProgram.programs): a tail call's row may switch to any linked program
+// or fall through; the successful tail calls made so far are carried in the search's state, and
+// none succeeds once the core's limit (offload.tailCallDepth, the kernel's 33) is reached, as the
+// core counts them: a program that tail-calls itself is walked round to the limit, exactly.
 
-import { externalWait, rowTiming } from '../../isa/index.js';
+import { externalWait, offloadOf, rowTiming } from '../../isa/index.js';
 import type { CoreConfig, MapSpec, RowProgram, RowTiming } from '../../isa/index.js';
-import { EXIT_ROW, rowOutcomes } from './outcomes.js';
+import { EXIT_ROW, programOutcomes } from './outcomes.js';
 import type { Outcome } from './outcomes.js';
 import { exitCycles, rowCycles, shift, startState, stateKey, stepRow } from './step.js';
 import type { StepContext, TimingState } from './step.js';
@@ -44,6 +48,10 @@ export interface Wcet {
   readonly paths: number;
   /** loops bounded by the analysis, each with the most times its latch jumps back per entry */
   readonly loops: readonly LoopBound[];
+  /** the most tail calls a run may chain (the core's offload.tailCallDepth); present when the rows link programs */
+  readonly tailCallLimit?: number;
+  /** successful tail calls on the worst path */
+  readonly tailCalls?: number;
   /** every path with its cycles, longest first, when there are at most PER_PATH_LIMIT */
   readonly perPath?: readonly WcetPath[];
   readonly clockMHz: number;
@@ -67,7 +75,17 @@ interface Analysis {
   readonly backEdges: ReadonlyMap<string, { readonly loop: number; readonly max: number }>;
   /** loops by header row (entering it other than by its back edge starts the count again) */
   readonly headers: ReadonlyMap<number, readonly number[]>;
+  /** successful tail calls a run may make (the core's tail-call depth) */
+  readonly tailLimit: number;
 }
+
+/** Where a walk stands besides its row and timing: each bounded loop's count, and the tail calls made. */
+interface Counts {
+  readonly loops: readonly number[];
+  readonly tails: number;
+}
+
+const countsKey = (c: Counts): string => `${c.loops.join(',')}/${c.tails}`;
 
 function prepare(rows: RowProgram, core: CoreConfig, mapTypes: readonly string[], loops: readonly LoopBound[] = [], maps?: readonly MapSpec[]): Analysis {
   const backEdges = new Map(loops.map((l, i) => [`${l.from}>${l.to}`, { loop: i, max: l.backEdges }]));
@@ -75,14 +93,30 @@ function prepare(rows: RowProgram, core: CoreConfig, mapTypes: readonly string[]
   loops.forEach((l, i) => headers.set(l.to, [...(headers.get(l.to) ?? []), i]));
   return {
     ctx: { core, mapTypes, maps, externalWait: maps ? externalWait(maps, core) : 0 }, rows, timing: rows.rows.map((r) => rowTiming(r, core)),
-    outcomes: rows.rows.map((r, i) => rowOutcomes(r, i)), backEdges, headers,
+    outcomes: programOutcomes(rows), backEdges, headers, tailLimit: offloadOf(core).tailCallDepth,
   };
 }
 
+/**
+ * The counts after outcome o of row r; undefined when it cannot happen: a bounded loop would go
+ * round once too often, or a tail call would succeed past the core's limit (there it fails).
+ */
+function counted(a: Analysis, r: number, o: Outcome, counts: Counts): Counts | undefined {
+  const n = o.next;
+  let tails = counts.tails;
+  if (o.tailCall !== undefined) {
+    if (tails >= a.tailLimit) return undefined;
+    tails++;
+  }
+  const loops = countLoops(a, r, n, counts.loops, o.tailCall !== undefined);
+  if (!loops) return undefined;
+  return loops === counts.loops && tails === counts.tails ? counts : { loops, tails };
+}
+
 /** The loop counts after going from row r to row n; undefined when a bounded loop would go round once too often. */
-function counted(a: Analysis, r: number, n: number, counts: readonly number[]): readonly number[] | undefined {
+function countLoops(a: Analysis, r: number, n: number, counts: readonly number[], tail: boolean): readonly number[] | undefined {
   if (counts.length === 0) return counts;
-  const back = a.backEdges.get(`${r}>${n}`);
+  const back = tail ? undefined : a.backEdges.get(`${r}>${n}`);
   if (back) {
     if (counts[back.loop] >= back.max) return undefined;
     const c = [...counts];
@@ -104,8 +138,8 @@ interface Best {
 }
 
 /** Longest (sign 1) or shortest (sign -1) cycles from row r's fetch in state s to the verdict, memoised. */
-function extreme(a: Analysis, r: number, s: TimingState, counts: readonly number[], sign: 1 | -1, memo: Map<string, Best>): number {
-  const key = `${r}/${stateKey(s)}/${counts.join(',')}`;
+function extreme(a: Analysis, r: number, s: TimingState, counts: Counts, sign: 1 | -1, memo: Map<string, Best>): number {
+  const key = `${r}/${stateKey(s)}/${countsKey(counts)}`;
   const hit = memo.get(key);
   if (hit) return hit.cycles;
   const tm = a.timing[r];
@@ -114,18 +148,18 @@ function extreme(a: Analysis, r: number, s: TimingState, counts: readonly number
   a.outcomes[r].forEach((o, i) => {
     let c: number;
     let next: TimingState | undefined;
-    let nextCounts: readonly number[] = counts;
+    let nextCounts: Counts = counts;
     if (o.next === EXIT_ROW) c = exitCycles(a.ctx, step, tm.early[o.handler] === 1);
     else if (o.next >= a.rows.rows.length) return; // falls off the end: the core traps there, no verdict
     else {
-      const nc = counted(a, r, o.next, counts);
-      if (!nc) return; // a bounded loop at its last round
+      const nc = counted(a, r, o, counts);
+      if (!nc) return; // a bounded loop at its last round, or a tail call past the limit
       const d = rowCycles(a.ctx, step, o.taken);
       next = shift(step.committed, d);
       c = d + extreme(a, o.next, next, nc, sign, memo);
       nextCounts = nc;
     }
-    if (best === undefined || sign * c > sign * best.cycles) best = { cycles: c, choice: i, nextKey: next ? `${o.next}/${stateKey(next)}/${nextCounts.join(',')}` : '' };
+    if (best === undefined || sign * c > sign * best.cycles) best = { cycles: c, choice: i, nextKey: next ? `${o.next}/${stateKey(next)}/${countsKey(nextCounts)}` : '' };
   });
   const b = best ?? { cycles: sign > 0 ? 0 : Infinity, choice: -1, nextKey: '' };
   memo.set(key, b);
@@ -133,11 +167,11 @@ function extreme(a: Analysis, r: number, s: TimingState, counts: readonly number
 }
 
 /** Replays the memoised choices from the entry: the rows and outcomes of the extreme path. */
-function replay(a: Analysis, memo: Map<string, Best>, counts: readonly number[]): { rows: number[]; outcomes: Outcome[] } {
+function replay(a: Analysis, memo: Map<string, Best>, counts: Counts): { rows: number[]; outcomes: Outcome[] } {
   const rows: number[] = [];
   const outcomes: Outcome[] = [];
   let r = a.rows.entry;
-  let key = `${r}/${stateKey(startState())}/${counts.join(',')}`;
+  let key = `${r}/${stateKey(startState())}/${countsKey(counts)}`;
   for (;;) {
     const b = memo.get(key);
     if (!b || b.choice < 0) break;
@@ -152,17 +186,17 @@ function replay(a: Analysis, memo: Map<string, Best>, counts: readonly number[])
 }
 
 /** Entry-to-exit paths over rows (memoised per row and loop counts). */
-function countPaths(a: Analysis, counts0: readonly number[]): number {
+function countPaths(a: Analysis, counts0: Counts): number {
   const memo = new Map<string, number>();
-  const count = (r: number, counts: readonly number[]): number => {
-    const key = `${r}/${counts.join(',')}`;
+  const count = (r: number, counts: Counts): number => {
+    const key = `${r}/${countsKey(counts)}`;
     const m = memo.get(key);
     if (m !== undefined) return m;
     let n = 0;
     for (const o of a.outcomes[r]) {
       if (o.next === EXIT_ROW) n++;
       else if (o.next < a.rows.rows.length) {
-        const nc = counted(a, r, o.next, counts);
+        const nc = counted(a, r, o, counts);
         if (nc) n += count(o.next, nc);
       }
     }
@@ -176,7 +210,7 @@ function countPaths(a: Analysis, counts0: readonly number[]): number {
 export const PER_PATH_LIMIT = 64;
 
 /** Every path from row r in state s with its cycles (the caller bounds how many there are). */
-function enumerate(a: Analysis, r: number, s: TimingState, counts: readonly number[], rows: number[], outs: Outcome[], t: number, out: { cycles: number; rows: number[]; outcomes: Outcome[] }[]): void {
+function enumerate(a: Analysis, r: number, s: TimingState, counts: Counts, rows: number[], outs: Outcome[], t: number, out: { cycles: number; rows: number[]; outcomes: Outcome[] }[]): void {
   const tm = a.timing[r];
   const step = stepRow(a.ctx, a.rows.rows[r], tm, s);
   for (const o of a.outcomes[r]) {
@@ -185,7 +219,7 @@ function enumerate(a: Analysis, r: number, s: TimingState, counts: readonly numb
       continue;
     }
     if (o.next >= a.rows.rows.length) continue;
-    const nc = counted(a, r, o.next, counts);
+    const nc = counted(a, r, o, counts);
     if (!nc) continue;
     const d = rowCycles(a.ctx, step, o.taken);
     rows.push(r);
@@ -198,10 +232,10 @@ function enumerate(a: Analysis, r: number, s: TimingState, counts: readonly numb
 
 /** The static worst case (and best case) of a scheduled program on a core. */
 export function staticWcet(rows: RowProgram, core: CoreConfig, opts: WcetOptions): WcetResult {
-  const { bounded, unbounded } = boundLoops(rows, core, rows.rows.map((r, i) => rowOutcomes(r, i)));
+  const { bounded, unbounded } = boundLoops(rows, core, programOutcomes(rows));
   if (unbounded.length > 0) return { bounded: false, loops: unbounded };
   const a = prepare(rows, core, opts.mapTypes, bounded, opts.maps);
-  const zero = bounded.map(() => 0);
+  const zero: Counts = { loops: bounded.map(() => 0), tails: 0 };
   const worst = new Map<string, Best>();
   const least = new Map<string, Best>();
   const cycles = extreme(a, rows.entry, startState(), zero, 1, worst);
@@ -224,7 +258,8 @@ export function staticWcet(rows: RowProgram, core: CoreConfig, opts: WcetOptions
     wcet: {
       cycles, path: { cycles, ...describePath(rows, w.rows, w.outcomes) },
       best: { cycles: bestCycles, ...describePath(rows, b.rows, b.outcomes) },
-      paths, loops: bounded, ...(perPath ? { perPath } : {}), clockMHz: core.clockMHz, coreMpps, lineRateGbps: line, lineMpps,
+      paths, loops: bounded, ...(rows.programs ? { tailCallLimit: a.tailLimit, tailCalls: w.outcomes.filter((o) => o.tailCall !== undefined).length } : {}),
+      ...(perPath ? { perPath } : {}), clockMHz: core.clockMHz, coreMpps, lineRateGbps: line, lineMpps,
       mppsGuaranteed: Math.min(coreMpps, lineMpps),
     },
   };

@@ -8,7 +8,7 @@
 
 import { defuse } from '../../isa/index.js';
 import type { CoreConfig, JmpCond, RowProgram } from '../../isa/index.js';
-import { EXIT_ROW, rowOutcomes } from './outcomes.js';
+import { EXIT_ROW, programOutcomes } from './outcomes.js';
 import type { Decision, Outcome } from './outcomes.js';
 
 /** A back edge: the rows of a loop. */
@@ -28,25 +28,34 @@ export interface LoopBound extends LoopEdge {
 /** Back-edge traversals beyond which a loop is not bounded (its paths would not be walked). */
 export const MAX_BACK_EDGES = 1024;
 
-/** The back edges reachable from the entry (a depth-first search over rows). */
-export function loopEdges(rows: RowProgram, outs: readonly Outcome[][] = rows.rows.map((r, i) => rowOutcomes(r, i))): LoopEdge[] {
+/**
+ * The back edges reachable from the entry (a depth-first search over rows). With linked programs
+ * (tail calls) the search starts at each program's entry row and follows no tail call: a cycle
+ * through tail calls is bounded by the core's tail-call limit (index.ts counts them), not a loop;
+ * every cycle within one program is still reached from that program's entry.
+ */
+export function loopEdges(rows: RowProgram, outs: readonly Outcome[][] = programOutcomes(rows)): LoopEdge[] {
   const color = new Uint8Array(rows.rows.length); // 0 new, 1 on the stack, 2 done
   const loops: LoopEdge[] = [];
-  const stack: { r: number; k: number }[] = [{ r: rows.entry, k: 0 }];
-  color[rows.entry] = 1;
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1];
-    const o = outs[top.r][top.k++];
-    if (o === undefined) {
-      color[top.r] = 2;
-      stack.pop();
-      continue;
-    }
-    if (o.next === EXIT_ROW || o.next >= rows.rows.length) continue;
-    if (color[o.next] === 1) loops.push({ from: top.r, to: o.next, ...(o.taken ? { decision: o.decisions.find((d) => d.taken) } : {}) });
-    else if (color[o.next] === 0) {
-      color[o.next] = 1;
-      stack.push({ r: o.next, k: 0 });
+  const roots = [rows.entry, ...(rows.programs ?? []).map((q) => q.entry)];
+  for (const root of roots) {
+    if (root >= rows.rows.length || color[root] !== 0) continue;
+    const stack: { r: number; k: number }[] = [{ r: root, k: 0 }];
+    color[root] = 1;
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      const o = outs[top.r][top.k++];
+      if (o === undefined) {
+        color[top.r] = 2;
+        stack.pop();
+        continue;
+      }
+      if (o.next === EXIT_ROW || o.next >= rows.rows.length || o.tailCall !== undefined) continue;
+      if (color[o.next] === 1) loops.push({ from: top.r, to: o.next, ...(o.taken ? { decision: o.decisions.find((d) => d.taken) } : {}) });
+      else if (color[o.next] === 0) {
+        color[o.next] = 1;
+        stack.push({ r: o.next, k: 0 });
+      }
     }
   }
   return loops;

@@ -3,7 +3,7 @@
 // runs), on a state of ready times relative to the row's fetch. What the simulator learns at run
 // time (a load's region, the map r1 names) is taken at its worst unless the path shows it.
 
-import { arrayUpdateCycles, defuse, exitDrain, HELPER_MAP_UPDATE, isArrayMap, HELPER_ADJUST_TAIL, HELPER_CSUM_DIFF, HELPER_DATA_MAX_BYTES, HELPER_PERF_EVENT_OUTPUT, helperDataCycles, helperStallCycles, Producer, slowestLoad } from '../../isa/index.js';
+import { arrayUpdateCycles, defuse, exitDrain, HELPER_MAP_UPDATE, isArrayMap, HELPER_ADJUST_TAIL, HELPER_CSUM_DIFF, HELPER_DATA_MAX_BYTES, HELPER_PERF_EVENT_OUTPUT, helperDataCycles, helperStallCycles, isTailCall, Producer, slowestLoad } from '../../isa/index.js';
 import type { CoreConfig, MapSpec, Row, RowTiming } from '../../isa/index.js';
 
 /** Registers the core tracks (r0-r10 and the renaming registers up to 16). */
@@ -124,7 +124,9 @@ export function stepRow(ctx: StepContext, row: Row, tm: RowTiming, s: TimingStat
     if (need > at) at = need;
   }
   if (ctx.externalWait && tm.loads) at += ctx.externalWait;
-  const hs = tm.helper < 0 ? 0 : helperStall(ctx, s.r1map) + dataCycles(ctx, row, s);
+  // a tail call's r1 is the ctx (the kernel's verifier demands it): it names no map
+  const tail = tm.helper >= 0 && row.some((x) => x !== undefined && isTailCall(x.insn));
+  const hs = tm.helper < 0 ? 0 : tail ? helperStallCycles(ctx.core, undefined) : helperStall(ctx, s.r1map) + dataCycles(ctx, row, s);
   const same = s.same.slice();
   const any = s.any.slice();
   const lane = s.lane.slice();
