@@ -5,8 +5,9 @@
 import type { RowProgram } from '../isa/index.js';
 import type { LoadedObject } from '../compiler/loader/types.js';
 import type { Compiled } from '../compiler/pipeline.js';
+import { tailCallReachable } from '../compiler/schedule/index.js';
 import { proveEquivalent, VerifyError } from '../compiler/verify/index.js';
-import type { Proof } from '../compiler/verify/index.js';
+import type { Answer, Proof } from '../compiler/verify/index.js';
 import { UserError } from './errors.js';
 
 export interface ProveRequest {
@@ -25,6 +26,8 @@ export async function proveTranslation(req: ProveRequest): Promise<Proof> {
   try {
     return await proveEquivalent(c.original, req.rows ?? c.optimized.program, {
       maps: req.obj.maps, minLength: c.options.minFrame, timeoutSeconds: req.timeoutSeconds,
+      // a program a tail call may start begins in the frame the program before left
+      tailCallTarget: tailCallReachable(req.obj, c.original.name),
       // scheduled: the passes' output, then its schedule (docs/VERIFY.md, "Through the passes' output")
       ...(req.rows ? { via: c.optimized.program } : {}),
     });
@@ -49,7 +52,8 @@ export function formatProof(p: Proof, replay: readonly string[]): string[] {
     `  ${p.regions.map((r) => `${r.name} ${r.status} ${r.seconds.toFixed(2)} s`).join('; ')}`];
   const x = p.counterexample;
   if (!x) return out;
-  out.push(`counterexample (${x.region}): original action ${x.original.action}, compiled action ${x.compiled.action}`,
+  const said = (a: Answer): string => (a.tailCall ? `a tail call through ${a.tailCall.map}[${a.tailCall.index}] after ${a.tailCall.tailCalls} tail calls` : `action ${a.action}`);
+  out.push(`counterexample (${x.region}): original ${said(x.original)}, compiled ${said(x.compiled)}`,
     `  packet: ${x.packet}`, `  ingress ifindex ${x.ingressIfindex}, rx queue ${x.rxQueueIndex}`,
     `  maps: ${JSON.stringify(x.maps)}`, '  replay:', ...replay.map((l) => `    ${l}`));
   return out;

@@ -8,6 +8,7 @@ import { lift, lower, withPrograms } from './ir/index.js';
 import type { IrProgram, Lowered } from './ir/index.js';
 import type { LoadedObject, Program } from './loader/types.js';
 import { runPasses } from './passes/index.js';
+import { tailCallReachable } from './schedule/link.js';
 import type { PassReport } from './passes/index.js';
 
 export interface CompileOptions {
@@ -55,7 +56,10 @@ export function compileObject(obj: LoadedObject, opts: CompileOptions = {}): Com
   const minFrame = opts.minFrame ?? DEFAULT_MIN_FRAME;
   const core = opts.core ?? DEFAULT_CORE;
   const ir = lift(original);
-  const { report } = runPasses(ir, { minFrame, core, passes: opts.passes, maps: obj.maps });
+  // a program a tail call may start runs in the frame the program before left (the core clears
+  // stack and registers at a packet's start only): the passes may not assume them zero
+  const start = tailCallReachable(obj, original.name) ? { ...core, clearsStack: false, clearsRegisters: false } : core;
+  const { report } = runPasses(ir, { minFrame, core: start, passes: opts.passes, maps: obj.maps });
   const optimized = lower(ir);
   return {
     original, optimized, ir, report,

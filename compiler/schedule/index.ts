@@ -22,7 +22,7 @@ import { entryFacts, liveIn, traceDeps, traces } from './trace.js';
 export const STRATEGIES = ['sequential', 'list', 'motion', 'superblock', 'optimal'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
 
-export { callsTailCall, linkRows, scheduleLinked, tailCallTargets } from './link.js';
+export { callsTailCall, linkRows, scheduleLinked, tailCallReachable, tailCallTargets } from './link.js';
 
 export function isStrategy(s: string): s is Strategy {
   return (STRATEGIES as readonly string[]).includes(s);

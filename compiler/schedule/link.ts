@@ -28,6 +28,16 @@ export function tailCallTargets(obj: LoadedObject, entry: string): string[] {
   return obj.programs.filter((p) => p.name !== entry && same(p)).map((p) => p.name);
 }
 
+/**
+ * Whether a tail call may start `program`: some program of its type in the object calls
+ * bpf_tail_call (itself included: the linked rows hold the entry program too, and a prog array may
+ * name it). Such a program may start in the frame the program before left: its stack and
+ * registers (but r1) hold that program's bytes, not the zeros of a packet's start.
+ */
+export function tailCallReachable(obj: LoadedObject, program: string): boolean {
+  return obj.programs.some((p) => callsTailCall(p) && (p.name === program || tailCallTargets(obj, p.name).includes(program)));
+}
+
 /** The rows of `parts` (the entry program first) one after the other, jumps moved, with the program table. */
 export function linkRows(parts: readonly RowProgram[]): RowProgram {
   const lanes = parts[0].lanes;

@@ -1,6 +1,8 @@
 // A counterexample from a Z3 model: the packet (hex), the ctx fields, and the map entries the
 // programs looked at, in the fixture format of docs/FIXTURES.md, so `xdp2hw run --maps` replays it;
-// and what each program answers under it (by the model, to compare with a replay).
+// and what each program answers under it (by the model, to compare with a replay): its action, or
+// the tail call it leaves by (a prog array's slots are not in the fixture: such a difference replays
+// only with a prog array naming programs that show it).
 
 import { HEADROOM, isArrayMap } from './state.js';
 import type { Env } from './state.js';
@@ -17,9 +19,18 @@ export interface Counterexample {
   readonly rxQueueIndex: number;
   /** a map fixture (docs/FIXTURES.md): the entries present at the start that the programs read */
   readonly maps: Record<string, { entries: { key: string; value: string }[] }>;
-  /** the actions the model gives each program */
-  readonly original: { readonly action: number };
-  readonly compiled: { readonly action: number };
+  /** the actions the model gives each program, and the tail call it leaves by when it does */
+  readonly original: Answer;
+  readonly compiled: Answer;
+  /** with tail calls: the tail calls the run made before the program started (the model's) */
+  readonly tailCallsAtStart?: number;
+}
+
+/** What one program does under the counterexample. */
+export interface Answer {
+  readonly action: number;
+  /** it left by a tail call that switched: through which prog array, which index, after how many tail calls */
+  readonly tailCall?: { readonly map: string; readonly index: number; readonly tailCalls: number };
 }
 
 const hex = (bytes: number[]): string => bytes.map((b) => b.toString(16).padStart(2, '0')).join('');
@@ -56,6 +67,14 @@ function mapEntries(Z: Z3, env: Env, model: Model<'main'>): Counterexample['maps
   return maps;
 }
 
+function answer(Z: Z3, env: Env, model: Model<'main'>, o: Outcome): Answer {
+  const action = Number(value(Z, model, o.action));
+  if (!o.tails || value(Z, model, o.tail) !== 1n) return { action };
+  const t = value(Z, model, o.tailTarget);
+  const word = (k: number): number => Number((t >> BigInt(32 * k)) & 0xffffffffn);
+  return { action, tailCall: { map: env.maps[word(2)]?.name ?? `#${word(2)}`, index: word(1), tailCalls: word(0) } };
+}
+
 export function counterexample(Z: Z3, env: Env, model: Model<'main'>, region: string, a: Outcome, b: Outcome): Counterexample {
   const len = Number(value(Z, model, env.len));
   const packet: number[] = [];
@@ -66,7 +85,8 @@ export function counterexample(Z: Z3, env: Env, model: Model<'main'>, region: st
     ingressIfindex: Number(value(Z, model, env.ingressIfindex)),
     rxQueueIndex: Number(value(Z, model, env.rxQueueIndex)),
     maps: mapEntries(Z, env, model),
-    original: { action: Number(value(Z, model, a.action)) },
-    compiled: { action: Number(value(Z, model, b.action)) },
+    original: answer(Z, env, model, a),
+    compiled: answer(Z, env, model, b),
+    ...(a.tails || b.tails ? { tailCallsAtStart: Number(value(Z, model, env.tailCalls)) } : {}),
   };
 }

@@ -31,6 +31,12 @@ export interface Exit {
   readonly aborted: boolean;
   /** the run took a loop's back edge once more than the unrolling allows */
   readonly unbounded?: boolean;
+  /**
+   * the run left by a tail call that switched programs (helpers.ts): the prog array's map index,
+   * the index (low 32 bits of r3) and the tail-call count before the call, as concat(32, 32, 32);
+   * `action` is then 0 and means nothing
+   */
+  readonly tail?: BV;
 }
 
 /** The execution context of one program. */

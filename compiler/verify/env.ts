@@ -12,6 +12,8 @@ export interface EnvOptions {
   readonly maps: readonly MapDef[];
   readonly minLength?: number;
   readonly maxLength?: number;
+  /** a tail call may start the program: its stack holds what the program before left, its registers but r1 are not set */
+  readonly tailCallTarget?: boolean;
 }
 
 export function symbolicEnv(Z: Z3, o: EnvOptions): { env: Env; assumptions: B[] } {
@@ -19,10 +21,13 @@ export function symbolicEnv(Z: Z3, o: EnvOptions): { env: Env; assumptions: B[] 
   const len = Z.BitVec.const('packet_length', 64);
   const ingressIfindex = Z.BitVec.const('ingress_ifindex', 32);
   const rxQueueIndex = Z.BitVec.const('rx_queue_index', 32);
+  // any count: a proof then holds for a program wherever a chain of tail calls runs it
+  const tailCalls = Z.BitVec.const('tail_calls_at_start', 32);
   const minLength = BigInt(o.minLength ?? 60), maxLength = BigInt(o.maxLength ?? 1514);
   const ranges = new Ranges(Z, new Map([[len.id(), [minLength, maxLength]], [ingressIfindex.id(), [1n, 8n]], [rxQueueIndex.id(), [0n, 63n]]]));
   const env: Env = {
-    Z, maps: o.maps, len, ingressIfindex, rxQueueIndex, ranges, seen: new Map(),
+    Z, maps: o.maps, len, ingressIfindex, rxQueueIndex, tailCalls, ranges, seen: new Map(),
+    ...(o.tailCallTarget ? { stackAtStart: Z.Array.const('stack_at_start', sort(64), sort(8)) as unknown as Mem } : {}),
     pkt: Z.Array.const('packet', sort(64), sort(8)) as unknown as Mem,
     values: o.maps.map((m, i) => Z.Array.const(`map${i}_${m.name}_values`, sort(m.keySize * 8 + 16), sort(8)) as unknown as Mem),
     present: o.maps.map((m, i) => Z.Array.const(`map${i}_${m.name}_keys`, sort(m.keySize * 8), sort(1)) as unknown as Mem),
@@ -74,7 +79,7 @@ export function concreteEnv(Z: Z3, packet: Uint8Array, maps: readonly MapDef[] =
   });
   return {
     Z, maps, pkt, len: Z.BitVec.val(BigInt(packet.length), 64) as BV,
-    ingressIfindex: Z.BitVec.val(1n, 32), rxQueueIndex: Z.BitVec.val(0n, 32),
+    ingressIfindex: Z.BitVec.val(1n, 32), rxQueueIndex: Z.BitVec.val(0n, 32), tailCalls: Z.BitVec.val(0n, 32),
     values, present, touched: [], fns: new Map(), ranges: new Ranges(Z, new Map()), seen: new Map(),
   };
 }

@@ -1,15 +1,18 @@
 // Helper calls: map lookup (NULL or a pointer into that map's value memory), update and delete
 // (flags and errors as the kernel's, maps never full), redirect and redirect_map, adjust_head and
 // adjust_tail (the kernel's limits), csum_diff as an uninterpreted function of the bytes it reads,
-// and the scalar helpers (ktime, prandom, ...) as uninterpreted functions of the call number and
-// their arguments. r1-r5 are clobbered after every call. Helpers not listed are outside the model.
+// the scalar helpers (ktime, prandom, ...) as uninterpreted functions of the call number and
+// their arguments, and tail_call: a side exit whose outcome is the call (prog array, index, the
+// tail-call count) taken when an uninterpreted condition of those holds, else r0 not set. r1-r5
+// are clobbered after every call. Helpers not listed are outside the model.
 
-import { helperName } from '../../isa/index.js';
+import { HELPER_TAIL_CALL, helperName } from '../../isa/index.js';
 import { bv64 } from './alu.js';
 import { concrete, fail, guard, readNum, readPtr } from './cx.js';
 import type { Cx } from './cx.js';
 import { load, place, writeBytes } from './memory.js';
-import { ETH_HLEN, FRAME_SIZE, isArrayMap, SHARED_INFO_SIZE, XDP_FRAME_SIZE } from './state.js';
+import { extractBits } from './pieces.js';
+import { ETH_HLEN, FRAME_SIZE, isArrayMap, negate, noteFlow, restrict, SHARED_INFO_SIZE, XDP_FRAME_SIZE } from './state.js';
 import type { State } from './state.js';
 import { num } from './value.js';
 import type { PtrVal, Val } from './value.js';
@@ -29,7 +32,11 @@ export async function callHelper(cx: Cx, s: State, id: number, i: number): Promi
   const model = MODELS[id] ?? (SCALAR_HELPERS.has(id) ? scalarHelper(id) : undefined);
   if (!model) return fail(cx, i, `helper ${helperName(id)} (${id}) is outside the model`);
   const after = await model(cx, s, i);
-  if (!after) return undefined;
+  return after && afterCall(cx, after, i);
+}
+
+/** The state after a helper call returns: r1-r5 clobbered, one more call made. */
+export function afterCall(cx: Cx, after: State, i: number): State {
   const regs = after.regs.slice();
   for (let r = 1; r <= 5; r++) regs[r] = { t: 'undef', why: `r${r} clobbered by the helper call at instruction ${i}` };
   return { ...after, regs, calls: after.calls.add(cx.Z.BitVec.val(1n, 32)) };
@@ -40,6 +47,11 @@ const MODELS: Record<number, Model> = {
   2: mapUpdate,
   3: mapDelete,
   [SMP_PROCESSOR_ID]: async (cx, s) => r0(s, bv64(cx.Z, 0)),
+  [HELPER_TAIL_CALL]: async (cx, s, i) => {
+    const t = tailCallStep(cx, s, i);
+    cx.exits.push({ cond: t.taken.pc, flow: t.taken.flow, action: cx.Z.BitVec.val(0n, 32), state: t.taken, index: i, aborted: false, tail: t.target });
+    return t.failed;
+  },
   23: redirect,
   25: perfEventOutput,
   28: csumDiff,
@@ -47,6 +59,46 @@ const MODELS: Record<number, Model> = {
   51: redirectMap,
   65: (cx, s, i) => adjust(cx, s, i, 'tail'),
 };
+
+/** What bpf_tail_call(ctx, prog_array, index) does from state s. */
+export interface TailCallStep {
+  /** the state where it switches programs (the run leaves with the outcome `target`) */
+  readonly taken: State;
+  /** concat(map index:32, index:32, tail-call count before the call:32): what the program switched to sees */
+  readonly target: BV;
+  /** the state where it fails and the program goes on (r0 not set; r1-r5 not yet clobbered: afterCall) */
+  readonly failed: State;
+}
+
+/**
+ * bpf_tail_call. Whether it switches depends on the prog array's slot (runtime data), the index
+ * against max_entries and the count of tail calls made (the kernel's MAX_TAIL_CALL_CNT, a core's
+ * tailCallDepth): an uninterpreted condition of (count, map, index), the same function in both
+ * programs. Where it switches, the program switched to starts on the packet, the maps, the redirect
+ * target, the perf events and the count (its registers but r1 = ctx are not set, its stack is its
+ * own: the kernel's verifier reads neither): the outcome compared (prove.ts). Where it fails, the
+ * count is an uninterpreted function of the same three (the kernel counts some failed calls), r0 is
+ * not set (the verifier's NOT_INIT after a helper returning void: reading it is refused).
+ */
+export function tailCallStep(cx: Cx, s: State, i: number): TailCallStep {
+  const Z = cx.Z;
+  if (readPtr(cx, s, 1, i).region.kind !== 'ctx') fail(cx, i, 'bpf_tail_call needs the ctx in r1');
+  const map = mapArg(cx, s, 2, i);
+  const def = cx.env.maps[map];
+  if (def.type !== 'prog_array') fail(cx, i, `bpf_tail_call through map ${def.name}, a ${def.type} (not a prog_array)`);
+  const index = extractBits(Z, readNum(cx, s, 3, i), 31, 0);
+  const m = Z.BitVec.val(BigInt(map), 32);
+  const switches = fn(cx, 'tail_call_switches', [32, 32, 32], 1).call(s.tailCalls, m, index) as BV;
+  const ok = switches.eq(Z.BitVec.val(1n, 1));
+  const count = fn(cx, 'tail_calls_after_failed_call', [32, 32, 32], 32).call(s.tailCalls, m, index) as BV;
+  const regs = s.regs.slice();
+  regs[0] = { t: 'undef', why: `r0 is not set after the tail call at instruction ${i} fails` };
+  const taken = restrict(Z, s, ok);
+  const failed = restrict(Z, { ...s, regs, tailCalls: count }, negate(Z, ok));
+  noteFlow(cx.env.seen, taken.flow);
+  noteFlow(cx.env.seen, failed.flow);
+  return { taken, target: Z.Concat(m, index, s.tailCalls), failed };
+}
 
 /** The state with r0 set: a number (a bit-vector) or a value. */
 function r0(s: State, v: BV | Val): State {

@@ -4,7 +4,7 @@
 export { proveEquivalent } from './prove.js';
 export type { CompiledInput, Proof, ProofRegion, ProofStatus, ProveOptions, ProgramInput } from './prove.js';
 export { executeRows } from './rows.js';
-export type { Counterexample } from './counterexample.js';
+export type { Answer, Counterexample } from './counterexample.js';
 export { VerifyError } from './errors.js';
 export { execute } from './exec.js';
 export type { Exit } from './cx.js';

@@ -1,6 +1,6 @@
 // The result of one program as formulas: each observable part (action, packet bounds and bytes,
-// map memories, redirect target, perf events) an if-then-else over the program's exits, chosen by
-// their flow conditions. No comparison here.
+// map memories, redirect target, perf events, whether and how it left by a tail call) an
+// if-then-else over the program's exits, chosen by their flow conditions. No comparison here.
 //
 // Why flow conditions (State.flow: branch conditions only, no guards) choose exactly: an input's
 // flow path is one path of the control-flow graph, and the exits on it are, in the order the
@@ -10,7 +10,8 @@
 // guard before it passed) or, when none fails, the exit the run ends at. Values in that exit's
 // state were computed before it, on the real run. So the choice equals the one by path
 // conditions, and two programs whose guards differ (a bounds check removed, two accesses
-// merged) give alike terms for everything else.
+// merged) give alike terms for everything else. A tail call that switches is an exit like a guard
+// that fails: recorded where the call is met, its flow condition the call's success on the path.
 
 import type { Exit } from './cx.js';
 import type { State } from './state.js';
@@ -29,6 +30,12 @@ export interface Outcome {
   readonly redirect: BV;
   readonly events: BV;
   readonly log: SymMem;
+  /** 1 when the run left by a tail call that switched programs (1-bit) */
+  readonly tail: BV;
+  /** then: concat(map, index, count) of the call (cx.ts Exit.tail); 0 otherwise (96-bit) */
+  readonly tailTarget: BV;
+  /** whether the program has a tail call at all (else tail is 0 on every run) */
+  readonly tails: boolean;
 }
 
 export function outcome(Z: Z3, exits: Exit[]): Outcome {
@@ -50,5 +57,8 @@ export function outcome(Z: Z3, exits: Exit[]): Outcome {
     redirect: pick((s) => s.redirect),
     events: pick((s) => s.events),
     log: pickMem((s) => s.log),
+    tail: pick((_s, e) => Z.BitVec.val(e.tail ? 1n : 0n, 1)),
+    tailTarget: pick((_s, e) => e.tail ?? Z.BitVec.val(0n, 96)),
+    tails: exits.some((e) => e.tail !== undefined),
   };
 }

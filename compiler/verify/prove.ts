@@ -1,7 +1,8 @@
 // Equivalence of an original and a compiled program: both run symbolically over one Env (same
-// packet, length, ctx fields, initial maps), and each observable part of the result (action,
-// packet length and bytes, redirect target, each map) is one obligation, checked on its own
-// with a time limit. Answers proved, a counterexample (replayable), or unknown (with the part).
+// packet, length, ctx fields, initial maps, tail calls made before), and each observable part of
+// the result (action, packet length and bytes, redirect target, each map; with tail calls, the
+// call and what the program switched to starts on) is one obligation, checked on its own with a
+// time limit. Answers proved, a counterexample (replayable), or unknown (with the part).
 
 import type { RowProgram } from '../../isa/index.js';
 import type { MapDef } from '../loader/types.js';
@@ -13,7 +14,7 @@ import { execute } from './exec.js';
 import { outcome } from './outcome.js';
 import { executeRows } from './rows.js';
 import type { Outcome } from './outcome.js';
-import { isArrayMap } from './state.js';
+import { FRAME_SIZE, isArrayMap } from './state.js';
 import { select } from './symmem.js';
 import type { Env } from './state.js';
 import type { Exit } from './cx.js';
@@ -29,6 +30,12 @@ export interface ProveOptions {
   readonly minLength?: number;
   /** the longest packet (bytes), default 1514 (a 1500-byte MTU) */
   readonly maxLength?: number;
+  /**
+   * a tail call may start the programs (a program of their type in the object calls bpf_tail_call:
+   * compiler/schedule's tailCallReachable): they start in the frame the program before left, their
+   * stack unconstrained and their registers but r1 not set, rather than zero as at a packet's start
+   */
+  readonly tailCallTarget?: boolean;
   /** the time limit of each obligation, in seconds (default 60) */
   readonly timeoutSeconds?: number;
   /** loops: how many back edges a run may take (default 0: a loop is refused); the first
@@ -85,11 +92,30 @@ function obligations(Z: Z3, env: Env, a: Outcome, b: Outcome): Obligation[] {
   const delivered = Z.And(a.action.neq(zero), b.action.neq(zero));
   const j: BV = Z.BitVec.const('differing_byte', 64);
   const lenA = a.end.sub(a.start), lenB = b.end.sub(b.start);
+  // with tail calls: both leave by one (the program switched to sees the frame, the redirect
+  // target, the maps and the perf events as they are; the action means nothing then)
+  const tails = a.tails || b.tails;
+  const one = Z.BitVec.val(1n, 1);
+  const bothTail = Z.And(a.tail.eq(one), b.tail.eq(one));
   const list: Obligation[] = [
-    { name: 'action', differs: [a.action.neq(b.action)], trivial: false },
-    { name: 'packet length', differs: [Z.And(delivered, lenA.neq(lenB))], trivial: false },
-    { name: 'packet bytes', differs: [Z.And(delivered, j.ult(lenA), j.ult(lenB), select(Z, a.pkt, a.start.add(j)).neq(select(Z, b.pkt, b.start.add(j))))], trivial: a.pkt === b.pkt && a.start === b.start },
-    { name: 'redirect target', differs: [Z.And(a.action.eq(Z.BitVec.val(4n, 32)), b.action.eq(Z.BitVec.val(4n, 32)), a.redirect.neq(b.redirect))], trivial: false },
+    { name: 'action', differs: [tails ? Z.Or(a.action.neq(b.action), a.tail.neq(b.tail)) : a.action.neq(b.action)], trivial: false },
+    ...(tails ? [{ name: 'tail call', differs: [Z.And(bothTail, a.tailTarget.neq(b.tailTarget))], trivial: false }] : []),
+    {
+      name: 'packet length', trivial: false,
+      differs: [Z.And(delivered, lenA.neq(lenB)), ...(tails ? [Z.And(bothTail, Z.Or(a.start.neq(b.start), a.end.neq(b.end)))] : [])],
+    },
+    {
+      name: 'packet bytes', trivial: a.pkt === b.pkt && a.start === b.start,
+      differs: [
+        Z.And(delivered, j.ult(lenA), j.ult(lenB), select(Z, a.pkt, a.start.add(j)).neq(select(Z, b.pkt, b.start.add(j)))),
+        // the whole frame: the program switched to may move its start or end (adjust_head, adjust_tail)
+        ...(tails ? [Z.And(bothTail, j.ult(Z.BitVec.val(BigInt(FRAME_SIZE), 64)), select(Z, a.pkt, j).neq(select(Z, b.pkt, j)))] : []),
+      ],
+    },
+    {
+      name: 'redirect target', trivial: false,
+      differs: [Z.And(a.action.eq(Z.BitVec.val(4n, 32)), b.action.eq(Z.BitVec.val(4n, 32)), a.redirect.neq(b.redirect)), ...(tails ? [Z.And(bothTail, a.redirect.neq(b.redirect))] : [])],
+    },
   ];
   const ev = Z.BitVec.const('differing_event', 64);
   list.push({

@@ -2,21 +2,24 @@
 // there: every syllable of a row reads the registers as they were at row start, memory effects in
 // lane order, a taken branch does not cancel its row, the lowest taken lane decides where control
 // goes. Each syllable's meaning is exec.ts's (step, jumpCondition); this module only sequences rows
-// (and the core extensions' forms: a fused null test, a memory add, a non-faulting load).
+// (and the core extensions' forms: a fused null test, a memory add, a non-faulting load), and a
+// tail call: taken, a control syllable whose exit (helpers.ts's outcome) is made at row end, after
+// every lane of its row, as the row executor switches programs then; failing, it falls through.
 
-import { defuse, layoutProgram } from '../../isa/index.js';
+import { defuse, isTailCall, layoutProgram } from '../../isa/index.js';
 import type { Insn, Row, RowProgram, Syllable } from '../../isa/index.js';
 import type { MapRef } from '../loader/types.js';
 import { fail } from './cx.js';
 import type { Cx, Exit, ProgramInput } from './cx.js';
 import { VerifyError } from './errors.js';
 import { jumpCondition, refine, step } from './exec.js';
+import { afterCall, tailCallStep } from './helpers.js';
 import { graphOrder } from './order.js';
 import { initialState, mergeAll, negate, noteFlow, restrict } from './state.js';
 import type { Env, State } from './state.js';
 import { num } from './value.js';
 import type { Val } from './value.js';
-import type { B } from './z3.js';
+import type { B, BV } from './z3.js';
 
 /** The syllables numbered in row-major order (the index an lddw's map reference and errors use). */
 interface Flat {
@@ -57,8 +60,14 @@ function rowSuccessors(p: RowProgram, r: number, side: string): number[] {
   return out;
 }
 
-/** The row rules the executor relies on (isa/rows.ts): one writer per register; calls, exits, atomics read no register the row writes. */
+/**
+ * The row rules the executor relies on (isa/rows.ts): one writer per register; calls, exits, atomics
+ * read no register the row writes; a tail call's row holds no other control syllable.
+ */
 function checkRow(row: Row, r: number, side: string): void {
+  const tail = row.findIndex((s) => s !== undefined && isTailCall(s.insn));
+  const other = tail < 0 ? -1 : row.findIndex((s) => s !== undefined && isControl(s.insn));
+  if (other >= 0) throw new VerifyError(-1, `row ${r}: lane ${tail} is a tail call and lane ${other} a ${row[other]!.insn.kind}: a tail call's row holds no other control syllable`, side);
   const writer = new Map<number, number>();
   row.forEach((s, lane) => {
     for (const w of s ? defuse(s.insn).writes : []) {
@@ -79,7 +88,7 @@ function checkRow(row: Row, r: number, side: string): void {
 interface Path {
   readonly s: State;
   readonly start: readonly Val[];
-  readonly decided?: { readonly to: number } | { readonly exit: Syllable; readonly index: number };
+  readonly decided?: { readonly to: number } | { readonly exit: Syllable; readonly index: number } | { readonly tail: BV; readonly index: number };
 }
 
 /** The registers after a syllable: those it writes or clobbers from `after`, the rest from `before`. */
@@ -116,6 +125,14 @@ async function lane(cx: Cx, paths: Path[], syl: Syllable, i: number): Promise<Pa
     const view: State = { ...p.s, regs: syl.fusedNullTest ? p.s.regs : p.start };
     if (syl.memoryAdd) {
       for (const o of await memoryAdd(cx, view, syl, i)) out.push({ ...p, s: { ...o, regs: written(insn, p.s.regs, o.regs) } });
+      continue;
+    }
+    if (isTailCall(insn)) {
+      // taken: the row's other lanes still run, then the run leaves (runRow); failed: it goes on
+      const t = tailCallStep(cx, view, i);
+      out.push({ ...p, s: { ...t.taken, regs: p.s.regs }, decided: { tail: t.target, index: i } });
+      const failed = afterCall(cx, t.failed, i);
+      out.push({ ...p, s: { ...failed, regs: written(insn, p.s.regs, failed.regs) } });
       continue;
     }
     if (!isControl(insn)) {
@@ -175,7 +192,8 @@ async function runRow(cx: Cx, p: RowProgram, flat: Flat, r: number, s: State): P
   const next: [number, State][] = [];
   for (const path of paths) {
     const d = path.decided;
-    if (d && 'exit' in d) await step({ ...cx, side: `${cx.side} row ${r}` }, { ...path.s, regs: path.start }, d.exit.insn, d.index);
+    if (d && 'tail' in d) cx.exits.push({ cond: path.s.pc, flow: path.s.flow, action: cx.Z.BitVec.val(0n, 32), state: path.s, index: d.index, aborted: false, tail: d.tail });
+    else if (d && 'exit' in d) await step({ ...cx, side: `${cx.side} row ${r}` }, { ...path.s, regs: path.start }, d.exit.insn, d.index);
     else next.push([d ? d.to : r + 1, path.s]);
   }
   return next;

@@ -1,5 +1,5 @@
 // The symbolic machine state of one path (or of merged paths): registers, stack, packet frame,
-// map memories, helper-call count, redirect target; and the inputs both programs share (Env).
+// map memories, helper-call and tail-call counts, redirect target; and the inputs both programs share (Env).
 // Merging states at join points; no instruction semantics (exec.ts, memory.ts, helpers.ts).
 
 import type { MapDef } from '../loader/types.js';
@@ -35,6 +35,17 @@ export interface Env {
   readonly len: BV;
   readonly ingressIfindex: BV;
   readonly rxQueueIndex: BV;
+  /**
+   * tail calls the run made before this program started (32-bit): 0 for the entry program, any
+   * number for a program a tail call reached; what a tail call does next depends on it (helpers.ts)
+   */
+  readonly tailCalls: BV;
+  /**
+   * a tail call may start the program (EnvOptions.tailCallTarget): its stack at the start is this
+   * input (what the program before left in the frame) and its registers but r1 and r10 are not
+   * set; otherwise the stack is zero and the registers 0, as the core leaves them at a packet's start
+   */
+  readonly stackAtStart?: Mem;
   /** per map: initial values, indexed by concat(key, offset:16) */
   readonly values: Mem[];
   /** per map (not arrays): which keys are present at the start */
@@ -74,6 +85,8 @@ export interface State {
   readonly present: readonly SymMem[];
   /** helper calls made so far (32-bit): the n-th call's result is a function of n and its inputs */
   readonly calls: BV;
+  /** the run's tail-call count (32-bit): Env.tailCalls at the start, then as failed tail calls leave it */
+  readonly tailCalls: BV;
   /** redirect target: 0 none; (map + 1) << 32 | key for redirect_map; 1 << 63 | ifindex for redirect */
   readonly redirect: BV;
   /** perf events sent (32-bit) and their records: bytes at concat(event:32, offset:32) (helpers.ts) */
@@ -84,14 +97,14 @@ export interface State {
 export function initialState(env: Env): State {
   const Z = env.Z;
   const regs: Val[] = [];
-  for (let r = 0; r <= 10; r++) regs.push(num(bv64(Z, 0)));
+  for (let r = 0; r <= 10; r++) regs.push(env.stackAtStart ? { t: 'undef', why: `r${r} is not set when a tail call starts the program` } : num(bv64(Z, 0)));
   regs[1] = { t: 'ptr', region: { kind: 'ctx' }, off: bv64(Z, 0) };
   regs[10] = { t: 'ptr', region: { kind: 'stack' }, off: bv64(Z, 0) };
   const start = bv64(Z, HEADROOM);
   return {
-    pc: Z.Bool.val(true), flow: Z.Bool.val(true), facts: [], regs, stack: constMem(Z.BitVec.val(0n, 8)),
+    pc: Z.Bool.val(true), flow: Z.Bool.val(true), facts: [], regs, stack: env.stackAtStart ? baseMem(env.stackAtStart) : constMem(Z.BitVec.val(0n, 8)),
     spills: new Map(), pkt: baseMem(env.pkt), start, end: start.add(env.len), values: env.values.map(baseMem), present: env.present.map(baseMem),
-    calls: Z.BitVec.val(0n, 32), redirect: bv64(Z, 0), events: Z.BitVec.val(0n, 32), log: constMem(Z.BitVec.val(0n, 8)),
+    calls: Z.BitVec.val(0n, 32), tailCalls: env.tailCalls, redirect: bv64(Z, 0), events: Z.BitVec.val(0n, 32), log: constMem(Z.BitVec.val(0n, 8)),
   };
 }
 
@@ -141,6 +154,7 @@ export function mergeStates(Z: Z3, a: State, b: State): State {
     values: a.values.map((m, i) => iteMem(c, m, b.values[i])),
     present: a.present.map((m, i) => iteMem(c, m, b.present[i])),
     calls: ite(Z, c, a.calls, b.calls),
+    tailCalls: ite(Z, c, a.tailCalls, b.tailCalls),
     redirect: ite(Z, c, a.redirect, b.redirect),
     events: ite(Z, c, a.events, b.events),
     log: iteMem(c, a.log, b.log),
