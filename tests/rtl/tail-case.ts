@@ -20,6 +20,7 @@ function packet(slot: number, len: number, seed: number): RunInput {
   for (let i = 0; i < len; i++) p[i] = (i * 29 + seed * 7) & 0xff;
   p.set([0x02, 0, 0, 0, 0, seed & 0xff, 0x02, 0, 0, 0, 1, 2, 0x88, 0xb5]); // local experimental ethertype
   p[14] = slot;
+  p[18] = (seed >> 1) & 1; // tc_loop calls the empty slot 5 first when odd
   return { packet: p };
 }
 

@@ -82,8 +82,9 @@ describe('static worst case across tail calls (tail_chain, xdp2hw, 4 lanes, list
       for (const i of selfCalls) {
         const run = rec.runs.find((r) => r.packet === i)!;
         expect(tailCallsOf(rows, run.issued), `packet ${i}`).toBe(33);
-        expect(run.cycles).toBe(cmp.maxSimulated);
       }
+      // the longest: a self-call chain whose every round also calls the empty slot 5 (p[18] odd)
+      expect(Math.max(...selfCalls.map((i) => rec.runs.find((r) => r.packet === i)!.cycles))).toBe(cmp.maxSimulated);
       // every slot the traffic names is a path the bound knows
       expect(new Set(c.inputs.map((x) => x.packet[14]))).toEqual(new Set(TAIL_SLOTS));
     }, 120_000);

@@ -4,7 +4,8 @@
  * naming an empty slot or one past max_entries falls through (XDP_PASS). Slot 0 (tc_tx) swaps the
  * MACs and sends the packet back; slot 1 (tc_relay) marks p[15] and tail-calls slot 2 (tc_end),
  * which marks p[16]; slot 3 (tc_loop) tail-calls itself until the kernel's limit of 33 tail calls a
- * packet stops it (p[17] counts its runs: 33, the dispatcher's call and 32 of its own); slot 4 (tc_pop) moves the
+ * packet stops it (p[17] counts its runs: 33, the dispatcher's call and 32 of its own; when p[18]
+ * is odd each run first calls empty slot 5, which does not count); slot 4 (tc_pop) moves the
  * packet's start by 14 bytes (bpf_xdp_adjust_head) before tail-calling slot 2. `counts` counts
  * each program's runs.
  * Build: clang -O2 -g -target bpf -mcpu=v1 -I/usr/include/$(clang -print-multiarch) -c tail_chain.c */
@@ -85,6 +86,8 @@ SEC("xdp") int tc_loop(struct xdp_md *ctx)
 		return XDP_ABORTED;
 	p[17]++;
 	count(5);
+	if (p[18] & 1)
+		bpf_tail_call(ctx, &jumps, 5); /* an empty slot: not counted */
 	bpf_tail_call(ctx, &jumps, 3);
 	return XDP_DROP;
 }
