@@ -22,7 +22,7 @@ import { formatProof, proveTranslation, replayCommands } from '../prove.js';
 import { readFixture } from '../inputs.js';
 import { romHex, RomError, romListing, ROM_FORMATS } from '../../compiler/emit/rom.js';
 import type { RomFormat } from '../../compiler/emit/rom.js';
-import { scheduleProgram, ScheduleError } from '../../compiler/schedule/index.js';
+import { scheduleLinked, scheduleProgram, ScheduleError, tailTargetRefused } from '../../compiler/schedule/index.js';
 import type { ScheduleResult, Strategy } from '../../compiler/schedule/index.js';
 import { CORE, readCore, scheduleOptions, STRATEGY, TIME_LIMIT } from '../schedule-options.js';
 import { unfit } from './check.js';
@@ -99,10 +99,15 @@ export const compileCommand: CommandModule<object, CompileArgs> = {
     if (misfit !== undefined) process.stderr.write(`xdp2hw: ${misfit}; nothing written, proving the translation only\n`);
     else if (argv.out !== undefined) writeOutputs(argv.out, compiled, argv.file, rows, argv.format);
     const validation = argv.validate ? await validate(argv, obj, compiled) : undefined;
-    const sched = rows && { rows: rows.stats.rows, ipc: Number(rows.stats.ipc.toFixed(3)), strategy: argv.strategy ?? 'list', lanes: argv.lanes, core: rows.core };
+    const sched = rows && {
+      rows: rows.stats.rows, ipc: Number(rows.stats.ipc.toFixed(3)), strategy: argv.strategy ?? 'list', lanes: argv.lanes, core: rows.core,
+      ...(rows.stats.linked ? { linked: rows.stats.linked } : {}),
+    };
+    // linked rows (tail calls) stand for every linked program's instructions
+    const originals = rows?.program.programs?.reduce((n, q) => n + q.originalInsns, 0) ?? compiled.insns.original;
     const proof = argv.prove ? await proveTranslation({ file: argv.file, obj, compiled, rows: rows?.program, timeoutSeconds: argv['prove-timeout'] }) : undefined;
     const replay = proof ? replayCommands(argv.file, compiled.original.name, proof, sched) : [];
-    process.stdout.write(argv.json ? `${JSON.stringify({ ...toJson(argv.file, compiled, validation), ...sched, ...(misfit !== undefined ? { fits: false, unfit: misfit } : {}), ...(proof ? { proof: { ...proof, ...(replay.length ? { replay } : {}) } } : {}) }, null, 2)}\n` : formatText(argv.file, compiled, validation) + (sched ? `rows: ${sched.rows} on ${sched.lanes} lanes of core ${sched.core} (${sched.strategy}), ipc ${sched.ipc}, ${(sched.rows / compiled.insns.original).toFixed(3)} rows per original instruction\n` : '') + (proof ? formatProof(proof, replay).join('\n') + '\n' : ''));
+    process.stdout.write(argv.json ? `${JSON.stringify({ ...toJson(argv.file, compiled, validation), ...sched, ...(misfit !== undefined ? { fits: false, unfit: misfit } : {}), ...(proof ? { proof: { ...proof, ...(replay.length ? { replay } : {}) } } : {}) }, null, 2)}\n` : formatText(argv.file, compiled, validation) + (sched ? `rows: ${sched.rows} on ${sched.lanes} lanes of core ${sched.core} (${sched.strategy}), ipc ${sched.ipc}, ${(sched.rows / originals).toFixed(3)} rows per original instruction${sched.linked ? ` (programs linked for tail calls: ${sched.linked.map((q) => `${q.name} ${q.rows}`).join(', ')})` : ''}\n` : '') + (proof ? formatProof(proof, replay).join('\n') + '\n' : ''));
     if (misfit !== undefined || (validation && validation.mismatches > 0) || (proof && proof.status !== 'proved')) process.exitCode = 1;
   },
 };
@@ -120,7 +125,12 @@ function selectPasses(only: string | undefined, without: string | undefined): st
 function schedule(argv: CompileArgs, c: Compiled): ScheduleResult & { core: string } {
   const opts = scheduleOptions({ lanes: argv.lanes, strategy: argv.strategy ?? 'list', core: argv.core, 'time-limit': argv['time-limit'] });
   try {
-    return { ...scheduleProgram(c.ir, c.insns.original, opts), core: opts.core.name };
+    // with tail calls, the programs they may reach compiled the same way and linked after it: the ROM holds them all
+    const one = (name: string): ScheduleResult => {
+      const x = name === c.original.name ? c : compileObject(c.object, { program: name, passes: c.options.passes, minFrame: c.options.minFrame, core: opts.core });
+      return scheduleProgram(x.ir, x.insns.original, opts);
+    };
+    return { ...scheduleLinked(c.object, c.original.name, one, tailTargetRefused), core: opts.core.name };
   } catch (e) {
     throw e instanceof ScheduleError ? new UserError(`${argv.file}: ${c.original.name}: ${e.message}`) : e;
   }
