@@ -8,7 +8,9 @@
 // commit) when every register it reads is readable; each result carries a per-register countdown
 // to when its own lane (and, one later under per-lane forwarding, the other lanes) may read it; a
 // taken branch holds fetch for its penalty, a helper call until the helper unit answers
-// (call_done: the unit's latency, which the TypeScript core charges the same); an exit drains for EXIT_DRAIN
+// (call_done: the unit's latency, which the TypeScript core charges the same; a tail call that
+// succeeds answers with call_jump: fetch goes to call_target, its program's entry row, held for the
+// taken-branch penalty, and no register is written); an exit drains for EXIT_DRAIN
 // cycles (EARLY_DRAIN when caught at fetch). `cycles` counts from the packet's first fetch to its
 // verdict, as `pipeline.cycles` does.
 //
