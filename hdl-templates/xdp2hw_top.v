@@ -22,7 +22,7 @@ module xdp2hw_top #(
     parameter [MAPS*32-1:0] MAP_BASE = 0,      // per map: byte offset of value 0 in map memory
     parameter [MAPS*32-1:0] MAP_MAX = 0,       // per map: max_entries (0: not an array; lookups fail)
     parameter [MAPS*32-1:0] MAP_STRIDE = 8,    // per map: bytes between values (value size rounded to 8)
-    parameter [MAPS*32-1:0] MAP_KIND = 0,      // per map: 0 array, 1 hash, 2 LPM trie (the hash unit's), 3 devmap, 4 perf_event_array, 5 prog array
+    parameter [MAPS*32-1:0] MAP_KIND = 0,      // per map: 0 array, 1 hash, 2 LPM trie (the hash unit's), 3 devmap, 4 perf_event_array, 5 prog array, 6 cpumap
     parameter [MAPS*32-1:0] MAP_NODE = 0,      // per map: a hash map's first node in the hash unit
     parameter [MAPS*32-1:0] MAP_BUCKET = 0,    // per map: a hash map's first bucket
     parameter [MAPS*32-1:0] MAP_BITS = 0,      // per map: log2 of a hash map's buckets
@@ -471,9 +471,12 @@ module xdp2hw_top #(
     // BPF_F_EXCLUDE_INGRESS abort; a present entry (a nonzero ifindex: the kernel keeps no device 0)
     // or a broadcast redirects, else the action in the flags' low bits
     wire [63:0] r3 = call_args[128 +: 64];
-    wire        dev_bad = m_kind != 32'd3 || (r3 & ~64'h1b) != 64'd0;
+    // on a cpumap (kind 6) only the action bits are valid flags and a present entry is a nonzero
+    // qsize (the kernel deletes an entry updated with qsize 0); no broadcast
+    wire        dev_cpu = m_kind == 32'd6;
+    wire        dev_bad = (m_kind != 32'd3 && !dev_cpu) || (r3 & ~(dev_cpu ? 64'h3 : 64'h1b)) != 64'd0;
     wire        dev_found = r2[63:32] == 32'd0 && r2[31:0] < m_max && help_rdata[31:0] != 32'd0;
-    wire        dev_redirect = !dev_bad && (dev_found || r3[3]);
+    wire        dev_redirect = !dev_bad && (dev_found || (!dev_cpu && r3[3]));
     // bpf_ktime_get_ns and bpf_get_prandom_u32: the clock and the generator of the TypeScript
     // machine (simulator/xdp/host.ts), so co-simulation compares their values. The host sets them in
     // env.hex (read at reset: the clock at the first packet, the clock's step after a call and

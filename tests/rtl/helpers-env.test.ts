@@ -68,3 +68,36 @@ describe.skipIf(TOOLS)('RTL ktime_get_ns, get_prandom_u32, get_smp_processor_id'
     expect(p.rows.length).toBe(p.programs!.reduce((s, q) => s + q.rows, 0));
   });
 });
+
+describe.skipIf(needs(toolMissing('clang'), toolMissing('iverilog'), toolMissing('vvp')))('RTL bpf_redirect_map on a cpumap (Icarus)', () => {
+  it('present and empty CPUs, an index past max_entries, the action bits, invalid flags and BPF_F_BROADCAST: equal to the TypeScript core', { timeout: 180_000 }, async () => {
+    const obj = buildC('rtl_cpumap');
+    // CPUs 0 and 2 have queues (qsize 192, 64); 1 and 3 are empty; 4 and 9 are past max_entries
+    const fixture = { maps: { cpus: { entries: [{ key: '00000000', value: 'c000000000000000' }, { key: '02000000', value: '4000000000000000' }] } } };
+    const ins: RunInput[] = [];
+    for (const cpu of [0, 1, 2, 3, 4, 9])
+      for (const flags of [0, 1, 2, 3, 4, 0x10])
+        for (const broadcast of [0, 1]) {
+          const p = new Uint8Array(64);
+          p[13] = broadcast;
+          p[14] = cpu;
+          p[15] = flags;
+          ins.push({ packet: p });
+        }
+    const { ts, rtl } = await sessions({ name: 'rtl_cpumap', obj, program: 'rtl_cpumap', fixture, inputs: ins }, XDP2HW, 2, 'icarus');
+    expect(rtl.design.layout.maps.map((m) => m.name)).toEqual(['cpus']);
+    const results = [];
+    for (const input of ins.slice(0, 3)) results.push(await ts.run(input));
+    // CPU 0 is present: XDP_REDIRECT to it, whatever the action bits
+    expect(results.map((r) => r.action)).toEqual(['XDP_REDIRECT', 'XDP_ABORTED', 'XDP_REDIRECT']);
+    const fresh = await sessions({ name: 'rtl_cpumap', obj, program: 'rtl_cpumap', fixture, inputs: ins }, XDP2HW, 2, 'icarus');
+    const s = await cosimulate(fresh.ts, fresh.rtl, 'icarus', ins);
+    expect(s.firstMismatches).toEqual([]);
+    expect(s.packets).toBe(ins.length);
+    expect([s.mismatches, s.cycleMismatches]).toEqual([0, 0]);
+    // the verdicts cover every case: redirects, the flags' action bits (pass, drop, tx) and aborts
+    const actions = new Set<string>();
+    for (const input of ins) actions.add((await ts.run(input)).action);
+    expect([...actions].sort()).toEqual(['XDP_ABORTED', 'XDP_DROP', 'XDP_PASS', 'XDP_REDIRECT', 'XDP_TX']);
+  });
+});

@@ -47,7 +47,7 @@ export const MAP_BRAM_BYTES = 4096;
 export const MAX_HASH_NODES = 1 << 17;
 /** Keys the hash unit's node memory holds at most (bytes). */
 export const MAX_HASH_KEY_BYTES = 64;
-const ARRAYS = new Set(['array', 'percpu_array', 'devmap', 'prog_array']);
+const ARRAYS = new Set(['array', 'percpu_array', 'devmap', 'cpumap', 'prog_array']);
 const HASHES = new Set(['hash', 'percpu_hash', 'lpm_trie', 'lru_hash']);
 /** perf_event_array: no memory (bpf_perf_event_output streams its records to the host); max_entries bounds the index */
 const PERF = 'perf_event_array';
@@ -84,7 +84,7 @@ export function mapLayout(obj: LoadedObject, core?: CoreConfig, possibleCpus = h
       throw new RtlRefusal(`${obj.file}: map ${d.name} is a ${d.type} map, which core ${core!.name} does not offer (its offload.mapTypes)`);
     const isHash = HASHES.has(d.type);
     if (!ARRAYS.has(d.type) && !isHash && d.type !== PERF)
-      throw new RtlRefusal(`${obj.file}: map ${d.name} is a ${d.type} map; the RTL core has array, per-CPU array, devmap, prog array, perf_event_array, hash, per-CPU hash, LRU hash (common or per-CPU lists) and LPM trie maps`);
+      throw new RtlRefusal(`${obj.file}: map ${d.name} is a ${d.type} map; the RTL core has array, per-CPU array, devmap, cpumap, prog array, perf_event_array, hash, per-CPU hash, LRU hash (common or per-CPU lists) and LPM trie maps`);
     if (d.type === PERF && d.maxEntries === 0)
       throw new RtlRefusal(`${obj.file}: map ${d.name}: a perf_event_array of max_entries 0 is sized by the host's CPUs when loaded; the RTL needs its max_entries`);
     const stride = d.type === PERF ? 0 : Math.ceil(d.valueSize / 8) * 8;
