@@ -1,7 +1,8 @@
 // Scheduling a whole program: each block's dependence graph (deps.ts) placed into rows by the
 // chosen strategy (block.ts) on the resource model of one CoreConfig (resources.ts), the blocks
 // laid out in order and jumps pointed at rows, as the RowProgram of isa/rows.ts. Refuses what
-// the row executor cannot run (local calls, callbacks, tail calls) with one line naming the pc.
+// the row executor cannot run (local calls, callbacks) with one line naming the pc; a program with
+// tail calls is linked with the programs they may reach (link.ts).
 
 import { branchTarget, defuse, hasExtension, Pseudo } from '../../isa/index.js';
 import type { CoreConfig, Row, RowProgram, Syllable } from '../../isa/index.js';
