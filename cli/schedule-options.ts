@@ -2,8 +2,8 @@
 // --core, --time-limit), and turning them into a core and a scheduler; errors become one line.
 
 import { existsSync, readFileSync } from 'node:fs';
-import { compileObject, PipelineError } from '../compiler/pipeline.js';
-import { scheduleLinked, scheduleObject, scheduleProgram, ScheduleError, STRATEGIES, tailTargetRefused } from '../compiler/schedule/index.js';
+import { compileObject, PipelineError, scheduleCompiled } from '../compiler/pipeline.js';
+import { scheduleObject, ScheduleError, STRATEGIES } from '../compiler/schedule/index.js';
 import type { ScheduleOptions, ScheduleResult, Strategy } from '../compiler/schedule/index.js';
 import type { LoadedObject } from '../compiler/loader/types.js';
 import { checkCoreConfig, CORE_PRESETS, CoreConfigError } from '../isa/index.js';
@@ -57,11 +57,7 @@ export function scheduleWith(obj: LoadedObject, program: string, given: Schedule
   // superblock: the profile of the program's traffic beside the object (cli/profile.ts)
   const opts = given.strategy === 'superblock' && !given.profile ? { ...given, profile: trafficProfileBeside(obj, program) } : given;
   if (!passes) return scheduleObject(obj, program, opts);
-  // with tail calls, every program they may reach compiled the same way and linked after it
-  return scheduleLinked(obj, program, (name) => {
-    const c = compileObject(obj, { program: name, core: opts.core });
-    return scheduleProgram(c.ir, c.insns.original, name === program ? opts : { ...opts, profile: undefined });
-  }, tailTargetRefused);
+  return scheduleCompiled(compileObject(obj, { program, core: opts.core }), obj, opts);
 }
 
 /** Schedules one program; a refusal is one line naming the file and instruction. */

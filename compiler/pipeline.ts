@@ -8,6 +8,8 @@ import { lift, lower, withPrograms } from './ir/index.js';
 import type { IrProgram, Lowered } from './ir/index.js';
 import type { LoadedObject, Program } from './loader/types.js';
 import { runPasses } from './passes/index.js';
+import { scheduleLinked, scheduleProgram, tailTargetRefused } from './schedule/index.js';
+import type { ScheduleOptions, ScheduleResult } from './schedule/index.js';
 import { tailCallReachable } from './schedule/link.js';
 import type { PassReport } from './passes/index.js';
 
@@ -67,6 +69,19 @@ export function compileObject(obj: LoadedObject, opts: CompileOptions = {}): Com
     insns: { original: original.code.insns.length, optimized: optimized.program.code.insns.length },
     options: { minFrame, core: core.name, passes: report.passes.map((p) => p.name) },
   };
+}
+
+/**
+ * A compiled program scheduled into rows; with tail calls, every program they may reach compiled
+ * with the same passes and minimum frame and linked after it (schedule/link.ts). A traffic profile
+ * (`opts.profile`) counts the entry program's instructions only.
+ */
+export function scheduleCompiled(main: Compiled, obj: LoadedObject, opts: ScheduleOptions): ScheduleResult {
+  const entry = main.original.name;
+  return scheduleLinked(obj, entry, (name) => {
+    const c = name === entry ? main : compileObject(obj, { program: name, passes: main.options.passes, minFrame: main.options.minFrame, core: opts.core });
+    return scheduleProgram(c.ir, c.insns.original, name === entry ? opts : { ...opts, profile: undefined });
+  }, tailTargetRefused);
 }
 
 /**

@@ -125,6 +125,7 @@ module xdp2hw_core #(
     reg           call_wait;   // a helper call issued and the unit has not answered: fetch held
     reg [3:0]     call_dst;    // where its result goes
     reg           call_keep;   // ... nowhere: a tail call writes no register
+    wire          call_tail = call_id == 32'd12;   // the row's call is bpf_tail_call (helper 12)
     reg [CW-1:0]  drain_cnt;
     reg           first_row;
     reg           fz_pend;     // a fused null test waits for its call's answer: the row's successor is open
@@ -303,7 +304,7 @@ module xdp2hw_core #(
             assign l_write[l] = valid && writes;
             assign l_fused[l] = valid && fused;
             // a faulting non-faulting load, or a tail call (bpf_tail_call, helper 12): the register stays
-            assign l_keep[l] = (spec && !in_region) || (valid && cls == C_CALL && imm[31:0] == 32'd12);
+            assign l_keep[l] = (spec && !in_region) || (valid && cls == C_CALL && call_tail);
             assign l_dst[l*4 +: 4] = dst;
             assign l_res[l*64 +: 64] = (cls == C_LDX) ? ldv : (is_madd) ? madd : (cls == C_ATOMIC) ? old : (cls == C_CALL) ? call_r0 : (cls == C_EXITIMM) ? imm : y;
             assign l_lat[l*CW +: CW] = (cls == C_LDX || cls == C_ATOMIC || is_madd) ? ldlat_a : (cls == C_CALL) ? {{(CW - 1){1'b0}}, 1'b1} : mul ? MUL_LAT[CW-1:0]
@@ -471,7 +472,7 @@ module xdp2hw_core #(
                                 pkind[l_dst[j*4 +: 4]] <= K_HELPER;
                             end
                         if (call_found && !call_done) call_wait <= 1'b1;
-                        call_keep <= call_found && call_id == 32'd12;
+                        call_keep <= call_found && call_tail;
                         if (win_found && win_exit) begin
                             cycles <= cyc + 32'd1 + (win_early ? EARLY_DRAIN : EXIT_DRAIN);
                             if ((win_early ? EARLY_DRAIN : EXIT_DRAIN) == 0) state <= S_DONE;

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { loadFile } from '../../compiler/loader/index.js';
 import type { LoadedObject } from '../../compiler/loader/types.js';
-import { compileObject, optimizedListing, PipelineError } from '../../compiler/pipeline.js';
+import { compileObject, optimizedListing, PipelineError, scheduleCompiled } from '../../compiler/pipeline.js';
 import type { Compiled } from '../../compiler/pipeline.js';
 import { PASS_NAMES, PassNameError } from '../../compiler/passes/index.js';
 import { writeFileAtomicSync } from '../../simulator/io/atomic.js';
@@ -22,7 +22,7 @@ import { formatProof, proveTranslation, replayCommands } from '../prove.js';
 import { readFixture } from '../inputs.js';
 import { romHex, RomError, romListing, ROM_FORMATS } from '../../compiler/emit/rom.js';
 import type { RomFormat } from '../../compiler/emit/rom.js';
-import { scheduleLinked, scheduleProgram, ScheduleError, tailTargetRefused } from '../../compiler/schedule/index.js';
+import { ScheduleError } from '../../compiler/schedule/index.js';
 import type { ScheduleResult, Strategy } from '../../compiler/schedule/index.js';
 import { CORE, readCore, scheduleOptions, STRATEGY, TIME_LIMIT } from '../schedule-options.js';
 import { unfit } from './check.js';
@@ -126,11 +126,7 @@ function schedule(argv: CompileArgs, c: Compiled): ScheduleResult & { core: stri
   const opts = scheduleOptions({ lanes: argv.lanes, strategy: argv.strategy ?? 'list', core: argv.core, 'time-limit': argv['time-limit'] });
   try {
     // with tail calls, the programs they may reach compiled the same way and linked after it: the ROM holds them all
-    const one = (name: string): ScheduleResult => {
-      const x = name === c.original.name ? c : compileObject(c.object, { program: name, passes: c.options.passes, minFrame: c.options.minFrame, core: opts.core });
-      return scheduleProgram(x.ir, x.insns.original, opts);
-    };
-    return { ...scheduleLinked(c.object, c.original.name, one, tailTargetRefused), core: opts.core.name };
+    return { ...scheduleCompiled(c, c.object, opts), core: opts.core.name };
   } catch (e) {
     throw e instanceof ScheduleError ? new UserError(`${argv.file}: ${c.original.name}: ${e.message}`) : e;
   }

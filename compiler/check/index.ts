@@ -6,9 +6,8 @@
 import { hasExternalMemory, offloadOf } from '../../isa/index.js';
 import type { CoreConfig, RowProgram } from '../../isa/index.js';
 import type { LoadedObject } from '../loader/types.js';
-import { compileObject, pickProgram } from '../pipeline.js';
+import { compileObject, pickProgram, scheduleCompiled } from '../pipeline.js';
 import type { Compiled } from '../pipeline.js';
-import { scheduleLinked, scheduleProgram, tailTargetRefused } from '../schedule/index.js';
 import type { Strategy } from '../schedule/index.js';
 import { staticWcet } from '../wcet/index.js';
 import type { WcetResult } from '../wcet/index.js';
@@ -97,12 +96,8 @@ export function checkProgram(obj: LoadedObject, o: CheckOptions): CheckReport {
   let rows: RowProgram | undefined;
   try {
     compiled = compileObject(obj, { program: program.name, core, minFrame: o.minFrame });
-    const main = compiled;
     // with tail calls, every program they may reach compiled and linked after it (schedule/link.ts)
-    rows = scheduleLinked(obj, program.name, (name) => {
-      const c = name === program.name ? main : compileObject(obj, { program: name, core, minFrame: o.minFrame });
-      return scheduleProgram(c.ir, c.insns.original, { core, lanes, strategy, timeLimitMs: o.timeLimitMs });
-    }, tailTargetRefused).program;
+    rows = scheduleCompiled(compiled, obj, { core, lanes, strategy, timeLimitMs: o.timeLimitMs }).program;
   } catch (e) {
     if (!findings.some((f) => SCHEDULER_REFUSES.has(f.kind)))
       findings.push({ kind: 'schedule', what: `the compiler cannot schedule it for core ${core.name}: ${(e as Error).message}`, fix: 'see the instruction named; the row schedule runs one function without callbacks' });
