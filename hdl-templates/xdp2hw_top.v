@@ -22,7 +22,7 @@ module xdp2hw_top #(
     parameter [MAPS*32-1:0] MAP_BASE = 0,      // per map: byte offset of value 0 in map memory
     parameter [MAPS*32-1:0] MAP_MAX = 0,       // per map: max_entries (0: not an array; lookups fail)
     parameter [MAPS*32-1:0] MAP_STRIDE = 8,    // per map: bytes between values (value size rounded to 8)
-    parameter [MAPS*32-1:0] MAP_KIND = 0,      // per map: 0 array, 1 hash, 2 LPM trie (the hash unit's), 3 devmap, 4 perf_event_array, 5 prog array, 6 cpumap
+    parameter [MAPS*32-1:0] MAP_KIND = 0,      // per map: 0 array, 1 hash, 2 LPM trie (the hash unit's), 3 devmap, 4 perf_event_array, 5 prog array, 6 cpumap, 7 devmap_hash (the scan unit's)
     parameter [MAPS*32-1:0] MAP_NODE = 0,      // per map: a hash map's first node in the hash unit
     parameter [MAPS*32-1:0] MAP_BUCKET = 0,    // per map: a hash map's first bucket
     parameter [MAPS*32-1:0] MAP_BITS = 0,      // per map: log2 of a hash map's buckets
@@ -339,7 +339,13 @@ module xdp2hw_top #(
     wire [63:0] au_ptr;
     // bpf_tail_call reads its prog array's slot r3
     wire [63:0] tc_ptr;
-    wire [63:0] help_ptr = au_copy ? au_ptr : pu_rd_busy ? pu_rd_ptr : (hu_rd_ptr != 64'd0) ? hu_rd_ptr : (call_id == 32'd51) ? dev_ptr
+    // the scan unit reads a devmap_hash's slots
+    wire        sc_scan;
+    wire [63:0] sc_ptr;
+    // a lookup on a devmap or cpumap reads its slot when it answers
+    wire        fx_look;
+    wire [63:0] fx_slot_ptr;
+    wire [63:0] help_ptr = sc_scan ? sc_ptr : fx_look ? fx_slot_ptr : au_copy ? au_ptr : pu_rd_busy ? pu_rd_ptr : (hu_rd_ptr != 64'd0) ? hu_rd_ptr : (call_id == 32'd51) ? dev_ptr
                          : (call_id == 32'd12) ? tc_ptr : key_ptr;
     wire [31:0] help_idx = help_ptr[31:0] - OFF_BASE;
     /* verilator lint_on UNUSEDSIGNAL */
@@ -433,15 +439,16 @@ module xdp2hw_top #(
     wire [7:0]  mi = r1[39:32];
 
     // unit select, decided at the call (kept for its answer)
-    localparam [1:0] U_FIXED = 2'd0, U_HASH = 2'd1, U_PKT = 2'd2, U_ARR = 2'd3;
-    wire [1:0] call_unit = (is_map && (m_kind == 32'd1 || m_kind == 32'd2) && (call_id == 32'd1 || call_id == 32'd2 || call_id == 32'd3)) ? U_HASH
+    localparam [2:0] U_FIXED = 3'd0, U_HASH = 3'd1, U_PKT = 3'd2, U_ARR = 3'd3, U_SCAN = 3'd4;
+    wire [2:0] call_unit = (is_map && m_kind == 32'd7 && (call_id == 32'd1 || call_id == 32'd51)) ? U_SCAN
+                         : (is_map && (m_kind == 32'd1 || m_kind == 32'd2) && (call_id == 32'd1 || call_id == 32'd2 || call_id == 32'd3)) ? U_HASH
                          : (is_map && m_kind == 32'd0 && call_id == 32'd2) ? U_ARR : pu_hit ? U_PKT : U_FIXED;
     // the hash unit's cycles before its key fetch (isa/hashmap.ts: helperCall + mapLookup.<family> - 2)
     localparam integer HASH_PRE = HELPER_CALL + MAP_LOOKUP_HASH - 2;
     localparam integer HASH_PRE_LPM = HELPER_CALL + MAP_LOOKUP_LPM - 2;
-    reg  [1:0] unit_q;
+    reg  [2:0] unit_q;
     always @(posedge clk) if (call_valid) unit_q <= call_unit;
-    wire [1:0] unit_now = call_valid ? call_unit : unit_q;
+    wire [2:0] unit_now = call_valid ? call_unit : unit_q;
 
     // -- the fixed-latency unit: map lookup on arrays, get_smp_processor_id, redirect
     wire [31:0] key = help_rdata[31:0];
@@ -475,7 +482,8 @@ module xdp2hw_top #(
     // qsize (the kernel deletes an entry updated with qsize 0); no broadcast
     wire        dev_cpu = m_kind == 32'd6;
     wire        dev_bad = (m_kind != 32'd3 && !dev_cpu) || (r3 & ~(dev_cpu ? 64'h3 : 64'h1b)) != 64'd0;
-    wire        dev_found = r2[63:32] == 32'd0 && r2[31:0] < m_max && help_rdata[31:0] != 32'd0;
+    // the key is r2's low word (the kernel's map_redirect takes a u32)
+    wire        dev_found = r2[31:0] < m_max && help_rdata[31:0] != 32'd0;
     wire        dev_redirect = !dev_bad && (dev_found || (!dev_cpu && r3[3]));
     // bpf_ktime_get_ns and bpf_get_prandom_u32: the clock and the generator of the TypeScript
     // machine (simulator/xdp/host.ts), so co-simulation compares their values. The host sets them in
@@ -538,15 +546,22 @@ module xdp2hw_top #(
     reg            fx_busy;
     reg  [63:0]    fx_r0;
     wire           fx_start = call_valid && call_unit == U_FIXED;
+    // bpf_map_lookup_elem on a devmap or cpumap answers NULL for an empty slot (the kernel keeps no
+    // entry there): the key is read at the call, the slot when the unit answers (its first word
+    // nonzero, as redirect_map reads it; the emitter asks for helperCall >= 1 when a program may
+    // make such a lookup)
+    reg            fx_slot;
     always @(posedge clk) begin
         if (rst) begin
             fx_busy <= 1'b0;
             fx_cnt <= {FCW{1'b0}};
             fx_r0 <= 64'd0;
+            fx_slot <= 1'b0;
         end else if (fx_start && fx_lat != {FCW{1'b0}}) begin
             fx_busy <= 1'b1;
             fx_cnt <= fx_lat - 1'b1;
             fx_r0 <= fx_r0_now;
+            fx_slot <= call_id == 32'd1 && is_map && (m_kind == 32'd3 || m_kind == 32'd6);
         end else if (fx_busy) begin
             if (fx_cnt == {FCW{1'b0}}) fx_busy <= 1'b0;
             else fx_cnt <= fx_cnt - 1'b1;
@@ -564,7 +579,9 @@ module xdp2hw_top #(
         else if (fx_start && call_id == 32'd7) env_prng <= prng_next;
     end
     wire fx_done = (fx_start && fx_lat == {FCW{1'b0}}) || (fx_busy && fx_cnt == {FCW{1'b0}});
-    wire [63:0] fx_r0_out = fx_start ? fx_r0_now : fx_r0;
+    assign fx_look = fx_busy && fx_slot && fx_cnt == {FCW{1'b0}};
+    assign fx_slot_ptr = fx_r0;
+    wire [63:0] fx_r0_out = fx_start ? fx_r0_now : (fx_look && help_rdata[31:0] == 32'd0) ? 64'd0 : fx_r0;
 
     // -- the array unit: bpf_map_update_elem on arrays and per-CPU arrays, the kernel's
     // array_map_update_elem: flags past BPF_EXIST | BPF_F_LOCK -EINVAL, an index past max_entries
@@ -616,6 +633,60 @@ module xdp2hw_top #(
     wire au_done = au_busy && au_cnt == {FCW{1'b0}};
     wire au_wen = au_on && au_ok;
     wire [7:0] au_mask = (au_rem >= 32'd8) ? 8'hff : ((8'h01 << au_rem[2:0]) - 8'h01);
+
+    // -- the scan unit: bpf_map_lookup_elem and bpf_redirect_map on a devmap_hash (kind 7), a table
+    // the host fills (programs cannot write it): slot i at base + i * stride holds the u32 key in its
+    // first word's low half and 1 in byte 4 when filled, then the value at +8; the filled slots come
+    // first. The call latches its key (redirect_map: r2's low word; a lookup: the u32 where r2
+    // points, read in the call's cycle), then reads one slot a cycle from slot 0 until the key's
+    // slot, an empty slot or the last slot, then waits helperCall - 1 cycles (the emitter asks for
+    // helperCall >= 1): helperCall + the slots read (isa/timing.ts devmapHashCycles). A lookup
+    // answers the value's address or 0; redirect_map as on a devmap (the same flags, BPF_F_BROADCAST
+    // redirects without an entry).
+    wire        sc_start = call_valid && call_unit == U_SCAN;
+    reg         sc_busy, sc_on, sc_hit, sc_redirect;
+    reg  [7:0]  sc_map;
+    reg  [31:0] sc_idx, sc_key, sc_base, sc_stride, sc_max;
+    reg  [63:0] sc_flags;
+    reg  [FCW-1:0] sc_cnt;
+    wire [31:0] sc_slot = sc_base + sc_idx * sc_stride;
+    assign sc_scan = sc_on;
+    assign sc_ptr = {TAG_MAPV, OFF_BASE + sc_slot};
+    wire        sc_filled = help_rdata[32];
+    wire        sc_match = sc_filled && help_rdata[31:0] == sc_key;
+    wire        sc_last = !sc_filled || sc_match || sc_idx + 32'd1 >= sc_max;
+    always @(posedge clk) begin
+        if (rst) begin
+            sc_busy <= 1'b0;
+            sc_on <= 1'b0;
+        end else if (sc_start) begin
+            sc_busy <= 1'b1;
+            sc_on <= 1'b1;
+            sc_idx <= 32'd0;
+            sc_hit <= 1'b0;
+            sc_key <= (call_id == 32'd51) ? r2[31:0] : key;
+            sc_map <= mi;
+            sc_base <= m_base;
+            sc_stride <= m_stride;
+            sc_max <= m_max;
+            sc_redirect <= call_id == 32'd51;
+            sc_flags <= r3;
+            sc_cnt <= HELPER_CALL[FCW-1:0] - 1'b1;
+        end else if (sc_on) begin
+            if (sc_last) begin
+                sc_on <= 1'b0;
+                sc_hit <= sc_match;
+            end else sc_idx <= sc_idx + 32'd1;
+        end else if (sc_busy) begin
+            if (sc_cnt == {FCW{1'b0}}) sc_busy <= 1'b0;
+            else sc_cnt <= sc_cnt - 1'b1;
+        end
+    end
+    wire        sc_done = sc_busy && !sc_on && sc_cnt == {FCW{1'b0}};
+    wire        sc_bad = (sc_flags & ~64'h1b) != 64'd0;
+    wire        sc_redir = !sc_bad && (sc_hit || sc_flags[3]);
+    wire [63:0] sc_r0 = sc_redirect ? (sc_bad ? 64'd0 : sc_redir ? 64'd4 : {62'd0, sc_flags[1:0]})
+                      : sc_hit ? {TAG_MAPV, OFF_BASE + sc_slot + 32'd8} : 64'd0; // the value: isa/timing.ts DEVMAP_HASH_VALUE
 
     // -- the hash unit: lookup, update, delete on hash and per-CPU hash maps (xdp2hw_hashmap.v)
     wire          hu_done;
@@ -699,8 +770,10 @@ module xdp2hw_top #(
         .perf_max(perf_max), .ev_valid(perf_valid), .ev_kind(perf_kind), .ev_bytes(perf_bytes), .ev_data(perf_data));
 
     // -- the answer of the unit the call went to
-    assign call_done = (unit_now == U_FIXED) ? fx_done : (unit_now == U_HASH) ? hu_done : (unit_now == U_PKT) ? pu_done : au_done;
-    assign call_r0 = (unit_now == U_FIXED) ? fx_r0_out : (unit_now == U_HASH) ? hu_r0 : (unit_now == U_PKT) ? pu_r0 : au_r0;
+    assign call_done = (unit_now == U_FIXED) ? fx_done : (unit_now == U_HASH) ? hu_done : (unit_now == U_PKT) ? pu_done
+                     : (unit_now == U_SCAN) ? sc_done : au_done;
+    assign call_r0 = (unit_now == U_FIXED) ? fx_r0_out : (unit_now == U_HASH) ? hu_r0 : (unit_now == U_PKT) ? pu_r0
+                   : (unit_now == U_SCAN) ? sc_r0 : au_r0;
     // a tail call's answer is its jump (fx_r0's bit 16 and row), which the core takes instead of r0
     reg tc_q;
     always @(posedge clk) if (call_valid) tc_q <= call_id == 32'd12;
@@ -724,6 +797,10 @@ module xdp2hw_top #(
             redirect_via_map <= 1'b1;
             redirect_map <= mi;
             redirect_key <= r2[31:0];
+        end else if (sc_done && sc_redirect && sc_redir) begin
+            redirect_via_map <= 1'b1;
+            redirect_map <= sc_map;
+            redirect_key <= sc_key;
         end
     end
 endmodule

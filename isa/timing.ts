@@ -87,9 +87,37 @@ export function lookupFamily(type: string): LookupMap | undefined {
 export function helperStallCycles(core: CoreConfig, mapType: string | undefined, shape?: MapShape): number {
   const walk = shape && hashWorstCycles(core, shape);
   if (walk !== undefined) return walk;
+  if (shape && mapType === 'devmap_hash' && scansDevmapHash(core)) return devmapHashCycles(core, shape.maxEntries);
   const f = mapType === undefined ? undefined : lookupFamily(mapType);
   return core.latency.helperCall + (f === undefined ? 0 : core.latency.mapLookup[f]);
 }
+
+/**
+ * A devmap_hash on a hashWalk core is a table the host fills (programs cannot write it): its
+ * entries packed from slot 0 in the order the host added them, a slot holding its u32 key. A
+ * bpf_map_lookup_elem or bpf_redirect_map on it scans the slots one a cycle from slot 0 until the
+ * key's slot, an empty slot or the last slot (the RTL's scan unit). Without hashWalk it costs helperCall.
+ */
+export function scansDevmapHash(core: CoreConfig): boolean {
+  return core.latency.hashWalk === true;
+}
+
+/** Where a devmap_hash slot's value starts in the RTL's table: after its key word (the u32 key, byte 4 = 1 when filled). */
+export const DEVMAP_HASH_VALUE = 8;
+
+/** Slots a devmap_hash scan reads for `key`: through the key's slot, else through the first empty slot, at most max_entries. */
+export function devmapHashSteps(keys: ArrayLike<number>, key: number, maxEntries: number): number {
+  for (let i = 0; i < keys.length; i++) if (keys[i] === key) return i + 1;
+  return Math.min(keys.length + 1, maxEntries);
+}
+
+/** Cycles a devmap_hash call holds fetch: helperCall, then a cycle per slot read (devmapHashSteps). */
+export function devmapHashCycles(core: CoreConfig, steps: number): number {
+  return core.latency.helperCall + steps;
+}
+
+/** bpf_redirect_map: the helper that, with bpf_map_lookup_elem, scans a devmap_hash. */
+export const HELPER_REDIRECT_MAP = 51;
 
 /** bpf_csum_diff, bpf_xdp_adjust_tail and bpf_perf_event_output: the helpers whose data engine adds cycles (helperDataCycles). */
 export const HELPER_CSUM_DIFF = 28;

@@ -3,7 +3,7 @@
 // syllable calls a helper and which exit is caught at fetch (the rules: isa/timing.ts, which the
 // static worst case of compiler/wcet reads too). Data only; pipeline.ts runs them.
 
-import { arrayUpdateCycles, exitDrain, externalMaps, externalWait, HELPER_MAP_UPDATE, isArrayMap, hashBucket, hashBucketBits, hashOpCycles, hashWalkSteps, helperDataCycles, lookupFamily, lpmWalkSteps, rowTiming, slowestLoad } from '../../isa/index.js';
+import { arrayUpdateCycles, devmapHashCycles, devmapHashSteps, exitDrain, externalMaps, externalWait, HELPER_MAP_UPDATE, HELPER_REDIRECT_MAP, isArrayMap, hashBucket, hashBucketBits, hashOpCycles, hashWalkSteps, helperDataCycles, lookupFamily, lpmWalkSteps, rowTiming, scansDevmapHash, slowestLoad } from '../../isa/index.js';
 import type { CoreConfig, LoadRegion, PerfArgs, RowProgram, RowTiming } from '../../isa/index.js';
 import type { LoadedObject } from '../../compiler/loader/types.js';
 import { RegionKind } from '../machine/index.js';
@@ -37,6 +37,8 @@ export interface CoreTiming {
   readonly helperIds: Int32Array;
   /** per map index, a hash map whose calls walk chains (hashWalk cores), else undefined */
   readonly walks: readonly (HashWalk | undefined)[];
+  /** per map index, a devmap_hash's max_entries when its calls scan it (isa's scansDevmapHash), else 0 */
+  readonly scans: Int32Array;
   /** an LRU update's walk, priced once the update has run (lateCycles) */
   readonly late: { pending?: { keys: Uint8Array[]; key: Uint8Array; w: HashWalk; map: BpfMap } };
   readonly core: CoreConfig;
@@ -85,9 +87,10 @@ export function compileTiming(p: RowProgram, core: CoreConfig, obj: LoadedObject
     if (f === undefined || f === 'array') return undefined;
     return { family: f, keySize: m.keySize, valueSize: m.valueSize, bits: f === 'lpm' ? 0 : hashBucketBits(m.maxEntries), buckets: new WeakMap() };
   });
+  const scans = Int32Array.from(obj.maps.map((m) => (m.type === 'devmap_hash' && scansDevmapHash(core) ? m.maxEntries : 0)));
   return {
     rows, lanes: p.lanes, helperCall: l.helperCall, helperData: (id, r2, r4, stale, perf) => helperDataCycles(core, id, r2, r4, stale, perf), mapLookup, arrayUpdate, loadLatency, external, externalWait: wait,
-    takenBranch: l.takenBranch, exit: exitDrain(core, false), earlyExit: exitDrain(core, true), helperIds, walks, late: {}, core,
+    takenBranch: l.takenBranch, exit: exitDrain(core, false), earlyExit: exitDrain(core, true), helperIds, walks, scans, late: {}, core,
   };
 }
 
@@ -101,6 +104,7 @@ export function callCycles(t: CoreTiming, m: Machine, mi: number | undefined, he
   t.late.pending = undefined;
   if (mi === undefined) return t.helperCall;
   if (helperId === HELPER_MAP_UPDATE && t.arrayUpdate[mi]) return t.helperCall + (t.mapLookup[mi] ?? 0) + t.arrayUpdate[mi];
+  if (t.scans[mi] && (helperId === 1 || helperId === HELPER_REDIRECT_MAP)) return scanCycles(t, m, mi, helperId, maps(mi));
   const w = t.walks[mi];
   const map = w && (helperId === 1 || helperId === 2 || helperId === 3) ? maps(mi) : undefined;
   if (!w || !map) return t.helperCall + (t.mapLookup[mi] ?? 0);
@@ -143,4 +147,22 @@ export function lateCycles(t: CoreTiming): number {
     return b;
   };
   return last.ticks + hashWalkSteps(keys, p.key, p.w.keySize, p.w.bits, bucketOf);
+}
+
+/**
+ * A devmap_hash call's cycles (isa's devmapHashCycles): bpf_redirect_map's key is r2's low word,
+ * bpf_map_lookup_elem's the u32 where r2 points; the slots are the map model's keys in insertion
+ * order (the order the host wrote them into the table).
+ */
+function scanCycles(t: CoreTiming, m: Machine, mi: number, helperId: number, map: BpfMap | undefined): number {
+  let key: number;
+  if (helperId === HELPER_REDIRECT_MAP) key = m.L[2] >>> 0;
+  else {
+    const span = m.mem.span(m.H[2], m.L[2], 4, false);
+    // a key the helper cannot read traps the run: no scan to time
+    if (!span) return t.helperCall;
+    key = (span.buf[span.at] | (span.buf[span.at + 1] << 8) | (span.buf[span.at + 2] << 16) | (span.buf[span.at + 3] << 24)) >>> 0;
+  }
+  const keys = (map?.entries() ?? []).map(([k]) => (k[0] | (k[1] << 8) | (k[2] << 16) | (k[3] << 24)) >>> 0);
+  return devmapHashCycles(t.core, devmapHashSteps(keys, key, t.scans[mi]));
 }

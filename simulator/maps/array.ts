@@ -96,6 +96,12 @@ export class SlotMap implements BpfMap {
       if (flags === UpdateFlag.EXIST && !exists) return -Errno.ENOENT;
     } else if (flags === UpdateFlag.NOEXIST) return -Errno.EEXIST;
     const v = value.slice(0, this.def.valueSize);
+    if (this.kind === 'devmap' && u32(v) === 0) {
+      // the kernel: an ifindex of 0 empties the slot, and may not come with a program (bpf_prog.fd > 0)
+      if (v.length >= 8 && new DataView(v.buffer, v.byteOffset).getInt32(4, true) > 0) return -Errno.EINVAL;
+      this.slots[i] = undefined;
+      return 0;
+    }
     if (this.kind === 'cpumap') {
       const qsize = u32(v);
       if (qsize > 16384) return -Errno.EOVERFLOW;

@@ -42,6 +42,8 @@ export class HashMap implements BpfMap {
 
   update(key: Uint8Array, value: Uint8Array, flags: number): number {
     if (this.opts.devmap ? flags < 0 || flags > UpdateFlag.EXIST : unknownFlags(flags)) return -Errno.EINVAL;
+    // devmap_hash: an ifindex of 0 is refused (the kernel's __dev_map_hash_update_elem)
+    if (this.opts.devmap && value.length >= 4 && (value[0] | value[1] | value[2] | value[3]) === 0) return -Errno.EINVAL;
     if (lockFlag(flags)) return -Errno.EINVAL;
     const k = keyString(key);
     const old = this.table.get(k);

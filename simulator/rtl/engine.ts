@@ -10,7 +10,7 @@
 // model after each packet: the keys the hardware holds are the keys the model holds.
 
 import type { LoadedObject } from '../../compiler/loader/types.js';
-import { EXTERNAL_BASE, EXTERNAL_MODEL_WORDS, externalFile, HELPER_ENV, helperEnvFile, hashUnitFiles, tailSlotWord } from '../../isa/index.js';
+import { DEVMAP_HASH_VALUE, EXTERNAL_BASE, EXTERNAL_MODEL_WORDS, externalFile, HELPER_ENV, helperEnvFile, hashUnitFiles, tailSlotWord } from '../../isa/index.js';
 import type { CoreConfig, LruImage, RowProgram } from '../../isa/index.js';
 import { ProgArray } from '../maps/array.js';
 import { LruHashMap } from '../maps/hash.js';
@@ -108,6 +108,17 @@ export class RtlSession implements EngineSession {
           if (word === undefined) throw new RunInputError(`${this.obj.file}: prog array ${m.name} slot ${k} names program ${name}, which the rows of ${this.rows.name} do not link (a tail call reaches programs of its own type)`);
           dv.setUint32(m.base + k * m.stride, word, true);
         }
+        return;
+      }
+      if (m.type === 'devmap_hash') {
+        // the scan unit's table: the entries from slot 0 in the order the host added them (the
+        // model's), each its u32 key, 1 in byte 4 (filled), the value at DEVMAP_HASH_VALUE
+        map.entries().forEach(([k, v], n) => {
+          const at = m.base + n * m.stride;
+          this.image.set(k.subarray(0, 4), at);
+          this.image[at + 4] = 1;
+          this.image.set(v.subarray(0, m.valueSize), at + DEVMAP_HASH_VALUE);
+        });
         return;
       }
       if (m.hash) {
@@ -302,6 +313,7 @@ export class RtlSession implements EngineSession {
     this.design.layout.maps.forEach((m, i) => {
       const end = m.base + m.stride * m.maxEntries;
       if (addr + bytes.length <= m.base || addr >= end) return;
+      if (m.type === 'devmap_hash') throw new RtlSimError(`the RTL wrote devmap_hash ${m.name}, which programs cannot write`);
       bytes.forEach((b, j) => {
         const at = addr + j - m.base;
         if (at < 0 || at >= end - m.base) return;

@@ -20,7 +20,7 @@ export interface RtlDesign {
   readonly files: Readonly<Record<string, string>>;
   readonly layout: {
     readonly maps: readonly {
-      readonly name: string; readonly base: number; readonly stride: number; readonly valueSize: number; readonly maxEntries: number;
+      readonly name: string; readonly type: string; readonly base: number; readonly stride: number; readonly valueSize: number; readonly maxEntries: number;
       /** where the hash unit holds a hash map */
       readonly hash?: HashPlace;
       /** its values are in external memory, from EXTERNAL_BASE (isa/extmem.ts) */

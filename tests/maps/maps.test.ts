@@ -181,6 +181,17 @@ describe('redirect maps and prog arrays', () => {
     expect(m.access).toMatchObject({ lookup: true, update: false, writableValues: false });
   });
 
+  it('devmap: ifindex 0 empties the slot, and with a program fd is invalid (the kernel\'s __dev_map_update_elem)', () => {
+    const m = createMap(mapDef('d', 'devmap', 4, 8, 4));
+    const val = (ifindex: number, fd: number) => Uint8Array.from([...k(ifindex), ...k(fd)]);
+    expect(m.update(k(1), val(5, 0), ANY)).toBe(0);
+    expect(m.update(k(1), val(0, 3), ANY)).toBe(-Errno.EINVAL);
+    expect(m.lookup(k(1))).toEqual(val(5, 0));
+    expect(m.update(k(1), val(0, 0), ANY)).toBe(0);
+    expect(m.lookup(k(1))).toBeUndefined();
+    expect(m.entries()).toEqual([]);
+  });
+
   it('cpumap: qsize 0 deletes, qsize > 16384 overflows', () => {
     const m = createMap(mapDef('c', 'cpumap', 4, 4, 2));
     expect(m.update(k(0), k(192), ANY)).toBe(0);
@@ -202,6 +213,12 @@ describe('redirect maps and prog arrays', () => {
     expect(m.update(k(7), k(2), EXIST)).toBe(0);
     expect(m.update(k(8), k(2), ANY)).toBe(-Errno.E2BIG);
     expect(m.update(k(7), k(2), NOEXIST)).toBe(-Errno.EEXIST);
+  });
+
+  it('devmap_hash: an ifindex of 0 is invalid (the kernel\'s __dev_map_hash_update_elem)', () => {
+    const m = createMap(mapDef('dh', 'devmap_hash', 4, 4, 2));
+    expect(m.update(k(7), k(0), ANY)).toBe(-Errno.EINVAL);
+    expect(m.entries()).toEqual([]);
   });
 
   it('prog array: only BPF_ANY; not in snapshots', () => {

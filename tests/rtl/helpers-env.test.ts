@@ -2,8 +2,9 @@
 // bpf_get_smp_processor_id in xdp2hw_top.v's fixed unit) against the TypeScript core, packet by
 // packet and cycle by cycle, on a test program built here (tests/rtl/c/rtl_env.c): each packet calls
 // them 0-3 times as its first byte says, over batches (the clock and the generator's state carried
-// from one simulator process to the next) and both simulators; and bpf_tail_call's linking
-// (tests/rtl/c/rtl_tail.c: now linked with the program it may call).
+// from one simulator process to the next) and both simulators; bpf_tail_call's linking
+// (tests/rtl/c/rtl_tail.c: now linked with the program it may call); bpf_redirect_map on a cpumap,
+// and on a devmap_hash (the scan unit) with lookups on it and on a devmap (tests/rtl/c/rtl_devmap_hash.c).
 
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -99,5 +100,81 @@ describe.skipIf(needs(toolMissing('clang'), toolMissing('iverilog'), toolMissing
     const actions = new Set<string>();
     for (const input of ins) actions.add((await ts.run(input)).action);
     expect([...actions].sort()).toEqual(['XDP_ABORTED', 'XDP_DROP', 'XDP_PASS', 'XDP_REDIRECT', 'XDP_TX']);
+  });
+});
+
+/** u32 little-endian hex (a fixture's key or value). */
+const hex32 = (v: number) => Buffer.from(Uint32Array.of(v).buffer).toString('hex');
+
+/** rtl_devmap_hash's packets: redirects through the devmap_hash (op 0) and the devmap (op 3), lookups on both (1, 2). */
+function devmapHashInputs(): RunInput[] {
+  const ins: RunInput[] = [];
+  const packet = (op: number, key: number, flags = 0, bits = 0) => {
+    const p = new Uint8Array(64);
+    p[12] = op;
+    p[13] = bits;
+    p[14] = key;
+    p[15] = flags;
+    ins.push({ packet: p });
+  };
+  // keys in the table, absent (7, 1, 0), past the devmap (4, 200); flags: none, XDP_PASS, invalid;
+  // bits: BPF_F_BROADCAST, a key with a high word (redirect_map takes its low word)
+  for (const op of [0, 3]) for (const key of [9, 2, 200, 5, 7, 1, 4]) for (const flags of [0, 2, 0x10]) for (const bits of [0, 1, 2]) packet(op, key, flags, bits);
+  for (const op of [1, 2]) for (const key of [9, 2, 200, 5, 7, 0, 1, 4]) packet(op, key);
+  return ins;
+}
+
+describe.skipIf(needs(toolMissing('clang'), toolMissing('iverilog'), toolMissing('vvp'), toolMissing('verilator')))('RTL devmap_hash (the scan unit) and devmap lookups', () => {
+  const devmapVal = (ifindex: number) => hex32(ifindex) + hex32(0);
+  // the devmap_hash's keys in the order the host adds them (the table's slots); the devmap has slots 0 and 2
+  const fixture = (keys: number[]) => ({ maps: {
+    ports: { entries: keys.map((k, i) => ({ key: hex32(k), value: devmapVal(10 + i) })) },
+    slots: { entries: [{ key: hex32(0), value: hex32(3) }, { key: hex32(2), value: hex32(7) }] },
+  } });
+
+  it('a call scans one slot a cycle to its key (helperCall + slots read); a miss reads through the first empty slot', { timeout: 180_000 }, async () => {
+    const obj = buildC('rtl_devmap_hash');
+    const ins = devmapHashInputs();
+    const { ts, rtl } = await sessions({ name: 'rtl_devmap_hash', obj, program: 'rtl_devmap_hash', fixture: fixture([9, 2, 200, 5]), inputs: ins }, XDP2HW, 2, 'icarus');
+    expect(rtl.design.layout.maps.map((m) => [m.name, m.type, m.stride])).toEqual([['ports', 'devmap_hash', 16], ['slots', 'devmap', 8]]);
+    // redirects to keys 9, 2, 200, 5 (slots 0-3) and a miss (7: through empty slot 4): one cycle more each
+    const cycles: number[] = [];
+    const actions: string[] = [];
+    for (const input of [ins[0], ins[9], ins[18], ins[27], ins[36]]) {
+      const r = await ts.run(input);
+      actions.push(r.action);
+      cycles.push(ts.pipeline.cycles);
+    }
+    expect(actions).toEqual(['XDP_REDIRECT', 'XDP_REDIRECT', 'XDP_REDIRECT', 'XDP_REDIRECT', 'XDP_ABORTED']);
+    expect(cycles.slice(1).map((c, i) => c - cycles[i])).toEqual([1, 1, 1, 1]);
+    const fresh = await sessions({ name: 'rtl_devmap_hash', obj, program: 'rtl_devmap_hash', fixture: fixture([9, 2, 200, 5]), inputs: ins }, XDP2HW, 2, 'icarus');
+    const s = await cosimulate(fresh.ts, fresh.rtl, 'icarus', ins);
+    expect(s.firstMismatches).toEqual([]);
+    expect([s.packets, s.mismatches, s.cycleMismatches]).toEqual([ins.length, 0, 0]);
+    // every verdict: redirects, the flags' action bits, aborts, and the lookups' hits (XDP_TX) and misses (XDP_DROP)
+    const all = new Set<string>();
+    for (const input of ins) all.add((await ts.run(input)).action);
+    expect([...all].sort()).toEqual(['XDP_ABORTED', 'XDP_DROP', 'XDP_PASS', 'XDP_REDIRECT', 'XDP_TX']);
+    // a devmap lookup of an empty slot (1) is NULL, of a filled one (2) its value
+    const look = async (op: number, key: number) => {
+      const p = new Uint8Array(64);
+      p[12] = op;
+      p[14] = key;
+      const r = await ts.run({ packet: p });
+      return [r.action, new DataView(r.packet.buffer, r.packet.byteOffset).getUint32(20, true)];
+    };
+    expect(await look(2, 1)).toEqual(['XDP_DROP', 0]);
+    expect(await look(2, 2)).toEqual(['XDP_TX', 7]);
+    expect(await look(1, 200)).toEqual(['XDP_TX', 12]);
+  });
+
+  it('a full table (no empty slot: a miss reads max_entries slots), 4 lanes, Verilator', { timeout: 180_000 }, async () => {
+    const obj = buildC('rtl_devmap_hash');
+    const ins = devmapHashInputs();
+    const keys = [3, 200, 9, 77, 2, 5, 100, 1];
+    const { ts, rtl } = await sessions({ name: 'rtl_devmap_hash', obj, program: 'rtl_devmap_hash', fixture: fixture(keys), inputs: ins }, XDP2HW, 4, 'verilator');
+    const s = await cosimulate(ts, rtl, 'verilator', ins);
+    expect(s.firstMismatches).toEqual([]);
+    expect([s.packets, s.mismatches, s.cycleMismatches]).toEqual([ins.length, 0, 0]);
   });
 });

@@ -89,7 +89,7 @@ function params(p: RowProgram, core: CoreConfig, layout: MapLayout, packetBytes:
     ['P_MAP_BASE', pack(layout.maps.map((m) => m.base)), `value 0 of each map: ${layout.maps.map((m) => m.name).join(', ') || 'none'}`],
     ['P_MAP_MAX', pack(layout.maps.map((m) => m.maxEntries)), 'max_entries of each map'],
     ['P_MAP_STRIDE', pack(layout.maps.map((m) => m.stride)), 'bytes between values of each map'],
-    ['P_MAP_KIND', pack(layout.maps.map((m) => (m.hash ? (m.type === 'lpm_trie' ? 2 : 1) : m.type === 'devmap' ? 3 : m.type === 'perf_event_array' ? 4 : m.type === 'prog_array' ? 5 : m.type === 'cpumap' ? 6 : 0))), 'each map: 0 array, 1 hash, 2 LPM trie (the hash unit), 3 devmap, 4 perf_event_array, 5 prog array, 6 cpumap'],
+    ['P_MAP_KIND', pack(layout.maps.map((m) => (m.hash ? (m.type === 'lpm_trie' ? 2 : 1) : m.type === 'devmap' ? 3 : m.type === 'perf_event_array' ? 4 : m.type === 'prog_array' ? 5 : m.type === 'cpumap' ? 6 : m.type === 'devmap_hash' ? 7 : 0))), 'each map: 0 array, 1 hash, 2 LPM trie (the hash unit), 3 devmap, 4 perf_event_array, 5 prog array, 6 cpumap, 7 devmap_hash (the scan unit)'],
     ['P_MAP_NODE', pack(layout.maps.map((m) => m.hash?.node ?? 0)), "each hash map's first node"],
     ['P_MAP_BUCKET', pack(layout.maps.map((m) => m.hash?.bucket ?? 0)), "each hash map's first bucket"],
     ['P_MAP_BITS', pack(layout.maps.map((m) => m.hash?.bits ?? 0)), "log2 of each hash map's buckets"],

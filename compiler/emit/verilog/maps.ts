@@ -1,11 +1,12 @@
 // Where each map lives in the RTL (xdp2hw_top.v): every array, per-CPU array, hash and per-CPU
 // hash map has its values in one byte memory, at its base, 8-byte aligned (a hash map's value slot
 // i belongs to its node i; a prog array's slot holds its program's entry row + 1, 0 when empty
-// (isa/rows.ts tailSlotWord); a perf_event_array has none: its records stream to the host); hash maps also have nodes and buckets in the hash unit
+// (isa/rows.ts tailSlotWord); a devmap_hash's slots hold key word and value, filled from slot 0 in
+// the order the host added them, which the scan unit reads; a perf_event_array has none: its records stream to the host); hash maps also have nodes and buckets in the hash unit
 // (xdp2hw_hashmap.v, rules in isa/hashmap.ts). The $readmemh files of a map-memory image (eight
 // byte-wide banks, byte i in bank i mod 8). Other map types are refused.
 
-import { EXTERNAL_BASE, externalMaps, hashBucketBits, HASH_MIN_FIXED, hostPossibleCpus, lruPerCpuNodes, lruTargetFree, offloadOf } from '../../../isa/index.js';
+import { EXTERNAL_BASE, externalMaps, hashBucketBits, HASH_MIN_FIXED, hostPossibleCpus, lruPerCpuNodes, lruTargetFree, offloadOf, scansDevmapHash, DEVMAP_HASH_VALUE } from '../../../isa/index.js';
 import type { CoreConfig, HashPlace, HashUnitSize } from '../../../isa/index.js';
 import type { LoadedObject } from '../../loader/types.js';
 import { RtlRefusal } from './rom.js';
@@ -48,6 +49,8 @@ export const MAX_HASH_NODES = 1 << 17;
 /** Keys the hash unit's node memory holds at most (bytes). */
 export const MAX_HASH_KEY_BYTES = 64;
 const ARRAYS = new Set(['array', 'percpu_array', 'devmap', 'cpumap', 'prog_array']);
+/** a devmap_hash: a table the scan unit reads, a slot = 8 bytes of key word (the u32 key, byte 4 = 1: filled) then the value (DEVMAP_HASH_VALUE) */
+const SCANNED = 'devmap_hash';
 const HASHES = new Set(['hash', 'percpu_hash', 'lpm_trie', 'lru_hash']);
 /** perf_event_array: no memory (bpf_perf_event_output streams its records to the host); max_entries bounds the index */
 const PERF = 'perf_event_array';
@@ -83,11 +86,16 @@ export function mapLayout(obj: LoadedObject, core?: CoreConfig, possibleCpus = h
     if (offload && !offload.mapTypes.includes(d.type))
       throw new RtlRefusal(`${obj.file}: map ${d.name} is a ${d.type} map, which core ${core!.name} does not offer (its offload.mapTypes)`);
     const isHash = HASHES.has(d.type);
-    if (!ARRAYS.has(d.type) && !isHash && d.type !== PERF)
-      throw new RtlRefusal(`${obj.file}: map ${d.name} is a ${d.type} map; the RTL core has array, per-CPU array, devmap, cpumap, prog array, perf_event_array, hash, per-CPU hash, LRU hash (common or per-CPU lists) and LPM trie maps`);
+    if (!ARRAYS.has(d.type) && !isHash && d.type !== PERF && d.type !== SCANNED)
+      throw new RtlRefusal(`${obj.file}: map ${d.name} is a ${d.type} map; the RTL core has array, per-CPU array, devmap, devmap_hash, cpumap, prog array, perf_event_array, hash, per-CPU hash, LRU hash (common or per-CPU lists) and LPM trie maps`);
+    if (d.type === SCANNED && core && !scansDevmapHash(core))
+      throw new RtlRefusal(`${obj.file}: map ${d.name}: the RTL scans a devmap_hash one slot a cycle, the timing of a core with latency.hashWalk, which core ${core.name} lacks`);
+    if (d.type === SCANNED && core && core.latency.helperCall < 1)
+      throw new RtlRefusal(`${obj.file}: map ${d.name}: the RTL's devmap_hash scan needs latency.helperCall >= 1 (a cycle to latch its key; core ${core.name} has ${core.latency.helperCall})`);
+    if (d.type === SCANNED && d.keySize !== 4) throw new RtlRefusal(`${obj.file}: map ${d.name}: a devmap_hash key is a u32 (the kernel's rule), not ${d.keySize} bytes`);
     if (d.type === PERF && d.maxEntries === 0)
       throw new RtlRefusal(`${obj.file}: map ${d.name}: a perf_event_array of max_entries 0 is sized by the host's CPUs when loaded; the RTL needs its max_entries`);
-    const stride = d.type === PERF ? 0 : Math.ceil(d.valueSize / 8) * 8;
+    const stride = d.type === PERF ? 0 : Math.ceil(d.valueSize / 8) * 8 + (d.type === SCANNED ? DEVMAP_HASH_VALUE : 0);
     let hash: HashPlace | undefined;
     if (isHash) {
       if (d.keySize > MAX_HASH_KEY_BYTES) throw new RtlRefusal(`${obj.file}: map ${d.name} has ${d.keySize}-byte keys; the RTL hash unit holds keys of at most ${MAX_HASH_KEY_BYTES} bytes`);

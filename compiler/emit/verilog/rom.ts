@@ -110,6 +110,9 @@ function fields(s: Syllable, where: string, lane: number, core: CoreConfig, maps
         throw new RtlRefusal(`${where}: helper ${helperName(insn.id)} (${insn.id}) is not offered by core ${core.name} (its offload.helpers)`);
       if (!(insn.id in RTL_HELPERS))
         throw new RtlRefusal(`${where}: helper ${helperName(insn.id)} (${insn.id}) is not in the RTL helper unit (it has ${Object.values(RTL_HELPERS).join(', ')})`);
+      // a lookup on a devmap or cpumap reads the key, then the slot: two cycles
+      if (insn.id === 1 && core.latency.helperCall < 1 && maps.maps.some((m) => m.type === 'devmap' || m.type === 'cpumap'))
+        throw new RtlRefusal(`${where}: bpf_map_lookup_elem with a devmap or cpumap in the object: the RTL reads the key, then the slot, which needs latency.helperCall >= 1 (core ${core.name} has ${core.latency.helperCall})`);
       return { cls: CLS.call, imm: BigInt(insn.id) };
     case 'exit':
       return { cls: CLS.exit };
