@@ -91,14 +91,16 @@ async function aluVal(cx: Cx, insn: Extract<Insn, { kind: 'alu' | 'alu3' }>, a: 
   return fail(cx, i, `${width}-bit ${op} of a ${describe(a)} and a ${describe(b)} is outside the model`);
 }
 
-/** A jump condition on values: numbers, a pointer against 0 (the NULL check), two pointers into one region. */
+/** A jump condition on values: numbers, a pointer (or a choice of pointers) against 0 (the NULL check), two pointers into one region. */
 function condVal(cx: Cx, insn: Extract<Insn, { kind: 'jmp' }>, a: Val, b: Val, i: number): B {
   const Z = cx.Z;
   if (a.t === 'num' && b.t === 'num') return cond(Z, insn.cond, insn.width, a.v, b.v, (x) => cx.env.ranges.leadingZeros(x));
   const zero = (v: Val): boolean => v.t === 'num' && Z.isBitVecVal(v.v) && v.v.value() === 0n;
-  const p = a.t === 'ptr' ? a : b.t === 'ptr' ? b : undefined;
+  // a choice of pointers (the rows' jumps do not split on one, exec's step does) is NULL where its chosen pointer is
+  const nullOf = (v: PtrVal | ChoiceVal): B => (v.t === 'ptr' ? v.nul ?? Z.Bool.val(false) : Z.If(v.c, nullOf(v.a), nullOf(v.b)));
+  const p = a.t === 'ptr' || a.t === 'choice' ? a : b.t === 'ptr' || b.t === 'choice' ? b : undefined;
   if (p && (zero(a) || zero(b)) && (insn.cond === 'jeq' || insn.cond === 'jne')) {
-    const isNull = p.nul ?? Z.Bool.val(false);
+    const isNull = nullOf(p);
     return insn.cond === 'jeq' ? isNull : negate(Z, isNull);
   }
   if (a.t === 'ptr' && b.t === 'ptr' && oneObject(a, b) && insn.width === 64) return cond(Z, insn.cond, 64, a.off, b.off);
