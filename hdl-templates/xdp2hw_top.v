@@ -31,6 +31,7 @@ module xdp2hw_top #(
     parameter integer HASH_MAPS = 0,           // hash maps (0: no hash unit)
     parameter integer HASH_LRU = 1,            // 1: some hash map is an LRU map (0: the hash unit without its LRU engine)
     parameter integer ARRAY_UPDATE = 0,        // 1: the program may update an array map (the array unit writes the map memory)
+    parameter integer HELP_PKT = 0,            // 1: the helper unit has a packet read port of its own (a map call's key may be in the packet)
     parameter integer HASH_NODES = 1,          // nodes of all hash maps (their max_entries summed)
     parameter integer HASH_BUCKETS = 1,        // buckets of all hash maps
     parameter integer HASH_KW = 64,            // key bits of the hash unit's node memory
@@ -205,6 +206,7 @@ module xdp2hw_top #(
     localparam integer NST = below(STORE_LANES, LANES);    // lanes that store (derived)
     localparam integer MRP = (NLD > 0) ? NLD : 1;          // map memory read ports (derived)
     localparam integer MWP = (NST > 0) ? NST : 1;          // map memory write ports (derived)
+    localparam integer HPR = (HELP_PKT != 0) ? 1 : 0;      // the helper unit's own packet read port (derived)
 
     // lane side: one read port per loading lane, one write port per storing lane (at least one each)
     wire [MRP*PAW-1:0]     pkt_raddr_l;
@@ -215,8 +217,8 @@ module xdp2hw_top #(
     wire [MWP*8-1:0]       stk_we_l;
     wire [MWP*64-1:0]      stk_wdata_l;
     // memory side
-    wire [MRP*PAW-1:0]     pkt_raddr;
-    wire [MRP*64-1:0]      pkt_rdata;
+    wire [(MRP+HPR)*PAW-1:0] pkt_raddr;
+    wire [(MRP+HPR)*64-1:0]  pkt_rdata;
     wire [MWP*PAW-1:0]     pkt_waddr;
     wire [MWP*8-1:0]       pkt_we;
     wire [MWP*64-1:0]      pkt_wdata;
@@ -354,8 +356,11 @@ module xdp2hw_top #(
     /* verilator lint_off UNUSEDSIGNAL */ // without the hash unit only an array key (4 bytes) is read
     wire        help_ext = EXT_BASE != 32'd0 && help_ptr[63:32] == TAG_MAPV && help_idx >= EXT_BASE;
     assign ext_addr[LANES*32 +: 32] = help_ext ? help_idx - EXT_BASE : 32'd0;
+    // a map call reads its key in its own cycle, while the row's lanes may use packet port 0: with
+    // HELP_PKT the helper reads the packet through a port of its own (port MRP), else port 0 once
+    // the call holds fetch (the packet helpers' data engine, the array unit's value copy)
     wire [63:0] help_rdata = help_ext ? ext_rdata[LANES*64 +: 64] : (help_ptr[63:32] == TAG_MAPV) ? map_rdata[MRP*64 +: 64]
-                           : (help_ptr[63:32] == TAG_PKT) ? pkt_rdata[63:0] : stk_rdata[NLD*64 +: 64];
+                           : (help_ptr[63:32] == TAG_PKT) ? pkt_rdata[HPR*MRP*64 +: 64] : stk_rdata[NLD*64 +: 64];
     /* verilator lint_on UNUSEDSIGNAL */
     // the packet helpers' zero fill (packet port 0, while the call holds fetch)
     wire pu_fill = pu_pw_we != 8'd0;
@@ -370,7 +375,12 @@ module xdp2hw_top #(
     assign stk_we[7:0] = clearing ? 8'hff : stk_we_l[7:0];
     assign stk_wdata[63:0] = clearing ? 64'd0 : stk_wdata_l[63:0];
 
-    xdp2hw_bytemem #(.BYTES(PKT_BYTES), .RPORTS(MRP), .WPORTS(MWP)) packet (
+    generate
+        if (HELP_PKT != 0) begin : help_packet_port
+            assign pkt_raddr[MRP*PAW +: PAW] = help_idx[PAW-1:0];
+        end
+    endgenerate
+    xdp2hw_bytemem #(.BYTES(PKT_BYTES), .RPORTS(MRP + HPR), .WPORTS(MWP)) packet (
         .clk(clk), .raddr(pkt_raddr), .rdata(pkt_rdata), .waddr(pkt_waddr), .we(pkt_we), .wdata(pkt_wdata));
     xdp2hw_bytemem #(.BYTES(STACK_BYTES), .RPORTS(NLD + 1), .WPORTS(MWP)) stack (
         .clk(clk), .raddr(stk_raddr), .rdata(stk_rdata), .waddr(stk_waddr), .we(stk_we), .wdata(stk_wdata));
@@ -507,7 +517,7 @@ module xdp2hw_top #(
         case (call_id)
             32'd5: fx_r0_now = env_clock;                                // bpf_ktime_get_ns
             32'd7: fx_r0_now = {32'd0, prng_out};                        // bpf_get_prandom_u32
-            32'd1: fx_r0_now = (is_map && (key_ptr[63:32] == TAG_STK || key_ptr[63:32] == TAG_MAPV) && key < m_max) ? {TAG_MAPV, value_at} : 64'd0; // bpf_map_lookup_elem
+            32'd1: fx_r0_now = (is_map && (key_ptr[63:32] == TAG_STK || key_ptr[63:32] == TAG_MAPV || key_ptr[63:32] == TAG_PKT) && key < m_max) ? {TAG_MAPV, value_at} : 64'd0; // bpf_map_lookup_elem
             32'd3: fx_r0_now = (is_map && m_kind == 32'd0) ? 64'hffffffffffffffea : 64'd0; // bpf_map_delete_elem on an array: -EINVAL
             32'd8: fx_r0_now = 64'd0;                                    // bpf_get_smp_processor_id: CPU 0
             32'd12: fx_r0_now = tc_ok ? {48'd1, help_rdata[15:0] - 16'd1} : 64'd0; // bpf_tail_call: jump flag and entry row (to the core, not r0)

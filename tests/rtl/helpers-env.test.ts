@@ -4,7 +4,8 @@
 // them 0-3 times as its first byte says, over batches (the clock and the generator's state carried
 // from one simulator process to the next) and both simulators; bpf_tail_call's linking
 // (tests/rtl/c/rtl_tail.c: now linked with the program it may call); bpf_redirect_map on a cpumap,
-// and on a devmap_hash (the scan unit) with lookups on it and on a devmap (tests/rtl/c/rtl_devmap_hash.c).
+// and on a devmap_hash (the scan unit) with lookups on it and on a devmap (tests/rtl/c/rtl_devmap_hash.c);
+// map calls whose key and value are in the packet (tests/rtl/c/rtl_packet_key.c).
 
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -176,5 +177,38 @@ describe.skipIf(needs(toolMissing('clang'), toolMissing('iverilog'), toolMissing
     const s = await cosimulate(ts, rtl, 'verilator', ins);
     expect(s.firstMismatches).toEqual([]);
     expect([s.packets, s.mismatches, s.cycleMismatches]).toEqual([ins.length, 0, 0]);
+  });
+});
+
+describe.skipIf(needs(toolMissing('clang'), toolMissing('iverilog'), toolMissing('vvp')))('RTL map calls with their key in the packet (Icarus)', () => {
+  it('array and hash lookups, hash update and delete, array update: the key and value read from the packet, equal to the TypeScript core', { timeout: 180_000 }, async () => {
+    const obj = buildC('rtl_packet_key');
+    const fixture = { maps: { arr: { entries: [{ key: hex32(1), value: hex32(7) }] }, hm: { entries: [{ key: hex32(5), value: hex32(9) }] } } };
+    const ins: RunInput[] = [];
+    // lookups of present, absent and out-of-range keys; updates and deletes that change what later lookups see
+    const seq: [number, number, number][] = [[0, 1, 0], [0, 0, 0], [0, 9, 0], [1, 5, 0], [1, 6, 0], [2, 6, 33], [1, 6, 0], [4, 2, 44], [0, 2, 0], [4, 8, 1],
+      [3, 5, 0], [1, 5, 0], [3, 5, 0], [2, 7, 1], [2, 8, 2], [2, 9, 3], [2, 10, 4], [1, 10, 0], [3, 6, 0], [2, 10, 5], [1, 10, 0]];
+    for (const [op, key, value] of seq) {
+      const p = new Uint8Array(64);
+      p[12] = op;
+      new DataView(p.buffer).setUint32(16, key, true);
+      new DataView(p.buffer).setUint32(20, value, true);
+      ins.push({ packet: p });
+    }
+    for (const lanes of [1, 4]) {
+      const { ts, rtl } = await sessions({ name: 'rtl_packet_key', obj, program: 'rtl_packet_key', fixture, inputs: ins }, XDP2HW, lanes, 'icarus');
+      expect(rtl.design.files['params.vh']).toMatch(/P_HELP_PKT = 1\b/);
+      const s = await cosimulate(ts, rtl, 'icarus', ins);
+      expect(s.firstMismatches).toEqual([]);
+      expect([s.packets, s.mismatches, s.cycleMismatches]).toEqual([ins.length, 0, 0]);
+    }
+    // the verdicts: the array's index 1 (7) and the hash's key 5 (9) found; key 6 absent until its update
+    const { ts } = await sessions({ name: 'rtl_packet_key', obj, program: 'rtl_packet_key', fixture, inputs: ins }, XDP2HW, 2, 'icarus');
+    const got: string[] = [];
+    for (const input of ins.slice(0, 7)) {
+      const r = await ts.run(input);
+      got.push(`${r.action} ${r.packet[20]}`);
+    }
+    expect(got).toEqual(['XDP_TX 7', 'XDP_TX 0', 'XDP_DROP 0', 'XDP_TX 9', 'XDP_DROP 0', 'XDP_TX 33', 'XDP_TX 33']);
   });
 });

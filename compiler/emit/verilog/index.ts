@@ -97,6 +97,7 @@ function params(p: RowProgram, core: CoreConfig, layout: MapLayout, packetBytes:
     ['P_MAP_VALB', pack(layout.maps.map((m) => m.valueSize)), 'value bytes of each map'],
     ['P_HASH_MAPS', layout.hash.count, 'hash maps (0: no hash unit)'],
     ['P_HASH_LRU', hasLru(layout) ? 1 : 0, 'some hash map is an LRU map (0: the hash unit without its LRU engine)'],
+    ['P_HELP_PKT', [1, 2, 3].some((id) => callsHelper(p, id)) ? 1 : 0, 'a map call (lookup, update, delete) may read its key from the packet in its own cycle: the helper unit gets a packet read port'],
     ['P_ARRAY_UPDATE', callsHelper(p, 2) && layout.maps.some((m) => m.type === 'array' || m.type === 'percpu_array') ? 1 : 0, 'the program may update an array map (the array unit gets a map-memory write port)'],
     ['P_HASH_NODES', layout.hash.nodes, 'hash nodes (max_entries of the hash maps summed)'],
     ['P_HASH_BUCKETS', layout.hash.buckets, 'hash buckets'],
@@ -209,7 +210,7 @@ module ${SYNTH_TOP} (clk, rst, host_we, host_addr, host_wdata, host_rdata, start
         .MAP_LOOKUP(P_MAP_LOOKUP), .TAKEN_BRANCH(P_TAKEN_BRANCH), .EXIT_DRAIN(P_EXIT_DRAIN), .EARLY_DRAIN(P_EARLY_DRAIN),
         .FWD_PER_LANE(P_FWD_PER_LANE), .CLEAR_REGS(P_CLEAR_REGS), .CLEAR_STACK(P_CLEAR_STACK),
         .MAP_KIND(P_MAP_KIND), .MAP_NODE(P_MAP_NODE), .MAP_BUCKET(P_MAP_BUCKET), .MAP_BITS(P_MAP_BITS),
-        .MAP_KEYB(P_MAP_KEYB), .MAP_VALB(P_MAP_VALB), .HASH_MAPS(P_HASH_MAPS), .HASH_LRU(P_HASH_LRU), .ARRAY_UPDATE(P_ARRAY_UPDATE), .HASH_NODES(P_HASH_NODES),
+        .MAP_KEYB(P_MAP_KEYB), .MAP_VALB(P_MAP_VALB), .HASH_MAPS(P_HASH_MAPS), .HASH_LRU(P_HASH_LRU), .ARRAY_UPDATE(P_ARRAY_UPDATE), .HELP_PKT(P_HELP_PKT), .HASH_NODES(P_HASH_NODES),
         .HASH_BUCKETS(P_HASH_BUCKETS), .HASH_KW(P_HASH_KW), .MAP_LOOKUP_HASH(P_MAP_LOOKUP_HASH), .MAP_LOOKUP_LPM(P_MAP_LOOKUP_LPM),
         .LOAD_LANES(P_LOAD_LANES), .STORE_LANES(P_STORE_LANES), .MAP_ONE_WRITE(P_MAP_ONE_WRITE), .MAP_SYNC(P_MAP_SYNC),
         .EXT_BASE(P_EXT_BASE), .EXT_WAIT(P_EXT_WAIT), .TAIL_MAX(P_TAIL_MAX)
