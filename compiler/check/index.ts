@@ -7,6 +7,7 @@ import { hasExternalMemory, offloadOf } from '../../isa/index.js';
 import type { CoreConfig, RowProgram } from '../../isa/index.js';
 import type { LoadedObject } from '../loader/types.js';
 import { compileObject, pickProgram, scheduleCompiled } from '../pipeline.js';
+import { callsTailCall, tailCallTargets } from '../schedule/index.js';
 import type { Compiled } from '../pipeline.js';
 import type { Strategy } from '../schedule/index.js';
 import { staticWcet } from '../wcet/index.js';
@@ -84,13 +85,24 @@ export function checkProgram(obj: LoadedObject, o: CheckOptions): CheckReport {
   findings.push(...maps.findings);
   const depth = ir ? stackDepth(ir, core) : undefined;
   if (depth !== undefined) findings.push(...stackFindings(depth, core));
+  // a program that tail-calls runs the programs a prog array may name too: their obstacles count
+  const targets = callsTailCall(program) ? tailCallTargets(obj, program.name).flatMap((n) => obj.programs.filter((q) => q.name === n)) : [];
+  for (const t of targets) {
+    const tat = locator(t, tryLift(t));
+    const seen = new Set(findings.map((f) => `${f.kind} ${f.what}`));
+    for (const f of [...insnFindings(t, core, tat), ...mapFindings(obj, t, core, tat).findings.filter((x) => x.kind === 'map-type' || x.kind === 'map-flags')]) {
+      // a map both use is named once; the target's other findings say whose they are
+      if (seen.has(`${f.kind} ${f.what}`)) continue;
+      findings.push({ ...f, what: `tail-call target ${t.name}: ${f.what}` });
+    }
+  }
   const caps = offloadOf(core);
   const usage: CheckUsage = {
     imemRows: core.imemRows, mapBytes: maps.usage.bytes, mapMemoryBytes: caps.mapMemoryBytes,
     ...(hasExternalMemory(core) ? { externalBytes: maps.usage.externalBytes, externalMemoryBytes: caps.externalMemoryBytes } : {}),
     maps: maps.usage.maps.length, maxMaps: caps.maxMaps,
     ...(depth !== undefined ? { stackBytes: depth } : {}), coreStackBytes: core.stackBytes,
-    helpers: [...new Set(program.code.insns.flatMap((i) => (i.kind === 'call' && i.target === 'helper' ? [i.id] : [])))].sort((a, b) => a - b),
+    helpers: [...new Set([program, ...targets].flatMap((q) => q.code.insns.flatMap((i) => (i.kind === 'call' && i.target === 'helper' ? [i.id] : []))))].sort((a, b) => a - b),
   };
   let compiled: Compiled | undefined;
   let rows: RowProgram | undefined;

@@ -42,6 +42,20 @@ describe('check: obstacles in a program', () => {
     expect(t.what).toMatch(/^bpf_tail_call: core short chains at most 4 tail calls a packet, the kernel 33/);
   });
 
+  it('a tail-call target\'s obstacles count: a helper only tc_pop calls, on a core without it, is its finding (the entry alone fits)', () => {
+    const obj = loadFile(join(import.meta.dirname, '..', 'rtl', 'tail_chain', 'tail_chain.o'));
+    const no44 = { ...XDP2HW, name: 'no44', offload: { ...XDP2HW.offload!, helpers: XDP2HW.offload!.helpers.filter((h) => h !== 44) } };
+    expect(checkProgram(obj, { core: XDP2HW, lanes: 4 }).fits).toBe(true);
+    const r = checkProgram(obj, { core: no44, lanes: 4 });
+    expect(r.fits).toBe(false);
+    const [h] = byKind(r.findings, 'helper');
+    expect(h.what).toMatch(/^tail-call target tc_pop: helper bpf_xdp_adjust_head \(id 44\) is not in the helper unit of core no44/);
+    expect(h.line).toMatch(/tail_chain\.c:\d+: .*bpf_xdp_adjust_head\(ctx, 14\)/);
+    expect(r.usage.helpers).toEqual([1, 12, 44]);
+    // a program that makes no tail call is checked alone
+    expect(checkProgram(obj, { core: no44, lanes: 4, program: 'tc_tx' }).fits).toBe(true);
+  });
+
   it('64-bit division and an LRU map do not fit hxdp (no divider, no LRU) but fit xdp2hw', () => {
     const obj = fixture('unsupported');
     const hx = checkProgram(obj, { core: HXDP });
