@@ -266,7 +266,7 @@ export const XDP2HW: CoreConfig = {
   offload: {
     helpers: [...HXDP.offload!.helpers, 5, 7, 12, 23, 25, 54], // design target: hXDP's helper unit, ktime_get_ns (5) and get_prandom_u32 (7) (the machine's clock and generator), tail_call (12: the ROM holds every program a prog array may name), bpf_redirect (23), perf_event_output (25: records streamed to the host) and xdp_adjust_meta (54), which the RTL's helper units answer
     kfuncs: [], // as hxdp
-    mapTypes: [...HXDP.offload!.mapTypes, 'lru_hash', 'lru_percpu_hash', 'lpm_trie', 'perf_event_array', 'prog_array', 'cpumap', 'devmap_hash'], // design target: the lookup families of latency.mapLookup (docs/CORE.md); prog arrays for tail calls; cpumap for redirect_map (a table as devmap); devmap_hash (a table the host fills, scanned a slot a cycle: isa/timing.ts devmapHashCycles)
+    mapTypes: [...HXDP.offload!.mapTypes, 'lru_hash', 'lpm_trie', 'perf_event_array', 'prog_array', 'cpumap', 'devmap_hash'], // what the RTL builds: the lookup families of latency.mapLookup (docs/CORE.md) but lru_percpu_hash (its update keeps the old node, which the hash unit's LRU engine does not do); prog arrays for tail calls; cpumap for redirect_map (a table as devmap); devmap_hash (a table the host fills, scanned a slot a cycle: isa/timing.ts devmapHashCycles)
     mapFlags: ONCHIP_MAP_FLAGS, // as hxdp
     mapMemoryBytes: 32 << 20, // design target: 32 MiB of UltraRAM (a Virtex UltraScale+ VU9P has 960 × 36 KiB)
     externalMemoryBytes: 2 ** 31, // design target: 2 GiB of a DDR4 channel for read-only tables (e.g. Katran's consistent-hash rings); map values are 32-bit offsets

@@ -100,7 +100,7 @@ export function mapFindings(obj: LoadedObject, program: Program, core: CoreConfi
     if (ext[m]) external += mapBytes(def);
     else bytes += mapBytes(def);
     if (!caps.mapTypes.includes(def.type))
-      out.push({ kind: 'map-type', ...at(i), what: `map ${def.name} is a ${def.type}, which the map memory of core ${core.name} does not implement (it has: ${caps.mapTypes.join(', ')})`, fix: def.type === 'lpm_trie' ? 'one hash map per prefix length (longest first), or use a core with lpm_trie (--core xdp2hw)' : `use one of ${caps.mapTypes.join(', ')}` });
+      out.push({ kind: 'map-type', ...at(i), what: `map ${def.name} is a ${def.type}, which the map memory of core ${core.name} does not implement (it has: ${caps.mapTypes.join(', ')})`, fix: def.type === 'lpm_trie' ? 'one hash map per prefix length (longest first), or use a core with lpm_trie (--core xdp2hw)' : def.type === 'lru_percpu_hash' && caps.mapTypes.includes('lru_hash') ? 'lru_hash: the core is one CPU, so its per-CPU value is one value' : `use one of ${caps.mapTypes.join(', ')}` });
     const bad = def.flags & ~caps.mapFlags;
     if (bad !== 0) out.push({ kind: 'map-flags', ...at(i), what: `map ${def.name} has map_flags ${flagNames(bad)}, which core ${core.name} does not honour`, fix: `drop ${flagNames(bad)} from its definition` });
   }

@@ -66,6 +66,11 @@ describe('check: obstacles in a program', () => {
     const x2 = checkProgram(obj, { core: XDP2HW });
     expect(byKind(x2.findings, 'insn')).toEqual([]);
     expect(byKind(x2.findings, 'map-type').map((f) => f.what)).not.toContainEqual(expect.stringMatching(/last_seen/));
+    // the same map as an lru_percpu_hash, which xdp2hw's RTL does not build: a finding, lru_hash offered
+    const percpu = { ...obj, maps: obj.maps.map((m) => (m.name === 'last_seen' ? { ...m, type: 'lru_percpu_hash' as const } : m)) };
+    const [p] = byKind(checkProgram(percpu, { core: XDP2HW }).findings, 'map-type');
+    expect(p.what).toMatch(/^map last_seen is a lru_percpu_hash/);
+    expect(p.fix).toMatch(/^lru_hash/);
   });
 
   it('a loop whose trip count comes from the packet is a finding, and no worst case is given for it', () => {
