@@ -106,7 +106,8 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
     try {
       report = simulate(packets, {
         reference: obj, compiled: compiled.object, program: compiled.optimized.program.name, core,
-        schedule: (o, p) => (rows = scheduleOrFail(o, p, { ...sched, core }).program), fixture, lineRateGbps: a['line-rate'],
+        // the rows of the program after the passes, with every program a tail call may reach after its own passes (compile's ROM)
+        schedule: () => (rows = scheduleOrFail(obj, program, { ...sched, core }, true).program), fixture, lineRateGbps: a['line-rate'],
         minFrame: DEFAULT_MIN_FRAME, trace: fanOut(sinks), progress: (i) => progress.update(i, packets.length),
       });
     } catch (e) {

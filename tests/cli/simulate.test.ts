@@ -5,7 +5,13 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadFile } from '../../compiler/loader/index.js';
+import { compileObject, scheduleCompiled } from '../../compiler/pipeline.js';
+import { scheduleObject } from '../../compiler/schedule/index.js';
+import { XDP2HW } from '../../isa/index.js';
+import { writePcapFile } from '../../simulator/pcap/index.js';
 import { PROGRAMS_DIR } from '../helpers/paths.js';
+import { tailCase } from '../rtl/tail-case.js';
 import { kernelMissing, needs } from '../helpers/tools.js';
 import { runCli } from './run.js';
 
@@ -13,6 +19,25 @@ const prog = (n: string, f: string) => join(PROGRAMS_DIR, n, f);
 const xdp1 = ['simulate', prog('xdp1', 'xdp1.o'), '--pcap', prog('xdp1', 'traffic.pcap'), '--maps', prog('xdp1', 'maps.json'), '--max-packets', '40'];
 
 describe('xdp2hw simulate', () => {
+  it('a program that tail-calls: the rows link every target after its own passes (compile\'s ROM), equal to the interpreter', async () => {
+    const c = tailCase();
+    const dir = mkdtempSync(join(tmpdir(), 'xdp2hw-sim-tail-'));
+    const pcap = join(dir, 'tail.pcap');
+    await writePcapFile(pcap, c.inputs.map((x, i) => ({ tsSec: i, tsNsec: 0, origLen: x.packet.length, data: x.packet })));
+    const file = join(import.meta.dirname, '..', 'rtl', 'tail_chain', 'tail_chain.o');
+    const r = runCli(['simulate', file, '--maps', join(import.meta.dirname, '..', 'rtl', 'tail_chain', 'maps.json'), '--pcap', pcap, '--lanes', '4', '--baseline', 'none', '--json']);
+    expect(r.stderr).toBe('');
+    const j = JSON.parse(r.stdout);
+    expect(j.mismatches).toBe(0);
+    expect(j.packets).toBeGreaterThan(20);
+    const obj = loadFile(file);
+    const o = { core: XDP2HW, lanes: 4, strategy: 'list' as const, timeLimitMs: 2000 };
+    const rom = scheduleCompiled(compileObject(obj, { program: 'tail_chain', core: XDP2HW }), obj, o).program;
+    expect(j.rows).toBe(rom.rows.length);
+    // the targets as written take more rows than after their passes
+    expect(scheduleObject(obj, 'tail_chain', o).program.rows.length).toBeGreaterThan(rom.rows.length);
+  });
+
   it('--json has exactly the issue\'s fields, with 0 mismatches', () => {
     const r = runCli([...xdp1, '--core', 'hxdp', '--lanes', '2', '--json']);
     expect(r.stderr).toBe('');
