@@ -138,6 +138,8 @@ describe.skipIf(needs(toolMissing('clang'), toolMissing('iverilog'), toolMissing
     const ins = devmapHashInputs();
     const { ts, rtl } = await sessions({ name: 'rtl_devmap_hash', obj, program: 'rtl_devmap_hash', fixture: fixture([9, 2, 200, 5]), inputs: ins }, XDP2HW, 2, 'icarus');
     expect(rtl.design.layout.maps.map((m) => [m.name, m.type, m.stride])).toEqual([['ports', 'devmap_hash', 16], ['slots', 'devmap', 8]]);
+    // its lookup keys are on the stack: no packet port for the helper unit
+    expect(rtl.design.files['params.vh']).toMatch(/P_HELP_PKT = 0\b/);
     // redirects to keys 9, 2, 200, 5 (slots 0-3) and a miss (7: through empty slot 4): one cycle more each
     const cycles: number[] = [];
     const actions: string[] = [];

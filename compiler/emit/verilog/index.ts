@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { EXTERNAL_BASE, EXTERNAL_MODEL_WORDS, externalFile, HELPER_ENV, helperEnvFile, hashUnitFiles, offloadOf } from '../../../isa/index.js';
 import type { CoreConfig, RowProgram } from '../../../isa/index.js';
 import type { LoadedObject } from '../../loader/types.js';
+import { analyze } from '../../analysis/absint.js';
+import { lift } from '../../ir/index.js';
 import { hasLru, MAP_BRAM_BYTES, mapBankFiles, mapLayout } from './maps.js';
 import type { MapLayout } from './maps.js';
 import { helperProblem, RtlRefusal, rtlRom } from './rom.js';
@@ -72,7 +74,7 @@ function pack(values: readonly number[]): string {
 /** Parameters only the testbench reads (the design does not). */
 const TESTBENCH_PARAMS = new Set(['P_EXT_WORDS']);
 
-function params(p: RowProgram, core: CoreConfig, layout: MapLayout, packetBytes: number): string {
+function params(p: RowProgram, core: CoreConfig, layout: MapLayout, packetBytes: number, helpPkt: boolean): string {
   const l = core.latency;
   const lines: [string, string | number, string][] = [
     ['P_LANES', p.lanes, 'syllables per row'],
@@ -97,7 +99,7 @@ function params(p: RowProgram, core: CoreConfig, layout: MapLayout, packetBytes:
     ['P_MAP_VALB', pack(layout.maps.map((m) => m.valueSize)), 'value bytes of each map'],
     ['P_HASH_MAPS', layout.hash.count, 'hash maps (0: no hash unit)'],
     ['P_HASH_LRU', hasLru(layout) ? 1 : 0, 'some hash map is an LRU map (0: the hash unit without its LRU engine)'],
-    ['P_HELP_PKT', [1, 2, 3].some((id) => callsHelper(p, id)) ? 1 : 0, 'a map call (lookup, update, delete) may read its key from the packet in its own cycle: the helper unit gets a packet read port'],
+    ['P_HELP_PKT', helpPkt ? 1 : 0, 'a map call (lookup, update, delete) may take its key or value from the packet, read in its own cycle: the helper unit gets a packet read port'],
     ['P_ARRAY_UPDATE', callsHelper(p, 2) && layout.maps.some((m) => m.type === 'array' || m.type === 'percpu_array') ? 1 : 0, 'the program may update an array map (the array unit gets a map-memory write port)'],
     ['P_HASH_NODES', layout.hash.nodes, 'hash nodes (max_entries of the hash maps summed)'],
     ['P_HASH_BUCKETS', layout.hash.buckets, 'hash buckets'],
@@ -144,6 +146,37 @@ function params(p: RowProgram, core: CoreConfig, layout: MapLayout, packetBytes:
 }
 
 /** Whether some row calls helper `id`. */
+/**
+ * Whether a map lookup, update or delete of the rows' programs may take its key (r2) or an
+ * update's value (r3) from the packet: the abstract value before each such call of each program
+ * the rows link (compiler/analysis, the verifier's pointer types) is anything but a stack or map
+ * value pointer. The passes never change which memory a call's pointer points into, so the
+ * original programs answer for the rows. A function other than the entry starts unknown: true.
+ */
+export function mapCallMayReadPacket(p: RowProgram, obj: LoadedObject): boolean {
+  for (const name of p.programs?.map((q) => q.name) ?? [p.name]) {
+    const program = obj.programs.find((q) => q.name === name);
+    if (!program) return true;
+    let ir;
+    try {
+      ir = lift(program);
+    } catch {
+      return true;
+    }
+    const a = analyze(ir, { minFrame: 0, clearsStack: false, clearsRegisters: false });
+    for (const fn of ir.functions)
+      for (const b of fn.blocks)
+        for (const x of b.insns) {
+          const i = x.insn;
+          if (i.kind !== 'call' || i.target !== 'helper' || (i.id !== 1 && i.id !== 2 && i.id !== 3)) continue;
+          const s = a.before.get(x);
+          if (!s) continue; // unreachable
+          for (const r of i.id === 2 ? [2, 3] : [2]) if (s.regs[r].k !== 'fp' && s.regs[r].k !== 'mapval') return true;
+        }
+  }
+  return false;
+}
+
 function callsHelper(p: RowProgram, id: number): boolean {
   return p.rows.some((row) => row.some((s) => s?.insn.kind === 'call' && s.insn.target === 'helper' && s.insn.id === id));
 }
@@ -297,7 +330,7 @@ export function emitVerilog(p: RowProgram, core: CoreConfig, obj: LoadedObject, 
   const tdir = templatesDir();
   const files: Record<string, string> = {};
   for (const f of [...HDL_MODULES, TESTBENCH]) files[f] = readFileSync(join(tdir, f), 'utf8');
-  files['params.vh'] = params(p, core, layout, packetBytes);
+  files['params.vh'] = params(p, core, layout, packetBytes, mapCallMayReadPacket(p, obj));
   files[`${SYNTH_TOP}.v`] = programTop();
   files['rom.hex'] = rom;
   files.Makefile = makefile();
