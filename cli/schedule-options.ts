@@ -3,6 +3,7 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { compileObject, PipelineError, scheduleCompiled } from '../compiler/pipeline.js';
+import type { Compiled } from '../compiler/pipeline.js';
 import { scheduleObject, ScheduleError, STRATEGIES } from '../compiler/schedule/index.js';
 import type { ScheduleOptions, ScheduleResult, Strategy } from '../compiler/schedule/index.js';
 import type { LoadedObject } from '../compiler/loader/types.js';
@@ -52,16 +53,19 @@ export function scheduleOptions(a: ScheduleArgs): ScheduleOptions {
   return { core: readCore(a.core), lanes: a.lanes, strategy: a.strategy, timeLimitMs: a['time-limit'] };
 }
 
-/** The program scheduled, after the pipeline's passes when `passes` (rows per instruction still count the original's). */
-export function scheduleWith(obj: LoadedObject, program: string, given: ScheduleOptions, passes: boolean): ScheduleResult {
+/**
+ * The program scheduled, after the pipeline's passes when `passes` (rows per instruction still
+ * count the original's); `passes` may be the program already compiled, which is then not compiled again.
+ */
+export function scheduleWith(obj: LoadedObject, program: string, given: ScheduleOptions, passes: boolean | Compiled): ScheduleResult {
   // superblock: the profile of the program's traffic beside the object (cli/profile.ts)
   const opts = given.strategy === 'superblock' && !given.profile ? { ...given, profile: trafficProfileBeside(obj, program) } : given;
   if (!passes) return scheduleObject(obj, program, opts);
-  return scheduleCompiled(compileObject(obj, { program, core: opts.core }), obj, opts);
+  return scheduleCompiled(passes === true ? compileObject(obj, { program, core: opts.core }) : passes, obj, opts);
 }
 
 /** Schedules one program; a refusal is one line naming the file and instruction. */
-export function scheduleOrFail(obj: LoadedObject, program: string, opts: ScheduleOptions, passes = false): ScheduleResult {
+export function scheduleOrFail(obj: LoadedObject, program: string, opts: ScheduleOptions, passes: boolean | Compiled = false): ScheduleResult {
   try {
     return scheduleWith(obj, program, opts, passes);
   } catch (e) {

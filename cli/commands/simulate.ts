@@ -107,7 +107,7 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
       report = simulate(packets, {
         reference: obj, compiled: compiled.object, program: compiled.optimized.program.name, core,
         // the rows of the program after the passes, with every program a tail call may reach after its own passes (compile's ROM)
-        schedule: () => (rows = scheduleOrFail(obj, program, { ...sched, core }, true).program), fixture, lineRateGbps: a['line-rate'],
+        schedule: () => (rows = scheduleOrFail(obj, program, { ...sched, core }, compiled).program), fixture, lineRateGbps: a['line-rate'],
         minFrame: DEFAULT_MIN_FRAME, trace: fanOut(sinks), progress: (i) => progress.update(i, packets.length),
       });
     } catch (e) {

@@ -9,6 +9,7 @@ import type { LoadedObject } from '../../compiler/loader/types.js';
 import { RegionKind } from '../machine/index.js';
 import type { Machine } from '../machine/index.js';
 import type { BpfMap } from '../maps/types.js';
+import { u32 } from '../maps/types.js';
 
 export { lookupFamily, Producer, Stall, STALL_KINDS } from '../../isa/index.js';
 export type { RowTiming, StallKind } from '../../isa/index.js';
@@ -161,8 +162,8 @@ function scanCycles(t: CoreTiming, m: Machine, mi: number, helperId: number, map
     const span = m.mem.span(m.H[2], m.L[2], 4, false);
     // a key the helper cannot read traps the run: no scan to time
     if (!span) return t.helperCall;
-    key = (span.buf[span.at] | (span.buf[span.at + 1] << 8) | (span.buf[span.at + 2] << 16) | (span.buf[span.at + 3] << 24)) >>> 0;
+    key = u32(span.buf, span.at);
   }
-  const keys = (map?.entries() ?? []).map(([k]) => (k[0] | (k[1] << 8) | (k[2] << 16) | (k[3] << 24)) >>> 0);
+  const keys = (map?.entries() ?? []).map(([k]) => u32(k));
   return devmapHashCycles(t.core, devmapHashSteps(keys, key, t.scans[mi]));
 }
